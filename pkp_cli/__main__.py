@@ -1,0 +1,3 @@
+from pkp_cli.cli.app import main
+
+main()

@@ -1,0 +1,56 @@
+"""The one exit-code table of the tool, and the error that carries a code to the CLI edge."""
+
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class Exit(IntEnum):
+    OK = 0
+    BUG = 1
+    USAGE = 2
+    REJECTED = 65  # completed, but some rows were rejected
+    NO_INPUT = 66  # input missing or unreadable (not a workbook, corrupt, encrypted, too large)
+    CANT_WRITE = 73
+    LOCKED = 75  # another pkp run holds the lock
+    CONFIG = 78  # bad schedule, rules or config
+
+
+# When several apply, the most severe wins (left = most severe).
+SEVERITY = [Exit.BUG, Exit.CONFIG, Exit.NO_INPUT, Exit.CANT_WRITE, Exit.LOCKED, Exit.USAGE, Exit.REJECTED, Exit.OK]
+
+TABLE = {
+    Exit.OK: ("selesai tanpa masalah", "ok"),
+    Exit.BUG: ("galat internal pkp (bug)", "internal error (a bug in pkp)"),
+    Exit.USAGE: ("penggunaan salah (opsi atau argumen)", "usage error (options or arguments)"),
+    Exit.REJECTED: ("selesai, tetapi ada baris yang ditolak", "completed with rows rejected"),
+    Exit.NO_INPUT: (
+        "masukan tidak ada atau tidak terbaca (bukan workbook, rusak, terenkripsi, terlalu besar)",
+        "input missing or unreadable (not a workbook, corrupt, encrypted, over the size bound)",
+    ),
+    Exit.CANT_WRITE: ("tidak dapat menulis keluaran", "cannot write output"),
+    Exit.LOCKED: ("pkp lain sedang berjalan", "another pkp run is in progress"),
+    Exit.CONFIG: ("jadwal, aturan, atau konfigurasi salah", "bad schedule, rules or config"),
+}
+
+
+def most_severe(*codes: int) -> int:
+    present = {int(c) for c in codes}
+    for code in SEVERITY:
+        if int(code) in present:
+            return int(code)
+    return max(present) if present else 0
+
+
+class PkpError(Exception):
+    """An expected failure with an exit code and a one-line reason for stderr."""
+
+    def __init__(self, code: Exit, message: str):
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def help_table(lang: str = "id") -> str:
+    i = 0 if lang == "id" else 1
+    return "\n".join(f"{int(c):>3}  {TABLE[c][i]}" for c in Exit)

@@ -1,0 +1,187 @@
+"""The error and warning catalogue: code -> (Indonesian, English) template. The only source of messages.
+
+Templates use str.format fields. Every rejected or warned row carries one of these codes; vectorised checks
+and the pydantic row model both report by code, so the two paths can be compared.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+CATALOGUE: dict[str, tuple[str, str]] = {
+    # --- cells ---------------------------------------------------------------------------------------
+    "date-invalid": (
+        "bukan tanggal yang dikenal (contoh: 20/05/2022, 20 Mei 2022, 2022-05-20)",
+        "not a recognised date (e.g. 20/05/2022, 20 Mei 2022, 2022-05-20)",
+    ),
+    "date-nonexistent": ("tanggal tidak ada di kalender", "the date does not exist"),
+    "date-number": (
+        "angka di kolom tanggal; format kolom sebagai tanggal atau tulis 20/05/2022",
+        "a number in a date column; format the column as a date or write 20/05/2022",
+    ),
+    "number-invalid": ("bukan angka", "not a number"),
+    "percent-range": ("persen harus di antara 0 dan 100", "percent must be between 0 and 100"),
+    "rupiah-invalid": (
+        "bukan nilai Rupiah yang dikenal (contoh: Rp 600.000.000, 600 jt, 1,2 M)",
+        "not a recognised Rupiah amount (e.g. Rp 600.000.000, 600 jt, 1,2 M)",
+    ),
+    "rupiah-negative": ("nilai Rupiah tidak boleh negatif", "a Rupiah amount cannot be negative"),
+    "code-decimal": (
+        "kode tertulis sebagai angka desimal; format kolom sebagai Teks",
+        "a code typed as a decimal number; format the column as Text",
+    ),
+    "code-format": (
+        "kode wilayah harus berbentuk {expected}",
+        "the region code must look like {expected}",
+    ),
+    "code-unknown": (
+        "kode wilayah tidak ada dalam referensi Kemendagri ({edition})",
+        "region code not in the Kemendagri reference ({edition})",
+    ),
+    "program-invalid": ("program harus PISEW atau KOTAKU", "program must be PISEW or KOTAKU"),
+    "program-mismatch": (
+        "bentuk kode tidak cocok dengan program {program}",
+        "the code's form does not match program {program}",
+    ),
+    "bool-invalid": ("harus Ya/Tidak (Y/T, 1/0)", "must be Ya/Tidak (yes/no, 1/0)"),
+    "kinerja-invalid": ("kinerja harus Baik, Cukup atau Kurang", "performance must be Baik, Cukup or Kurang"),
+    "status-invalid": (
+        "status harus Belum, Proses atau Selesai",
+        "status must be Belum, Proses or Selesai (open, in progress, closed)",
+    ),
+    "required-missing": ("wajib diisi", "required"),
+    "name-variant": (
+        "nama berbeda dengan referensi; dipakai nama referensi {reference!r}",
+        "name differs from the reference; using the reference name {reference!r}",
+    ),
+    "name-contradiction": (
+        "nama tidak cocok dengan kode {code} ({reference}); {suggestion}",
+        "name contradicts code {code} ({reference}); {suggestion}",
+    ),
+    "end-before-start": ("tanggal selesai sebelum tanggal mulai {start}", "end date before the start date {start}"),
+    "date-after-report": (
+        "tanggal realisasi sesudah tanggal laporan {report}",
+        "actual date after the report date {report}",
+    ),
+    "report-future": ("tanggal laporan di masa depan", "report date is in the future"),
+    "report-outside-year": (
+        "tanggal laporan di luar tahun anggaran {year}",
+        "report date outside fiscal year {year}",
+    ),
+    # --- cross-file ----------------------------------------------------------------------------------
+    "location-unknown": (
+        "lokasi {code} tidak ada dalam data lokasi",
+        "location {code} is not in the location data",
+    ),
+    "stage-unknown": (
+        "tahapan {stage!r} tidak ada dalam jadwal {program}",
+        "stage {stage!r} is not in the {program} schedule",
+    ),
+    "stage-ambiguous": (
+        "nama tahapan {stage!r} ada di PISEW dan KOTAKU; tambahkan kolom Program",
+        "stage name {stage!r} exists in both PISEW and KOTAKU; add a Program column",
+    ),
+    "stage-level-province": (
+        "tahapan {stage} tingkat provinsi, tetapi kode {code} adalah lokasi",
+        "stage {stage} is province-level but {code} is a location",
+    ),
+    "stage-level-location": (
+        "tahapan {stage} tingkat lokasi, tetapi kode {code} adalah provinsi",
+        "stage {stage} is location-level but {code} is a province",
+    ),
+    "program-needed": (
+        "program tidak dapat ditentukan untuk provinsi {code}; tambahkan kolom Program",
+        "the program cannot be told for province {code}; add a Program column",
+    ),
+    "program-differs": (
+        "program {given} berbeda dengan program lokasi {program}",
+        "program {given} differs from the location's program {program}",
+    ),
+    # --- duplicates ----------------------------------------------------------------------------------
+    "duplicate-row": ("baris identik dengan {other}; dilewati", "identical to {other}; skipped"),
+    "duplicate-conflict": (
+        "kunci dan tanggal laporan sama dengan {other}, tetapi isinya berbeda",
+        "same key and report date as {other} but different values",
+    ),
+    "superseded": (
+        "diganti laporan yang lebih baru {other}",
+        "replaced by the newer report {other}",
+    ),
+    "superseded-cleared": (
+        "laporan lebih baru {other} mengosongkan {column} yang sebelumnya {value}",
+        "the newer report {other} clears {column}, which was {value}",
+    ),
+    "file-duplicate": ("berkas identik dengan {other}; dilewati", "byte-identical to {other}; skipped"),
+    # --- sheets and files ----------------------------------------------------------------------------
+    "column-conflict": (
+        "kolom {column} diklaim oleh dua judul: {headers}",
+        "column {column} is claimed by two headers: {headers}",
+    ),
+    "column-missing": (
+        "kolom {column} tidak ada; data dianggap tidak diketahui",
+        "column {column} is missing; treated as unknown",
+    ),
+    "required-column-missing": ("kolom wajib {column} tidak ada", "required column {column} is missing"),
+    "report-date-missing": (
+        "{count} baris tanpa tanggal laporan; dipakai {date}",
+        "{count} rows without a report date; using {date}",
+    ),
+    "row-fields": (
+        "jumlah kolom baris ({found}) tidak sama dengan judul ({expected})",
+        "the row has {found} fields, the header {expected}",
+    ),
+    "header-not-found": (
+        "baris judul tidak ditemukan",
+        "no header row found",
+    ),
+    # --- file-level (exit 66) ------------------------------------------------------------------------
+    "file-unreadable": ("berkas tidak terbaca: {reason}", "file unreadable: {reason}"),
+    "file-too-large": (
+        "ukuran tak terkompresi {size} MB melebihi batas {limit} MB",
+        "uncompressed size {size} MB exceeds the limit of {limit} MB",
+    ),
+    "file-not-workbook": ("bukan workbook xlsx atau CSV", "not an xlsx workbook or CSV"),
+    "file-encrypted": ("workbook terenkripsi atau dilindungi kata sandi", "the workbook is encrypted"),
+    # --- schedule and rules (exit 78) ----------------------------------------------------------------
+    "yaml-invalid": ("YAML tidak valid: {detail}", "invalid YAML: {detail}"),
+    "schedule-field": ("{field}: {detail}", "{field}: {detail}"),
+    "schedule-not-mapping": (
+        "isi berkas harus berupa pemetaan",
+        "the file must hold a mapping",
+    ),
+    "schedule-deadline-year": (
+        "batas_akhir {value} di luar tahun anggaran {year}",
+        "batas_akhir {value} is outside fiscal year {year}",
+    ),
+    "schedule-code-duplicate": ("kode tahapan {code!r} ganda", "duplicate stage code {code!r}"),
+    "schedule-name-duplicate": (
+        "nama tahapan {name!r} ganda dalam program {program}",
+        "duplicate stage name {name!r} in program {program}",
+    ),
+    "schedule-end-before-start": (
+        "{code}: selesai {end} sebelum mulai {start}",
+        "{code}: end {end} before start {start}",
+    ),
+    "schedule-outside-year": (
+        "{code}: {field} {value} di luar tahun anggaran {year}",
+        "{code}: {field} {value} is outside fiscal year {year}",
+    ),
+    "schedule-key-unknown": (
+        "tahapan_kunci.{role}: tahapan {code!r} tidak dikenal",
+        "tahapan_kunci.{role}: unknown stage {code!r}",
+    ),
+    "schedule-after-unknown": (
+        "{code}: setelah {dep!r} bukan tahapan program {program}",
+        "{code}: setelah {dep!r} is not a stage of program {program}",
+    ),
+    "schedule-cycle": ("urutan setelah melingkar: {cycle}", "cyclic setelah: {cycle}"),
+}
+
+
+def render(msg_code: str, lang: str = "id", /, **params: Any) -> str:
+    """The message for `code` in `lang` ("id" or "en"), filled with params."""
+    tmpl = CATALOGUE[msg_code][0 if lang == "id" else 1]
+    try:
+        return tmpl.format(**params)
+    except (KeyError, IndexError, ValueError):
+        return tmpl

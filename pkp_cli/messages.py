@@ -175,6 +175,59 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{code}: setelah {dep!r} is not a stage of program {program}",
     ),
     "schedule-cycle": ("urutan setelah melingkar: {cycle}", "cyclic setelah: {cycle}"),
+    # --- acceleration rules (issue 5, exit 78) -------------------------------------------------------
+    "rules-field": ("{field}: {detail}", "{field}: {detail}"),
+    "rules-not-mapping": ("isi berkas aturan harus berupa pemetaan", "the rules file must hold a mapping"),
+    "rules-no-requirements": ("syarat tidak boleh kosong", "syarat must list at least one requirement"),
+    "rules-id-duplicate": ("id {id!r} ganda", "duplicate id {id!r}"),
+    "rules-kind": (
+        "syarat {id}: isi tepat satu dari kolom atau tahapan_kunci",
+        "requirement {id}: give exactly one of kolom or tahapan_kunci",
+    ),
+    "rules-column-unknown": (
+        "syarat {id}: kolom {column!r} tidak dikenal; pilihan: {allowed}",
+        "requirement {id}: unknown column {column!r}; choose from: {allowed}",
+    ),
+    "rules-role-unknown": (
+        "syarat {id}: tahapan_kunci {role!r} tidak dikenal; pilihan: {allowed}",
+        "requirement {id}: unknown tahapan_kunci {role!r}; choose from: {allowed}",
+    ),
+    "rules-status-unknown": (
+        "syarat {id}: status {status!r} tidak dikenal; pilihan: {allowed}",
+        "requirement {id}: unknown status {status!r}; choose from: {allowed}",
+    ),
+    "rules-value-bool": (
+        "syarat {id}: nilai untuk kolom {column} harus true atau false",
+        "requirement {id}: the value for column {column} must be true or false",
+    ),
+    "rules-value-text": (
+        "syarat {id}: nilai untuk kolom {column} harus teks atau daftar teks (tulis dalam tanda kutip)",
+        "requirement {id}: the value for column {column} must be text or a list of texts (quote it)",
+    ),
+    "rules-value-unknown": (
+        "syarat {id}: nilai {value!r} tidak dikenal untuk kolom {column}; pilihan: {allowed}",
+        "requirement {id}: unknown value {value!r} for column {column}; choose from: {allowed}",
+    ),
+    "rules-key-not-for-kind": (
+        "syarat {id}: {key} tidak berlaku untuk syarat ini",
+        "requirement {id}: {key} does not apply to this requirement",
+    ),
+    "rules-range-missing": (
+        "syarat {id}: kolom angka {column} memerlukan minimal dan/atau maksimal",
+        "requirement {id}: numeric column {column} needs minimal and/or maksimal",
+    ),
+    "rules-range-inverted": (
+        "syarat {id}: minimal {low} lebih besar dari maksimal {high}",
+        "requirement {id}: minimal {low} is greater than maksimal {high}",
+    ),
+    "rules-cap-below-weight": (
+        "penalti {id}: maks {cap} lebih kecil dari bobot {weight}",
+        "penalty {id}: maks {cap} is below bobot {weight}",
+    ),
+    "rules-weights-exceed": (
+        "jumlah bobot syarat {total} melebihi skor_maks {high}; skor tertinggi tidak dapat dibedakan",
+        "requirement weights add up to {total}, above skor_maks {high}; top scores would look equal",
+    ),
 }
 
 

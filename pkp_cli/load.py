@@ -1,0 +1,918 @@
+"""Load workbooks into validated frames: every row is loaded, rejected with its address, or skipped and counted.
+
+Flow per sheet: raw grid -> layout (header, kind) -> row classes (blank, totals, heading, data) -> records
+with parsed values and per-cell errors. Then, across files: region checks, stage and location resolution,
+report dates, duplicates, and the accounting that must add up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pkp_cli import parse
+from pkp_cli.contract import (
+    KIND_LOKASI,
+    KIND_PROGRES,
+    KIND_TEMUAN,
+    NAME_COLUMNS,
+    TOTALS_WORDS,
+    columns_of,
+)
+from pkp_cli.frames import LOKASI, PROGRES, TEMUAN
+from pkp_cli.header import Layout, detect_layout
+from pkp_cli.issues import FileReport, Issue, SheetReport
+from pkp_cli.read import DEFAULT_MAX_UNCOMPRESSED_MB, FileProblem, RawSheet, col_letter, read_file
+from pkp_cli.schedule import Schedule
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".csv")
+PKP_MARKER = b"pkp-cli-output"  # custom workbook property pkp writes into its own xlsx files
+_PARSERS = {
+    "code": parse.parse_code,
+    "program": parse.parse_program,
+    "text": parse.parse_text,
+    "stage": parse.parse_text,
+    "bool": parse.parse_bool,
+    "kinerja": parse.parse_kinerja,
+    "rupiah": parse.parse_rupiah,
+    "date": parse.parse_dates,
+    "status": parse.parse_temuan_status,
+}
+
+
+@dataclass
+class LoadResult:
+    lokasi: pd.DataFrame
+    progres: pd.DataFrame
+    temuan: pd.DataFrame
+    files: list[FileReport]
+    errors: list[Issue]
+    warnings: list[Issue]
+    errors_total: int
+    warnings_total: int
+    ignored: list[tuple[str, str]]
+    unreadable: list[Issue]
+    lokasi_missing_columns: set[str] = field(default_factory=set)
+    rejected_rows: pd.DataFrame | None = None  # rejected records with file, sheet, row and error text
+
+    def total(self, attr: str) -> int:
+        return sum(f.total(attr) for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        return self.total("rows_rejected")
+
+
+# ------------------------------------------------------------------------------------------ discovery
+
+
+def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
+    """(files to read with their display names, ignored entries with reasons). Folders are recursive."""
+    found: list[tuple[Path, str]] = []
+    ignored: list[tuple[str, str]] = []
+    for root in paths:
+        if root.is_file():
+            candidates = [root]
+        else:
+            candidates = sorted(p for p in root.rglob("*") if p.is_file())
+        for p in candidates:
+            shown = str(p)
+            rel_parts = p.relative_to(root).parts if p != root else (p.name,)
+            if any(part.startswith(".") for part in rel_parts):
+                ignored.append((shown, "hidden"))
+            elif p.name.startswith("~$"):
+                ignored.append((shown, "excel-lock-file"))
+            elif p.suffix.lower() not in WORKBOOK_SUFFIXES:
+                if root.is_file():
+                    found.append((p, shown))
+                else:
+                    ignored.append((shown, "not-a-workbook"))
+            elif p.suffix.lower() != ".csv" and _written_by_pkp(p):
+                ignored.append((shown, "written-by-pkp"))
+            else:
+                found.append((p, shown))
+    return found, ignored
+
+
+def _written_by_pkp(path: Path) -> bool:
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as zf:
+            if "docProps/custom.xml" not in zf.namelist():
+                return False
+            return PKP_MARKER in zf.read("docProps/custom.xml")
+    except (zipfile.BadZipFile, OSError, KeyError):
+        return False
+
+
+def dates_in_names(paths: Iterable[Path]) -> list[date]:
+    """Dates written in file and folder names (cheap: nothing is opened)."""
+    out = []
+    for root in paths:
+        items = [root] if root.is_file() else list(root.rglob("*"))
+        for p in items:
+            d = parse.find_date_in_text(p.name)
+            if d:
+                out.append(d)
+    return out
+
+
+# ------------------------------------------------------------------------------------------ per sheet
+
+
+@dataclass
+class SheetRecords:
+    file: str
+    sheet: RawSheet
+    layout: Layout
+    report: SheetReport
+    records: pd.DataFrame  # canonical values, _raw_*, _col_*, _row, _src, _file, _sheet
+    errors: pd.DataFrame  # rec, column, code, params
+    data_rows: int = 0
+    report_date: date | None = None
+    report_date_source: str | None = None
+    report_date_cell: tuple[int, int] | None = None
+
+
+def _text(v: object) -> str:
+    return "" if v is None else str(v).strip()
+
+
+def _classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetReport]:
+    """Class per grid row below the header: 0 data, 1 blank, 2 totals, 3 heading. Trailing empties dropped."""
+    grid = sheet.grid.iloc[layout.data_start :]
+    filled = grid.notna() & (grid.astype("string").apply(lambda c: c.str.strip()) != "")
+    filled = filled.fillna(False).to_numpy(dtype=bool)
+    any_filled = filled.any(axis=1)
+    last = int(np.flatnonzero(any_filled)[-1]) + 1 if any_filled.any() else 0
+    filled = filled[:last]
+    grid = grid.iloc[:last]
+    cls = np.zeros(last, dtype=np.int8)
+    cls[~filled.any(axis=1)] = 1
+    # Totals: the first filled cell says JUMLAH / TOTAL / SUBTOTAL / REKAP.
+    first_col = np.where(filled.any(axis=1), filled.argmax(axis=1), 0)
+    values = grid.to_numpy(dtype=object)
+    first_text = pd.Series(values[np.arange(last), first_col] if last else [], dtype=object).astype("string")
+    first_text = first_text.str.strip().str.lower().fillna("")
+    totals = first_text.str.match("^(?:" + "|".join(re.escape(w) for w in TOTALS_WORDS) + r")\b").to_numpy()
+    cls[(cls == 0) & totals] = 2
+    # Group headings: no key, and text only in a name, No or unmapped column.
+    key = "nomor_temuan" if layout.kind == KIND_TEMUAN else "kode_lokasi"
+    value_cols = [
+        j for c, j in layout.columns.items() if c not in NAME_COLUMNS and c not in ("keterangan",)
+    ] + [j for g in layout.wide for j in g.columns.values()]
+    key_col = layout.columns.get(key)
+    if key_col is not None and value_cols:
+        has_value = filled[:, sorted(set(value_cols))].any(axis=1)
+        cls[(cls == 0) & ~has_value] = 3
+    report = SheetReport(
+        name=sheet.name,
+        kind=layout.kind,
+        header_row=int(sheet.row_numbers[layout.header_index]),
+        blank=int((cls == 1).sum()) + _blank_lines_between(sheet, layout, last),
+        totals=int((cls == 2).sum()),
+        headings=int((cls == 3).sum()),
+    )
+    return cls, report
+
+
+def _blank_lines_between(sheet: RawSheet, layout: Layout, last: int) -> int:
+    """CSV empty lines between the header and the last non-empty row (not in the grid)."""
+    if not len(sheet.blank_lines) or last == 0:
+        return 0
+    lo = sheet.row_numbers[layout.data_start - 1]
+    hi = sheet.row_numbers[layout.data_start + last - 1]
+    return int(((sheet.blank_lines > lo) & (sheet.blank_lines < hi)).sum())
+
+
+def _extract(sheet: RawSheet, layout: Layout, data_idx: np.ndarray, file: str) -> pd.DataFrame:
+    """Records of the data rows: one per row (long form) or one per row and stage (wide form)."""
+    grid = sheet.grid
+    rows = layout.data_start + data_idx
+    base = {
+        "_row": sheet.row_numbers[rows],
+        "_src": data_idx,
+    }
+    shared = {c: j for c, j in layout.columns.items()}
+    parts = []
+    groups = layout.wide or [None]
+    for g in groups:
+        cols = dict(shared)
+        rec = dict(base)
+        if g is not None:
+            cols.update(g.columns)
+            rec["tahapan"] = np.full(len(rows), g.stage_text, dtype=object)
+            rec["_raw_tahapan"] = rec["tahapan"]
+            rec["_col_tahapan"] = np.full(len(rows), -1)
+            rec["_hdr_tahapan"] = np.full(len(rows), g.stage_text, dtype=object)
+        for c, j in cols.items():
+            rec[c] = grid.iloc[rows, j].to_numpy(dtype=object)
+            rec[f"_col_{c}"] = np.full(len(rows), sheet.origin_col + j)
+            rec[f"_hdr_{c}"] = np.full(len(rows), layout.headers[j], dtype=object)
+        frame = pd.DataFrame(rec)
+        if g is not None:
+            # A stage with no value in this row is simply not reported: not a record.
+            sub = [c for c in g.columns]
+            present = frame[sub].notna().any(axis=1)
+            frame = frame[present]
+        parts.append(frame)
+    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+    out["_file"] = file
+    out["_sheet"] = sheet.name
+    return out
+
+
+def _parse_records(rec: pd.DataFrame, kind: str, sheet: RawSheet) -> list[pd.DataFrame]:
+    errors = []
+    spec = columns_of(kind)
+    for c, col in spec.items():
+        if c not in rec.columns:
+            continue
+        raw = rec[c]
+        rec[f"_raw_{c}"] = raw
+        if col.type == "percent":
+            flags = None
+            if sheet.percent_cells:
+                pairs = pd.MultiIndex.from_arrays([rec["_row"].to_numpy(), rec[f"_col_{c}"].to_numpy()])
+                flags = pd.Series(pairs.isin(list(sheet.percent_cells)), index=rec.index)
+            vals, errs = parse.parse_percent(raw, flags)
+        else:
+            vals, errs = _PARSERS[col.type](raw)
+        rec[c] = vals
+        bad = errs.notna().to_numpy()
+        if bad.any():
+            errors.append(pd.DataFrame({"rec": np.flatnonzero(bad), "column": c, "code": errs[bad].to_numpy()}))
+        if col.required:
+            missing = raw.isna().to_numpy() | (raw.astype("string").str.strip() == "").fillna(True).to_numpy()
+            missing &= ~bad
+            if missing.any():
+                errors.append(pd.DataFrame({"rec": np.flatnonzero(missing), "column": c, "code": "required-missing"}))
+    for c, col in spec.items():
+        if c in rec.columns:
+            continue
+        # Absent column: unknown (booleans stay <NA>; nothing is guessed).
+        if col.type == "bool":
+            rec[c] = pd.array([None] * len(rec), dtype="boolean")
+        elif col.type in ("rupiah", "percent"):
+            rec[c] = np.nan
+        elif col.type == "date":
+            rec[c] = pd.Series(pd.NaT, index=rec.index, dtype="datetime64[ns]")
+        else:
+            rec[c] = None
+    return errors
+
+
+def _title_date(sheet: RawSheet, layout: Layout) -> tuple[date | None, tuple[int, int] | None]:
+    for i in range(layout.header_index):
+        for j, v in enumerate(sheet.grid.iloc[i]):
+            if v is None:
+                continue
+            found = parse.find_date_in_text(str(v))
+            if found:
+                return found, (int(sheet.row_numbers[i]), sheet.origin_col + j)
+    return None, None
+
+
+def read_sheets(path: Path, shown: str, schedule: Schedule | None, max_mb: int) -> tuple[list[SheetRecords], list[str]]:
+    """Records of every pkp sheet in a file, and the names of the sheets that are not pkp tables."""
+    stage_texts = _stage_texts(schedule)
+    sheets = read_file(path, max_mb)
+    out: list[SheetRecords] = []
+    ignored: list[str] = []
+    for sheet in sheets:
+        if sheet.grid.empty:
+            ignored.append(sheet.name or "")
+            continue
+        layout = detect_layout(sheet, lambda t: t.strip().casefold() in stage_texts)
+        if layout is None:
+            ignored.append(sheet.name or "")
+            continue
+        cls, report = _classify_rows(sheet, layout)
+        data_idx = np.flatnonzero(cls == 0)
+        rec = _extract(sheet, layout, data_idx, shown)
+        errors = _parse_records(rec, layout.kind, sheet)
+        for canon, cols in layout.conflicts:
+            headers = ", ".join(repr(layout.headers[j]) for j in cols)
+            errors.append(
+                pd.DataFrame(
+                    {
+                        "rec": np.arange(len(rec)),
+                        "column": canon,
+                        "code": "column-conflict",
+                        "params": [{"column": canon, "headers": headers}] * len(rec),
+                    }
+                )
+            )
+        sr = SheetRecords(shown, sheet, layout, report, rec, _concat_errors(errors), data_rows=len(data_idx))
+        if layout.kind in (KIND_PROGRES, KIND_TEMUAN):
+            d, cell = _title_date(sheet, layout)
+            if d:
+                sr.report_date, sr.report_date_source, sr.report_date_cell = d, "title", cell
+            else:
+                for part in (path.name, *[p.name for p in path.parents][:3]):
+                    d = parse.find_date_in_text(part)
+                    if d:
+                        sr.report_date, sr.report_date_source = d, "name"
+                        break
+        out.append(sr)
+    return out, ignored
+
+
+def _concat_errors(errors: list[pd.DataFrame]) -> pd.DataFrame:
+    cols = ["rec", "column", "code", "params"]
+    if not errors:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    out = pd.concat(errors, ignore_index=True)
+    if "params" not in out.columns:
+        out["params"] = None
+    return out[cols]
+
+
+def _stage_texts(schedule: Schedule | None) -> set[str]:
+    if schedule is None:
+        return set()
+    out = set()
+    for _, st in schedule.stages():
+        out.add(st.kode.casefold())
+        out.add(st.nama.strip().casefold())
+    return out
+
+
+# ------------------------------------------------------------------------------------------ across files
+
+
+def _add_errors(sr: SheetRecords, mask: np.ndarray, column: str, code: str, params: Any = None) -> None:
+    idx = np.flatnonzero(mask)
+    if not len(idx):
+        return
+    if isinstance(params, (list, np.ndarray, pd.Series)):
+        plist = list(np.asarray(params, dtype=object)[idx])
+    else:
+        plist = [params] * len(idx)
+    new = pd.DataFrame({"rec": idx, "column": column, "code": code, "params": plist})
+    sr.errors = pd.concat([sr.errors, new], ignore_index=True) if len(sr.errors) else new
+
+
+def _check_lokasi_regions(sr: SheetRecords, warnings: list[pd.DataFrame]) -> None:
+    from pkp_cli.regions import REFERENCE_EDITION, reference
+
+    rec = sr.records
+    ref = reference()
+    code = rec["kode_lokasi"].astype("string")
+    prog = rec["program"].astype("string")
+    pisew = code.str.fullmatch(r"\d{2}\.\d{2}\.\d{2}").fillna(False).to_numpy(dtype=bool)
+    kotaku = code.str.fullmatch(r"\d{2}\.\d{2}\.\d{2}\.\d{4}").fillna(False).to_numpy(dtype=bool)
+    has_code = code.notna().to_numpy() & ~_has_error(sr, "kode_lokasi")
+    bad_form = has_code & ~pisew & ~kotaku
+    _add_errors(sr, bad_form, "kode_lokasi", "code-format", {"expected": "NN.NN.NN / NN.NN.NN.NNNN"})
+    mismatch = has_code & (
+        ((prog == "PISEW").fillna(False).to_numpy(dtype=bool) & kotaku)
+        | ((prog == "KOTAKU").fillna(False).to_numpy(dtype=bool) & pisew)
+    )
+    _add_errors(sr, mismatch, "kode_lokasi", "program-mismatch", list(prog.fillna("").map(lambda p: {"program": p})))
+    known = code.isin(list(ref)).fillna(False).to_numpy(dtype=bool)
+    _add_errors(sr, has_code & (pisew | kotaku) & ~known, "kode_lokasi", "code-unknown", {"edition": REFERENCE_EDITION})
+    ok = has_code & known
+    # Reference names for each level the code reaches.
+    c = code.fillna("")
+    rec["kode_provinsi"] = c.str.slice(0, 2).where(ok, None)
+    rec["kode_kabupaten"] = c.str.slice(0, 5).where(ok, None)
+    levels = {
+        "provinsi": c.str.slice(0, 2),
+        "kabupaten_kota": c.str.slice(0, 5),
+        "kecamatan": c.str.slice(0, 8),
+        "kelurahan_desa": c.where(kotaku, ""),
+    }
+    for col, codes in levels.items():
+        ref_name = codes.map(ref).where(ok, None)
+        given = rec[col]
+        _check_names(sr, col, codes, ref_name, given, ok, warnings)
+        rec[col] = ref_name.where(ref_name.notna(), None).astype(object)
+    rec["nama_lokasi"] = rec["kelurahan_desa"].where(pd.Series(kotaku, index=rec.index), rec["kecamatan"])
+
+
+def _check_names(
+    sr: SheetRecords,
+    col: str,
+    codes: pd.Series,
+    ref_name: pd.Series,
+    given: pd.Series,
+    ok: np.ndarray,
+    warnings: list[pd.DataFrame],
+) -> None:
+    from rapidfuzz import fuzz
+
+    from pkp_cli.regions import name_key, reference
+
+    has = ok & given.notna().to_numpy() & ref_name.notna().to_numpy()
+    if not has.any():
+        return
+    pairs = pd.DataFrame({"code": codes[has], "given": given[has].astype(str), "ref": ref_name[has].astype(str)})
+    uniq = pairs.drop_duplicates()
+    verdict: dict[tuple[str, str], tuple[str, dict[str, Any]] | None] = {}
+    ref = reference()
+    level_len = {"provinsi": 2, "kabupaten_kota": 5, "kecamatan": 8, "kelurahan_desa": 13}[col]
+    same_level = None
+    for code, g, r in uniq.itertuples(index=False):
+        gk, rk = name_key(g), name_key(r)
+        if gk == rk:
+            verdict[(code, g)] = None
+        elif fuzz.ratio(gk, rk) >= 80 or (len(gk) >= 4 and (gk in rk or rk in gk)):
+            verdict[(code, g)] = ("name-variant", {"reference": r})
+        else:
+            if same_level is None:
+                same_level = {name_key(v): k for k, v in ref.items() if len(k) == level_len}
+            other = same_level.get(gk)
+            hint = f"{g!r} = {other}" if other else ""
+            verdict[(code, g)] = ("name-contradiction", {"code": code, "reference": r, "suggestion": hint})
+    keys = list(zip(pairs["code"], pairs["given"], strict=True))
+    res = [verdict[k] for k in keys]
+    idx = np.flatnonzero(has)
+    var = np.array([v is not None and v[0] == "name-variant" for v in res])
+    con = np.array([v is not None and v[0] == "name-contradiction" for v in res])
+    if con.any():
+        mask = np.zeros(len(sr.records), dtype=bool)
+        mask[idx[con]] = True
+        _add_errors(sr, mask, col, "name-contradiction", np.array([None] * len(sr.records), dtype=object))
+        sr.errors.loc[sr.errors.index[-int(con.sum()) :], "params"] = pd.Series(
+            [v[1] for v, c in zip(res, con, strict=True) if c], dtype=object
+        ).to_numpy()
+    if var.any():
+        warnings.append(
+            pd.DataFrame(
+                {
+                    "sheet_id": id(sr),
+                    "rec": idx[var],
+                    "column": col,
+                    "code": "name-variant",
+                    "params": [v[1] for v, c in zip(res, var, strict=True) if c],
+                }
+            )
+        )
+
+
+def _has_error(sr: SheetRecords, column: str | None = None) -> np.ndarray:
+    mask = np.zeros(len(sr.records), dtype=bool)
+    errs = sr.errors if column is None else sr.errors[sr.errors["column"] == column]
+    if len(errs):
+        mask[errs["rec"].to_numpy(dtype=np.int64)] = True
+    return mask
+
+
+def _resolve_progres(
+    sr: SheetRecords, lokasi: pd.DataFrame, schedule: Schedule, today: date
+) -> None:
+    """Location or province, program, stage code and report date of each progress record."""
+    from pkp_cli.regions import province_code
+
+    rec = sr.records
+    n = len(rec)
+    st = schedule.stage_table()
+    loc_prog = dict(zip(lokasi["kode_lokasi"], lokasi["program"], strict=True))
+    prov_progs = lokasi.groupby("kode_provinsi")["program"].agg(set).to_dict() if len(lokasi) else {}
+    code = rec["kode_lokasi"].astype("string").str.strip()
+    bad_code = _has_error(sr, "kode_lokasi") | code.isna().to_numpy()
+    is_loc = code.isin(list(loc_prog)).fillna(False).to_numpy(dtype=bool)
+    uniq = pd.Series(code[~is_loc & ~bad_code].unique())
+    prov_map = {u: province_code(u) for u in uniq if isinstance(u, str)}
+    prov = code.map(prov_map).where(~pd.Series(is_loc, index=rec.index), None)
+    is_prov = prov.notna().to_numpy() & ~is_loc
+    unknown = ~bad_code & ~is_loc & ~is_prov
+    _add_errors(sr, unknown, "kode_lokasi", "location-unknown", list(code.fillna("").map(lambda c: {"code": c})))
+    rec["kode_provinsi"] = np.where(is_loc, code.str.slice(0, 2), prov).astype(object)
+    rec["kode_lokasi"] = np.where(is_prov, prov, code).astype(object)
+    # Program: from the column, else from the location; province rows may take it from the stage.
+    loc_program = code.map(loc_prog)
+    given = rec["program"].astype(object)
+    differs = is_loc & given.notna().to_numpy() & (given != loc_program).fillna(False).to_numpy(dtype=bool)
+    _add_errors(
+        sr,
+        differs,
+        "program",
+        "program-differs",
+        [{"given": g, "program": p} for g, p in zip(given, loc_program, strict=True)],
+    )
+    program = given.where(given.notna(), loc_program)
+    # Stage: a code (any case) or a name within the program.
+    stage_text = rec["tahapan"].astype("string").str.strip()
+    by_code = {k.casefold(): (k, p) for k, p in zip(st["tahapan"], st["program"], strict=True)}
+    by_name: dict[str, list[tuple[str, str]]] = {}
+    for k, p, nm in zip(st["tahapan"], st["program"], st["nama_tahapan"], strict=True):
+        by_name.setdefault(nm.strip().casefold(), []).append((k, p))
+    level = dict(zip(st["tahapan"], st["tingkat"], strict=True))
+    key = stage_text.str.casefold()
+    resolved_code = np.full(n, None, dtype=object)
+    resolved_prog = np.full(n, None, dtype=object)
+    prog_arr = program.to_numpy(dtype=object)
+    ambiguous = np.zeros(n, dtype=bool)
+    unknown_stage = np.zeros(n, dtype=bool)
+    # Distinct (stage text, program) pairs are few; resolve each once.
+    combos = pd.DataFrame({"k": key, "p": program}).drop_duplicates()
+    table: dict[tuple[Any, Any], tuple[str | None, str | None, str | None]] = {}
+    for k, p in combos.itertuples(index=False):
+        if not isinstance(k, str):
+            table[(k, p)] = (None, None, None)
+            continue
+        p = p if isinstance(p, str) else None
+        hit = by_code.get(k)
+        if hit and (p is None or hit[1] == p):
+            table[(k, p)] = (hit[0], hit[1], None)
+            continue
+        names = [c for c in by_name.get(k, []) if p is None or c[1] == p]
+        if len(names) == 1:
+            table[(k, p)] = (names[0][0], names[0][1], None)
+        elif len(names) > 1:
+            table[(k, p)] = (None, None, "stage-ambiguous")
+        else:
+            table[(k, p)] = (None, None, "stage-unknown")
+    for i, (k, p) in enumerate(zip(key.to_numpy(dtype=object), prog_arr, strict=True)):
+        kk = k if isinstance(k, str) else None
+        pp = p if isinstance(p, str) else None
+        c_, p_, err = table.get((kk, pp), table.get((k, p), (None, None, None)))
+        resolved_code[i], resolved_prog[i] = c_, p_
+        ambiguous[i] = err == "stage-ambiguous"
+        unknown_stage[i] = err == "stage-unknown"
+    has_stage = stage_text.notna().to_numpy()
+    params = [{"stage": s, "program": p if isinstance(p, str) else "PISEW/KOTAKU"} for s, p in zip(stage_text, prog_arr, strict=True)]
+    _add_errors(sr, has_stage & ambiguous, "tahapan", "stage-ambiguous", params)
+    _add_errors(sr, has_stage & unknown_stage, "tahapan", "stage-unknown", params)
+    rec["tahapan"] = resolved_code
+    rec["program"] = np.where(pd.isna(prog_arr), resolved_prog, prog_arr)
+    lvl = pd.Series(resolved_code).map(level).to_numpy(dtype=object)
+    p_level = [{"stage": s, "code": c} for s, c in zip(resolved_code, rec["kode_lokasi"], strict=True)]
+    _add_errors(sr, is_loc & (lvl == "provinsi"), "tahapan", "stage-level-province", p_level)
+    _add_errors(sr, is_prov & (lvl == "lokasi"), "tahapan", "stage-level-location", p_level)
+    # A province row needs that province to run the program.
+    prov_has = np.array(
+        [
+            (p in prov_progs.get(c, set())) if isinstance(c, str) and isinstance(p, str) else True
+            for c, p in zip(rec["kode_provinsi"], rec["program"], strict=True)
+        ]
+    )
+    _add_errors(sr, is_prov & ~prov_has, "kode_lokasi", "location-unknown", list(code.fillna("").map(lambda c: {"code": c})))
+    _resolve_report_date(sr, schedule, today)
+
+
+def _resolve_report_date(sr: SheetRecords, schedule: Schedule, today: date) -> None:
+    rec = sr.records
+    col = rec["tanggal_laporan"]
+    inferred = col.isna().to_numpy()
+    if sr.report_date is not None:
+        col = col.where(col.notna(), pd.Timestamp(sr.report_date))
+    rec["tanggal_laporan"] = col.astype("datetime64[ns]")
+    rec["laporan_tanpa_tanggal"] = inferred & (sr.report_date is None)
+    year = schedule.year
+    rep = rec["tanggal_laporan"]
+    future = (rep > pd.Timestamp(today)).fillna(False).to_numpy(dtype=bool)
+    outside = (rep.dt.year != year).fillna(False).to_numpy(dtype=bool) & rep.notna().to_numpy()
+    from_col = ~inferred
+    _add_errors(sr, future & from_col, "tanggal_laporan", "report-future")
+    _add_errors(sr, outside & from_col & ~future, "tanggal_laporan", "report-outside-year", {"year": year})
+    # A title or file-name date that is wrong makes every row of the sheet wrong; say so on the key cell.
+    _add_errors(sr, future & ~from_col, "kode_lokasi", "report-future")
+    _add_errors(sr, outside & ~from_col & ~future, "kode_lokasi", "report-outside-year", {"year": year})
+
+
+def _check_dates(sr: SheetRecords, start: str, end: str, report: str | None) -> None:
+    rec = sr.records
+    s, e = rec[start], rec[end]
+    before = (e < s).fillna(False).to_numpy(dtype=bool)
+    _add_errors(sr, before, end, "end-before-start", [{"start": _fmt(x)} for x in s])
+    if report is not None and report in rec.columns:
+        r = rec[report]
+        for c in (start, end):
+            late = (rec[c] > r).fillna(False).to_numpy(dtype=bool)
+            _add_errors(sr, late, c, "date-after-report", [{"report": _fmt(x)} for x in r])
+
+
+def _fmt(v: Any) -> str:
+    return "" if pd.isna(v) else pd.Timestamp(v).date().isoformat()
+
+
+def _resolve_temuan(sr: SheetRecords, schedule: Schedule, today: date) -> None:
+    from pkp_cli.regions import province_code, reference
+
+    rec = sr.records
+    given = rec["kode_provinsi"].where(rec["kode_provinsi"].notna(), rec["provinsi"])
+    codes = given.astype("string").str.strip()
+    mapping = {u: province_code(u) for u in codes.dropna().unique()}
+    prov = codes.map(mapping)
+    missing = prov.isna().to_numpy() & codes.notna().to_numpy()
+    col = "kode_provinsi" if rec["kode_provinsi"].notna().any() else "provinsi"
+    _add_errors(sr, missing, col, "location-unknown", [{"code": c} for c in codes.fillna("")])
+    _add_errors(sr, codes.isna().to_numpy(), col, "required-missing")
+    rec["kode_provinsi"] = prov.astype(object)
+    rec["provinsi"] = prov.map(reference()).astype(object)
+    _resolve_report_date(sr, schedule, today)
+    _check_dates(sr, "batas_waktu", "tanggal_selesai", None)
+
+
+# ------------------------------------------------------------------------------------------ duplicates
+
+
+def _dedupe(
+    sheets: list[SheetRecords], kind: str, key: list[str], value_cols: list[str], warn: list[pd.DataFrame]
+) -> None:
+    """Identical rows load once; same key (and report date) with different values are all rejected."""
+    parts = []
+    for i, sr in enumerate(sheets):
+        ok = ~_has_error(sr)
+        if not ok.any():
+            continue
+        f = sr.records.loc[ok, [*key, *value_cols, "_row"]].copy()
+        f["_sid"] = i
+        f["_rec"] = np.flatnonzero(ok)
+        parts.append(f)
+    if not parts:
+        return
+    allr = pd.concat(parts, ignore_index=True)
+    kdup = allr.duplicated(key, keep=False)
+    if not kdup.any():
+        return
+    d = allr[kdup].copy()
+    d["_addr"] = [f"{sheets[s].file}{'!' + str(sheets[s].sheet.name) if sheets[s].sheet.name else ''}:{r}" for s, r in zip(d["_sid"], d["_row"], strict=True)]
+    vals = d[value_cols].astype("string").fillna("\x00")
+    d["_sig"] = pd.util.hash_pandas_object(vals, index=False).to_numpy()
+    for _, g in d.groupby(key, dropna=False, sort=False):
+        sigs = g["_sig"].unique()
+        first = g.iloc[0]
+        if len(sigs) == 1:
+            for _, r in g.iloc[1:].iterrows():
+                sr = sheets[int(r["_sid"])]
+                sr.records.loc[sr.records.index[int(r["_rec"])], "_dup"] = True
+                warn.append(
+                    pd.DataFrame(
+                        {"sheet_id": [id(sr)], "rec": [int(r["_rec"])], "column": [key[0]], "code": ["duplicate-row"], "params": [{"other": first["_addr"]}]}
+                    )
+                )
+        else:
+            for _, r in g.iterrows():
+                other = g[g["_addr"] != r["_addr"]]["_addr"].iloc[0]
+                sr = sheets[int(r["_sid"])]
+                mask = np.zeros(len(sr.records), dtype=bool)
+                mask[int(r["_rec"])] = True
+                _add_errors(sr, mask, key[0], "duplicate-conflict", {"other": other})
+
+
+# ------------------------------------------------------------------------------------------ main entry
+
+
+def load_data(
+    paths: list[Path],
+    schedule: Schedule,
+    *,
+    lokasi_paths: list[Path] | None = None,
+    today: date | None = None,
+    max_errors: int = 10_000,
+    lang: str = "id",
+    max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB,
+) -> LoadResult:
+    """Read every workbook under `paths` and validate it against `schedule`.
+
+    `lokasi_paths` supplies location data for the cross-file checks when `paths` holds none (pkp validate on
+    a single progress file). Nothing is dropped: each row is loaded, rejected (errors) or skipped (counted).
+    """
+    today = today or date.today()
+    files, ignored = discover(paths)
+    reports: list[FileReport] = []
+    unreadable: list[Issue] = []
+    sheets: list[SheetRecords] = []
+    warn_frames: list[pd.DataFrame] = []
+    file_warnings: list[Issue] = []
+    seen_hash: dict[str, str] = {}
+    for path, shown in files:
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            unreadable.append(Issue(shown, None, None, None, None, None, "file-unreadable", (("reason", exc.strerror),)))
+            continue
+        if digest in seen_hash:
+            file_warnings.append(Issue(shown, None, None, None, None, None, "file-duplicate", (("other", seen_hash[digest]),)))
+            ignored.append((shown, "duplicate-file"))
+            continue
+        seen_hash[digest] = shown
+        try:
+            got, ignored_sheets = read_sheets(path, shown, schedule, max_uncompressed_mb)
+        except FileProblem as exc:
+            unreadable.append(Issue(shown, None, None, None, None, None, exc.code, tuple(exc.params.items())))
+            continue
+        if not got:
+            ignored.append((shown, "no-pkp-table"))
+            continue
+        for name in ignored_sheets:
+            ignored.append((f"{shown}!{name}", "not-a-pkp-sheet"))
+        reports.append(FileReport(shown, [s.report for s in got]))
+        sheets.extend(got)
+
+    lok_sheets = [s for s in sheets if s.layout.kind == KIND_LOKASI]
+    if not lok_sheets and lokasi_paths:
+        extra = load_data(lokasi_paths, schedule, today=today, max_errors=0, lang=lang)
+        lokasi_ref = extra.lokasi
+    else:
+        lokasi_ref = None
+    # Locations first: progress rows are checked against them.
+    for sr in lok_sheets:
+        _check_lokasi_regions(sr, warn_frames)
+        for b in ("lokasi_berulang", "dokumen_perencanaan"):
+            if b in sr.layout.columns:
+                # An empty cell in a present column means Tidak; a missing column stays unknown.
+                sr.records[b] = sr.records[b].fillna(False).astype("boolean")
+    _dedupe(lok_sheets, KIND_LOKASI, ["kode_lokasi"], [c for c in LOKASI if not c.startswith("_")], warn_frames)
+    lokasi = _frame(lok_sheets, LOKASI) if lok_sheets else (lokasi_ref if lokasi_ref is not None else _frame([], LOKASI))
+    missing_cols = set()
+    for sr in lok_sheets:
+        for c in ("lokasi_berulang", "kinerja", "dokumen_perencanaan"):
+            if c not in sr.layout.columns:
+                missing_cols.add(c)
+                file_warnings.append(
+                    Issue(sr.file, sr.sheet.name, None, None, None, None, "column-missing", (("column", c),))
+                )
+
+    prog_sheets = [s for s in sheets if s.layout.kind == KIND_PROGRES]
+    for sr in prog_sheets:
+        _resolve_progres(sr, lokasi, schedule, today)
+        _check_dates(sr, "tanggal_mulai", "tanggal_selesai", "tanggal_laporan")
+    _fill_undated(prog_sheets, today, file_warnings)
+    _dedupe(
+        prog_sheets,
+        KIND_PROGRES,
+        ["kode_lokasi", "program", "tahapan", "tanggal_laporan"],
+        ["tanggal_mulai", "tanggal_selesai", "progres_persen", "keterangan"],
+        warn_frames,
+    )
+    tem_sheets = [s for s in sheets if s.layout.kind == KIND_TEMUAN]
+    for sr in tem_sheets:
+        _resolve_temuan(sr, schedule, today)
+    _fill_undated(tem_sheets, today, file_warnings)
+    _dedupe(
+        tem_sheets,
+        KIND_TEMUAN,
+        ["kode_provinsi", "nomor_temuan", "tanggal_laporan"],
+        ["uraian", "nilai", "status", "batas_waktu", "tanggal_selesai"],
+        warn_frames,
+    )
+    progres = _frame(prog_sheets, PROGRES)
+    superseded = _superseded_warnings(progres)
+    temuan = _frame(tem_sheets, TEMUAN)
+
+    # Accounting: a record with an error rejects its whole source row (a wide row holds several records).
+    for sr in sheets:
+        src = sr.records["_src"].to_numpy()
+        bad_src = set(src[_has_error(sr)])
+        dup = sr.records.get("_dup")
+        dup_src = set(src[dup.fillna(False).to_numpy(dtype=bool)]) - bad_src if dup is not None else set()
+        sr.report.rows_rejected = len(bad_src)
+        sr.report.duplicates = len(dup_src)
+        sr.report.rows_loaded = sr.data_rows - len(bad_src) - len(dup_src)
+
+    errors, errors_total = _issues(sheets, "errors", max_errors, lang)
+    warns, warnings_total = _issues_from_frames(sheets, warn_frames, max_errors)
+    warns = file_warnings + superseded + warns
+    return LoadResult(
+        lokasi=lokasi,
+        progres=progres,
+        temuan=temuan,
+        files=reports,
+        errors=errors,
+        warnings=warns[: max(max_errors, 0) or None] if max_errors else [],
+        errors_total=errors_total + len(unreadable),
+        warnings_total=warnings_total + len(file_warnings) + len(superseded),
+        ignored=ignored,
+        unreadable=unreadable,
+        lokasi_missing_columns=missing_cols,
+        rejected_rows=None,
+    )
+
+
+def _fill_undated(sheets: list[SheetRecords], today: date, warnings: list[Issue]) -> None:
+    """Undated rows take the newest dated report date (today if none) and are named in a warning."""
+    dated = [
+        sr.records.loc[~sr.records["laporan_tanpa_tanggal"], "tanggal_laporan"].max()
+        for sr in sheets
+        if len(sr.records) and (~sr.records["laporan_tanpa_tanggal"]).any()
+    ]
+    fallback = max(dated) if dated else pd.Timestamp(today)
+    for sr in sheets:
+        m = sr.records["laporan_tanpa_tanggal"].to_numpy(dtype=bool) if len(sr.records) else np.array([], bool)
+        if m.any():
+            sr.records.loc[m, "tanggal_laporan"] = fallback
+            warnings.append(
+                Issue(
+                    sr.file,
+                    sr.sheet.name,
+                    None,
+                    None,
+                    None,
+                    None,
+                    "report-date-missing",
+                    (("count", int(m.sum())), ("date", _fmt(fallback))),
+                )
+            )
+
+
+def _frame(sheets: list[SheetRecords], columns: list[str]) -> pd.DataFrame:
+    parts = []
+    for sr in sheets:
+        ok = ~_has_error(sr)
+        dup = sr.records.get("_dup")
+        if dup is not None:
+            ok &= ~dup.fillna(False).to_numpy(dtype=bool)
+        f = sr.records.loc[ok]
+        parts.append(f.reindex(columns=[*columns, *[c for c in f.columns if c.startswith("_col_")]]))
+    if not parts:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    out = pd.concat(parts, ignore_index=True)
+    for c in columns:
+        if c.startswith(("tanggal", "batas")):
+            out[c] = pd.to_datetime(out[c]).astype("datetime64[ns]")
+    return out
+
+
+def _superseded_warnings(progres: pd.DataFrame) -> list[Issue]:
+    """A newer report that clears a date an older report had."""
+    if progres.empty:
+        return []
+    p = progres.sort_values(["kode_lokasi", "program", "tahapan", "tanggal_laporan"])
+    key = ["kode_lokasi", "program", "tahapan"]
+    out: list[Issue] = []
+    for c in ("tanggal_mulai", "tanggal_selesai"):
+        prev = p.groupby(key, sort=False)[c].shift(1)
+        prev_file = p.groupby(key, sort=False)["_file"].shift(1)
+        prev_row = p.groupby(key, sort=False)["_row"].shift(1)
+        cleared = p[c].isna() & prev.notna()
+        for idx in np.flatnonzero(cleared.to_numpy()):
+            r = p.iloc[idx]
+            col_idx = r.get(f"_col_{c}")
+            out.append(
+                Issue(
+                    str(prev_file.iloc[idx]),
+                    None,
+                    int(prev_row.iloc[idx]),
+                    None,
+                    c,
+                    _fmt(prev.iloc[idx]),
+                    "superseded-cleared",
+                    (("other", f"{r['_file']}:{r['_row']}"), ("column", c), ("value", _fmt(prev.iloc[idx]))),
+                )
+            )
+            _ = col_idx
+    return out
+
+
+def _issues(sheets: list[SheetRecords], what: str, limit: int, lang: str) -> tuple[list[Issue], int]:
+    total = sum(len(sr.errors) for sr in sheets)
+    out: list[Issue] = []
+    for sr in sheets:
+        if len(out) >= limit:
+            break
+        errs = sr.errors.sort_values(["rec"], kind="stable").head(limit - len(out))
+        for rec_i, column, code, params in errs.itertuples(index=False):
+            out.append(_issue(sr, int(rec_i), column, code, params))
+    out.sort(key=lambda i: (i.file, i.sheet or "", i.row or 0, i.cell or ""))
+    return out, total
+
+
+def _issues_from_frames(sheets: list[SheetRecords], frames: list[pd.DataFrame], limit: int) -> tuple[list[Issue], int]:
+    by_id = {id(sr): sr for sr in sheets}
+    total = sum(len(f) for f in frames)
+    out: list[Issue] = []
+    for f in frames:
+        for sid, rec_i, column, code, params in f[["sheet_id", "rec", "column", "code", "params"]].itertuples(index=False):
+            if len(out) >= limit:
+                return out, total
+            out.append(_issue(by_id[sid], int(rec_i), column, code, params))
+    return out, total
+
+
+def _issue(sr: SheetRecords, rec_i: int, column: str, code: str, params: Any) -> Issue:
+    r = sr.records.iloc[rec_i]
+    col_idx = r.get(f"_col_{column}")
+    header = r.get(f"_hdr_{column}")
+    raw = r.get(f"_raw_{column}")
+    if col_idx is None or pd.isna(col_idx) or int(col_idx) < 0:
+        cell = None
+        if column == "tanggal_laporan" and sr.report_date_cell:
+            cell = f"{col_letter(sr.report_date_cell[1])}{sr.report_date_cell[0]}"
+    else:
+        cell = f"{col_letter(int(col_idx))}{int(r['_row'])}"
+    value = None if raw is None or (isinstance(raw, float) and pd.isna(raw)) else str(raw)
+    p = tuple(params.items()) if isinstance(params, dict) else ()
+    return Issue(
+        sr.file,
+        sr.sheet.name,
+        int(r["_row"]),
+        cell,
+        None if header is None or (isinstance(header, float) and pd.isna(header)) else str(header),
+        value,
+        code,
+        p,
+    )

@@ -1,0 +1,334 @@
+"""Read xlsx and CSV files into raw grids of text that keep every cell's real address.
+
+A grid is a DataFrame of text (None = empty cell) with integer columns; `row_numbers[i]` is the row (Excel)
+or line (CSV) where grid row i starts, and `origin_col` the 0-based column of grid column 0. calamine drops
+leading empty rows and columns, so the origin is recovered from the sheet XML.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import zipfile
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+DEFAULT_MAX_UNCOMPRESSED_MB = 1024
+MAX_COMPRESSION_RATIO = 200
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+class FileProblem(Exception):
+    """A whole file cannot be read (exit 66). `code` is a catalogue code."""
+
+    def __init__(self, code: str, **params: object):
+        super().__init__(code)
+        self.code = code
+        self.params = params
+
+
+@dataclass
+class RawSheet:
+    name: str | None  # None for CSV
+    grid: pd.DataFrame
+    row_numbers: np.ndarray
+    origin_col: int = 0
+    merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r1, c1, r2, c2), 1-based rows
+    percent_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, col 0-based) formatted as %
+    blank_lines: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))  # CSV only
+
+
+def col_letter(col: int) -> str:
+    """0-based column index -> Excel letters (0 -> A, 26 -> AA)."""
+    s = ""
+    col += 1
+    while col:
+        col, rem = divmod(col - 1, 26)
+        s = chr(65 + rem) + s
+    return s
+
+
+def col_index(letters: str) -> int:
+    n = 0
+    for ch in letters:
+        n = n * 26 + (ord(ch) - 64)
+    return n - 1
+
+
+def read_file(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB) -> list[RawSheet]:
+    """Every sheet of an xlsx, or the one table of a CSV. Raises FileProblem when the file is unusable."""
+    suffix = path.suffix.lower()
+    try:
+        with path.open("rb") as fh:
+            head = fh.read(8)
+    except OSError as exc:
+        raise FileProblem("file-unreadable", reason=exc.strerror or str(exc)) from exc
+    if suffix in (".xlsx", ".xlsm"):
+        if head.startswith(_OLE_MAGIC):
+            raise FileProblem("file-encrypted")
+        return read_xlsx(path, max_uncompressed_mb)
+    if suffix in (".csv", ".txt"):
+        size_mb = path.stat().st_size / 1e6
+        if size_mb > max_uncompressed_mb:
+            raise FileProblem("file-too-large", size=round(size_mb), limit=max_uncompressed_mb)
+        return [read_csv(path)]
+    raise FileProblem("file-not-workbook")
+
+
+# ---------------------------------------------------------------------------------------------- xlsx
+
+
+def _check_zip(path: Path, max_mb: int) -> zipfile.ZipFile:
+    try:
+        zf = zipfile.ZipFile(path)
+        infos = zf.infolist()
+    except (zipfile.BadZipFile, OSError, EOFError) as exc:
+        raise FileProblem("file-unreadable", reason=f"bukan zip xlsx yang utuh ({exc})") from exc
+    total = sum(i.file_size for i in infos)
+    packed = sum(i.compress_size for i in infos) or 1
+    if total > max_mb * 1e6 or (total > 50e6 and total / packed > MAX_COMPRESSION_RATIO):
+        zf.close()
+        raise FileProblem("file-too-large", size=round(total / 1e6), limit=max_mb)
+    names = set(zf.namelist())
+    if "xl/workbook.xml" not in names:
+        zf.close()
+        raise FileProblem("file-not-workbook")
+    return zf
+
+
+def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
+    from defusedxml import ElementTree
+
+    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+    wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
+    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    out: dict[str, str] = {}
+    for sheet in wb.iter(f"{ns_main}sheet"):
+        target = targets.get(sheet.get(f"{ns_rel}id"), "")
+        target = target.lstrip("/")
+        out[sheet.get("name", "")] = target if target.startswith("xl/") else f"xl/{target}"
+    return out
+
+
+def _percent_styles(zf: zipfile.ZipFile) -> set[str]:
+    """Indices of cell styles whose number format is a percentage."""
+    from defusedxml import ElementTree
+
+    if "xl/styles.xml" not in zf.namelist():
+        return set()
+    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+    root = ElementTree.fromstring(zf.read("xl/styles.xml"))
+    pct_fmts = {"9", "10"}
+    for fmt in root.iter(f"{ns}numFmt"):
+        code = re.sub(r'"[^"]*"|\\.', "", fmt.get("formatCode", ""))
+        if "%" in code:
+            pct_fmts.add(fmt.get("numFmtId", ""))
+    xfs = root.find(f"{ns}cellXfs")
+    if xfs is None:
+        return set()
+    return {str(i) for i, xf in enumerate(xfs) if xf.get("numFmtId") in pct_fmts}
+
+
+_CELL_VALUE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>(?:(?!</c>).)*?<(?:v|is)>', re.S)
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+
+
+def _scan_sheet_xml(
+    zf: zipfile.ZipFile, member: str, pct_styles: set[str]
+) -> tuple[tuple[int, int] | None, list[tuple[int, int, int, int]], set[tuple[int, int]]]:
+    """One streamed pass: the first valued cell, merged ranges, and cells styled as percentages."""
+    first: tuple[int, int] | None = None
+    merges: list[tuple[int, int, int, int]] = []
+    pct: set[tuple[int, int]] = set()
+    pct_re = (
+        re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*? s="(?:' + "|".join(pct_styles).encode() + rb')"')
+        if pct_styles
+        else None
+    )
+    tail = b""
+    with zf.open(member) as fh:
+        while True:
+            chunk = fh.read(1 << 22)
+            buf = tail + chunk
+            if first is None:
+                m = _CELL_VALUE.search(buf)
+                if m:
+                    first = (int(m.group(2)), col_index(m.group(1).decode()))
+            if pct_re is not None:
+                # Only complete tags are matched: the tail kept for the next chunk starts after the last one.
+                cut = buf.rfind(b"<c ") if chunk else len(buf)
+                for m in pct_re.finditer(buf, 0, cut if cut > 0 else len(buf)):
+                    pct.add((int(m.group(2)), col_index(m.group(1).decode())))
+                tail = buf[cut:] if chunk and cut > 0 else b""
+            else:
+                tail = buf[-4096:] if chunk else b""
+            if b"<mergeCell " in buf:
+                for m in _MERGE.finditer(buf):
+                    r = (int(m.group(2)), col_index(m.group(1).decode()), int(m.group(4)), col_index(m.group(3).decode()))
+                    if r not in merges:
+                        merges.append(r)
+            if not chunk:
+                break
+    return first, merges, pct
+
+
+def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB) -> list[RawSheet]:
+    import fastexcel
+
+    zf = _check_zip(path, max_uncompressed_mb)
+    try:
+        paths = _sheet_paths(zf)
+        pct_styles = _percent_styles(zf)
+        try:
+            reader = fastexcel.read_excel(str(path))
+        except Exception as exc:  # fastexcel raises its own error types for corrupt content
+            raise FileProblem("file-unreadable", reason=str(exc).splitlines()[0][:200]) from exc
+        sheets: list[RawSheet] = []
+        for name in reader.sheet_names:
+            member = paths.get(name)
+            try:
+                sheet = reader.load_sheet(name, header_row=None, dtypes="string")
+                grid = sheet.to_pandas()
+            except Exception as exc:
+                raise FileProblem("file-unreadable", reason=f"{name}: {str(exc).splitlines()[0][:200]}") from exc
+            grid.columns = range(grid.shape[1])
+            grid = grid.astype(object).where(grid.notna(), None)
+            first, merges, pct = (None, [], set())
+            if member and member in zf.namelist():
+                first, merges, pct = _scan_sheet_xml(zf, member, pct_styles)
+            origin_row, origin_col = 1, 0
+            if first is not None and len(grid):
+                origin_row = first[0]
+                row0 = grid.iloc[0]
+                nonnull = np.flatnonzero(row0.notna().to_numpy())
+                origin_col = first[1] - (int(nonnull[0]) if len(nonnull) else 0)
+            sheets.append(
+                RawSheet(
+                    name=name,
+                    grid=grid,
+                    row_numbers=np.arange(origin_row, origin_row + len(grid), dtype=np.int64),
+                    origin_col=max(origin_col, 0),
+                    merges=merges,
+                    percent_cells=pct,
+                )
+            )
+        return sheets
+    finally:
+        zf.close()
+
+
+# ----------------------------------------------------------------------------------------------- CSV
+
+
+def _decode(data: bytes) -> str:
+    if data.startswith(b"\xef\xbb\xbf"):
+        return data[3:].decode("utf-8", errors="replace")
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        return data.decode("cp1252", errors="replace")
+
+
+def _sniff_delimiter(text: str) -> str:
+    lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
+    best, best_score = ";", -1.0
+    for delim in (";", ",", "\t"):
+        counts = [ln.count(delim) for ln in lines]
+        if not counts or max(counts) == 0:
+            continue
+        modal = max(set(counts), key=counts.count)
+        score = counts.count(modal) * (modal > 0) + modal / 1000
+        if score > best_score:
+            best, best_score = delim, score
+    return best
+
+
+def read_csv(path: Path) -> RawSheet:
+    data = path.read_bytes()
+    text = _decode(data)
+    delim = _sniff_delimiter(text)
+    if '"' not in text:
+        fast = _read_csv_fast(text, delim)
+        if fast is not None:
+            return fast
+    return _read_csv_python(text, delim)
+
+
+def _line_starts(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    nl = np.flatnonzero(buf == 10)
+    starts = np.concatenate(([0], nl + 1))
+    ends = np.concatenate((nl, [len(buf)]))
+    if starts[-1] >= len(buf):  # file ends with a newline: no last line
+        starts, ends = starts[:-1], ends[:-1]
+    return starts, ends
+
+
+def _read_csv_fast(text: str, delim: str) -> RawSheet | None:
+    """pyarrow for files without quotes where every non-empty line has the same number of fields."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    raw = text.encode("utf-8")
+    buf = np.frombuffer(raw, dtype=np.uint8)
+    starts, ends = _line_starts(buf)
+    if len(starts) == 0:
+        return RawSheet(name=None, grid=pd.DataFrame(), row_numbers=np.array([], dtype=np.int64))
+    has_cr = (ends > starts) & (buf[np.maximum(ends - 1, 0)] == 13)
+    lengths = ends - starts - has_cr
+    nonempty = lengths > 0
+    is_delim = (buf == ord(delim)).astype(np.int64)
+    csum = np.concatenate(([0], np.cumsum(is_delim)))
+    fields = csum[ends] - csum[starts] + 1
+    if nonempty.any() and len(np.unique(fields[nonempty])) != 1:
+        return None
+    ncols = int(fields[nonempty][0]) if nonempty.any() else 0
+    try:
+        table = pacsv.read_csv(
+            pa.py_buffer(raw),
+            read_options=pacsv.ReadOptions(column_names=[str(i) for i in range(ncols)], block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(delimiter=delim, quote_char=False, newlines_in_values=False),
+            convert_options=pacsv.ConvertOptions(
+                column_types={str(i): pa.string() for i in range(ncols)},
+                strings_can_be_null=True,
+                null_values=[""],
+                quoted_strings_can_be_null=True,
+            ),
+        )
+    except (pa.ArrowInvalid, ValueError):
+        return None
+    grid = table.to_pandas()
+    grid.columns = range(ncols)
+    grid = grid.astype(object).where(grid.notna(), None)
+    line_no = np.flatnonzero(nonempty) + 1
+    if len(line_no) != len(grid):
+        return None
+    blank = np.flatnonzero(~nonempty) + 1
+    return RawSheet(name=None, grid=grid, row_numbers=line_no.astype(np.int64), blank_lines=blank)
+
+
+def _read_csv_python(text: str, delim: str) -> RawSheet:
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
+    rows: list[list[str]] = []
+    starts: list[int] = []
+    blank: list[int] = []
+    prev = 0
+    for rec in reader:
+        start = prev + 1
+        prev = reader.line_num
+        if not rec:
+            blank.append(start)
+            continue
+        rows.append(rec)
+        starts.append(start)
+    width = max((len(r) for r in rows), default=0)
+    grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
+    grid = grid.where(grid != "", None) if width else grid
+    sheet = RawSheet(name=None, grid=grid, row_numbers=np.array(starts, dtype=np.int64))
+    sheet.blank_lines = np.array(blank, dtype=np.int64)
+    return sheet

@@ -1,0 +1,128 @@
+"""Working days in Indonesia: weekends, national holidays and cuti bersama, plus local overrides.
+
+Holidays come from the `holidays` package, country ID, categories `public` (national holidays) and
+`government` (cuti bersama, the collective leave days of civil servants, e.g. 29 Apr and 4-6 May 2022
+around Idul Fitri). An override may add days off (a regional holiday, an ad-hoc closure) and declare days
+that are working days after all (a Saturday worked in exchange, a cuti bersama the office did not take).
+
+Counting is vectorised with `numpy.busday_count`; the `holidays` package is imported only when a calendar
+is first needed, so commands that never count working days do not pay for it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+# Saturday and Sunday are off in every government office the programs deal with.
+WEEKMASK = "1111100"
+CATEGORIES_WITH_CUTI_BERSAMA = ("public", "government")
+CATEGORIES_WITHOUT_CUTI_BERSAMA = ("public",)
+
+DayArray = npt.NDArray[np.datetime64]
+
+
+@lru_cache(maxsize=32)
+def _national_holidays(years: tuple[int, ...], categories: tuple[str, ...]) -> tuple[date, ...]:
+    """The package's holidays for these years; cached because building them takes milliseconds each."""
+    import holidays  # lazy: only needed when working days are counted
+
+    found = holidays.country_holidays("ID", years=list(years), categories=categories)
+    return tuple(sorted(found))
+
+
+def _as_days(values: Any) -> DayArray:
+    """Any date-like array (datetime64 of any unit, Series, dates) as datetime64[D]; NaT stays NaT."""
+    arr = np.asarray(values)
+    if arr.dtype.kind != "M":
+        arr = np.asarray(arr, dtype="datetime64[D]")
+    return arr.astype("datetime64[D]")
+
+
+@dataclass(frozen=True)
+class WorkCalendar:
+    """Which days are working days.
+
+    `extra_off`: more days off (from the holiday override file). `extra_work`: days that are working days
+    even though they fall on a weekend or a listed holiday. `cuti_bersama=False` drops the government
+    category, for an office that worked through the collective leave.
+    """
+
+    extra_off: frozenset[date] = field(default_factory=frozenset)
+    extra_work: frozenset[date] = field(default_factory=frozenset)
+    cuti_bersama: bool = True
+
+    @classmethod
+    def with_overrides(
+        cls, extra_off: Iterable[date] = (), extra_work: Iterable[date] = (), *, cuti_bersama: bool = True
+    ) -> WorkCalendar:
+        return cls(frozenset(extra_off), frozenset(extra_work), cuti_bersama)
+
+    def holidays_between(self, first_year: int, last_year: int) -> DayArray:
+        """Weekday-or-not days off of these years: national list + extra_off - extra_work, sorted."""
+        categories = CATEGORIES_WITH_CUTI_BERSAMA if self.cuti_bersama else CATEGORIES_WITHOUT_CUTI_BERSAMA
+        days = set(_national_holidays(tuple(range(first_year, last_year + 1)), categories))
+        days |= {d for d in self.extra_off if first_year <= d.year <= last_year}
+        days -= self.extra_work
+        return np.array(sorted(days), dtype="datetime64[D]")
+
+    def _weekend_work_days(self) -> DayArray:
+        """extra_work days that fall on a weekend: busday_count never counts them, so they are added."""
+        weekend = [d for d in self.extra_work if d.weekday() >= 5]
+        return np.array(sorted(weekend), dtype="datetime64[D]")
+
+    def is_working_day(self, days: Any) -> npt.NDArray[np.bool_]:
+        """Element-wise: is this day a working day? NaT gives False."""
+        arr = _as_days(days)
+        out = np.zeros(arr.shape, dtype=bool)
+        ok = ~np.isnat(arr)
+        if not ok.any():
+            return out
+        years = arr[ok].astype("datetime64[Y]").astype(int) + 1970
+        hol = self.holidays_between(int(years.min()), int(years.max()))
+        out[ok] = np.is_busday(arr[ok], weekmask=WEEKMASK, holidays=hol)
+        extra = self._weekend_work_days()
+        if extra.size:
+            out[ok] |= np.isin(arr[ok], extra)
+        return out
+
+    def count_after(self, start: Any, end: Any) -> npt.NDArray[np.int64]:
+        """Working days d with start < d <= end, element-wise; 0 where end <= start or either is NaT.
+
+        This is the "days strictly after the due date up to and including the finish (or as-of) date"
+        that a slip in working days means: finishing on the due date is 0, the next working day is 1.
+        """
+        s = _as_days(start)
+        e = _as_days(end)
+        s, e = np.broadcast_arrays(s, e)
+        out = np.zeros(s.shape, dtype=np.int64)
+        ok = ~np.isnat(s) & ~np.isnat(e) & (e > s)
+        if not ok.any():
+            return out
+        s_ok, e_ok = s[ok], e[ok]
+        first = int(s_ok.min().astype("datetime64[Y]").astype(int)) + 1970
+        last = int(e_ok.max().astype("datetime64[Y]").astype(int)) + 1970
+        hol = self.holidays_between(first, last)
+        # busday_count counts [begin, end): shift both by one day to count (start, end].
+        one = np.timedelta64(1, "D")
+        counts = np.busday_count(s_ok + one, e_ok + one, weekmask=WEEKMASK, holidays=hol)
+        extra = self._weekend_work_days()
+        if extra.size:
+            # weekend days declared working: how many fall in (start, end], by binary search.
+            counts += np.searchsorted(extra, e_ok, side="right") - np.searchsorted(extra, s_ok, side="right")
+        out[ok] = counts
+        return out
+
+
+DEFAULT_CALENDAR = WorkCalendar()
+
+
+def working_days_after(start: Any, end: Any, calendar: WorkCalendar | None = None) -> npt.NDArray[np.int64]:
+    """Working days in (start, end] element-wise with the given (or default) calendar."""
+    return (calendar or DEFAULT_CALENDAR).count_after(start, end)

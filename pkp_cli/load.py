@@ -61,7 +61,10 @@ class LoadResult:
     ignored: list[tuple[str, str]]
     unreadable: list[Issue]
     lokasi_missing_columns: set[str] = field(default_factory=set)
-    rejected_rows: pd.DataFrame | None = None  # rejected records with file, sheet, row and error text
+    # file -> [(sheet, headers, [(row, values, messages)])]: the rejected source rows, as written.
+    rejected: dict[str, list[tuple[str | None, list[str], list[tuple[int, list[Any], str]]]]] = field(
+        default_factory=dict
+    )
 
     def total(self, attr: str) -> int:
         return sum(f.total(attr) for f in self.files)
@@ -675,6 +678,7 @@ def load_data(
     max_errors: int = 10_000,
     lang: str = "id",
     max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB,
+    collect_rejects: bool = False,
 ) -> LoadResult:
     """Read every workbook under `paths` and validate it against `schedule`.
 
@@ -789,8 +793,28 @@ def load_data(
         ignored=ignored,
         unreadable=unreadable,
         lokasi_missing_columns=missing_cols,
-        rejected_rows=None,
+        rejected=_rejected_rows(sheets, lang) if collect_rejects else {},
     )
+
+
+def _rejected_rows(
+    sheets: list[SheetRecords], lang: str
+) -> dict[str, list[tuple[str | None, list[str], list[tuple[int, list[Any], str]]]]]:
+    out: dict[str, list[tuple[str | None, list[str], list[tuple[int, list[Any], str]]]]] = {}
+    for sr in sheets:
+        if not len(sr.errors):
+            continue
+        src = sr.records["_src"].to_numpy()
+        msgs: dict[int, list[str]] = {}
+        for rec_i, column, code, params in sr.errors.itertuples(index=False):
+            issue = _issue(sr, int(rec_i), column, code, params)
+            msgs.setdefault(int(src[int(rec_i)]), []).append(f"{issue.cell or issue.column or ''}: {issue.message(lang)}")
+        rows = []
+        for s_i in sorted(msgs):
+            g = sr.layout.data_start + s_i
+            rows.append((int(sr.sheet.row_numbers[g]), list(sr.sheet.grid.iloc[g]), "; ".join(msgs[s_i])))
+        out.setdefault(sr.file, []).append((sr.sheet.name, list(sr.layout.headers), rows))
+    return out
 
 
 def _fill_undated(sheets: list[SheetRecords], today: date, warnings: list[Issue]) -> None:

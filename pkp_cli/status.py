@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from pkp_cli.frames import FINISHED, STATUS
+from pkp_cli.frames import FINISHED, STATUS, STATUS_CODES
 from pkp_cli.schedule import Schedule
 from pkp_cli.workdays import WorkCalendar, working_days_after
 
@@ -89,7 +89,8 @@ class StageGrid:
         missing = _missing(values.dtype)
         pred_is_province = self.stages["tingkat"].iat[pred] == LEVEL_PROVINCE
         if pred_is_province:
-            target = self.pos[self.unit_province[units], pred]
+            prov = self.unit_province[units]
+            target = np.where(prov >= 0, self.pos[np.maximum(prov, 0), pred], -1)
             return np.where(target >= 0, values[np.maximum(target, 0)], missing)
         out = np.full(len(rows), missing, dtype=values.dtype)
         own = ~self.unit_is_province[units]
@@ -103,6 +104,7 @@ class StageGrid:
         """Per unit: max of stage j's values over the locations of that province unit (NaT/NaN wins)."""
         rows = self.rows_of_stage(j)
         prov = self.unit_province[self.row_unit[rows]]
+        rows, prov = rows[prov >= 0], prov[prov >= 0]  # a filtered frame may lack the province row
         lowest = np.datetime64("0001-01-01", "D") if values.dtype.kind == "M" else -np.inf
         agg = np.full(len(self.unit_is_province), lowest, dtype=values.dtype)
         np.maximum.at(agg, prov, values[rows])  # NaT / NaN propagate through maximum
@@ -138,7 +140,9 @@ def _units(lokasi: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
     units = units.drop_duplicates(["kode_lokasi", "program"])
     units["_prog"] = units["program"].map(order)
     units["_lvl"] = (units["tingkat"] == LEVEL_LOCATION).astype(int)
-    units = units.sort_values(["kode_provinsi", "_prog", "_lvl", "kode_kabupaten", "kode_lokasi"], kind="stable")
+    units = units.sort_values(
+        ["kode_provinsi", "_prog", "_lvl", "kode_kabupaten", "kode_lokasi"], kind="stable"
+    )
     return units.drop(columns=["_prog", "_lvl"]).reset_index(drop=True)
 
 
@@ -252,11 +256,15 @@ def _take(series: pd.Series, src: IntArray) -> Any:
     return pd.api.extensions.take(series.array, src, allow_fill=True)
 
 
-STATUS_ORDER = ("selesai", "selesai_terlambat", "terlambat", "berjalan", "belum_mulai", "belum_jadwal")
+# Positions in frames.STATUS_CODES, which lists the codes in the order of the issue's table.
+_SELESAI, _SELESAI_TERLAMBAT, _TERLAMBAT, _BERJALAN, _BELUM_MULAI, _BELUM_JADWAL = (
+    STATUS_CODES.index(c)
+    for c in ("selesai", "selesai_terlambat", "terlambat", "berjalan", "belum_mulai", "belum_jadwal")
+)
 
 
 def _status_codes(s: DayArray, e: DayArray, mulai: DayArray, selesai: DayArray, d: np.datetime64) -> IntArray:
-    """Index into STATUS_ORDER; the first matching rule wins, as in the issue's table."""
+    """Index into STATUS_CODES; the first matching rule wins, as in the issue's table."""
     has_e = ~np.isnat(e)
     has_s = ~np.isnat(s)
     return np.select(
@@ -267,8 +275,8 @@ def _status_codes(s: DayArray, e: DayArray, mulai: DayArray, selesai: DayArray, 
             has_s,  # berjalan: started, not yet due
             mulai <= d,  # belum_mulai: window open, not started
         ],
-        [0, 1, 2, 3, 4],
-        default=5,
+        [_SELESAI, _SELESAI_TERLAMBAT, _TERLAMBAT, _BERJALAN, _BELUM_MULAI],
+        default=_BELUM_JADWAL,
     ).astype(np.int64)
 
 
@@ -345,7 +353,7 @@ def compute_status(
     selesai = stages["jadwal_selesai"].to_numpy(dtype="datetime64[D]")[row_stage]
 
     code = _status_codes(s, e, mulai, selesai, d)
-    late_end = np.where(code == 1, e, np.where(code == 2, d, NAT))  # selesai_terlambat / terlambat
+    late_end = np.where(code == _SELESAI_TERLAMBAT, e, np.where(code == _TERLAMBAT, d, NAT))
     days_late = np.where(np.isnat(late_end), 0, (late_end - selesai).astype(np.int64))
     start_or_end = np.where(np.isnat(s), e, s)
 
@@ -366,7 +374,7 @@ def compute_status(
         out["progres_persen"] = np.nan
         keterangan = pd.array([pd.NA] * len(src), dtype="str")
     out["tanggal_laporan"] = laporan.astype("datetime64[ns]")
-    out["status"] = _str_array(STATUS_ORDER, code)
+    out["status"] = _str_array(STATUS_CODES, code)
     out["hari_terlambat"] = days_late
     out["hari_kerja_terlambat"] = working_days_after(selesai, late_end, calendar)
     out["urutan_dilanggar"] = _order_violated(grid, start_or_end, e)

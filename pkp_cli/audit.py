@@ -1,0 +1,152 @@
+"""Audit follow-up (tindak lanjut temuan hasil audit): where each province stands, as known at a date.
+
+The TEMUAN frame holds one row per finding with its newest status. Replaying a past date D therefore uses
+the dates in the row: a finding counts as closed at D only when it is `selesai` and closed on or before D
+(its `tanggal_selesai`, or the report date when the closing date is empty). A finding closed after D was
+not closed at D; when its follow-up began is not recorded, so it counts as `proses` (in progress) at D.
+Overdue at D: not closed at D and `batas_waktu` < D; days overdue = D - batas_waktu.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+AUDIT_STATUSES = ("belum", "proses", "selesai")
+
+SUMMARY_COLUMNS = [
+    "kode_provinsi",
+    "provinsi",
+    "jumlah",
+    "belum",
+    "proses",
+    "selesai",
+    "nilai_belum",
+    "nilai_proses",
+    "nilai_selesai",
+    "nilai_total",
+    "lewat_batas",
+    "nilai_lewat_batas",
+    "hari_lewat_batas_maks",
+    "ditutup_baru",
+    "lewat_batas_baru",
+]
+
+CHANGE_COLUMNS = [
+    "kode_provinsi",
+    "provinsi",
+    "nomor_temuan",
+    "uraian",
+    "nilai",
+    "perubahan",  # "ditutup" | "baru_lewat_batas"
+    "tanggal",  # closing date, or the deadline that passed
+    "hari_lewat_batas",
+]
+
+
+def _day(value: date | pd.Timestamp) -> pd.Timestamp:
+    return pd.Timestamp(value).normalize()
+
+
+def _closed_on(temuan: pd.DataFrame) -> pd.Series:
+    """When each finding was closed (NaT if not closed): tanggal_selesai, else the report that said so."""
+    done = temuan["status"] == "selesai"
+    return temuan["tanggal_selesai"].fillna(temuan["tanggal_laporan"]).where(done)
+
+
+def findings_at(temuan: pd.DataFrame, as_of: date | pd.Timestamp) -> pd.DataFrame:
+    """Each finding as known at `as_of`: TEMUAN columns plus
+
+    status_per_tanggal (belum | proses | selesai at as_of), ditutup_pada (closing date, NaT if not closed
+    at as_of), lewat_batas (bool), hari_lewat_batas (int, 0 unless overdue).
+    """
+    day = _day(as_of)
+    closed_on = _closed_on(temuan)
+    closed = (closed_on <= day).fillna(False).astype(bool)
+    later = (temuan["status"] == "selesai") & ~closed
+    state = temuan["status"].where(~later, "proses").where(~closed, "selesai")
+    overdue = ~closed & (temuan["batas_waktu"] < day).fillna(False).astype(bool)
+    days = (day - temuan["batas_waktu"]).dt.days.where(overdue, 0).fillna(0).astype(int)
+    return temuan.assign(
+        status_per_tanggal=state,
+        ditutup_pada=closed_on.where(closed),
+        lewat_batas=overdue,
+        hari_lewat_batas=days,
+    )
+
+
+def overdue_findings(temuan: pd.DataFrame, as_of: date | pd.Timestamp) -> pd.DataFrame:
+    """The findings overdue at `as_of`, longest overdue first (then province and number)."""
+    at = findings_at(temuan, as_of)
+    late = at[at["lewat_batas"]]
+    return late.sort_values(
+        ["hari_lewat_batas", "kode_provinsi", "nomor_temuan"], ascending=[False, True, True], kind="stable"
+    ).reset_index(drop=True)
+
+
+def audit_changes(
+    temuan: pd.DataFrame, as_of: date | pd.Timestamp, previous: date | pd.Timestamp
+) -> pd.DataFrame:
+    """What changed in (previous, as_of]: findings closed, and findings that became overdue.
+
+    Newly overdue: not closed at as_of and previous <= batas_waktu < as_of (overdue now, not at previous).
+    Columns: CHANGE_COLUMNS, sorted by province, change and number.
+    """
+    day, before = _day(as_of), _day(previous)
+    at = findings_at(temuan, day)
+    closed_now = at["ditutup_pada"].notna() & (at["ditutup_pada"] > before)
+    newly_late = at["lewat_batas"] & (at["batas_waktu"] >= before)
+    closed = at[closed_now].assign(perubahan="ditutup", tanggal=at["ditutup_pada"])
+    late = at[newly_late].assign(perubahan="baru_lewat_batas", tanggal=at["batas_waktu"])
+    out = pd.concat([closed, late], ignore_index=True)
+    return out.sort_values(["kode_provinsi", "perubahan", "nomor_temuan"], kind="stable")[CHANGE_COLUMNS].reset_index(
+        drop=True
+    )
+
+
+def audit_summary(
+    temuan: pd.DataFrame, as_of: date | pd.Timestamp, previous: date | pd.Timestamp | None = None
+) -> pd.DataFrame:
+    """One row per province, columns SUMMARY_COLUMNS, sorted by kode_provinsi.
+
+    Counts and Rupiah sums per status at as_of, overdue count, sum and the longest days overdue; with
+    `previous`, ditutup_baru and lewat_batas_baru count the changes in (previous, as_of] (else <NA>).
+    """
+    at = findings_at(temuan, as_of)
+    keys = ["kode_provinsi", "provinsi"]
+    nilai = at["nilai"].fillna(0.0)
+    parts: dict[str, pd.Series] = {"jumlah": pd.Series(1, index=at.index)}
+    for state in AUDIT_STATUSES:
+        is_state = at["status_per_tanggal"] == state
+        parts[state] = is_state.astype(int)
+        parts[f"nilai_{state}"] = nilai.where(is_state, 0.0)
+    parts["nilai_total"] = nilai
+    parts["lewat_batas"] = at["lewat_batas"].astype(int)
+    parts["nilai_lewat_batas"] = nilai.where(at["lewat_batas"], 0.0)
+    parts["hari_lewat_batas_maks"] = at["hari_lewat_batas"]
+    sums = [c for c in parts if c != "hari_lewat_batas_maks"]
+    wide = pd.DataFrame(parts).join(at[keys])
+    grouped = wide.groupby(keys, sort=True, dropna=False)
+    out = grouped[sums].sum().join(grouped["hari_lewat_batas_maks"].max()).reset_index()
+    if previous is None:
+        out["ditutup_baru"] = pd.array([pd.NA] * len(out), dtype="Int64")
+        out["lewat_batas_baru"] = pd.array([pd.NA] * len(out), dtype="Int64")
+    else:
+        changes = audit_changes(temuan, as_of, previous)
+        counts = changes.groupby(["kode_provinsi", "perubahan"]).size().unstack(fill_value=0)
+        for column, change in (("ditutup_baru", "ditutup"), ("lewat_batas_baru", "baru_lewat_batas")):
+            per = counts[change] if change in counts.columns else pd.Series(dtype=int)
+            out[column] = out["kode_provinsi"].map(per).fillna(0).astype("Int64")
+    return out[SUMMARY_COLUMNS]
+
+
+def previous_report_date(
+    dates: Iterable[date | pd.Timestamp | None], as_of: date | pd.Timestamp
+) -> pd.Timestamp | None:
+    """The newest report date strictly before `as_of` (None when there is none): the "since" of a change."""
+    stamps = pd.to_datetime(pd.Series(list(dates), dtype=object), errors="coerce").dropna().dt.normalize()
+    earlier = stamps[stamps < _day(as_of)]
+    return None if earlier.empty else pd.Timestamp(np.max(earlier.to_numpy()))

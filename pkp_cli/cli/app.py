@@ -1,0 +1,99 @@
+"""The `pkp` command: a Typer app whose commands live in small modules, imported only when run."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Callable
+from typing import Any
+
+import typer
+
+from pkp_cli.cli.i18n import t
+from pkp_cli.exitcodes import Exit, PkpError, help_table
+
+EPILOG = t("Kode keluar:", "Exit codes:") + "\n\n" + help_table("id" if t("id", "en") == "id" else "en").replace(
+    "\n", "\n\n"
+)
+
+app = typer.Typer(
+    name="pkp",
+    help=t(
+        "Pemantauan progres PISEW dan KOTAKU terhadap Jadwal Nasional (Dit. PKP).\n\n"
+        "Contoh: pkp status --province Bali",
+        "Progress monitoring of PISEW and KOTAKU against the national schedule (Dit. PKP).\n\n"
+        "Example: pkp status --province Bali",
+    ),
+    epilog=EPILOG,
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Run a command body: expected failures exit with their code and one line; anything else is a bug (1)."""
+    import functools
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            code = fn(*args, **kwargs)
+        except PkpError as exc:
+            print(f"pkp: {exc.message}", file=sys.stderr)
+            raise typer.Exit(int(exc.code)) from None
+        except typer.Exit:
+            raise
+        except KeyboardInterrupt:
+            raise typer.Exit(130) from None
+        except BrokenPipeError:
+            raise typer.Exit(0) from None
+        except Exception as exc:
+            if os.environ.get("PKP_DEBUG") == "1":
+                raise
+            print(
+                f"pkp: galat internal / internal error: {type(exc).__name__}: {exc} "
+                "(PKP_DEBUG=1 menampilkan traceback / shows the traceback)",
+                file=sys.stderr,
+            )
+            raise typer.Exit(int(Exit.BUG)) from None
+        raise typer.Exit(int(code or 0))
+
+    return wrapper
+
+
+def _version(value: bool) -> None:
+    if value:
+        from pkp_cli import __version__
+
+        print(f"pkp {__version__}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def root(
+    version: bool = typer.Option(
+        False, "--version", callback=_version, is_eager=True, help=t("Tampilkan versi.", "Show the version.")
+    ),
+) -> None:
+    """Pemantauan progres PISEW dan KOTAKU."""
+
+
+def _register() -> None:
+    from pkp_cli.cli import commands
+
+    commands.register(app, guarded)
+
+
+_register()
+
+
+def main() -> None:
+    try:
+        app(prog_name="pkp")
+    except SystemExit as exc:
+        code = exc.code
+        # Click reports usage errors as 2; keep every other code as the command set it.
+        sys.exit(code if isinstance(code, int) else (0 if code is None else 2))

@@ -1,0 +1,76 @@
+"""Every shared option, defined once; commands stack them with Annotated types."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from pkp_cli.cli.i18n import t
+
+
+class Lang(str, Enum):
+    id = "id"
+    en = "en"
+
+
+class Format(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+    markdown = "markdown"
+    md = "md"
+
+
+DataOpt = Annotated[
+    Path | None,
+    typer.Option("--data", help=t("Folder data (workbook progres, lokasi, temuan).", "Data folder."), show_default=False),
+]
+ScheduleOpt = Annotated[
+    Path | None,
+    typer.Option("--schedule", help=t("Berkas Jadwal Nasional (YAML).", "National schedule file (YAML)."), show_default=False),
+]
+RulesOpt = Annotated[
+    Path | None,
+    typer.Option("--rules", help=t("Berkas aturan percepatan (YAML).", "Acceleration rules file (YAML)."), show_default=False),
+]
+AsOfOpt = Annotated[
+    datetime | None,
+    typer.Option(
+        "--as-of",
+        formats=["%Y-%m-%d"],
+        help=t(
+            "Tanggal posisi (YYYY-MM-DD); bawaan: tanggal laporan terbaru.",
+            "Status date (YYYY-MM-DD); default: the newest report date.",
+        ),
+        show_default=False,
+    ),
+]
+LangOpt = Annotated[
+    Lang | None,
+    typer.Option("--lang", help=t("Bahasa keluaran: id atau en.", "Output language: id or en."), show_default=False),
+]
+FormatOpt = Annotated[
+    Format,
+    typer.Option("--format", "-f", help=t("Bentuk keluaran.", "Output format.")),
+]
+ProvinceOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--province",
+        "--provinsi",
+        "-p",
+        help=t(
+            "Provinsi (kode, nama atau singkatan seperti Sulsel); boleh diulang; kosong = semua.",
+            "Province (code, name or short name like Sulsel); repeatable; omitted = all.",
+        ),
+        show_default=False,
+    ),
+]
+ProgramOpt = Annotated[
+    str | None,
+    typer.Option("--program", help=t("PISEW atau KOTAKU.", "PISEW or KOTAKU."), show_default=False),
+]

@@ -1,0 +1,66 @@
+"""Safe output: text from workbooks never becomes a live formula, names from data never leave the folder,
+files appear whole (written to a temp name and renamed into place)."""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+import unicodedata
+from collections.abc import Callable
+from pathlib import Path
+from typing import IO, Any
+
+from pkp_cli.exitcodes import Exit, PkpError
+
+# OWASP: a cell starting with one of these may be evaluated by a spreadsheet.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)*$")
+_WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+
+
+def neutralise(value: Any) -> Any:
+    """Prefix text that a spreadsheet would read as a formula with an apostrophe; numbers pass unchanged."""
+    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.match(value):
+        return "'" + value
+    return value
+
+
+def safe_name(name: str, default: str = "berkas", max_len: int = 80) -> str:
+    """A file name from data: ASCII, [a-z0-9_.-], no leading dots, no device names, never empty."""
+    s = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    s = re.sub(r"[^A-Za-z0-9_.-]+", "-", s).strip("-._").lower()
+    s = re.sub(r"-{2,}", "-", s)[:max_len].strip("-._")
+    if not s or s.split(".")[0] in _WINDOWS_DEVICES:
+        s = f"{default}-{s}" if s else default
+    return s
+
+
+def inside(folder: Path, name: str) -> Path:
+    """folder/name, refusing anything that would land outside folder."""
+    base = folder.resolve()
+    target = (base / name).resolve()
+    if not target.is_relative_to(base) or target == base:
+        raise PkpError(Exit.CANT_WRITE, f"{name}: di luar folder keluaran / outside the output folder")
+    return target
+
+
+def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+    """Write through a temporary file in the same folder, then rename it into place."""
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise PkpError(Exit.CANT_WRITE, f"{path}: {exc.strerror}") from exc
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            write(fh)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise PkpError(Exit.CANT_WRITE, f"{path}: {exc.strerror}") from exc
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise

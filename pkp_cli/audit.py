@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from datetime import date
 
-import numpy as np
 import pandas as pd
 
 AUDIT_STATUSES = ("belum", "proses", "selesai")
@@ -99,12 +98,15 @@ def audit_changes(
     at = findings_at(temuan, day)
     closed_now = at["ditutup_pada"].notna() & (at["ditutup_pada"] > before)
     newly_late = at["lewat_batas"] & (at["batas_waktu"] >= before)
-    closed = at[closed_now].assign(perubahan="ditutup", tanggal=at["ditutup_pada"])
-    late = at[newly_late].assign(perubahan="baru_lewat_batas", tanggal=at["batas_waktu"])
+    closed = at[closed_now]
+    late = at[newly_late]
+    # Assign from the subset itself: a Series from the full frame would re-index an empty subset.
+    closed = closed.assign(perubahan="ditutup", tanggal=closed["ditutup_pada"])
+    late = late.assign(perubahan="baru_lewat_batas", tanggal=late["batas_waktu"])
     out = pd.concat([closed, late], ignore_index=True)
-    return out.sort_values(["kode_provinsi", "perubahan", "nomor_temuan"], kind="stable")[CHANGE_COLUMNS].reset_index(
-        drop=True
-    )
+    return out.sort_values(["kode_provinsi", "perubahan", "nomor_temuan"], kind="stable")[
+        CHANGE_COLUMNS
+    ].reset_index(drop=True)
 
 
 def audit_summary(
@@ -149,4 +151,4 @@ def previous_report_date(
     """The newest report date strictly before `as_of` (None when there is none): the "since" of a change."""
     stamps = pd.to_datetime(pd.Series(list(dates), dtype=object), errors="coerce").dropna().dt.normalize()
     earlier = stamps[stamps < _day(as_of)]
-    return None if earlier.empty else pd.Timestamp(np.max(earlier.to_numpy()))
+    return None if earlier.empty else pd.Timestamp(earlier.max())

@@ -143,7 +143,7 @@ def _number(x: float, lang: str) -> str:
 
 
 def _lower_first(name: str) -> str:
-    """"Survei pendahuluan" -> "survei pendahuluan" inside a sentence; acronyms ("BKM ...") stay."""
+    """ "Survei pendahuluan" -> "survei pendahuluan" inside a sentence; acronyms ("BKM ...") stay."""
     if len(name) > 1 and name[1].isupper():
         return name
     return name[:1].lower() + name[1:]
@@ -157,14 +157,18 @@ def _labels_for(values: pd.Series, prefix: str, lang: str) -> pd.Series:
 
 def _base(lokasi: pd.DataFrame) -> pd.DataFrame:
     """One row per location, in a stable order, with every column (requirements read their own)."""
-    return lokasi.drop_duplicates("kode_lokasi").sort_values("kode_lokasi", kind="stable").reset_index(drop=True)
+    return (
+        lokasi.drop_duplicates("kode_lokasi").sort_values("kode_lokasi", kind="stable").reset_index(drop=True)
+    )
 
 
 def _stage_levels(schedule: Schedule) -> pd.DataFrame:
     return schedule.stage_table()[["program", "tahapan", "tingkat"]]
 
 
-def _lookup_stage(status: pd.DataFrame, levels: pd.DataFrame, who: pd.DataFrame, tahapan: pd.Series) -> pd.DataFrame:
+def _lookup_stage(
+    status: pd.DataFrame, levels: pd.DataFrame, who: pd.DataFrame, tahapan: pd.Series
+) -> pd.DataFrame:
     """The status row of stage `tahapan[i]` for location `who[i]`, in `who`'s order.
 
     A province-level stage is resolved in the location's province and program (its row carries the province
@@ -202,7 +206,7 @@ def _column_requirement(base: pd.DataFrame, req: Requirement, lang: str) -> pd.D
     if kind == "bool":
         flags = values.astype("boolean")
         met = (flags == req.nilai).fillna(False).astype(bool)
-        phrase = pd.Series(
+        phrase: pd.Series = pd.Series(
             np.where(
                 flags.fillna(False).to_numpy(bool),
                 label(f"percepatan.kolom.{column}.ya", lang),
@@ -276,7 +280,9 @@ def _requirement_rows(
         else _stage_requirement(base, status, schedule, req, lang)
     )
     failed_wajib = req.wajib & (part["hasil"] == FAILED)
-    part["teks"] = part["_frasa"].where(~failed_wajib, part["_frasa"] + f" ({label('percepatan.wajib_gagal', lang)})")
+    part["teks"] = part["_frasa"].where(
+        ~failed_wajib, part["_frasa"] + f" ({label('percepatan.wajib_gagal', lang)})"
+    )
     return part.drop(columns="_frasa").assign(
         bagian="syarat",
         id=req.id,
@@ -284,7 +290,7 @@ def _requirement_rows(
         bobot=req.bobot,
         maks=np.nan,
         poin=np.where(part["hasil"] == MET, req.bobot, 0.0),
-        jumlah=pd.NA,
+        jumlah=np.nan,
     )
 
 
@@ -311,7 +317,9 @@ def _penalty_counts(rows: pd.DataFrame, pen: Penalty) -> pd.Series:
     if pen.jenis == "laporan_basi":
         # Once per location when its newest report is stale: it reported, and no reported stage is fresh.
         reported = rows["tanggal_laporan"].notna()
-        fresh = (reported & ~rows["laporan_basi"].fillna(False).astype(bool)).groupby(rows["kode_lokasi"]).any()
+        fresh = (
+            (reported & ~rows["laporan_basi"].fillna(False).astype(bool)).groupby(rows["kode_lokasi"]).any()
+        )
         return (reported.groupby(rows["kode_lokasi"]).any() & ~fresh).astype(int)
     if pen.jenis == "tanpa_laporan":
         # Once per location that never reported any stage.
@@ -320,10 +328,13 @@ def _penalty_counts(rows: pd.DataFrame, pen: Penalty) -> pd.Series:
     return by_location.any().astype(int)
 
 
-def _penalty_rows(base: pd.DataFrame, rows: pd.DataFrame, pen: Penalty, lang: str, detail: bool) -> pd.DataFrame:
+def _penalty_rows(
+    base: pd.DataFrame, rows: pd.DataFrame, pen: Penalty, lang: str, detail: bool
+) -> pd.DataFrame:
     keys = base["kode_lokasi"]
     count = _penalty_counts(rows, pen).reindex(keys, fill_value=0).to_numpy(int)
-    points = -np.minimum(pen.bobot * count, pen.maks)
+    # np.where rather than a bare negation: an unapplied penalty is 0, not -0.0 in JSON.
+    points = np.where(count > 0, -np.minimum(pen.bobot * count, pen.maks), 0.0)
     template = label(f"percepatan.penalti.{pen.jenis}.{pen.per}", lang)
     head, _, tail = template.partition("{n}")
     counted = pd.Series(count, index=base.index)
@@ -378,7 +389,7 @@ def _evaluate(
     own = status[(status["tingkat"] == "lokasi") & status["kode_lokasi"].isin(base["kode_lokasi"])]
     parts += [_penalty_rows(base, own, pen, lang, detail) for pen in rules.penalti]
     typed = [p[_EVAL_COLUMNS].astype({"nilai": object, "tahapan": object, "status": object}) for p in parts]
-    return pd.concat(typed, ignore_index=True)
+    return pd.concat(typed, ignore_index=True).astype({"jumlah": "Int64"})
 
 
 def _scores(base: pd.DataFrame, ev: pd.DataFrame, rules: Rules) -> pd.DataFrame:
@@ -389,8 +400,8 @@ def _scores(base: pd.DataFrame, ev: pd.DataFrame, rules: Rules) -> pd.DataFrame:
     failed_ids = failed.groupby("kode_lokasi", sort=False)["id"].agg(list).reindex(keys)
     return pd.DataFrame(
         {
-            "skor_mentah": raw.round(2),
             "skor": raw.clip(0, rules.skor_maks).round(2),
+            "skor_mentah": raw.round(2),
             "memenuhi": ~keys.isin(failed["kode_lokasi"]).to_numpy(),
             "syarat_gagal": [ids if isinstance(ids, list) else [] for ids in failed_ids],
         },
@@ -442,7 +453,9 @@ def acceleratable_stages(
     levels = table[["program", "tahapan", "tingkat"]]
     keys = lokasi["kode_lokasi"].unique()
     rows = status[
-        (status["tingkat"] == "lokasi") & status["kode_lokasi"].isin(keys) & status["status"].isin(_NOT_STARTED)
+        (status["tingkat"] == "lokasi")
+        & status["kode_lokasi"].isin(keys)
+        & status["status"].isin(_NOT_STARTED)
     ]
     rows = rows.merge(
         table[["program", "tahapan", "setelah", "perlu_revisi_dipa", "dapat_dipercepat"]],
@@ -457,7 +470,9 @@ def acceleratable_stages(
     unfinished = pd.Series(~dep_rows["status"].isin(FINISHED).to_numpy(), index=deps.index)
     blocked = unfinished.groupby(level=0).any().reindex(rows.index, fill_value=False).to_numpy(bool)
 
-    dipa_codes = rows["program"].map({p: schedule.key_stage(p, "revisi_dipa") for p in rows["program"].unique()})
+    dipa_codes = rows["program"].map(
+        {p: schedule.key_stage(p, "revisi_dipa") for p in rows["program"].unique()}
+    )
     dipa_done = _lookup_stage(status, levels, rows, dipa_codes)["status"].isin(FINISHED).to_numpy(bool)
     waiting = rows["tertunda_dipa"].fillna(False).to_numpy(bool) | (
         rows["perlu_revisi_dipa"].to_numpy(bool) & ~dipa_done
@@ -465,7 +480,9 @@ def acceleratable_stages(
 
     ok = rows[~blocked & ~waiting]
     gain = (ok["jadwal_mulai"] - day).dt.days.clip(lower=0).astype(int)
-    out = ok.assign(hari=gain)[["kode_lokasi", "program", "urutan", "tahapan", "nama_tahapan", "jadwal_mulai", "hari"]]
+    out = ok.assign(hari=gain)[
+        ["kode_lokasi", "program", "urutan", "tahapan", "nama_tahapan", "jadwal_mulai", "hari"]
+    ]
     return out.sort_values(["kode_lokasi", "urutan"], kind="stable").reset_index(drop=True)
 
 
@@ -480,7 +497,9 @@ def _stage_lists(base: pd.DataFrame, stages: pd.DataFrame) -> pd.Series:
         dtype=object,
     )
     lists = items.groupby(stages["kode_lokasi"], sort=False).agg(list).reindex(base["kode_lokasi"])
-    return pd.Series([v if isinstance(v, list) else [] for v in lists], index=base["kode_lokasi"], dtype=object)
+    return pd.Series(
+        [v if isinstance(v, list) else [] for v in lists], index=base["kode_lokasi"], dtype=object
+    )
 
 
 # --- public -----------------------------------------------------------------------------------------------
@@ -516,7 +535,9 @@ def score_candidates(
     penalti = ev[ev["bagian"] == "penalti"].pivot(index="kode_lokasi", columns="id", values="poin")
     for pen in rules.penalti:
         out[f"penalti.{pen.id}"] = penalti[pen.id].reindex(keys).to_numpy()
-    out = out.reset_index(drop=True).sort_values(["skor", "kode_lokasi"], ascending=[False, True], kind="stable")
+    out = out.reset_index(drop=True).sort_values(
+        ["skor", "kode_lokasi"], ascending=[False, True], kind="stable"
+    )
     return out.reset_index(drop=True)
 
 

@@ -27,7 +27,7 @@ import pandas as pd
 
 from pkp_cli.rollup import actual_share, construction_codes, planned_share
 from pkp_cli.schedule import Schedule
-from pkp_cli.status import StageGrid, grid_from_status, is_finished
+from pkp_cli.status import grid_from_status, is_finished
 
 BoolArray = npt.NDArray[np.bool_]
 FloatArray = npt.NDArray[np.float64]
@@ -78,23 +78,6 @@ def kritis_flag(rencana_persen: object, realisasi_persen: object, after_deadline
     )
 
 
-def _dependency_order(grid: StageGrid) -> list[int]:
-    """Stage indices so that every stage comes after those in its `setelah` (the schedule has no cycles)."""
-    codes = list(grid.stages["tahapan"])
-    preds = {
-        j: [codes.index(p) for p in grid.stages["setelah"].iat[j] if p in codes] for j in range(len(codes))
-    }
-    done: list[int] = []
-    placed: set[int] = set()
-    while len(done) < len(codes):
-        ready = [j for j in range(len(codes)) if j not in placed and all(p in placed for p in preds[j])]
-        if not ready:  # a cycle would have been rejected by the schedule check; do not loop forever
-            ready = [j for j in range(len(codes)) if j not in placed]
-        done.extend(ready)
-        placed.update(ready)
-    return done
-
-
 def _days(n: FloatArray) -> npt.NDArray[np.timedelta64]:
     return np.asarray(n, dtype=np.int64).astype("timedelta64[D]")
 
@@ -116,13 +99,13 @@ def projected_ends(status: pd.DataFrame, schedule: Schedule, as_of: date) -> Day
 
     proj = np.full(len(status), np.datetime64("NaT"), dtype="datetime64[D]")
     slip = np.zeros(len(status), dtype=np.float64)
-    for j in _dependency_order(grid):
+    for j in grid.dependency_order():
         rows = grid.rows_of_stage(j)
         if rows.size == 0:
             continue
         carried = np.zeros(rows.size)
-        for pred in grid.stages["setelah"].iat[j]:
-            got = grid.pred_values(slip, rows, grid.stage_index(pred))
+        for pred in grid.preds[j]:
+            got = grid.pred_values(slip, rows, pred)
             carried = np.maximum(carried, np.nan_to_num(got, nan=0.0))  # missing predecessor: no slip
         shift = _days(np.maximum(carried, 0.0))  # finishing early does not pull successors earlier
         m, s = mulai[rows], selesai[rows]

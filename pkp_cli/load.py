@@ -819,11 +819,11 @@ def _rejected_rows(
 
 def _fill_undated(sheets: list[SheetRecords], today: date, warnings: list[Issue]) -> None:
     """Undated rows take the newest dated report date (today if none) and are named in a warning."""
-    dated = [
-        sr.records.loc[~sr.records["laporan_tanpa_tanggal"], "tanggal_laporan"].max()
-        for sr in sheets
-        if len(sr.records) and (~sr.records["laporan_tanpa_tanggal"]).any()
-    ]
+    dated = []
+    for sr in sheets:
+        usable = ~sr.records["laporan_tanpa_tanggal"].to_numpy(dtype=bool) & ~_has_error(sr)
+        if usable.any():
+            dated.append(sr.records.loc[usable, "tanggal_laporan"].max())
     fallback = max(dated) if dated else pd.Timestamp(today)
     for sr in sheets:
         m = sr.records["laporan_tanpa_tanggal"].to_numpy(dtype=bool) if len(sr.records) else np.array([], bool)

@@ -67,7 +67,9 @@ def _stage_columns(long: pd.DataFrame, schedule: Schedule) -> pd.DataFrame:
     for code in codes:
         for field in ("status", "tanggal"):
             present = (field, code) in wide.columns
-            columns[f"{field}.{code}"] = wide[(field, code)] if present else pd.Series(index=wide.index, dtype=object)
+            columns[f"{field}.{code}"] = (
+                wide[(field, code)] if present else pd.Series(index=wide.index, dtype=object)
+            )
     out = pd.DataFrame(columns, index=wide.index)
     tanggal = [f"tanggal.{c}" for c in codes]
     return out.astype({c: "datetime64[ns]" for c in tanggal}) if tanggal else out
@@ -85,7 +87,8 @@ def _shares(lokasi: pd.DataFrame, status: pd.DataFrame, schedule: Schedule) -> p
         out[f"{role}_selesai"] = count.reindex(out.index, fill_value=0).astype(int)
         # No key stage for the role in a program: the share is unknown (NaN), not 0 %.
         has_role = pd.Series(
-            [schedule.key_stage(p, role) is not None for p in out.index.get_level_values("program")], index=out.index
+            [schedule.key_stage(p, role) is not None for p in out.index.get_level_values("program")],
+            index=out.index,
         )
         out[f"{role}_persen"] = (100.0 * out[f"{role}_selesai"] / out["jumlah_lokasi"]).where(has_role)
     return out

@@ -236,17 +236,19 @@ def s_curve(
     keys = _keys(by)
     points = np.array(week_ends(schedule, as_of), dtype="datetime64[D]")
     if keys:
-        group_id, groups = pd.MultiIndex.from_frame(status[keys]).factorize(sort=True)
+        grouped = status[keys].reset_index(drop=True).groupby(keys, sort=True, dropna=True)
+        group_id = grouped.ngroup().fillna(-1).to_numpy(dtype=np.int64)  # -1: an empty key, left out
+        key_frame: pd.DataFrame | None = grouped.size().index.to_frame(index=False)
     else:
-        group_id, groups = np.zeros(len(status), dtype=np.int64), pd.Index([0])
-    group_id = np.asarray(group_id, dtype=np.int64)
-    n_groups, n_points = len(groups), len(points)
+        group_id, key_frame = np.zeros(len(status), dtype=np.int64), None
+    n_groups = len(key_frame) if key_frame is not None else 1
+    n_points = len(points)
     w = stage_weights(status, schedule)
     valid = group_id >= 0
     total = np.bincount(group_id[valid], weights=w[valid], minlength=n_groups)
 
     # planned: rows of one stage share a window, so weight per (group, stage) times share per (stage, point)
-    stage_codes, stage_idx = np.unique(status["tahapan"].to_numpy(dtype=object), return_inverse=True)
+    stage_idx, stage_codes = pd.factorize(status["tahapan"])
     mulai = np.zeros(len(stage_codes), dtype="datetime64[D]")
     selesai = np.zeros(len(stage_codes), dtype="datetime64[D]")
     mulai[stage_idx] = status["jadwal_mulai"].to_numpy(dtype="datetime64[D]")
@@ -280,7 +282,7 @@ def s_curve(
         }
     )
     out["deviasi"] = out["realisasi_persen"] - out["rencana_persen"]
-    if keys:
-        key_frame = groups.to_frame(index=False).loc[np.repeat(np.arange(n_groups), n_points)]
-        out = pd.concat([key_frame.reset_index(drop=True), out], axis=1)
+    if key_frame is not None:
+        repeated = key_frame.iloc[np.repeat(np.arange(n_groups), n_points)].reset_index(drop=True)
+        out = pd.concat([repeated, out], axis=1)
     return out[[*keys, *CURVE_VALUES]]

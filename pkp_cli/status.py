@@ -65,6 +65,7 @@ class StageGrid:
     unit_is_province: BoolArray
     unit_province: IntArray  # the province unit of the same program (itself for a province unit)
     pos: IntArray
+    preds: tuple[tuple[int, ...], ...]  # per stage: the stages of its `setelah`
 
     @property
     def n_rows(self) -> int:
@@ -72,6 +73,18 @@ class StageGrid:
 
     def stage_index(self, code: str) -> int:
         return int(self.stages.index[self.stages["tahapan"] == code][0])
+
+    def dependency_order(self) -> list[int]:
+        """Stage indices so that every stage comes after its `setelah` (the schedule has no cycles)."""
+        done: list[int] = []
+        placed: set[int] = set()
+        while len(done) < len(self.preds):
+            ready = [j for j, ps in enumerate(self.preds) if j not in placed and placed.issuperset(ps)]
+            if not ready:  # only with a cycle, which the schedule check rejects; do not loop forever
+                ready = [j for j in range(len(self.preds)) if j not in placed]
+            done.extend(ready)
+            placed.update(ready)
+        return done
 
     def rows_of_stage(self, j: int) -> IntArray:
         col = self.pos[:, j]
@@ -156,7 +169,7 @@ def _province_of_units(kode_provinsi: Any, program: Any, is_province: BoolArray)
 
 def _layout(units: pd.DataFrame, stages: pd.DataFrame) -> tuple[IntArray, IntArray]:
     """Row -> (unit, stage): each unit gets the stages of its program and level, in schedule order."""
-    groups = stages.groupby(["program", "tingkat"], sort=False).indices
+    groups: dict[Any, Any] = stages.groupby(["program", "tingkat"], sort=False).indices
     keys = list(groups)
     width = max((len(v) for v in groups.values()), default=0)
     table = np.full((len(keys) + 1, max(width, 1)), -1, dtype=np.int64)  # last row: no stages
@@ -181,7 +194,12 @@ def _grid(units: pd.DataFrame, stages: pd.DataFrame, row_unit: IntArray, row_sta
     is_prov = (units["tingkat"] == LEVEL_PROVINCE).to_numpy(dtype=bool)
     pos = np.full((len(units), len(stages)), -1, dtype=np.int64)
     pos[row_unit, row_stage] = np.arange(len(row_unit), dtype=np.int64)
+    code_index = {str(c): j for j, c in enumerate(stages["tahapan"])}
+    preds = tuple(
+        tuple(code_index[p] for p in after if p in code_index) for after in stages["setelah"].tolist()
+    )
     return StageGrid(
+        preds=preds,
         stages=stages,
         row_unit=row_unit,
         row_stage=row_stage,
@@ -194,7 +212,7 @@ def _grid(units: pd.DataFrame, stages: pd.DataFrame, row_unit: IntArray, row_sta
 def grid_from_status(status: pd.DataFrame, schedule: Schedule) -> StageGrid:
     """The grid of an already computed status frame (for engines that walk predecessors, e.g. forecast)."""
     stages = schedule.stage_table()
-    unit_id, uniques = pd.MultiIndex.from_arrays([status["kode_lokasi"], status["program"]]).factorize()
+    unit_id, _ = pd.MultiIndex.from_arrays([status["kode_lokasi"], status["program"]]).factorize()
     first = pd.Series(np.arange(len(status))).groupby(unit_id, sort=False).first().sort_index().to_numpy()
     units = status.iloc[first][["kode_provinsi", "program", "tingkat"]].reset_index(drop=True)
     row_stage = pd.Index(stages["tahapan"]).get_indexer(status["tahapan"]).astype(np.int64)
@@ -291,15 +309,15 @@ def _order_violated(grid: StageGrid, start: DayArray, end: DayArray) -> BoolArra
     """Started (or finished, which implies started) before a stage in its `setelah` had finished."""
     out = np.zeros(grid.n_rows, dtype=bool)
     started = ~np.isnat(start)
-    for j, preds in enumerate(grid.stages["setelah"]):  # a handful of stages, each vectorised over rows
+    for j, preds in enumerate(grid.preds):  # a handful of stages, each vectorised over rows
         if not preds:
             continue
         rows = grid.rows_of_stage(j)
         rows = rows[started[rows]]
         if rows.size == 0:
             continue
-        for pred_code in preds:
-            pred_end = grid.pred_values(end, rows, grid.stage_index(pred_code))
+        for pred in preds:
+            pred_end = grid.pred_values(end, rows, pred)
             out[rows] |= np.isnat(pred_end) | (start[rows] < pred_end)
     return out
 

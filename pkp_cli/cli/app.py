@@ -12,9 +12,8 @@ import typer
 from pkp_cli.cli.i18n import t
 from pkp_cli.exitcodes import Exit, PkpError, help_table
 
-EPILOG = t("Kode keluar:", "Exit codes:") + "\n\n" + help_table("id" if t("id", "en") == "id" else "en").replace(
-    "\n", "\n\n"
-)
+# "\b" keeps click from re-wrapping the exit-code table.
+EPILOG = t("Kode keluar:", "Exit codes:") + "\n\n\b\n" + help_table(t("id", "en"))
 
 app = typer.Typer(
     name="pkp",

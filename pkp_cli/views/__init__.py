@@ -1,0 +1,1 @@
+"""Views: plain DataFrames shaped for what a screen or report shows (no printing, no colour, no labels)."""

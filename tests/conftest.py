@@ -1,0 +1,46 @@
+"""Shared test setup: hypothesis profiles, and a small schedule every loader test can use."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, settings
+
+settings.register_profile(
+    "ci", deadline=None, derandomize=True, max_examples=60, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile("dev", deadline=None, max_examples=100)
+settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
+
+MINI_SCHEDULE = """\
+tahun_anggaran: 2022
+batas_akhir: 2022-12-31
+program:
+  PISEW:
+    tahapan_kunci: {rekrutmen: P1, revisi_dipa: P2, survei: L2, konstruksi: L3}
+    tahapan:
+      - {kode: P1, nama: Rekrutmen, tingkat: provinsi, mulai: 2022-03-01, selesai: 2022-05-31}
+      - {kode: P2, nama: Revisi DIPA, tingkat: provinsi, mulai: 2022-04-01, selesai: 2022-06-15}
+      - {kode: L1, nama: Sosialisasi, tingkat: lokasi, mulai: 2022-04-01, selesai: 2022-05-15}
+      - {kode: L2, nama: Survei Pendahuluan, tingkat: lokasi, mulai: 2022-05-01, selesai: 2022-06-15}
+      - {kode: L3, nama: Konstruksi, tingkat: lokasi, mulai: 2022-07-01, selesai: 2022-11-30}
+  KOTAKU:
+    tahapan:
+      - {kode: K0, nama: Rekrutmen, tingkat: provinsi, mulai: 2022-03-01, selesai: 2022-05-31}
+      - {kode: K1, nama: Sosialisasi, tingkat: lokasi, mulai: 2022-04-01, selesai: 2022-05-15}
+"""
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "slow: runs a subprocess or a larger workload")
+
+
+@pytest.fixture
+def mini_schedule(tmp_path: Path):
+    from pkp_cli.schedule import load_schedule
+
+    p = tmp_path / "jadwal-nasional-2022.yaml"
+    p.write_text(MINI_SCHEDULE, encoding="utf-8")
+    return load_schedule(p)

@@ -255,8 +255,7 @@ def _parse_records(rec: pd.DataFrame, kind: str, sheet: RawSheet) -> list[pd.Dat
         if bad.any():
             errors.append(pd.DataFrame({"rec": np.flatnonzero(bad), "column": c, "code": errs[bad].to_numpy()}))
         if col.required:
-            missing = raw.isna().to_numpy() | (raw.astype("string").str.strip() == "").fillna(True).to_numpy()
-            missing &= ~bad
+            missing = pd.isna(vals).to_numpy(dtype=bool) & ~bad
             if missing.any():
                 errors.append(pd.DataFrame({"rec": np.flatnonzero(missing), "column": c, "code": "required-missing"}))
     for c, col in spec.items():

@@ -51,18 +51,24 @@ def month_names() -> dict[str, int]:
 def _by_unique(
     s: pd.Series, fn: Callable[[pd.Series], tuple[pd.Series, pd.Series]], dtype: Any
 ) -> tuple[pd.Series, pd.Series]:
-    """Apply a parser to the distinct non-empty values of `s` and map the results back."""
+    """Apply a parser to the distinct non-blank values of `s` and map the results back."""
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    if len(uniques) == 0:
-        return pd.Series(pd.array([None] * len(s), dtype=dtype), index=s.index), pd.Series(
-            [None] * len(s), index=s.index, dtype=object
-        )
-    vals_u, errs_u = fn(pd.Series(uniques, dtype=object).astype(str))
+    u = pd.Series(uniques, dtype=object).astype(str)
+    blank = u.str.strip().eq("").to_numpy(dtype=bool)
+    if len(u) and blank.any():
+        # A cell holding only spaces is an empty cell.
+        codes = np.where(np.isin(codes, np.flatnonzero(blank)), -1, codes)
     has = codes >= 0
+    if len(u) == 0 or not has.any():
+        vals = pd.Series(pd.array([None] * len(s), dtype=dtype), index=s.index)
+        return vals, pd.Series([None] * len(s), index=s.index, dtype=object)
+    vals_u, errs_u = fn(u)
     take = np.where(has, codes, 0)
     vals = pd.Series(pd.array(vals_u.to_numpy()[take], dtype=dtype), index=s.index)
     vals[~has] = None
-    errs = pd.Series(np.where(has, errs_u.to_numpy(dtype=object)[take], None), index=s.index, dtype=object)
+    e = errs_u.to_numpy(dtype=object)
+    e = np.where(pd.isna(e), None, e)
+    errs = pd.Series(np.where(has, e[take], None), index=s.index, dtype=object)
     return vals, errs
 
 
@@ -146,8 +152,10 @@ def parse_percent(s: pd.Series, percent_format: pd.Series | None = None) -> tupl
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     vals = np.full(len(s), np.nan)
     errs = np.full(len(s), None, dtype=object)
+    u = pd.Series(uniques, dtype=object).astype(str).str.strip()
+    if len(u) and u.eq("").any():
+        codes = np.where(np.isin(codes, np.flatnonzero(u.eq("").to_numpy())), -1, codes)
     if len(uniques):
-        u = pd.Series(uniques, dtype=object).astype(str).str.strip()
         explicit = u.str.endswith("%").to_numpy()
         t = u.str.rstrip("%").str.strip().str.replace(",", ".", regex=False)
         num = _to_float(t.where(t.str.match(r"^-?\d+(?:\.\d+)?$"), None)).to_numpy()

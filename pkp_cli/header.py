@@ -159,7 +159,7 @@ def detect_layout(sheet: RawSheet, is_stage: Callable[[str], bool]) -> Layout | 
                     continue
                 # Kind precedence follows the contract: progres, then temuan, then lokasi.
                 rank = {KIND_PROGRES: 3, KIND_TEMUAN: 2, KIND_LOKASI: 1}[kind]
-                score = (len(cols) + len(wide), rank, -rows)
+                score = (len(cols) + (len(wide) if kind == KIND_PROGRES else 0), rank, -rows)
                 if best is None or score > best[0]:
                     best = (score, Layout(kind, r, rows, headers, cols, conflicts, wide))
         if best is not None and r > best[1].header_index + 1:

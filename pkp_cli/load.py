@@ -356,7 +356,10 @@ def _add_errors(sr: SheetRecords, mask: np.ndarray, column: str, code: str, para
     idx = np.flatnonzero(mask)
     if not len(idx):
         return
-    if isinstance(params, (list, np.ndarray, pd.Series)):
+    if callable(params):
+        # Built only for the rows that have the error: most rows have none.
+        plist = list(params(idx))
+    elif isinstance(params, (list, np.ndarray, pd.Series)):
         plist = list(np.asarray(params, dtype=object)[idx])
     else:
         plist = [params] * len(idx)
@@ -380,8 +383,8 @@ def _check_lokasi_regions(sr: SheetRecords, warnings: list[pd.DataFrame]) -> Non
         ((prog == "PISEW").fillna(False).to_numpy(dtype=bool) & kotaku)
         | ((prog == "KOTAKU").fillna(False).to_numpy(dtype=bool) & pisew)
     )
-    _add_errors(sr, mismatch, "kode_lokasi", "program-mismatch", list(prog.fillna("").map(lambda p: {"program": p})))
-    known = code.isin(list(ref)).fillna(False).to_numpy(dtype=bool)
+    _add_errors(sr, mismatch, "kode_lokasi", "program-mismatch", lambda idx: [{"program": p} for p in prog.iloc[idx]])
+    known = parse.isin_set(code, ref)
     _add_errors(sr, has_code & (pisew | kotaku) & ~known, "kode_lokasi", "code-unknown", {"edition": REFERENCE_EDITION})
     ok = has_code & known
     # Reference names for each level the code reaches.
@@ -395,7 +398,7 @@ def _check_lokasi_regions(sr: SheetRecords, warnings: list[pd.DataFrame]) -> Non
         "kelurahan_desa": c.where(kotaku, ""),
     }
     for col, codes in levels.items():
-        ref_name = codes.map(ref).where(ok, None)
+        ref_name = parse.map_dict(codes, ref).where(ok, None)
         given = rec[col]
         _check_names(sr, col, codes, ref_name, given, ok, warnings)
         rec[col] = ref_name.where(ref_name.notna(), None).astype(object)
@@ -483,17 +486,17 @@ def _resolve_progres(
     prov_progs = lokasi.groupby("kode_provinsi")["program"].agg(set).to_dict() if len(lokasi) else {}
     code = rec["kode_lokasi"].astype("string").str.strip()
     bad_code = _has_error(sr, "kode_lokasi") | code.isna().to_numpy()
-    is_loc = code.isin(list(loc_prog)).fillna(False).to_numpy(dtype=bool)
+    is_loc = parse.isin_set(code, loc_prog)
     uniq = pd.Series(code[~is_loc & ~bad_code].unique())
     prov_map = {u: province_code(u) for u in uniq if isinstance(u, str)}
-    prov = code.map(prov_map).where(~pd.Series(is_loc, index=rec.index), None)
+    prov = parse.map_dict(code, prov_map).where(~pd.Series(is_loc, index=rec.index), None)
     is_prov = prov.notna().to_numpy() & ~is_loc
     unknown = ~bad_code & ~is_loc & ~is_prov
-    _add_errors(sr, unknown, "kode_lokasi", "location-unknown", list(code.fillna("").map(lambda c: {"code": c})))
+    _add_errors(sr, unknown, "kode_lokasi", "location-unknown", lambda idx: [{"code": c} for c in code.iloc[idx]])
     rec["kode_provinsi"] = np.where(is_loc, code.str.slice(0, 2), prov).astype(object)
     rec["kode_lokasi"] = np.where(is_prov, prov, code).astype(object)
     # Program: from the column, else from the location; province rows may take it from the stage.
-    loc_program = code.map(loc_prog)
+    loc_program = parse.map_dict(code, loc_prog)
     given = rec["program"].astype(object)
     differs = is_loc & given.notna().to_numpy() & (given != loc_program).fillna(False).to_numpy(dtype=bool)
     _add_errors(
@@ -501,7 +504,7 @@ def _resolve_progres(
         differs,
         "program",
         "program-differs",
-        [{"given": g, "program": p} for g, p in zip(given, loc_program, strict=True)],
+        lambda idx: [{"given": g, "program": p} for g, p in zip(given.iloc[idx], loc_program.iloc[idx], strict=True)],
     )
     program = given.where(given.notna(), loc_program)
     # Stage: a code (any case) or a name within the program.
@@ -512,55 +515,54 @@ def _resolve_progres(
         by_name.setdefault(nm.strip().casefold(), []).append((k, p))
     level = dict(zip(st["tahapan"], st["tingkat"], strict=True))
     key = stage_text.str.casefold()
-    resolved_code = np.full(n, None, dtype=object)
-    resolved_prog = np.full(n, None, dtype=object)
     prog_arr = program.to_numpy(dtype=object)
-    ambiguous = np.zeros(n, dtype=bool)
-    unknown_stage = np.zeros(n, dtype=bool)
-    # Distinct (stage text, program) pairs are few; resolve each once.
-    combos = pd.DataFrame({"k": key, "p": program}).drop_duplicates()
-    table: dict[tuple[Any, Any], tuple[str | None, str | None, str | None]] = {}
-    for k, p in combos.itertuples(index=False):
-        if not isinstance(k, str):
-            table[(k, p)] = (None, None, None)
+    # Distinct (stage text, program) pairs are few: resolve each once, then spread by factorized codes.
+    pair = key.fillna("\0").astype(str) + "\x1f" + pd.Series(prog_arr, index=rec.index).fillna("\0").astype(str)
+    pair_codes, pair_uniques = pd.factorize(pair)
+    resolved: list[tuple[str | None, str | None, str | None]] = []
+    for u in pair_uniques:
+        k, p = u.split("\x1f")
+        if k == "\0":
+            resolved.append((None, None, None))
             continue
-        p = p if isinstance(p, str) else None
+        p_or_none = None if p == "\0" else p
         hit = by_code.get(k)
-        if hit and (p is None or hit[1] == p):
-            table[(k, p)] = (hit[0], hit[1], None)
+        if hit and (p_or_none is None or hit[1] == p_or_none):
+            resolved.append((hit[0], hit[1], None))
             continue
-        names = [c for c in by_name.get(k, []) if p is None or c[1] == p]
+        names = [c for c in by_name.get(k, []) if p_or_none is None or c[1] == p_or_none]
         if len(names) == 1:
-            table[(k, p)] = (names[0][0], names[0][1], None)
-        elif len(names) > 1:
-            table[(k, p)] = (None, None, "stage-ambiguous")
+            resolved.append((names[0][0], names[0][1], None))
         else:
-            table[(k, p)] = (None, None, "stage-unknown")
-    for i, (k, p) in enumerate(zip(key.to_numpy(dtype=object), prog_arr, strict=True)):
-        kk = k if isinstance(k, str) else None
-        pp = p if isinstance(p, str) else None
-        c_, p_, err = table.get((kk, pp), table.get((k, p), (None, None, None)))
-        resolved_code[i], resolved_prog[i] = c_, p_
-        ambiguous[i] = err == "stage-ambiguous"
-        unknown_stage[i] = err == "stage-unknown"
+            resolved.append((None, None, "stage-ambiguous" if names else "stage-unknown"))
+    res = np.array(resolved, dtype=object).reshape(-1, 3)[pair_codes] if n else np.empty((0, 3), dtype=object)
+    resolved_code, resolved_prog = res[:, 0], res[:, 1]
+    ambiguous = res[:, 2] == "stage-ambiguous"
+    unknown_stage = res[:, 2] == "stage-unknown"
     has_stage = stage_text.notna().to_numpy()
-    params = [{"stage": s, "program": p if isinstance(p, str) else "PISEW/KOTAKU"} for s, p in zip(stage_text, prog_arr, strict=True)]
+    def params(idx: np.ndarray) -> list[dict[str, Any]]:
+        return [
+            {"stage": s, "program": p if isinstance(p, str) else "/".join(schedule.programs)}
+            for s, p in zip(stage_text.iloc[idx], prog_arr[idx], strict=True)
+        ]
+
     _add_errors(sr, has_stage & ambiguous, "tahapan", "stage-ambiguous", params)
     _add_errors(sr, has_stage & unknown_stage, "tahapan", "stage-unknown", params)
     rec["tahapan"] = resolved_code
     rec["program"] = np.where(pd.isna(prog_arr), resolved_prog, prog_arr)
-    lvl = pd.Series(resolved_code).map(level).to_numpy(dtype=object)
-    p_level = [{"stage": s, "code": c} for s, c in zip(resolved_code, rec["kode_lokasi"], strict=True)]
+    lvl = parse.map_dict(pd.Series(resolved_code), level).to_numpy(dtype=object)
+    def p_level(idx: np.ndarray) -> list[dict[str, Any]]:
+        return [{"stage": s, "code": c} for s, c in zip(resolved_code[idx], rec["kode_lokasi"].iloc[idx], strict=True)]
+
     _add_errors(sr, is_loc & (lvl == "provinsi"), "tahapan", "stage-level-province", p_level)
     _add_errors(sr, is_prov & (lvl == "lokasi"), "tahapan", "stage-level-location", p_level)
     # A province row needs that province to run the program.
-    prov_has = np.array(
-        [
-            (p in prov_progs.get(c, set())) if isinstance(c, str) and isinstance(p, str) else True
-            for c, p in zip(rec["kode_provinsi"], rec["program"], strict=True)
-        ]
-    )
-    _add_errors(sr, is_prov & ~prov_has, "kode_lokasi", "location-unknown", list(code.fillna("").map(lambda c: {"code": c})))
+    runs = {f"{c}\x1f{p}" for c, progs in prov_progs.items() for p in progs}
+    pair_cp = pd.Series(rec["kode_provinsi"], index=rec.index).fillna("").astype(str) + "\x1f" + pd.Series(
+        rec["program"], index=rec.index
+    ).fillna("").astype(str)
+    prov_has = parse.isin_set(pair_cp, runs) | pd.isna(rec["program"]).to_numpy()
+    _add_errors(sr, is_prov & ~prov_has, "kode_lokasi", "location-unknown", lambda idx: [{"code": c} for c in code.iloc[idx]])
     _resolve_report_date(sr, schedule, today)
 
 
@@ -588,12 +590,12 @@ def _check_dates(sr: SheetRecords, start: str, end: str, report: str | None) -> 
     rec = sr.records
     s, e = rec[start], rec[end]
     before = (e < s).fillna(False).to_numpy(dtype=bool)
-    _add_errors(sr, before, end, "end-before-start", [{"start": _fmt(x)} for x in s])
+    _add_errors(sr, before, end, "end-before-start", lambda idx: [{"start": _fmt(x)} for x in s.iloc[idx]])
     if report is not None and report in rec.columns:
         r = rec[report]
         for c in (start, end):
             late = (rec[c] > r).fillna(False).to_numpy(dtype=bool)
-            _add_errors(sr, late, c, "date-after-report", [{"report": _fmt(x)} for x in r])
+            _add_errors(sr, late, c, "date-after-report", lambda idx: [{"report": _fmt(x)} for x in r.iloc[idx]])
 
 
 def _fmt(v: Any) -> str:
@@ -607,15 +609,14 @@ def _resolve_temuan(sr: SheetRecords, schedule: Schedule, today: date) -> None:
     given = rec["kode_provinsi"].where(rec["kode_provinsi"].notna(), rec["provinsi"])
     codes = given.astype("string").str.strip()
     mapping = {u: province_code(u) for u in codes.dropna().unique()}
-    prov = codes.map(mapping)
+    prov = parse.map_dict(codes, mapping)
     missing = prov.isna().to_numpy() & codes.notna().to_numpy()
     col = "kode_provinsi" if rec["kode_provinsi"].notna().any() else "provinsi"
-    _add_errors(sr, missing, col, "location-unknown", [{"code": c} for c in codes.fillna("")])
+    _add_errors(sr, missing, col, "location-unknown", lambda idx: [{"code": c} for c in codes.iloc[idx]])
     _add_errors(sr, codes.isna().to_numpy(), col, "required-missing")
     rec["kode_provinsi"] = prov.astype(object)
-    rec["provinsi"] = prov.map(reference()).astype(object)
+    rec["provinsi"] = parse.map_dict(prov, reference())
     _resolve_report_date(sr, schedule, today)
-    _check_dates(sr, "batas_waktu", "tanggal_selesai", None)
 
 
 # ------------------------------------------------------------------------------------------ duplicates
@@ -630,7 +631,7 @@ def _dedupe(
         ok = ~_has_error(sr)
         if not ok.any():
             continue
-        f = sr.records.loc[ok, [*key, *value_cols, "_row"]].copy()
+        f = sr.records.loc[ok, [*key, *[c for c in value_cols if c not in key], "_row"]].copy()
         f["_sid"] = i
         f["_rec"] = np.flatnonzero(ok)
         parts.append(f)

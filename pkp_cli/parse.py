@@ -72,6 +72,20 @@ def _by_unique(
     return vals, errs
 
 
+def isin_set(s: pd.Series, members: set[Any] | dict[Any, Any]) -> np.ndarray:
+    """`s.isin(members)` through the distinct values (pandas' isin on Arrow strings is slow on big sets)."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    hit = np.array([u in members for u in uniques], dtype=bool)
+    return np.where(codes >= 0, hit[np.maximum(codes, 0)] if len(hit) else False, False)
+
+
+def map_dict(s: pd.Series, mapping: dict[Any, Any]) -> pd.Series:
+    """`s.map(mapping)` through the distinct values; missing keys give None."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    vals = np.array([mapping.get(u) for u in uniques] + [None], dtype=object)
+    return pd.Series(vals[np.where(codes >= 0, codes, len(uniques))], index=s.index, dtype=object)
+
+
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?\s*$")
 _DMY = re.compile(r"^\s*(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{2}|\d{4})\s*$")
 _DMONY = re.compile(r"^\s*(\d{1,2})[\s\-]+([A-Za-z]+)\.?[\s\-]+(\d{2}|\d{4})\s*$")

@@ -78,9 +78,10 @@ def actual_share(status: pd.DataFrame, schedule: Schedule) -> FloatArray:
 def stage_weights(status: pd.DataFrame, schedule: Schedule) -> FloatArray:
     """Each row's stage bobot (1 for a stage the schedule does not know, which should not happen)."""
     table = schedule.stage_table()
-    idx = pd.Index(table["tahapan"]).get_indexer(status["tahapan"])
-    bobot = table["bobot"].to_numpy(dtype=np.float64)
-    return np.where(idx >= 0, bobot[np.maximum(idx, 0)], 1.0)
+    codes, uniques = pd.factorize(status["tahapan"])  # hash the few stage codes, not every row
+    where = pd.Index(table["tahapan"]).get_indexer(pd.Index(uniques))
+    per_unique = np.where(where >= 0, table["bobot"].to_numpy(dtype=np.float64)[np.maximum(where, 0)], 1.0)
+    return np.asarray(per_unique[codes], dtype=np.float64) if len(codes) else np.zeros(0)
 
 
 def _keys(by: str | Sequence[str] | None) -> list[str]:
@@ -107,9 +108,9 @@ def rollup(
             "_slip": np.where(late, status["hari_terlambat"].to_numpy(dtype=np.float64), np.nan),
         }
     )
-    codes = status["status"].to_numpy()
-    for code in STATUS_CODES:
-        work[code] = (codes == code).astype(np.int64)
+    status_id = pd.Categorical(status["status"], categories=STATUS_CODES).codes
+    for i, code in enumerate(STATUS_CODES):
+        work[code] = (status_id == i).astype(np.int64)
     group_cols = keys or ["_all"]
     for k in keys:
         work[k] = status[k].array  # positional: the status frame may be a filtered slice

@@ -212,11 +212,18 @@ def _grid(units: pd.DataFrame, stages: pd.DataFrame, row_unit: IntArray, row_sta
 def grid_from_status(status: pd.DataFrame, schedule: Schedule) -> StageGrid:
     """The grid of an already computed status frame (for engines that walk predecessors, e.g. forecast)."""
     stages = schedule.stage_table()
-    unit_id, _ = pd.MultiIndex.from_arrays([status["kode_lokasi"], status["program"]]).factorize()
-    first = pd.Series(np.arange(len(status))).groupby(unit_id, sort=False).first().sort_index().to_numpy()
+    # factorise each string column once (fast), then combine the integer codes: a unit is (lokasi, program)
+    loc_id, _ = pd.factorize(status["kode_lokasi"])
+    prog_id, progs = pd.factorize(status["program"])
+    unit_id = np.asarray(
+        pd.factorize(loc_id.astype(np.int64) * max(len(progs), 1) + prog_id)[0], dtype=np.int64
+    )
+    first = np.full(int(unit_id.max()) + 1 if len(unit_id) else 0, len(status), dtype=np.int64)
+    np.minimum.at(first, unit_id, np.arange(len(status), dtype=np.int64))  # each unit's first row
     units = status.iloc[first][["kode_provinsi", "program", "tingkat"]].reset_index(drop=True)
-    row_stage = pd.Index(stages["tahapan"]).get_indexer(status["tahapan"]).astype(np.int64)
-    return _grid(units, stages, np.asarray(unit_id, dtype=np.int64), row_stage)
+    stage_id, stage_codes = pd.factorize(status["tahapan"])
+    row_stage = pd.Index(stages["tahapan"]).get_indexer(pd.Index(stage_codes)).astype(np.int64)[stage_id]
+    return _grid(units, stages, unit_id, row_stage)
 
 
 def _lookup_codes(values: pd.Series, known: BoolArray, index: pd.Index) -> IntArray:

@@ -1,0 +1,174 @@
+"""The screens, markdown, CSV and JSON of `pkp status`."""
+
+from __future__ import annotations
+
+import sys
+from typing import Any
+
+from pkp_cli.cli.analysis import StatusQuery
+from pkp_cli.cli.context import Workspace
+from pkp_cli.cli.sections import Section, render_sections
+from pkp_cli.labels import label
+from pkp_cli.render import formats
+
+SCREEN_LIMIT = 30
+
+
+def _filtered(status: Any, q: StatusQuery) -> Any:
+    from pkp_cli.views.status_views import filter_status
+
+    st = status
+    if q.provinces:
+        st = st[st["kode_provinsi"].isin(q.provinces)]
+    return filter_status(
+        st, kabupaten=q.kabupaten, program=q.program, stage=q.stages, codes=q.statuses, late_only=q.late_only
+    )
+
+
+def _header(ws: Workspace) -> list[str]:
+    lines = []
+    if ws.data.is_sample:
+        lines.append(label("sample_marker", ws.lang))
+    lines.append(f"{label('as_of', ws.lang)}: {formats.fmt_date(ws.as_of, ws.lang)}")
+    return lines
+
+
+def render_status(ws: Workspace, status: Any, q: StatusQuery, fmt: str) -> None:
+    from pkp_cli.views import status_views as v
+
+    lang = ws.lang
+    st = _filtered(status, q)
+    if q.detail:
+        frame = v.detail_view(st)
+        _emit_flat(ws, frame, list(frame.columns), fmt, label("t.detail", lang))
+        return
+    if q.lokasi:
+        views = v.lokasi_view(st, ws.loaded.progres, q.lokasi, as_of=ws.as_of)
+        if fmt == "json":
+            sys.stdout.write(formats.to_json(ws.envelope(formats.records(views["tahapan"]),
+                                                         laporan=formats.records(views["laporan"]))))
+        elif fmt == "csv":
+            sys.stdout.write(formats.to_csv(formats.records(views["tahapan"]), list(views["tahapan"].columns)))
+        else:
+            name = status.loc[status["kode_lokasi"] == q.lokasi, "nama_lokasi"].iloc[0]
+            render_sections(
+                [
+                    Section(f"{q.lokasi} {name}", views["tahapan"], v.LOKASI_STAGE_COLUMNS[:-2] + ["keterangan"]),
+                    Section(label("t.reports", lang), views["laporan"], v.LOKASI_REPORT_COLUMNS),
+                ],
+                fmt,
+                lang,
+                _header(ws),
+            )
+        return
+    if q.provinces:
+        _render_provinces(ws, st, q, fmt)
+        return
+    _render_national(ws, st, fmt)
+
+
+def _render_national(ws: Workspace, st: Any, fmt: str) -> None:
+    from pkp_cli.rollup import s_curve
+    from pkp_cli.views import status_views as v
+
+    lang = ws.lang
+    per_prov, late = v.national_view(st, ws.schedule, ws.as_of)
+    if fmt == "json":
+        curve = s_curve(st, ws.schedule, ws.as_of, progres=ws.loaded.progres)
+        sys.stdout.write(
+            formats.to_json(ws.envelope(formats.records(per_prov), tahapan_terlambat=formats.records(late),
+                                        kurva_s=formats.records(curve)))
+        )
+        return
+    if fmt == "csv":
+        sys.stdout.write(formats.to_csv(formats.records(per_prov), list(per_prov.columns)))
+        return
+    cols = ["provinsi", "rencana_persen", "realisasi_persen", "deviasi", "selesai", "berjalan", "terlambat",
+            "median_terlambat", "maks_terlambat", "tahapan_terburuk"]
+    render_sections(
+        [
+            Section(label("t.provinces", lang), per_prov, cols),
+            Section(label("t.late_stages", lang), late, ["program", "tahapan", "nama_tahapan", "terlambat",
+                                                         "median_terlambat", "maks_terlambat"], limit=10),
+        ],
+        fmt,
+        lang,
+        _header(ws),
+    )
+
+
+def _render_provinces(ws: Workspace, st: Any, q: StatusQuery, fmt: str) -> None:
+    from pkp_cli.rollup import rollup, s_curve
+    from pkp_cli.views import status_views as v
+
+    lang = ws.lang
+    docs: list[dict[str, Any]] = []
+    sections: list[Section] = []
+    late_all = []
+    for code in q.provinces or []:
+        mine = st[st["kode_provinsi"] == code]
+        view = v.province_view(mine, ws.schedule, ws.as_of, code)
+        name = str(mine["provinsi"].iloc[0]) if len(mine) else code
+        summary = rollup(mine, ws.schedule, ws.as_of, by=["kode_provinsi"])
+        late_all.append(view["terlambat"].assign(kode_provinsi=code, provinsi=name))
+        if fmt == "json":
+            docs.append(
+                {
+                    "kode_provinsi": code,
+                    "provinsi": name,
+                    "ringkasan": formats.records(summary)[0] if len(summary) else None,
+                    "persiapan": formats.records(view["persiapan"]),
+                    "kabupaten": formats.records(view["kabupaten"]),
+                    "terlambat": formats.records(view["terlambat"]),
+                    "kurva_s": formats.records(s_curve(mine, ws.schedule, ws.as_of, progres=ws.loaded.progres)),
+                }
+            )
+            continue
+        s = formats.records(summary)[0] if len(summary) else {}
+        note = (
+            f"{label('col.rencana_persen', lang)} {formats.fmt_number(s.get('rencana_persen'), lang)} %, "
+            f"{label('col.realisasi_persen', lang)} {formats.fmt_number(s.get('realisasi_persen'), lang)} %, "
+            f"{label('col.deviasi', lang)} {formats.fmt_number(s.get('deviasi'), lang)}"
+        )
+        sections += [
+            Section(
+                f"{name} ({code}) — {label('t.preparation', lang)}",
+                view["persiapan"],
+                ["program", "tahapan", "nama_tahapan", "jadwal_selesai", "tanggal_mulai", "tanggal_selesai",
+                 "status", "hari_terlambat", "tertunda_dipa"],
+                note=note,
+            ),
+            Section(
+                f"{name} — {label('t.kabupaten', lang)}",
+                view["kabupaten"],
+                ["kabupaten_kota", "rencana_persen", "realisasi_persen", "deviasi", "selesai", "terlambat",
+                 "maks_terlambat", "tahapan_terburuk"],
+            ),
+            Section(
+                f"{name} — {label('t.late_locations', lang)} ({len(view['terlambat'])})",
+                view["terlambat"],
+                ["kabupaten_kota", "kode_lokasi", "nama_lokasi", "program", "nama_tahapan", "jadwal_selesai",
+                 "hari_terlambat", "hari_kerja_terlambat", "keterangan"],
+                limit=SCREEN_LIMIT,
+            ),
+        ]
+    if fmt == "json":
+        sys.stdout.write(formats.to_json(ws.envelope(docs)))
+        return
+    if fmt == "csv":
+        import pandas as pd
+
+        late = pd.concat(late_all, ignore_index=True)
+        cols = ["kode_provinsi", "provinsi", *[c for c in late.columns if c not in ("kode_provinsi", "provinsi")]]
+        sys.stdout.write(formats.to_csv(formats.records(late[cols]), cols))
+        return
+    render_sections(sections, fmt, lang, _header(ws))
+
+
+def _emit_flat(ws: Workspace, frame: Any, columns: list[str], fmt: str, title: str) -> None:
+    if fmt == "json":
+        sys.stdout.write(formats.to_json(ws.envelope(formats.records(frame))))
+    elif fmt == "csv":
+        sys.stdout.write(formats.to_csv(formats.records(frame), columns))
+    else:
+        render_sections([Section(title, frame, columns, limit=200)], fmt, ws.lang, _header(ws))

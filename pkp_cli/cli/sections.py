@@ -1,0 +1,98 @@
+"""Titled tables for the screen and markdown, from DataFrames with stable column identifiers.
+
+Formatting follows the column names, the same everywhere: dates (`tanggal_*`, `jadwal_*`, `batas_waktu`) as
+"3 Juni 2022", percentages and deviations with one decimal in the language's separators, day counts as
+whole numbers, status codes as labels, flags as "ya" or blank.
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from pkp_cli.labels import label
+
+DATE_PREFIXES = ("tanggal_", "jadwal_", "batas_waktu", "tanggal")
+PERCENT_COLUMNS = {"rencana_persen", "realisasi_persen", "deviasi", "progres_persen", "persen_kelembagaan",
+                   "persen_survei", "skor"}
+INT_PREFIXES = ("hari", "jumlah", "median_terlambat", "maks_terlambat", "terlambat_hari")
+RUPIAH_COLUMNS = {"nilai", "nilai_bantuan", "nilai_terbuka", "nilai_temuan"}
+STATUS_COLUMNS = {"status"}
+STATUS_STYLE = {"terlambat": "red", "selesai_terlambat": "yellow", "selesai": "green", "berjalan": "cyan"}
+
+
+@dataclass
+class Section:
+    title: str
+    frame: Any  # pandas DataFrame
+    columns: list[str]
+    limit: int | None = None  # rows shown on screen (all in markdown when None)
+    note: str | None = None
+
+
+def cell(column: str, value: Any, lang: str) -> str:
+    import pandas as pd
+
+    from pkp_cli.render import formats
+
+    if isinstance(value, (list, tuple)):
+        return ", ".join(cell(column, v, lang) for v in value)
+    if value is None or (not isinstance(value, str) and not isinstance(value, dict) and pd.isna(value)):
+        return ""
+    if column in STATUS_COLUMNS or column.startswith("status_"):
+        return label(f"status.{value}", lang) if isinstance(value, str) else str(value)
+    if isinstance(value, (bool,)) or str(type(value)).endswith("bool_'>"):
+        return label("yes", lang) if bool(value) else ""
+    if column.startswith(DATE_PREFIXES) and not column.startswith("hari"):
+        return formats.fmt_date(value, lang)
+    if column in RUPIAH_COLUMNS:
+        return formats.fmt_rupiah(value, lang)
+    if column in PERCENT_COLUMNS:
+        return formats.fmt_number(value, lang, 1)
+    if column.startswith(INT_PREFIXES) or column in ("selesai", "selesai_terlambat", "terlambat", "berjalan",
+                                                      "belum_mulai", "belum_jadwal"):
+        try:
+            return formats.fmt_number(float(value), lang, 0)
+        except (TypeError, ValueError):
+            return str(value)
+    return str(value)
+
+
+def _rows(section: Section, lang: str, limit: int | None) -> tuple[list[str], list[list[str]], list[str | None]]:
+    df = section.frame
+    heads = [label(f"col.{c}", lang) for c in section.columns]
+    shown = df if limit is None else df.head(limit)
+    rows = [[cell(c, v, lang) for c, v in zip(section.columns, rec, strict=True)]
+            for rec in shown[section.columns].itertuples(index=False)]
+    styles = [STATUS_STYLE.get(s) for s in shown["status"]] if "status" in shown.columns else []
+    return heads, rows, styles
+
+
+def render_sections(sections: list[Section], fmt: str, lang: str, header: list[str] | None = None) -> None:
+    """Print sections as rich tables (screen) or markdown; header lines first (e.g. the sample marker)."""
+    from pkp_cli.render import formats
+
+    if fmt in ("markdown", "md"):
+        out = [f"{line}\n\n" for line in header or []]
+        for s in sections:
+            heads, rows, _ = _rows(s, lang, None)
+            out.append(formats.to_markdown(heads, rows, s.title))
+            if s.note:
+                out.append(f"\n{formats.md_escape(s.note)}\n")
+            out.append("\n")
+        sys.stdout.write("".join(out).rstrip("\n") + "\n")
+        return
+    from pkp_cli.render.table import console, table
+
+    con = console()
+    for line in header or []:
+        con.print(line)
+    for s in sections:
+        heads, rows, styles = _rows(s, lang, s.limit)
+        con.print(table(s.title, heads, rows, styles))
+        hidden = len(s.frame) - len(rows)
+        if hidden > 0:
+            con.print(f"  … {hidden} {label('more_rows', lang)}")
+        if s.note:
+            con.print(s.note)

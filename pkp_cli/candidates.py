@@ -162,6 +162,14 @@ def _base(lokasi: pd.DataFrame) -> pd.DataFrame:
     )
 
 
+def _positions(keys: pd.Series, codes: pd.Series) -> np.ndarray:
+    """Each code's position among the unique `keys` (-1 when absent): one hash lookup, then integer arrays.
+
+    (Series.isin on the pyarrow string dtype converts every value to Python and is slow on 80,000 codes.)
+    """
+    return pd.Index(keys).get_indexer(codes)
+
+
 def _stage_levels(schedule: Schedule) -> pd.DataFrame:
     return schedule.stage_table()[["program", "tahapan", "tingkat"]]
 
@@ -178,8 +186,10 @@ def _lookup_stage(
     q = q.assign(tahapan=pd.Series(tahapan.to_numpy(), dtype=object))
     q = q.merge(levels, on=["program", "tahapan"], how="left")
     q["_kunci"] = q["kode_lokasi"].where(q["tingkat"] != "provinsi", q["kode_provinsi"])
-    rows = status[
-        ["kode_lokasi", "program", "tahapan", "nama_tahapan", "status", "tanggal_mulai", "tanggal_selesai"]
+    wanted = [t for t in pd.unique(q["tahapan"].dropna())]
+    rows = status.loc[
+        status["tahapan"].isin(wanted),
+        ["kode_lokasi", "program", "tahapan", "nama_tahapan", "status", "tanggal_mulai", "tanggal_selesai"],
     ].drop_duplicates(["kode_lokasi", "program", "tahapan"])
     rows = rows.rename(columns={"kode_lokasi": "_kunci"}).astype({"tahapan": object})
     return q.merge(rows, on=["_kunci", "program", "tahapan"], how="left")
@@ -297,42 +307,46 @@ def _requirement_rows(
 # --- penalties --------------------------------------------------------------------------------------------
 
 
-def _stage_flags(rows: pd.DataFrame, pen: Penalty) -> pd.Series:
-    """Which of a location's stage rows count for this penalty."""
+def _stage_flags(rows: pd.DataFrame, pen: Penalty) -> np.ndarray:
+    """Which of the locations' own stage rows count for this penalty."""
     if pen.jenis == "terlambat":
         # Open past its window or finished after it: both are days late (hari_terlambat > 0).
-        return rows["hari_terlambat"].fillna(0) > 0
+        return (rows["hari_terlambat"].fillna(0) > 0).to_numpy(bool)
     if pen.jenis == "tanpa_laporan":
         # A stage not yet due has no report by nature; only a stage whose window has opened is missing one.
-        return rows["tanpa_laporan"].fillna(False).astype(bool) & (rows["status"] != "belum_jadwal")
-    return rows[pen.jenis].fillna(False).astype(bool)
+        return rows["tanpa_laporan"].fillna(False).to_numpy(bool) & (rows["status"] != "belum_jadwal").to_numpy(
+            bool
+        )
+    return rows[pen.jenis].fillna(False).to_numpy(bool)
 
 
-def _penalty_counts(rows: pd.DataFrame, pen: Penalty) -> pd.Series:
-    """The count that multiplies the penalty's weight, per kode_lokasi."""
+def _penalty_counts(rows: pd.DataFrame, pos: np.ndarray, n: int, pen: Penalty) -> np.ndarray:
+    """The count that multiplies the penalty's weight, per location (`pos`: each row's location position)."""
+
+    def per_location(mask: np.ndarray) -> np.ndarray:
+        return np.bincount(pos[mask], minlength=n)
+
     flags = _stage_flags(rows, pen)
-    by_location = flags.groupby(rows["kode_lokasi"], sort=False)
     if pen.per == "tahapan":
-        return by_location.sum()
+        return per_location(flags)
     if pen.jenis == "laporan_basi":
         # Once per location when its newest report is stale: it reported, and no reported stage is fresh.
-        reported = rows["tanggal_laporan"].notna()
-        fresh = (
-            (reported & ~rows["laporan_basi"].fillna(False).astype(bool)).groupby(rows["kode_lokasi"]).any()
-        )
-        return (reported.groupby(rows["kode_lokasi"]).any() & ~fresh).astype(int)
+        reported = rows["tanggal_laporan"].notna().to_numpy(bool)
+        fresh = reported & ~flags
+        return ((per_location(reported) > 0) & (per_location(fresh) == 0)).astype(int)
     if pen.jenis == "tanpa_laporan":
-        # Once per location that never reported any stage.
-        silent = rows["tanpa_laporan"].fillna(False).astype(bool)
-        return silent.groupby(rows["kode_lokasi"]).all().astype(int)
-    return by_location.any().astype(int)
+        # Once per location that never reported any stage (and has stages at all).
+        silent = rows["tanpa_laporan"].fillna(False).to_numpy(bool)
+        total = per_location(np.ones(len(rows), dtype=bool))
+        return ((total > 0) & (per_location(silent) == total)).astype(int)
+    return (per_location(flags) > 0).astype(int)
 
 
 def _penalty_rows(
-    base: pd.DataFrame, rows: pd.DataFrame, pen: Penalty, lang: str, detail: bool
+    base: pd.DataFrame, rows: pd.DataFrame, pos: np.ndarray, pen: Penalty, lang: str, detail: bool
 ) -> pd.DataFrame:
-    keys = base["kode_lokasi"]
-    count = _penalty_counts(rows, pen).reindex(keys, fill_value=0).to_numpy(int)
+    n = len(base)
+    count = _penalty_counts(rows, pos, n, pen)
     # np.where rather than a bare negation: an unapplied penalty is 0, not -0.0 in JSON.
     points = np.where(count > 0, -np.minimum(pen.bobot * count, pen.maks), 0.0)
     template = label(f"percepatan.penalti.{pen.jenis}.{pen.per}", lang)
@@ -340,10 +354,9 @@ def _penalty_rows(
     counted = pd.Series(count, index=base.index)
     words = head + counted.astype(str) + tail if "{n}" in template else pd.Series(template, index=base.index)
     deduction = pd.Series(-points, index=base.index).map({v: _number(v, lang) for v in set(-points)})
-    teks = (words + " (-" + deduction + ")").where(counted > 0)
     part = pd.DataFrame(
         {
-            "kode_lokasi": keys,
+            "kode_lokasi": base["kode_lokasi"],
             "grup": _GROUP_PENALTY,
             "hasil": np.where(count > 0, APPLIED, NOT_APPLIED),
             "nilai": pd.NA,
@@ -351,7 +364,7 @@ def _penalty_rows(
             "nama_tahapan": pd.NA,
             "status": pd.NA,
             "tanggal": pd.NaT,
-            "teks": teks,
+            "teks": (words + " (-" + deduction + ")").where(counted > 0),
             "bagian": "penalti",
             "id": pen.id,
             "wajib": False,
@@ -363,16 +376,16 @@ def _penalty_rows(
     )
     if pen.jenis in ("laporan_basi", "tanpa_laporan"):
         # The data behind a report penalty is the location's newest report date.
-        newest = rows.groupby("kode_lokasi")["tanggal_laporan"].max()
-        part["tanggal"] = keys.map(newest).to_numpy()
+        newest = rows.groupby(pos)["tanggal_laporan"].max()
+        part["tanggal"] = newest.reindex(range(n)).to_numpy()
     if detail:
-        flagged = rows[_stage_flags(rows, pen).to_numpy(bool)]
-        stages = flagged.groupby("kode_lokasi")["tahapan"].agg(", ".join)
-        part["tahapan"] = keys.map(stages).to_numpy()
+        flagged = rows[_stage_flags(rows, pen)]
+        stages = flagged.groupby(pos[_stage_flags(rows, pen)])["tahapan"].agg(", ".join)
+        part["tahapan"] = stages.reindex(range(n)).to_numpy()
     return part
 
 
-# --- the evaluation frame ---------------------------------------------------------------------------------
+# --- the evaluation -----------------------------------------------------------------------------------------
 
 
 def _evaluate(
@@ -382,52 +395,66 @@ def _evaluate(
     rules: Rules,
     lang: str,
     detail: bool = False,
-) -> pd.DataFrame:
-    """One row per (location, rule), in rule order, columns _EVAL_COLUMNS."""
+) -> list[pd.DataFrame]:
+    """One frame per rule (requirements, then penalties), each aligned row for row with `base`."""
     parts = [_requirement_rows(base, status, schedule, req, lang) for req in rules.syarat]
     # Penalties read the location's own stages only: a late province-level stage is not the location's doing.
-    own = status[(status["tingkat"] == "lokasi") & status["kode_lokasi"].isin(base["kode_lokasi"])]
-    parts += [_penalty_rows(base, own, pen, lang, detail) for pen in rules.penalti]
+    own = status[(status["tingkat"] == "lokasi").to_numpy(bool)]
+    pos = _positions(base["kode_lokasi"], own["kode_lokasi"])
+    own, pos = own[pos >= 0], pos[pos >= 0]
+    parts += [_penalty_rows(base, own, pos, pen, lang, detail) for pen in rules.penalti]
+    return parts
+
+
+def _long(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """The evaluation as one frame, one row per (location, rule), columns _EVAL_COLUMNS."""
     typed = [p[_EVAL_COLUMNS].astype({"nilai": object, "tahapan": object, "status": object}) for p in parts]
     return pd.concat(typed, ignore_index=True).astype({"jumlah": "Int64"})
 
 
-def _scores(base: pd.DataFrame, ev: pd.DataFrame, rules: Rules) -> pd.DataFrame:
-    """Per location: skor_mentah, skor, memenuhi, syarat_gagal; indexed by kode_lokasi in base order."""
-    keys = base["kode_lokasi"]
-    raw = ev.groupby("kode_lokasi", sort=False)["poin"].sum().reindex(keys, fill_value=0.0)
-    failed = ev[(ev["bagian"] == "syarat") & ev["wajib"].astype(bool) & (ev["hasil"] == FAILED)]
-    failed_ids = failed.groupby("kode_lokasi", sort=False)["id"].agg(list).reindex(keys)
+def _scores(parts: list[pd.DataFrame], rules: Rules) -> pd.DataFrame:
+    """Per location (base order): skor, skor_mentah, memenuhi, syarat_gagal."""
+    raw = np.column_stack([p["poin"].to_numpy(float) for p in parts]).sum(axis=1).round(2)
+    required = [(req.id, p) for req, p in zip(rules.syarat, parts, strict=False) if req.wajib]
+    failed = np.zeros((len(raw), len(required)), dtype=bool)
+    for j, (_, p) in enumerate(required):
+        failed[:, j] = (p["hasil"] == FAILED).to_numpy(bool)
+    ids = [rule_id for rule_id, _ in required]
+    # Built from the few failures only; most locations fail nothing.
+    failed_ids: dict[int, list[str]] = {}
+    for i, j in zip(*np.nonzero(failed), strict=True):
+        failed_ids.setdefault(int(i), []).append(ids[j])
     return pd.DataFrame(
         {
-            "skor": raw.clip(0, rules.skor_maks).round(2),
-            "skor_mentah": raw.round(2),
-            "memenuhi": ~keys.isin(failed["kode_lokasi"]).to_numpy(),
-            "syarat_gagal": [ids if isinstance(ids, list) else [] for ids in failed_ids],
-        },
-        index=keys,
+            "skor": np.clip(raw, 0, rules.skor_maks),
+            "skor_mentah": raw,
+            "memenuhi": ~failed.any(axis=1),
+            "syarat_gagal": [failed_ids.get(i, []) for i in range(len(raw))],
+        }
     )
 
 
-def _reasons(base: pd.DataFrame, ev: pd.DataFrame) -> pd.DataFrame:
-    """alasan ([{kode, teks}] in rule order) and alasan_teks (the same joined into one sentence)."""
-    said = ev[ev["teks"].notna()]
-    items = pd.Series(
-        [{"kode": k, "teks": t} for k, t in zip(said["id"], said["teks"], strict=True)],
-        index=said.index,
-        dtype=object,
-    )
-    keys = base["kode_lokasi"]
-    alasan = items.groupby(said["kode_lokasi"], sort=False).agg(list).reindex(keys)
-    per_group = said.groupby(["kode_lokasi", "grup"], sort=True)["teks"].agg(", ".join)
-    sentence = per_group.groupby(level="kode_lokasi").agg("; ".join).reindex(keys)
-    return pd.DataFrame(
-        {
-            "alasan": [a if isinstance(a, list) else [] for a in alasan],
-            "alasan_teks": sentence.fillna("").to_numpy(),
-        },
-        index=keys,
-    )
+def _join_texts(columns: list[pd.Series], sep: str) -> pd.Series:
+    """Join the non-missing texts of aligned columns, row by row, without a loop over rows."""
+    acc = pd.Series(pd.NA, index=columns[0].index, dtype="string")
+    for col in columns:
+        col = col.astype("string")
+        acc = col.where(acc.isna(), (acc + sep + col).where(col.notna(), acc))
+    return acc
+
+
+def _reasons(parts: list[pd.DataFrame]) -> pd.DataFrame:
+    """alasan ([{kode, teks}] in rule order) and alasan_teks (the same as one sentence)."""
+    ids = [str(p["id"].iloc[0]) if len(p) else "" for p in parts]
+    texts = np.column_stack([p["teks"].astype(object).where(p["teks"].notna(), None).to_numpy() for p in parts])
+    # The JSON-ready objects must be built one by one; everything else here works on whole columns.
+    alasan = [
+        [{"kode": k, "teks": t} for k, t in zip(ids, row, strict=True) if t is not None] for row in texts.tolist()
+    ]
+    groups = sorted({int(p["grup"].iloc[0]) for p in parts if len(p)})
+    sentences = [_join_texts([p["teks"] for p in parts if len(p) and p["grup"].iloc[0] == g], ", ") for g in groups]
+    sentence = _join_texts(sentences, "; ") if sentences else pd.Series([pd.NA] * len(alasan), dtype="string")
+    return pd.DataFrame({"alasan": alasan, "alasan_teks": sentence.fillna("").to_numpy(object)})
 
 
 # --- stages that can start now ----------------------------------------------------------------------------
@@ -451,18 +478,12 @@ def acceleratable_stages(
     day = _as_timestamp(as_of)
     table = schedule.stage_table()
     levels = table[["program", "tahapan", "tingkat"]]
-    keys = lokasi["kode_lokasi"].unique()
-    rows = status[
-        (status["tingkat"] == "lokasi")
-        & status["kode_lokasi"].isin(keys)
-        & status["status"].isin(_NOT_STARTED)
-    ]
+    offerable = table.loc[table["dapat_dipercepat"] & (table["tingkat"] == "lokasi"), "tahapan"].tolist()
+    rows = status[status["tahapan"].isin(offerable) & status["status"].isin(_NOT_STARTED)]
+    rows = rows[_positions(pd.Series(pd.unique(lokasi["kode_lokasi"])), rows["kode_lokasi"]) >= 0]
     rows = rows.merge(
-        table[["program", "tahapan", "setelah", "perlu_revisi_dipa", "dapat_dipercepat"]],
-        on=["program", "tahapan"],
-        how="inner",
+        table[["program", "tahapan", "setelah", "perlu_revisi_dipa"]], on=["program", "tahapan"], how="inner"
     )
-    rows = rows[rows["dapat_dipercepat"].astype(bool)].reset_index(drop=True)
 
     deps = rows[["kode_lokasi", "kode_provinsi", "program", "setelah"]].explode("setelah")
     deps = deps[deps["setelah"].notna()]
@@ -470,9 +491,7 @@ def acceleratable_stages(
     unfinished = pd.Series(~dep_rows["status"].isin(FINISHED).to_numpy(), index=deps.index)
     blocked = unfinished.groupby(level=0).any().reindex(rows.index, fill_value=False).to_numpy(bool)
 
-    dipa_codes = rows["program"].map(
-        {p: schedule.key_stage(p, "revisi_dipa") for p in rows["program"].unique()}
-    )
+    dipa_codes = rows["program"].map({p: schedule.key_stage(p, "revisi_dipa") for p in rows["program"].unique()})
     dipa_done = _lookup_stage(status, levels, rows, dipa_codes)["status"].isin(FINISHED).to_numpy(bool)
     waiting = rows["tertunda_dipa"].fillna(False).to_numpy(bool) | (
         rows["perlu_revisi_dipa"].to_numpy(bool) & ~dipa_done
@@ -486,20 +505,14 @@ def acceleratable_stages(
     return out.sort_values(["kode_lokasi", "urutan"], kind="stable").reset_index(drop=True)
 
 
-def _stage_lists(base: pd.DataFrame, stages: pd.DataFrame) -> pd.Series:
-    """tahapan_dipercepat per location: [{tahapan, nama_tahapan, hari}] in schedule order."""
-    items = pd.Series(
-        [
-            {"tahapan": t, "nama_tahapan": n, "hari": int(h)}
-            for t, n, h in zip(stages["tahapan"], stages["nama_tahapan"], stages["hari"], strict=True)
-        ],
-        index=stages.index,
-        dtype=object,
-    )
-    lists = items.groupby(stages["kode_lokasi"], sort=False).agg(list).reindex(base["kode_lokasi"])
-    return pd.Series(
-        [v if isinstance(v, list) else [] for v in lists], index=base["kode_lokasi"], dtype=object
-    )
+def _stage_lists(base: pd.DataFrame, stages: pd.DataFrame) -> list[list[dict[str, Any]]]:
+    """tahapan_dipercepat per location (base order): [{tahapan, nama_tahapan, hari}] in schedule order."""
+    lists: dict[int, list[dict[str, Any]]] = {}
+    pos = _positions(base["kode_lokasi"], stages["kode_lokasi"])
+    # The JSON-ready objects are built one by one; which stages qualify was decided on whole columns.
+    for i, t, name, h in zip(pos, stages["tahapan"], stages["nama_tahapan"], stages["hari"], strict=True):
+        lists.setdefault(int(i), []).append({"tahapan": t, "nama_tahapan": name, "hari": int(h)})
+    return [lists.get(i, []) for i in range(len(base))]
 
 
 # --- public -----------------------------------------------------------------------------------------------
@@ -523,21 +536,16 @@ def score_candidates(
     per penalty (the points it takes off, <= 0). `status` is the STATUS frame computed at `as_of`.
     """
     base = _base(lokasi)
-    ev = _evaluate(base, status, schedule, rules, lang)
-    keys = base["kode_lokasi"]
+    parts = _evaluate(base, status, schedule, rules, lang)
     ids = [c for c in _ID_COLUMNS if c in base.columns]
-    out = base[[*ids, "program"]].set_index("kode_lokasi", drop=False)
-    out = out.join(_scores(base, ev, rules)).join(_reasons(base, ev))
+    out = pd.concat([base[[*ids, "program"]], _scores(parts, rules), _reasons(parts)], axis=1)
     out["tahapan_dipercepat"] = _stage_lists(base, acceleratable_stages(base, status, schedule, as_of))
-    syarat = ev[ev["bagian"] == "syarat"].pivot(index="kode_lokasi", columns="id", values="hasil")
-    for req in rules.syarat:
-        out[f"syarat.{req.id}"] = syarat[req.id].reindex(keys).to_numpy()
-    penalti = ev[ev["bagian"] == "penalti"].pivot(index="kode_lokasi", columns="id", values="poin")
-    for pen in rules.penalti:
-        out[f"penalti.{pen.id}"] = penalti[pen.id].reindex(keys).to_numpy()
-    out = out.reset_index(drop=True).sort_values(
-        ["skor", "kode_lokasi"], ascending=[False, True], kind="stable"
-    )
+    n_req = len(rules.syarat)
+    for req, part in zip(rules.syarat, parts[:n_req], strict=True):
+        out[f"syarat.{req.id}"] = part["hasil"].to_numpy()
+    for pen, part in zip(rules.penalti, parts[n_req:], strict=True):
+        out[f"penalti.{pen.id}"] = part["poin"].to_numpy()
+    out = out.sort_values(["skor", "kode_lokasi"], ascending=[False, True], kind="stable")
     return out.reset_index(drop=True)
 
 
@@ -562,9 +570,9 @@ def explain(
         & (status["program"] == me["program"])
     )
     own_status = status[mine]
-    ev = _evaluate(base, own_status, schedule, rules, lang, detail=True)
-    score = _scores(base, ev, rules).iloc[0]
-    stages = _stage_lists(base, acceleratable_stages(base, own_status, schedule, as_of)).iloc[0]
+    parts = _evaluate(base, own_status, schedule, rules, lang, detail=True)
+    score = _scores(parts, rules).iloc[0]
+    stages = _stage_lists(base, acceleratable_stages(base, own_status, schedule, as_of))[0]
 
     def text(column: str) -> str:
         value = me.get(column)
@@ -581,6 +589,6 @@ def explain(
         skor_maks=float(rules.skor_maks),
         memenuhi=bool(score["memenuhi"]),
         syarat_gagal=list(score["syarat_gagal"]),
-        rincian=ev[RINCIAN_COLUMNS].reset_index(drop=True),
-        tahapan_dipercepat=list(stages),
+        rincian=_long(parts)[RINCIAN_COLUMNS],
+        tahapan_dipercepat=stages,
     )

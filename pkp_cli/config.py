@@ -71,7 +71,7 @@ def load_config(path: Path | None = None) -> Config:
             raise PkpError(Exit.CONFIG, f"{path}: {key} = {value!r} ({want.__name__})")
         if key == "lang" and value not in ("id", "en"):
             raise PkpError(Exit.CONFIG, f"{path}: lang = {value!r} (id | en)")
-        cfg.values[key] = str(Path(value).expanduser()) if key in ("data", "history", "output") else value
+        cfg.values[key] = str(Path(str(value)).expanduser()) if key in ("data", "history", "output") else value
         cfg.sources[key] = str(path)
     return cfg
 

@@ -50,7 +50,9 @@ CONTRACT: dict[str, tuple[Column, ...]] = {
         ),
         Column("kecamatan", ("Kecamatan", "district", "Kec"), "text"),
         Column(
-            "kelurahan_desa", ("Kelurahan/Desa", "Desa/Kelurahan", "Desa", "Kelurahan", "village", "Kel/Desa"), "text"
+            "kelurahan_desa",
+            ("Kelurahan/Desa", "Desa/Kelurahan", "Desa", "Kelurahan", "village", "Kel/Desa"),
+            "text",
         ),
         Column("balai", ("Balai", "BPPW", "Satker"), "text"),
         Column("lokasi_berulang", ("Lokasi Berulang", "Berulang", "repeat_location"), "bool"),
@@ -62,7 +64,11 @@ CONTRACT: dict[str, tuple[Column, ...]] = {
         Column("kode_lokasi", (*_CODE_ALIASES, "Kode Provinsi"), "code", required=True),
         Column("program", _PROGRAM_ALIASES, "program"),
         Column("tahapan", ("Tahapan", "Kode Tahapan", "Tahap", "stage", "Nama Tahapan"), "stage", required=True),
-        Column("tanggal_mulai", ("Tanggal Mulai", "Realisasi Mulai", "Mulai", "actual_start", "Tgl Mulai"), "date"),
+        Column(
+            "tanggal_mulai",
+            ("Tanggal Mulai", "Realisasi Mulai", "Mulai", "actual_start", "Tgl Mulai"),
+            "date",
+        ),
         Column(
             "tanggal_selesai",
             ("Tanggal Selesai", "Realisasi Selesai", "Selesai", "actual_end", "Tgl Selesai"),
@@ -70,7 +76,15 @@ CONTRACT: dict[str, tuple[Column, ...]] = {
         ),
         Column(
             "progres_persen",
-            ("Progres", "Progres (%)", "Realisasi (%)", "Persen", "percent", "Progres Fisik", "Progres Fisik (%)"),
+            (
+                "Progres",
+                "Progres (%)",
+                "Realisasi (%)",
+                "Persen",
+                "percent",
+                "Progres Fisik",
+                "Progres Fisik (%)",
+            ),
             "percent",
         ),
         Column("keterangan", ("Keterangan", "Catatan", "Ket", "note", "Kendala"), "text"),

@@ -17,7 +17,16 @@ class Exit(IntEnum):
 
 
 # When several apply, the most severe wins (left = most severe).
-SEVERITY = [Exit.BUG, Exit.CONFIG, Exit.NO_INPUT, Exit.CANT_WRITE, Exit.LOCKED, Exit.USAGE, Exit.REJECTED, Exit.OK]
+SEVERITY = [
+    Exit.BUG,
+    Exit.CONFIG,
+    Exit.NO_INPUT,
+    Exit.CANT_WRITE,
+    Exit.LOCKED,
+    Exit.USAGE,
+    Exit.REJECTED,
+    Exit.OK,
+]
 
 TABLE = {
     Exit.OK: ("selesai tanpa masalah", "ok"),

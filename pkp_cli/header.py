@@ -102,9 +102,7 @@ def _map(headers: list[str], kind: str) -> tuple[dict[str, int], list[tuple[str,
     return cols, conflicts
 
 
-def _wide_groups(
-    sheet: RawSheet, r: int, is_stage: Callable[[str], bool]
-) -> list[WideGroup]:
+def _wide_groups(sheet: RawSheet, r: int, is_stage: Callable[[str], bool]) -> list[WideGroup]:
     """Stage headers in row r (merged across sub-headers Mulai / Selesai / Progres in row r+1)."""
     if r + 1 >= len(sheet.grid):
         return []
@@ -174,7 +172,7 @@ def detect_layout(sheet: RawSheet, is_stage: Callable[[str], bool]) -> Layout | 
 
 
 def _check_kegiatan(sheet: RawSheet, layout: Layout) -> None:
-    """"Kegiatan" means the program only when its values are PISEW/KOTAKU."""
+    """ "Kegiatan" means the program only when its values are PISEW/KOTAKU."""
     j = layout.columns.get("program")
     if j is None or norm(layout.headers[j]) != "kegiatan":
         return

@@ -28,7 +28,7 @@ from pkp_cli.contract import (
     columns_of,
 )
 from pkp_cli.frames import LOKASI, PROGRES, TEMUAN
-from pkp_cli.header import Layout, detect_layout
+from pkp_cli.header import Layout, WideGroup, detect_layout
 from pkp_cli.issues import FileReport, Issue, SheetReport
 from pkp_cli.read import DEFAULT_MAX_UNCOMPRESSED_MB, FileProblem, RawSheet, col_letter, read_file
 from pkp_cli.schedule import Schedule
@@ -82,10 +82,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[tuple[
     found: list[tuple[Path, str]] = []
     ignored: list[tuple[str, str]] = []
     for root in paths:
-        if root.is_file():
-            candidates = [root]
-        else:
-            candidates = sorted(p for p in root.rglob("*") if p.is_file())
+        candidates = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
         for p in candidates:
             shown = str(p)
             rel_parts = p.relative_to(root).parts if p != root else (p.name,)
@@ -170,9 +167,9 @@ def _classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRe
     cls[(cls == 0) & totals] = 2
     # Group headings: no key, and text only in a name, No or unmapped column.
     key = "nomor_temuan" if layout.kind == KIND_TEMUAN else "kode_lokasi"
-    value_cols = [
-        j for c, j in layout.columns.items() if c not in NAME_COLUMNS and c not in ("keterangan",)
-    ] + [j for g in layout.wide for j in g.columns.values()]
+    value_cols = [j for c, j in layout.columns.items() if c not in NAME_COLUMNS and c not in ("keterangan",)] + [
+        j for g in layout.wide for j in g.columns.values()
+    ]
     key_col = layout.columns.get(key)
     if key_col is not None and value_cols:
         has_value = filled[:, sorted(set(value_cols))].any(axis=1)
@@ -207,7 +204,7 @@ def _extract(sheet: RawSheet, layout: Layout, data_idx: np.ndarray, file: str) -
     }
     shared = {c: j for c, j in layout.columns.items()}
     parts = []
-    groups = layout.wide or [None]
+    groups: list[WideGroup | None] = list(layout.wide) or [None]
     for g in groups:
         cols = dict(shared)
         rec = dict(base)
@@ -385,7 +382,13 @@ def _check_lokasi_regions(sr: SheetRecords, warnings: list[pd.DataFrame]) -> Non
     )
     _add_errors(sr, mismatch, "kode_lokasi", "program-mismatch", lambda idx: [{"program": p} for p in prog.iloc[idx]])
     known = parse.isin_set(code, ref)
-    _add_errors(sr, has_code & (pisew | kotaku) & ~known, "kode_lokasi", "code-unknown", {"edition": REFERENCE_EDITION})
+    _add_errors(
+        sr,
+        has_code & (pisew | kotaku) & ~known,
+        "kode_lokasi",
+        "code-unknown",
+        {"edition": REFERENCE_EDITION},
+    )
     ok = has_code & known
     # Reference names for each level the code reaches.
     c = code.fillna("")
@@ -447,10 +450,8 @@ def _check_names(
     if con.any():
         mask = np.zeros(len(sr.records), dtype=bool)
         mask[idx[con]] = True
-        _add_errors(sr, mask, col, "name-contradiction", np.array([None] * len(sr.records), dtype=object))
-        sr.errors.loc[sr.errors.index[-int(con.sum()) :], "params"] = pd.Series(
-            [v[1] for v, c in zip(res, con, strict=True) if c], dtype=object
-        ).to_numpy()
+        by_rec = {int(i): v[1] for i, v in zip(idx, res, strict=True) if v is not None}
+        _add_errors(sr, mask, col, "name-contradiction", lambda rows: [by_rec[int(i)] for i in rows])
     if var.any():
         warnings.append(
             pd.DataFrame(
@@ -459,7 +460,7 @@ def _check_names(
                     "rec": idx[var],
                     "column": col,
                     "code": "name-variant",
-                    "params": [v[1] for v, c in zip(res, var, strict=True) if c],
+                    "params": [v[1] for v, c in zip(res, var, strict=True) if c and v is not None],
                 }
             )
         )
@@ -473,9 +474,7 @@ def _has_error(sr: SheetRecords, column: str | None = None) -> np.ndarray:
     return mask
 
 
-def _resolve_progres(
-    sr: SheetRecords, lokasi: pd.DataFrame, schedule: Schedule, today: date
-) -> None:
+def _resolve_progres(sr: SheetRecords, lokasi: pd.DataFrame, schedule: Schedule, today: date) -> None:
     """Location or province, program, stage code and report date of each progress record."""
     from pkp_cli.regions import province_code
 
@@ -540,6 +539,7 @@ def _resolve_progres(
     ambiguous = res[:, 2] == "stage-ambiguous"
     unknown_stage = res[:, 2] == "stage-unknown"
     has_stage = stage_text.notna().to_numpy()
+
     def params(idx: np.ndarray) -> list[dict[str, Any]]:
         return [
             {"stage": s, "program": p if isinstance(p, str) else "/".join(schedule.programs)}
@@ -551,6 +551,7 @@ def _resolve_progres(
     rec["tahapan"] = resolved_code
     rec["program"] = np.where(pd.isna(prog_arr), resolved_prog, prog_arr)
     lvl = parse.map_dict(pd.Series(resolved_code), level).to_numpy(dtype=object)
+
     def p_level(idx: np.ndarray) -> list[dict[str, Any]]:
         return [{"stage": s, "code": c} for s, c in zip(resolved_code[idx], rec["kode_lokasi"].iloc[idx], strict=True)]
 
@@ -558,11 +559,19 @@ def _resolve_progres(
     _add_errors(sr, is_prov & (lvl == "lokasi"), "tahapan", "stage-level-location", p_level)
     # A province row needs that province to run the program.
     runs = {f"{c}\x1f{p}" for c, progs in prov_progs.items() for p in progs}
-    pair_cp = pd.Series(rec["kode_provinsi"], index=rec.index).fillna("").astype(str) + "\x1f" + pd.Series(
-        rec["program"], index=rec.index
-    ).fillna("").astype(str)
+    pair_cp = (
+        pd.Series(rec["kode_provinsi"], index=rec.index).fillna("").astype(str)
+        + "\x1f"
+        + pd.Series(rec["program"], index=rec.index).fillna("").astype(str)
+    )
     prov_has = parse.isin_set(pair_cp, runs) | pd.isna(rec["program"]).to_numpy()
-    _add_errors(sr, is_prov & ~prov_has, "kode_lokasi", "location-unknown", lambda idx: [{"code": c} for c in code.iloc[idx]])
+    _add_errors(
+        sr,
+        is_prov & ~prov_has,
+        "kode_lokasi",
+        "location-unknown",
+        lambda idx: [{"code": c} for c in code.iloc[idx]],
+    )
     _resolve_report_date(sr, schedule, today)
 
 
@@ -642,7 +651,10 @@ def _dedupe(
     if not kdup.any():
         return
     d = allr[kdup].copy()
-    d["_addr"] = [f"{sheets[s].file}{'!' + str(sheets[s].sheet.name) if sheets[s].sheet.name else ''}:{r}" for s, r in zip(d["_sid"], d["_row"], strict=True)]
+    d["_addr"] = [
+        f"{sheets[s].file}{'!' + str(sheets[s].sheet.name) if sheets[s].sheet.name else ''}:{r}"
+        for s, r in zip(d["_sid"], d["_row"], strict=True)
+    ]
     vals = d[value_cols].astype("string").fillna("\x00")
     d["_sig"] = pd.util.hash_pandas_object(vals, index=False).to_numpy()
     for _, g in d.groupby(key, dropna=False, sort=False):
@@ -654,7 +666,13 @@ def _dedupe(
                 sr.records.loc[sr.records.index[int(r["_rec"])], "_dup"] = True
                 warn.append(
                     pd.DataFrame(
-                        {"sheet_id": [id(sr)], "rec": [int(r["_rec"])], "column": [key[0]], "code": ["duplicate-row"], "params": [{"other": first["_addr"]}]}
+                        {
+                            "sheet_id": [id(sr)],
+                            "rec": [int(r["_rec"])],
+                            "column": [key[0]],
+                            "code": ["duplicate-row"],
+                            "params": [{"other": first["_addr"]}],
+                        }
                     )
                 )
         else:
@@ -697,10 +715,14 @@ def load_data(
         try:
             digest = hashlib.sha256(path.read_bytes()).hexdigest()
         except OSError as exc:
-            unreadable.append(Issue(shown, None, None, None, None, None, "file-unreadable", (("reason", exc.strerror),)))
+            unreadable.append(
+                Issue(shown, None, None, None, None, None, "file-unreadable", (("reason", exc.strerror),))
+            )
             continue
         if digest in seen_hash:
-            file_warnings.append(Issue(shown, None, None, None, None, None, "file-duplicate", (("other", seen_hash[digest]),)))
+            file_warnings.append(
+                Issue(shown, None, None, None, None, None, "file-duplicate", (("other", seen_hash[digest]),))
+            )
             ignored.append((shown, "duplicate-file"))
             continue
         seen_hash[digest] = shown
@@ -731,7 +753,9 @@ def load_data(
                 # An empty cell in a present column means Tidak; a missing column stays unknown.
                 sr.records[b] = sr.records[b].fillna(False).astype("boolean")
     _dedupe(lok_sheets, KIND_LOKASI, ["kode_lokasi"], [c for c in LOKASI if not c.startswith("_")], warn_frames)
-    lokasi = _frame(lok_sheets, LOKASI) if lok_sheets else (lokasi_ref if lokasi_ref is not None else _frame([], LOKASI))
+    lokasi = (
+        _frame(lok_sheets, LOKASI) if lok_sheets else (lokasi_ref if lokasi_ref is not None else _frame([], LOKASI))
+    )
     missing_cols = set()
     for sr in lok_sheets:
         for c in ("lokasi_berulang", "kinerja", "dokumen_perencanaan"):
@@ -808,7 +832,9 @@ def _rejected_rows(
         msgs: dict[int, list[str]] = {}
         for rec_i, column, code, params in sr.errors.itertuples(index=False):
             issue = _issue(sr, int(rec_i), column, code, params)
-            msgs.setdefault(int(src[int(rec_i)]), []).append(f"{issue.cell or issue.column or ''}: {issue.message(lang)}")
+            msgs.setdefault(int(src[int(rec_i)]), []).append(
+                f"{issue.cell or issue.column or ''}: {issue.message(lang)}"
+            )
         rows = []
         for s_i in sorted(msgs):
             g = sr.layout.data_start + s_i
@@ -910,7 +936,9 @@ def _issues_from_frames(sheets: list[SheetRecords], frames: list[pd.DataFrame], 
     total = sum(len(f) for f in frames)
     out: list[Issue] = []
     for f in frames:
-        for sid, rec_i, column, code, params in f[["sheet_id", "rec", "column", "code", "params"]].itertuples(index=False):
+        for sid, rec_i, column, code, params in f[["sheet_id", "rec", "column", "code", "params"]].itertuples(
+            index=False
+        ):
             if len(out) >= limit:
                 return out, total
             out.append(_issue(by_id[sid], int(rec_i), column, code, params))

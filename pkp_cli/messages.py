@@ -58,7 +58,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "nama tidak cocok dengan kode {code} ({reference}); {suggestion}",
         "name contradicts code {code} ({reference}); {suggestion}",
     ),
-    "end-before-start": ("tanggal selesai sebelum tanggal mulai {start}", "end date before the start date {start}"),
+    "end-before-start": (
+        "tanggal selesai sebelum tanggal mulai {start}",
+        "end date before the start date {start}",
+    ),
     "date-after-report": (
         "tanggal realisasi sesudah tanggal laporan {report}",
         "actual date after the report date {report}",

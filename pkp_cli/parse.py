@@ -48,10 +48,18 @@ def month_names() -> dict[str, int]:
     return names
 
 
+_MEMO: dict[Callable[..., Any], dict[str, tuple[Any, Any]]] = {}
+_MEMO_LIMIT = 500_000
+
+
 def _by_unique(
     s: pd.Series, fn: Callable[[pd.Series], tuple[pd.Series, pd.Series]], dtype: Any
 ) -> tuple[pd.Series, pd.Series]:
-    """Apply a parser to the distinct non-blank values of `s` and map the results back."""
+    """Apply a parser to the distinct non-blank values of `s` and map the results back.
+
+    Results are remembered per parser: weekly workbooks repeat the same dates, codes and words across files,
+    and pandas' fixed cost per call dominates on the many small sheets a folder holds.
+    """
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     u = pd.Series(uniques, dtype=object).astype(str)
     blank = u.str.strip().eq("").to_numpy(dtype=bool)
@@ -62,14 +70,22 @@ def _by_unique(
     if len(u) == 0 or not has.any():
         vals = pd.Series(pd.array([None] * len(s), dtype=dtype), index=s.index)
         return vals, pd.Series([None] * len(s), index=s.index, dtype=object)
-    vals_u, errs_u = fn(u)
-    take = np.where(has, codes, 0)
-    vals = pd.Series(pd.array(vals_u.to_numpy()[take], dtype=dtype), index=s.index)
-    vals[~has] = None
-    e = errs_u.to_numpy(dtype=object)
-    e = np.where(pd.isna(e), None, e)
-    errs = pd.Series(np.where(has, e[take], None), index=s.index, dtype=object)
-    return vals, errs
+    memo = _MEMO.setdefault(fn, {})
+    if len(memo) > _MEMO_LIMIT:
+        memo.clear()
+    keys = u.tolist()
+    todo = [k for k in dict.fromkeys(keys) if k not in memo]
+    if todo:
+        vals_t, errs_t = fn(pd.Series(todo, dtype=object))
+        e = errs_t.to_numpy(dtype=object)
+        for k, v, err in zip(todo, vals_t.to_numpy(dtype=object), e, strict=True):
+            memo[k] = (v, None if err is None or (isinstance(err, float) and np.isnan(err)) else err)
+    pairs = [memo[k] for k in keys]
+    vals_u = np.array([p[0] for p in pairs] + [None], dtype=object)
+    errs_u = np.array([p[1] for p in pairs] + [None], dtype=object)
+    take = np.where(has, codes, len(keys))
+    vals = pd.Series(pd.array(vals_u[take], dtype=dtype), index=s.index)
+    return vals, pd.Series(errs_u[take], index=s.index, dtype=object)
 
 
 def isin_set(s: pd.Series, members: set[Any] | dict[Any, Any]) -> np.ndarray:
@@ -138,7 +154,7 @@ def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def parse_date_text(text: str) -> date | None:
     """One date by the same rules (for titles, file and folder names)."""
-    vals, errs = parse_dates(pd.Series([text], dtype=object))
+    vals, _errs = parse_dates(pd.Series([text], dtype=object))
     v = vals.iloc[0]
     return None if pd.isna(v) else v.date()
 
@@ -253,7 +269,7 @@ def _parse_bool_unique(u: pd.Series) -> tuple[pd.Series, pd.Series]:
     vals = pd.Series(pd.array([None] * len(u), dtype="boolean"))
     vals[t.isin(_TRUE).to_numpy()] = True
     vals[t.isin(_FALSE).to_numpy()] = False
-    errs = np.where(vals.isna().to_numpy(), "bool-invalid", None)
+    errs = np.where(vals.isna().to_numpy(), np.array("bool-invalid", dtype=object), np.array(None, dtype=object))
     return vals, pd.Series(errs, dtype=object)
 
 
@@ -266,13 +282,20 @@ def _enum_parser(mapping: dict[str, str], code: str) -> Callable[[pd.Series], tu
     def parse(u: pd.Series) -> tuple[pd.Series, pd.Series]:
         key = u.str.strip().str.lower().str.replace(r"[\s_]+", " ", regex=True)
         vals = key.map(mapping)
-        errs = np.where(vals.isna().to_numpy(), code, None)
+        errs = np.where(vals.isna().to_numpy(), np.array(code, dtype=object), np.array(None, dtype=object))
         return vals.astype(object), pd.Series(errs, dtype=object)
 
     return parse
 
 
-KINERJA = {"baik": "Baik", "good": "Baik", "cukup": "Cukup", "fair": "Cukup", "kurang": "Kurang", "poor": "Kurang"}
+KINERJA = {
+    "baik": "Baik",
+    "good": "Baik",
+    "cukup": "Cukup",
+    "fair": "Cukup",
+    "kurang": "Kurang",
+    "poor": "Kurang",
+}
 KINERJA.update({"sangat baik": "Baik", "kurang baik": "Kurang", "buruk": "Kurang"})
 TEMUAN_STATUS = {
     "belum": "belum",

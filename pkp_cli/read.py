@@ -170,7 +170,12 @@ def _scan_sheet_xml(
                 tail = buf[-4096:] if chunk else b""
             if b"<mergeCell " in buf:
                 for m in _MERGE.finditer(buf):
-                    r = (int(m.group(2)), col_index(m.group(1).decode()), int(m.group(4)), col_index(m.group(3).decode()))
+                    r = (
+                        int(m.group(2)),
+                        col_index(m.group(1).decode()),
+                        int(m.group(4)),
+                        col_index(m.group(3).decode()),
+                    )
                     if r not in merges:
                         merges.append(r)
             if not chunk:
@@ -197,9 +202,11 @@ def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
                 grid = sheet.to_pandas()
             except Exception as exc:
                 raise FileProblem("file-unreadable", reason=f"{name}: {str(exc).splitlines()[0][:200]}") from exc
-            grid.columns = range(grid.shape[1])
+            grid.columns = pd.RangeIndex(grid.shape[1])
             grid = grid.astype(object).where(grid.notna(), None)
-            first, merges, pct = (None, [], set())
+            first: tuple[int, int] | None = None
+            merges: list[tuple[int, int, int, int]] = []
+            pct: set[tuple[int, int]] = set()
             if member and member in zf.namelist():
                 first, merges, pct = _scan_sheet_xml(zf, member, pct_styles)
             origin_row, origin_col = 1, 0
@@ -303,7 +310,7 @@ def _read_csv_fast(text: str, delim: str) -> RawSheet | None:
     except (pa.ArrowInvalid, ValueError):
         return None
     grid = table.to_pandas()
-    grid.columns = range(ncols)
+    grid.columns = pd.RangeIndex(ncols)
     grid = grid.astype(object).where(grid.notna(), None)
     line_no = np.flatnonzero(nonempty) + 1
     if len(line_no) != len(grid):

@@ -149,9 +149,7 @@ def _semantic_problems(m: ScheduleModel, raw: Any, lines: Any) -> list[Problem]:
         return locate_line(lines, path)
 
     if m.batas_akhir.year != year:
-        probs.append(
-            Problem(at("batas_akhir"), "schedule-deadline-year", {"value": m.batas_akhir, "year": year})
-        )
+        probs.append(Problem(at("batas_akhir"), "schedule-deadline-year", {"value": m.batas_akhir, "year": year}))
     seen_codes: dict[str, tuple[str, int]] = {}
     for pname, prog in m.program.items():
         names: set[str] = set()
@@ -163,9 +161,7 @@ def _semantic_problems(m: ScheduleModel, raw: Any, lines: Any) -> list[Problem]:
             seen_codes[st.kode] = (pname, i)
             key = st.nama.strip().casefold()
             if key in names:
-                probs.append(
-                    Problem(at(*loc, "nama"), "schedule-name-duplicate", {"name": st.nama, "program": pname})
-                )
+                probs.append(Problem(at(*loc, "nama"), "schedule-name-duplicate", {"name": st.nama, "program": pname}))
             names.add(key)
             if st.selesai < st.mulai:
                 probs.append(

@@ -393,8 +393,10 @@ def compute_status(
     out["tanggal_mulai"] = s.astype("datetime64[ns]")
     out["tanggal_selesai"] = e.astype("datetime64[ns]")
     if len(progres):
-        out["progres_persen"] = np.asarray(_take(progres["progres_persen"], src), dtype=np.float64)
-        keterangan = pd.array(_take(progres["keterangan"].astype("str"), src), dtype="str")
+        pct = pd.Series(_take(progres["progres_persen"], src))
+        out["progres_persen"] = pct.to_numpy(dtype=np.float64, na_value=np.nan)
+        # take first, convert after: only the chosen remarks become "str", not the whole history
+        keterangan = pd.Series(_take(progres["keterangan"], src)).astype("str").array
     else:
         out["progres_persen"] = np.nan
         keterangan = pd.array([pd.NA] * len(src), dtype="str")

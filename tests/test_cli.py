@@ -70,7 +70,7 @@ def test_validate_english(workspace: Path) -> None:
 
 def test_rejects_workbook_keeps_text_as_text(workspace: Path, tmp_path: Path) -> None:
     ws = openpyxl.load_workbook(workspace / "data" / "lokasi.xlsx")
-    ws["PISEW"]["F4"] = "=HYPERLINK(\"http://x\")"
+    ws["PISEW"]["F4"] = '=HYPERLINK("http://x")'
     ws["PISEW"]["F4"].data_type = "s"  # text in the source that looks like a formula
     ws.save(workspace / "data" / "lokasi.xlsx")
     out = tmp_path / "ditolak"
@@ -127,7 +127,10 @@ def test_subprocess_unreadable_file_exit_66_without_traceback(workspace: Path) -
     (workspace / "data" / "broken.xlsx").write_bytes(b"PK\x03\x04 broken")
     proc = subprocess.run(
         [sys.executable, "-m", "pkp_cli", "validate", "--data", str(workspace / "data"), "-f", "json"],
-        capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}, cwd=workspace,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "NO_COLOR": "1"},
+        cwd=workspace,
     )
     assert proc.returncode == 66  # 66 outranks 65 (rows rejected too)
     assert "Traceback" not in proc.stderr

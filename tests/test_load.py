@@ -18,9 +18,34 @@ def write_lokasi(path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active
     ws.title = "PISEW"
-    ws.append(["No", "Kode Kecamatan", "Program", "Provinsi", "Kabupaten/Kota", "Kecamatan", "Lokasi Berulang",
-               "Kinerja", "Dokumen Perencanaan", "Nilai Bantuan (Rp)"])
-    ws.append([1, "51.04.01", "PISEW", "Prov. Bali", "KAB. GIANYAR", "SUKAWATI", "Ya", "Baik", "Ada", "Rp 600.000.000"])
+    ws.append(
+        [
+            "No",
+            "Kode Kecamatan",
+            "Program",
+            "Provinsi",
+            "Kabupaten/Kota",
+            "Kecamatan",
+            "Lokasi Berulang",
+            "Kinerja",
+            "Dokumen Perencanaan",
+            "Nilai Bantuan (Rp)",
+        ]
+    )
+    ws.append(
+        [
+            1,
+            "51.04.01",
+            "PISEW",
+            "Prov. Bali",
+            "KAB. GIANYAR",
+            "SUKAWATI",
+            "Ya",
+            "Baik",
+            "Ada",
+            "Rp 600.000.000",
+        ]
+    )
     ws.append([2, "51.04.02", "PISEW", "Bali", "Kab. Gianyar", "Blahbatu", "Tidak", "Cukup", None, "600 jt"])
     ws.append([3, "51.04.03", "PISEW", "Jawa Timur", "Gianyar", "Gianyar", None, "baik", "Tidak", "1,2 M"])
     ws.append(["JUMLAH", None, None, None, None, None, None, None, None, "Rp 2.400.000.000"])
@@ -37,8 +62,11 @@ def write_progres(path: Path) -> None:
     ws.title = "Progres"
     ws["B3"] = "LAPORAN PROGRES PISEW"
     ws["B4"] = "Keadaan s.d. 20 Mei 2022"
-    for col, text in zip("BCDEFHI", ["No", "Kode Lokasi", "Program", "Tahapan", "Realisasi", "Progres (%)",
-                                     "Keterangan"], strict=True):
+    for col, text in zip(
+        "BCDEFHI",
+        ["No", "Kode Lokasi", "Program", "Tahapan", "Realisasi", "Progres (%)", "Keterangan"],
+        strict=True,
+    ):
         ws[f"{col}6"] = text
     ws.merge_cells("F6:G6")
     ws["F7"], ws["G7"] = "Mulai", "Selesai"
@@ -129,7 +157,11 @@ def test_lokasi_names_and_flags(data_dir: Path, mini_schedule) -> None:
     r = load_data([data_dir], mini_schedule, today=dt.date(2022, 6, 30))
     sheets = {s.name: s for f in r.files for s in f.sheets if s.kind == "lokasi"}
     # PISEW: three data rows (2-4), the JUMLAH row skipped; row 4 names another province.
-    assert (sheets["PISEW"].rows_read, sheets["PISEW"].rows_rejected, sheets["PISEW"].rows_skipped) == (3, 1, 1)
+    assert (sheets["PISEW"].rows_read, sheets["PISEW"].rows_rejected, sheets["PISEW"].rows_skipped) == (
+        3,
+        1,
+        1,
+    )
     assert ("D4", "name-contradiction") in by_cell(r.errors)
     assert ("F3", "name-variant") in by_cell(r.warnings)  # Blahbatu for Blahbatuh
     lok = r.lokasi.set_index("kode_lokasi")
@@ -163,7 +195,13 @@ def test_csv_semicolon_bom_with_line_numbers(tmp_path: Path, mini_schedule) -> N
     s = next(f for f in r.files if f.path.endswith(".csv")).sheets[0]
     # Header on line 3, last non-empty line 8: lines 4..8 = 5 = 3 read + 2 skipped (empty line 6, JUMLAH).
     assert (s.name, s.header_row, s.rows_read, s.rows_loaded, s.rows_rejected, s.rows_skipped) == (
-        None, 3, 3, 2, 1, 2)
+        None,
+        3,
+        3,
+        2,
+        1,
+        2,
+    )
     assert ("B7", "stage-unknown") in by_cell(r.errors)
     l3 = r.progres[r.progres["tahapan"] == "L3"].iloc[0]
     assert l3["progres_persen"] == 12.5 and l3["tanggal_laporan"] == pd.Timestamp("2022-05-27")
@@ -203,7 +241,10 @@ def test_wide_form_unpivots_with_own_cells(tmp_path: Path, mini_schedule) -> Non
     assert (s.rows_read, s.rows_loaded, s.rows_rejected, s.rows_skipped) == (3, 2, 1, 0)
     assert by_cell(r.errors, "progres-2022-05-20.xlsx") == {("D5", "end-before-start")}
     got = r.progres.sort_values("tahapan")[["kode_lokasi", "tahapan", "tanggal_mulai"]].to_numpy().tolist()
-    assert got == [["51.04.01", "L1", pd.Timestamp("2022-04-02")], ["51.04.01", "L2", pd.Timestamp("2022-05-01")]]
+    assert got == [
+        ["51.04.01", "L1", pd.Timestamp("2022-04-02")],
+        ["51.04.01", "L2", pd.Timestamp("2022-05-01")],
+    ]
 
 
 def test_report_date_rules(tmp_path: Path, mini_schedule) -> None:
@@ -272,7 +313,11 @@ def test_hostile_files_are_unreadable_not_crashes(tmp_path: Path, mini_schedule)
     (d / "plain.xlsx").write_text("not a zip")
     r = load_data([d], mini_schedule, today=dt.date(2022, 6, 30), max_uncompressed_mb=2)
     codes = {Path(i.file).name: i.code for i in r.unreadable}
-    assert codes == {"bomb.xlsx": "file-too-large", "truncated.xlsx": "file-unreadable", "plain.xlsx": "file-unreadable"}
+    assert codes == {
+        "bomb.xlsx": "file-too-large",
+        "truncated.xlsx": "file-unreadable",
+        "plain.xlsx": "file-unreadable",
+    }
     assert len(r.lokasi) == 3
 
 

@@ -13,8 +13,20 @@ from pydantic import ValidationError
 from pkp_cli import parse
 from pkp_cli.rows import LokasiRow, ProgresRow
 
-ID_MONTHS = ["Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
-             "November", "Desember"]
+ID_MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "April",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "September",
+    "Oktober",
+    "November",
+    "Desember",
+]
 
 
 def one(fn, text):
@@ -24,21 +36,47 @@ def one(fn, text):
 
 @pytest.mark.parametrize(
     "text",
-    ["2022-05-20", "2022-05-20 00:00:00", "20/05/2022", "20-05-2022", "20.05.2022", "20 Mei 2022", "20 Mei 22",
-     "20 mei 2022", "20 May 2022", "20 MEI 2022"],
+    [
+        "2022-05-20",
+        "2022-05-20 00:00:00",
+        "20/05/2022",
+        "20-05-2022",
+        "20.05.2022",
+        "20 Mei 2022",
+        "20 Mei 22",
+        "20 mei 2022",
+        "20 May 2022",
+        "20 MEI 2022",
+    ],
 )
 def test_every_date_form_is_20_may_2022(text: str) -> None:
     assert one(parse.parse_dates, text) == (pd.Timestamp("2022-05-20"), None)
 
 
-@pytest.mark.parametrize("text,month", [("17 Agt 2022", 8), ("17 Ags 2022", 8), ("5 Nop 2022", 11),
-                                        ("1 Pebruari 2022", 2), ("3 Okt 2022", 10), ("3 Des 2022", 12)])
+@pytest.mark.parametrize(
+    "text,month",
+    [
+        ("17 Agt 2022", 8),
+        ("17 Ags 2022", 8),
+        ("5 Nop 2022", 11),
+        ("1 Pebruari 2022", 2),
+        ("3 Okt 2022", 10),
+        ("3 Des 2022", 12),
+    ],
+)
 def test_supplement_spellings(text: str, month: int) -> None:
     assert one(parse.parse_dates, text)[0].month == month
 
 
-@pytest.mark.parametrize("text,code", [("31/02/2022", "date-nonexistent"), ("Mei 2022", "date-invalid"),
-                                       ("44701", "date-number"), ("20 Mai 2022", "date-invalid")])
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("31/02/2022", "date-nonexistent"),
+        ("Mei 2022", "date-invalid"),
+        ("44701", "date-number"),
+        ("20 Mai 2022", "date-invalid"),
+    ],
+)
 def test_bad_dates(text: str, code: str) -> None:
     assert one(parse.parse_dates, text)[1] == code
 
@@ -57,8 +95,17 @@ def test_date_round_trip(d: dt.date, form: int) -> None:
 
 @pytest.mark.parametrize(
     "text,value",
-    [("Rp 600.000.000", 600e6), ("600.000.000,00", 600e6), ("600 jt", 600e6), ("600 juta", 600e6),
-     ("1,2 M", 1.2e9), ("1,2 miliar", 1.2e9), ("600,000,000", 600e6), ("600000000", 600e6), ("Rp600.000.000,-", 600e6)],
+    [
+        ("Rp 600.000.000", 600e6),
+        ("600.000.000,00", 600e6),
+        ("600 jt", 600e6),
+        ("600 juta", 600e6),
+        ("1,2 M", 1.2e9),
+        ("1,2 miliar", 1.2e9),
+        ("600,000,000", 600e6),
+        ("600000000", 600e6),
+        ("Rp600.000.000,-", 600e6),
+    ],
 )
 def test_rupiah_forms(text: str, value: float) -> None:
     assert one(parse.parse_rupiah, text) == (pytest.approx(value), None)
@@ -83,7 +130,7 @@ def test_percent_decimal_comma_round_trip(x) -> None:
 
 
 def test_percent_formatted_cell_scales() -> None:
-    vals, errs = parse.parse_percent(pd.Series(["0.455", "0.455", "45,5%"]), pd.Series([True, False, True]))
+    vals, _errs = parse.parse_percent(pd.Series(["0.455", "0.455", "45,5%"]), pd.Series([True, False, True]))
     assert list(vals) == [pytest.approx(45.5), pytest.approx(0.455), pytest.approx(45.5)]
 
 
@@ -95,8 +142,28 @@ def test_codes_keep_text_and_reject_decimals() -> None:
 
 CELL = st.one_of(
     st.none(),
-    st.sampled_from(["", "Ya", "Tidak", "x", "Baik", "kurang", "20/05/2022", "31/02/2022", "Rp 600.000.000",
-                     "600 jt", "abc", "51.04.01", "51.1", "PISEW", "kotaku", "45,5", "120", "-5"]),
+    st.sampled_from(
+        [
+            "",
+            "Ya",
+            "Tidak",
+            "x",
+            "Baik",
+            "kurang",
+            "20/05/2022",
+            "31/02/2022",
+            "Rp 600.000.000",
+            "600 jt",
+            "abc",
+            "51.04.01",
+            "51.1",
+            "PISEW",
+            "kotaku",
+            "45,5",
+            "120",
+            "-5",
+        ]
+    ),
     st.text(max_size=8),
 )
 
@@ -122,16 +189,32 @@ def _pydantic_codes(model, row: dict) -> set[tuple[str, str]]:
     return set()
 
 
-@given(st.fixed_dictionaries({
-    "kode_lokasi": CELL, "program": CELL, "lokasi_berulang": CELL, "kinerja": CELL,
-    "dokumen_perencanaan": CELL, "nilai_bantuan": CELL,
-}))
+@given(
+    st.fixed_dictionaries(
+        {
+            "kode_lokasi": CELL,
+            "program": CELL,
+            "lokasi_berulang": CELL,
+            "kinerja": CELL,
+            "dokumen_perencanaan": CELL,
+            "nilai_bantuan": CELL,
+        }
+    )
+)
 def test_pydantic_and_vectorised_agree_on_lokasi_rows(row: dict) -> None:
     assert _pydantic_codes(LokasiRow, row) == _vector_codes("lokasi", row)
 
 
-@given(st.fixed_dictionaries({
-    "kode_lokasi": CELL, "tahapan": CELL, "tanggal_mulai": CELL, "tanggal_selesai": CELL, "progres_persen": CELL,
-}))
+@given(
+    st.fixed_dictionaries(
+        {
+            "kode_lokasi": CELL,
+            "tahapan": CELL,
+            "tanggal_mulai": CELL,
+            "tanggal_selesai": CELL,
+            "progres_persen": CELL,
+        }
+    )
+)
 def test_pydantic_and_vectorised_agree_on_progres_rows(row: dict) -> None:
     assert _pydantic_codes(ProgresRow, row) == _vector_codes("progres", row)

@@ -126,7 +126,8 @@ def resolve_query(ws: Workspace, status: Any, q: StatusQuery) -> StatusQuery:
         for k in q.kabupaten:
             c = k if k in codes else by_key.get(name_key(k))
             if c is None:
-                raise PkpError(Exit.USAGE, f"--kabupaten {k}: {label('unknown', ws.lang)}{_did_you_mean(k, list(kabs['kabupaten_kota']), ws.lang)}")
+                hint = _did_you_mean(k, list(kabs["kabupaten_kota"]), ws.lang)
+                raise PkpError(Exit.USAGE, f"--kabupaten {k}: {label('unknown', ws.lang)}{hint}")
             resolved.append(c)
         q.kabupaten = resolved
     if q.stages:
@@ -137,7 +138,10 @@ def resolve_query(ws: Workspace, status: Any, q: StatusQuery) -> StatusQuery:
         for s in q.stages:
             c = by.get(s.casefold())
             if c is None:
-                raise PkpError(Exit.USAGE, f"--stage {s}: {label('unknown', ws.lang)}{_did_you_mean(s, list(st['tahapan']), ws.lang)}")
+                raise PkpError(
+                    Exit.USAGE,
+                    f"--stage {s}: {label('unknown', ws.lang)}{_did_you_mean(s, list(st['tahapan']), ws.lang)}",
+                )
             resolved.append(c)
         q.stages = resolved
     if q.statuses:
@@ -147,5 +151,6 @@ def resolve_query(ws: Workspace, status: Any, q: StatusQuery) -> StatusQuery:
             if s not in STATUS_CODES:
                 raise PkpError(Exit.USAGE, f"--status {s}: {', '.join(STATUS_CODES)}")
     if q.lokasi and q.lokasi not in set(status["kode_lokasi"]):
-        raise PkpError(Exit.USAGE, f"--lokasi {q.lokasi}: {label('unknown', ws.lang)}{_did_you_mean(q.lokasi, list(status['kode_lokasi'].unique()), ws.lang)}")
+        hint = _did_you_mean(q.lokasi, list(status["kode_lokasi"].unique()), ws.lang)
+        raise PkpError(Exit.USAGE, f"--lokasi {q.lokasi}: {label('unknown', ws.lang)}{hint}")
     return q

@@ -58,13 +58,30 @@ def schedule_cmd(
         st = st[st["program"].str.casefold() == program.casefold()]
         if st.empty:
             raise PkpError(Exit.USAGE, f"--program {program}: {', '.join(sched.programs)}")
-    cols = ["program", "tahapan", "nama_tahapan", "tingkat", "jadwal_mulai", "jadwal_selesai", "setelah",
-            "perlu_revisi_dipa", "dapat_dipercepat", "bobot"]
+    cols = [
+        "program",
+        "tahapan",
+        "nama_tahapan",
+        "tingkat",
+        "jadwal_mulai",
+        "jadwal_selesai",
+        "setelah",
+        "perlu_revisi_dipa",
+        "dapat_dipercepat",
+        "bobot",
+    ]
     rows = formats.records(st[cols].assign(setelah=st["setelah"].map(list)))
     if fmt.value == "json":
-        sys.stdout.write(formats.to_json({
-            "fiscal_year": sched.year, "schedule": str(src.path), "schedule_sha256": sched.sha256, "rows": rows,
-        }))
+        sys.stdout.write(
+            formats.to_json(
+                {
+                    "fiscal_year": sched.year,
+                    "schedule": str(src.path),
+                    "schedule_sha256": sched.sha256,
+                    "rows": rows,
+                }
+            )
+        )
         return 0
     if fmt.value == "csv":
         sys.stdout.write(formats.to_csv(rows, cols))
@@ -72,10 +89,18 @@ def schedule_cmd(
     heads = [label(f"col.{c}", code) for c in cols]
     yes, no = label("yes", code), label("no", code)
     body = [
-        [r["program"], r["tahapan"], r["nama_tahapan"], r["tingkat"],
-         formats.fmt_date(r["jadwal_mulai"], code), formats.fmt_date(r["jadwal_selesai"], code),
-         ", ".join(r["setelah"]), yes if r["perlu_revisi_dipa"] else no, yes if r["dapat_dipercepat"] else no,
-         formats.fmt_number(r["bobot"], code, 0)]
+        [
+            r["program"],
+            r["tahapan"],
+            r["nama_tahapan"],
+            r["tingkat"],
+            formats.fmt_date(r["jadwal_mulai"], code),
+            formats.fmt_date(r["jadwal_selesai"], code),
+            ", ".join(r["setelah"]),
+            yes if r["perlu_revisi_dipa"] else no,
+            yes if r["dapat_dipercepat"] else no,
+            formats.fmt_number(r["bobot"], code, 0),
+        ]
         for r in rows
     ]
     title = f"{label('sch.title', code)} {sched.year}"
@@ -132,8 +157,13 @@ def config_cmd(data: DataOpt = None, lang: LangOpt = None, fmt: FormatOpt = Form
 
     cfg = load_config()
     code = resolve_lang(lang, cfg)
-    rows: list[dict[str, Any]] = [{"key": "config_file", "value": str(cfg.path), "source":
-                                   "found" if cfg.path and cfg.path.is_file() else "absent"}]
+    rows: list[dict[str, Any]] = [
+        {
+            "key": "config_file",
+            "value": str(cfg.path),
+            "source": "found" if cfg.path and cfg.path.is_file() else "absent",
+        }
+    ]
     try:
         d = resolve_data(data, cfg)
         rows.append({"key": "data", "value": str(d.path), "source": d.why})

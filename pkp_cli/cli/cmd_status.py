@@ -8,40 +8,68 @@ from typing import Annotated, Any
 import typer
 
 from pkp_cli.cli.i18n import t
-from pkp_cli.cli.options import AsOfOpt, DataOpt, Format, FormatOpt, LangOpt, ProgramOpt, ProvinceOpt, ScheduleOpt
+from pkp_cli.cli.options import (
+    AsOfOpt,
+    DataOpt,
+    Format,
+    FormatOpt,
+    LangOpt,
+    ProgramOpt,
+    ProvinceOpt,
+    ScheduleOpt,
+)
 
 HELP = t(
     "Posisi terhadap Jadwal Nasional: per provinsi (tanpa filter), satu provinsi (persiapan, kabupaten/kota, "
     "lokasi terlambat), atau satu lokasi (--lokasi). CSV memuat tabel utama tampilan; --detail satu baris per "
     "lokasi dan tahapan.\n\n"
-    "Contoh:\n\n  pkp status --province Bali\n\n  pkp status --province Sulsel --late-only --format csv > sulsel.csv\n\n"
+    "Contoh:\n\n  pkp status --province Bali\n\n"
+    "  pkp status --province Sulsel --late-only --format csv > sulsel.csv\n\n"
     "  pkp status --lokasi 51.04.01 --as-of 2022-05-27",
     "Standing against the national schedule: per province (no filter), one province (preparations, "
     "kabupaten/kota, late locations), or one location (--lokasi). CSV holds the view's main table; --detail one "
     "row per location and stage.\n\n"
-    "Example:\n\n  pkp status --province Bali\n\n  pkp status --province Sulsel --late-only --format csv > sulsel.csv\n\n"
+    "Example:\n\n  pkp status --province Bali\n\n"
+    "  pkp status --province Sulsel --late-only --format csv > sulsel.csv\n\n"
     "  pkp status --lokasi 51.04.01 --as-of 2022-05-27",
 )
 
 
 def status(
     province: ProvinceOpt = None,
-    lokasi: Annotated[str | None, typer.Option("--lokasi", help=t("Kode lokasi.", "Location code."), show_default=False)] = None,
+    lokasi: Annotated[
+        str | None, typer.Option("--lokasi", help=t("Kode lokasi.", "Location code."), show_default=False)
+    ] = None,
     kabupaten: Annotated[
         list[str] | None,
-        typer.Option("--kabupaten", help=t("Kabupaten/kota (kode atau nama); boleh diulang.", "Kabupaten/kota (code or name); repeatable."), show_default=False),
+        typer.Option(
+            "--kabupaten",
+            help=t(
+                "Kabupaten/kota (kode atau nama); boleh diulang.",
+                "Kabupaten/kota (code or name); repeatable.",
+            ),
+            show_default=False,
+        ),
     ] = None,
     program: ProgramOpt = None,
     stage: Annotated[
         list[str] | None,
-        typer.Option("--stage", "--tahapan", help=t("Tahapan (kode atau nama); boleh diulang.", "Stage (code or name); repeatable."), show_default=False),
+        typer.Option(
+            "--stage",
+            "--tahapan",
+            help=t("Tahapan (kode atau nama); boleh diulang.", "Stage (code or name); repeatable."),
+            show_default=False,
+        ),
     ] = None,
     status_code: Annotated[
         list[str] | None,
         typer.Option("--status", help=t("Kode status; boleh diulang.", "Status code; repeatable."), show_default=False),
     ] = None,
     late_only: Annotated[bool, typer.Option("--late-only", help=t("Hanya yang terlambat.", "Late only."))] = False,
-    detail: Annotated[bool, typer.Option("--detail", help=t("Satu baris per lokasi dan tahapan.", "One row per location and stage."))] = False,
+    detail: Annotated[
+        bool,
+        typer.Option("--detail", help=t("Satu baris per lokasi dan tahapan.", "One row per location and stage.")),
+    ] = False,
     data: DataOpt = None,
     schedule: ScheduleOpt = None,
     as_of: AsOfOpt = None,

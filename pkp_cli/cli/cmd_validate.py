@@ -24,7 +24,10 @@ HELP = t(
 def validate(
     paths: Annotated[
         list[Path] | None,
-        typer.Argument(help=t("Berkas atau folder; kosong = data bawaan.", "Files or folders; none = the default data."), show_default=False),
+        typer.Argument(
+            help=t("Berkas atau folder; kosong = data bawaan.", "Files or folders; none = the default data."),
+            show_default=False,
+        ),
     ] = None,
     data: DataOpt = None,
     schedule: ScheduleOpt = None,
@@ -33,17 +36,32 @@ def validate(
     fmt: FormatOpt = Format.table,
     rejects: Annotated[
         Path | None,
-        typer.Option("--rejects", help=t("Folder untuk <sumber>-ditolak.xlsx.", "Folder for <source>-ditolak.xlsx."), show_default=False),
+        typer.Option(
+            "--rejects",
+            help=t("Folder untuk <sumber>-ditolak.xlsx.", "Folder for <source>-ditolak.xlsx."),
+            show_default=False,
+        ),
     ] = None,
     max_errors: Annotated[
-        int, typer.Option("--max-errors", min=0, help=t("Jumlah galat yang dicatat (semua tetap dihitung).", "Error records kept (all are counted)."))
+        int,
+        typer.Option(
+            "--max-errors",
+            min=0,
+            help=t("Jumlah galat yang dicatat (semua tetap dihitung).", "Error records kept (all are counted)."),
+        ),
     ] = 10_000,
 ) -> int:
     from pkp_cli.cli.context import open_workspace, say
     from pkp_cli.cli.render_validate import render_validate, write_rejects
 
     ws = open_workspace(
-        data=data, schedule=schedule, as_of=as_of, lang=lang, paths=paths, max_errors=max_errors, collect_rejects=rejects is not None
+        data=data,
+        schedule=schedule,
+        as_of=as_of,
+        lang=lang,
+        paths=paths,
+        max_errors=max_errors,
+        collect_rejects=rejects is not None,
     )
     loaded = ws.loaded
     render_validate(ws, fmt.value)

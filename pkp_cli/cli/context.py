@@ -42,7 +42,9 @@ class Workspace:
             "as_of": self.as_of.isoformat(),
             "fiscal_year": self.schedule.year,
             "data_source": self.data_source,
-            "schedule": str(self.schedule_src.path) if not self.schedule_src.is_sample else "bundled:" + self.schedule_src.path.name,
+            "schedule": str(self.schedule_src.path)
+            if not self.schedule_src.is_sample
+            else "bundled:" + self.schedule_src.path.name,
             "schedule_sha256": self.schedule.sha256,
             **extra,
             "rows": rows,
@@ -106,10 +108,7 @@ def open_workspace(
         max_uncompressed_mb=int(cfg.get("max_uncompressed_mb")),
         collect_rejects=collect_rejects,
     )
-    if as_of is not None:
-        day = as_of.date()
-    else:
-        day = _default_as_of(loaded) or date.today()
+    day = as_of.date() if as_of is not None else _default_as_of(loaded) or date.today()
     return Workspace(code, cfg, shown, sched_src, sched, loaded, day, as_of is not None)
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from datetime import datetime
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
@@ -12,12 +12,12 @@ import typer
 from pkp_cli.cli.i18n import t
 
 
-class Lang(str, Enum):
+class Lang(StrEnum):
     id = "id"
     en = "en"
 
 
-class Format(str, Enum):
+class Format(StrEnum):
     table = "table"
     json = "json"
     csv = "csv"
@@ -27,15 +27,27 @@ class Format(str, Enum):
 
 DataOpt = Annotated[
     Path | None,
-    typer.Option("--data", help=t("Folder data (workbook progres, lokasi, temuan).", "Data folder."), show_default=False),
+    typer.Option(
+        "--data",
+        help=t("Folder data (workbook progres, lokasi, temuan).", "Data folder."),
+        show_default=False,
+    ),
 ]
 ScheduleOpt = Annotated[
     Path | None,
-    typer.Option("--schedule", help=t("Berkas Jadwal Nasional (YAML).", "National schedule file (YAML)."), show_default=False),
+    typer.Option(
+        "--schedule",
+        help=t("Berkas Jadwal Nasional (YAML).", "National schedule file (YAML)."),
+        show_default=False,
+    ),
 ]
 RulesOpt = Annotated[
     Path | None,
-    typer.Option("--rules", help=t("Berkas aturan percepatan (YAML).", "Acceleration rules file (YAML)."), show_default=False),
+    typer.Option(
+        "--rules",
+        help=t("Berkas aturan percepatan (YAML).", "Acceleration rules file (YAML)."),
+        show_default=False,
+    ),
 ]
 AsOfOpt = Annotated[
     datetime | None,

@@ -45,15 +45,18 @@ def render_status(ws: Workspace, status: Any, q: StatusQuery, fmt: str) -> None:
     if q.lokasi:
         views = v.lokasi_view(st, ws.loaded.progres, q.lokasi, as_of=ws.as_of)
         if fmt == "json":
-            sys.stdout.write(formats.to_json(ws.envelope(formats.records(views["tahapan"]),
-                                                         laporan=formats.records(views["laporan"]))))
+            sys.stdout.write(
+                formats.to_json(
+                    ws.envelope(formats.records(views["tahapan"]), laporan=formats.records(views["laporan"]))
+                )
+            )
         elif fmt == "csv":
             sys.stdout.write(formats.to_csv(formats.records(views["tahapan"]), list(views["tahapan"].columns)))
         else:
             name = status.loc[status["kode_lokasi"] == q.lokasi, "nama_lokasi"].iloc[0]
             render_sections(
                 [
-                    Section(f"{q.lokasi} {name}", views["tahapan"], v.LOKASI_STAGE_COLUMNS[:-2] + ["keterangan"]),
+                    Section(f"{q.lokasi} {name}", views["tahapan"], [*v.LOKASI_STAGE_COLUMNS[:-2], "keterangan"]),
                     Section(label("t.reports", lang), views["laporan"], v.LOKASI_REPORT_COLUMNS),
                 ],
                 fmt,
@@ -76,20 +79,39 @@ def _render_national(ws: Workspace, st: Any, fmt: str) -> None:
     if fmt == "json":
         curve = s_curve(st, ws.schedule, ws.as_of, progres=ws.loaded.progres)
         sys.stdout.write(
-            formats.to_json(ws.envelope(formats.records(per_prov), tahapan_terlambat=formats.records(late),
-                                        kurva_s=formats.records(curve)))
+            formats.to_json(
+                ws.envelope(
+                    formats.records(per_prov),
+                    tahapan_terlambat=formats.records(late),
+                    kurva_s=formats.records(curve),
+                )
+            )
         )
         return
     if fmt == "csv":
         sys.stdout.write(formats.to_csv(formats.records(per_prov), list(per_prov.columns)))
         return
-    cols = ["provinsi", "rencana_persen", "realisasi_persen", "deviasi", "selesai", "berjalan", "terlambat",
-            "median_terlambat", "maks_terlambat", "tahapan_terburuk"]
+    cols = [
+        "provinsi",
+        "rencana_persen",
+        "realisasi_persen",
+        "deviasi",
+        "selesai",
+        "berjalan",
+        "terlambat",
+        "median_terlambat",
+        "maks_terlambat",
+        "tahapan_terburuk",
+    ]
     render_sections(
         [
             Section(label("t.provinces", lang), per_prov, cols),
-            Section(label("t.late_stages", lang), late, ["program", "tahapan", "nama_tahapan", "terlambat",
-                                                         "median_terlambat", "maks_terlambat"], limit=10),
+            Section(
+                label("t.late_stages", lang),
+                late,
+                ["program", "tahapan", "nama_tahapan", "terlambat", "median_terlambat", "maks_terlambat"],
+                limit=10,
+            ),
         ],
         fmt,
         lang,
@@ -134,21 +156,47 @@ def _render_provinces(ws: Workspace, st: Any, q: StatusQuery, fmt: str) -> None:
             Section(
                 f"{name} ({code}) — {label('t.preparation', lang)}",
                 view["persiapan"],
-                ["program", "tahapan", "nama_tahapan", "jadwal_selesai", "tanggal_mulai", "tanggal_selesai",
-                 "status", "hari_terlambat", "tertunda_dipa"],
+                [
+                    "program",
+                    "tahapan",
+                    "nama_tahapan",
+                    "jadwal_selesai",
+                    "tanggal_mulai",
+                    "tanggal_selesai",
+                    "status",
+                    "hari_terlambat",
+                    "tertunda_dipa",
+                ],
                 note=note,
             ),
             Section(
                 f"{name} — {label('t.kabupaten', lang)}",
                 view["kabupaten"],
-                ["kabupaten_kota", "rencana_persen", "realisasi_persen", "deviasi", "selesai", "terlambat",
-                 "maks_terlambat", "tahapan_terburuk"],
+                [
+                    "kabupaten_kota",
+                    "rencana_persen",
+                    "realisasi_persen",
+                    "deviasi",
+                    "selesai",
+                    "terlambat",
+                    "maks_terlambat",
+                    "tahapan_terburuk",
+                ],
             ),
             Section(
                 f"{name} — {label('t.late_locations', lang)} ({len(view['terlambat'])})",
                 view["terlambat"],
-                ["kabupaten_kota", "kode_lokasi", "nama_lokasi", "program", "nama_tahapan", "jadwal_selesai",
-                 "hari_terlambat", "hari_kerja_terlambat", "keterangan"],
+                [
+                    "kabupaten_kota",
+                    "kode_lokasi",
+                    "nama_lokasi",
+                    "program",
+                    "nama_tahapan",
+                    "jadwal_selesai",
+                    "hari_terlambat",
+                    "hari_kerja_terlambat",
+                    "keterangan",
+                ],
                 limit=SCREEN_LIMIT,
             ),
         ]
@@ -159,7 +207,11 @@ def _render_provinces(ws: Workspace, st: Any, q: StatusQuery, fmt: str) -> None:
         import pandas as pd
 
         late = pd.concat(late_all, ignore_index=True)
-        cols = ["kode_provinsi", "provinsi", *[c for c in late.columns if c not in ("kode_provinsi", "provinsi")]]
+        cols = [
+            "kode_provinsi",
+            "provinsi",
+            *[c for c in late.columns if c not in ("kode_provinsi", "provinsi")],
+        ]
         sys.stdout.write(formats.to_csv(formats.records(late[cols]), cols))
         return
     render_sections(sections, fmt, lang, _header(ws))

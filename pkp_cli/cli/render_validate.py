@@ -43,12 +43,24 @@ def render_validate(ws: Workspace, fmt: str) -> None:
         sys.stdout.write(formats.to_csv(doc["errors"] + doc["warnings"], issue_cols))
         return
     lang = ws.lang
-    heads = [label(k, lang) for k in ("v.file", "v.sheet", "v.kind", "v.header", "v.read", "v.loaded", "v.rejected", "v.skipped")]
+    heads = [
+        label(k, lang)
+        for k in ("v.file", "v.sheet", "v.kind", "v.header", "v.read", "v.loaded", "v.rejected", "v.skipped")
+    ]
     rows = []
     for f in doc["files"]:
         for s in f["sheets"]:
             rows.append(
-                [f["path"], s["name"] or "", s["kind"], s["header_row"], s["rows_read"], s["rows_loaded"], s["rows_rejected"], s["rows_skipped"]]
+                [
+                    f["path"],
+                    s["name"] or "",
+                    s["kind"],
+                    s["header_row"],
+                    s["rows_read"],
+                    s["rows_loaded"],
+                    s["rows_rejected"],
+                    s["rows_skipped"],
+                ]
             )
     err_heads = [label(f"v.{c}", lang) for c in issue_cols if c != "code"]
     err_rows = [[e.get(c) for c in issue_cols if c != "code"] for e in doc["errors"]]
@@ -101,7 +113,10 @@ def write_rejects(ws: Workspace, folder: Path) -> int:
         used.add(name)
         tables = []
         for sheet_name, headers, rows in sheets:
-            hdr = [h or f"({i + 1})" for i, h in enumerate(headers)] + [label("v.row", ws.lang), label("v.error", ws.lang)]
+            hdr = [h or f"({i + 1})" for i, h in enumerate(headers)] + [
+                label("v.row", ws.lang),
+                label("v.error", ws.lang),
+            ]
             body = [[*vals, row_no, msg] for row_no, vals, msg in rows]
             tables.append((sheet_name or "data", hdr, body))
         write_table_workbook(inside(folder, name), tables)

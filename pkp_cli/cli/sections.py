@@ -14,11 +14,19 @@ from typing import Any
 from pkp_cli.labels import label
 
 DATE_PREFIXES = ("tanggal_", "jadwal_", "batas_waktu", "tanggal")
-PERCENT_COLUMNS = {"rencana_persen", "realisasi_persen", "deviasi", "progres_persen", "persen_kelembagaan",
-                   "persen_survei", "skor"}
+PERCENT_COLUMNS = {
+    "rencana_persen",
+    "realisasi_persen",
+    "deviasi",
+    "progres_persen",
+    "persen_kelembagaan",
+    "persen_survei",
+    "skor",
+}
 INT_PREFIXES = ("hari", "jumlah", "median_terlambat", "maks_terlambat", "terlambat_hari")
 RUPIAH_COLUMNS = {"nilai", "nilai_bantuan", "nilai_terbuka", "nilai_temuan"}
 STATUS_COLUMNS = {"status"}
+WRAP_COLUMNS = {"nama_tahapan", "keterangan", "nama_lokasi", "kabupaten_kota", "alasan", "uraian", "provinsi"}
 STATUS_STYLE = {"terlambat": "red", "selesai_terlambat": "yellow", "selesai": "green", "berjalan": "cyan"}
 
 
@@ -50,8 +58,14 @@ def cell(column: str, value: Any, lang: str) -> str:
         return formats.fmt_rupiah(value, lang)
     if column in PERCENT_COLUMNS:
         return formats.fmt_number(value, lang, 1)
-    if column.startswith(INT_PREFIXES) or column in ("selesai", "selesai_terlambat", "terlambat", "berjalan",
-                                                      "belum_mulai", "belum_jadwal"):
+    if column.startswith(INT_PREFIXES) or column in (
+        "selesai",
+        "selesai_terlambat",
+        "terlambat",
+        "berjalan",
+        "belum_mulai",
+        "belum_jadwal",
+    ):
         try:
             return formats.fmt_number(float(value), lang, 0)
         except (TypeError, ValueError):
@@ -63,8 +77,10 @@ def _rows(section: Section, lang: str, limit: int | None) -> tuple[list[str], li
     df = section.frame
     heads = [label(f"col.{c}", lang) for c in section.columns]
     shown = df if limit is None else df.head(limit)
-    rows = [[cell(c, v, lang) for c, v in zip(section.columns, rec, strict=True)]
-            for rec in shown[section.columns].itertuples(index=False)]
+    rows = [
+        [cell(c, v, lang) for c, v in zip(section.columns, rec, strict=True)]
+        for rec in shown[section.columns].itertuples(index=False)
+    ]
     styles = [STATUS_STYLE.get(s) for s in shown["status"]] if "status" in shown.columns else []
     return heads, rows, styles
 
@@ -90,7 +106,8 @@ def render_sections(sections: list[Section], fmt: str, lang: str, header: list[s
         con.print(line)
     for s in sections:
         heads, rows, styles = _rows(s, lang, s.limit)
-        con.print(table(s.title, heads, rows, styles))
+        wrap = {i for i, c in enumerate(s.columns) if c in WRAP_COLUMNS}
+        con.print(table(s.title, heads, rows, styles, wrap))
         hidden = len(s.frame) - len(rows)
         if hidden > 0:
             con.print(f"  … {hidden} {label('more_rows', lang)}")

@@ -16,7 +16,14 @@ from pkp_cli.exitcodes import Exit, PkpError
 # OWASP: a cell starting with one of these may be evaluated by a spreadsheet.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)*$")
-_WINDOWS_DEVICES = {"con", "prn", "aux", "nul", *(f"com{i}" for i in range(1, 10)), *(f"lpt{i}" for i in range(1, 10))}
+_WINDOWS_DEVICES = {
+    "con",
+    "prn",
+    "aux",
+    "nul",
+    *(f"com{i}" for i in range(1, 10)),
+    *(f"lpt{i}" for i in range(1, 10)),
+}
 
 
 def neutralise(value: Any) -> Any:

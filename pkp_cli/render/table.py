@@ -25,13 +25,20 @@ def console(stderr: bool = False) -> Any:
     )
 
 
-def table(title: str | None, headers: list[str], rows: list[list[Any]], styles: list[str | None] | None = None) -> Any:
+def table(
+    title: str | None,
+    headers: list[str],
+    rows: list[list[Any]],
+    styles: list[str | None] | None = None,
+    wrap: set[int] | None = None,
+) -> Any:
     from rich import box
     from rich.table import Table
 
     t = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left", show_lines=False)
-    for h in headers:
-        t.add_column(h, overflow="fold")
+    for i, h in enumerate(headers):
+        # Only free-text columns wrap; dates, codes and numbers stay on one line.
+        t.add_column(h, overflow="fold", no_wrap=wrap is not None and i not in wrap)
     for i, r in enumerate(rows):
         style = styles[i] if styles and i < len(styles) else None
         t.add_row(*["" if v is None else str(v) for v in r], style=style)

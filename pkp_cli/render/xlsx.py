@@ -11,7 +11,7 @@ PKP_MARKER = "pkp-cli-output"
 
 
 def _sheet_title(name: str, used: set[str]) -> str:
-    base = "".join("_" if ch in '[]:*?/\\' else ch for ch in name)[:31] or "data"
+    base = "".join("_" if ch in "[]:*?/\\" else ch for ch in name)[:31] or "data"
     title, n = base, 2
     while title.lower() in used:
         suffix = f" ({n})"

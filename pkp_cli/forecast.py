@@ -71,9 +71,7 @@ def kritis_flag(rencana_persen: object, realisasi_persen: object, after_deadline
     late_end = np.asarray(after_deadline, dtype=bool)
     period_ii = plan >= PERIOD_II_FROM
     return np.asarray(
-        (~period_ii & (behind > BEHIND_PERIOD_I))
-        | (period_ii & (behind > BEHIND_PERIOD_II))
-        | (period_ii & late_end),
+        (~period_ii & (behind > BEHIND_PERIOD_I)) | (period_ii & (behind > BEHIND_PERIOD_II)) | (period_ii & late_end),
         dtype=bool,
     )
 
@@ -156,9 +154,7 @@ def forecast(status: pd.DataFrame, schedule: Schedule, as_of: date) -> pd.DataFr
     out["progres_persen"] = realisasi
     out["deviasi"] = realisasi - rencana
     out["perkiraan_selesai"] = end.astype("datetime64[ns]")
-    out["perkiraan_geser_hari"] = (end - part["jadwal_selesai"].to_numpy(dtype="datetime64[D]")).astype(
-        np.int64
-    )
+    out["perkiraan_geser_hari"] = (end - part["jadwal_selesai"].to_numpy(dtype="datetime64[D]")).astype(np.int64)
     out["melewati_batas_akhir"] = after
     # a finished construction is no longer a contract at risk
     out["kritis"] = ~finished & kritis_flag(rencana, realisasi, after)

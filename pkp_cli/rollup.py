@@ -137,9 +137,7 @@ def _worst_stage(status: pd.DataFrame, keys: list[str], group_cols: list[str]) -
     if not keys:
         late = late.assign(_all=0)
     counts = late.groupby([*group_cols, "tahapan", "urutan"], dropna=True).size().rename("_n").reset_index()
-    counts = counts.sort_values(
-        [*group_cols, "_n", "urutan"], ascending=[*([True] * len(group_cols)), False, True]
-    )
+    counts = counts.sort_values([*group_cols, "_n", "urutan"], ascending=[*([True] * len(group_cols)), False, True])
     best = counts.drop_duplicates(group_cols, keep="first").set_index(group_cols)["tahapan"]
     return best.astype("str")
 

@@ -139,9 +139,7 @@ def _programs_order(stages: pd.DataFrame) -> dict[str, int]:
 def _units(lokasi: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
     """Location units and one province unit per (province, program) with a location, in display order."""
     order = _programs_order(stages)
-    loc = lokasi.loc[lokasi["program"].isin(list(order)), _UNIT_COLUMNS].drop_duplicates(
-        ["kode_lokasi", "program"]
-    )
+    loc = lokasi.loc[lokasi["program"].isin(list(order)), _UNIT_COLUMNS].drop_duplicates(["kode_lokasi", "program"])
     loc = loc.astype(dict.fromkeys(_UNIT_COLUMNS, "str")).assign(tingkat=LEVEL_LOCATION)
     prov = loc.drop_duplicates(["kode_provinsi", "program"]).assign(tingkat=LEVEL_PROVINCE)
     prov["kode_kabupaten"] = pd.array([pd.NA] * len(prov), dtype="str")
@@ -153,9 +151,7 @@ def _units(lokasi: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
     units = units.drop_duplicates(["kode_lokasi", "program"])
     units["_prog"] = units["program"].map(order)
     units["_lvl"] = (units["tingkat"] == LEVEL_LOCATION).astype(int)
-    units = units.sort_values(
-        ["kode_provinsi", "_prog", "_lvl", "kode_kabupaten", "kode_lokasi"], kind="stable"
-    )
+    units = units.sort_values(["kode_provinsi", "_prog", "_lvl", "kode_kabupaten", "kode_lokasi"], kind="stable")
     return units.drop(columns=["_prog", "_lvl"]).reset_index(drop=True)
 
 
@@ -195,9 +191,7 @@ def _grid(units: pd.DataFrame, stages: pd.DataFrame, row_unit: IntArray, row_sta
     pos = np.full((len(units), len(stages)), -1, dtype=np.int64)
     pos[row_unit, row_stage] = np.arange(len(row_unit), dtype=np.int64)
     code_index = {str(c): j for j, c in enumerate(stages["tahapan"])}
-    preds = tuple(
-        tuple(code_index[p] for p in after if p in code_index) for after in stages["setelah"].tolist()
-    )
+    preds = tuple(tuple(code_index[p] for p in after if p in code_index) for after in stages["setelah"].tolist())
     return StageGrid(
         preds=preds,
         stages=stages,
@@ -215,9 +209,7 @@ def grid_from_status(status: pd.DataFrame, schedule: Schedule) -> StageGrid:
     # factorise each string column once (fast), then combine the integer codes: a unit is (lokasi, program)
     loc_id, _ = pd.factorize(status["kode_lokasi"])
     prog_id, progs = pd.factorize(status["program"])
-    unit_id = np.asarray(
-        pd.factorize(loc_id.astype(np.int64) * max(len(progs), 1) + prog_id)[0], dtype=np.int64
-    )
+    unit_id = np.asarray(pd.factorize(loc_id.astype(np.int64) * max(len(progs), 1) + prog_id)[0], dtype=np.int64)
     first = np.full(int(unit_id.max()) + 1 if len(unit_id) else 0, len(status), dtype=np.int64)
     np.minimum.at(first, unit_id, np.arange(len(status), dtype=np.int64))  # each unit's first row
     units = status.iloc[first][["kode_provinsi", "program", "tingkat"]].reset_index(drop=True)
@@ -239,9 +231,7 @@ def _lookup_codes(values: pd.Series, known: BoolArray, index: pd.Index) -> IntAr
     return out
 
 
-def _latest_report_source(
-    progres: pd.DataFrame, units: pd.DataFrame, grid: StageGrid, as_of: date
-) -> IntArray:
+def _latest_report_source(progres: pd.DataFrame, units: pd.DataFrame, grid: StageGrid, as_of: date) -> IntArray:
     """Per grid row: position in `progres` of its newest report on or before as_of, or -1."""
     src = np.full(grid.n_rows, -1, dtype=np.int64)
     if progres.empty:
@@ -255,9 +245,7 @@ def _latest_report_source(
     prog = _lookup_codes(progres["program"], known, prog_index)
     stage = _lookup_codes(progres["tahapan"], known, pd.Index(grid.stages["tahapan"]))
     table = np.full((len(loc_index), len(prog_index)), -1, dtype=np.int64)
-    table[loc_index.get_indexer(units["kode_lokasi"]), prog_index.get_indexer(units["program"])] = np.arange(
-        len(units)
-    )
+    table[loc_index.get_indexer(units["kode_lokasi"]), prog_index.get_indexer(units["program"])] = np.arange(len(units))
     ok = (loc >= 0) & (prog >= 0) & (stage >= 0)
     row = np.full(len(progres), -1, dtype=np.int64)
     row[ok] = grid.pos[np.maximum(table[loc[ok], prog[ok]], 0), stage[ok]]
@@ -306,10 +294,18 @@ def _status_codes(s: DayArray, e: DayArray, mulai: DayArray, selesai: DayArray, 
 
 
 def _str_array(vocabulary: Any, idx: IntArray) -> Any:
-    """A pandas "str" array of vocabulary[idx], built by one arrow take (fast for millions of rows)."""
+    """A pandas "str" array of vocabulary[idx] (missing stays missing).
+
+    One arrow take on a single contiguous array: repeating 83,000 unit names into 1.6 million rows
+    this way takes tens of milliseconds, where `.iloc` on the (chunked) column takes several times more.
+    """
     import pyarrow as pa
 
-    return pd.array(pa.array(list(vocabulary), type=pa.string()).take(pa.array(idx)), dtype="str")
+    values = pd.Series(vocabulary, dtype="str").array
+    arrow = pa.array(values)
+    if isinstance(arrow, pa.ChunkedArray):
+        arrow = arrow.combine_chunks()
+    return pd.array(arrow.take(pa.array(idx)), dtype="str")
 
 
 def _order_violated(grid: StageGrid, start: DayArray, end: DayArray) -> BoolArray:
@@ -382,12 +378,11 @@ def compute_status(
     days_late = np.where(np.isnat(late_end), 0, (late_end - selesai).astype(np.int64))
     start_or_end = np.where(np.isnat(s), e, s)
 
-    out = units.iloc[row_unit][_UNIT_COLUMNS].reset_index(drop=True)
-    st = stages.iloc[row_stage].reset_index(drop=True)
-    out["tingkat"] = st["tingkat"]
-    out["urutan"] = st["urutan"].astype(np.int64)
-    out["tahapan"] = st["tahapan"]
-    out["nama_tahapan"] = st["nama_tahapan"]
+    out = pd.DataFrame({c: _str_array(units[c], row_unit) for c in _UNIT_COLUMNS})
+    out["tingkat"] = _str_array(stages["tingkat"], row_stage)
+    out["urutan"] = stages["urutan"].to_numpy(dtype=np.int64)[row_stage]
+    out["tahapan"] = _str_array(stages["tahapan"], row_stage)
+    out["nama_tahapan"] = _str_array(stages["nama_tahapan"], row_stage)
     out["jadwal_mulai"] = mulai.astype("datetime64[ns]")
     out["jadwal_selesai"] = selesai.astype("datetime64[ns]")
     out["tanggal_mulai"] = s.astype("datetime64[ns]")

@@ -104,9 +104,7 @@ def seventy(schedule: Schedule) -> pd.DataFrame:
     """As of 7 Dec: K is 7 of its 10 days in, so planned is exactly 70 %. R and S done on time."""
     codes = [f"51.01.0{i}" for i in range(1, 7)]
     reports = [rep("51", "R", "2022-12-07", tanggal_mulai="2022-11-01", tanggal_selesai="2022-11-10")]
-    reports += [
-        rep(c, "S", "2022-12-07", tanggal_mulai="2022-11-11", tanggal_selesai="2022-11-20") for c in codes
-    ]
+    reports += [rep(c, "S", "2022-12-07", tanggal_mulai="2022-11-11", tanggal_selesai="2022-11-20") for c in codes]
     started = {"tanggal_mulai": "2022-12-01"}
     reports += [
         rep("51.01.01", "K", "2022-12-07", progres_persen=65.0, **started),
@@ -134,15 +132,9 @@ def test_forecast_at_planned_seventy(seventy):
     assert got["51.01.02"]["kritis"] and got["51.01.02"]["perkiraan_selesai"] == pd.Timestamp("2022-12-11")
     # 51.01.03: on plan, 700 / 70 = 10 days -> 10 Dec, on the deadline -> not kritis
     c = got["51.01.03"]
-    assert (
-        c["perkiraan_selesai"] == pd.Timestamp("2022-12-10")
-        and not c["melewati_batas_akhir"]
-        and not c["kritis"]
-    )
+    assert c["perkiraan_selesai"] == pd.Timestamp("2022-12-10") and not c["melewati_batas_akhir"] and not c["kritis"]
     # 51.01.04: 100 % but not reported finished: ends today at the earliest (7 Dec)
-    assert (
-        got["51.01.04"]["perkiraan_selesai"] == pd.Timestamp("2022-12-07") and not got["51.01.04"]["kritis"]
-    )
+    assert got["51.01.04"]["perkiraan_selesai"] == pd.Timestamp("2022-12-07") and not got["51.01.04"]["kritis"]
     # 51.01.05: finished 6 Dec: its actual end; counts as 100 %; never kritis
     e = got["51.01.05"]
     assert e["perkiraan_selesai"] == pd.Timestamp("2022-12-06") and e["progres_persen"] == 100.0
@@ -165,9 +157,7 @@ def test_forecast_below_seventy(schedule):
     x, y = got["51.01.01"], got["51.01.02"]
     assert x["rencana_persen"] == pytest.approx(60.0) and x["deviasi"] == pytest.approx(-10.0)
     # 50 % in 6 days -> 12 days -> 12 Dec, after batas_akhir, but in period I that alone is not kritis
-    assert (
-        x["perkiraan_selesai"] == pd.Timestamp("2022-12-12") and x["melewati_batas_akhir"] and not x["kritis"]
-    )
+    assert x["perkiraan_selesai"] == pd.Timestamp("2022-12-12") and x["melewati_batas_akhir"] and not x["kritis"]
     assert y["deviasi"] == pytest.approx(-11.0) and y["kritis"]
 
 
@@ -187,9 +177,7 @@ def test_slip_is_carried_from_a_province_level_predecessor(schedule):
     ]
     as_of = date(2022, 11, 15)
     status = compute_status(lokasi_frame(codes), progres_frame(reports), schedule, as_of)
-    ends = status.assign(proj=projected_ends(status, schedule, as_of)).set_index(["kode_lokasi", "tahapan"])[
-        "proj"
-    ]
+    ends = status.assign(proj=projected_ends(status, schedule, as_of)).set_index(["kode_lokasi", "tahapan"])["proj"]
     expected = {
         ("51", "R"): "2022-11-15",
         ("51.01.01", "S"): "2022-11-25",

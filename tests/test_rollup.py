@@ -107,9 +107,7 @@ def _progres() -> pd.DataFrame:
     rows = [
         _report("51", "A", "2022-04-05", tanggal_mulai="2022-03-01", tanggal_selesai="2022-03-12"),
         _report("51.01.01", "B", "2022-04-05", tanggal_mulai="2022-03-01", tanggal_selesai="2022-03-20"),
-        _report(
-            "51.01.01", "K", "2022-04-01", tanggal_mulai="2022-04-01", progres_persen=10.0, keterangan="mulai"
-        ),
+        _report("51.01.01", "K", "2022-04-01", tanggal_mulai="2022-04-01", progres_persen=10.0, keterangan="mulai"),
         _report(
             "51.01.01",
             "K",
@@ -142,9 +140,7 @@ def status(schedule: Schedule, progres: pd.DataFrame) -> pd.DataFrame:
 
 def test_planned_share_boundaries():
     m, s = np.datetime64("2022-04-01"), np.datetime64("2022-04-10")
-    days = np.array(
-        ["2022-03-31", "2022-04-01", "2022-04-05", "2022-04-10", "2022-04-11"], dtype="datetime64[D]"
-    )
+    days = np.array(["2022-03-31", "2022-04-01", "2022-04-05", "2022-04-10", "2022-04-11"], dtype="datetime64[D]")
     # before the window 0; on mulai 1/10; on 5 Apr 5/10; on selesai 10/10; after it stays 1
     assert planned_share(m, s, days).tolist() == [0.0, 0.1, 0.5, 1.0, 1.0]
 
@@ -182,9 +178,7 @@ def test_rollup_per_province_and_national(status, schedule):
     assert (r["median_terlambat"], r["maks_terlambat"], r["tahapan_terburuk"]) == (5.0, 16.0, "B")
     national = rollup(status, schedule, AS_OF)
     assert list(national.columns) == ROLLUP_VALUES
-    assert national.iloc[0].to_dict() == pytest.approx(
-        per_prov.drop(columns="kode_provinsi").iloc[0].to_dict()
-    )
+    assert national.iloc[0].to_dict() == pytest.approx(per_prov.drop(columns="kode_provinsi").iloc[0].to_dict())
 
 
 def test_rollup_per_kabupaten_leaves_out_province_rows(status, schedule):
@@ -228,10 +222,7 @@ def test_week_ends_are_fridays_then_as_of(schedule):
 
 def test_s_curve_uses_only_what_is_known_at_each_week(status, schedule, progres):
     curve = s_curve(status, schedule, AS_OF, progres=progres).set_index("tanggal")
-    at = {
-        d: curve.loc[pd.Timestamp(d)]
-        for d in ("2022-01-07", "2022-03-04", "2022-03-11", "2022-03-25", "2022-04-01")
-    }
+    at = {d: curve.loc[pd.Timestamp(d)] for d in ("2022-01-07", "2022-03-04", "2022-03-11", "2022-03-25", "2022-04-01")}
     # 7 Jan: nothing planned or done
     assert (at["2022-01-07"]["rencana_persen"], at["2022-01-07"]["realisasi_persen"]) == (0.0, 0.0)
     # 4 Mar: A 4/10 (w 1) + B 4/20 x 3 = 0.4 + 0.6 = 1.0 of 10 -> 10 %; nothing finished
@@ -253,9 +244,7 @@ def test_s_curve_uses_only_what_is_known_at_each_week(status, schedule, progres)
     assert (last["rencana_persen"], last["realisasi_persen"]) == (pytest.approx(70.0), pytest.approx(46.0))
     assert last["deviasi"] == pytest.approx(-24.0)
     # cumulative: never decreasing here
-    assert (
-        curve["realisasi_persen"].is_monotonic_increasing and curve["rencana_persen"].is_monotonic_increasing
-    )
+    assert curve["realisasi_persen"].is_monotonic_increasing and curve["rencana_persen"].is_monotonic_increasing
 
 
 def test_s_curve_without_history_knows_only_the_newest_report(status, schedule):
@@ -300,9 +289,7 @@ def test_national_view(status, schedule):
 def test_province_view(status, schedule):
     view = province_view(status, schedule, AS_OF, "51")
     assert list(view["persiapan"].columns) == PERSIAPAN_COLUMNS
-    assert view["persiapan"][["tahapan", "status", "hari_terlambat"]].values.tolist() == [
-        ["A", "selesai_terlambat", 2]
-    ]
+    assert view["persiapan"][["tahapan", "status", "hari_terlambat"]].values.tolist() == [["A", "selesai_terlambat", 2]]
     assert list(view["kabupaten"].columns) == KABUPATEN_COLUMNS
     assert view["kabupaten"][["kode_kabupaten", "kabupaten_kota"]].values.tolist() == [
         ["51.02", "Kabupaten 51.02"],

@@ -185,9 +185,7 @@ def test_finished_late_across_idul_fitri_and_cuti_bersama(schedule):
     # Due Fri 29 Apr 2022, finished Mon 9 May: 10 calendar days (30 Apr .. 9 May).
     # Working days in (29 Apr, 9 May]: Sat 30, Sun 1, Mon 2 + Tue 3 (Idul Fitri), Wed 4 - Fri 6 (cuti
     # bersama), Sat 7, Sun 8 are off; only Mon 9 counts -> 1. Without cuti bersama 4-6 May are worked -> 4.
-    reports = [
-        report("51.04.02", "SRV", "2022-05-13", tanggal_mulai="2022-04-04", tanggal_selesai="2022-05-09")
-    ]
+    reports = [report("51.04.02", "SRV", "2022-05-13", tanggal_mulai="2022-04-04", tanggal_selesai="2022-05-09")]
     r = row(one(schedule, date(2022, 5, 13), reports), "51.04.02", "SRV")
     assert slip(r) == ("selesai_terlambat", 10, 1)
     no_cuti = one(schedule, date(2022, 5, 13), reports, calendar=WorkCalendar(cuti_bersama=False))
@@ -197,9 +195,7 @@ def test_finished_late_across_idul_fitri_and_cuti_bersama(schedule):
 def test_open_past_due_counts_up_to_as_of(schedule):
     # DIPA due Fri 29 Apr, still open on Fri 13 May: 14 calendar days. Working days in (29 Apr, 13 May]:
     # 30 Apr - 8 May are all off (see above), then Mon 9 - Fri 13 May -> 5.
-    status = one(
-        schedule, date(2022, 5, 13), [report("51", "DIPA", "2022-05-13", tanggal_mulai="2022-03-02")]
-    )
+    status = one(schedule, date(2022, 5, 13), [report("51", "DIPA", "2022-05-13", tanggal_mulai="2022-03-02")])
     r = row(status, "51", "DIPA")
     assert slip(r) == ("terlambat", 14, 5)
 
@@ -227,24 +223,18 @@ def test_province_level_predecessor_is_resolved_in_the_location_province(schedul
 
 def test_started_while_predecessor_still_open_is_a_violation(schedule):
     # REK of province 51 not finished; SRV started -> violated. KONS not started -> not violated.
-    status = one(
-        schedule, date(2022, 4, 15), [report("51.04.01", "SRV", "2022-04-15", tanggal_mulai="2022-04-04")]
-    )
+    status = one(schedule, date(2022, 4, 15), [report("51.04.01", "SRV", "2022-04-15", tanggal_mulai="2022-04-04")])
     assert row(status, "51.04.01", "SRV")["urutan_dilanggar"]
     assert not row(status, "51.04.01", "KONS")["urutan_dilanggar"]
     # a stage reported finished without a start date counts as started on its finish date
-    done = one(
-        schedule, date(2022, 4, 15), [report("51.04.02", "SRV", "2022-04-15", tanggal_selesai="2022-04-14")]
-    )
+    done = one(schedule, date(2022, 4, 15), [report("51.04.02", "SRV", "2022-04-15", tanggal_selesai="2022-04-14")])
     assert row(done, "51.04.02", "SRV")["urutan_dilanggar"]
 
 
 def test_province_stage_after_a_location_stage_waits_for_every_location(schedule):
     lok = lokasi_frame([loc("51.04.01.2001", "KOTAKU"), loc("51.04.01.2002", "KOTAKU")])
     first_done = [
-        report(
-            "51.04.01.2001", "BKM", "2022-06-03", tanggal_mulai="2022-05-09", tanggal_selesai="2022-05-20"
-        ),
+        report("51.04.01.2001", "BKM", "2022-06-03", tanggal_mulai="2022-05-09", tanggal_selesai="2022-05-20"),
         report("51.04.01.2002", "BKM", "2022-06-03", tanggal_mulai="2022-05-09"),
         report("51", "LAP", "2022-06-03", tanggal_mulai="2022-06-01"),
     ]

@@ -171,9 +171,7 @@ def late_stages(status: pd.DataFrame) -> pd.DataFrame:
     return counts[LATE_STAGE_COLUMNS].reset_index(drop=True)
 
 
-def province_view(
-    status: pd.DataFrame, schedule: Schedule, as_of: date, province_code: str
-) -> dict[str, pd.DataFrame]:
+def province_view(status: pd.DataFrame, schedule: Schedule, as_of: date, province_code: str) -> dict[str, pd.DataFrame]:
     """{'persiapan', 'kabupaten', 'terlambat'} for one province (see the *_COLUMNS lists).
 
     persiapan: its province-level stages, program by program in schedule order. kabupaten: one roll-up row
@@ -215,8 +213,9 @@ def lokasi_view(
     reports = progres[(progres["kode_lokasi"] == code) & progres["keterangan"].notna()]
     if as_of is not None:
         reports = reports[reports["tanggal_laporan"] <= pd.Timestamp(as_of)]
-    order = dict(zip(status["tahapan"], status["urutan"], strict=False))
-    names = dict(zip(status["tahapan"], status["nama_tahapan"], strict=False))
+    # the location's own rows name its stages (no need to scan the whole status frame)
+    order = dict(zip(own["tahapan"], own["urutan"], strict=True))
+    names = dict(zip(own["tahapan"], own["nama_tahapan"], strict=True))
     reports = reports.assign(
         _urutan=reports["tahapan"].map(order),
         nama_tahapan=reports["tahapan"].map(names).astype("str"),

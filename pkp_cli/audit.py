@@ -50,6 +50,15 @@ def _day(value: date | pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(value).normalize()
 
 
+def _typed(temuan: pd.DataFrame) -> pd.DataFrame:
+    """Dates as datetime64 and amounts as float even when the frame is empty (no audit file: object columns)."""
+    dates = {
+        c: pd.to_datetime(temuan[c]).astype("datetime64[ns]")
+        for c in ("batas_waktu", "tanggal_selesai", "tanggal_laporan")
+    }
+    return temuan.assign(**dates, nilai=pd.to_numeric(temuan["nilai"]).astype(float))
+
+
 def _closed_on(temuan: pd.DataFrame) -> pd.Series:
     """When each finding was closed (NaT if not closed): tanggal_selesai, else the report that said so."""
     done = temuan["status"] == "selesai"
@@ -63,6 +72,7 @@ def findings_at(temuan: pd.DataFrame, as_of: date | pd.Timestamp) -> pd.DataFram
     at as_of), lewat_batas (bool), hari_lewat_batas (int, 0 unless overdue).
     """
     day = _day(as_of)
+    temuan = _typed(temuan)
     closed_on = _closed_on(temuan)
     closed = (closed_on <= day).fillna(False).astype(bool)
     later = (temuan["status"] == "selesai") & ~closed
@@ -86,9 +96,7 @@ def overdue_findings(temuan: pd.DataFrame, as_of: date | pd.Timestamp) -> pd.Dat
     ).reset_index(drop=True)
 
 
-def audit_changes(
-    temuan: pd.DataFrame, as_of: date | pd.Timestamp, previous: date | pd.Timestamp
-) -> pd.DataFrame:
+def audit_changes(temuan: pd.DataFrame, as_of: date | pd.Timestamp, previous: date | pd.Timestamp) -> pd.DataFrame:
     """What changed in (previous, as_of]: findings closed, and findings that became overdue.
 
     Newly overdue: not closed at as_of and previous <= batas_waktu < as_of (overdue now, not at previous).
@@ -104,9 +112,9 @@ def audit_changes(
     closed = closed.assign(perubahan="ditutup", tanggal=closed["ditutup_pada"])
     late = late.assign(perubahan="baru_lewat_batas", tanggal=late["batas_waktu"])
     out = pd.concat([closed, late], ignore_index=True)
-    return out.sort_values(["kode_provinsi", "perubahan", "nomor_temuan"], kind="stable")[
-        CHANGE_COLUMNS
-    ].reset_index(drop=True)
+    return out.sort_values(["kode_provinsi", "perubahan", "nomor_temuan"], kind="stable")[CHANGE_COLUMNS].reset_index(
+        drop=True
+    )
 
 
 def audit_summary(
@@ -114,25 +122,36 @@ def audit_summary(
 ) -> pd.DataFrame:
     """One row per province, columns SUMMARY_COLUMNS, sorted by kode_provinsi.
 
-    Counts and Rupiah sums per status at as_of, overdue count, sum and the longest days overdue; with
+    Counts and Rupiah sums per status at as_of (a sum is NaN when findings exist but none has an amount),
+    overdue count, sum and the longest days overdue; with
     `previous`, ditutup_baru and lewat_batas_baru count the changes in (previous, as_of] (else <NA>).
     """
     at = findings_at(temuan, as_of)
     keys = ["kode_provinsi", "provinsi"]
-    nilai = at["nilai"].fillna(0.0)
-    parts: dict[str, pd.Series] = {"jumlah": pd.Series(1, index=at.index)}
+    # Each count with the Rupiah sum over the same findings: {count column: (amount column, which findings)}.
+    groups = {"jumlah": ("nilai_total", pd.Series(True, index=at.index))}
     for state in AUDIT_STATUSES:
-        is_state = at["status_per_tanggal"] == state
-        parts[state] = is_state.astype(int)
-        parts[f"nilai_{state}"] = nilai.where(is_state, 0.0)
-    parts["nilai_total"] = nilai
-    parts["lewat_batas"] = at["lewat_batas"].astype(int)
-    parts["nilai_lewat_batas"] = nilai.where(at["lewat_batas"], 0.0)
-    parts["hari_lewat_batas_maks"] = at["hari_lewat_batas"]
-    sums = [c for c in parts if c != "hari_lewat_batas_maks"]
-    wide = pd.DataFrame(parts).join(at[keys])
+        groups[state] = (f"nilai_{state}", at["status_per_tanggal"] == state)
+    groups["lewat_batas"] = ("nilai_lewat_batas", at["lewat_batas"])
+    wide = pd.DataFrame(
+        {
+            **{count: mask.astype(int) for count, (_, mask) in groups.items()},
+            **{amount: at["nilai"].where(mask) for amount, mask in groups.values()},
+            "hari_lewat_batas_maks": at["hari_lewat_batas"],
+        }
+    ).join(at[keys])
     grouped = wide.groupby(keys, sort=True, dropna=False)
-    out = grouped[sums].sum().join(grouped["hari_lewat_batas_maks"].max()).reset_index()
+    amounts = [amount for amount, _ in groups.values()]
+    out = (
+        grouped[list(groups)]
+        .sum()
+        .join(grouped[amounts].sum(min_count=1))
+        .join(grouped["hari_lewat_batas_maks"].max())
+        .reset_index()
+    )
+    # A Rupiah sum is 0 when there is nothing to add up, and NaN (unknown) when every amount is empty.
+    for count, (amount, _) in groups.items():
+        out[amount] = out[amount].where(out[count] > 0, 0.0)
     if previous is None:
         out["ditutup_baru"] = pd.array([pd.NA] * len(out), dtype="Int64")
         out["lewat_batas_baru"] = pd.array([pd.NA] * len(out), dtype="Int64")

@@ -1,9 +1,9 @@
 """Which locations can be accelerated (percepatan), why, and which stages each can start now.
 
 Everything is computed over all locations at once: a loop runs over the handful of rules, never over
-locations. The work is done on a long "evaluation" frame, one row per (location, rule), which both the ranked
-list (`score_candidates`) and the score card of one location (`explain`) are read from, so the two can never
-disagree.
+locations. Each rule is evaluated into one frame aligned row for row with the locations; both the ranked list
+(`score_candidates`) and the score card of one location (`explain`) are read from those frames, so the two
+can never disagree.
 
 Scoring: a met requirement adds its `bobot`; a penalty subtracts `bobot` x count, capped at `maks`; the sum is
 clamped to 0..skor_maks. A requirement whose data is missing (<NA>, or the column absent) is unknown: it adds
@@ -24,6 +24,7 @@ from pkp_cli.exitcodes import Exit, PkpError
 from pkp_cli.frames import FINISHED
 from pkp_cli.labels import label
 from pkp_cli.messages import render
+from pkp_cli.render.formats import fmt_date, fmt_number, fmt_rupiah
 from pkp_cli.rules import COLUMN_KINDS, Penalty, Requirement, Rules
 from pkp_cli.schedule import Schedule
 
@@ -122,31 +123,20 @@ def _as_timestamp(as_of: date | pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(as_of).normalize()
 
 
-def format_date(value: Any, lang: str = "id") -> str:
-    """A date as people write it: "24 Mei 2022" (Babel month names), "24 May 2022" in English."""
-    from babel.dates import format_date as babel_format_date
-
-    return babel_format_date(pd.Timestamp(value).date(), "d MMMM y", locale="id" if lang == "id" else "en")
-
-
 def _date_texts(dates: pd.Series, lang: str) -> pd.Series:
-    """Dates to words; Babel runs once per distinct date, not per row."""
+    """Dates to words ("24 Mei 2022"); Babel runs once per distinct date, not per row."""
     distinct = dates.dropna().unique()
-    words = {d: format_date(d, lang) for d in distinct}
-    return dates.map(words)
+    return dates.map({d: fmt_date(d, lang) for d in distinct})
 
 
-def _number(x: float, lang: str) -> str:
-    text = f"{x:,.0f}" if float(x).is_integer() else f"{x:,.2f}"
-    # Indonesian separators: dot for thousands, comma for decimals.
-    return text.replace(",", "_").replace(".", ",").replace("_", ".") if lang == "id" else text
+def _points(x: float, lang: str) -> str:
+    """A weight or a deduction: "10", or "2,5" in Indonesian when it has a fraction."""
+    return fmt_number(x, lang, 0 if float(x).is_integer() else 2)
 
 
-def _lower_first(name: str) -> str:
-    """ "Survei pendahuluan" -> "survei pendahuluan" inside a sentence; acronyms ("BKM ...") stay."""
-    if len(name) > 1 and name[1].isupper():
-        return name
-    return name[:1].lower() + name[1:]
+def _in_sentence(name: str) -> str:
+    """A stage name inside a sentence: "Survei Pendahuluan" -> "survei pendahuluan", acronyms kept ("BKM")."""
+    return " ".join(w.lower() if w[:1].isupper() and w[1:].islower() else w for w in name.split(" "))
 
 
 def _labels_for(values: pd.Series, prefix: str, lang: str) -> pd.Series:
@@ -157,9 +147,7 @@ def _labels_for(values: pd.Series, prefix: str, lang: str) -> pd.Series:
 
 def _base(lokasi: pd.DataFrame) -> pd.DataFrame:
     """One row per location, in a stable order, with every column (requirements read their own)."""
-    return (
-        lokasi.drop_duplicates("kode_lokasi").sort_values("kode_lokasi", kind="stable").reset_index(drop=True)
-    )
+    return lokasi.drop_duplicates("kode_lokasi").sort_values("kode_lokasi", kind="stable").reset_index(drop=True)
 
 
 def _positions(keys: pd.Series, codes: pd.Series) -> np.ndarray:
@@ -174,9 +162,7 @@ def _stage_levels(schedule: Schedule) -> pd.DataFrame:
     return schedule.stage_table()[["program", "tahapan", "tingkat"]]
 
 
-def _lookup_stage(
-    status: pd.DataFrame, levels: pd.DataFrame, who: pd.DataFrame, tahapan: pd.Series
-) -> pd.DataFrame:
+def _lookup_stage(status: pd.DataFrame, levels: pd.DataFrame, who: pd.DataFrame, tahapan: pd.Series) -> pd.DataFrame:
     """The status row of stage `tahapan[i]` for location `who[i]`, in `who`'s order.
 
     A province-level stage is resolved in the location's province and program (its row carries the province
@@ -236,8 +222,8 @@ def _column_requirement(base: pd.DataFrame, req: Requirement, lang: str) -> pd.D
             met &= (numbers >= req.minimal).fillna(False).astype(bool)
         if req.maksimal is not None:
             met &= (numbers <= req.maksimal).fillna(False).astype(bool)
-        amounts = numbers.map({v: _number(v, lang) for v in numbers.dropna().unique()})
-        phrase = name + " Rp " + amounts.astype(str)
+        amounts = numbers.map({v: fmt_rupiah(v, lang) for v in numbers.dropna().unique()})
+        phrase = name + " " + amounts.astype(str)
     return pd.DataFrame(
         {
             "kode_lokasi": base["kode_lokasi"],
@@ -262,7 +248,7 @@ def _stage_requirement(
     known = rows["status"].notna()
     met = rows["status"].isin(req.met_statuses)
     when = _stage_date(rows)
-    names = rows["nama_tahapan"].map({n: _lower_first(n) for n in rows["nama_tahapan"].dropna().unique()})
+    names = rows["nama_tahapan"].map({n: _in_sentence(n) for n in rows["nama_tahapan"].dropna().unique()})
     phrase = names.astype(str) + " " + _labels_for(rows["status"], "status", lang).astype(str)
     phrase = phrase.where(when.isna(), phrase + " " + _date_texts(when, lang).astype(str))
     unknown = f"{label(f'percepatan.peran.{role}', lang)}: {label('data_unavailable', lang)}"
@@ -285,14 +271,10 @@ def _requirement_rows(
     base: pd.DataFrame, status: pd.DataFrame, schedule: Schedule, req: Requirement, lang: str
 ) -> pd.DataFrame:
     part = (
-        _column_requirement(base, req, lang)
-        if req.on_column
-        else _stage_requirement(base, status, schedule, req, lang)
+        _column_requirement(base, req, lang) if req.on_column else _stage_requirement(base, status, schedule, req, lang)
     )
     failed_wajib = req.wajib & (part["hasil"] == FAILED)
-    part["teks"] = part["_frasa"].where(
-        ~failed_wajib, part["_frasa"] + f" ({label('percepatan.wajib_gagal', lang)})"
-    )
+    part["teks"] = part["_frasa"].where(~failed_wajib, part["_frasa"] + f" ({label('percepatan.wajib_gagal', lang)})")
     return part.drop(columns="_frasa").assign(
         bagian="syarat",
         id=req.id,
@@ -314,9 +296,7 @@ def _stage_flags(rows: pd.DataFrame, pen: Penalty) -> np.ndarray:
         return (rows["hari_terlambat"].fillna(0) > 0).to_numpy(bool)
     if pen.jenis == "tanpa_laporan":
         # A stage not yet due has no report by nature; only a stage whose window has opened is missing one.
-        return rows["tanpa_laporan"].fillna(False).to_numpy(bool) & (rows["status"] != "belum_jadwal").to_numpy(
-            bool
-        )
+        return rows["tanpa_laporan"].fillna(False).to_numpy(bool) & (rows["status"] != "belum_jadwal").to_numpy(bool)
     return rows[pen.jenis].fillna(False).to_numpy(bool)
 
 
@@ -350,10 +330,12 @@ def _penalty_rows(
     # np.where rather than a bare negation: an unapplied penalty is 0, not -0.0 in JSON.
     points = np.where(count > 0, -np.minimum(pen.bobot * count, pen.maks), 0.0)
     template = label(f"percepatan.penalti.{pen.jenis}.{pen.per}", lang)
-    head, _, tail = template.partition("{n}")
-    counted = pd.Series(count, index=base.index)
-    words = head + counted.astype(str) + tail if "{n}" in template else pd.Series(template, index=base.index)
-    deduction = pd.Series(-points, index=base.index).map({v: _number(v, lang) for v in set(-points)})
+    # One phrase per distinct count ("2 tahapan terlambat (-10)"), then looked up for every location.
+    phrases = {
+        c: f"{template.replace('{n}', str(c))} (-{_points(min(pen.bobot * c, pen.maks), lang)})"
+        for c in np.unique(count[count > 0]).tolist()
+    }
+    teks = pd.Series(count, index=base.index).map(phrases)
     part = pd.DataFrame(
         {
             "kode_lokasi": base["kode_lokasi"],
@@ -364,7 +346,7 @@ def _penalty_rows(
             "nama_tahapan": pd.NA,
             "status": pd.NA,
             "tanggal": pd.NaT,
-            "teks": (words + " (-" + deduction + ")").where(counted > 0),
+            "teks": teks,
             "bagian": "penalti",
             "id": pen.id,
             "wajib": False,
@@ -379,8 +361,9 @@ def _penalty_rows(
         newest = rows.groupby(pos)["tanggal_laporan"].max()
         part["tanggal"] = newest.reindex(range(n)).to_numpy()
     if detail:
-        flagged = rows[_stage_flags(rows, pen)]
-        stages = flagged.groupby(pos[_stage_flags(rows, pen)])["tahapan"].agg(", ".join)
+        # The stages counted, for the score card (one location: a per-group join is cheap here).
+        flags = _stage_flags(rows, pen)
+        stages = rows.loc[flags, "tahapan"].groupby(pos[flags]).agg(", ".join)
         part["tahapan"] = stages.reindex(range(n)).to_numpy()
     return part
 
@@ -434,27 +417,34 @@ def _scores(parts: list[pd.DataFrame], rules: Rules) -> pd.DataFrame:
     )
 
 
-def _join_texts(columns: list[pd.Series], sep: str) -> pd.Series:
-    """Join the non-missing texts of aligned columns, row by row, without a loop over rows."""
-    acc = pd.Series(pd.NA, index=columns[0].index, dtype="string")
+def _join_texts(columns: list[np.ndarray], sep: str) -> np.ndarray:
+    """Join the non-missing (None) texts of aligned object arrays, row by row, without a loop over rows."""
+    acc = np.full(len(columns[0]), None, dtype=object)
     for col in columns:
-        col = col.astype("string")
-        acc = col.where(acc.isna(), (acc + sep + col).where(col.notna(), acc))
+        has = ~pd.isna(col)
+        started = ~pd.isna(acc)
+        both, first = has & started, has & ~started
+        acc[both] = acc[both] + sep + col[both]
+        acc[first] = col[first]
     return acc
 
 
 def _reasons(parts: list[pd.DataFrame]) -> pd.DataFrame:
     """alasan ([{kode, teks}] in rule order) and alasan_teks (the same as one sentence)."""
     ids = [str(p["id"].iloc[0]) if len(p) else "" for p in parts]
-    texts = np.column_stack([p["teks"].astype(object).where(p["teks"].notna(), None).to_numpy() for p in parts])
+    texts = [p["teks"].astype(object).where(p["teks"].notna(), None).to_numpy(object) for p in parts]
     # The JSON-ready objects must be built one by one; everything else here works on whole columns.
     alasan = [
-        [{"kode": k, "teks": t} for k, t in zip(ids, row, strict=True) if t is not None] for row in texts.tolist()
+        [{"kode": k, "teks": t} for k, t in zip(ids, row, strict=True) if t is not None]
+        for row in np.column_stack(texts).tolist()
     ]
-    groups = sorted({int(p["grup"].iloc[0]) for p in parts if len(p)})
-    sentences = [_join_texts([p["teks"] for p in parts if len(p) and p["grup"].iloc[0] == g], ", ") for g in groups]
-    sentence = _join_texts(sentences, "; ") if sentences else pd.Series([pd.NA] * len(alasan), dtype="string")
-    return pd.DataFrame({"alasan": alasan, "alasan_teks": sentence.fillna("").to_numpy(object)})
+    groups = [int(p["grup"].iloc[0]) if len(p) else 0 for p in parts]
+    sentences = [
+        _join_texts([t for t, g in zip(texts, groups, strict=True) if g == group], ", ")
+        for group in sorted(set(groups))
+    ]
+    sentence = _join_texts(sentences, "; ")
+    return pd.DataFrame({"alasan": alasan, "alasan_teks": np.where(pd.isna(sentence), "", sentence)})
 
 
 # --- stages that can start now ----------------------------------------------------------------------------
@@ -499,9 +489,7 @@ def acceleratable_stages(
 
     ok = rows[~blocked & ~waiting]
     gain = (ok["jadwal_mulai"] - day).dt.days.clip(lower=0).astype(int)
-    out = ok.assign(hari=gain)[
-        ["kode_lokasi", "program", "urutan", "tahapan", "nama_tahapan", "jadwal_mulai", "hari"]
-    ]
+    out = ok.assign(hari=gain)[["kode_lokasi", "program", "urutan", "tahapan", "nama_tahapan", "jadwal_mulai", "hari"]]
     return out.sort_values(["kode_lokasi", "urutan"], kind="stable").reset_index(drop=True)
 
 
@@ -510,7 +498,8 @@ def _stage_lists(base: pd.DataFrame, stages: pd.DataFrame) -> list[list[dict[str
     lists: dict[int, list[dict[str, Any]]] = {}
     pos = _positions(base["kode_lokasi"], stages["kode_lokasi"])
     # The JSON-ready objects are built one by one; which stages qualify was decided on whole columns.
-    for i, t, name, h in zip(pos, stages["tahapan"], stages["nama_tahapan"], stages["hari"], strict=True):
+    columns = (pos.tolist(), stages["tahapan"].tolist(), stages["nama_tahapan"].tolist(), stages["hari"].tolist())
+    for i, t, name, h in zip(*columns, strict=True):
         lists.setdefault(int(i), []).append({"tahapan": t, "nama_tahapan": name, "hari": int(h)})
     return [lists.get(i, []) for i in range(len(base))]
 
@@ -539,7 +528,8 @@ def score_candidates(
     parts = _evaluate(base, status, schedule, rules, lang)
     ids = [c for c in _ID_COLUMNS if c in base.columns]
     out = pd.concat([base[[*ids, "program"]], _scores(parts, rules), _reasons(parts)], axis=1)
-    out["tahapan_dipercepat"] = _stage_lists(base, acceleratable_stages(base, status, schedule, as_of))
+    stages = _stage_lists(base, acceleratable_stages(base, status, schedule, as_of))
+    out["tahapan_dipercepat"] = pd.Series(stages, index=out.index, dtype=object)
     n_req = len(rules.syarat)
     for req, part in zip(rules.syarat, parts[:n_req], strict=True):
         out[f"syarat.{req.id}"] = part["hasil"].to_numpy()

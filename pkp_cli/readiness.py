@@ -67,9 +67,7 @@ def _stage_columns(long: pd.DataFrame, schedule: Schedule) -> pd.DataFrame:
     for code in codes:
         for field in ("status", "tanggal"):
             present = (field, code) in wide.columns
-            columns[f"{field}.{code}"] = (
-                wide[(field, code)] if present else pd.Series(index=wide.index, dtype=object)
-            )
+            columns[f"{field}.{code}"] = wide[(field, code)] if present else pd.Series(index=wide.index, dtype=object)
     out = pd.DataFrame(columns, index=wide.index)
     tanggal = [f"tanggal.{c}" for c in codes]
     return out.astype({c: "datetime64[ns]" for c in tanggal}) if tanggal else out
@@ -79,7 +77,10 @@ def _shares(lokasi: pd.DataFrame, status: pd.DataFrame, schedule: Schedule) -> p
     """jumlah_lokasi, and per role the count and percent of locations whose key stage is finished."""
     locations = lokasi.drop_duplicates("kode_lokasi")
     out = locations.groupby(_KEYS).size().rename("jumlah_lokasi").to_frame()
-    rows = status[(status["tingkat"] == "lokasi") & status["kode_lokasi"].isin(locations["kode_lokasi"])]
+    key_codes = [schedule.key_stage(p, role) for p in schedule.programs for role in SHARE_ROLES]
+    rows = status[(status["tingkat"] == "lokasi") & status["tahapan"].isin([c for c in key_codes if c])]
+    # Only the locations in `lokasi` (a hash lookup: Series.isin on 80,000 pyarrow strings is slow).
+    rows = rows[pd.Index(locations["kode_lokasi"]).get_indexer(rows["kode_lokasi"]) >= 0]
     for role in SHARE_ROLES:
         code = rows["program"].map({p: schedule.key_stage(p, role) for p in rows["program"].unique()})
         done = rows[(rows["tahapan"] == code) & rows["status"].isin(FINISHED)]
@@ -102,7 +103,8 @@ def _audit(temuan: pd.DataFrame, as_of: date | pd.Timestamp) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "temuan_terbuka": grouped.size(),
-            "temuan_terbuka_nilai": grouped["nilai"].sum(min_count=0),
+            # NaN when every open finding's amount is empty: unknown, not Rp 0.
+            "temuan_terbuka_nilai": grouped["nilai"].sum(min_count=1),
             "temuan_lewat_batas": grouped["lewat_batas"].sum(),
         }
     )
@@ -140,6 +142,6 @@ def readiness_board(
     board = board.join(audit, on="kode_provinsi")
     for column in ("temuan_terbuka", "temuan_lewat_batas"):
         board[column] = board[column].fillna(0).astype(int)
-    board["temuan_terbuka_nilai"] = board["temuan_terbuka_nilai"].fillna(0.0)
+    board["temuan_terbuka_nilai"] = board["temuan_terbuka_nilai"].where(board["temuan_terbuka"] > 0, 0.0)
     board = board.join(grouped["tanggal_laporan"].max().rename("laporan_terakhir"), on=_KEYS)
     return board.reset_index(drop=True)

@@ -160,9 +160,7 @@ def _requirement_problems(i: int, req: Requirement, at: Any) -> list[Problem]:
     kind = COLUMN_KINDS.get(column or "")
     if kind is None:
         allowed = ", ".join(COLUMN_KINDS)
-        return [
-            Problem(at(*loc, "kolom"), "rules-column-unknown", {**p, "column": column, "allowed": allowed})
-        ]
+        return [Problem(at(*loc, "kolom"), "rules-column-unknown", {**p, "column": column, "allowed": allowed})]
     bad_keys("status")
     cp = {**p, "column": column}
     if kind == "bool":
@@ -229,9 +227,7 @@ def _semantic_problems(m: RulesModel, lines: Any) -> list[Problem]:
     # Weights above the maximum would clamp the best locations to one score and hide their order.
     if total > m.skor_maks:
         probs.append(
-            Problem(
-                at("skor_maks"), "rules-weights-exceed", {"total": f"{total:g}", "high": f"{m.skor_maks:g}"}
-            )
+            Problem(at("skor_maks"), "rules-weights-exceed", {"total": f"{total:g}", "high": f"{m.skor_maks:g}"})
         )
     return probs
 

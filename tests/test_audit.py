@@ -86,6 +86,10 @@ def test_summary_at_the_newest_date_with_changes_since_the_previous_report() -> 
     # T4 closed on 5 June; nothing in Bali became overdue between 1 and 10 June (T1 was already overdue).
     assert (bali["ditutup_baru"], bali["lewat_batas_baru"]) == (1, 0)
     assert (out.loc["73", "ditutup_baru"], out.loc["73", "lewat_batas_baru"]) == (1, 0)
+    # 73/T2 is closed but has no amount: its sum is unknown (NaN), not Rp 0; the total adds what is known.
+    assert pd.isna(out.loc["73", "nilai_selesai"])
+    assert out.loc["73", "nilai_total"] == 50.0
+    assert out.loc["73", "nilai_proses"] == 0.0
 
 
 def test_changes_list_closed_and_newly_overdue() -> None:

@@ -125,9 +125,7 @@ def lokasi_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
             }
         )
     df = pd.DataFrame(full, columns=LOKASI)
-    return df.astype(
-        {"lokasi_berulang": "boolean", "dokumen_perencanaan": "boolean", "nilai_bantuan": "float64"}
-    )
+    return df.astype({"lokasi_berulang": "boolean", "dokumen_perencanaan": "boolean", "nilai_bantuan": "float64"})
 
 
 def status_frame(
@@ -153,9 +151,7 @@ def status_frame(
     }
     rows = []
 
-    def row(
-        kode: str, nama: str, level: str, st: pd.Series, kab: Any, prov: str, extra: dict[str, Any]
-    ) -> None:
+    def row(kode: str, nama: str, level: str, st: pd.Series, kab: Any, prov: str, extra: dict[str, Any]) -> None:
         base = {
             "kode_provinsi": prov,
             "provinsi": f"Provinsi {prov}",
@@ -280,6 +276,14 @@ def test_each_requirement_moves_the_score_by_exactly_its_weight(
     assert row[f"syarat.{rule}"] == "gagal"
 
 
+def test_stage_names_read_as_part_of_the_sentence() -> None:
+    from pkp_cli.candidates import _in_sentence
+
+    assert _in_sentence("Survei Pendahuluan") == "survei pendahuluan"
+    assert _in_sentence("Pembentukan BKM/LKM dan KSM") == "pembentukan BKM/LKM dan KSM"
+    assert _in_sentence("Revisi DIPA") == "revisi DIPA"
+
+
 def test_a_failed_wajib_requirement_excludes_but_keeps_the_score() -> None:
     row = score_one({"kinerja": "Cukup"})
     assert not row["memenuhi"]
@@ -320,9 +324,7 @@ def test_a_column_absent_from_the_frame_is_unknown_too() -> None:
 
 
 def test_a_stage_requirement_without_a_key_stage_is_unknown() -> None:
-    rules = make_rules(
-        "skor_maks: 10\nsyarat:\n  - {id: kon, tahapan_kunci: konstruksi, wajib: true, bobot: 10}\n"
-    )
+    rules = make_rules("skor_maks: 10\nsyarat:\n  - {id: kon, tahapan_kunci: konstruksi, wajib: true, bobot: 10}\n")
     lokasi = lokasi_frame([{"kode_lokasi": "51.01.01"}])
     status = status_frame(lokasi)
     status = status[status["tahapan"] != "kon"]  # no row for the stage at all
@@ -446,18 +448,14 @@ def test_a_dipa_gated_stage_is_offered_only_once_the_revision_is_done() -> None:
 
 def test_a_province_level_predecessor_blocks_a_location_stage_in_its_own_province() -> None:
     lokasi = lokasi_frame([{"kode_lokasi": "51.01.01"}, {"kode_lokasi": "52.01.01"}])
-    status = status_frame(
-        lokasi, provinces={"51": {"rek": {"status": "berjalan", "tanggal_selesai": pd.NaT}}}
-    )
+    status = status_frame(lokasi, provinces={"51": {"rek": {"status": "berjalan", "tanggal_selesai": pd.NaT}}})
     out = score_candidates(lokasi, status, SCHEDULE, RULES, AS_OF).set_index("kode_lokasi")
     assert "sos" not in offered(out.loc["51.01.01"])
     assert offered(out.loc["52.01.01"])["sos"] == 30
 
 
 def test_a_location_predecessor_blocks_and_started_or_late_stages_are_not_offered() -> None:
-    row = score_one(
-        overrides={"srv": {"status": "berjalan", "tanggal_selesai": pd.NaT}, "sos": {"status": "berjalan"}}
-    )
+    row = score_one(overrides={"srv": {"status": "berjalan", "tanggal_selesai": pd.NaT}, "sos": {"status": "berjalan"}})
     assert offered(row) == {}
     late = score_one(overrides={"sos": {"status": "terlambat", "hari_terlambat": 1}})
     assert "sos" not in offered(late)
@@ -491,9 +489,7 @@ def test_sorted_by_score_then_code_with_the_json_columns() -> None:
 
 
 def test_explain_gives_every_rule_with_its_data() -> None:
-    lokasi = lokasi_frame(
-        [{"kode_lokasi": "51.01.01", "dokumen_perencanaan": pd.NA}, {"kode_lokasi": "51.01.02"}]
-    )
+    lokasi = lokasi_frame([{"kode_lokasi": "51.01.01", "dokumen_perencanaan": pd.NA}, {"kode_lokasi": "51.01.02"}])
     status = status_frame(
         lokasi,
         {

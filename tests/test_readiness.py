@@ -162,9 +162,7 @@ def temuan_frame() -> pd.DataFrame:
 
 
 def board(status: pd.DataFrame | None = None) -> pd.DataFrame:
-    out = readiness_board(
-        lokasi_frame(), status_frame() if status is None else status, temuan_frame(), SCHEDULE, AS_OF
-    )
+    out = readiness_board(lokasi_frame(), status_frame() if status is None else status, temuan_frame(), SCHEDULE, AS_OF)
     return out.set_index(["kode_provinsi", "program"])
 
 
@@ -238,6 +236,16 @@ def test_dipa_wait_audit_and_newest_report() -> None:
     assert bali["laporan_terakhir"] == D("2022-05-27")
     assert sulsel["laporan_terakhir"] == D("2022-05-30")
     assert out.loc[("51", "KOTAKU"), "laporan_terakhir"] == D("2022-05-26")
+
+
+def test_open_findings_without_amounts_sum_to_unknown() -> None:
+    temuan = temuan_frame().assign(nilai=float("nan"))
+    out = readiness_board(lokasi_frame(), status_frame(), temuan, SCHEDULE, AS_OF).set_index(
+        ["kode_provinsi", "program"]
+    )
+    assert out.loc[("51", "PISEW"), "temuan_terbuka"] == 2
+    assert pd.isna(out.loc[("51", "PISEW"), "temuan_terbuka_nilai"])
+    assert out.loc[("73", "PISEW"), "temuan_terbuka_nilai"] == 0.0
 
 
 def test_the_dipa_revision_done_changes_the_row() -> None:

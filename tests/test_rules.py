@@ -46,9 +46,7 @@ def test_a_good_file_and_the_default_status_list() -> None:
 def test_unknown_key_names_its_line() -> None:
     text = GOOD.replace("bobot: 50}\n", "bobot: 50, warna: merah}\n", 1)
     assert problems(text) == [(3, "rules-field")]
-    block = (
-        "skor_maks: 10\nsyarat:\n  - id: a\n    kolom: kinerja\n    nilai: Baik\n    bobot: 10\n    x: 1\n"
-    )
+    block = "skor_maks: 10\nsyarat:\n  - id: a\n    kolom: kinerja\n    nilai: Baik\n    bobot: 10\n    x: 1\n"
     assert problems(block) == [(7, "rules-field")]
 
 
@@ -62,9 +60,9 @@ def test_weights_must_be_positive(weight: str) -> None:
 
 def test_a_yaml_boolean_where_text_is_expected_is_an_error() -> None:
     # `id: NO` is YAML 1.1 for False: strict models refuse it instead of naming a rule "False".
-    assert problems(
-        "skor_maks: 10\nsyarat:\n  - id: NO\n    kolom: kinerja\n    nilai: Baik\n    bobot: 10\n"
-    ) == [(3, "rules-field")]
+    assert problems("skor_maks: 10\nsyarat:\n  - id: NO\n    kolom: kinerja\n    nilai: Baik\n    bobot: 10\n") == [
+        (3, "rules-field")
+    ]
     # `nilai: No` on a text column: the same surprise, caught with the line of `nilai`.
     text = "skor_maks: 10\nsyarat:\n  - id: a\n    kolom: kinerja\n    nilai: No\n    bobot: 10\n"
     assert problems(text) == [(5, "rules-value-text")]

@@ -182,9 +182,7 @@ def split_count(rng: random.Random, total: int, capacity: list[int]) -> list[int
     return counts
 
 
-def pick_units(
-    rng: random.Random, ref: Reference, program: str, kab: str, n: int, kel_share: float
-) -> list[str]:
+def pick_units(rng: random.Random, ref: Reference, program: str, kab: str, n: int, kel_share: float) -> list[str]:
     """PISEW: n kecamatan of the kabupaten; KOTAKU: n kelurahan/desa, favouring kelurahan (urban slums)."""
     if program == "PISEW":
         return sorted(rng.sample(ref.children(kab), n))
@@ -310,9 +308,7 @@ class Story:
         return self.schedule.key_stage(program, "konstruksi")
 
 
-def draw_dates(
-    rule: dict[str, Any], stage: Stage, rng: random.Random, earliest: date | None, lead: int
-) -> Actual:
+def draw_dates(rule: dict[str, Any], stage: Stage, rng: random.Random, earliest: date | None, lead: int) -> Actual:
     """One stage's actual dates from its rule.
 
     Explicit dates are the story's word and are kept as written. A drawn start is pushed to `earliest`
@@ -405,9 +401,7 @@ def plan_locations(
                 continue
             lead = story.advance(loc.provinsi) if stage.dapat_dipercepat and loc.dapat_dipercepat else 0
             rng = rng_for(story.seed, "lokasi", loc.kode, story.step_of[stage.kode])
-            mine[stage.kode] = done[stage.kode] = plan_stage(
-                story, loc.provinsi, stage, rng, done, dipa, lead
-            )
+            mine[stage.kode] = done[stage.kode] = plan_stage(story, loc.provinsi, stage, rng, done, dipa, lead)
         plans[loc.kode] = mine
     return plans
 
@@ -470,9 +464,7 @@ def report_rows(
         if stage.tingkat == "provinsi":
             act = prov_plan[stage.kode]
             start, end = act.seen(on)
-            rows.append(
-                ProgressRow(prov, program, stage, None, start, end, None, remark(stage, act, on, dipa))
-            )
+            rows.append(ProgressRow(prov, program, stage, None, start, end, None, remark(stage, act, on, dipa)))
     for loc in locations:
         for _, stage in story.schedule.stages(program):
             if stage.tingkat != "lokasi":
@@ -936,12 +928,8 @@ def generate(outdir: Path, story: dict[str, Any] | None = None) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument(
-        "outdir", nargs="?", type=Path, default=ROOT / "data", help="output folder (default: data/)"
-    )
-    parser.add_argument(
-        "--story", type=Path, default=STORY_PATH, help="story YAML (default: sample_story.yaml)"
-    )
+    parser.add_argument("outdir", nargs="?", type=Path, default=ROOT / "data", help="output folder (default: data/)")
+    parser.add_argument("--story", type=Path, default=STORY_PATH, help="story YAML (default: sample_story.yaml)")
     args = parser.parse_args(argv)
     written = generate(args.outdir, load_story(args.story))
     print(f"{len(written)} files written under {args.outdir}")

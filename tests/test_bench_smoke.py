@@ -47,7 +47,5 @@ def test_bench_smoke_runs_and_writes_figures(tmp_path: Path) -> None:
     assert all(ln.endswith("| **PASS** |") for ln in rows), accounting
     # Every goal has a verdict.
     goals = text.split("## Goals", 1)[1].split("##", 1)[0]
-    verdicts = [
-        ln for ln in goals.splitlines() if ln.startswith("| ") and not ln.startswith(("| goal", "|---"))
-    ]
+    verdicts = [ln for ln in goals.splitlines() if ln.startswith("| ") and not ln.startswith(("| goal", "|---"))]
     assert verdicts and all(ln.endswith(("**PASS** |", "**MISS** |", "**SKIPPED** |")) for ln in verdicts)

@@ -68,9 +68,7 @@ def _importer(frames: list[list], package: str) -> tuple[str, str]:
     outside = [
         f
         for f in frames
-        if "importlib" not in f[0]
-        and not f[0].startswith("<")
-        and f"/{package}/" not in f[0].replace("\\", "/")
+        if "importlib" not in f[0] and not f[0].startswith("<") and f"/{package}/" not in f[0].replace("\\", "/")
     ]
     if not outside:
         return "other", "no caller frame"
@@ -88,9 +86,7 @@ def _importer(frames: list[list], package: str) -> tuple[str, str]:
 
 
 def _subcommands() -> list[str]:
-    proc = subprocess.run(
-        [sys.executable, "-m", "pkp_cli", "--help"], capture_output=True, text=True, timeout=120
-    )
+    proc = subprocess.run([sys.executable, "-m", "pkp_cli", "--help"], capture_output=True, text=True, timeout=120)
     names, inside = [], False
     for line in proc.stdout.splitlines():
         if line.strip() == "Commands:":

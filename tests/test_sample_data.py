@@ -169,9 +169,7 @@ def progress_records(path: Path, schedule: dict[str, Any]) -> list[dict[str, Any
         lower = [_text(c) for c in grid[h + 1]] if h + 1 < len(grid) else []
         two_rows = any(c.lower() == "mulai" for c in lower)
         labels = [lo or up for up, lo in zip(upper, lower, strict=True)] if two_rows else upper
-        roles = {
-            ROLE[c.lower()]: j for j, c in enumerate(labels) if c.lower() in ROLE and c.lower() != "mulai"
-        }
+        roles = {ROLE[c.lower()]: j for j, c in enumerate(labels) if c.lower() in ROLE and c.lower() != "mulai"}
         roles |= {ROLE[c.lower()]: j for j, c in enumerate(labels) if c.lower() in ("mulai", "selesai")}
         wide: dict[str, dict[str, int]] = {}  # stage code -> role -> column
         if two_rows and "tahapan" not in roles:
@@ -313,9 +311,7 @@ def test_three_report_dates_and_one_silent_week(story: dict[str, Any]) -> None:
     assert folders == [d.isoformat() for d in REPORT_DATES]
     for on in REPORT_DATES:
         sent = set(progress_files(DATA, on))
-        expected = {
-            p["berkas"] for p in story["provinsi"] if on not in p.get("bentuk", {}).get("tidak_mengirim", [])
-        }
+        expected = {p["berkas"] for p in story["provinsi"] if on not in p.get("bentuk", {}).get("tidak_mengirim", [])}
         assert sent == expected
     assert sum(len(progress_files(DATA, on)) for on in REPORT_DATES) == 3 * 22 - 1
 
@@ -326,14 +322,8 @@ def test_every_report_has_every_province_level_stage(story: dict[str, Any], sche
         for slug, path in progress_files(DATA, on).items():
             rows = progress_records(path, schedule)
             for program in ("PISEW", "KOTAKU"):
-                want = {
-                    st["kode"]
-                    for st in schedule["program"][program]["tahapan"]
-                    if st["tingkat"] == "provinsi"
-                }
-                got = {
-                    r["tahapan"] for r in rows if r["kode"] == slug_to_code[slug] and r["program"] == program
-                }
+                want = {st["kode"] for st in schedule["program"][program]["tahapan"] if st["tingkat"] == "provinsi"}
+                got = {r["tahapan"] for r in rows if r["kode"] == slug_to_code[slug] and r["program"] == program}
                 assert got == want, (path.name, program)
 
 
@@ -414,9 +404,7 @@ def test_provinces_spread_between_the_two(story: dict[str, Any], schedule: dict[
     assert 1 <= len(appointed) < 22 and "sulsel" not in appointed
 
 
-def test_the_story_lives_in_data_flip_bali_dipa(
-    flipped: Path, schedule: dict[str, Any], story: dict[str, Any]
-) -> None:
+def test_the_story_lives_in_data_flip_bali_dipa(flipped: Path, schedule: dict[str, Any], story: dict[str, Any]) -> None:
     on = date(2022, 6, 3)
     rows = _rows_of(flipped, "bali", on, schedule)
     for program in ("PISEW", "KOTAKU"):

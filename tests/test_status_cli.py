@@ -66,3 +66,10 @@ def test_status_table_and_markdown_render(tmp_path: Path) -> None:
         )
         assert res.exit_code == 0, (fmt, res.output)
         assert "Bali" in res.stdout or fmt == "csv"
+
+
+@pytest.mark.parametrize("command", ["candidates", "readiness", "audit"])
+def test_acceleration_commands_run_on_the_sample(command: str) -> None:
+    res = runner.invoke(app, [command, "--data", str(ROOT / "data"), "-f", "json"], env={"NO_COLOR": "1"})
+    assert res.exit_code == 0, res.output
+    assert json.loads(res.stdout)["rows"]

@@ -6,7 +6,7 @@ from typing import Any
 
 
 def register(app: Any, guarded: Any) -> None:
-    from pkp_cli.cli import cmd_misc, cmd_status, cmd_validate
+    from pkp_cli.cli import cmd_accel, cmd_misc, cmd_status, cmd_validate
 
-    for module in (cmd_status, cmd_validate, cmd_misc):
+    for module in (cmd_status, cmd_accel, cmd_validate, cmd_misc):
         module.register(app, guarded)

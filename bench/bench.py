@@ -258,9 +258,7 @@ def run_child(name: str, args: dict[str, Any], timeout: float = 3600) -> dict[st
     raise BenchError(f"child {name} printed no result; stderr:\n{proc.stderr[-2000:]}")
 
 
-def best_of(
-    name: str, args: dict[str, Any], reps: int, first: dict[str, Any] | None = None
-) -> dict[str, Any]:
+def best_of(name: str, args: dict[str, Any], reps: int, first: dict[str, Any] | None = None) -> dict[str, Any]:
     """Best (fastest) of `reps` fresh-process runs; peak memory is the largest seen.
 
     `first` adds arguments to the first run only (the CSV load that keeps its frames for the status engine).
@@ -279,9 +277,7 @@ def wall(cmd: list[str], reps: int, cwd: Path = REPO, env: dict[str, str] | None
     times, code, err = [], 0, ""
     for _ in range(reps):
         t0 = time.perf_counter()
-        proc = subprocess.run(
-            cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=600
-        )
+        proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=600)
         times.append(time.perf_counter() - t0)
         code = proc.returncode
         err = proc.stderr.decode("utf-8", "replace")
@@ -495,9 +491,7 @@ def write_progress_xlsx(path: Path, t: dict[str, Any], rows: int) -> int:
     return rows
 
 
-def write_lokasi_xlsx(
-    path: Path, codes: list[str], wilayah: dict[str, str], desa: dict[str, str], seed: int
-) -> int:
+def write_lokasi_xlsx(path: Path, codes: list[str], wilayah: dict[str, str], desa: dict[str, str], seed: int) -> int:
     import numpy as np
     from openpyxl import Workbook
 
@@ -529,9 +523,7 @@ def write_lokasi_xlsx(
     return n
 
 
-def generate(
-    folder: Path, locations: int, xlsx_rows: int, stages: list[dict[str, Any]], seed: int
-) -> dict[str, Any]:
+def generate(folder: Path, locations: int, xlsx_rows: int, stages: list[dict[str, Any]], seed: int) -> dict[str, Any]:
     """Generate (or reuse from the cache) the three inputs; returns their paths and row counts."""
     import hashlib
 
@@ -576,9 +568,7 @@ def bundled_workbooks() -> list[Path]:
     return [
         p
         for p in BUNDLED_DATA.rglob("*")
-        if p.is_file()
-        and p.suffix.lower() in (".xlsx", ".xlsm", ".csv")
-        and not p.name.startswith(("~$", "."))
+        if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm", ".csv") and not p.name.startswith(("~$", "."))
     ]
 
 
@@ -926,9 +916,7 @@ def measure(r: Run, cache: Path, sizes: dict[str, int]) -> None:
         r.figure("pyarrow.csv.read_csv of the CSV", _s(pa["seconds"]), pa["runs"], f"{pa['rows']:,} rows")
     fx = r.attempt("fastexcel read", best_of, "fastexcel", {"path": data["xlsx"]}, reps)
     if fx:
-        r.figure(
-            "fastexcel read_excel().load_sheet(0).to_pandas() of the XLSX", _s(fx["seconds"]), fx["runs"]
-        )
+        r.figure("fastexcel read_excel().load_sheet(0).to_pandas() of the XLSX", _s(fx["seconds"]), fx["runs"])
     if r.smoke:
         r.note("pandas' calamine engine read: skipped in smoke mode.")
     elif not has_module("python_calamine"):
@@ -968,9 +956,7 @@ def measure(r: Run, cache: Path, sizes: dict[str, int]) -> None:
             res["runs"],
             f"peak RSS {res['rss_mb_max']:.0f} MB; {res['progres_rows']:,} progress rows loaded",
         )
-        check_accounting(
-            r, name, res, {data[kind]: data[f"{kind}_rows"], data["lokasi"]: data["lokasi_rows"]}
-        )
+        check_accounting(r, name, res, {data[kind]: data[f"{kind}_rows"], data["lokasi"]: data["lokasi_rows"]})
 
     for name, res, floor, limit, floor_name in (
         ("CSV", lc, pa, GOAL_CSV_RATIO, "pyarrow"),

@@ -135,8 +135,11 @@ class SheetRecords:
     sheet: RawSheet
     layout: Layout
     report: SheetReport
-    records: pd.DataFrame  # canonical values, _raw_*, _col_*, _row, _src, _file, _sheet
+    records: pd.DataFrame  # canonical values, _raw_*, _row, _src, _grp, _file, _sheet
     errors: pd.DataFrame  # rec, column, code, params
+    # Per record group (one for long form, one per stage for wide form): canonical -> absolute column, header.
+    group_cols: list[dict[str, int]] = field(default_factory=list)
+    group_headers: list[dict[str, str]] = field(default_factory=list)
     data_rows: int = 0
     report_date: date | None = None
     report_date_source: str | None = None
@@ -150,20 +153,24 @@ def _text(v: object) -> str:
 def _classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetReport]:
     """Class per grid row below the header: 0 data, 1 blank, 2 totals, 3 heading. Trailing empties dropped."""
     grid = sheet.grid.iloc[layout.data_start :]
-    filled = grid.notna() & (grid.astype("string").apply(lambda c: c.str.strip()) != "")
-    filled = filled.fillna(False).to_numpy(dtype=bool)
+    n_rows, n_cols = grid.shape
+    filled = np.zeros((n_rows, n_cols), dtype=bool)
+    for j in range(n_cols):
+        col = grid.iloc[:, j]
+        filled[:, j] = (col.notna() & (col.str.strip().str.len() > 0)).fillna(False).to_numpy(dtype=bool)
     any_filled = filled.any(axis=1)
     last = int(np.flatnonzero(any_filled)[-1]) + 1 if any_filled.any() else 0
     filled = filled[:last]
-    grid = grid.iloc[:last]
     cls = np.zeros(last, dtype=np.int8)
     cls[~filled.any(axis=1)] = 1
     # Totals: the first filled cell says JUMLAH / TOTAL / SUBTOTAL / REKAP.
-    first_col = np.where(filled.any(axis=1), filled.argmax(axis=1), 0)
-    values = grid.to_numpy(dtype=object)
-    first_text = pd.Series(values[np.arange(last), first_col] if last else [], dtype=object).astype("string")
-    first_text = first_text.str.strip().str.lower().fillna("")
-    totals = first_text.str.match("^(?:" + "|".join(re.escape(w) for w in TOTALS_WORDS) + r")\b").to_numpy()
+    first_col = np.where(filled.any(axis=1), filled.argmax(axis=1), -1)
+    totals_re = "^(?:" + "|".join(re.escape(w) for w in TOTALS_WORDS) + r")\b"
+    totals = np.zeros(last, dtype=bool)
+    for j in np.unique(first_col[first_col >= 0]):
+        here = first_col == j
+        text = grid.iloc[:last, int(j)].str.strip().str.lower()
+        totals |= here & text.str.match(totals_re).fillna(False).to_numpy(dtype=bool)
     cls[(cls == 0) & totals] = 2
     # Group headings: no key, and text only in a name, No or unmapped column.
     key = "nomor_temuan" if layout.kind == KIND_TEMUAN else "kode_lokasi"
@@ -194,44 +201,47 @@ def _blank_lines_between(sheet: RawSheet, layout: Layout, last: int) -> int:
     return int(((sheet.blank_lines > lo) & (sheet.blank_lines < hi)).sum())
 
 
-def _extract(sheet: RawSheet, layout: Layout, data_idx: np.ndarray, file: str) -> pd.DataFrame:
-    """Records of the data rows: one per row (long form) or one per row and stage (wide form)."""
+def _extract(
+    sheet: RawSheet, layout: Layout, data_idx: np.ndarray, file: str
+) -> tuple[pd.DataFrame, list[dict[str, int]], list[dict[str, str]]]:
+    """Records of the data rows: one per row (long form) or one per row and stage (wide form).
+
+    Cell addresses and headers are kept per group of records, not per record: a 1.66 M-row sheet would
+    otherwise carry millions of copies of the same header text.
+    """
     grid = sheet.grid
     rows = layout.data_start + data_idx
-    base = {
-        "_row": sheet.row_numbers[rows],
-        "_src": data_idx,
-    }
-    shared = {c: j for c, j in layout.columns.items()}
-    parts = []
     groups: list[WideGroup | None] = list(layout.wide) or [None]
-    for g in groups:
-        cols = dict(shared)
-        rec = dict(base)
+    parts = []
+    group_cols: list[dict[str, int]] = []
+    group_headers: list[dict[str, str]] = []
+    for gi, g in enumerate(groups):
+        cols = dict(layout.columns)
+        rec: dict[str, Any] = {"_row": sheet.row_numbers[rows], "_src": data_idx, "_grp": np.full(len(rows), gi)}
+        headers = {c: layout.headers[j] for c, j in cols.items()}
         if g is not None:
             cols.update(g.columns)
-            rec["tahapan"] = np.full(len(rows), g.stage_text, dtype=object)
-            rec["_raw_tahapan"] = rec["tahapan"]
-            rec["_col_tahapan"] = np.full(len(rows), -1)
-            rec["_hdr_tahapan"] = np.full(len(rows), g.stage_text, dtype=object)
+            headers.update({c: layout.headers[j] for c, j in g.columns.items()})
+            headers["tahapan"] = g.stage_text
+            rec["tahapan"] = pd.array([g.stage_text] * len(rows), dtype="str")
         for c, j in cols.items():
-            rec[c] = grid.iloc[rows, j].to_numpy(dtype=object)
-            rec[f"_col_{c}"] = np.full(len(rows), sheet.origin_col + j)
-            rec[f"_hdr_{c}"] = np.full(len(rows), layout.headers[j], dtype=object)
+            rec[c] = grid.iloc[rows, j].array
+        group_cols.append({c: sheet.origin_col + j for c, j in cols.items()})
+        group_headers.append(headers)
         frame = pd.DataFrame(rec)
         if g is not None:
             # A stage with no value in this row is simply not reported: not a record.
-            sub = [c for c in g.columns]
-            present = frame[sub].notna().any(axis=1)
-            frame = frame[present]
+            frame = frame[frame[list(g.columns)].notna().any(axis=1)]
         parts.append(frame)
     out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
     out["_file"] = file
     out["_sheet"] = sheet.name
-    return out
+    return out, group_cols, group_headers
 
 
-def _parse_records(rec: pd.DataFrame, kind: str, sheet: RawSheet) -> list[pd.DataFrame]:
+def _parse_records(
+    rec: pd.DataFrame, kind: str, sheet: RawSheet, group_cols: list[dict[str, int]] | None = None
+) -> list[pd.DataFrame]:
     errors = []
     spec = columns_of(kind)
     for c, col in spec.items():
@@ -241,8 +251,10 @@ def _parse_records(rec: pd.DataFrame, kind: str, sheet: RawSheet) -> list[pd.Dat
         rec[f"_raw_{c}"] = raw
         if col.type == "percent":
             flags = None
-            if sheet.percent_cells:
-                pairs = pd.MultiIndex.from_arrays([rec["_row"].to_numpy(), rec[f"_col_{c}"].to_numpy()])
+            if sheet.percent_cells and group_cols:
+                per_group = np.array([gc.get(c, -1) for gc in group_cols])
+                cols_abs = per_group[rec["_grp"].to_numpy()]
+                pairs = pd.MultiIndex.from_arrays([rec["_row"].to_numpy(), cols_abs])
                 flags = pd.Series(pairs.isin(list(sheet.percent_cells)), index=rec.index)
             vals, errs = parse.parse_percent(raw, flags)
         else:
@@ -297,8 +309,8 @@ def read_sheets(path: Path, shown: str, schedule: Schedule | None, max_mb: int) 
             continue
         cls, report = _classify_rows(sheet, layout)
         data_idx = np.flatnonzero(cls == 0)
-        rec = _extract(sheet, layout, data_idx, shown)
-        errors = _parse_records(rec, layout.kind, sheet)
+        rec, group_cols, group_headers = _extract(sheet, layout, data_idx, shown)
+        errors = _parse_records(rec, layout.kind, sheet, group_cols)
         for canon, cols in layout.conflicts:
             headers = ", ".join(repr(layout.headers[j]) for j in cols)
             errors.append(
@@ -311,7 +323,17 @@ def read_sheets(path: Path, shown: str, schedule: Schedule | None, max_mb: int) 
                     }
                 )
             )
-        sr = SheetRecords(shown, sheet, layout, report, rec, _concat_errors(errors), data_rows=len(data_idx))
+        sr = SheetRecords(
+            shown,
+            sheet,
+            layout,
+            report,
+            rec,
+            _concat_errors(errors),
+            group_cols=group_cols,
+            group_headers=group_headers,
+            data_rows=len(data_idx),
+        )
         if layout.kind in (KIND_PROGRES, KIND_TEMUAN):
             d, cell = _title_date(sheet, layout)
             if d:
@@ -401,10 +423,9 @@ def _check_lokasi_regions(sr: SheetRecords, warnings: list[pd.DataFrame]) -> Non
         "kelurahan_desa": c.where(kotaku, ""),
     }
     for col, codes in levels.items():
-        ref_name = parse.map_dict(codes, ref).where(ok, None)
-        given = rec[col]
-        _check_names(sr, col, codes, ref_name, given, ok, warnings)
-        rec[col] = ref_name.where(ref_name.notna(), None).astype(object)
+        ref_name = parse.map_dict(codes, ref).where(ok)
+        _check_names(sr, col, codes, ref_name, rec[col], ok, warnings)
+        rec[col] = ref_name
     rec["nama_lokasi"] = rec["kelurahan_desa"].where(pd.Series(kotaku, index=rec.index), rec["kecamatan"])
 
 
@@ -417,51 +438,56 @@ def _check_names(
     ok: np.ndarray,
     warnings: list[pd.DataFrame],
 ) -> None:
+    """A name that differs from the code's reference name: a variant (warning) or another region (error)."""
     from rapidfuzz import fuzz
 
-    from pkp_cli.regions import name_key, reference
+    from pkp_cli.regions import name_key, name_keys, reference
 
     has = ok & given.notna().to_numpy() & ref_name.notna().to_numpy()
     if not has.any():
         return
-    pairs = pd.DataFrame({"code": codes[has], "given": given[has].astype(str), "ref": ref_name[has].astype(str)})
-    uniq = pairs.drop_duplicates()
-    verdict: dict[tuple[str, str], tuple[str, dict[str, Any]] | None] = {}
+    idx = np.flatnonzero(has)
+    g_all = given[has].astype("str").reset_index(drop=True)
+    r_all = ref_name[has].astype("str").reset_index(drop=True)
+    # Most names match once folded (case, prefixes, punctuation): compare folded keys in bulk first.
+    same = (name_keys(g_all) == name_keys(r_all)).to_numpy(dtype=bool)
+    if same.all():
+        return
     ref = reference()
     level_len = {"provinsi": 2, "kabupaten_kota": 5, "kecamatan": 8, "kelurahan_desa": 13}[col]
-    same_level = None
-    for code, g, r in uniq.itertuples(index=False):
-        gk, rk = name_key(g), name_key(r)
-        if gk == rk:
-            verdict[(code, g)] = None
-        elif fuzz.ratio(gk, rk) >= 80 or (len(gk) >= 4 and (gk in rk or rk in gk)):
-            verdict[(code, g)] = ("name-variant", {"reference": r})
+    same_level: dict[str, str] | None = None
+    verdict: dict[tuple[str, str, str], tuple[str, dict[str, Any]]] = {}
+    rows_var: list[int] = []
+    var_params: list[dict[str, Any]] = []
+    con_params: dict[int, dict[str, Any]] = {}
+    code_vals = codes[has].to_numpy(dtype=object)
+    for i in np.flatnonzero(~same):
+        g, r, code = g_all.iloc[i], r_all.iloc[i], str(code_vals[i])
+        key = (code, g, r)
+        if key not in verdict:
+            gk, rk = name_key(g), name_key(r)
+            if fuzz.ratio(gk, rk) >= 80 or (len(gk) >= 4 and (gk in rk or rk in gk)):
+                verdict[key] = ("name-variant", {"reference": r})
+            else:
+                if same_level is None:
+                    same_level = {name_key(v): k for k, v in ref.items() if len(k) == level_len}
+                other = same_level.get(gk)
+                hint = f"{g!r} = {other}" if other else ""
+                verdict[key] = ("name-contradiction", {"code": code, "reference": r, "suggestion": hint})
+        kind, params = verdict[key]
+        if kind == "name-variant":
+            rows_var.append(int(idx[i]))
+            var_params.append(params)
         else:
-            if same_level is None:
-                same_level = {name_key(v): k for k, v in ref.items() if len(k) == level_len}
-            other = same_level.get(gk)
-            hint = f"{g!r} = {other}" if other else ""
-            verdict[(code, g)] = ("name-contradiction", {"code": code, "reference": r, "suggestion": hint})
-    keys = list(zip(pairs["code"], pairs["given"], strict=True))
-    res = [verdict[k] for k in keys]
-    idx = np.flatnonzero(has)
-    var = np.array([v is not None and v[0] == "name-variant" for v in res])
-    con = np.array([v is not None and v[0] == "name-contradiction" for v in res])
-    if con.any():
+            con_params[int(idx[i])] = params
+    if con_params:
         mask = np.zeros(len(sr.records), dtype=bool)
-        mask[idx[con]] = True
-        by_rec = {int(i): v[1] for i, v in zip(idx, res, strict=True) if v is not None}
-        _add_errors(sr, mask, col, "name-contradiction", lambda rows: [by_rec[int(i)] for i in rows])
-    if var.any():
+        mask[list(con_params)] = True
+        _add_errors(sr, mask, col, "name-contradiction", lambda rows: [con_params[int(i)] for i in rows])
+    if rows_var:
         warnings.append(
             pd.DataFrame(
-                {
-                    "sheet_id": id(sr),
-                    "rec": idx[var],
-                    "column": col,
-                    "code": "name-variant",
-                    "params": [v[1] for v, c in zip(res, var, strict=True) if c and v is not None],
-                }
+                {"sheet_id": id(sr), "rec": rows_var, "column": col, "code": "name-variant", "params": var_params}
             )
         )
 
@@ -479,24 +505,22 @@ def _resolve_progres(sr: SheetRecords, lokasi: pd.DataFrame, schedule: Schedule,
     from pkp_cli.regions import province_code
 
     rec = sr.records
-    n = len(rec)
     st = schedule.stage_table()
     loc_prog = dict(zip(lokasi["kode_lokasi"], lokasi["program"], strict=True))
     prov_progs = lokasi.groupby("kode_provinsi")["program"].agg(set).to_dict() if len(lokasi) else {}
-    code = rec["kode_lokasi"].astype("string").str.strip()
+    code = rec["kode_lokasi"].astype("str")
     bad_code = _has_error(sr, "kode_lokasi") | code.isna().to_numpy()
     is_loc = parse.isin_set(code, loc_prog)
-    uniq = pd.Series(code[~is_loc & ~bad_code].unique())
-    prov_map = {u: province_code(u) for u in uniq if isinstance(u, str)}
-    prov = parse.map_dict(code, prov_map).where(~pd.Series(is_loc, index=rec.index), None)
+    uniq = code[~is_loc & ~bad_code].dropna().unique()
+    prov = parse.map_dict(code, {u: province_code(u) for u in uniq}).where(~is_loc)
     is_prov = prov.notna().to_numpy() & ~is_loc
     unknown = ~bad_code & ~is_loc & ~is_prov
     _add_errors(sr, unknown, "kode_lokasi", "location-unknown", lambda idx: [{"code": c} for c in code.iloc[idx]])
-    rec["kode_provinsi"] = np.where(is_loc, code.str.slice(0, 2), prov).astype(object)
-    rec["kode_lokasi"] = np.where(is_prov, prov, code).astype(object)
+    rec["kode_provinsi"] = code.str.slice(0, 2).where(is_loc, prov)
+    rec["kode_lokasi"] = code.where(~is_prov, prov)
     # Program: from the column, else from the location; province rows may take it from the stage.
     loc_program = parse.map_dict(code, loc_prog)
-    given = rec["program"].astype(object)
+    given = rec["program"].astype("str")
     differs = is_loc & given.notna().to_numpy() & (given != loc_program).fillna(False).to_numpy(dtype=bool)
     _add_errors(
         sr,
@@ -507,70 +531,67 @@ def _resolve_progres(sr: SheetRecords, lokasi: pd.DataFrame, schedule: Schedule,
     )
     program = given.where(given.notna(), loc_program)
     # Stage: a code (any case) or a name within the program.
-    stage_text = rec["tahapan"].astype("string").str.strip()
+    stage_text = rec["tahapan"].astype("str").str.strip()
     by_code = {k.casefold(): (k, p) for k, p in zip(st["tahapan"], st["program"], strict=True)}
     by_name: dict[str, list[tuple[str, str]]] = {}
     for k, p, nm in zip(st["tahapan"], st["program"], st["nama_tahapan"], strict=True):
         by_name.setdefault(nm.strip().casefold(), []).append((k, p))
     level = dict(zip(st["tahapan"], st["tingkat"], strict=True))
-    key = stage_text.str.casefold()
-    prog_arr = program.to_numpy(dtype=object)
     # Distinct (stage text, program) pairs are few: resolve each once, then spread by factorized codes.
-    pair = key.fillna("\0").astype(str) + "\x1f" + pd.Series(prog_arr, index=rec.index).fillna("\0").astype(str)
+    pair = stage_text.str.casefold().fillna("\0") + "\x1f" + program.fillna("\0")
     pair_codes, pair_uniques = pd.factorize(pair)
     resolved: list[tuple[str | None, str | None, str | None]] = []
     for u in pair_uniques:
-        k, p = u.split("\x1f")
-        if k == "\0":
-            resolved.append((None, None, None))
-            continue
+        k, p = str(u).split("\x1f")
         p_or_none = None if p == "\0" else p
         hit = by_code.get(k)
-        if hit and (p_or_none is None or hit[1] == p_or_none):
+        if k == "\0":
+            resolved.append((None, None, None))
+        elif hit and (p_or_none is None or hit[1] == p_or_none):
             resolved.append((hit[0], hit[1], None))
-            continue
-        names = [c for c in by_name.get(k, []) if p_or_none is None or c[1] == p_or_none]
-        if len(names) == 1:
-            resolved.append((names[0][0], names[0][1], None))
         else:
-            resolved.append((None, None, "stage-ambiguous" if names else "stage-unknown"))
-    res = np.array(resolved, dtype=object).reshape(-1, 3)[pair_codes] if n else np.empty((0, 3), dtype=object)
-    resolved_code, resolved_prog = res[:, 0], res[:, 1]
-    ambiguous = res[:, 2] == "stage-ambiguous"
-    unknown_stage = res[:, 2] == "stage-unknown"
+            names = [c for c in by_name.get(k, []) if p_or_none is None or c[1] == p_or_none]
+            if len(names) == 1:
+                resolved.append((names[0][0], names[0][1], None))
+            else:
+                resolved.append((None, None, "stage-ambiguous" if names else "stage-unknown"))
+    take = pair_codes
+
+    def spread(values: list[Any]) -> pd.Series:
+        return pd.Series(pd.array(values, dtype="str").take(take, allow_fill=True), index=rec.index)
+
+    resolved_code = spread([r[0] for r in resolved])
+    err_u = np.array([r[2] for r in resolved] + [None], dtype=object)[np.where(take >= 0, take, len(resolved))]
+    ambiguous = err_u == "stage-ambiguous"
+    unknown_stage = err_u == "stage-unknown"
     has_stage = stage_text.notna().to_numpy()
 
     def params(idx: np.ndarray) -> list[dict[str, Any]]:
+        progs = program.iloc[idx]
         return [
             {"stage": s, "program": p if isinstance(p, str) else "/".join(schedule.programs)}
-            for s, p in zip(stage_text.iloc[idx], prog_arr[idx], strict=True)
+            for s, p in zip(stage_text.iloc[idx], progs, strict=True)
         ]
 
     _add_errors(sr, has_stage & ambiguous, "tahapan", "stage-ambiguous", params)
     _add_errors(sr, has_stage & unknown_stage, "tahapan", "stage-unknown", params)
     rec["tahapan"] = resolved_code
-    rec["program"] = np.where(pd.isna(prog_arr), resolved_prog, prog_arr)
-    lvl = parse.map_dict(pd.Series(resolved_code), level).to_numpy(dtype=object)
+    rec["program"] = program.where(program.notna(), spread([r[1] for r in resolved]))
+    lvl = spread([level.get(r[0]) if r[0] else None for r in resolved]).to_numpy(dtype=object)
 
     def p_level(idx: np.ndarray) -> list[dict[str, Any]]:
-        return [{"stage": s, "code": c} for s, c in zip(resolved_code[idx], rec["kode_lokasi"].iloc[idx], strict=True)]
+        return [
+            {"stage": s, "code": c} for s, c in zip(resolved_code.iloc[idx], rec["kode_lokasi"].iloc[idx], strict=True)
+        ]
 
     _add_errors(sr, is_loc & (lvl == "provinsi"), "tahapan", "stage-level-province", p_level)
     _add_errors(sr, is_prov & (lvl == "lokasi"), "tahapan", "stage-level-location", p_level)
     # A province row needs that province to run the program.
     runs = {f"{c}\x1f{p}" for c, progs in prov_progs.items() for p in progs}
-    pair_cp = (
-        pd.Series(rec["kode_provinsi"], index=rec.index).fillna("").astype(str)
-        + "\x1f"
-        + pd.Series(rec["program"], index=rec.index).fillna("").astype(str)
-    )
-    prov_has = parse.isin_set(pair_cp, runs) | pd.isna(rec["program"]).to_numpy()
+    pair_cp = rec["kode_provinsi"].fillna("") + "\x1f" + rec["program"].fillna("")
+    prov_has = parse.isin_set(pair_cp, runs) | rec["program"].isna().to_numpy()
     _add_errors(
-        sr,
-        is_prov & ~prov_has,
-        "kode_lokasi",
-        "location-unknown",
-        lambda idx: [{"code": c} for c in code.iloc[idx]],
+        sr, is_prov & ~prov_has, "kode_lokasi", "location-unknown", lambda idx: [{"code": c} for c in code.iloc[idx]]
     )
     _resolve_report_date(sr, schedule, today)
 
@@ -877,7 +898,7 @@ def _frame(sheets: list[SheetRecords], columns: list[str]) -> pd.DataFrame:
         if dup is not None:
             ok &= ~dup.fillna(False).to_numpy(dtype=bool)
         f = sr.records.loc[ok]
-        parts.append(f.reindex(columns=[*columns, *[c for c in f.columns if c.startswith("_col_")]]))
+        parts.append(f.reindex(columns=columns))
     if not parts:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     out = pd.concat(parts, ignore_index=True)
@@ -901,7 +922,6 @@ def _superseded_warnings(progres: pd.DataFrame) -> list[Issue]:
         cleared = p[c].isna() & prev.notna()
         for idx in np.flatnonzero(cleared.to_numpy()):
             r = p.iloc[idx]
-            col_idx = r.get(f"_col_{c}")
             out.append(
                 Issue(
                     str(prev_file.iloc[idx]),
@@ -914,7 +934,6 @@ def _superseded_warnings(progres: pd.DataFrame) -> list[Issue]:
                     (("other", f"{r['_file']}:{r['_row']}"), ("column", c), ("value", _fmt(prev.iloc[idx]))),
                 )
             )
-            _ = col_idx
     return out
 
 
@@ -947,8 +966,9 @@ def _issues_from_frames(sheets: list[SheetRecords], frames: list[pd.DataFrame], 
 
 def _issue(sr: SheetRecords, rec_i: int, column: str, code: str, params: Any) -> Issue:
     r = sr.records.iloc[rec_i]
-    col_idx = r.get(f"_col_{column}")
-    header = r.get(f"_hdr_{column}")
+    grp = int(r["_grp"]) if "_grp" in r and sr.group_cols else 0
+    col_idx = sr.group_cols[grp].get(column) if sr.group_cols else None
+    header = sr.group_headers[grp].get(column) if sr.group_headers else None
     raw = r.get(f"_raw_{column}")
     if col_idx is None or pd.isna(col_idx) or int(col_idx) < 0:
         cell = None

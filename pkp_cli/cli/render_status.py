@@ -25,6 +25,48 @@ def _filtered(status: Any, q: StatusQuery) -> Any:
     )
 
 
+# Words of the one-line summary of a province (screen and markdown only; JSON carries `ringkasan`).
+_SUMMARY_WORDS = {
+    "planned": ("rencana", "planned"),
+    "actual": ("realisasi", "actual"),
+    "points": ("poin", "points"),
+    "stages": ("tahapan", "stages"),
+    "max_late": ("terlambat paling lama", "longest delay"),
+    "days": ("hari", "days"),
+}
+SUMMARY_COUNTS = ("selesai", "selesai_terlambat", "terlambat", "berjalan", "belum_mulai", "belum_jadwal")
+
+
+def summary_line(s: dict[str, Any], lang: str) -> str:
+    """Two lines: 'rencana 16,0 %, realisasi 31,9 %, deviasi +15,9 poin' and '276 tahapan: 88 selesai, ...'.
+
+    Percentages of the weighted plan and actual and the deviation in points with its sign; then the count of
+    each status (`terlambat` always, the others when present) and the longest delay when there is one.
+    """
+
+    def word(key: str) -> str:
+        return _SUMMARY_WORDS[key][0 if lang == "id" else 1]
+
+    if not s:
+        return ""
+    dev = s.get("deviasi")
+    sign = "+" if dev is not None and round(dev, 1) > 0 else ""
+    parts = [
+        f"{word('planned')} {formats.fmt_number(s.get('rencana_persen'), lang)} %",
+        f"{word('actual')} {formats.fmt_number(s.get('realisasi_persen'), lang)} %",
+        f"{label('col.deviasi', lang)} {sign}{formats.fmt_number(dev, lang)} {word('points')}",
+    ]
+    counts = [
+        f"{formats.fmt_number(s.get(c) or 0, lang, 0)} {label(f'status.{c}', lang)}"
+        for c in SUMMARY_COUNTS
+        if s.get(c) or c == "terlambat"
+    ]
+    line = f"{formats.fmt_number(s.get('jumlah') or 0, lang, 0)} {word('stages')}: " + ", ".join(counts)
+    if s.get("maks_terlambat"):
+        line += f"; {word('max_late')} {formats.fmt_number(s['maks_terlambat'], lang, 0)} {word('days')}"
+    return ", ".join(parts) + "\n" + line
+
+
 def _header(ws: Workspace) -> list[str]:
     lines = []
     if ws.data.is_sample:
@@ -146,15 +188,15 @@ def _render_provinces(ws: Workspace, st: Any, q: StatusQuery, fmt: str) -> None:
                 }
             )
             continue
-        s = formats.records(summary)[0] if len(summary) else {}
-        note = (
-            f"{label('col.rencana_persen', lang)} {formats.fmt_number(s.get('rencana_persen'), lang)} %, "
-            f"{label('col.realisasi_persen', lang)} {formats.fmt_number(s.get('realisasi_persen'), lang)} %, "
-            f"{label('col.deviasi', lang)} {formats.fmt_number(s.get('deviasi'), lang)}"
-        )
         sections += [
             Section(
-                f"{name} ({code}) — {label('t.preparation', lang)}",
+                f"{name} ({code})",
+                None,
+                [],
+                note=summary_line(formats.records(summary)[0] if len(summary) else {}, lang),
+            ),
+            Section(
+                f"{name} — {label('t.preparation', lang)}",
                 view["persiapan"],
                 [
                     "program",
@@ -167,7 +209,6 @@ def _render_provinces(ws: Workspace, st: Any, q: StatusQuery, fmt: str) -> None:
                     "hari_terlambat",
                     "tertunda_dipa",
                 ],
-                note=note,
             ),
             Section(
                 f"{name} — {label('t.kabupaten', lang)}",

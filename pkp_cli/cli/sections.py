@@ -28,15 +28,24 @@ RUPIAH_COLUMNS = {"nilai", "nilai_bantuan", "nilai_terbuka", "nilai_temuan"}
 STATUS_COLUMNS = {"status"}
 WRAP_COLUMNS = {"nama_tahapan", "keterangan", "nama_lokasi", "kabupaten_kota", "alasan", "uraian", "provinsi"}
 STATUS_STYLE = {"terlambat": "red", "selesai_terlambat": "yellow", "selesai": "green", "berjalan": "cyan"}
+NUMBER_COLUMNS = {"selesai", "selesai_terlambat", "terlambat", "berjalan", "belum_mulai", "belum_jadwal"}
+NONE = {"id": "tidak ada", "en": "none"}  # the body of a section without rows
 
 
 @dataclass
 class Section:
     title: str
-    frame: Any  # pandas DataFrame
+    frame: Any  # pandas DataFrame; None for a heading with its note only (e.g. a province's summary)
     columns: list[str]
     limit: int | None = None  # rows shown on screen (all in markdown when None)
-    note: str | None = None
+    note: str | None = None  # lines after the table (the body, for a heading only)
+
+
+def is_number(column: str) -> bool:
+    """Columns shown as numbers (right-aligned on screen)."""
+    return column in PERCENT_COLUMNS or column in RUPIAH_COLUMNS or column in NUMBER_COLUMNS or (
+        column.startswith(INT_PREFIXES)
+    )
 
 
 def cell(column: str, value: Any, lang: str) -> str:
@@ -58,14 +67,7 @@ def cell(column: str, value: Any, lang: str) -> str:
         return formats.fmt_rupiah(value, lang)
     if column in PERCENT_COLUMNS:
         return formats.fmt_number(value, lang, 1)
-    if column.startswith(INT_PREFIXES) or column in (
-        "selesai",
-        "selesai_terlambat",
-        "terlambat",
-        "berjalan",
-        "belum_mulai",
-        "belum_jadwal",
-    ):
+    if column.startswith(INT_PREFIXES) or column in NUMBER_COLUMNS:
         try:
             return formats.fmt_number(float(value), lang, 0)
         except (TypeError, ValueError):
@@ -85,31 +87,54 @@ def _rows(section: Section, lang: str, limit: int | None) -> tuple[list[str], li
     return heads, rows, styles
 
 
-def render_sections(sections: list[Section], fmt: str, lang: str, header: list[str] | None = None) -> None:
-    """Print sections as rich tables (screen) or markdown; header lines first (e.g. the sample marker)."""
+def _md_paragraphs(text: str) -> str:
+    """Each line of a note as its own markdown paragraph (a single newline would join them)."""
     from pkp_cli.render import formats
 
+    return "".join(f"{formats.md_escape(line)}\n\n" for line in text.splitlines() if line.strip())
+
+
+def render_sections(sections: list[Section], fmt: str, lang: str, header: list[str] | None = None) -> None:
+    """Print sections as rich tables (screen) or markdown; header lines first (e.g. the sample marker).
+
+    A section without rows says so in one line instead of an empty table. On screen the sections are
+    separated by a blank line and no line carries trailing blanks (piped output stays stable and diffable).
+    """
+    from pkp_cli.render import formats
+
+    none = NONE.get(lang, NONE["en"])
     if fmt in ("markdown", "md"):
         out = [f"{line}\n\n" for line in header or []]
         for s in sections:
+            if s.frame is None or s.frame.empty:
+                body = (s.note or "") if s.frame is None else none
+                out.append(f"## {formats.md_escape(s.title)}\n\n{_md_paragraphs(body)}")
+                continue
             heads, rows, _ = _rows(s, lang, None)
-            out.append(formats.to_markdown(heads, rows, s.title))
+            out.append(formats.to_markdown(heads, rows, s.title) + "\n")
             if s.note:
-                out.append(f"\n{formats.md_escape(s.note)}\n")
-            out.append("\n")
+                out.append(_md_paragraphs(s.note))
         sys.stdout.write("".join(out).rstrip("\n") + "\n")
         return
     from pkp_cli.render.table import console, table
 
     con = console()
-    for line in header or []:
-        con.print(line)
-    for s in sections:
-        heads, rows, styles = _rows(s, lang, s.limit)
-        wrap = {i for i, c in enumerate(s.columns) if c in WRAP_COLUMNS}
-        con.print(table(s.title, heads, rows, styles, wrap))
-        hidden = len(s.frame) - len(rows)
-        if hidden > 0:
-            con.print(f"  … {hidden} {label('more_rows', lang)}")
-        if s.note:
-            con.print(s.note)
+    with con.capture() as cap:
+        for line in header or []:
+            con.print(line)
+        for s in sections:
+            con.print()
+            if s.frame is None or s.frame.empty:
+                con.print(s.title)
+                con.print((s.note or "") if s.frame is None else f"  ({none})")
+                continue
+            heads, rows, styles = _rows(s, lang, s.limit)
+            wrap = {i for i, c in enumerate(s.columns) if c in WRAP_COLUMNS}
+            right = {i for i, c in enumerate(s.columns) if is_number(c)}
+            con.print(table(s.title, heads, rows, styles, wrap, right, con.width))
+            hidden = len(s.frame) - len(rows)
+            if hidden > 0:
+                con.print(f"  … {hidden} {label('more_rows', lang)}")
+            if s.note:
+                con.print(s.note)
+    sys.stdout.write("".join(line.rstrip() + "\n" for line in cap.get().splitlines()))

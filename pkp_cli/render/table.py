@@ -6,6 +6,10 @@ import os
 import sys
 from typing import Any
 
+GAP = 2  # spaces between two columns (one padding cell and one blank separator of the box)
+WRAP_FLOOR = 10  # a free-text column is not squeezed below this many characters (or its widest word)
+WRAP_WORD_CAP = 20  # ... nor does one long word (a URL, say) claim more than this
+
 
 def console(stderr: bool = False) -> Any:
     from rich.console import Console
@@ -25,21 +29,88 @@ def console(stderr: bool = False) -> Any:
     )
 
 
+def _longest_word(text: str) -> int:
+    from rich.cells import cell_len
+
+    return max((cell_len(w) for w in text.split()), default=0)
+
+
+def plan_widths(headers: list[str], rows: list[list[str]], wrap: set[int], width: int) -> list[int]:
+    """Column widths (content only) for a table `width` characters wide, GAP between columns.
+
+    A column not in `wrap` (dates, codes, numbers, status labels) is always as wide as its widest cell, so
+    its values never break; its header wraps at its spaces when room is short. A free-text column in `wrap`
+    gets its full width when it fits, else the room left, shared so that the widest text gives way first
+    (never below WRAP_FLOOR or its widest word, capped at WRAP_WORD_CAP). Room is found first by wrapping
+    headers (the biggest saving first: a two-line header costs one line, a wrapped name one line per row),
+    then by wrapping the free text.
+    """
+    from rich.cells import cell_len
+
+    n = len(headers)
+    cells = [[cell_len(r[i]) for r in rows] for i in range(n)]
+    full = [max([cell_len(h) for h in headers[i].splitlines() or [""]] + cells[i]) for i in range(n)]
+    widths = list(full)
+    room = width - GAP * max(n - 1, 0)
+    if sum(widths) <= room:
+        return widths
+    fixed = [i for i in range(n) if i not in wrap]
+    compact = {i: max([_longest_word(headers[i]), *cells[i]] or [1]) for i in fixed}
+    for i in sorted(fixed, key=lambda i: (compact[i] - full[i], i)):
+        if sum(widths) <= room:
+            break
+        widths[i] = compact[i]
+    free = [i for i in range(n) if i in wrap]
+    if not free or sum(widths) <= room:
+        return widths
+    floor = {
+        i: min(full[i], max(WRAP_FLOOR, min(WRAP_WORD_CAP, max([_longest_word(r[i]) for r in rows] + [0]))))
+        for i in free
+    }
+    budget = room - sum(widths[i] for i in fixed)
+    # water-filling from the top: lower a common ceiling until the free columns fit (or reach their floors)
+    ceiling = max(full[i] for i in free)
+    while ceiling > 1 and sum(max(floor[i], min(full[i], ceiling)) for i in free) > budget:
+        ceiling -= 1
+    for i in free:
+        widths[i] = max(floor[i], min(full[i], ceiling))
+    return widths
+
+
 def table(
     title: str | None,
     headers: list[str],
     rows: list[list[Any]],
     styles: list[str | None] | None = None,
     wrap: set[int] | None = None,
+    right: set[int] | None = None,
+    width: int | None = None,
 ) -> Any:
+    """A rich table. With `wrap` given (the free-text columns), the widths are planned for `width`
+    (default: the console's) so that only those columns and the headers wrap; `right` columns (numbers)
+    are right-aligned. Without `wrap`, rich sizes every column itself."""
     from rich import box
     from rich.table import Table
 
-    t = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left", show_lines=False)
-    for i, h in enumerate(headers):
-        # Only free-text columns wrap; dates, codes and numbers stay on one line.
-        t.add_column(h, overflow="fold", no_wrap=wrap is not None and i not in wrap)
-    for i, r in enumerate(rows):
+    body = [["" if v is None else str(v) for v in r] for r in rows]
+    if wrap is None:
+        t = Table(title=title, box=box.SIMPLE_HEAVY, title_justify="left", show_lines=False)
+        for h in headers:
+            t.add_column(h, overflow="fold")
+    else:
+        t = Table(
+            title=title,
+            box=box.SIMPLE_HEAVY,
+            title_justify="left",
+            show_lines=False,
+            show_edge=False,
+            pad_edge=False,
+            padding=(0, 1, 0, 0),
+        )
+        widths = plan_widths(headers, body, wrap, width if width is not None else console().width)
+        for i, (h, w) in enumerate(zip(headers, widths, strict=True)):
+            t.add_column(h, width=w, overflow="fold", justify="right" if right and i in right else "left")
+    for i, r in enumerate(body):
         style = styles[i] if styles and i < len(styles) else None
-        t.add_row(*["" if v is None else str(v) for v in r], style=style)
+        t.add_row(*r, style=style)
     return t

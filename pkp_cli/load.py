@@ -65,6 +65,7 @@ class LoadResult:
     rejected: dict[str, list[tuple[str | None, list[str], list[tuple[int, list[Any], str]]]]] = field(
         default_factory=dict
     )
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per loading phase (for the benchmark)
 
     def total(self, attr: str) -> int:
         return sum(f.total(attr) for f in self.files)
@@ -156,8 +157,7 @@ def _classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRe
     n_rows, n_cols = grid.shape
     filled = np.zeros((n_rows, n_cols), dtype=bool)
     for j in range(n_cols):
-        col = grid.iloc[:, j]
-        filled[:, j] = (col.notna() & (col.str.strip().str.len() > 0)).fillna(False).to_numpy(dtype=bool)
+        filled[:, j] = _filled(grid.iloc[:, j])
     any_filled = filled.any(axis=1)
     last = int(np.flatnonzero(any_filled)[-1]) + 1 if any_filled.any() else 0
     filled = filled[:last]
@@ -192,6 +192,16 @@ def _classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRe
     return cls, report
 
 
+def _filled(col: pd.Series) -> np.ndarray:
+    """Cells holding more than white space, computed by Arrow in one pass over the column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = pa.array(col.array) if not hasattr(col.array, "_pa_array") else col.array._pa_array
+    trimmed = pc.utf8_length(pc.utf8_trim_whitespace(arr))
+    return np.asarray(pc.fill_null(pc.greater(trimmed, 0), False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
 def _blank_lines_between(sheet: RawSheet, layout: Layout, last: int) -> int:
     """CSV empty lines between the header and the last non-empty row (not in the grid)."""
     if not len(sheet.blank_lines) or last == 0:
@@ -224,8 +234,11 @@ def _extract(
             headers.update({c: layout.headers[j] for c, j in g.columns.items()})
             headers["tahapan"] = g.stage_text
             rec["tahapan"] = pd.array([g.stage_text] * len(rows), dtype="str")
+        contiguous = len(rows) > 0 and rows[-1] - rows[0] + 1 == len(rows)
         for c, j in cols.items():
-            rec[c] = grid.iloc[rows, j].array
+            # Contiguous data rows (the usual case) are a zero-copy slice; else a take.
+            col = grid.iloc[rows[0] : rows[-1] + 1, j] if contiguous else grid.iloc[rows, j]
+            rec[c] = col.array
         group_cols.append({c: sheet.origin_col + j for c, j in cols.items()})
         group_headers.append(headers)
         frame = pd.DataFrame(rec)
@@ -724,7 +737,17 @@ def load_data(
     `lokasi_paths` supplies location data for the cross-file checks when `paths` holds none (pkp validate on
     a single progress file). Nothing is dropped: each row is loaded, rejected (errors) or skipped (counted).
     """
+    import time
+
     today = today or date.today()
+    timings: dict[str, float] = {}
+    clock = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        timings[name] = timings.get(name, 0.0) + now - clock[0]
+        clock[0] = now
+
     files, ignored = discover(paths)
     reports: list[FileReport] = []
     unreadable: list[Issue] = []
@@ -760,6 +783,7 @@ def load_data(
         reports.append(FileReport(shown, [s.report for s in got]))
         sheets.extend(got)
 
+    lap("read_and_parse")
     lok_sheets = [s for s in sheets if s.layout.kind == KIND_LOKASI]
     if not lok_sheets and lokasi_paths:
         extra = load_data(lokasi_paths, schedule, today=today, max_errors=0, lang=lang)
@@ -786,11 +810,13 @@ def load_data(
                     Issue(sr.file, sr.sheet.name, None, None, None, None, "column-missing", (("column", c),))
                 )
 
+    lap("lokasi_checks")
     prog_sheets = [s for s in sheets if s.layout.kind == KIND_PROGRES]
     for sr in prog_sheets:
         _resolve_progres(sr, lokasi, schedule, today)
         _check_dates(sr, "tanggal_mulai", "tanggal_selesai", "tanggal_laporan")
     _fill_undated(prog_sheets, today, file_warnings)
+    lap("progres_checks")
     _dedupe(
         prog_sheets,
         KIND_PROGRES,
@@ -798,6 +824,7 @@ def load_data(
         ["tanggal_mulai", "tanggal_selesai", "progres_persen", "keterangan"],
         warn_frames,
     )
+    lap("progres_duplicates")
     tem_sheets = [s for s in sheets if s.layout.kind == KIND_TEMUAN]
     for sr in tem_sheets:
         _resolve_temuan(sr, schedule, today)
@@ -809,8 +836,11 @@ def load_data(
         ["uraian", "nilai", "status", "batas_waktu", "tanggal_selesai"],
         warn_frames,
     )
+    lap("temuan")
     progres = _frame(prog_sheets, PROGRES)
+    lap("frames")
     superseded = _superseded_warnings(progres)
+    lap("superseded")
     temuan = _frame(tem_sheets, TEMUAN)
 
     # Accounting: a record with an error rejects its whole source row (a wide row holds several records).
@@ -823,6 +853,7 @@ def load_data(
         sr.report.duplicates = len(dup_src)
         sr.report.rows_loaded = sr.data_rows - len(bad_src) - len(dup_src)
 
+    lap("accounting")
     errors, errors_total = _issues(sheets, "errors", max_errors, lang)
     warns, warnings_total = _issues_from_frames(sheets, warn_frames, max_errors)
     warns = file_warnings + superseded + warns
@@ -839,6 +870,7 @@ def load_data(
         unreadable=unreadable,
         lokasi_missing_columns=missing_cols,
         rejected=_rejected_rows(sheets, lang) if collect_rejects else {},
+        timings=timings,
     )
 
 
@@ -912,8 +944,11 @@ def _superseded_warnings(progres: pd.DataFrame) -> list[Issue]:
     """A newer report that clears a date an older report had."""
     if progres.empty:
         return []
-    p = progres.sort_values(["kode_lokasi", "program", "tahapan", "tanggal_laporan"])
     key = ["kode_lokasi", "program", "tahapan"]
+    again = progres.duplicated(key, keep=False).to_numpy(dtype=bool)
+    if not again.any():
+        return []
+    p = progres.loc[again].sort_values([*key, "tanggal_laporan"])
     out: list[Issue] = []
     for c in ("tanggal_mulai", "tanggal_selesai"):
         prev = p.groupby(key, sort=False)[c].shift(1)

@@ -141,6 +141,8 @@ class SheetRecords:
     # Per record group (one for long form, one per stage for wide form): canonical -> absolute column, header.
     group_cols: list[dict[str, int]] = field(default_factory=list)
     group_headers: list[dict[str, str]] = field(default_factory=list)
+    conflicts: list[tuple[str, str]] = field(default_factory=list)  # (column, headers) claimed twice
+    members: list[SheetRecords] = field(default_factory=list)  # the sheets of a combined set
     data_rows: int = 0
     report_date: date | None = None
     report_date_source: str | None = None
@@ -252,9 +254,7 @@ def _extract(
     return out, group_cols, group_headers
 
 
-def _parse_records(
-    rec: pd.DataFrame, kind: str, sheet: RawSheet, group_cols: list[dict[str, int]] | None = None
-) -> list[pd.DataFrame]:
+def _parse_records(rec: pd.DataFrame, kind: str) -> list[pd.DataFrame]:
     errors = []
     spec = columns_of(kind)
     for c, col in spec.items():
@@ -263,13 +263,7 @@ def _parse_records(
         raw = rec[c]
         rec[f"_raw_{c}"] = raw
         if col.type == "percent":
-            flags = None
-            if sheet.percent_cells and group_cols:
-                per_group = np.array([gc.get(c, -1) for gc in group_cols])
-                cols_abs = per_group[rec["_grp"].to_numpy()]
-                pairs = pd.MultiIndex.from_arrays([rec["_row"].to_numpy(), cols_abs])
-                flags = pd.Series(pairs.isin(list(sheet.percent_cells)), index=rec.index)
-            vals, errs = parse.parse_percent(raw, flags)
+            vals, errs = parse.parse_percent(raw, rec["_pct"] if "_pct" in rec.columns else None)
         else:
             vals, errs = _PARSERS[col.type](raw)
         rec[c] = vals
@@ -323,28 +317,18 @@ def read_sheets(path: Path, shown: str, schedule: Schedule | None, max_mb: int) 
         cls, report = _classify_rows(sheet, layout)
         data_idx = np.flatnonzero(cls == 0)
         rec, group_cols, group_headers = _extract(sheet, layout, data_idx, shown)
-        errors = _parse_records(rec, layout.kind, sheet, group_cols)
-        for canon, cols in layout.conflicts:
-            headers = ", ".join(repr(layout.headers[j]) for j in cols)
-            errors.append(
-                pd.DataFrame(
-                    {
-                        "rec": np.arange(len(rec)),
-                        "column": canon,
-                        "code": "column-conflict",
-                        "params": [{"column": canon, "headers": headers}] * len(rec),
-                    }
-                )
-            )
+        if "progres_persen" in rec.columns:
+            rec["_pct"] = _percent_flags(sheet, rec, group_cols)
         sr = SheetRecords(
             shown,
             sheet,
             layout,
             report,
             rec,
-            _concat_errors(errors),
+            _concat_errors([]),
             group_cols=group_cols,
             group_headers=group_headers,
+            conflicts=[(c, ", ".join(repr(layout.headers[j]) for j in cols)) for c, cols in layout.conflicts],
             data_rows=len(data_idx),
         )
         if layout.kind in (KIND_PROGRES, KIND_TEMUAN):
@@ -359,6 +343,62 @@ def read_sheets(path: Path, shown: str, schedule: Schedule | None, max_mb: int) 
                         break
         out.append(sr)
     return out, ignored
+
+
+def _percent_flags(sheet: RawSheet, rec: pd.DataFrame, group_cols: list[dict[str, int]]) -> np.ndarray:
+    """Which progress cells are formatted as percentages (their value 0.455 means 45.5 %)."""
+    if not sheet.percent_cells:
+        return np.zeros(len(rec), dtype=bool)
+    per_group = np.array([gc.get("progres_persen", -1) for gc in group_cols])
+    pairs = pd.MultiIndex.from_arrays([rec["_row"].to_numpy(), per_group[rec["_grp"].to_numpy()]])
+    return np.asarray(pairs.isin(list(sheet.percent_cells)), dtype=bool)
+
+
+def combine(members: list[SheetRecords]) -> SheetRecords:
+    """One set of records for all sheets of a kind, so every check runs once over all of them.
+
+    Each record keeps its sheet (`_sid`), its group (`_grp`, global) and its report date (`_rdate`).
+    """
+    parts = []
+    group_cols: list[dict[str, int]] = []
+    group_headers: list[dict[str, str]] = []
+    conflicts: list[pd.DataFrame] = []
+    offset = 0
+    for i, sr in enumerate(members):
+        rec = sr.records
+        rec["_sid"] = i
+        rec["_grp"] = rec["_grp"].to_numpy() + len(group_cols)
+        rec["_rdate"] = pd.Timestamp(sr.report_date) if sr.report_date else pd.NaT
+        group_cols.extend(sr.group_cols)
+        group_headers.extend(sr.group_headers)
+        for column, headers in sr.conflicts:
+            conflicts.append(
+                pd.DataFrame(
+                    {
+                        "rec": np.arange(offset, offset + len(rec)),
+                        "column": column,
+                        "code": "column-conflict",
+                        "params": [{"column": column, "headers": headers}] * len(rec),
+                    }
+                )
+            )
+        offset += len(rec)
+        parts.append(rec)
+    records = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"_sid": [], "_grp": [], "_src": []})
+    if "_rdate" in records.columns:
+        records["_rdate"] = pd.to_datetime(records["_rdate"]).astype("datetime64[ns]")
+    first = members[0] if members else None
+    return SheetRecords(
+        "",
+        first.sheet if first else RawSheet(None, pd.DataFrame(), np.array([], dtype=np.int64)),
+        first.layout if first else Layout("", 0, 1, [], {}),
+        SheetReport(None, "", None),
+        records,
+        _concat_errors(conflicts),
+        group_cols=group_cols,
+        group_headers=group_headers,
+        members=members,
+    )
 
 
 def _concat_errors(errors: list[pd.DataFrame]) -> pd.DataFrame:
@@ -613,10 +653,9 @@ def _resolve_report_date(sr: SheetRecords, schedule: Schedule, today: date) -> N
     rec = sr.records
     col = rec["tanggal_laporan"]
     inferred = col.isna().to_numpy()
-    if sr.report_date is not None:
-        col = col.where(col.notna(), pd.Timestamp(sr.report_date))
+    col = col.where(col.notna(), rec["_rdate"])
     rec["tanggal_laporan"] = col.astype("datetime64[ns]")
-    rec["laporan_tanpa_tanggal"] = inferred & (sr.report_date is None)
+    rec["laporan_tanpa_tanggal"] = inferred & rec["_rdate"].isna().to_numpy()
     year = schedule.year
     rep = rec["tanggal_laporan"]
     future = (rep > pd.Timestamp(today)).fillna(False).to_numpy(dtype=bool)
@@ -665,57 +704,50 @@ def _resolve_temuan(sr: SheetRecords, schedule: Schedule, today: date) -> None:
 # ------------------------------------------------------------------------------------------ duplicates
 
 
-def _dedupe(
-    sheets: list[SheetRecords], kind: str, key: list[str], value_cols: list[str], warn: list[pd.DataFrame]
-) -> None:
+def _dedupe(sr: SheetRecords, key: list[str], value_cols: list[str], warn: list[pd.DataFrame]) -> None:
     """Identical rows load once; same key (and report date) with different values are all rejected."""
-    parts = []
-    for i, sr in enumerate(sheets):
-        ok = ~_has_error(sr)
-        if not ok.any():
-            continue
-        f = sr.records.loc[ok, [*key, *[c for c in value_cols if c not in key], "_row"]].copy()
-        f["_sid"] = i
-        f["_rec"] = np.flatnonzero(ok)
-        parts.append(f)
-    if not parts:
+    ok = ~_has_error(sr)
+    if not ok.any():
         return
-    allr = pd.concat(parts, ignore_index=True)
-    kdup = allr.duplicated(key, keep=False)
+    cols = [*key, *[c for c in value_cols if c not in key]]
+    allr = sr.records.loc[ok, cols]
+    kdup = allr.duplicated(key, keep=False).to_numpy(dtype=bool)
     if not kdup.any():
         return
-    d = allr[kdup].copy()
+    rec_idx = np.flatnonzero(ok)[kdup]
+    d = sr.records.iloc[rec_idx][[*cols, "_row", "_file", "_sheet"]].copy()
+    d["_rec"] = rec_idx
     d["_addr"] = [
-        f"{sheets[s].file}{'!' + str(sheets[s].sheet.name) if sheets[s].sheet.name else ''}:{r}"
-        for s, r in zip(d["_sid"], d["_row"], strict=True)
+        f"{f}{'!' + str(sh) if isinstance(sh, str) else ''}:{r}"
+        for f, sh, r in zip(d["_file"], d["_sheet"], d["_row"], strict=True)
     ]
     vals = d[value_cols].astype("string").fillna("\x00")
     d["_sig"] = pd.util.hash_pandas_object(vals, index=False).to_numpy()
+    dup_rows: list[int] = []
+    dup_params: list[dict[str, Any]] = []
+    conflict: dict[int, dict[str, Any]] = {}
     for _, g in d.groupby(key, dropna=False, sort=False):
-        sigs = g["_sig"].unique()
-        first = g.iloc[0]
-        if len(sigs) == 1:
-            for _, r in g.iloc[1:].iterrows():
-                sr = sheets[int(r["_sid"])]
-                sr.records.loc[sr.records.index[int(r["_rec"])], "_dup"] = True
-                warn.append(
-                    pd.DataFrame(
-                        {
-                            "sheet_id": [id(sr)],
-                            "rec": [int(r["_rec"])],
-                            "column": [key[0]],
-                            "code": ["duplicate-row"],
-                            "params": [{"other": first["_addr"]}],
-                        }
-                    )
-                )
+        addrs = g["_addr"].tolist()
+        recs = g["_rec"].tolist()
+        if g["_sig"].nunique() == 1:
+            dup_rows.extend(recs[1:])
+            dup_params.extend({"other": addrs[0]} for _ in recs[1:])
         else:
-            for _, r in g.iterrows():
-                other = g[g["_addr"] != r["_addr"]]["_addr"].iloc[0]
-                sr = sheets[int(r["_sid"])]
-                mask = np.zeros(len(sr.records), dtype=bool)
-                mask[int(r["_rec"])] = True
-                _add_errors(sr, mask, key[0], "duplicate-conflict", {"other": other})
+            for i, r in enumerate(recs):
+                conflict[int(r)] = {"other": addrs[1] if i == 0 else addrs[0]}
+    if dup_rows:
+        dup = np.zeros(len(sr.records), dtype=bool)
+        dup[dup_rows] = True
+        sr.records["_dup"] = dup if "_dup" not in sr.records.columns else sr.records["_dup"].fillna(False) | dup
+        warn.append(
+            pd.DataFrame(
+                {"sheet_id": id(sr), "rec": dup_rows, "column": key[0], "code": "duplicate-row", "params": dup_params}
+            )
+        )
+    if conflict:
+        mask = np.zeros(len(sr.records), dtype=bool)
+        mask[list(conflict)] = True
+        _add_errors(sr, mask, key[0], "duplicate-conflict", lambda rows: [conflict[int(i)] for i in rows])
 
 
 # ------------------------------------------------------------------------------------------ main entry
@@ -783,79 +815,90 @@ def load_data(
         reports.append(FileReport(shown, [s.report for s in got]))
         sheets.extend(got)
 
-    lap("read_and_parse")
-    lok_sheets = [s for s in sheets if s.layout.kind == KIND_LOKASI]
-    if not lok_sheets and lokasi_paths:
-        extra = load_data(lokasi_paths, schedule, today=today, max_errors=0, lang=lang)
-        lokasi_ref = extra.lokasi
-    else:
-        lokasi_ref = None
+    lap("read")
+    # Every check runs once per kind over the records of all its sheets (a folder holds dozens of small
+    # sheets, and pandas' fixed cost per call would otherwise dominate).
+    kinds = {k: combine([s for s in sheets if s.layout.kind == k]) for k in (KIND_LOKASI, KIND_PROGRES, KIND_TEMUAN)}
+    for kind, combined in kinds.items():
+        combined.errors = _concat_errors([combined.errors, *_parse_records(combined.records, kind)])
+    lap("parse")
+    lok = kinds[KIND_LOKASI]
+    lokasi_ref = None
+    if not lok.members and lokasi_paths:
+        lokasi_ref = load_data(lokasi_paths, schedule, today=today, max_errors=0, lang=lang).lokasi
     # Locations first: progress rows are checked against them.
-    for sr in lok_sheets:
-        _check_lokasi_regions(sr, warn_frames)
-        for b in ("lokasi_berulang", "dokumen_perencanaan"):
-            if b in sr.layout.columns:
-                # An empty cell in a present column means Tidak; a missing column stays unknown.
-                sr.records[b] = sr.records[b].fillna(False).astype("boolean")
-    _dedupe(lok_sheets, KIND_LOKASI, ["kode_lokasi"], [c for c in LOKASI if not c.startswith("_")], warn_frames)
-    lokasi = (
-        _frame(lok_sheets, LOKASI) if lok_sheets else (lokasi_ref if lokasi_ref is not None else _frame([], LOKASI))
-    )
-    missing_cols = set()
-    for sr in lok_sheets:
-        for c in ("lokasi_berulang", "kinerja", "dokumen_perencanaan"):
-            if c not in sr.layout.columns:
-                missing_cols.add(c)
-                file_warnings.append(
-                    Issue(sr.file, sr.sheet.name, None, None, None, None, "column-missing", (("column", c),))
-                )
-
+    missing_cols: set[str] = set()
+    if lok.members:
+        _check_lokasi_regions(lok, warn_frames)
+        sid = lok.records["_sid"].to_numpy()
+        for i, member in enumerate(lok.members):
+            for c in ("lokasi_berulang", "kinerja", "dokumen_perencanaan"):
+                if c not in member.layout.columns:
+                    missing_cols.add(c)
+                    where = (member.file, member.sheet.name, None, None, None, None)
+                    file_warnings.append(Issue(*where, "column-missing", (("column", c),)))
+                elif c != "kinerja":
+                    # An empty cell in a present column means Tidak; a missing column stays unknown.
+                    here = sid == i
+                    lok.records.loc[here, c] = lok.records.loc[here, c].fillna(False)
+        _dedupe(lok, ["kode_lokasi"], [c for c in LOKASI if not c.startswith("_")], warn_frames)
+        lokasi = _frame(lok, LOKASI)
+    else:
+        lokasi = lokasi_ref if lokasi_ref is not None else _frame(lok, LOKASI)
     lap("lokasi_checks")
-    prog_sheets = [s for s in sheets if s.layout.kind == KIND_PROGRES]
-    for sr in prog_sheets:
-        _resolve_progres(sr, lokasi, schedule, today)
-        _check_dates(sr, "tanggal_mulai", "tanggal_selesai", "tanggal_laporan")
-    _fill_undated(prog_sheets, today, file_warnings)
+    prog = kinds[KIND_PROGRES]
+    if prog.members:
+        _resolve_progres(prog, lokasi, schedule, today)
+        _check_dates(prog, "tanggal_mulai", "tanggal_selesai", "tanggal_laporan")
+        _fill_undated(prog, today, file_warnings)
     lap("progres_checks")
-    _dedupe(
-        prog_sheets,
-        KIND_PROGRES,
-        ["kode_lokasi", "program", "tahapan", "tanggal_laporan"],
-        ["tanggal_mulai", "tanggal_selesai", "progres_persen", "keterangan"],
-        warn_frames,
-    )
+    if prog.members:
+        _dedupe(
+            prog,
+            ["kode_lokasi", "program", "tahapan", "tanggal_laporan"],
+            ["tanggal_mulai", "tanggal_selesai", "progres_persen", "keterangan"],
+            warn_frames,
+        )
     lap("progres_duplicates")
-    tem_sheets = [s for s in sheets if s.layout.kind == KIND_TEMUAN]
-    for sr in tem_sheets:
-        _resolve_temuan(sr, schedule, today)
-    _fill_undated(tem_sheets, today, file_warnings)
-    _dedupe(
-        tem_sheets,
-        KIND_TEMUAN,
-        ["kode_provinsi", "nomor_temuan", "tanggal_laporan"],
-        ["uraian", "nilai", "status", "batas_waktu", "tanggal_selesai"],
-        warn_frames,
-    )
+    tem = kinds[KIND_TEMUAN]
+    if tem.members:
+        _resolve_temuan(tem, schedule, today)
+        _fill_undated(tem, today, file_warnings)
+        _dedupe(
+            tem,
+            ["kode_provinsi", "nomor_temuan", "tanggal_laporan"],
+            ["uraian", "nilai", "status", "batas_waktu", "tanggal_selesai"],
+            warn_frames,
+        )
     lap("temuan")
-    progres = _frame(prog_sheets, PROGRES)
+    progres = _frame(prog, PROGRES)
     lap("frames")
     superseded = _superseded_warnings(progres)
     lap("superseded")
-    temuan = _frame(tem_sheets, TEMUAN)
+    temuan = _frame(tem, TEMUAN)
 
     # Accounting: a record with an error rejects its whole source row (a wide row holds several records).
-    for sr in sheets:
-        src = sr.records["_src"].to_numpy()
-        bad_src = set(src[_has_error(sr)])
-        dup = sr.records.get("_dup")
-        dup_src = set(src[dup.fillna(False).to_numpy(dtype=bool)]) - bad_src if dup is not None else set()
-        sr.report.rows_rejected = len(bad_src)
-        sr.report.duplicates = len(dup_src)
-        sr.report.rows_loaded = sr.data_rows - len(bad_src) - len(dup_src)
+    for combined in kinds.values():
+        if not combined.members:
+            continue
+        rec = combined.records
+        key = rec["_sid"].to_numpy(dtype=np.int64) * (1 << 32) + rec["_src"].to_numpy(dtype=np.int64)
+        bad = np.unique(key[_has_error(combined)])
+        no_dup = np.zeros(len(rec), dtype=bool)
+        dup_mask = rec["_dup"].fillna(False).to_numpy(dtype=bool) if "_dup" in rec.columns else no_dup
+        dup = np.setdiff1d(np.unique(key[dup_mask]), bad)
+        for i, member in enumerate(combined.members):
+            lo, hi = i * (1 << 32), (i + 1) * (1 << 32)
+            n_bad = int(((bad >= lo) & (bad < hi)).sum())
+            n_dup = int(((dup >= lo) & (dup < hi)).sum())
+            member.report.rows_rejected = n_bad
+            member.report.duplicates = n_dup
+            member.report.rows_loaded = member.data_rows - n_bad - n_dup
 
     lap("accounting")
-    errors, errors_total = _issues(sheets, "errors", max_errors, lang)
-    warns, warnings_total = _issues_from_frames(sheets, warn_frames, max_errors)
+    combined_sets = list(kinds.values())
+    errors, errors_total = _issues(combined_sets, "errors", max_errors, lang)
+    warns, warnings_total = _issues_from_frames(combined_sets, warn_frames, max_errors)
     warns = file_warnings + superseded + warns
     return LoadResult(
         lokasi=lokasi,
@@ -869,71 +912,72 @@ def load_data(
         ignored=ignored,
         unreadable=unreadable,
         lokasi_missing_columns=missing_cols,
-        rejected=_rejected_rows(sheets, lang) if collect_rejects else {},
+        rejected=_rejected_rows(combined_sets, lang) if collect_rejects else {},
         timings=timings,
     )
 
 
 def _rejected_rows(
-    sheets: list[SheetRecords], lang: str
+    sets: list[SheetRecords], lang: str
 ) -> dict[str, list[tuple[str | None, list[str], list[tuple[int, list[Any], str]]]]]:
+    """Per source file: each sheet's rejected rows as written, with the reasons."""
     out: dict[str, list[tuple[str | None, list[str], list[tuple[int, list[Any], str]]]]] = {}
-    for sr in sheets:
+    for sr in sets:
         if not len(sr.errors):
             continue
         src = sr.records["_src"].to_numpy()
-        msgs: dict[int, list[str]] = {}
+        sid = sr.records["_sid"].to_numpy()
+        msgs: dict[tuple[int, int], list[str]] = {}
         for rec_i, column, code, params in sr.errors.itertuples(index=False):
             issue = _issue(sr, int(rec_i), column, code, params)
-            msgs.setdefault(int(src[int(rec_i)]), []).append(
-                f"{issue.cell or issue.column or ''}: {issue.message(lang)}"
-            )
-        rows = []
-        for s_i in sorted(msgs):
-            g = sr.layout.data_start + s_i
-            rows.append((int(sr.sheet.row_numbers[g]), list(sr.sheet.grid.iloc[g]), "; ".join(msgs[s_i])))
-        out.setdefault(sr.file, []).append((sr.sheet.name, list(sr.layout.headers), rows))
+            where = (int(sid[int(rec_i)]), int(src[int(rec_i)]))
+            msgs.setdefault(where, []).append(f"{issue.cell or issue.column or ''}: {issue.message(lang)}")
+        for i, member in enumerate(sr.members):
+            rows = []
+            for m_i, s_i in sorted(k for k in msgs if k[0] == i):
+                g = member.layout.data_start + s_i
+                values = [None if pd.isna(v) else v for v in member.sheet.grid.iloc[g]]
+                rows.append((int(member.sheet.row_numbers[g]), values, "; ".join(msgs[(m_i, s_i)])))
+            if rows:
+                out.setdefault(member.file, []).append((member.sheet.name, list(member.layout.headers), rows))
     return out
 
 
-def _fill_undated(sheets: list[SheetRecords], today: date, warnings: list[Issue]) -> None:
-    """Undated rows take the newest dated report date (today if none) and are named in a warning."""
-    dated = []
-    for sr in sheets:
-        usable = ~sr.records["laporan_tanpa_tanggal"].to_numpy(dtype=bool) & ~_has_error(sr)
-        if usable.any():
-            dated.append(sr.records.loc[usable, "tanggal_laporan"].max())
-    fallback = max(dated) if dated else pd.Timestamp(today)
-    for sr in sheets:
-        m = sr.records["laporan_tanpa_tanggal"].to_numpy(dtype=bool) if len(sr.records) else np.array([], bool)
-        if m.any():
-            sr.records.loc[m, "tanggal_laporan"] = fallback
-            warnings.append(
-                Issue(
-                    sr.file,
-                    sr.sheet.name,
-                    None,
-                    None,
-                    None,
-                    None,
-                    "report-date-missing",
-                    (("count", int(m.sum())), ("date", _fmt(fallback))),
-                )
+def _fill_undated(sr: SheetRecords, today: date, warnings: list[Issue]) -> None:
+    """Undated rows take the newest dated report date (today if none) and are named in a warning per sheet."""
+    rec = sr.records
+    undated = rec["laporan_tanpa_tanggal"].to_numpy(dtype=bool)
+    if not undated.any():
+        return
+    usable = ~undated & ~_has_error(sr)
+    fallback = rec.loc[usable, "tanggal_laporan"].max() if usable.any() else pd.Timestamp(today)
+    rec.loc[undated, "tanggal_laporan"] = fallback
+    sid = rec["_sid"].to_numpy()
+    for i in np.unique(sid[undated]):
+        member = sr.members[int(i)]
+        count = int((undated & (sid == i)).sum())
+        warnings.append(
+            Issue(
+                member.file,
+                member.sheet.name,
+                None,
+                None,
+                None,
+                None,
+                "report-date-missing",
+                (("count", count), ("date", _fmt(fallback))),
             )
+        )
 
 
-def _frame(sheets: list[SheetRecords], columns: list[str]) -> pd.DataFrame:
-    parts = []
-    for sr in sheets:
-        ok = ~_has_error(sr)
-        dup = sr.records.get("_dup")
-        if dup is not None:
-            ok &= ~dup.fillna(False).to_numpy(dtype=bool)
-        f = sr.records.loc[ok]
-        parts.append(f.reindex(columns=columns))
-    if not parts:
+def _frame(sr: SheetRecords, columns: list[str]) -> pd.DataFrame:
+    """The loaded rows: no error, not a duplicate copy; exactly `columns`."""
+    if not sr.members:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    out = pd.concat(parts, ignore_index=True)
+    ok = ~_has_error(sr)
+    if "_dup" in sr.records.columns:
+        ok &= ~sr.records["_dup"].fillna(False).to_numpy(dtype=bool)
+    out = sr.records.loc[ok].reindex(columns=columns).reset_index(drop=True)
     for c in columns:
         if c.startswith(("tanggal", "batas")):
             out[c] = pd.to_datetime(out[c]).astype("datetime64[ns]")
@@ -973,6 +1017,7 @@ def _superseded_warnings(progres: pd.DataFrame) -> list[Issue]:
 
 
 def _issues(sheets: list[SheetRecords], what: str, limit: int, lang: str) -> tuple[list[Issue], int]:
+    """The first `limit` errors as Issues (all are counted)."""
     total = sum(len(sr.errors) for sr in sheets)
     out: list[Issue] = []
     for sr in sheets:
@@ -1005,17 +1050,18 @@ def _issue(sr: SheetRecords, rec_i: int, column: str, code: str, params: Any) ->
     col_idx = sr.group_cols[grp].get(column) if sr.group_cols else None
     header = sr.group_headers[grp].get(column) if sr.group_headers else None
     raw = r.get(f"_raw_{column}")
+    member = sr.members[int(r["_sid"])] if sr.members and "_sid" in r else sr
     if col_idx is None or pd.isna(col_idx) or int(col_idx) < 0:
         cell = None
-        if column == "tanggal_laporan" and sr.report_date_cell:
-            cell = f"{col_letter(sr.report_date_cell[1])}{sr.report_date_cell[0]}"
+        if column == "tanggal_laporan" and member.report_date_cell:
+            cell = f"{col_letter(member.report_date_cell[1])}{member.report_date_cell[0]}"
     else:
         cell = f"{col_letter(int(col_idx))}{int(r['_row'])}"
     value = None if raw is None or (isinstance(raw, float) and pd.isna(raw)) else str(raw)
     p = tuple(params.items()) if isinstance(params, dict) else ()
     return Issue(
-        sr.file,
-        sr.sheet.name,
+        member.file,
+        member.sheet.name,
         int(r["_row"]),
         cell,
         None if header is None or (isinstance(header, float) and pd.isna(header)) else str(header),

@@ -170,14 +170,10 @@ CELL = st.one_of(
 
 def _vector_codes(kind: str, row: dict) -> set[tuple[str, str]]:
     from pkp_cli.load import _parse_records
-    from pkp_cli.read import RawSheet
 
-    rec = pd.DataFrame({k: pd.Series([v], dtype=object) for k, v in row.items()})
-    rec["_row"] = 2
-    for k in row:
-        rec[f"_col_{k}"] = 0
-    sheet = RawSheet(name="s", grid=pd.DataFrame(), row_numbers=pd.Series([2]).to_numpy())
-    errs = _parse_records(rec, kind, sheet)
+    # The loader hands parsers Arrow-backed text, as read from a workbook.
+    rec = pd.DataFrame({k: pd.Series([v], dtype="str") for k, v in row.items()})
+    errs = _parse_records(rec, kind)
     return {(e["column"], e["code"]) for f in errs for _, e in f.iterrows()}
 
 

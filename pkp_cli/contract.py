@@ -135,6 +135,7 @@ def alias_index(kind: str) -> dict[str, str]:
     return out
 
 
+@cache
 def match_header(header: str, kind: str) -> tuple[str | None, bool]:
     """(canonical column, exact) for one header text, or (None, False)."""
     h = norm(header)

@@ -46,11 +46,19 @@ def _cell_text(v: object) -> str:
     return "" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip()
 
 
+def _texts(sheet: RawSheet) -> list[list[str]]:
+    """The cell texts of the rows the header search looks at, read once per sheet."""
+    cached: list[list[str]] | None = getattr(sheet, "_header_texts", None)
+    if cached is None:
+        top = sheet.grid.iloc[: HEADER_SEARCH_ROWS + 2]
+        cached = [[_cell_text(v) for v in row] for row in top.itertuples(index=False, name=None)]
+        sheet._header_texts = cached  # type: ignore[attr-defined]
+    return cached
+
+
 def _combine(sheet: RawSheet, r: int) -> list[str]:
     """Header text of rows r and r+1 combined: a merged (or, in CSV, blank-continued) upper cell is the parent."""
-    grid = sheet.grid
-    upper = [_cell_text(v) for v in grid.iloc[r]]
-    lower = [_cell_text(v) for v in grid.iloc[r + 1]]
+    upper, lower = _texts(sheet)[r], _texts(sheet)[r + 1]
     abs_row = int(sheet.row_numbers[r])
     parents = list(upper)
     merged_cols: set[int] = set()
@@ -72,8 +80,7 @@ def _combine(sheet: RawSheet, r: int) -> list[str]:
 
 def _two_row_header(sheet: RawSheet, r: int) -> bool:
     """Row r+1 reads as sub-headers: text without digits, under a merged or blank-continued upper row."""
-    upper = [_cell_text(v) for v in sheet.grid.iloc[r]]
-    lower = [_cell_text(v) for v in sheet.grid.iloc[r + 1]]
+    upper, lower = _texts(sheet)[r], _texts(sheet)[r + 1]
     filled = [c for c in lower if c]
     if not filled or any(ch.isdigit() for c in filled for ch in c):
         return False
@@ -106,8 +113,7 @@ def _wide_groups(sheet: RawSheet, r: int, is_stage: Callable[[str], bool]) -> li
     """Stage headers in row r (merged across sub-headers Mulai / Selesai / Progres in row r+1)."""
     if r + 1 >= len(sheet.grid):
         return []
-    upper = [_cell_text(v) for v in sheet.grid.iloc[r]]
-    lower = [_cell_text(v) for v in sheet.grid.iloc[r + 1]]
+    upper, lower = _texts(sheet)[r], _texts(sheet)[r + 1]
     sub_index = {norm(a): canon for canon, aliases in WIDE_SUBHEADERS.items() for a in aliases}
     groups: list[WideGroup] = []
     current: WideGroup | None = None
@@ -138,9 +144,9 @@ def detect_layout(sheet: RawSheet, is_stage: Callable[[str], bool]) -> Layout | 
     best: tuple[tuple[int, int, int], Layout] | None = None
     n = min(HEADER_SEARCH_ROWS, len(grid))
     for r in range(n):
-        if not any(_cell_text(v) for v in grid.iloc[r]):
+        single = _texts(sheet)[r]
+        if not any(single):
             continue
-        single = [_cell_text(v) for v in grid.iloc[r]]
         options = [(1, single)]
         if r + 1 < len(grid) and _two_row_header(sheet, r):
             options.append((2, _combine(sheet, r)))

@@ -155,11 +155,11 @@ def _text(v: object) -> str:
 
 def _classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetReport]:
     """Class per grid row below the header: 0 data, 1 blank, 2 totals, 3 heading. Trailing empties dropped."""
-    grid = sheet.grid.iloc[layout.data_start :]
-    n_rows, n_cols = grid.shape
+    start = layout.data_start
+    n_rows, n_cols = max(len(sheet.grid) - start, 0), sheet.grid.shape[1]
     filled = np.zeros((n_rows, n_cols), dtype=bool)
     for j in range(n_cols):
-        filled[:, j] = _filled(grid.iloc[:, j])
+        filled[:, j] = _filled(sheet.grid[j].array[start:])
     any_filled = filled.any(axis=1)
     last = int(np.flatnonzero(any_filled)[-1]) + 1 if any_filled.any() else 0
     filled = filled[:last]
@@ -171,7 +171,7 @@ def _classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRe
     totals = np.zeros(last, dtype=bool)
     for j in np.unique(first_col[first_col >= 0]):
         here = first_col == j
-        text = grid.iloc[:last, int(j)].str.strip().str.lower()
+        text = pd.Series(sheet.grid[int(j)].array[start : start + last]).str.strip().str.lower()
         totals |= here & text.str.match(totals_re).fillna(False).to_numpy(dtype=bool)
     cls[(cls == 0) & totals] = 2
     # Group headings: no key, and text only in a name, No or unmapped column.
@@ -194,12 +194,12 @@ def _classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRe
     return cls, report
 
 
-def _filled(col: pd.Series) -> np.ndarray:
+def _filled(values: Any) -> np.ndarray:
     """Cells holding more than white space, computed by Arrow in one pass over the column."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    arr = pa.array(col.array) if not hasattr(col.array, "_pa_array") else col.array._pa_array
+    arr = values._pa_array if hasattr(values, "_pa_array") else pa.array(values, type=pa.string(), from_pandas=True)
     trimmed = pc.utf8_length(pc.utf8_trim_whitespace(arr))
     return np.asarray(pc.fill_null(pc.greater(trimmed, 0), False).to_numpy(zero_copy_only=False), dtype=bool)
 
@@ -239,8 +239,8 @@ def _extract(
         contiguous = len(rows) > 0 and rows[-1] - rows[0] + 1 == len(rows)
         for c, j in cols.items():
             # Contiguous data rows (the usual case) are a zero-copy slice; else a take.
-            col = grid.iloc[rows[0] : rows[-1] + 1, j] if contiguous else grid.iloc[rows, j]
-            rec[c] = col.array
+            values = grid[j].array
+            rec[c] = values[rows[0] : rows[-1] + 1] if contiguous else values.take(rows)
         group_cols.append({c: sheet.origin_col + j for c, j in cols.items()})
         group_headers.append(headers)
         frame = pd.DataFrame(rec)

@@ -79,6 +79,21 @@ def read_file(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
     raise FileProblem("file-not-workbook")
 
 
+def _arrow_text_grid(batch: object) -> pd.DataFrame:
+    """A calamine record batch as a text grid: empty strings become missing in Arrow, before pandas."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cols = []
+    for col in batch.columns:  # type: ignore[attr-defined]
+        col = col.cast(pa.string())
+        cols.append(pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col))
+    table = pa.table(cols, names=[str(i) for i in range(len(cols))])
+    grid = table.to_pandas()
+    grid.columns = pd.RangeIndex(len(cols))
+    return grid
+
+
 def _as_text_grid(grid: pd.DataFrame, empty_is_null: bool = False) -> pd.DataFrame:
     """Columns 0..n-1 of Arrow-backed text; empty cells are missing. Arrow text keeps big sheets compact
     (no Python object per cell) and makes factorize and string operations run in C."""
@@ -209,10 +224,9 @@ def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
             member = paths.get(name)
             try:
                 sheet = reader.load_sheet(name, header_row=None, dtypes="string")
-                grid = sheet.to_pandas()
+                grid = _arrow_text_grid(sheet.to_arrow())
             except Exception as exc:
                 raise FileProblem("file-unreadable", reason=f"{name}: {str(exc).splitlines()[0][:200]}") from exc
-            grid = _as_text_grid(grid)
             first: tuple[int, int] | None = None
             merges: list[tuple[int, int, int, int]] = []
             pct: set[tuple[int, int]] = set()

@@ -40,6 +40,7 @@ class SheetReport:
     name: str | None
     kind: str
     header_row: int | None
+    header_end_row: int | None = None  # the last header row (a two-row header ends one below header_row)
     rows_loaded: int = 0
     rows_rejected: int = 0
     blank: int = 0

@@ -187,6 +187,7 @@ def _classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRe
         name=sheet.name,
         kind=layout.kind,
         header_row=int(sheet.row_numbers[layout.header_index]),
+        header_end_row=int(sheet.row_numbers[layout.data_start - 1]),
         blank=int((cls == 1).sum()) + _blank_lines_between(sheet, layout, last),
         totals=int((cls == 2).sum()),
         headings=int((cls == 3).sum()),

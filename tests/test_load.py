@@ -99,6 +99,22 @@ def data_dir(tmp_path: Path) -> Path:
     return d
 
 
+def assert_adds_up(result) -> None:
+    """Per sheet: rows between the header and the last non-empty row, counted from the raw file without the
+    loader's checks, equal rows_read + rows_skipped; and rows_read = rows_loaded + rows_rejected."""
+    for f in result.files:
+        raw = {s.name: s for s in read_file(Path(f.path))}
+        for rep in f.sheets:
+            sheet = raw[rep.name]
+            text = sheet.grid.apply(lambda c: c.astype("str").str.strip().str.len().fillna(0) > 0)
+            nonempty_rows = sheet.row_numbers[text.any(axis=1).to_numpy()]
+            last = int(nonempty_rows.max())
+            below = (sheet.row_numbers > rep.header_end_row) & (sheet.row_numbers <= last)
+            blank_lines = ((sheet.blank_lines > rep.header_end_row) & (sheet.blank_lines < last)).sum()
+            assert int(below.sum() + blank_lines) == rep.rows_read + rep.rows_skipped, (f.path, rep.name)
+            assert rep.rows_read == rep.rows_loaded + rep.rows_rejected
+
+
 def by_cell(issues, file_suffix: str = ""):
     return {(i.cell, i.code) for i in issues if i.file.endswith(file_suffix)}
 
@@ -114,6 +130,7 @@ def test_reader_recovers_absolute_origin(data_dir: Path) -> None:
 
 def test_progres_accounting_and_addresses(data_dir: Path, mini_schedule) -> None:
     r = load_data([data_dir], mini_schedule, today=dt.date(2022, 6, 30))
+    assert_adds_up(r)
     prog = next(f for f in r.files if f.path.endswith("bali.xlsx")).sheets[0]
     # Header ends on row 7; the last non-empty row is 18: rows 8..18 = 11 rows.
     # Heading row 8, blank row 14, totals row 18; row 16 copies row 15 (skipped);
@@ -140,6 +157,7 @@ def test_progres_accounting_and_addresses(data_dir: Path, mini_schedule) -> None
 
 def test_progres_values(data_dir: Path, mini_schedule) -> None:
     r = load_data([data_dir], mini_schedule, today=dt.date(2022, 6, 30))
+    assert_adds_up(r)
     p = r.progres.set_index(["kode_lokasi", "tahapan"])
     # The province row: code 51, report date from the title row "Keadaan s.d. 20 Mei 2022".
     assert p.loc[("51", "P1"), "tanggal_mulai"] == pd.Timestamp("2022-03-01")
@@ -155,6 +173,7 @@ def test_progres_values(data_dir: Path, mini_schedule) -> None:
 
 def test_lokasi_names_and_flags(data_dir: Path, mini_schedule) -> None:
     r = load_data([data_dir], mini_schedule, today=dt.date(2022, 6, 30))
+    assert_adds_up(r)
     sheets = {s.name: s for f in r.files for s in f.sheets if s.kind == "lokasi"}
     # PISEW: three data rows (2-4), the JUMLAH row skipped; row 4 names another province.
     assert (sheets["PISEW"].rows_read, sheets["PISEW"].rows_rejected, sheets["PISEW"].rows_skipped) == (
@@ -192,6 +211,7 @@ def test_csv_semicolon_bom_with_line_numbers(tmp_path: Path, mini_schedule) -> N
     )
     (d / "sulsel.csv").write_bytes(b"\xef\xbb\xbf" + text.encode("utf-8"))
     r = load_data([d], mini_schedule, today=dt.date(2022, 6, 30))
+    assert_adds_up(r)
     s = next(f for f in r.files if f.path.endswith(".csv")).sheets[0]
     # Header on line 3, last non-empty line 8: lines 4..8 = 5 = 3 read + 2 skipped (empty line 6, JUMLAH).
     assert (s.name, s.header_row, s.rows_read, s.rows_loaded, s.rows_rejected, s.rows_skipped) == (
@@ -214,6 +234,7 @@ def test_csv_quoted_multiline_record_keeps_its_start_line(tmp_path: Path, mini_s
     text = 'Kode Lokasi,Tahapan,Tanggal Mulai,Keterangan\n51.04.01,L1,"02/04/2022","baris\nkedua"\n51.04.01,L2,x,\n'
     (d / "progres-2022-05-20.csv").write_bytes(text.encode("cp1252"))
     r = load_data([d], mini_schedule, today=dt.date(2022, 6, 30))
+    assert_adds_up(r)
     # The quoted record spans lines 2-3, so the next record starts on line 4.
     assert ("C4", "date-invalid") in by_cell(r.errors)
     assert r.progres.iloc[0]["keterangan"] == "baris\nkedua"
@@ -236,6 +257,7 @@ def test_wide_form_unpivots_with_own_cells(tmp_path: Path, mini_schedule) -> Non
     ws.append(["51.04.02", "PISEW", "10/05/2022", "05/05/2022", None, None, None])
     wb.save(d / "progres-2022-05-20.xlsx")
     r = load_data([d], mini_schedule, today=dt.date(2022, 6, 30))
+    assert_adds_up(r)
     s = next(f for f in r.files if f.path.endswith("progres-2022-05-20.xlsx")).sheets[0]
     # Rows 3-5 are data rows: row 3 gives two stage records, row 4 reports nothing, row 5 is rejected.
     assert (s.rows_read, s.rows_loaded, s.rows_rejected, s.rows_skipped) == (3, 2, 1, 0)
@@ -260,6 +282,7 @@ def test_report_date_rules(tmp_path: Path, mini_schedule) -> None:
     ws.append(["51.04.02", "L2", "02/05/2022", None])  # undated: takes the newest dated report date
     wb.save(d / "progres.xlsx")
     r = load_data([d], mini_schedule, today=dt.date(2022, 6, 30))
+    assert_adds_up(r)
     assert by_cell(r.errors, "progres.xlsx") == {("C3", "date-after-report"), ("D4", "report-future")}
     undated = r.progres[r.progres["laporan_tanpa_tanggal"]]
     assert len(undated) == 1 and undated.iloc[0]["tanggal_laporan"] == pd.Timestamp("2022-05-20")
@@ -277,6 +300,7 @@ def test_newer_report_replaces_and_warns_when_clearing(tmp_path: Path, mini_sche
         wb.active.append(["51.04.01", "L1", "02/04/2022", end])
         wb.save(d / day / "bali.xlsx")
     r = load_data([d], mini_schedule, today=dt.date(2022, 6, 30))
+    assert_adds_up(r)
     # Both reports stay in the history (status replays by date); the newer one cleared an end date.
     assert sorted(r.progres["tanggal_laporan"].dt.day) == [20, 27]
     assert [w.code for w in r.warnings if w.code.startswith("superseded")] == ["superseded-cleared"]
@@ -290,6 +314,7 @@ def test_duplicate_file_and_ignored_files(data_dir: Path, mini_schedule) -> None
     (data_dir / ".hidden.xlsx").write_bytes(b"x")
     write_table_workbook(data_dir / "report.xlsx", [("x", ["a"], [["=1+1"]])])
     r = load_data([data_dir], mini_schedule, today=dt.date(2022, 6, 30))
+    assert_adds_up(r)
     reasons = {Path(p).name: why for p, why in r.ignored}
     # Files are read in name order: "lokasi-copy.xlsx" sorts first, so the original is the skipped copy.
     assert reasons["lokasi.xlsx"] == "duplicate-file"
@@ -312,6 +337,7 @@ def test_hostile_files_are_unreadable_not_crashes(tmp_path: Path, mini_schedule)
     (d / "truncated.xlsx").write_bytes(good[: len(good) // 2])
     (d / "plain.xlsx").write_text("not a zip")
     r = load_data([d], mini_schedule, today=dt.date(2022, 6, 30), max_uncompressed_mb=2)
+    assert_adds_up(r)
     codes = {Path(i.file).name: i.code for i in r.unreadable}
     assert codes == {
         "bomb.xlsx": "file-too-large",
@@ -331,5 +357,15 @@ def test_decimal_code_is_rejected(tmp_path: Path, mini_schedule) -> None:
     wb.active.append([51.1, "PISEW", "P1", "01/03/2022"])  # a decimal number: format the column as Text
     wb.save(d / "progres-2022-05-20.xlsx")
     r = load_data([d], mini_schedule, today=dt.date(2022, 6, 30))
+    assert_adds_up(r)
     assert by_cell(r.errors, "progres-2022-05-20.xlsx") == {("A3", "code-decimal")}
     assert r.progres.iloc[0]["kode_lokasi"] == "51"
+
+
+def test_bundled_sample_adds_up_and_loads_clean() -> None:
+    from pkp_cli.schedule import load_schedule
+
+    root = Path(__file__).resolve().parent.parent
+    r = load_data([root / "data"], load_schedule(root / "schedules" / "jadwal-nasional-2022.yaml"))
+    assert_adds_up(r)
+    assert r.total("rows_rejected") == 0 and r.errors_total == 0

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import os
 import re
 import zipfile
 from dataclasses import dataclass, field
@@ -40,6 +41,16 @@ class RawSheet:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r1, c1, r2, c2), 1-based rows
     percent_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, col 0-based) formatted as %
     blank_lines: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))  # CSV only
+
+
+def require_defusedxml() -> None:
+    """openpyxl expands XML entities unless defusedxml is importable: refuse to run without it."""
+    import importlib.util
+
+    from pkp_cli.exitcodes import Exit, PkpError
+
+    if importlib.util.find_spec("defusedxml") is None or os.environ.get("OPENPYXL_DEFUSEDXML") == "False":
+        raise PkpError(Exit.BUG, "defusedxml tidak terpasang / is not installed: python -m pip install defusedxml")
 
 
 def col_letter(col: int) -> str:

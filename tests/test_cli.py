@@ -161,6 +161,11 @@ def test_bad_config_exits_78(tmp_path: Path) -> None:
     assert run("config", env={"XDG_CONFIG_HOME": str(tmp_path)}).exit_code == 78
 
 
+def test_refuses_to_run_without_xml_protection(workspace: Path) -> None:
+    res = run("validate", "--data", str(workspace / "data"), env={"OPENPYXL_DEFUSEDXML": "False"})
+    assert res.exit_code == 1 and "defusedxml" in res.stderr
+
+
 def test_defusedxml_is_active() -> None:
     import openpyxl.xml
 

@@ -156,8 +156,9 @@ def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return _by_unique(s, _parse_dates_unique, "datetime64[ns]")
 
 
+@cache
 def parse_date_text(text: str) -> date | None:
-    """One date by the same rules (for titles, file and folder names)."""
+    """One date by the same rules (for titles, file and folder names); titles repeat, so results are kept."""
     vals, _errs = parse_dates(pd.Series([text], dtype=object))
     v = vals.iloc[0]
     return None if pd.isna(v) else v.date()
@@ -168,6 +169,7 @@ _DATE_IN_TEXT = re.compile(
 )
 
 
+@cache
 def find_date_in_text(text: str) -> date | None:
     """The first parseable date inside free text ("Keadaan s.d. 27 Mei 2022", "progres_2022-05-20")."""
     for match in _DATE_IN_TEXT.finditer(text):

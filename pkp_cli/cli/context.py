@@ -36,19 +36,29 @@ class Workspace:
     def data_source(self) -> str:
         return "sample" if self.data.is_sample else str(self.data.path)
 
+    @property
+    def schedule_is_bundled(self) -> bool:
+        return schedule_is_bundled(self.schedule_src, self.data)
+
     def envelope(self, rows: Any, **extra: Any) -> dict[str, Any]:
-        """The one JSON envelope of every command."""
+        """The one JSON envelope of every command (no absolute path of the installation in it)."""
         return {
             "as_of": self.as_of.isoformat(),
             "fiscal_year": self.schedule.year,
             "data_source": self.data_source,
-            "schedule": str(self.schedule_src.path)
-            if not self.schedule_src.is_sample
-            else "bundled:" + self.schedule_src.path.name,
+            "schedule": "bundled:" + self.schedule_src.path.name
+            if self.schedule_is_bundled
+            else str(self.schedule_src.path),
             "schedule_sha256": self.schedule.sha256,
             **extra,
             "rows": rows,
         }
+
+
+def schedule_is_bundled(schedule_src: Resolved, data: Resolved) -> bool:
+    """The schedule is the one bundled with pkp: found in the bundle, or "next to the data" when the data is
+    the bundled sample (config.resolve_year_file looks there first, so the bundle is reported that way)."""
+    return schedule_src.is_sample or (data.is_sample and schedule_src.why == "next to the data")
 
 
 def resolve_lang(lang: Any, cfg: Config) -> str:
@@ -80,7 +90,9 @@ def open_workspace(
 ) -> Workspace:
     from pkp_cli.config import Resolved, load_config, resolve_data
     from pkp_cli.load import load_data
+    from pkp_cli.read import require_defusedxml
 
+    require_defusedxml()
     cfg = load_config()
     code = resolve_lang(lang, cfg)
     src = resolve_data(data, cfg)
@@ -98,7 +110,10 @@ def open_workspace(
         say(("Files" if en else "Berkas") + ": " + ", ".join(str(p) for p in paths))
     else:
         say(f"Data: {src.path} ({why})")
-    say(f"{'Schedule' if en else 'Jadwal'}: {sched_src.path} ({sched_src.why})")
+    sched_why = sched_src.why
+    if schedule_is_bundled(sched_src, src if not paths else shown):
+        sched_why = "bawaan pkp" if not en else "bundled with pkp"
+    say(f"{'Schedule' if en else 'Jadwal'}: {sched_src.path} ({sched_why})")
     loaded = load_data(
         paths or [src.path],
         sched,

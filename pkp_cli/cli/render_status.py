@@ -12,6 +12,7 @@ from pkp_cli.labels import label
 from pkp_cli.render import formats
 
 SCREEN_LIMIT = 30
+LOKASI_SCREEN_DROP = {"program", "tingkat", "hari_kerja_terlambat", "tanggal_laporan"}
 
 
 def _filtered(status: Any, q: StatusQuery) -> Any:
@@ -40,8 +41,8 @@ SUMMARY_COUNTS = ("selesai", "selesai_terlambat", "terlambat", "berjalan", "belu
 def summary_line(s: dict[str, Any], lang: str) -> str:
     """Two lines: 'rencana 16,0 %, realisasi 31,9 %, deviasi +15,9 poin' and '276 tahapan: 88 selesai, ...'.
 
-    Percentages of the weighted plan and actual and the deviation in points with its sign; then the count of
-    each status (`terlambat` always, the others when present) and the longest delay when there is one.
+    Percentages of the weighted plan and actual, the deviation in points with its sign and the longest delay
+    when there is one; then the count of each status (`terlambat` always, the others when present).
     """
 
     def word(key: str) -> str:
@@ -61,10 +62,10 @@ def summary_line(s: dict[str, Any], lang: str) -> str:
         for c in SUMMARY_COUNTS
         if s.get(c) or c == "terlambat"
     ]
-    line = f"{formats.fmt_number(s.get('jumlah') or 0, lang, 0)} {word('stages')}: " + ", ".join(counts)
+    first = ", ".join(parts)
     if s.get("maks_terlambat"):
-        line += f"; {word('max_late')} {formats.fmt_number(s['maks_terlambat'], lang, 0)} {word('days')}"
-    return ", ".join(parts) + "\n" + line
+        first += f"; {word('max_late')} {formats.fmt_number(s['maks_terlambat'], lang, 0)} {word('days')}"
+    return first + f"\n{formats.fmt_number(s.get('jumlah') or 0, lang, 0)} {word('stages')}: " + ", ".join(counts)
 
 
 def _header(ws: Workspace) -> list[str]:
@@ -95,10 +96,22 @@ def render_status(ws: Workspace, status: Any, q: StatusQuery, fmt: str) -> None:
         elif fmt == "csv":
             sys.stdout.write(formats.to_csv(formats.records(views["tahapan"]), list(views["tahapan"].columns)))
         else:
-            name = status.loc[status["kode_lokasi"] == q.lokasi, "nama_lokasi"].iloc[0]
+            own = status.loc[status["kode_lokasi"] == q.lokasi]
+            name, program = own["nama_lokasi"].iloc[0], own["program"].iloc[0]
+            # The screen has no room for all of LOKASI_STAGE_COLUMNS: the province-level stages that gate the
+            # location and its own stages are two tables (no `tingkat` column), the program goes to the title
+            # and the working days late stay in JSON/CSV (report dates show in the reports section below).
+            stages = views["tahapan"]
+            shown = [c for c in v.LOKASI_STAGE_COLUMNS if c not in LOKASI_SCREEN_DROP]
+            upper = stages[stages["tingkat"] == "provinsi"]
             render_sections(
                 [
-                    Section(f"{q.lokasi} {name}", views["tahapan"], [*v.LOKASI_STAGE_COLUMNS[:-2], "keterangan"]),
+                    *(
+                        [Section(f"{own['provinsi'].iloc[0]} — {label('t.preparation', lang)}", upper, shown)]
+                        if len(upper)
+                        else []
+                    ),
+                    Section(f"{q.lokasi} {name} ({program})", stages[stages["tingkat"] != "provinsi"], shown),
                     Section(label("t.reports", lang), views["laporan"], v.LOKASI_REPORT_COLUMNS),
                 ],
                 fmt,

@@ -43,8 +43,11 @@ class Section:
 
 def is_number(column: str) -> bool:
     """Columns shown as numbers (right-aligned on screen)."""
-    return column in PERCENT_COLUMNS or column in RUPIAH_COLUMNS or column in NUMBER_COLUMNS or (
-        column.startswith(INT_PREFIXES)
+    return (
+        column in PERCENT_COLUMNS
+        or column in RUPIAH_COLUMNS
+        or column in NUMBER_COLUMNS
+        or (column.startswith(INT_PREFIXES))
     )
 
 
@@ -98,7 +101,8 @@ def render_sections(sections: list[Section], fmt: str, lang: str, header: list[s
     """Print sections as rich tables (screen) or markdown; header lines first (e.g. the sample marker).
 
     A section without rows says so in one line instead of an empty table. On screen the sections are
-    separated by a blank line and no line carries trailing blanks (piped output stays stable and diffable).
+    separated by a blank line, a column blank in every row shown is left out (markdown keeps every column),
+    and no line carries trailing blanks (piped output stays stable and diffable).
     """
     from pkp_cli.render import formats
 
@@ -129,8 +133,12 @@ def render_sections(sections: list[Section], fmt: str, lang: str, header: list[s
                 con.print((s.note or "") if s.frame is None else f"  ({none})")
                 continue
             heads, rows, styles = _rows(s, lang, s.limit)
-            wrap = {i for i, c in enumerate(s.columns) if c in WRAP_COLUMNS}
-            right = {i for i, c in enumerate(s.columns) if is_number(c)}
+            # a column blank in every row shown (a flag never raised, say) only costs width on screen
+            keep = [i for i in range(len(heads)) if any(r[i] for r in rows)]
+            cols = [s.columns[i] for i in keep]
+            heads, rows = [heads[i] for i in keep], [[r[i] for i in keep] for r in rows]
+            wrap = {i for i, c in enumerate(cols) if c in WRAP_COLUMNS}
+            right = {i for i, c in enumerate(cols) if is_number(c)}
             con.print(table(s.title, heads, rows, styles, wrap, right, con.width))
             hidden = len(s.frame) - len(rows)
             if hidden > 0:

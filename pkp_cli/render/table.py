@@ -55,25 +55,32 @@ def plan_widths(headers: list[str], rows: list[list[str]], wrap: set[int], width
     if sum(widths) <= room:
         return widths
     fixed = [i for i in range(n) if i not in wrap]
-    compact = {i: max([_longest_word(headers[i]), *cells[i]] or [1]) for i in fixed}
+    compact = {i: max([1, _longest_word(headers[i]), *cells[i]]) for i in fixed}
     for i in sorted(fixed, key=lambda i: (compact[i] - full[i], i)):
         if sum(widths) <= room:
             break
         widths[i] = compact[i]
-    free = [i for i in range(n) if i in wrap]
-    if not free or sum(widths) <= room:
+    if sum(widths) <= room:
         return widths
+    free = [i for i in range(n) if i in wrap]
     floor = {
         i: min(full[i], max(WRAP_FLOOR, min(WRAP_WORD_CAP, max([_longest_word(r[i]) for r in rows] + [0]))))
         for i in free
     }
-    budget = room - sum(widths[i] for i in fixed)
-    # water-filling from the top: lower a common ceiling until the free columns fit (or reach their floors)
-    ceiling = max(full[i] for i in free)
-    while ceiling > 1 and sum(max(floor[i], min(full[i], ceiling)) for i in free) > budget:
+    if sum(widths[i] for i in fixed) + sum(floor.values()) > room:
+        # Last resort, too many columns for the width: every column may wrap at its spaces ("26 September"
+        # over "2022"), none below its widest word (free text: capped at WRAP_WORD_CAP); narrower than that
+        # and rich breaks words.
+        words = {i: max([_longest_word(headers[i])] + [_longest_word(r[i]) for r in rows]) for i in range(n)}
+        floor = {i: words[i] if i in fixed else min(full[i], words[i], WRAP_WORD_CAP) for i in range(n)}
+        free = list(range(n))
+    budget = room - sum(widths[i] for i in range(n) if i not in free)
+    # water-filling from the top: lower a common ceiling until the columns fit (or reach their floors)
+    ceiling = max(widths[i] for i in free)
+    while ceiling > 1 and sum(max(floor[i], min(widths[i], ceiling)) for i in free) > budget:
         ceiling -= 1
     for i in free:
-        widths[i] = max(floor[i], min(full[i], ceiling))
+        widths[i] = max(floor[i], min(widths[i], ceiling))
     return widths
 
 

@@ -78,14 +78,19 @@ class LoadResult:
 # ------------------------------------------------------------------------------------------ discovery
 
 
-def discover(paths: Iterable[Path]) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
-    """(files to read with their display names, ignored entries with reasons). Folders are recursive."""
+def discover(
+    paths: Iterable[Path], display_root: Path | None = None
+) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
+    """(files to read with their display names, ignored entries with reasons). Folders are recursive.
+
+    Names are shown as given on the command line, or relative to `display_root` (the bundled sample, whose
+    absolute path inside site-packages means nothing to a user)."""
     found: list[tuple[Path, str]] = []
     ignored: list[tuple[str, str]] = []
     for root in paths:
         candidates = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
         for p in candidates:
-            shown = str(p)
+            shown = str(p.relative_to(display_root)) if display_root and p.is_relative_to(display_root) else str(p)
             rel_parts = p.relative_to(root).parts if p != root else (p.name,)
             if any(part.startswith(".") for part in rel_parts):
                 ignored.append((shown, "hidden"))
@@ -764,6 +769,7 @@ def load_data(
     lang: str = "id",
     max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB,
     collect_rejects: bool = False,
+    display_root: Path | None = None,
 ) -> LoadResult:
     """Read every workbook under `paths` and validate it against `schedule`.
 
@@ -781,7 +787,7 @@ def load_data(
         timings[name] = timings.get(name, 0.0) + now - clock[0]
         clock[0] = now
 
-    files, ignored = discover(paths)
+    files, ignored = discover(paths, display_root)
     reports: list[FileReport] = []
     unreadable: list[Issue] = []
     sheets: list[SheetRecords] = []

@@ -1,7 +1,7 @@
 """Goldens of `pkp status --province Bali` on the bundled data (data/, schedules/), byte for byte.
 
 Each golden is the stdout of a real subprocess run from the repo root without --data, so the data resolves
-as "./data (folder in current directory)", the schedule as schedules/jadwal-nasional-2022.yaml "next to the
+as "./data (folder di direktori kerja)", the schedule as schedules/jadwal-nasional-2022.yaml "di samping folder
 data", and every path in the output is relative: status-bali.md (markdown), status-bali.json (JSON) and
 status-bali.txt (the screen, piped: NO_COLOR=1, COLUMNS=120, so no colour and a fixed width).
 `PKP_UPDATE_GOLDENS=1 python -m pytest tests/test_golden_status.py` rewrites them (and skips the comparison);
@@ -88,8 +88,8 @@ def test_golden(runs: dict[str, subprocess.CompletedProcess[str]], ext: str) -> 
     assert run.returncode == 0, run.stderr
     assert "Traceback" not in run.stderr
     # the data and schedule were found the default way, relative to the repo root
-    assert "Data: data (folder in current directory)" in run.stderr
-    assert "Jadwal: schedules/jadwal-nasional-2022.yaml (next to the data)" in run.stderr
+    assert "Data: data (folder di direktori kerja)" in run.stderr
+    assert "Jadwal: schedules/jadwal-nasional-2022.yaml (di samping folder data)" in run.stderr
     path = GOLDEN / f"status-bali.{ext}"
     if os.environ.get("PKP_UPDATE_GOLDENS") == "1":
         GOLDEN.mkdir(exist_ok=True)
@@ -168,16 +168,16 @@ def test_screen_is_plain_fixed_width_and_unbroken(runs: dict[str, subprocess.Com
     assert all(len(line) <= WIDTH for line in lines)
     assert all(line == line.rstrip() for line in lines)
     assert "rencana 16,0 %, realisasi 31,9 %, deviasi +15,9 poin" in lines
-    assert "276 tahapan: 88 selesai, 0 terlambat, 2 berjalan, 186 belum jadwalnya" in lines
+    assert "276 tahapan: 88 selesai, 0 terlambat, 2 berjalan, 186 belum waktunya" in lines
     # a date and a status label are never broken over two lines
     prep = [line for line in lines if line.startswith(("PISEW ", "KOTAKU "))]
     assert len(prep) == 16
-    assert sum("belum jadwalnya" in line for line in prep) == 4
+    assert sum("belum waktunya" in line for line in prep) == 4
     assert all(line.count("2022") >= 1 for line in prep)
     assert any("31 Maret 2022  1 Maret 2022   11 Maret 2022" in line for line in prep)
     assert "Bali — lokasi terlambat (0)" in lines and "  (tidak ada)" in lines
     md = runs["md"].stdout
-    assert md.count("| belum jadwalnya |") == 4 and "## Bali — lokasi terlambat (0)\n\ntidak ada\n" in md
+    assert md.count("| belum waktunya |") == 4 and "## Bali — lokasi terlambat (0)\n\ntidak ada\n" in md
 
 
 def test_plan_widths_wraps_headers_then_text_never_dates() -> None:

@@ -76,8 +76,16 @@ def root(
     version: bool = typer.Option(
         False, "--version", callback=_version, is_eager=True, help=t("Tampilkan versi.", "Show the version.")
     ),
+    lang: str | None = typer.Option(
+        None, "--lang", help=t("Bahasa keluaran: id atau en.", "Output language: id or en."), show_default=False
+    ),
 ) -> None:
     """Pemantauan progres PISEW dan KOTAKU."""
+    from pkp_cli.cli.context import GLOBAL_LANG
+
+    if lang is not None and lang not in ("id", "en"):
+        raise typer.BadParameter("id | en", param_hint="--lang")
+    GLOBAL_LANG[0] = lang
 
 
 def _register() -> None:

@@ -61,10 +61,24 @@ def schedule_is_bundled(schedule_src: Resolved, data: Resolved) -> bool:
     return schedule_src.is_sample or (data.is_sample and schedule_src.why == "next to the data")
 
 
+# Set by `pkp --lang en <command>` (the option before the command), for the commands that follow.
+GLOBAL_LANG: list[str | None] = [None]
+
+
 def resolve_lang(lang: Any, cfg: Config) -> str:
+    """--lang after the command, else before it, else the config file's language (default id)."""
     if lang is not None:
         return str(getattr(lang, "value", lang))
+    if GLOBAL_LANG[0]:
+        return GLOBAL_LANG[0]
     return str(cfg.get("lang"))
+
+
+def why_text(why: str, lang: str) -> str:
+    """The reason a data folder or schedule was chosen, in the user's language."""
+    from pkp_cli.labels import LABELS, label
+
+    return label(f"why.{why}", lang) if f"why.{why}" in LABELS else why
 
 
 def open_schedule(schedule_opt: Path | None, data: Resolved, cfg: Config, lang: str) -> tuple[Resolved, Schedule]:
@@ -105,15 +119,12 @@ def open_workspace(
         shown = src
     sched_src, sched = open_schedule(schedule, shown if paths else src, cfg, code)
     en = code == "en"
-    why = {"sample": "sampel bawaan pkp" if not en else "sample bundled with pkp"}.get(src.why, src.why)
     if paths:
         say(("Files" if en else "Berkas") + ": " + ", ".join(str(p) for p in paths))
     else:
-        say(f"Data: {src.path} ({why})")
-    sched_why = sched_src.why
-    if schedule_is_bundled(sched_src, src if not paths else shown):
-        sched_why = "bawaan pkp" if not en else "bundled with pkp"
-    say(f"{'Schedule' if en else 'Jadwal'}: {sched_src.path} ({sched_why})")
+        say(f"Data: {src.path} ({why_text(src.why, code)})")
+    sched_why = "bundled" if schedule_is_bundled(sched_src, src if not paths else shown) else sched_src.why
+    say(f"{'Schedule' if en else 'Jadwal'}: {sched_src.path} ({why_text(sched_why, code)})")
     loaded = load_data(
         paths or [src.path],
         sched,
@@ -122,6 +133,7 @@ def open_workspace(
         lang=code,
         max_uncompressed_mb=int(cfg.get("max_uncompressed_mb")),
         collect_rejects=collect_rejects,
+        display_root=src.path.parent if src.is_sample and not paths else None,
     )
     day = as_of.date() if as_of is not None else _default_as_of(loaded) or date.today()
     return Workspace(code, cfg, shown, sched_src, sched, loaded, day, as_of is not None)

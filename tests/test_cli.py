@@ -170,3 +170,15 @@ def test_defusedxml_is_active() -> None:
     import openpyxl.xml
 
     assert openpyxl.xml.DEFUSEDXML is True
+
+
+def test_sample_copies_the_bundle_out_and_refuses_a_full_folder(tmp_path: Path) -> None:
+    target = tmp_path / "contoh"
+    assert run("sample", str(target)).exit_code == 0
+    assert (target / "data" / "lokasi" / "lokasi-ta2022.xlsx").is_file()
+    assert (target / "schedules" / "jadwal-nasional-2022.yaml").is_file()
+    res = run("validate", "--data", str(target / "data"), "-f", "json")
+    assert res.exit_code == 0
+    doc = json.loads(res.stdout)
+    assert doc["rows_rejected"] == 0 and doc["data_source"] == str(target / "data")
+    assert run("sample", str(target)).exit_code == 73  # never overwrites

@@ -654,6 +654,8 @@ def render(ctx: dict[str, Any]) -> str:
         "## Machine",
         "",
         f"- CPUs (nproc): {os.cpu_count()}; CPU: {_cpu_model()}; memory: {_mem_total_gb()}",
+        f"- Load average (1 min) at the start and end of the run: {ctx['load_start']:.2f} and "
+        f"{ctx.get('load_end', float('nan')):.2f} (above ~0.5 means other work shared the CPUs: timings noisy)",
         f"- Python {platform.python_version()} ({platform.python_implementation()}), {platform.platform()}",
         "- " + ", ".join(f"{k} {v}" for k, v in ctx["versions"].items()),
         "",
@@ -726,6 +728,7 @@ class Run:
             "smoke": smoke,
             "when": datetime.now().strftime("%Y-%m-%d %H:%M"),
             "versions": _versions(),
+            "load_start": os.getloadavg()[0],
             "figures": [],
             "goals": [],
             "accounting": [],
@@ -1027,6 +1030,7 @@ def run(args: argparse.Namespace) -> int:
         r.failed = True
     finally:
         if "data" in r.ctx:
+            r.ctx["load_end"] = os.getloadavg()[0]
             out.parent.mkdir(parents=True, exist_ok=True)
             out.write_text(render(r.ctx), encoding="utf-8")
             log(f"results written to {out}")

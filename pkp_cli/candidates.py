@@ -450,6 +450,41 @@ def _reasons(parts: list[pd.DataFrame]) -> pd.DataFrame:
 # --- stages that can start now ----------------------------------------------------------------------------
 
 
+def _open_stages(
+    lokasi: pd.DataFrame, status: pd.DataFrame, schedule: Schedule
+) -> tuple[pd.DataFrame, pd.Series, np.ndarray, np.ndarray]:
+    """The `dapat_dipercepat` location stages of `lokasi` that have not started, with what holds them back.
+
+    Returns (rows, pending, blocked, waiting): `rows` the STATUS rows with the schedule's `setelah` and
+    `perlu_revisi_dipa`; `pending` the unfinished predecessors (a Series of stage codes indexed by row label,
+    one entry per unfinished predecessor); `blocked` (a predecessor is unfinished) and `waiting` (waits on the
+    DIPA revision) aligned with `rows`.
+    """
+    table = schedule.stage_table()
+    levels = table[["program", "tahapan", "tingkat"]]
+    offerable = table.loc[table["dapat_dipercepat"] & (table["tingkat"] == "lokasi"), "tahapan"].tolist()
+    rows = status[status["tahapan"].isin(offerable) & status["status"].isin(_NOT_STARTED)]
+    rows = rows[_positions(pd.Series(pd.unique(lokasi["kode_lokasi"])), rows["kode_lokasi"]) >= 0]
+    rows = rows.merge(
+        table[["program", "tahapan", "setelah", "perlu_revisi_dipa"]], on=["program", "tahapan"], how="inner"
+    )
+
+    deps = rows[["kode_lokasi", "kode_provinsi", "program", "setelah"]].explode("setelah")
+    deps = deps[deps["setelah"].notna()]
+    dep_rows = _lookup_stage(status, levels, deps, deps["setelah"])
+    unfinished = ~dep_rows["status"].isin(FINISHED).to_numpy()
+    pending = deps.loc[unfinished, "setelah"]
+    blocked = pd.Series(True, index=pending.index).groupby(level=0).any()
+    blocked_mask = blocked.reindex(rows.index, fill_value=False).to_numpy(bool)
+
+    dipa_codes = rows["program"].map({p: schedule.key_stage(p, "revisi_dipa") for p in rows["program"].unique()})
+    dipa_done = _lookup_stage(status, levels, rows, dipa_codes)["status"].isin(FINISHED).to_numpy(bool)
+    waiting = rows["tertunda_dipa"].fillna(False).to_numpy(bool) | (
+        rows["perlu_revisi_dipa"].to_numpy(bool) & ~dipa_done
+    )
+    return rows.assign(_dipa=dipa_codes), pending, blocked_mask, waiting
+
+
 def acceleratable_stages(
     lokasi: pd.DataFrame, status: pd.DataFrame, schedule: Schedule, as_of: date | pd.Timestamp
 ) -> pd.DataFrame:
@@ -466,30 +501,35 @@ def acceleratable_stages(
     Columns: kode_lokasi, program, urutan, tahapan, nama_tahapan, jadwal_mulai, hari.
     """
     day = _as_timestamp(as_of)
-    table = schedule.stage_table()
-    levels = table[["program", "tahapan", "tingkat"]]
-    offerable = table.loc[table["dapat_dipercepat"] & (table["tingkat"] == "lokasi"), "tahapan"].tolist()
-    rows = status[status["tahapan"].isin(offerable) & status["status"].isin(_NOT_STARTED)]
-    rows = rows[_positions(pd.Series(pd.unique(lokasi["kode_lokasi"])), rows["kode_lokasi"]) >= 0]
-    rows = rows.merge(
-        table[["program", "tahapan", "setelah", "perlu_revisi_dipa"]], on=["program", "tahapan"], how="inner"
-    )
-
-    deps = rows[["kode_lokasi", "kode_provinsi", "program", "setelah"]].explode("setelah")
-    deps = deps[deps["setelah"].notna()]
-    dep_rows = _lookup_stage(status, levels, deps, deps["setelah"])
-    unfinished = pd.Series(~dep_rows["status"].isin(FINISHED).to_numpy(), index=deps.index)
-    blocked = unfinished.groupby(level=0).any().reindex(rows.index, fill_value=False).to_numpy(bool)
-
-    dipa_codes = rows["program"].map({p: schedule.key_stage(p, "revisi_dipa") for p in rows["program"].unique()})
-    dipa_done = _lookup_stage(status, levels, rows, dipa_codes)["status"].isin(FINISHED).to_numpy(bool)
-    waiting = rows["tertunda_dipa"].fillna(False).to_numpy(bool) | (
-        rows["perlu_revisi_dipa"].to_numpy(bool) & ~dipa_done
-    )
-
+    rows, _, blocked, waiting = _open_stages(lokasi, status, schedule)
     ok = rows[~blocked & ~waiting]
     gain = (ok["jadwal_mulai"] - day).dt.days.clip(lower=0).astype(int)
     out = ok.assign(hari=gain)[["kode_lokasi", "program", "urutan", "tahapan", "nama_tahapan", "jadwal_mulai", "hari"]]
+    return out.sort_values(["kode_lokasi", "urutan"], kind="stable").reset_index(drop=True)
+
+
+def waiting_stages(lokasi: pd.DataFrame, status: pd.DataFrame, schedule: Schedule) -> pd.DataFrame:
+    """The stages that could be done early but cannot start yet, and what each waits for.
+
+    The complement of `acceleratable_stages`: `dapat_dipercepat` location stages, not started, window not
+    closed, held back by an unfinished predecessor (`setelah`) or by the DIPA revision. `menunggu` lists the
+    codes it waits for: the unfinished predecessors in the schedule's order, then the province's `revisi_dipa`
+    key stage when the stage waits on the revision (the role name `revisi_dipa` when the schedule names no
+    such stage). One row per (location, stage), in schedule order.
+    Columns: kode_lokasi, kode_provinsi, program, urutan, tahapan, nama_tahapan, menunggu (list of codes).
+    """
+    rows, pending, blocked, waiting = _open_stages(lokasi, status, schedule)
+    held = blocked | waiting
+    # Only the held rows are visited one by one (a few per location at most): the lists are output objects.
+    by_row = pending.groupby(level=0).agg(list)
+    lists = []
+    for label_, dipa, wait in zip(rows.index[held], rows["_dipa"].to_numpy()[held], waiting[held], strict=True):
+        codes = list(by_row.get(label_, []))
+        if wait:
+            codes.append(dipa if isinstance(dipa, str) else "revisi_dipa")
+        lists.append(codes)
+    out = rows.loc[held, ["kode_lokasi", "kode_provinsi", "program", "urutan", "tahapan", "nama_tahapan"]]
+    out = out.assign(menunggu=pd.Series(lists, index=out.index, dtype=object))
     return out.sort_values(["kode_lokasi", "urutan"], kind="stable").reset_index(drop=True)
 
 

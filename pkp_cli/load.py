@@ -569,16 +569,26 @@ def _resolve_progres(sr: SheetRecords, lokasi: pd.DataFrame, schedule: Schedule,
     prov_progs = lokasi.groupby("kode_provinsi")["program"].agg(set).to_dict() if len(lokasi) else {}
     code = rec["kode_lokasi"].astype("str")
     bad_code = _has_error(sr, "kode_lokasi") | code.isna().to_numpy()
-    is_loc = parse.isin_set(code, loc_prog)
-    uniq = code[~is_loc & ~bad_code].dropna().unique()
-    prov = parse.map_dict(code, {u: province_code(u) for u in uniq}).where(~is_loc)
-    is_prov = prov.notna().to_numpy() & ~is_loc
+    # Everything about a code is decided once per distinct code (83,000 at most), then spread by a take.
+    code_ix, code_uniques = pd.factorize(code)
+    code_u = [str(c) for c in code_uniques]
+    loc_u = [loc_prog.get(c) for c in code_u]
+    prov_u = [None if p is not None else province_code(c) for c, p in zip(code_u, loc_u, strict=True)]
+
+    def spread_code(values: list[Any]) -> pd.Series:
+        return pd.Series(pd.array(values, dtype="str").take(code_ix, allow_fill=True), index=rec.index)
+
+    loc_program = spread_code(loc_u)
+    prov = spread_code(prov_u)
+    is_loc = loc_program.notna().to_numpy()
+    is_prov = prov.notna().to_numpy()
     unknown = ~bad_code & ~is_loc & ~is_prov
     _add_errors(sr, unknown, "kode_lokasi", "location-unknown", lambda idx: [{"code": c} for c in code.iloc[idx]])
-    rec["kode_provinsi"] = code.str.slice(0, 2).where(is_loc, prov)
+    rec["kode_provinsi"] = spread_code(
+        [c[:2] if p is not None else pv for c, p, pv in zip(code_u, loc_u, prov_u, strict=True)]
+    )
     rec["kode_lokasi"] = code.where(~is_prov, prov)
     # Program: from the column, else from the location; province rows may take it from the stage.
-    loc_program = parse.map_dict(code, loc_prog)
     given = rec["program"].astype("str")
     differs = is_loc & given.notna().to_numpy() & (given != loc_program).fillna(False).to_numpy(dtype=bool)
     _add_errors(
@@ -589,22 +599,23 @@ def _resolve_progres(sr: SheetRecords, lokasi: pd.DataFrame, schedule: Schedule,
         lambda idx: [{"given": g, "program": p} for g, p in zip(given.iloc[idx], loc_program.iloc[idx], strict=True)],
     )
     program = given.where(given.notna(), loc_program)
-    # Stage: a code (any case) or a name within the program.
-    stage_text = rec["tahapan"].astype("str").str.strip()
+    # Stage: a code (any case) or a name within the program, decided once per distinct (text, program) pair.
+    stage_text = rec["tahapan"].astype("str")
     by_code = {k.casefold(): (k, p) for k, p in zip(st["tahapan"], st["program"], strict=True)}
     by_name: dict[str, list[tuple[str, str]]] = {}
     for k, p, nm in zip(st["tahapan"], st["program"], st["nama_tahapan"], strict=True):
         by_name.setdefault(nm.strip().casefold(), []).append((k, p))
     level = dict(zip(st["tahapan"], st["tingkat"], strict=True))
-    # Distinct (stage text, program) pairs are few: resolve each once, then spread by factorized codes.
-    pair = stage_text.str.casefold().fillna("\0") + "\x1f" + program.fillna("\0")
-    pair_codes, pair_uniques = pd.factorize(pair)
+    s_ix, s_u = pd.factorize(stage_text)
+    p_ix, p_u = pd.factorize(program)
+    pair_ix, take = np.unique((s_ix + 1) * (len(p_u) + 1) + (p_ix + 1), return_inverse=True)
     resolved: list[tuple[str | None, str | None, str | None]] = []
-    for u in pair_uniques:
-        k, p = str(u).split("\x1f")
-        p_or_none = None if p == "\0" else p
-        hit = by_code.get(k)
-        if k == "\0":
+    for combo in pair_ix:
+        si, pi = divmod(int(combo), len(p_u) + 1)
+        k = str(s_u[si - 1]).strip().casefold() if si else None
+        p_or_none = str(p_u[pi - 1]) if pi else None
+        hit = by_code.get(k) if k else None
+        if k is None:
             resolved.append((None, None, None))
         elif hit and (p_or_none is None or hit[1] == p_or_none):
             resolved.append((hit[0], hit[1], None))
@@ -614,13 +625,12 @@ def _resolve_progres(sr: SheetRecords, lokasi: pd.DataFrame, schedule: Schedule,
                 resolved.append((names[0][0], names[0][1], None))
             else:
                 resolved.append((None, None, "stage-ambiguous" if names else "stage-unknown"))
-    take = pair_codes
 
     def spread(values: list[Any]) -> pd.Series:
         return pd.Series(pd.array(values, dtype="str").take(take, allow_fill=True), index=rec.index)
 
     resolved_code = spread([r[0] for r in resolved])
-    err_u = np.array([r[2] for r in resolved] + [None], dtype=object)[np.where(take >= 0, take, len(resolved))]
+    err_u = np.array([r[2] for r in resolved], dtype=object)[take] if len(resolved) else np.array([], dtype=object)
     ambiguous = err_u == "stage-ambiguous"
     unknown_stage = err_u == "stage-unknown"
     has_stage = stage_text.notna().to_numpy()
@@ -636,7 +646,8 @@ def _resolve_progres(sr: SheetRecords, lokasi: pd.DataFrame, schedule: Schedule,
     _add_errors(sr, has_stage & unknown_stage, "tahapan", "stage-unknown", params)
     rec["tahapan"] = resolved_code
     rec["program"] = program.where(program.notna(), spread([r[1] for r in resolved]))
-    lvl = spread([level.get(r[0]) if r[0] else None for r in resolved]).to_numpy(dtype=object)
+    lvl_u = np.array([level.get(r[0]) if r[0] else None for r in resolved] + [None], dtype=object)
+    lvl = lvl_u[np.where(take >= 0, take, len(resolved))]
 
     def p_level(idx: np.ndarray) -> list[dict[str, Any]]:
         return [
@@ -646,12 +657,11 @@ def _resolve_progres(sr: SheetRecords, lokasi: pd.DataFrame, schedule: Schedule,
     _add_errors(sr, is_loc & (lvl == "provinsi"), "tahapan", "stage-level-province", p_level)
     _add_errors(sr, is_prov & (lvl == "lokasi"), "tahapan", "stage-level-location", p_level)
     # A province row needs that province to run the program.
-    runs = {f"{c}\x1f{p}" for c, progs in prov_progs.items() for p in progs}
-    pair_cp = rec["kode_provinsi"].fillna("") + "\x1f" + rec["program"].fillna("")
-    prov_has = parse.isin_set(pair_cp, runs) | rec["program"].isna().to_numpy()
-    _add_errors(
-        sr, is_prov & ~prov_has, "kode_lokasi", "location-unknown", lambda idx: [{"code": c} for c in code.iloc[idx]]
-    )
+    prov_rows = np.flatnonzero(is_prov)
+    runs_not = np.zeros(len(rec), dtype=bool)
+    for i, c, p in zip(prov_rows, rec["kode_provinsi"].iloc[prov_rows], rec["program"].iloc[prov_rows], strict=True):
+        runs_not[i] = isinstance(p, str) and p not in prov_progs.get(c, set())
+    _add_errors(sr, runs_not, "kode_lokasi", "location-unknown", lambda idx: [{"code": c} for c in code.iloc[idx]])
     _resolve_report_date(sr, schedule, today)
 
 

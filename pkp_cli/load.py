@@ -35,17 +35,6 @@ from pkp_cli.schedule import Schedule
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 PKP_MARKER = b"pkp-cli-output"  # custom workbook property pkp writes into its own xlsx files
-_PARSERS = {
-    "code": parse.parse_code,
-    "program": parse.parse_program,
-    "text": parse.parse_text,
-    "stage": parse.parse_text,
-    "bool": parse.parse_bool,
-    "kinerja": parse.parse_kinerja,
-    "rupiah": parse.parse_rupiah,
-    "date": parse.parse_dates,
-    "status": parse.parse_temuan_status,
-}
 
 
 @dataclass
@@ -271,7 +260,7 @@ def _parse_records(rec: pd.DataFrame, kind: str) -> list[pd.DataFrame]:
         if col.type == "percent":
             vals, errs = parse.parse_percent(raw, rec["_pct"] if "_pct" in rec.columns else None)
         else:
-            vals, errs = _PARSERS[col.type](raw)
+            vals, errs = parse.PARSERS[col.type](raw)
         rec[c] = vals
         bad = errs.notna().to_numpy()
         if bad.any():

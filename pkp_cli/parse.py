@@ -334,3 +334,19 @@ def parse_text(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     vals = s.astype("str").str.strip()
     vals = vals.where(vals.str.len() > 0)
     return vals, pd.Series(np.full(len(s), None, dtype=object), index=s.index, dtype=object)
+
+
+# The parser of each value type of the contract (pkp_cli.contract.Column.type); percent cells take their
+# number-format flags separately (see parse_percent).
+PARSERS: dict[str, Callable[[pd.Series], tuple[pd.Series, pd.Series]]] = {
+    "code": parse_code,
+    "program": parse_program,
+    "text": parse_text,
+    "stage": parse_text,
+    "bool": parse_bool,
+    "kinerja": parse_kinerja,
+    "rupiah": parse_rupiah,
+    "date": parse_dates,
+    "status": parse_temuan_status,
+    "percent": lambda s: parse_percent(s),
+}

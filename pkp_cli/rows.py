@@ -7,7 +7,6 @@ one-cell column, so a row is accepted or rejected for the same reason either way
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -18,18 +17,7 @@ from pydantic_core import PydanticCustomError
 from pkp_cli import parse
 from pkp_cli.contract import KIND_LOKASI, KIND_PROGRES, KIND_TEMUAN, columns_of
 
-PARSERS: dict[str, Callable[[pd.Series], tuple[pd.Series, pd.Series]]] = {
-    "code": parse.parse_code,
-    "program": parse.parse_program,
-    "text": parse.parse_text,
-    "stage": parse.parse_text,
-    "bool": parse.parse_bool,
-    "kinerja": parse.parse_kinerja,
-    "rupiah": parse.parse_rupiah,
-    "date": parse.parse_dates,
-    "status": parse.parse_temuan_status,
-    "percent": lambda s: parse.parse_percent(s),
-}
+PARSERS = parse.PARSERS
 
 
 def parse_cell(kind: str, column: str, text: str | None) -> Any:

@@ -53,6 +53,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "t.late_stages": ("Tahapan paling terlambat", "Most-late stages"),
     "t.preparation": ("persiapan", "preparations"),
     "t.kabupaten": ("per kabupaten/kota", "per kabupaten/kota"),
+    "t.construction": (
+        "konstruksi kritis atau melewati batas akhir",
+        "construction critical or ending after the deadline",
+    ),
     "t.late_locations": ("lokasi terlambat", "late locations"),
     # --- columns --------------------------------------------------------------------------------------
     "col.program": ("program", "program"),

@@ -25,6 +25,8 @@ schedule (position at 3 June 2022, the newest report):
   kabupaten (Tabanan, Karangasem, Buleleng) have the lowest deviation (+14.8) and come first, the all-KOTAKU
   ones (Badung, Bangli, Kota Denpasar) last (+20.5); Jembrana and Klungkung are mixed.
 - No late locations: the late-locations section is empty ("tidak ada").
+- Construction (PSW-15 / KTK-15, from 22 Aug) has not started anywhere, so none of Bali's 26 locations is kritis
+  or projected past batas_akhir: that section is empty too, and the JSON says jumlah 26, kritis 0.
 - JSON: the one envelope (as_of 2022-06-03, fiscal_year 2022, data_source "data", schedule
   "schedules/jadwal-nasional-2022.yaml" and its sha256), one row for Bali with ringkasan, persiapan,
   kabupaten, terlambat (empty) and kurva_s (weekly Fridays from 7 January to 3 June: the actual curve runs
@@ -176,6 +178,7 @@ def test_screen_is_plain_fixed_width_and_unbroken(runs: dict[str, subprocess.Com
     assert all(line.count("2022") >= 1 for line in prep)
     assert any("31 Maret 2022  1 Maret 2022   11 Maret 2022" in line for line in prep)
     assert "Bali — lokasi terlambat (0)" in lines and "  (tidak ada)" in lines
+    assert "Bali — konstruksi kritis atau melewati batas akhir (0)" in lines
     md = runs["md"].stdout
     assert md.count("| belum waktunya |") == 4 and "## Bali — lokasi terlambat (0)\n\ntidak ada\n" in md
 

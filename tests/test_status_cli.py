@@ -73,3 +73,15 @@ def test_acceleration_commands_run_on_the_sample(command: str) -> None:
     res = runner.invoke(app, [command, "--data", str(ROOT / "data"), "-f", "json"], env={"NO_COLOR": "1"})
     assert res.exit_code == 0, res.output
     assert json.loads(res.stdout)["rows"]
+
+
+def test_construction_not_started_late_in_the_year_is_kritis_and_past_the_deadline() -> None:
+    doc = status_json("--province", "Bali", "--as-of", "2022-11-25")
+    k = doc["rows"][0]["konstruksi"]
+    # No Bali location has started construction. On 25 Nov the PISEW window (22 Aug - 30 Nov, 101 days) is
+    # 96/101 = 95 % elapsed, KOTAKU's (29 Aug - 2 Dec) 89/96 = 93 %: planned >= 70 % and 0 % done is more than
+    # 5 points behind (kritis), and a full window started after 25 Nov cannot end by 31 Dec (batas_akhir).
+    assert k["jumlah"] == 26 and k["kritis"] == 26 and k["melewati_batas_akhir"] == 26
+    first = next(r for r in k["lokasi"] if r["program"] == "PISEW")
+    assert first["rencana_persen"] == pytest.approx(100 * 96 / 101, abs=1e-3)
+    assert first["progres_persen"] == 0

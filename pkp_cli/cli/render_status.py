@@ -174,7 +174,33 @@ def _render_national(ws: Workspace, st: Any, fmt: str) -> None:
     )
 
 
+CONSTRUCTION_COLUMNS = [
+    "kabupaten_kota",
+    "kode_lokasi",
+    "nama_lokasi",
+    "program",
+    "rencana_persen",
+    "progres_persen",
+    "deviasi",
+    "perkiraan_selesai",
+    "kritis",
+    "melewati_batas_akhir",
+]
+
+
+def _construction(fc: Any) -> dict[str, Any]:
+    """Construction of one province: how many locations, how many kritis or ending after batas_akhir, which."""
+    flagged = fc[fc["kritis"] | fc["melewati_batas_akhir"]]
+    return {
+        "jumlah": len(fc),
+        "kritis": int(fc["kritis"].sum()),
+        "melewati_batas_akhir": int(fc["melewati_batas_akhir"].sum()),
+        "lokasi": formats.records(flagged[["kode_lokasi", "nama_lokasi", *CONSTRUCTION_COLUMNS[3:]]]),
+    }
+
+
 def _render_provinces(ws: Workspace, st: Any, q: StatusQuery, fmt: str) -> None:
+    from pkp_cli.forecast import forecast
     from pkp_cli.rollup import rollup, s_curve
     from pkp_cli.views import status_views as v
 
@@ -182,12 +208,14 @@ def _render_provinces(ws: Workspace, st: Any, q: StatusQuery, fmt: str) -> None:
     docs: list[dict[str, Any]] = []
     sections: list[Section] = []
     late_all = []
+    fc_all = forecast(st, ws.schedule, ws.as_of)
     for code in q.provinces or []:
         mine = st[st["kode_provinsi"] == code]
         view = v.province_view(mine, ws.schedule, ws.as_of, code)
         name = str(mine["provinsi"].iloc[0]) if len(mine) else code
         summary = rollup(mine, ws.schedule, ws.as_of, by=["kode_provinsi"])
         late_all.append(view["terlambat"].assign(kode_provinsi=code, provinsi=name))
+        fc = fc_all[fc_all["kode_provinsi"] == code]
         if fmt == "json":
             docs.append(
                 {
@@ -197,10 +225,12 @@ def _render_provinces(ws: Workspace, st: Any, q: StatusQuery, fmt: str) -> None:
                     "persiapan": formats.records(view["persiapan"]),
                     "kabupaten": formats.records(view["kabupaten"]),
                     "terlambat": formats.records(view["terlambat"]),
+                    "konstruksi": _construction(fc),
                     "kurva_s": formats.records(s_curve(mine, ws.schedule, ws.as_of, progres=ws.loaded.progres)),
                 }
             )
             continue
+        flagged = fc[fc["kritis"] | fc["melewati_batas_akhir"]]
         sections += [
             Section(
                 f"{name} ({code})",
@@ -251,6 +281,12 @@ def _render_provinces(ws: Workspace, st: Any, q: StatusQuery, fmt: str) -> None:
                     "hari_kerja_terlambat",
                     "keterangan",
                 ],
+                limit=SCREEN_LIMIT,
+            ),
+            Section(
+                f"{name} — {label('t.construction', lang)} ({len(flagged)})",
+                flagged,
+                CONSTRUCTION_COLUMNS,
                 limit=SCREEN_LIMIT,
             ),
         ]

@@ -219,34 +219,60 @@ def _extract(
     grid = sheet.grid
     rows = layout.data_start + data_idx
     groups: list[WideGroup | None] = list(layout.wide) or [None]
-    parts = []
     group_cols: list[dict[str, int]] = []
     group_headers: list[dict[str, str]] = []
-    for gi, g in enumerate(groups):
+    picks: list[np.ndarray] = []  # per group: the grid rows that hold a record
+    for g in groups:
         cols = dict(layout.columns)
-        rec: dict[str, Any] = {"_row": sheet.row_numbers[rows], "_src": data_idx, "_grp": np.full(len(rows), gi)}
         headers = {c: layout.headers[j] for c, j in cols.items()}
+        pick = rows
         if g is not None:
             cols.update(g.columns)
             headers.update({c: layout.headers[j] for c, j in g.columns.items()})
             headers["tahapan"] = g.stage_text
-            rec["tahapan"] = pd.array([g.stage_text] * len(rows), dtype="str")
-        contiguous = len(rows) > 0 and rows[-1] - rows[0] + 1 == len(rows)
-        for c, j in cols.items():
-            # Contiguous data rows (the usual case) are a zero-copy slice; else a take.
-            values = grid[j].array
-            rec[c] = values[rows[0] : rows[-1] + 1] if contiguous else values.take(rows)
+            # A stage with no value in this row is simply not reported: not a record.
+            present = np.zeros(len(rows), dtype=bool)
+            for j in g.columns.values():
+                present |= ~np.asarray(pd.isna(grid[j].array.take(rows)), dtype=bool)
+            pick = rows[present]
         group_cols.append({c: sheet.origin_col + j for c, j in cols.items()})
         group_headers.append(headers)
-        frame = pd.DataFrame(rec)
-        if g is not None:
-            # A stage with no value in this row is simply not reported: not a record.
-            frame = frame[frame[list(g.columns)].notna().any(axis=1)]
-        parts.append(frame)
-    out = pd.concat(parts, ignore_index=True) if len(parts) > 1 else parts[0].reset_index(drop=True)
+        picks.append(pick)
+    all_rows = np.concatenate(picks) if picks else rows
+    rec: dict[str, Any] = {
+        "_row": sheet.row_numbers[all_rows],
+        "_src": all_rows - layout.data_start,
+        "_grp": np.repeat(np.arange(len(groups)), [len(p) for p in picks]),
+    }
+    canon = sorted({c for gc in group_cols for c in gc})
+    contiguous = len(groups) == 1 and len(rows) > 0 and rows[-1] - rows[0] + 1 == len(rows)
+    for c in canon:
+        if contiguous:
+            # One group over contiguous rows (the usual long form): a zero-copy slice of the column.
+            rec[c] = grid[layout.columns[c]].array[rows[0] : rows[-1] + 1]
+            continue
+        parts = []
+        for gc, pick in zip(group_cols, picks, strict=True):
+            if c in gc:
+                parts.append(grid[gc[c] - sheet.origin_col].array.take(pick))
+            else:
+                parts.append(pd.array([None] * len(pick), dtype="str"))
+        rec[c] = _concat_arrays(parts)
+    if layout.wide and "tahapan" not in canon:
+        stages = [
+            pd.array([g.stage_text if g else None] * len(p), dtype="str") for g, p in zip(groups, picks, strict=True)
+        ]
+        rec["tahapan"] = _concat_arrays(stages)
+    out = pd.DataFrame(rec)
     out["_file"] = file
     out["_sheet"] = sheet.name
     return out, group_cols, group_headers
+
+
+def _concat_arrays(parts: list[Any]) -> Any:
+    if len(parts) == 1:
+        return parts[0]
+    return pd.concat([pd.Series(p) for p in parts], ignore_index=True).array
 
 
 def _parse_records(rec: pd.DataFrame, kind: str) -> list[pd.DataFrame]:

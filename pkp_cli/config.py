@@ -9,6 +9,8 @@ The config file is `$XDG_CONFIG_HOME/pkp/config.toml` (default `~/.config/pkp/co
     stale_days = 14                 # a report older than this is stale
     holidays_file = "/srv/pkp/libur.csv"   # extra off days / working days (date,libur|kerja)
     max_uncompressed_mb = 1024      # zip-bomb bound for xlsx files
+    cache = true                    # reuse loaded data while no file changed (PKP_NO_CACHE=1 turns it off)
+    cache_dir = "~/.cache/pkp"      # default $XDG_CACHE_HOME/pkp
 """
 
 from __future__ import annotations
@@ -32,8 +34,10 @@ CONFIG_KEYS = {
     "max_uncompressed_mb": int,
     "schedule": str,
     "rules": str,
+    "cache": bool,
+    "cache_dir": str,
 }
-DEFAULTS: dict[str, Any] = {"lang": "id", "stale_days": 14, "max_uncompressed_mb": 1024}
+DEFAULTS: dict[str, Any] = {"lang": "id", "stale_days": 14, "max_uncompressed_mb": 1024, "cache": True}
 
 
 def config_path() -> Path:
@@ -67,11 +71,12 @@ def load_config(path: Path | None = None) -> Config:
         want = CONFIG_KEYS.get(key)
         if want is None:
             raise PkpError(Exit.CONFIG, f"{path}: '{key}' ?  ({', '.join(CONFIG_KEYS)})")
-        if not isinstance(value, want) or isinstance(value, bool):
+        if not isinstance(value, want) or (isinstance(value, bool) and want is not bool):
             raise PkpError(Exit.CONFIG, f"{path}: {key} = {value!r} ({want.__name__})")
         if key == "lang" and value not in ("id", "en"):
             raise PkpError(Exit.CONFIG, f"{path}: lang = {value!r} (id | en)")
-        cfg.values[key] = str(Path(str(value)).expanduser()) if key in ("data", "history", "output") else value
+        paths = ("data", "history", "output", "cache_dir", "holidays_file")
+        cfg.values[key] = str(Path(str(value)).expanduser()) if key in paths else value
         cfg.sources[key] = str(path)
     return cfg
 
@@ -163,3 +168,14 @@ def resolve_year_file(
             raise PkpError(Exit.CONFIG, f"{stem}-{pick}: dua berkas / two files: {names}")
         return Resolved(cands[pick][0], why, is_sample=why == "bundled")
     raise PkpError(Exit.CONFIG, f"{stem}-{year or '<tahun>'}.yaml tidak ditemukan / not found")
+
+
+def cache_dir(cfg: Config) -> Path | None:
+    """Where loaded data is cached, or None when caching is off (config `cache = false`, PKP_NO_CACHE=1)."""
+    if os.environ.get("PKP_NO_CACHE") == "1" or not cfg.get("cache"):
+        return None
+    if cfg.values.get("cache_dir"):
+        return Path(cfg.values["cache_dir"])
+    from pkp_cli.cache import default_cache_dir
+
+    return default_cache_dir()

@@ -50,8 +50,8 @@ def _texts(sheet: RawSheet) -> list[list[str]]:
     """The cell texts of the rows the header search looks at, read once per sheet."""
     cached: list[list[str]] | None = getattr(sheet, "_header_texts", None)
     if cached is None:
-        top = sheet.grid.iloc[: HEADER_SEARCH_ROWS + 2]
-        cached = [[_cell_text(v) for v in row] for row in top.itertuples(index=False, name=None)]
+        top = sheet.grid.iloc[: HEADER_SEARCH_ROWS + 2].to_numpy(dtype=object)
+        cached = [[_cell_text(v) for v in row] for row in top]
         sheet._header_texts = cached  # type: ignore[attr-defined]
     return cached
 

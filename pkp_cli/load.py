@@ -346,7 +346,7 @@ def read_sheets(path: Path, shown: str, schedule: Schedule | None, max_mb: int) 
             layout,
             report,
             rec,
-            _concat_errors([]),
+            _no_errors(),
             group_cols=group_cols,
             group_headers=group_headers,
             conflicts=[(c, ", ".join(repr(layout.headers[j]) for j in cols)) for c, cols in layout.conflicts],
@@ -420,6 +420,16 @@ def combine(members: list[SheetRecords]) -> SheetRecords:
         group_headers=group_headers,
         members=members,
     )
+
+
+_NO_ERRORS: list[pd.DataFrame] = []
+
+
+def _no_errors() -> pd.DataFrame:
+    """One shared empty error table for single sheets (their errors are kept on the combined set)."""
+    if not _NO_ERRORS:
+        _NO_ERRORS.append(_concat_errors([]))
+    return _NO_ERRORS[0]
 
 
 def _concat_errors(errors: list[pd.DataFrame]) -> pd.DataFrame:
@@ -795,15 +805,63 @@ def load_data(
     max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB,
     collect_rejects: bool = False,
     display_root: Path | None = None,
+    cache_dir: Path | None = None,
 ) -> LoadResult:
     """Read every workbook under `paths` and validate it against `schedule`.
 
     `lokasi_paths` supplies location data for the cross-file checks when `paths` holds none (pkp validate on
     a single progress file). Nothing is dropped: each row is loaded, rejected (errors) or skipped (counted).
+    With `cache_dir`, a result loaded before from exactly the same files and settings is reused.
     """
+    today = today or date.today()
+    key = None
+    if cache_dir is not None and not collect_rejects:
+        from pkp_cli import cache
+
+        files, _ = discover([*paths, *(lokasi_paths or [])], display_root)
+        settings = {
+            "paths": [str(p) for p in paths],
+            "lokasi_paths": [str(p) for p in lokasi_paths or []],
+            "schedule": schedule.sha256,
+            "today": today.isoformat(),
+            "max_errors": max_errors,
+            "max_mb": max_uncompressed_mb,
+            "display_root": str(display_root),
+        }
+        key = cache.cache_key(settings, files)
+        hit = cache.load(cache_dir, key)
+        if hit is not None:
+            return hit
+    result = _load(
+        paths,
+        schedule,
+        lokasi_paths=lokasi_paths,
+        today=today,
+        max_errors=max_errors,
+        lang=lang,
+        max_uncompressed_mb=max_uncompressed_mb,
+        collect_rejects=collect_rejects,
+        display_root=display_root,
+    )
+    if key is not None and cache_dir is not None:
+        cache.save(cache_dir, key, result)
+    return result
+
+
+def _load(
+    paths: list[Path],
+    schedule: Schedule,
+    *,
+    lokasi_paths: list[Path] | None,
+    today: date,
+    max_errors: int,
+    lang: str,
+    max_uncompressed_mb: int,
+    collect_rejects: bool,
+    display_root: Path | None,
+) -> LoadResult:
     import time
 
-    today = today or date.today()
     timings: dict[str, float] = {}
     clock = [time.perf_counter()]
 

@@ -102,7 +102,7 @@ def open_workspace(
     max_errors: int = 10_000,
     collect_rejects: bool = False,
 ) -> Workspace:
-    from pkp_cli.config import Resolved, load_config, resolve_data
+    from pkp_cli.config import Resolved, cache_dir, load_config, resolve_data
     from pkp_cli.load import load_data
     from pkp_cli.read import require_defusedxml
 
@@ -134,6 +134,7 @@ def open_workspace(
         max_uncompressed_mb=int(cfg.get("max_uncompressed_mb")),
         collect_rejects=collect_rejects,
         display_root=src.path.parent if src.is_sample and not paths else None,
+        cache_dir=cache_dir(cfg),
     )
     day = as_of.date() if as_of is not None else _default_as_of(loaded) or date.today()
     return Workspace(code, cfg, shown, sched_src, sched, loaded, day, as_of is not None)

@@ -165,8 +165,10 @@ def _classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRe
     totals = np.zeros(last, dtype=bool)
     for j in np.unique(first_col[first_col >= 0]):
         here = first_col == j
-        text = pd.Series(sheet.grid[int(j)].array[start : start + last]).str.strip().str.lower()
-        totals |= here & text.str.match(totals_re).fillna(False).to_numpy(dtype=bool)
+        # Judged once per distinct text: a code column repeats the same few thousand values.
+        codes, uniques = pd.factorize(pd.Series(sheet.grid[int(j)].array[start : start + last]))
+        is_total = pd.Series(uniques, dtype="str").str.strip().str.lower().str.match(totals_re).fillna(False)
+        totals |= here & np.append(is_total.to_numpy(dtype=bool), False)[codes]
     cls[(cls == 0) & totals] = 2
     # Group headings: no key, and text only in a name, No or unmapped column.
     key = "nomor_temuan" if layout.kind == KIND_TEMUAN else "kode_lokasi"

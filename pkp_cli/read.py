@@ -285,17 +285,27 @@ def read_csv(path: Path) -> RawSheet:
     data = path.read_bytes()
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
+    head = data[: 1 << 16]
     try:
-        data.decode("utf-8")
+        head.decode("utf-8")
         encoding = "utf-8"
-    except UnicodeDecodeError:
-        encoding = "cp1252"
-    delim = _sniff_delimiter(data[: 1 << 16].decode(encoding, errors="replace"))
+    except UnicodeDecodeError as exc:
+        # A multi-byte character cut at the end of the sample is still UTF-8.
+        encoding = "utf-8" if exc.start >= len(head) - 3 else "cp1252"
+    delim = _sniff_delimiter(head.decode(encoding, errors="replace"))
     if b'"' not in data:
+        # pyarrow checks the UTF-8 itself; invalid text sends the file to the cp1252 reading below.
         fast = _read_csv_fast(data, delim, encoding)
+        if fast is None and encoding == "utf-8":
+            encoding = "cp1252"
+            fast = _read_csv_fast(data, delim, encoding)
         if fast is not None:
             return fast
-    return _read_csv_python(data.decode(encoding, errors="replace"), delim)
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError:
+        text = data.decode("cp1252", errors="replace")
+    return _read_csv_python(text, delim)
 
 
 def _read_csv_fast(data: bytes, delim: str, encoding: str) -> RawSheet | None:

@@ -369,3 +369,14 @@ def test_bundled_sample_adds_up_and_loads_clean() -> None:
     r = load_data([root / "data"], load_schedule(root / "schedules" / "jadwal-nasional-2022.yaml"))
     assert_adds_up(r)
     assert r.total("rows_rejected") == 0 and r.errors_total == 0
+
+
+def test_cp1252_csv_is_decoded(tmp_path: Path, mini_schedule) -> None:
+    d = tmp_path / "data"
+    d.mkdir()
+    write_lokasi(d / "lokasi.xlsx")
+    text = "Kode Lokasi;Tahapan;Tanggal Mulai;Keterangan\r\n51.04.01;L1;02/04/2022;Jl. Raya – Dénpasar\r\n"
+    (d / "progres-2022-05-20.csv").write_bytes(text.encode("cp1252"))
+    r = load_data([d], mini_schedule, today=dt.date(2022, 6, 30))
+    assert_adds_up(r)
+    assert r.progres.iloc[0]["keterangan"] == "Jl. Raya – Dénpasar"

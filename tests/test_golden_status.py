@@ -25,6 +25,8 @@ schedule (position at 3 June 2022, the newest report):
   kabupaten (Tabanan, Karangasem, Buleleng) have the lowest deviation (+14.8) and come first, the all-KOTAKU
   ones (Badung, Bangli, Kota Denpasar) last (+20.5); Jembrana and Klungkung are mixed.
 - No late locations: the late-locations section is empty ("tidak ada").
+- Per program: KOTAKU 108 stage rows (10 locations x 10 + 8 province-level), 35 selesai (5 preparation steps +
+  3 stages x 10 locations); PISEW 168 rows (16 x 10 + 8), 53 selesai (5 + 3 x 16).
 - Construction (PSW-15 / KTK-15, from 22 Aug) has not started anywhere, so none of Bali's 26 locations is kritis
   or projected past batas_akhir: that section is empty too, and the JSON says jumlah 26, kritis 0.
 - JSON: the one envelope (as_of 2022-06-03, fiscal_year 2022, data_source "data", schedule
@@ -141,6 +143,9 @@ def test_bali_summary_and_kabupaten(runs: dict[str, subprocess.CompletedProcess[
     assert (s["selesai"], s["berjalan"], s["belum_jadwal"]) == (10 + locations * 3, 2, 186)
     assert s["terlambat"] == s["selesai_terlambat"] == s["belum_mulai"] == 0
     assert s["realisasi_persen"] == pytest.approx(100 * 88 / 276, abs=1e-4)
+    per_program = {p["program"]: p for p in bali["per_program"]}
+    assert (per_program["KOTAKU"]["jumlah"], per_program["KOTAKU"]["selesai"]) == (8 + 10 * 10, 5 + 3 * 10)
+    assert (per_program["PISEW"]["jumlah"], per_program["PISEW"]["selesai"]) == (8 + 16 * 10, 5 + 3 * 16)
     kab = bali["kabupaten"]
     assert len(kab) == 8 and sum(k["jumlah"] for k in kab) == locations * 10
     assert {k["realisasi_persen"] for k in kab} == {30}

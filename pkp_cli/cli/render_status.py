@@ -126,7 +126,7 @@ def render_status(ws: Workspace, status: Any, q: StatusQuery, fmt: str) -> None:
 
 
 def _render_national(ws: Workspace, st: Any, fmt: str) -> None:
-    from pkp_cli.rollup import s_curve
+    from pkp_cli.rollup import rollup, s_curve
     from pkp_cli.views import status_views as v
 
     lang = ws.lang
@@ -137,6 +137,7 @@ def _render_national(ws: Workspace, st: Any, fmt: str) -> None:
             formats.to_json(
                 ws.envelope(
                     formats.records(per_prov),
+                    per_program=formats.records(rollup(st, ws.schedule, ws.as_of, by=["program"])),
                     tahapan_terlambat=formats.records(late),
                     kurva_s=formats.records(curve),
                 )
@@ -222,6 +223,7 @@ def _render_provinces(ws: Workspace, st: Any, q: StatusQuery, fmt: str) -> None:
                     "kode_provinsi": code,
                     "provinsi": name,
                     "ringkasan": formats.records(summary)[0] if len(summary) else None,
+                    "per_program": formats.records(rollup(mine, ws.schedule, ws.as_of, by=["program"])),
                     "persiapan": formats.records(view["persiapan"]),
                     "kabupaten": formats.records(view["kabupaten"]),
                     "terlambat": formats.records(view["terlambat"]),

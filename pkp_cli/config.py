@@ -96,7 +96,7 @@ class Resolved:
 
 
 def _holds_workbook(folder: Path) -> bool:
-    from pkp_cli.load import discover
+    from pkp_cli.discover import discover
 
     if not folder.is_dir():
         return False

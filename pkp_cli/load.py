@@ -1,15 +1,12 @@
 """Load workbooks into validated frames: every row is loaded, rejected with its address, or skipped and counted.
 
-Flow per sheet: raw grid -> layout (header, kind) -> row classes (blank, totals, heading, data) -> records
-with parsed values and per-cell errors. Then, across files: region checks, stage and location resolution,
-report dates, duplicates, and the accounting that must add up.
+Flow: discover files -> read each sheet (pkp_cli.sheets) -> combine per kind and parse -> checks
+(pkp_cli.checks) -> frames, the errors and warnings as Issues, and the accounting that must add up.
 """
 
 from __future__ import annotations
 
 import hashlib
-import re
-from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -18,23 +15,26 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pkp_cli import parse
+from pkp_cli.checks import (
+    check_dates,
+    check_lokasi_regions,
+    dedupe,
+    fmt_day,
+    resolve_progres,
+    resolve_temuan,
+    superseded_warnings,
+)
 from pkp_cli.contract import (
     KIND_LOKASI,
     KIND_PROGRES,
     KIND_TEMUAN,
-    NAME_COLUMNS,
-    TOTALS_WORDS,
-    columns_of,
 )
+from pkp_cli.discover import discover
 from pkp_cli.frames import LOKASI, PROGRES, TEMUAN
-from pkp_cli.header import Layout, WideGroup, detect_layout
-from pkp_cli.issues import FileReport, Issue, SheetReport
-from pkp_cli.read import DEFAULT_MAX_UNCOMPRESSED_MB, FileProblem, RawSheet, col_letter, read_file
+from pkp_cli.issues import FileReport, Issue
+from pkp_cli.read import DEFAULT_MAX_UNCOMPRESSED_MB, FileProblem, col_letter
 from pkp_cli.schedule import Schedule
-
-WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".csv")
-PKP_MARKER = b"pkp-cli-output"  # custom workbook property pkp writes into its own xlsx files
+from pkp_cli.sheets import SheetRecords, combine, concat_errors, has_error, parse_records, read_sheets
 
 
 @dataclass
@@ -62,738 +62,6 @@ class LoadResult:
     @property
     def rows_rejected(self) -> int:
         return self.total("rows_rejected")
-
-
-# ------------------------------------------------------------------------------------------ discovery
-
-
-def discover(
-    paths: Iterable[Path], display_root: Path | None = None
-) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
-    """(files to read with their display names, ignored entries with reasons). Folders are recursive.
-
-    Names are shown as given on the command line, or relative to `display_root` (the bundled sample, whose
-    absolute path inside site-packages means nothing to a user)."""
-    found: list[tuple[Path, str]] = []
-    ignored: list[tuple[str, str]] = []
-    for root in paths:
-        candidates = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        for p in candidates:
-            shown = str(p.relative_to(display_root)) if display_root and p.is_relative_to(display_root) else str(p)
-            rel_parts = p.relative_to(root).parts if p != root else (p.name,)
-            if any(part.startswith(".") for part in rel_parts):
-                ignored.append((shown, "hidden"))
-            elif p.name.startswith("~$"):
-                ignored.append((shown, "excel-lock-file"))
-            elif p.suffix.lower() not in WORKBOOK_SUFFIXES:
-                if root.is_file():
-                    found.append((p, shown))
-                else:
-                    ignored.append((shown, "not-a-workbook"))
-            elif p.suffix.lower() != ".csv" and _written_by_pkp(p):
-                ignored.append((shown, "written-by-pkp"))
-            else:
-                found.append((p, shown))
-    return found, ignored
-
-
-def _written_by_pkp(path: Path) -> bool:
-    import zipfile
-
-    try:
-        with zipfile.ZipFile(path) as zf:
-            if "docProps/custom.xml" not in zf.namelist():
-                return False
-            return PKP_MARKER in zf.read("docProps/custom.xml")
-    except (zipfile.BadZipFile, OSError, KeyError):
-        return False
-
-
-def dates_in_names(paths: Iterable[Path]) -> list[date]:
-    """Dates written in file and folder names (cheap: nothing is opened)."""
-    out = []
-    for root in paths:
-        items = [root] if root.is_file() else list(root.rglob("*"))
-        for p in items:
-            d = parse.find_date_in_text(p.name)
-            if d:
-                out.append(d)
-    return out
-
-
-# ------------------------------------------------------------------------------------------ per sheet
-
-
-@dataclass
-class SheetRecords:
-    file: str
-    sheet: RawSheet
-    layout: Layout
-    report: SheetReport
-    records: pd.DataFrame  # canonical values, _raw_*, _row, _src, _grp, _file, _sheet
-    errors: pd.DataFrame  # rec, column, code, params
-    # Per record group (one for long form, one per stage for wide form): canonical -> absolute column, header.
-    group_cols: list[dict[str, int]] = field(default_factory=list)
-    group_headers: list[dict[str, str]] = field(default_factory=list)
-    conflicts: list[tuple[str, str]] = field(default_factory=list)  # (column, headers) claimed twice
-    members: list[SheetRecords] = field(default_factory=list)  # the sheets of a combined set
-    data_rows: int = 0
-    report_date: date | None = None
-    report_date_source: str | None = None
-    report_date_cell: tuple[int, int] | None = None
-
-
-def _text(v: object) -> str:
-    return "" if v is None else str(v).strip()
-
-
-def _classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetReport]:
-    """Class per grid row below the header: 0 data, 1 blank, 2 totals, 3 heading. Trailing empties dropped."""
-    start = layout.data_start
-    n_rows, n_cols = max(len(sheet.grid) - start, 0), sheet.grid.shape[1]
-    filled = np.zeros((n_rows, n_cols), dtype=bool)
-    for j in range(n_cols):
-        filled[:, j] = _filled(sheet.grid[j].array[start:])
-    any_filled = filled.any(axis=1)
-    last = int(np.flatnonzero(any_filled)[-1]) + 1 if any_filled.any() else 0
-    filled = filled[:last]
-    cls = np.zeros(last, dtype=np.int8)
-    cls[~filled.any(axis=1)] = 1
-    # Totals: the first filled cell says JUMLAH / TOTAL / SUBTOTAL / REKAP.
-    first_col = np.where(filled.any(axis=1), filled.argmax(axis=1), -1)
-    totals_re = "^(?:" + "|".join(re.escape(w) for w in TOTALS_WORDS) + r")\b"
-    totals = np.zeros(last, dtype=bool)
-    for j in np.unique(first_col[first_col >= 0]):
-        here = first_col == j
-        # Judged once per distinct text: a code column repeats the same few thousand values.
-        codes, uniques = pd.factorize(pd.Series(sheet.grid[int(j)].array[start : start + last]))
-        is_total = pd.Series(uniques, dtype="str").str.strip().str.lower().str.match(totals_re).fillna(False)
-        totals |= here & np.append(is_total.to_numpy(dtype=bool), False)[codes]
-    cls[(cls == 0) & totals] = 2
-    # Group headings: no key, and text only in a name, No or unmapped column.
-    key = "nomor_temuan" if layout.kind == KIND_TEMUAN else "kode_lokasi"
-    value_cols = [j for c, j in layout.columns.items() if c not in NAME_COLUMNS and c not in ("keterangan",)] + [
-        j for g in layout.wide for j in g.columns.values()
-    ]
-    key_col = layout.columns.get(key)
-    if key_col is not None and value_cols:
-        has_value = filled[:, sorted(set(value_cols))].any(axis=1)
-        cls[(cls == 0) & ~has_value] = 3
-    report = SheetReport(
-        name=sheet.name,
-        kind=layout.kind,
-        header_row=int(sheet.row_numbers[layout.header_index]),
-        header_end_row=int(sheet.row_numbers[layout.data_start - 1]),
-        blank=int((cls == 1).sum()) + _blank_lines_between(sheet, layout, last),
-        totals=int((cls == 2).sum()),
-        headings=int((cls == 3).sum()),
-    )
-    return cls, report
-
-
-def _filled(values: Any) -> np.ndarray:
-    """Cells holding more than white space, computed by Arrow in one pass over the column."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    arr = values._pa_array if hasattr(values, "_pa_array") else pa.array(values, type=pa.string(), from_pandas=True)
-    trimmed = pc.utf8_length(pc.utf8_trim_whitespace(arr))
-    return np.asarray(pc.fill_null(pc.greater(trimmed, 0), False).to_numpy(zero_copy_only=False), dtype=bool)
-
-
-def _blank_lines_between(sheet: RawSheet, layout: Layout, last: int) -> int:
-    """CSV empty lines between the header and the last non-empty row (not in the grid)."""
-    if not len(sheet.blank_lines) or last == 0:
-        return 0
-    lo = sheet.row_numbers[layout.data_start - 1]
-    hi = sheet.row_numbers[layout.data_start + last - 1]
-    return int(((sheet.blank_lines > lo) & (sheet.blank_lines < hi)).sum())
-
-
-def _extract(
-    sheet: RawSheet, layout: Layout, data_idx: np.ndarray, file: str
-) -> tuple[pd.DataFrame, list[dict[str, int]], list[dict[str, str]]]:
-    """Records of the data rows: one per row (long form) or one per row and stage (wide form).
-
-    Cell addresses and headers are kept per group of records, not per record: a 1.66 M-row sheet would
-    otherwise carry millions of copies of the same header text.
-    """
-    grid = sheet.grid
-    rows = layout.data_start + data_idx
-    groups: list[WideGroup | None] = list(layout.wide) or [None]
-    group_cols: list[dict[str, int]] = []
-    group_headers: list[dict[str, str]] = []
-    picks: list[np.ndarray] = []  # per group: the grid rows that hold a record
-    for g in groups:
-        cols = dict(layout.columns)
-        headers = {c: layout.headers[j] for c, j in cols.items()}
-        pick = rows
-        if g is not None:
-            cols.update(g.columns)
-            headers.update({c: layout.headers[j] for c, j in g.columns.items()})
-            headers["tahapan"] = g.stage_text
-            # A stage with no value in this row is simply not reported: not a record.
-            present = np.zeros(len(rows), dtype=bool)
-            for j in g.columns.values():
-                present |= ~np.asarray(pd.isna(grid[j].array.take(rows)), dtype=bool)
-            pick = rows[present]
-        group_cols.append({c: sheet.origin_col + j for c, j in cols.items()})
-        group_headers.append(headers)
-        picks.append(pick)
-    all_rows = np.concatenate(picks) if picks else rows
-    rec: dict[str, Any] = {
-        "_row": sheet.row_numbers[all_rows],
-        "_src": all_rows - layout.data_start,
-        "_grp": np.repeat(np.arange(len(groups)), [len(p) for p in picks]),
-    }
-    canon = sorted({c for gc in group_cols for c in gc})
-    contiguous = len(groups) == 1 and len(rows) > 0 and rows[-1] - rows[0] + 1 == len(rows)
-    for c in canon:
-        if contiguous:
-            # One group over contiguous rows (the usual long form): a zero-copy slice of the column.
-            rec[c] = grid[layout.columns[c]].array[rows[0] : rows[-1] + 1]
-            continue
-        parts = []
-        for gc, pick in zip(group_cols, picks, strict=True):
-            if c in gc:
-                parts.append(grid[gc[c] - sheet.origin_col].array.take(pick))
-            else:
-                parts.append(pd.array([None] * len(pick), dtype="str"))
-        rec[c] = _concat_arrays(parts)
-    if layout.wide and "tahapan" not in canon:
-        stages = [
-            pd.array([g.stage_text if g else None] * len(p), dtype="str") for g, p in zip(groups, picks, strict=True)
-        ]
-        rec["tahapan"] = _concat_arrays(stages)
-    out = pd.DataFrame(rec)
-    out["_file"] = file
-    out["_sheet"] = sheet.name
-    return out, group_cols, group_headers
-
-
-def _concat_arrays(parts: list[Any]) -> Any:
-    if len(parts) == 1:
-        return parts[0]
-    return pd.concat([pd.Series(p) for p in parts], ignore_index=True).array
-
-
-def _parse_records(rec: pd.DataFrame, kind: str) -> list[pd.DataFrame]:
-    errors = []
-    spec = columns_of(kind)
-    for c, col in spec.items():
-        if c not in rec.columns:
-            continue
-        raw = rec[c]
-        rec[f"_raw_{c}"] = raw
-        if col.type == "percent":
-            vals, errs = parse.parse_percent(raw, rec["_pct"] if "_pct" in rec.columns else None)
-        else:
-            vals, errs = parse.PARSERS[col.type](raw)
-        rec[c] = vals
-        bad = errs.notna().to_numpy()
-        if bad.any():
-            errors.append(pd.DataFrame({"rec": np.flatnonzero(bad), "column": c, "code": errs[bad].to_numpy()}))
-        if col.required:
-            missing = pd.isna(vals).to_numpy(dtype=bool) & ~bad
-            if missing.any():
-                errors.append(pd.DataFrame({"rec": np.flatnonzero(missing), "column": c, "code": "required-missing"}))
-    for c, col in spec.items():
-        if c in rec.columns:
-            continue
-        # Absent column: unknown (booleans stay <NA>; nothing is guessed).
-        if col.type == "bool":
-            rec[c] = pd.array([None] * len(rec), dtype="boolean")
-        elif col.type in ("rupiah", "percent"):
-            rec[c] = np.nan
-        elif col.type == "date":
-            rec[c] = pd.Series(pd.NaT, index=rec.index, dtype="datetime64[ns]")
-        else:
-            rec[c] = None
-    return errors
-
-
-def _title_date(sheet: RawSheet, layout: Layout) -> tuple[date | None, tuple[int, int] | None]:
-    for i in range(layout.header_index):
-        for j, v in enumerate(sheet.grid.iloc[i]):
-            if v is None:
-                continue
-            found = parse.find_date_in_text(str(v))
-            if found:
-                return found, (int(sheet.row_numbers[i]), sheet.origin_col + j)
-    return None, None
-
-
-def read_sheets(path: Path, shown: str, schedule: Schedule | None, max_mb: int) -> tuple[list[SheetRecords], list[str]]:
-    """Records of every pkp sheet in a file, and the names of the sheets that are not pkp tables."""
-    stage_texts = _stage_texts(schedule)
-    sheets = read_file(path, max_mb)
-    out: list[SheetRecords] = []
-    ignored: list[str] = []
-    for sheet in sheets:
-        if sheet.grid.empty:
-            ignored.append(sheet.name or "")
-            continue
-        layout = detect_layout(sheet, lambda t: t.strip().casefold() in stage_texts)
-        if layout is None:
-            ignored.append(sheet.name or "")
-            continue
-        cls, report = _classify_rows(sheet, layout)
-        data_idx = np.flatnonzero(cls == 0)
-        rec, group_cols, group_headers = _extract(sheet, layout, data_idx, shown)
-        if "progres_persen" in rec.columns:
-            rec["_pct"] = _percent_flags(sheet, rec, group_cols)
-        sr = SheetRecords(
-            shown,
-            sheet,
-            layout,
-            report,
-            rec,
-            _no_errors(),
-            group_cols=group_cols,
-            group_headers=group_headers,
-            conflicts=[(c, ", ".join(repr(layout.headers[j]) for j in cols)) for c, cols in layout.conflicts],
-            data_rows=len(data_idx),
-        )
-        if layout.kind in (KIND_PROGRES, KIND_TEMUAN):
-            d, cell = _title_date(sheet, layout)
-            if d:
-                sr.report_date, sr.report_date_source, sr.report_date_cell = d, "title", cell
-            else:
-                for part in (path.name, *[p.name for p in path.parents][:3]):
-                    d = parse.find_date_in_text(part)
-                    if d:
-                        sr.report_date, sr.report_date_source = d, "name"
-                        break
-        out.append(sr)
-    return out, ignored
-
-
-def _percent_flags(sheet: RawSheet, rec: pd.DataFrame, group_cols: list[dict[str, int]]) -> np.ndarray:
-    """Which progress cells are formatted as percentages (their value 0.455 means 45.5 %)."""
-    if not sheet.percent_cells:
-        return np.zeros(len(rec), dtype=bool)
-    per_group = np.array([gc.get("progres_persen", -1) for gc in group_cols])
-    pairs = pd.MultiIndex.from_arrays([rec["_row"].to_numpy(), per_group[rec["_grp"].to_numpy()]])
-    return np.asarray(pairs.isin(list(sheet.percent_cells)), dtype=bool)
-
-
-def combine(members: list[SheetRecords]) -> SheetRecords:
-    """One set of records for all sheets of a kind, so every check runs once over all of them.
-
-    Each record keeps its sheet (`_sid`), its group (`_grp`, global) and its report date (`_rdate`).
-    """
-    parts = []
-    group_cols: list[dict[str, int]] = []
-    group_headers: list[dict[str, str]] = []
-    conflicts: list[pd.DataFrame] = []
-    offset = 0
-    for i, sr in enumerate(members):
-        rec = sr.records
-        rec["_sid"] = i
-        rec["_grp"] = rec["_grp"].to_numpy() + len(group_cols)
-        rec["_rdate"] = pd.Timestamp(sr.report_date) if sr.report_date else pd.NaT
-        group_cols.extend(sr.group_cols)
-        group_headers.extend(sr.group_headers)
-        for column, headers in sr.conflicts:
-            conflicts.append(
-                pd.DataFrame(
-                    {
-                        "rec": np.arange(offset, offset + len(rec)),
-                        "column": column,
-                        "code": "column-conflict",
-                        "params": [{"column": column, "headers": headers}] * len(rec),
-                    }
-                )
-            )
-        offset += len(rec)
-        parts.append(rec)
-    records = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"_sid": [], "_grp": [], "_src": []})
-    if "_rdate" in records.columns:
-        records["_rdate"] = pd.to_datetime(records["_rdate"]).astype("datetime64[ns]")
-    first = members[0] if members else None
-    return SheetRecords(
-        "",
-        first.sheet if first else RawSheet(None, pd.DataFrame(), np.array([], dtype=np.int64)),
-        first.layout if first else Layout("", 0, 1, [], {}),
-        SheetReport(None, "", None),
-        records,
-        _concat_errors(conflicts),
-        group_cols=group_cols,
-        group_headers=group_headers,
-        members=members,
-    )
-
-
-_NO_ERRORS: list[pd.DataFrame] = []
-
-
-def _no_errors() -> pd.DataFrame:
-    """One shared empty error table for single sheets (their errors are kept on the combined set)."""
-    if not _NO_ERRORS:
-        _NO_ERRORS.append(_concat_errors([]))
-    return _NO_ERRORS[0]
-
-
-def _concat_errors(errors: list[pd.DataFrame]) -> pd.DataFrame:
-    cols = ["rec", "column", "code", "params"]
-    if not errors:
-        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
-    out = pd.concat(errors, ignore_index=True)
-    if "params" not in out.columns:
-        out["params"] = None
-    return out[cols]
-
-
-def _stage_texts(schedule: Schedule | None) -> set[str]:
-    if schedule is None:
-        return set()
-    out = set()
-    for _, st in schedule.stages():
-        out.add(st.kode.casefold())
-        out.add(st.nama.strip().casefold())
-    return out
-
-
-# ------------------------------------------------------------------------------------------ across files
-
-
-def _add_errors(sr: SheetRecords, mask: np.ndarray, column: str, code: str, params: Any = None) -> None:
-    idx = np.flatnonzero(mask)
-    if not len(idx):
-        return
-    if callable(params):
-        # Built only for the rows that have the error: most rows have none.
-        plist = list(params(idx))
-    elif isinstance(params, (list, np.ndarray, pd.Series)):
-        plist = list(np.asarray(params, dtype=object)[idx])
-    else:
-        plist = [params] * len(idx)
-    new = pd.DataFrame({"rec": idx, "column": column, "code": code, "params": plist})
-    sr.errors = pd.concat([sr.errors, new], ignore_index=True) if len(sr.errors) else new
-
-
-def _check_lokasi_regions(sr: SheetRecords, warnings: list[pd.DataFrame]) -> None:
-    from pkp_cli.regions import REFERENCE_EDITION, reference
-
-    rec = sr.records
-    ref = reference()
-    code = rec["kode_lokasi"].astype("string")
-    prog = rec["program"].astype("string")
-    pisew = code.str.fullmatch(r"\d{2}\.\d{2}\.\d{2}").fillna(False).to_numpy(dtype=bool)
-    kotaku = code.str.fullmatch(r"\d{2}\.\d{2}\.\d{2}\.\d{4}").fillna(False).to_numpy(dtype=bool)
-    has_code = code.notna().to_numpy() & ~_has_error(sr, "kode_lokasi")
-    bad_form = has_code & ~pisew & ~kotaku
-    _add_errors(sr, bad_form, "kode_lokasi", "code-format", {"expected": "NN.NN.NN / NN.NN.NN.NNNN"})
-    mismatch = has_code & (
-        ((prog == "PISEW").fillna(False).to_numpy(dtype=bool) & kotaku)
-        | ((prog == "KOTAKU").fillna(False).to_numpy(dtype=bool) & pisew)
-    )
-    _add_errors(sr, mismatch, "kode_lokasi", "program-mismatch", lambda idx: [{"program": p} for p in prog.iloc[idx]])
-    known = parse.isin_set(code, ref)
-    _add_errors(
-        sr,
-        has_code & (pisew | kotaku) & ~known,
-        "kode_lokasi",
-        "code-unknown",
-        {"edition": REFERENCE_EDITION},
-    )
-    ok = has_code & known
-    # Reference names for each level the code reaches.
-    c = code.fillna("")
-    rec["kode_provinsi"] = c.str.slice(0, 2).where(ok, None)
-    rec["kode_kabupaten"] = c.str.slice(0, 5).where(ok, None)
-    levels = {
-        "provinsi": c.str.slice(0, 2),
-        "kabupaten_kota": c.str.slice(0, 5),
-        "kecamatan": c.str.slice(0, 8),
-        "kelurahan_desa": c.where(kotaku, ""),
-    }
-    for col, codes in levels.items():
-        ref_name = parse.map_dict(codes, ref).where(ok)
-        _check_names(sr, col, codes, ref_name, rec[col], ok, warnings)
-        rec[col] = ref_name
-    rec["nama_lokasi"] = rec["kelurahan_desa"].where(pd.Series(kotaku, index=rec.index), rec["kecamatan"])
-
-
-def _check_names(
-    sr: SheetRecords,
-    col: str,
-    codes: pd.Series,
-    ref_name: pd.Series,
-    given: pd.Series,
-    ok: np.ndarray,
-    warnings: list[pd.DataFrame],
-) -> None:
-    """A name that differs from the code's reference name: a variant (warning) or another region (error)."""
-    from rapidfuzz import fuzz
-
-    from pkp_cli.regions import name_key, name_keys, reference
-
-    has = ok & given.notna().to_numpy() & ref_name.notna().to_numpy()
-    if not has.any():
-        return
-    idx = np.flatnonzero(has)
-    g_all = given[has].astype("str").reset_index(drop=True)
-    r_all = ref_name[has].astype("str").reset_index(drop=True)
-    # Most names match once folded (case, prefixes, punctuation): compare folded keys in bulk first.
-    same = (name_keys(g_all) == name_keys(r_all)).to_numpy(dtype=bool)
-    if same.all():
-        return
-    ref = reference()
-    level_len = {"provinsi": 2, "kabupaten_kota": 5, "kecamatan": 8, "kelurahan_desa": 13}[col]
-    same_level: dict[str, str] | None = None
-    verdict: dict[tuple[str, str, str], tuple[str, dict[str, Any]]] = {}
-    rows_var: list[int] = []
-    var_params: list[dict[str, Any]] = []
-    con_params: dict[int, dict[str, Any]] = {}
-    code_vals = codes[has].to_numpy(dtype=object)
-    for i in np.flatnonzero(~same):
-        g, r, code = g_all.iloc[i], r_all.iloc[i], str(code_vals[i])
-        key = (code, g, r)
-        if key not in verdict:
-            gk, rk = name_key(g), name_key(r)
-            if fuzz.ratio(gk, rk) >= 80 or (len(gk) >= 4 and (gk in rk or rk in gk)):
-                verdict[key] = ("name-variant", {"reference": r})
-            else:
-                if same_level is None:
-                    same_level = {name_key(v): k for k, v in ref.items() if len(k) == level_len}
-                other = same_level.get(gk)
-                hint = f"{g!r} = {other}" if other else ""
-                verdict[key] = ("name-contradiction", {"code": code, "reference": r, "suggestion": hint})
-        kind, params = verdict[key]
-        if kind == "name-variant":
-            rows_var.append(int(idx[i]))
-            var_params.append(params)
-        else:
-            con_params[int(idx[i])] = params
-    if con_params:
-        mask = np.zeros(len(sr.records), dtype=bool)
-        mask[list(con_params)] = True
-        _add_errors(sr, mask, col, "name-contradiction", lambda rows: [con_params[int(i)] for i in rows])
-    if rows_var:
-        warnings.append(
-            pd.DataFrame(
-                {"sheet_id": id(sr), "rec": rows_var, "column": col, "code": "name-variant", "params": var_params}
-            )
-        )
-
-
-def _has_error(sr: SheetRecords, column: str | None = None) -> np.ndarray:
-    mask = np.zeros(len(sr.records), dtype=bool)
-    errs = sr.errors if column is None else sr.errors[sr.errors["column"] == column]
-    if len(errs):
-        mask[errs["rec"].to_numpy(dtype=np.int64)] = True
-    return mask
-
-
-def _resolve_progres(sr: SheetRecords, lokasi: pd.DataFrame, schedule: Schedule, today: date) -> None:
-    """Location or province, program, stage code and report date of each progress record."""
-    from pkp_cli.regions import province_code
-
-    rec = sr.records
-    st = schedule.stage_table()
-    loc_prog = dict(zip(lokasi["kode_lokasi"], lokasi["program"], strict=True))
-    prov_progs = lokasi.groupby("kode_provinsi")["program"].agg(set).to_dict() if len(lokasi) else {}
-    code = rec["kode_lokasi"].astype("str")
-    bad_code = _has_error(sr, "kode_lokasi") | code.isna().to_numpy()
-    # Everything about a code is decided once per distinct code (83,000 at most), then spread by a take.
-    code_ix, code_uniques = pd.factorize(code)
-    code_u = [str(c) for c in code_uniques]
-    loc_u = [loc_prog.get(c) for c in code_u]
-    prov_u = [None if p is not None else province_code(c) for c, p in zip(code_u, loc_u, strict=True)]
-
-    def spread_code(values: list[Any]) -> pd.Series:
-        return pd.Series(pd.array(values, dtype="str").take(code_ix, allow_fill=True), index=rec.index)
-
-    loc_program = spread_code(loc_u)
-    prov = spread_code(prov_u)
-    is_loc = loc_program.notna().to_numpy()
-    is_prov = prov.notna().to_numpy()
-    unknown = ~bad_code & ~is_loc & ~is_prov
-    _add_errors(sr, unknown, "kode_lokasi", "location-unknown", lambda idx: [{"code": c} for c in code.iloc[idx]])
-    rec["kode_provinsi"] = spread_code(
-        [c[:2] if p is not None else pv for c, p, pv in zip(code_u, loc_u, prov_u, strict=True)]
-    )
-    rec["kode_lokasi"] = code.where(~is_prov, prov)
-    # Program: from the column, else from the location; province rows may take it from the stage.
-    given = rec["program"].astype("str")
-    differs = is_loc & given.notna().to_numpy() & (given != loc_program).fillna(False).to_numpy(dtype=bool)
-    _add_errors(
-        sr,
-        differs,
-        "program",
-        "program-differs",
-        lambda idx: [{"given": g, "program": p} for g, p in zip(given.iloc[idx], loc_program.iloc[idx], strict=True)],
-    )
-    program = given.where(given.notna(), loc_program)
-    # Stage: a code (any case) or a name within the program, decided once per distinct (text, program) pair.
-    stage_text = rec["tahapan"].astype("str")
-    by_code = {k.casefold(): (k, p) for k, p in zip(st["tahapan"], st["program"], strict=True)}
-    by_name: dict[str, list[tuple[str, str]]] = {}
-    for k, p, nm in zip(st["tahapan"], st["program"], st["nama_tahapan"], strict=True):
-        by_name.setdefault(nm.strip().casefold(), []).append((k, p))
-    level = dict(zip(st["tahapan"], st["tingkat"], strict=True))
-    s_ix, s_u = pd.factorize(stage_text)
-    p_ix, p_u = pd.factorize(program)
-    pair_ix, take = np.unique((s_ix + 1) * (len(p_u) + 1) + (p_ix + 1), return_inverse=True)
-    resolved: list[tuple[str | None, str | None, str | None]] = []
-    for combo in pair_ix:
-        si, pi = divmod(int(combo), len(p_u) + 1)
-        k = str(s_u[si - 1]).strip().casefold() if si else None
-        p_or_none = str(p_u[pi - 1]) if pi else None
-        hit = by_code.get(k) if k else None
-        if k is None:
-            resolved.append((None, None, None))
-        elif hit and (p_or_none is None or hit[1] == p_or_none):
-            resolved.append((hit[0], hit[1], None))
-        else:
-            names = [c for c in by_name.get(k, []) if p_or_none is None or c[1] == p_or_none]
-            if len(names) == 1:
-                resolved.append((names[0][0], names[0][1], None))
-            else:
-                resolved.append((None, None, "stage-ambiguous" if names else "stage-unknown"))
-
-    def spread(values: list[Any]) -> pd.Series:
-        return pd.Series(pd.array(values, dtype="str").take(take, allow_fill=True), index=rec.index)
-
-    resolved_code = spread([r[0] for r in resolved])
-    err_u = np.array([r[2] for r in resolved], dtype=object)[take] if len(resolved) else np.array([], dtype=object)
-    ambiguous = err_u == "stage-ambiguous"
-    unknown_stage = err_u == "stage-unknown"
-    has_stage = stage_text.notna().to_numpy()
-
-    def params(idx: np.ndarray) -> list[dict[str, Any]]:
-        progs = program.iloc[idx]
-        return [
-            {"stage": s, "program": p if isinstance(p, str) else "/".join(schedule.programs)}
-            for s, p in zip(stage_text.iloc[idx], progs, strict=True)
-        ]
-
-    _add_errors(sr, has_stage & ambiguous, "tahapan", "stage-ambiguous", params)
-    _add_errors(sr, has_stage & unknown_stage, "tahapan", "stage-unknown", params)
-    rec["tahapan"] = resolved_code
-    rec["program"] = program.where(program.notna(), spread([r[1] for r in resolved]))
-    lvl_u = np.array([level.get(r[0]) if r[0] else None for r in resolved] + [None], dtype=object)
-    lvl = lvl_u[np.where(take >= 0, take, len(resolved))]
-
-    def p_level(idx: np.ndarray) -> list[dict[str, Any]]:
-        return [
-            {"stage": s, "code": c} for s, c in zip(resolved_code.iloc[idx], rec["kode_lokasi"].iloc[idx], strict=True)
-        ]
-
-    _add_errors(sr, is_loc & (lvl == "provinsi"), "tahapan", "stage-level-province", p_level)
-    _add_errors(sr, is_prov & (lvl == "lokasi"), "tahapan", "stage-level-location", p_level)
-    # A province row needs that province to run the program.
-    prov_rows = np.flatnonzero(is_prov)
-    runs_not = np.zeros(len(rec), dtype=bool)
-    for i, c, p in zip(prov_rows, rec["kode_provinsi"].iloc[prov_rows], rec["program"].iloc[prov_rows], strict=True):
-        runs_not[i] = isinstance(p, str) and p not in prov_progs.get(c, set())
-    _add_errors(sr, runs_not, "kode_lokasi", "location-unknown", lambda idx: [{"code": c} for c in code.iloc[idx]])
-    _resolve_report_date(sr, schedule, today)
-
-
-def _resolve_report_date(sr: SheetRecords, schedule: Schedule, today: date) -> None:
-    rec = sr.records
-    col = rec["tanggal_laporan"]
-    inferred = col.isna().to_numpy()
-    col = col.where(col.notna(), rec["_rdate"])
-    rec["tanggal_laporan"] = col.astype("datetime64[ns]")
-    rec["laporan_tanpa_tanggal"] = inferred & rec["_rdate"].isna().to_numpy()
-    year = schedule.year
-    rep = rec["tanggal_laporan"]
-    future = (rep > pd.Timestamp(today)).fillna(False).to_numpy(dtype=bool)
-    outside = (rep.dt.year != year).fillna(False).to_numpy(dtype=bool) & rep.notna().to_numpy()
-    from_col = ~inferred
-    _add_errors(sr, future & from_col, "tanggal_laporan", "report-future")
-    _add_errors(sr, outside & from_col & ~future, "tanggal_laporan", "report-outside-year", {"year": year})
-    # A title or file-name date that is wrong makes every row of the sheet wrong; say so on the key cell.
-    _add_errors(sr, future & ~from_col, "kode_lokasi", "report-future")
-    _add_errors(sr, outside & ~from_col & ~future, "kode_lokasi", "report-outside-year", {"year": year})
-
-
-def _check_dates(sr: SheetRecords, start: str, end: str, report: str | None) -> None:
-    rec = sr.records
-    s, e = rec[start], rec[end]
-    before = (e < s).fillna(False).to_numpy(dtype=bool)
-    _add_errors(sr, before, end, "end-before-start", lambda idx: [{"start": _fmt(x)} for x in s.iloc[idx]])
-    if report is not None and report in rec.columns:
-        r = rec[report]
-        for c in (start, end):
-            late = (rec[c] > r).fillna(False).to_numpy(dtype=bool)
-            _add_errors(sr, late, c, "date-after-report", lambda idx: [{"report": _fmt(x)} for x in r.iloc[idx]])
-
-
-def _fmt(v: Any) -> str:
-    return "" if pd.isna(v) else pd.Timestamp(v).date().isoformat()
-
-
-def _resolve_temuan(sr: SheetRecords, schedule: Schedule, today: date) -> None:
-    from pkp_cli.regions import province_code, reference
-
-    rec = sr.records
-    given = rec["kode_provinsi"].where(rec["kode_provinsi"].notna(), rec["provinsi"])
-    codes = given.astype("string").str.strip()
-    mapping = {u: province_code(u) for u in codes.dropna().unique()}
-    prov = parse.map_dict(codes, mapping)
-    missing = prov.isna().to_numpy() & codes.notna().to_numpy()
-    col = "kode_provinsi" if rec["kode_provinsi"].notna().any() else "provinsi"
-    _add_errors(sr, missing, col, "location-unknown", lambda idx: [{"code": c} for c in codes.iloc[idx]])
-    _add_errors(sr, codes.isna().to_numpy(), col, "required-missing")
-    rec["kode_provinsi"] = prov.astype(object)
-    rec["provinsi"] = parse.map_dict(prov, reference())
-    _resolve_report_date(sr, schedule, today)
-
-
-# ------------------------------------------------------------------------------------------ duplicates
-
-
-def _dedupe(sr: SheetRecords, key: list[str], value_cols: list[str], warn: list[pd.DataFrame]) -> None:
-    """Identical rows load once; same key (and report date) with different values are all rejected."""
-    ok = ~_has_error(sr)
-    if not ok.any():
-        return
-    cols = [*key, *[c for c in value_cols if c not in key]]
-    allr = sr.records.loc[ok, cols]
-    kdup = allr.duplicated(key, keep=False).to_numpy(dtype=bool)
-    if not kdup.any():
-        return
-    rec_idx = np.flatnonzero(ok)[kdup]
-    d = sr.records.iloc[rec_idx][[*cols, "_row", "_file", "_sheet"]].copy()
-    d["_rec"] = rec_idx
-    d["_addr"] = [
-        f"{f}{'!' + str(sh) if isinstance(sh, str) else ''}:{r}"
-        for f, sh, r in zip(d["_file"], d["_sheet"], d["_row"], strict=True)
-    ]
-    vals = d[value_cols].astype("string").fillna("\x00")
-    d["_sig"] = pd.util.hash_pandas_object(vals, index=False).to_numpy()
-    dup_rows: list[int] = []
-    dup_params: list[dict[str, Any]] = []
-    conflict: dict[int, dict[str, Any]] = {}
-    for _, g in d.groupby(key, dropna=False, sort=False):
-        addrs = g["_addr"].tolist()
-        recs = g["_rec"].tolist()
-        if g["_sig"].nunique() == 1:
-            dup_rows.extend(recs[1:])
-            dup_params.extend({"other": addrs[0]} for _ in recs[1:])
-        else:
-            for i, r in enumerate(recs):
-                conflict[int(r)] = {"other": addrs[1] if i == 0 else addrs[0]}
-    if dup_rows:
-        dup = np.zeros(len(sr.records), dtype=bool)
-        dup[dup_rows] = True
-        sr.records["_dup"] = dup if "_dup" not in sr.records.columns else sr.records["_dup"].fillna(False) | dup
-        warn.append(
-            pd.DataFrame(
-                {"sheet_id": id(sr), "rec": dup_rows, "column": key[0], "code": "duplicate-row", "params": dup_params}
-            )
-        )
-    if conflict:
-        mask = np.zeros(len(sr.records), dtype=bool)
-        mask[list(conflict)] = True
-        _add_errors(sr, mask, key[0], "duplicate-conflict", lambda rows: [conflict[int(i)] for i in rows])
-
-
-# ------------------------------------------------------------------------------------------ main entry
 
 
 def load_data(
@@ -912,7 +180,7 @@ def _load(
     # sheets, and pandas' fixed cost per call would otherwise dominate).
     kinds = {k: combine([s for s in sheets if s.layout.kind == k]) for k in (KIND_LOKASI, KIND_PROGRES, KIND_TEMUAN)}
     for kind, combined in kinds.items():
-        combined.errors = _concat_errors([combined.errors, *_parse_records(combined.records, kind)])
+        combined.errors = concat_errors([combined.errors, *parse_records(combined.records, kind)])
     lap("parse")
     lok = kinds[KIND_LOKASI]
     lokasi_ref = None
@@ -921,7 +189,7 @@ def _load(
     # Locations first: progress rows are checked against them.
     missing_cols: set[str] = set()
     if lok.members:
-        _check_lokasi_regions(lok, warn_frames)
+        check_lokasi_regions(lok, warn_frames)
         sid = lok.records["_sid"].to_numpy()
         for i, member in enumerate(lok.members):
             for c in ("lokasi_berulang", "kinerja", "dokumen_perencanaan"):
@@ -933,19 +201,19 @@ def _load(
                     # An empty cell in a present column means Tidak; a missing column stays unknown.
                     here = sid == i
                     lok.records.loc[here, c] = lok.records.loc[here, c].fillna(False)
-        _dedupe(lok, ["kode_lokasi"], [c for c in LOKASI if not c.startswith("_")], warn_frames)
+        dedupe(lok, ["kode_lokasi"], [c for c in LOKASI if not c.startswith("_")], warn_frames)
         lokasi = _frame(lok, LOKASI)
     else:
         lokasi = lokasi_ref if lokasi_ref is not None else _frame(lok, LOKASI)
     lap("lokasi_checks")
     prog = kinds[KIND_PROGRES]
     if prog.members:
-        _resolve_progres(prog, lokasi, schedule, today)
-        _check_dates(prog, "tanggal_mulai", "tanggal_selesai", "tanggal_laporan")
+        resolve_progres(prog, lokasi, schedule, today)
+        check_dates(prog, "tanggal_mulai", "tanggal_selesai", "tanggal_laporan")
         _fill_undated(prog, today, file_warnings)
     lap("progres_checks")
     if prog.members:
-        _dedupe(
+        dedupe(
             prog,
             ["kode_lokasi", "program", "tahapan", "tanggal_laporan"],
             ["tanggal_mulai", "tanggal_selesai", "progres_persen", "keterangan"],
@@ -954,9 +222,9 @@ def _load(
     lap("progres_duplicates")
     tem = kinds[KIND_TEMUAN]
     if tem.members:
-        _resolve_temuan(tem, schedule, today)
+        resolve_temuan(tem, schedule, today)
         _fill_undated(tem, today, file_warnings)
-        _dedupe(
+        dedupe(
             tem,
             ["kode_provinsi", "nomor_temuan", "tanggal_laporan"],
             ["uraian", "nilai", "status", "batas_waktu", "tanggal_selesai"],
@@ -965,7 +233,7 @@ def _load(
     lap("temuan")
     progres = _frame(prog, PROGRES)
     lap("frames")
-    superseded = _superseded_warnings(progres)
+    superseded = superseded_warnings(progres)
     lap("superseded")
     temuan = _frame(tem, TEMUAN)
 
@@ -975,7 +243,7 @@ def _load(
             continue
         rec = combined.records
         key = rec["_sid"].to_numpy(dtype=np.int64) * (1 << 32) + rec["_src"].to_numpy(dtype=np.int64)
-        bad = np.unique(key[_has_error(combined)])
+        bad = np.unique(key[has_error(combined)])
         no_dup = np.zeros(len(rec), dtype=bool)
         dup_mask = rec["_dup"].fillna(False).to_numpy(dtype=bool) if "_dup" in rec.columns else no_dup
         dup = np.setdiff1d(np.unique(key[dup_mask]), bad)
@@ -1041,7 +309,7 @@ def _fill_undated(sr: SheetRecords, today: date, warnings: list[Issue]) -> None:
     undated = rec["laporan_tanpa_tanggal"].to_numpy(dtype=bool)
     if not undated.any():
         return
-    usable = ~undated & ~_has_error(sr)
+    usable = ~undated & ~has_error(sr)
     fallback = rec.loc[usable, "tanggal_laporan"].max() if usable.any() else pd.Timestamp(today)
     rec.loc[undated, "tanggal_laporan"] = fallback
     sid = rec["_sid"].to_numpy()
@@ -1057,7 +325,7 @@ def _fill_undated(sr: SheetRecords, today: date, warnings: list[Issue]) -> None:
                 None,
                 None,
                 "report-date-missing",
-                (("count", count), ("date", _fmt(fallback))),
+                (("count", count), ("date", fmt_day(fallback))),
             )
         )
 
@@ -1066,45 +334,13 @@ def _frame(sr: SheetRecords, columns: list[str]) -> pd.DataFrame:
     """The loaded rows: no error, not a duplicate copy; exactly `columns`."""
     if not sr.members:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    ok = ~_has_error(sr)
+    ok = ~has_error(sr)
     if "_dup" in sr.records.columns:
         ok &= ~sr.records["_dup"].fillna(False).to_numpy(dtype=bool)
     out = sr.records.loc[ok].reindex(columns=columns).reset_index(drop=True)
     for c in columns:
         if c.startswith(("tanggal", "batas")):
             out[c] = pd.to_datetime(out[c]).astype("datetime64[ns]")
-    return out
-
-
-def _superseded_warnings(progres: pd.DataFrame) -> list[Issue]:
-    """A newer report that clears a date an older report had."""
-    if progres.empty:
-        return []
-    key = ["kode_lokasi", "program", "tahapan"]
-    again = progres.duplicated(key, keep=False).to_numpy(dtype=bool)
-    if not again.any():
-        return []
-    p = progres.loc[again].sort_values([*key, "tanggal_laporan"])
-    out: list[Issue] = []
-    for c in ("tanggal_mulai", "tanggal_selesai"):
-        prev = p.groupby(key, sort=False)[c].shift(1)
-        prev_file = p.groupby(key, sort=False)["_file"].shift(1)
-        prev_row = p.groupby(key, sort=False)["_row"].shift(1)
-        cleared = p[c].isna() & prev.notna()
-        for idx in np.flatnonzero(cleared.to_numpy()):
-            r = p.iloc[idx]
-            out.append(
-                Issue(
-                    str(prev_file.iloc[idx]),
-                    None,
-                    int(prev_row.iloc[idx]),
-                    None,
-                    c,
-                    _fmt(prev.iloc[idx]),
-                    "superseded-cleared",
-                    (("other", f"{r['_file']}:{r['_row']}"), ("column", c), ("value", _fmt(prev.iloc[idx]))),
-                )
-            )
     return out
 
 

@@ -169,11 +169,11 @@ CELL = st.one_of(
 
 
 def _vector_codes(kind: str, row: dict) -> set[tuple[str, str]]:
-    from pkp_cli.load import _parse_records
+    from pkp_cli.sheets import parse_records
 
     # The loader hands parsers Arrow-backed text, as read from a workbook.
     rec = pd.DataFrame({k: pd.Series([v], dtype="str") for k, v in row.items()})
-    errs = _parse_records(rec, kind)
+    errs = parse_records(rec, kind)
     return {(e["column"], e["code"]) for f in errs for _, e in f.iterrows()}
 
 

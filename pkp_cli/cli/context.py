@@ -83,7 +83,7 @@ def why_text(why: str, lang: str) -> str:
 
 def open_schedule(schedule_opt: Path | None, data: Resolved, cfg: Config, lang: str) -> tuple[Resolved, Schedule]:
     from pkp_cli.config import resolve_year_file
-    from pkp_cli.load import dates_in_names
+    from pkp_cli.discover import dates_in_names
     from pkp_cli.schedule import load_schedule
 
     years = [d.year for d in dates_in_names([data.path])]

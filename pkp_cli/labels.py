@@ -38,6 +38,14 @@ LABELS: dict[str, tuple[str, str]] = {
     "why.bundled": ("bawaan pkp", "bundled with pkp"),
     "why.folder in current directory": ("folder di direktori kerja", "folder in current directory"),
     "why.next to the data": ("di samping folder data", "next to the data"),
+    "none": ("tidak ada", "none"),  # the body of a section without rows
+    # words of the one-line summary of a province (screen and markdown; JSON carries `ringkasan`)
+    "summary.planned": ("rencana", "planned"),
+    "summary.actual": ("realisasi", "actual"),
+    "summary.points": ("poin", "points"),
+    "summary.stages": ("tahapan", "stages"),
+    "summary.max_late": ("terlambat paling lama", "longest delay"),
+    "summary.days": ("hari", "days"),
     "as_of": ("Posisi per", "Status as of"),
     "more_rows": ("baris lagi (lihat --format csv)", "more rows (see --format csv)"),
     "rejected_note": ("baris ditolak dan tidak dihitung; lihat", "rows rejected and left out; see"),

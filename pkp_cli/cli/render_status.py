@@ -26,15 +26,6 @@ def _filtered(status: Any, q: StatusQuery) -> Any:
     )
 
 
-# Words of the one-line summary of a province (screen and markdown only; JSON carries `ringkasan`).
-_SUMMARY_WORDS = {
-    "planned": ("rencana", "planned"),
-    "actual": ("realisasi", "actual"),
-    "points": ("poin", "points"),
-    "stages": ("tahapan", "stages"),
-    "max_late": ("terlambat paling lama", "longest delay"),
-    "days": ("hari", "days"),
-}
 SUMMARY_COUNTS = ("selesai", "selesai_terlambat", "terlambat", "berjalan", "belum_mulai", "belum_jadwal")
 
 
@@ -46,7 +37,7 @@ def summary_line(s: dict[str, Any], lang: str) -> str:
     """
 
     def word(key: str) -> str:
-        return _SUMMARY_WORDS[key][0 if lang == "id" else 1]
+        return label(f"summary.{key}", lang)
 
     if not s:
         return ""

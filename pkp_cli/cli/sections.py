@@ -29,7 +29,6 @@ STATUS_COLUMNS = {"status"}
 WRAP_COLUMNS = {"nama_tahapan", "keterangan", "nama_lokasi", "kabupaten_kota", "alasan", "uraian", "provinsi"}
 STATUS_STYLE = {"terlambat": "red", "selesai_terlambat": "yellow", "selesai": "green", "berjalan": "cyan"}
 NUMBER_COLUMNS = {"selesai", "selesai_terlambat", "terlambat", "berjalan", "belum_mulai", "belum_jadwal"}
-NONE = {"id": "tidak ada", "en": "none"}  # the body of a section without rows
 
 
 @dataclass
@@ -106,7 +105,7 @@ def render_sections(sections: list[Section], fmt: str, lang: str, header: list[s
     """
     from pkp_cli.render import formats
 
-    none = NONE.get(lang, NONE["en"])
+    none = label("none", lang)
     if fmt in ("markdown", "md"):
         out = [f"{line}\n\n" for line in header or []]
         for s in sections:

@@ -182,3 +182,12 @@ def test_sample_copies_the_bundle_out_and_refuses_a_full_folder(tmp_path: Path) 
     doc = json.loads(res.stdout)
     assert doc["rows_rejected"] == 0 and doc["data_source"] == str(target / "data")
     assert run("sample", str(target)).exit_code == 73  # never overwrites
+
+
+def test_validate_checks_a_rules_file_when_given(workspace: Path) -> None:
+    bad = workspace / "aturan.yaml"
+    bad.write_text("skor_maks: 100\nsyarat: []\npenalti: []\nbonus: 1\n", encoding="utf-8")
+    res = run("validate", "--data", str(workspace / "data"), "--rules", str(bad))
+    assert res.exit_code == 78 and "bonus" in res.stderr
+    # Without --rules and without a rules file for the year, validate does not ask for one.
+    assert run("validate", "--data", str(workspace / "data")).exit_code == 65

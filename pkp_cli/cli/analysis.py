@@ -50,6 +50,26 @@ def work_calendar(ws: Workspace) -> Any:
     return WorkCalendar(extra_off=frozenset(off), extra_work=frozenset(work))
 
 
+def open_rules(ws: Workspace, rules_opt: Path | None, required: bool = True) -> Any:
+    """The acceleration rules for the data's year (--rules, PKP_RULES, config, next to the data, bundled).
+
+    With required=False a missing rules file is not an error (pkp validate checks it only when there is one).
+    """
+    from pkp_cli.config import resolve_year_file
+    from pkp_cli.rules import load_rules
+
+    try:
+        src = resolve_year_file("percepatan", rules_opt, "PKP_RULES", "rules", ws.cfg, ws.data, ws.schedule.year)
+    except PkpError:
+        if required or rules_opt is not None:
+            raise
+        return None
+    from pkp_cli.cli.context import why_text
+
+    say(f"{'Rules' if ws.lang == 'en' else 'Aturan'}: {src.path} ({why_text(src.why, ws.lang)})")
+    return load_rules(src.path, ws.lang)
+
+
 def compute_for_workspace(ws: Workspace) -> Any:
     from pkp_cli.status import compute_status
 

@@ -9,6 +9,7 @@ from typing import Annotated, Any
 
 import typer
 
+from pkp_cli.cli.analysis import open_rules
 from pkp_cli.cli.i18n import t
 from pkp_cli.cli.options import (
     AsOfOpt,
@@ -75,16 +76,6 @@ AUDIT_HELP = t(
 # Rows a screen table shows before "… N more rows" (markdown and the machine formats show all).
 
 
-def _rules(ws: Any, rules_opt: Any) -> Any:
-    from pkp_cli.cli.context import say
-    from pkp_cli.config import resolve_year_file
-    from pkp_cli.rules import load_rules
-
-    src = resolve_year_file("percepatan", rules_opt, "PKP_RULES", "rules", ws.cfg, ws.data, ws.schedule.year)
-    say(f"{'Rules' if ws.lang == 'en' else 'Aturan'}: {src.path} ({src.why})")
-    return load_rules(src.path, ws.lang)
-
-
 def _program(ws: Any, program: str | None) -> str | None:
     """--program as the schedule spells it; an unknown program is a usage error, not an empty list."""
     from pkp_cli.exitcodes import Exit, PkpError
@@ -145,7 +136,7 @@ def candidates(
     from pkp_cli.render import formats
 
     ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
-    rule_set = _rules(ws, rules)
+    rule_set = open_rules(ws, rules)
     prog = _program(ws, program)
     lok = ws.loaded.lokasi
     provs = _provinces(ws, province, lok)

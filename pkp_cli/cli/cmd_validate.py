@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from pkp_cli.cli.i18n import t
-from pkp_cli.cli.options import AsOfOpt, DataOpt, Format, FormatOpt, LangOpt, ScheduleOpt
+from pkp_cli.cli.options import AsOfOpt, DataOpt, Format, FormatOpt, LangOpt, RulesOpt, ScheduleOpt
 from pkp_cli.exitcodes import Exit, most_severe
 
 HELP = t(
@@ -31,6 +31,7 @@ def validate(
     ] = None,
     data: DataOpt = None,
     schedule: ScheduleOpt = None,
+    rules: RulesOpt = None,
     as_of: AsOfOpt = None,
     lang: LangOpt = None,
     fmt: FormatOpt = Format.table,
@@ -63,6 +64,9 @@ def validate(
         max_errors=max_errors,
         collect_rejects=rejects is not None,
     )
+    from pkp_cli.cli.analysis import open_rules
+
+    open_rules(ws, rules, required=False)  # a bad rules file is a configuration error, found here too
     loaded = ws.loaded
     render_validate(ws, fmt.value)
     code = 0

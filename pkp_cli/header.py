@@ -61,14 +61,11 @@ def _combine(sheet: RawSheet, r: int) -> list[str]:
     upper, lower = _texts(sheet)[r], _texts(sheet)[r + 1]
     abs_row = int(sheet.row_numbers[r])
     parents = list(upper)
-    merged_cols: set[int] = set()
     for r1, c1, r2, c2 in sheet.merges:
         if r1 <= abs_row <= r2 and c2 > c1:
-            for c in range(c1, c2 + 1):
-                j = c - sheet.origin_col
-                if 0 <= j < len(parents):
-                    parents[j] = upper[c1 - sheet.origin_col] if 0 <= c1 - sheet.origin_col < len(upper) else ""
-                    merged_cols.add(j)
+            top_left = c1 - sheet.origin_col
+            for j in range(max(top_left, 0), min(c2 - sheet.origin_col + 1, len(parents))):
+                parents[j] = upper[top_left] if 0 <= top_left < len(upper) else ""
     if not sheet.merges:
         # No merge information (CSV): an empty upper cell continues the parent on its left while the lower
         # row has sub-headers under it.

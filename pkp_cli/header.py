@@ -138,7 +138,7 @@ def _required_ok(kind: str, cols: dict[str, int], wide: list[WideGroup]) -> bool
 def detect_layout(sheet: RawSheet, is_stage: Callable[[str], bool]) -> Layout | None:
     """The best header (row, one or two rows, kind) among the first rows, or None for a non-pkp sheet."""
     grid = sheet.grid
-    best: tuple[tuple[int, int, int], Layout] | None = None
+    best: tuple[tuple[int, int], Layout] | None = None
     n = min(HEADER_SEARCH_ROWS, len(grid))
     for r in range(n):
         single = _texts(sheet)[r]
@@ -149,6 +149,8 @@ def detect_layout(sheet: RawSheet, is_stage: Callable[[str], bool]) -> Layout | 
             options.append((2, _combine(sheet, r)))
         for rows, headers in options:
             wide = _wide_groups(sheet, r, is_stage) if rows == 2 else []
+            # The kind follows the contract's order (progres, then temuan, then lokasi); rows compete on how
+            # many columns they name for their kind.
             for kind in (KIND_PROGRES, KIND_TEMUAN, KIND_LOKASI):
                 cols, conflicts = _map(headers, kind)
                 if kind == KIND_PROGRES and wide:
@@ -158,11 +160,10 @@ def detect_layout(sheet: RawSheet, is_stage: Callable[[str], bool]) -> Layout | 
                     conflicts = [(k, js) for k, js in conflicts if len(js) > 1]
                 if not _required_ok(kind, cols, wide):
                     continue
-                # Kind precedence follows the contract: progres, then temuan, then lokasi.
-                rank = {KIND_PROGRES: 3, KIND_TEMUAN: 2, KIND_LOKASI: 1}[kind]
-                score = (len(cols) + (len(wide) if kind == KIND_PROGRES else 0), rank, -rows)
+                score = (len(cols) + (len(wide) if kind == KIND_PROGRES else 0), -rows)
                 if best is None or score > best[0]:
                     best = (score, Layout(kind, r, rows, headers, cols, conflicts, wide))
+                break
         if best is not None and r > best[1].header_index + 1:
             break
     if best is None:

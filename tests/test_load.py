@@ -380,3 +380,18 @@ def test_cp1252_csv_is_decoded(tmp_path: Path, mini_schedule) -> None:
     r = load_data([d], mini_schedule, today=dt.date(2022, 6, 30))
     assert_adds_up(r)
     assert r.progres.iloc[0]["keterangan"] == "Jl. Raya – Dénpasar"
+
+
+def test_a_tahapan_column_makes_a_progress_sheet_even_with_location_columns(tmp_path: Path, mini_schedule) -> None:
+    d = tmp_path / "data"
+    d.mkdir()
+    write_lokasi(d / "lokasi.xlsx")
+    wb = openpyxl.Workbook()
+    wb.active.append(["Kode Lokasi", "Program", "Provinsi", "Kabupaten/Kota", "Kecamatan", "Tahapan", "Mulai"])
+    wb.active.append(["51.04.01", "PISEW", "Bali", "Gianyar", "Sukawati", "L1", "02/04/2022"])
+    wb.save(d / "progres-2022-05-20.xlsx")
+    r = load_data([d], mini_schedule, today=dt.date(2022, 6, 30))
+    assert_adds_up(r)
+    sheet = next(f for f in r.files if f.path.endswith("progres-2022-05-20.xlsx")).sheets[0]
+    # More lokasi columns (5) than progres ones (4) on the row, but the contract decides by the tahapan column.
+    assert sheet.kind == "progres" and len(r.progres) == 1 and len(r.lokasi) == 3

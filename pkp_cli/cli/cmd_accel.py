@@ -9,7 +9,6 @@ from typing import Annotated, Any
 
 import typer
 
-from pkp_cli.cli.analysis import open_rules
 from pkp_cli.cli.i18n import t
 from pkp_cli.cli.options import (
     AsOfOpt,
@@ -21,19 +20,6 @@ from pkp_cli.cli.options import (
     ProvinceOpt,
     RulesOpt,
     ScheduleOpt,
-)
-from pkp_cli.cli.render_accel import (
-    _OVERDUE_COLUMNS,
-    _audit_blocks,
-    _candidate_blocks,
-    _explain,
-    _held_context,
-    _ordered,
-    _readiness_blocks,
-    _readiness_records,
-    _show,
-    _write_csv,
-    _write_json,
 )
 
 CANDIDATES_HELP = t(
@@ -131,8 +117,9 @@ def candidates(
     fmt: FormatOpt = Format.table,
 ) -> int:
     from pkp_cli.candidates import CANDIDATE_COLUMNS, score_candidates, waiting_stages
-    from pkp_cli.cli.analysis import compute_for_workspace, note_rejections
+    from pkp_cli.cli.analysis import compute_for_workspace, note_rejections, open_rules
     from pkp_cli.cli.context import open_workspace
+    from pkp_cli.cli.render_accel import _candidate_blocks, _explain, _held_context, _show, _write_csv, _write_json
     from pkp_cli.render import formats
 
     ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
@@ -194,6 +181,7 @@ def readiness(
 ) -> int:
     from pkp_cli.cli.analysis import compute_for_workspace, note_rejections
     from pkp_cli.cli.context import open_workspace
+    from pkp_cli.cli.render_accel import _ordered, _readiness_blocks, _readiness_records, _show, _write_csv, _write_json
     from pkp_cli.readiness import readiness_board, readiness_long
 
     ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
@@ -233,6 +221,7 @@ def audit(
     from pkp_cli.audit import CHANGE_COLUMNS, audit_changes, audit_summary, overdue_findings, previous_report_date
     from pkp_cli.cli.analysis import note_rejections
     from pkp_cli.cli.context import open_workspace
+    from pkp_cli.cli.render_accel import _OVERDUE_COLUMNS, _audit_blocks, _show, _write_csv, _write_json
     from pkp_cli.render import formats
 
     ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)

@@ -78,8 +78,12 @@ def _check_names(
     idx = np.flatnonzero(has)
     g_all = given[has].astype("str").reset_index(drop=True)
     r_all = ref_name[has].astype("str").reset_index(drop=True)
-    # Most names match once folded (case, prefixes, punctuation): compare folded keys in bulk first.
-    same = (name_keys(g_all) == name_keys(r_all)).to_numpy(dtype=bool)
+    # Most names match as written but for case; the rest mostly once folded (prefixes, punctuation).
+    same = (g_all.str.strip().str.casefold() == r_all.str.casefold()).to_numpy(dtype=bool).copy()
+    if not same.all():
+        rest = np.flatnonzero(~same)
+        folded = name_keys(g_all.iloc[rest]).to_numpy() == name_keys(r_all.iloc[rest]).to_numpy()
+        same[rest[folded]] = True
     if same.all():
         return
     ref = reference()

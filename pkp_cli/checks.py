@@ -131,13 +131,13 @@ def resolve_progres(sr: SheetRecords, lokasi: pd.DataFrame, schedule: Schedule, 
 
     rec = sr.records
     st = schedule.stage_table()
-    loc_prog = dict(zip(lokasi["kode_lokasi"], lokasi["program"], strict=True))
+    loc_prog = dict(zip(lokasi["kode_lokasi"].tolist(), lokasi["program"].tolist(), strict=True))
     prov_progs = lokasi.groupby("kode_provinsi")["program"].agg(set).to_dict() if len(lokasi) else {}
     code = rec["kode_lokasi"].astype("str")
     bad_code = has_error(sr, "kode_lokasi") | code.isna().to_numpy()
     # Everything about a code is decided once per distinct code (83,000 at most), then spread by a take.
     code_ix, code_uniques = pd.factorize(code)
-    code_u = [str(c) for c in code_uniques]
+    code_u = [str(c) for c in np.asarray(code_uniques, dtype=object)]
     loc_u = [loc_prog.get(c) for c in code_u]
     prov_u = [None if p is not None else province_code(c) for c, p in zip(code_u, loc_u, strict=True)]
 

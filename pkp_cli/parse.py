@@ -95,14 +95,14 @@ def _missing(v: Any) -> bool:
 def isin_set(s: pd.Series, members: set[Any] | dict[Any, Any]) -> np.ndarray:
     """`s.isin(members)` through the distinct values (pandas' isin on Arrow strings is slow on big sets)."""
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    hit = np.array([u in members for u in uniques], dtype=bool)
+    hit = np.array([u in members for u in np.asarray(uniques, dtype=object)], dtype=bool)
     return np.where(codes >= 0, hit[np.maximum(codes, 0)] if len(hit) else False, False)
 
 
 def map_dict(s: pd.Series, mapping: dict[Any, Any], dtype: Any = "str") -> pd.Series:
     """`s.map(mapping)` through the distinct values; missing keys give a missing value."""
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    vals = pd.array([mapping.get(u) for u in uniques], dtype=dtype)
+    vals = pd.array([mapping.get(u) for u in np.asarray(uniques, dtype=object)], dtype=dtype)
     return pd.Series(vals.take(codes, allow_fill=True), index=s.index)
 
 

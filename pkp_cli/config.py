@@ -152,9 +152,12 @@ def resolve_year_file(
             if not path.is_file():
                 raise PkpError(Exit.CONFIG, f"{why}: {path} tidak ada / does not exist")
             return Resolved(path, why)
-    folders = [(data.path.parent / "schedules", "next to the data")]
     bundled = bundled_root() / "schedules"
-    if bundled.resolve() != folders[0][0].resolve():
+    beside = data.path.parent / "schedules"
+    # For the bundled sample, the folder next to the data is the bundle itself: say so.
+    in_bundle = data.is_sample and beside.resolve() == bundled.resolve()
+    folders = [(beside, "bundled" if in_bundle else "next to the data")]
+    if folders[0][1] != "bundled":
         folders.append((bundled, "bundled"))
     for folder, why in folders:
         cands = _candidates(folder, stem)

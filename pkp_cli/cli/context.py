@@ -56,9 +56,8 @@ class Workspace:
 
 
 def schedule_is_bundled(schedule_src: Resolved, data: Resolved) -> bool:
-    """The schedule is the one bundled with pkp: found in the bundle, or "next to the data" when the data is
-    the bundled sample (config.resolve_year_file looks there first, so the bundle is reported that way)."""
-    return schedule_src.is_sample or (data.is_sample and schedule_src.why == "next to the data")
+    """The schedule is the one bundled with pkp."""
+    return schedule_src.is_sample
 
 
 # Set by `pkp --lang en <command>` (the option before the command), for the commands that follow.

@@ -128,16 +128,22 @@ def resolve_provinces(ws: Workspace, status: Any, wanted: list[str] | None) -> l
     return out
 
 
+def resolve_program(ws: Workspace, program: str | None) -> str | None:
+    """--program as the schedule spells it; an unknown program is a usage error, not an empty result."""
+    if not program:
+        return None
+    known = {p.casefold(): p for p in ws.schedule.programs}
+    if program.casefold() not in known:
+        raise PkpError(Exit.USAGE, f"--program {program}: {', '.join(ws.schedule.programs)}")
+    return known[program.casefold()]
+
+
 def resolve_query(ws: Workspace, status: Any, q: StatusQuery) -> StatusQuery:
     """Names to codes for every filter; anything unknown is a usage error with a suggestion."""
     from pkp_cli.regions import name_key
 
     q.provinces = resolve_provinces(ws, status, q.provinces)
-    if q.program:
-        progs = {p.casefold(): p for p in ws.schedule.programs}
-        if q.program.casefold() not in progs:
-            raise PkpError(Exit.USAGE, f"--program {q.program}: {', '.join(ws.schedule.programs)}")
-        q.program = progs[q.program.casefold()]
+    q.program = resolve_program(ws, q.program)
     if q.kabupaten:
         kabs = status.dropna(subset=["kode_kabupaten"]).drop_duplicates("kode_kabupaten")
         by_key = {name_key(n): c for c, n in zip(kabs["kode_kabupaten"], kabs["kabupaten_kota"], strict=True)}

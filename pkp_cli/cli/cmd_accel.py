@@ -59,19 +59,11 @@ AUDIT_HELP = t(
     "Example:\n\n  pkp audit\n\n  pkp audit --province Bali --as-of 2022-05-27",
 )
 
-# Rows a screen table shows before "… N more rows" (markdown and the machine formats show all).
-
 
 def _program(ws: Any, program: str | None) -> str | None:
-    """--program as the schedule spells it; an unknown program is a usage error, not an empty list."""
-    from pkp_cli.exitcodes import Exit, PkpError
+    from pkp_cli.cli.analysis import resolve_program
 
-    if not program:
-        return None
-    known = {p.casefold(): p for p in ws.schedule.programs}
-    if program.casefold() not in known:
-        raise PkpError(Exit.USAGE, f"--program {program}: {', '.join(ws.schedule.programs)}")
-    return known[program.casefold()]
+    return resolve_program(ws, program)
 
 
 def _provinces(ws: Any, province: list[str] | None, frame: Any) -> list[str]:
@@ -204,8 +196,6 @@ def readiness(
 
 
 # --- pkp audit ---------------------------------------------------------------------------------------------
-
-# (summary column, header key, screen width): counts, Rupiah amounts (plain numbers, the header says Rp).
 
 
 def audit(

@@ -107,6 +107,18 @@ def _did_you_mean(text: str, options: list[str], lang: str = "id") -> str:
     return f" ({label('did_you_mean', lang)}: {hit[0]}?)" if hit else ""
 
 
+def _nearby_codes(code: str, status: Any, lang: str) -> str:
+    """Codes are not words: suggest the known locations that share the longest prefix (same kabupaten, then
+    same province) instead of a fuzzy match."""
+    known = sorted(set(status.loc[status["tingkat"] == "lokasi", "kode_lokasi"]))
+    for n in (8, 5, 2):
+        near = [c for c in known if c[:n] == code.strip()[:n]]
+        if near:
+            shown = ", ".join(near[:3]) + (", …" if len(near) > 3 else "")
+            return f" ({label('did_you_mean', lang)}: {shown}?)"
+    return ""
+
+
 def resolve_provinces(ws: Workspace, status: Any, wanted: list[str] | None) -> list[str]:
     from pkp_cli.regions import province_code, reference
 
@@ -177,6 +189,7 @@ def resolve_query(ws: Workspace, status: Any, q: StatusQuery) -> StatusQuery:
             if s not in STATUS_CODES:
                 raise PkpError(Exit.USAGE, f"--status {s}: {', '.join(STATUS_CODES)}")
     if q.lokasi and q.lokasi not in set(status["kode_lokasi"]):
-        hint = _did_you_mean(q.lokasi, list(status["kode_lokasi"].unique()), ws.lang)
-        raise PkpError(Exit.USAGE, f"--lokasi {q.lokasi}: {label('unknown', ws.lang)}{hint}")
+        raise PkpError(
+            Exit.USAGE, f"--lokasi {q.lokasi}: {label('unknown', ws.lang)}{_nearby_codes(q.lokasi, status, ws.lang)}"
+        )
     return q

@@ -25,13 +25,13 @@ HELP = t(
     "lokasi dan tahapan.\n\n"
     "Contoh:\n\n  pkp status --province Bali\n\n"
     "  pkp status --province Sulsel --late-only --format csv > sulsel.csv\n\n"
-    "  pkp status --lokasi 51.04.01 --as-of 2022-05-27",
+    "  pkp status --lokasi 51.01.04 --as-of 2022-05-27",
     "Standing against the national schedule: per province (no filter), one province (preparations, "
     "kabupaten/kota, late locations), or one location (--lokasi). CSV holds the view's main table; --detail one "
     "row per location and stage.\n\n"
     "Example:\n\n  pkp status --province Bali\n\n"
     "  pkp status --province Sulsel --late-only --format csv > sulsel.csv\n\n"
-    "  pkp status --lokasi 51.04.01 --as-of 2022-05-27",
+    "  pkp status --lokasi 51.01.04 --as-of 2022-05-27",
 )
 
 

@@ -106,7 +106,8 @@ def map_dict(s: pd.Series, mapping: dict[Any, Any], dtype: Any = "str") -> pd.Se
     return pd.Series(vals.take(codes, allow_fill=True), index=s.index)
 
 
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0+)?)?)?\s*$")
+# A date cell that also holds a time of day (13:05) is still that day.
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
 _DMY = re.compile(r"^\s*(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{2}|\d{4})\s*$")
 _DMONY = re.compile(r"^\s*(\d{1,2})[\s\-]+([A-Za-z]+)\.?[\s\-]+(\d{2}|\d{4})\s*$")
 _NUMBER = re.compile(r"^\s*-?\d+(?:[.,]\d+)?\s*$")
@@ -138,7 +139,8 @@ def _parse_dates_unique(u: pd.Series) -> tuple[pd.Series, pd.Series]:
         m[idx] = mon.to_numpy()[good].astype(int)
         y[idx] = txt.loc[ok3, 2].astype(int).to_numpy()[good]
     y = np.where((y >= 0) & (y < 100), 2000 + y, y)
-    matched = y >= 0
+    # Excel shows a time-only cell as a date in 1899 (its day zero): that is no date.
+    matched = y >= 1900
     parts = pd.DataFrame({"year": np.where(matched, y, 2000), "month": np.where(matched, m, 1)})
     parts["day"] = np.where(matched, d, 1)
     vals = pd.to_datetime(parts, errors="coerce").to_numpy().copy()

@@ -191,3 +191,26 @@ def test_validate_checks_a_rules_file_when_given(workspace: Path) -> None:
     assert res.exit_code == 78 and "bonus" in res.stderr
     # Without --rules and without a rules file for the year, validate does not ask for one.
     assert run("validate", "--data", str(workspace / "data")).exit_code == 65
+
+
+def test_odd_files_never_crash_and_ignored_files_are_named(workspace: Path) -> None:
+    import datetime as dt
+
+    d = workspace / "data"
+    (d / "notes.txt").write_text("catatan", encoding="utf-8")
+    (d / "kosong.csv").write_bytes(b"")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Kode Lokasi", "Tahapan", "Mulai", "Selesai", "Progres (%)"])
+    ws.append(["51", "P1", "=1/0", True, "=A1"])  # formulas without cached values, a boolean in a date column
+    ws.append(["51", "P2", dt.time(10, 0), dt.datetime(2022, 5, 2, 13, 0), None])
+    ws.merge_cells("A3:B3")  # a merged cell in the data area
+    wb.save(d / "aneh-2022-05-20.xlsx")
+    res = run("validate", "--data", str(d))
+    assert res.exit_code == 65 and "Traceback" not in res.output
+    assert "data/notes.txt (bukan workbook)" in res.stdout.replace(str(workspace) + "/", "")
+    doc = json.loads(run("validate", "--data", str(d), "-f", "json").stdout)
+    odd = {(e["cell"], e["code"]) for e in doc["errors"] if e["file"].endswith("aneh-2022-05-20.xlsx")}
+    # D2 holds TRUE; C3 a time of day only (no date); B3 is empty (merged into A3).
+    assert {("D2", "date-invalid"), ("C3", "date-invalid"), ("B3", "required-missing")} <= odd
+    assert {i["reason"] for i in doc["ignored"]} >= {"not-a-workbook", "no-pkp-table"}

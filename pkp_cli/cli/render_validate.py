@@ -93,7 +93,8 @@ def render_validate(ws: Workspace, fmt: str) -> None:
     if warn_rows:
         con.print(table(f"{label('v.warnings', lang)} ({ws.loaded.warnings_total})", err_heads, warn_rows))
     if doc["ignored"]:
-        con.print(label("v.ignored", lang) + ": " + ", ".join(f"{i['path']} ({i['reason']})" for i in doc["ignored"]))
+        reasons = ", ".join(f"{i['path']} ({label('ignored.' + i['reason'], lang)})" for i in doc["ignored"])
+        con.print(label("v.ignored", lang) + ": " + reasons)
 
 
 def write_rejects(ws: Workspace, folder: Path) -> int:

@@ -19,12 +19,12 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pkp_cli.exitcodes import Exit, PkpError
 from pkp_cli.frames import FINISHED, STATUS_CODES
 from pkp_cli.schedule import KEY_STAGE_ROLES, Problem, problems_error
-from pkp_cli.yamlio import YamlSyntaxError, load_yaml_with_lines, locate_line
+from pkp_cli.yamlio import check_yaml_model, locate_line
 
 # The location columns that hold requirement data, by kind. Columns are schema, not data: naming them is fine.
 COLUMN_KINDS: dict[str, Literal["bool", "text", "number"]] = {
@@ -234,25 +234,7 @@ def _semantic_problems(m: RulesModel, lines: Any) -> list[Problem]:
 
 def check_rules_text(text: str) -> tuple[RulesModel | None, list[Problem]]:
     """Validate rules YAML text; returns the model (if valid) and every problem found."""
-    try:
-        raw, lines = load_yaml_with_lines(text)
-    except YamlSyntaxError as exc:
-        return None, [Problem(exc.line, "yaml-invalid", {"detail": exc.detail})]
-    if not isinstance(raw, dict):
-        return None, [Problem(1, "rules-not-mapping", {})]
-    try:
-        model = RulesModel.model_validate(raw)
-    except ValidationError as exc:
-        return None, [
-            Problem(
-                locate_line(lines, tuple(err["loc"])),
-                "rules-field",
-                {"field": ".".join(map(str, err["loc"])), "detail": err["msg"]},
-            )
-            for err in exc.errors()
-        ]
-    probs = _semantic_problems(model, lines)
-    return (None if probs else model), probs
+    return check_yaml_model(text, RulesModel, "rules", lambda model, raw, lines: _semantic_problems(model, lines))
 
 
 def load_rules(path: Path, lang: str = "id") -> Rules:

@@ -12,11 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from pkp_cli.exitcodes import Exit, PkpError
 from pkp_cli.messages import render
-from pkp_cli.yamlio import YamlSyntaxError, load_yaml_with_lines, locate_line
+from pkp_cli.yamlio import check_yaml_model, locate_line
 
 KEY_STAGE_ROLES = ("rekrutmen", "revisi_dipa", "kelembagaan", "survei", "konstruksi")
 
@@ -238,26 +238,7 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
 
 def check_schedule_text(text: str) -> tuple[ScheduleModel | None, list[Problem]]:
     """Validate schedule YAML text; returns the model (if valid) and every problem found."""
-    try:
-        raw, lines = load_yaml_with_lines(text)
-    except YamlSyntaxError as exc:
-        return None, [Problem(exc.line, "yaml-invalid", {"detail": exc.detail})]
-    if not isinstance(raw, dict):
-        return None, [Problem(1, "schedule-not-mapping", {})]
-    try:
-        model = ScheduleModel.model_validate(raw)
-    except ValidationError as exc:
-        probs = [
-            Problem(
-                locate_line(lines, tuple(err["loc"])),
-                "schedule-field",
-                {"field": ".".join(map(str, err["loc"])), "detail": err["msg"]},
-            )
-            for err in exc.errors()
-        ]
-        return None, probs
-    probs = _semantic_problems(model, raw, lines)
-    return (None if probs else model), probs
+    return check_yaml_model(text, ScheduleModel, "schedule", _semantic_problems)
 
 
 def problems_error(path: Path, probs: list[Problem], lang: str) -> PkpError:

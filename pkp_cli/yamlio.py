@@ -54,3 +54,39 @@ def locate_line(lines: Any, path: tuple[Any, ...]) -> int | None:
         else:
             break
     return found
+
+
+def check_yaml_model(
+    text: str,
+    model_cls: Any,
+    kind: str,
+    semantic: Any,
+) -> tuple[Any, list[Any]]:
+    """Safe-load YAML text into a strict pydantic model, then run `semantic(model, raw, lines)`.
+
+    Returns (model or None, problems); every problem names its YAML line and a catalogue code
+    (`yaml-invalid`, `<kind>-not-mapping`, `<kind>-field`, or whatever `semantic` reports).
+    """
+    from pydantic import ValidationError
+
+    from pkp_cli.schedule import Problem
+
+    try:
+        raw, lines = load_yaml_with_lines(text)
+    except YamlSyntaxError as exc:
+        return None, [Problem(exc.line, "yaml-invalid", {"detail": exc.detail})]
+    if not isinstance(raw, dict):
+        return None, [Problem(1, f"{kind}-not-mapping", {})]
+    try:
+        model = model_cls.model_validate(raw)
+    except ValidationError as exc:
+        return None, [
+            Problem(
+                locate_line(lines, tuple(err["loc"])),
+                f"{kind}-field",
+                {"field": ".".join(map(str, err["loc"])), "detail": err["msg"]},
+            )
+            for err in exc.errors()
+        ]
+    probs = semantic(model, raw, lines)
+    return (None if probs else model), probs

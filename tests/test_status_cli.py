@@ -85,3 +85,11 @@ def test_construction_not_started_late_in_the_year_is_kritis_and_past_the_deadli
     first = next(r for r in k["lokasi"] if r["program"] == "PISEW")
     assert first["rencana_persen"] == pytest.approx(100 * 96 / 101, abs=1e-3)
     assert first["progres_persen"] == 0
+
+
+def test_national_rows_count_construction_kritis_per_province() -> None:
+    doc = status_json("--as-of", "2022-11-25")
+    bali = next(r for r in doc["rows"] if r["kode_provinsi"] == "51")
+    # Same facts as the province view on that day: all 26 Bali locations kritis and past batas_akhir.
+    assert (bali["kritis"], bali["melewati_batas_akhir"]) == (26, 26)
+    assert all(r["kritis"] == 0 for r in status_json()["rows"])  # 3 June: construction not due anywhere

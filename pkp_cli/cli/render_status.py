@@ -117,11 +117,17 @@ def render_status(ws: Workspace, status: Any, q: StatusQuery, fmt: str) -> None:
 
 
 def _render_national(ws: Workspace, st: Any, fmt: str) -> None:
+    from pkp_cli.forecast import forecast
     from pkp_cli.rollup import rollup, s_curve
     from pkp_cli.views import status_views as v
 
     lang = ws.lang
     per_prov, late = v.national_view(st, ws.schedule, ws.as_of)
+    # Construction per province: locations kritis, and locations projected to end after batas_akhir.
+    fc = forecast(st, ws.schedule, ws.as_of)
+    flags = fc.groupby("kode_provinsi")[["kritis", "melewati_batas_akhir"]].sum().astype(int)
+    per_prov = per_prov.merge(flags, left_on="kode_provinsi", right_index=True, how="left")
+    per_prov[["kritis", "melewati_batas_akhir"]] = per_prov[["kritis", "melewati_batas_akhir"]].fillna(0).astype(int)
     if fmt == "json":
         curve = s_curve(st, ws.schedule, ws.as_of, progres=ws.loaded.progres)
         sys.stdout.write(
@@ -149,6 +155,7 @@ def _render_national(ws: Workspace, st: Any, fmt: str) -> None:
         "median_terlambat",
         "maks_terlambat",
         "tahapan_terburuk",
+        "kritis",
     ]
     render_sections(
         [

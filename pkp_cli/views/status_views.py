@@ -57,9 +57,8 @@ TERLAMBAT_COLUMNS = [
     "hari_kerja_terlambat",
     "keterangan",
 ]
-LOKASI_STAGE_COLUMNS = [
-    "program",
-    "tingkat",
+# The fields of one stage's standing, in the order every stage table shows them.
+STAGE_FIELDS = [
     "tahapan",
     "nama_tahapan",
     "jadwal_mulai",
@@ -74,32 +73,10 @@ LOKASI_STAGE_COLUMNS = [
     "tanpa_laporan",
     "laporan_basi",
     "tertunda_dipa",
-    "tanggal_laporan",
-    "keterangan",
 ]
+LOKASI_STAGE_COLUMNS = ["program", "tingkat", *STAGE_FIELDS, "tanggal_laporan", "keterangan"]
 LOKASI_REPORT_COLUMNS = ["tanggal_laporan", "tahapan", "nama_tahapan", "progres_persen", "keterangan"]
-DETAIL_COLUMNS = [
-    "provinsi",
-    "kabupaten_kota",
-    "kode_lokasi",
-    "nama_lokasi",
-    "program",
-    "tahapan",
-    "nama_tahapan",
-    "jadwal_mulai",
-    "jadwal_selesai",
-    "tanggal_mulai",
-    "tanggal_selesai",
-    "progres_persen",
-    "status",
-    "hari_terlambat",
-    "hari_kerja_terlambat",
-    "urutan_dilanggar",
-    "tanpa_laporan",
-    "laporan_basi",
-    "tertunda_dipa",
-    "keterangan",
-]
+DETAIL_COLUMNS = ["provinsi", "kabupaten_kota", "kode_lokasi", "nama_lokasi", "program", *STAGE_FIELDS, "keterangan"]
 
 
 def _as_list(values: str | Iterable[str] | None) -> list[str] | None:

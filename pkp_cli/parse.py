@@ -81,10 +81,14 @@ def _by_unique(
         for k, v, err in zip(todo, vals_t.to_numpy(dtype=object), e, strict=True):
             memo[k] = (v, None if err is None or (isinstance(err, float) and np.isnan(err)) else err)
     pairs = [memo[k] for k in keys]
-    vals_u = pd.array([None if _missing(p[0]) else p[0] for p in pairs], dtype=dtype)
     errs_u = np.array([p[1] for p in pairs] + [None], dtype=object)
-    # Only the distinct values become Python objects; the column is built by one typed take.
-    vals = pd.Series(vals_u.take(np.where(has, codes, -1), allow_fill=True), index=s.index)
+    if dtype == "str" and not blank.any() and all(p[0] == k for p, k in zip(pairs, keys, strict=True)):
+        # Text that parses to itself (codes already clean, names already canonical): the column as it is.
+        vals = s.astype("str")
+    else:
+        vals_u = pd.array([None if _missing(p[0]) else p[0] for p in pairs], dtype=dtype)
+        # Only the distinct values become Python objects; the column is built by one typed take.
+        vals = pd.Series(vals_u.take(np.where(has, codes, -1), allow_fill=True), index=s.index)
     return vals, pd.Series(errs_u[np.where(has, codes, len(keys))], index=s.index, dtype=object)
 
 

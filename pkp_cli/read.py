@@ -338,14 +338,12 @@ def _read_csv_fast(data: bytes, delim: str, encoding: str) -> RawSheet | None:
     try:
         table = pacsv.read_csv(
             pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(
-                column_names=[str(i) for i in range(ncols)], block_size=1 << 24, encoding=encoding
-            ),
+            read_options=pacsv.ReadOptions(column_names=[str(i) for i in range(ncols)], encoding=encoding),
             parse_options=pacsv.ParseOptions(
                 delimiter=delim, quote_char=False, newlines_in_values=False, invalid_row_handler=on_invalid
             ),
             convert_options=pacsv.ConvertOptions(
-                column_types={str(i): pa.string() for i in range(ncols)},
+                column_types={str(i): pa.large_string() for i in range(ncols)},  # pandas keeps it as is
                 strings_can_be_null=True,
                 null_values=[""],
             ),

@@ -293,14 +293,13 @@ def read_csv(path: Path) -> RawSheet:
         # A multi-byte character cut at the end of the sample is still UTF-8.
         encoding = "utf-8" if exc.start >= len(head) - 3 else "cp1252"
     delim = _sniff_delimiter(head.decode(encoding, errors="replace"))
-    if b'"' not in data:
-        # pyarrow checks the UTF-8 itself; invalid text sends the file to the cp1252 reading below.
-        fast = _read_csv_fast(data, delim, encoding)
-        if fast is None and encoding == "utf-8":
-            encoding = "cp1252"
-            fast = _read_csv_fast(data, delim, encoding)
-        if fast is not None:
-            return fast
+    # pyarrow checks the UTF-8 itself; invalid text is tried again as cp1252.
+    fast = _read_csv_fast(data, delim, encoding)
+    if fast is None and encoding == "utf-8":
+        fast = _read_csv_fast(data, delim, "cp1252")
+        encoding = "cp1252" if fast is not None else encoding
+    if fast is not None:
+        return fast
     try:
         text = data.decode(encoding)
     except UnicodeDecodeError:
@@ -309,10 +308,11 @@ def read_csv(path: Path) -> RawSheet:
 
 
 def _read_csv_fast(data: bytes, delim: str, encoding: str) -> RawSheet | None:
-    """pyarrow for files without quotes where every non-empty line has the same number of fields.
+    """pyarrow for files where every record is one line and has the same number of fields.
 
-    Works on the bytes as they are (pyarrow transcodes cp1252); a row with another number of fields makes
-    pyarrow's row handler ask for the slower exact reader instead.
+    Works on the bytes as they are (pyarrow transcodes cp1252). A quoted value that holds a line break, or a
+    row with another number of fields, makes it hand the file to the exact (slower) reader, which knows the
+    line where each record starts.
     """
     import pyarrow as pa
     import pyarrow.csv as pacsv
@@ -340,7 +340,7 @@ def _read_csv_fast(data: bytes, delim: str, encoding: str) -> RawSheet | None:
             pa.py_buffer(data),
             read_options=pacsv.ReadOptions(column_names=[str(i) for i in range(ncols)], encoding=encoding),
             parse_options=pacsv.ParseOptions(
-                delimiter=delim, quote_char=False, newlines_in_values=False, invalid_row_handler=on_invalid
+                delimiter=delim, quote_char='"', newlines_in_values=False, invalid_row_handler=on_invalid
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types={str(i): pa.large_string() for i in range(ncols)},  # pandas keeps it as is

@@ -395,3 +395,20 @@ def test_a_tahapan_column_makes_a_progress_sheet_even_with_location_columns(tmp_
     sheet = next(f for f in r.files if f.path.endswith("progres-2022-05-20.xlsx")).sheets[0]
     # More lokasi columns (5) than progres ones (4) on the row, but the contract decides by the tahapan column.
     assert sheet.kind == "progres" and len(r.progres) == 1 and len(r.lokasi) == 3
+
+
+def test_csv_with_quoted_delimiters_keeps_values_and_lines(tmp_path: Path, mini_schedule) -> None:
+    d = tmp_path / "data"
+    d.mkdir()
+    write_lokasi(d / "lokasi.xlsx")
+    text = (
+        "Kode Lokasi;Tahapan;Tanggal Mulai;Keterangan\n"
+        '51.04.01;L1;02/04/2022;"Jl. Raya; Sukawati ""lama"""\n'
+        "\n"
+        "51.04.02;L1;x;\n"
+    )
+    (d / "progres-2022-05-20.csv").write_bytes(text.encode("utf-8"))
+    r = load_data([d], mini_schedule, today=dt.date(2022, 6, 30))
+    assert_adds_up(r)
+    assert r.progres.iloc[0]["keterangan"] == 'Jl. Raya; Sukawati "lama"'
+    assert by_cell(r.errors, ".csv") == {("C4", "date-invalid")}  # line 3 is empty, the record is on line 4

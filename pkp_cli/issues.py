@@ -18,6 +18,7 @@ class Issue:
     value: str | None  # the raw value, None when empty
     code: str
     params: tuple[tuple[str, Any], ...] = ()
+    kode_provinsi: str | None = None  # the row's province when it can be told (for `validate --province`)
 
     def message(self, lang: str = "id") -> str:
         return render(self.code, lang, **dict(self.params))

@@ -7,6 +7,7 @@ Flow: discover files -> read each sheet (pkp_cli.sheets) -> combine per kind and
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -396,4 +397,16 @@ def _issue(sr: SheetRecords, rec_i: int, column: str, code: str, params: Any) ->
         value,
         code,
         p,
+        _province_of(r),
     )
+
+
+def _province_of(r: Any) -> str | None:
+    """The province of a record: resolved, else the first two digits of the code as written."""
+    prov = r.get("kode_provinsi")
+    if isinstance(prov, str) and prov:
+        return prov
+    raw = r.get("_raw_kode_lokasi")
+    if isinstance(raw, str) and re.match(r"\s*\d{2}", raw):
+        return raw.strip()[:2]
+    return None

@@ -214,3 +214,16 @@ def test_odd_files_never_crash_and_ignored_files_are_named(workspace: Path) -> N
     # D2 holds TRUE; C3 a time of day only (no date); B3 is empty (merged into A3).
     assert {("D2", "date-invalid"), ("C3", "date-invalid"), ("B3", "required-missing")} <= odd
     assert {i["reason"] for i in doc["ignored"]} >= {"not-a-workbook", "no-pkp-table"}
+
+
+def test_validate_province_lists_only_that_provinces_rows(workspace: Path) -> None:
+    everything = json.loads(run("validate", "--data", str(workspace / "data"), "-f", "json").stdout)
+    bali = run("validate", "--data", str(workspace / "data"), "-f", "json", "--province", "Bali")
+    # Every row of the fixture is in Bali (51): the same errors, and rows rejected (65).
+    assert bali.exit_code == 65 and json.loads(bali.stdout)["errors"] == everything["errors"]
+    jatim = run("validate", "--data", str(workspace / "data"), "-f", "json", "--province", "Jatim")
+    doc = json.loads(jatim.stdout)
+    # No row of Jawa Timur: nothing to fix there (exit 0), while the accounting still covers every file.
+    assert jatim.exit_code == 0 and doc["errors"] == [] and doc["errors_total"] == 0
+    assert doc["rows_rejected"] == everything["rows_rejected"]
+    assert run("validate", "--data", str(workspace / "data"), "--province", "Atlantis").exit_code == 2

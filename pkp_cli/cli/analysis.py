@@ -140,6 +140,28 @@ def resolve_provinces(ws: Workspace, status: Any, wanted: list[str] | None) -> l
     return out
 
 
+def only_provinces(ws: Workspace, wanted: list[str], max_errors: int) -> None:
+    """Keep only the errors and warnings of rows in these provinces (and of rows whose province cannot be
+    told, such as a file-level problem): what a BPPW must fix. The per-file accounting stays whole."""
+    from pkp_cli.regions import province_code, reference
+
+    codes = set()
+    for w in wanted:
+        code = province_code(w)
+        if code is None:
+            names = [v for k, v in reference().items() if len(k) == 2]
+            raise PkpError(Exit.USAGE, f"--province {w}: {label('unknown', ws.lang)}{_did_you_mean(w, names, ws.lang)}")
+        codes.add(code)
+    loaded = ws.loaded
+
+    def keep(issues: list[Any]) -> list[Any]:
+        return [i for i in issues if i.kode_provinsi is None or i.kode_provinsi in codes]
+
+    errors, warnings = keep(loaded.errors), keep(loaded.warnings)
+    loaded.errors, loaded.errors_total = errors[:max_errors], len(errors) + len(loaded.unreadable)
+    loaded.warnings, loaded.warnings_total = warnings[:max_errors], len(warnings)
+
+
 def resolve_program(ws: Workspace, program: str | None) -> str | None:
     """--program as the schedule spells it; an unknown program is a usage error, not an empty result."""
     if not program:

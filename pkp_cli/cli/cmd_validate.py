@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from pkp_cli.cli.i18n import t
-from pkp_cli.cli.options import AsOfOpt, DataOpt, Format, FormatOpt, LangOpt, RulesOpt, ScheduleOpt
+from pkp_cli.cli.options import AsOfOpt, DataOpt, Format, FormatOpt, LangOpt, ProvinceOpt, RulesOpt, ScheduleOpt
 from pkp_cli.exitcodes import Exit, most_severe
 
 HELP = t(
@@ -29,6 +29,7 @@ def validate(
             show_default=False,
         ),
     ] = None,
+    province: ProvinceOpt = None,
     data: DataOpt = None,
     schedule: ScheduleOpt = None,
     rules: RulesOpt = None,
@@ -61,12 +62,15 @@ def validate(
         as_of=as_of,
         lang=lang,
         paths=paths,
-        max_errors=max_errors,
+        # With --province every record is kept first, so the filter sees them all; the limit comes after.
+        max_errors=max_errors if not province else 10**9,
         collect_rejects=rejects is not None,
     )
-    from pkp_cli.cli.analysis import open_rules
+    from pkp_cli.cli.analysis import only_provinces, open_rules
 
     open_rules(ws, rules, required=False)  # a bad rules file is a configuration error, found here too
+    if province:
+        only_provinces(ws, province, max_errors)
     loaded = ws.loaded
     render_validate(ws, fmt.value)
     code = 0
@@ -76,7 +80,7 @@ def validate(
         for issue in loaded.unreadable:
             say(f"pkp: {issue.file}: {issue.message(ws.lang)}")
         code = most_severe(code, Exit.NO_INPUT)
-    if loaded.rows_rejected:
+    if loaded.errors if province else loaded.rows_rejected:
         code = most_severe(code, Exit.REJECTED)
     return code
 

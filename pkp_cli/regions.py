@@ -82,10 +82,3 @@ def province_code(text: str) -> str | None:
     if re.fullmatch(r"\d{2}", t):
         return t if t in reference() else None
     return province_index().get(name_key(t))
-
-
-def suggest_province(text: str) -> str | None:
-    from rapidfuzz import process
-
-    hit = process.extractOne(name_key(text), list(province_index()), score_cutoff=60)
-    return reference()[province_index()[hit[0]]] if hit else None

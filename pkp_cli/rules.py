@@ -14,16 +14,14 @@ Penalties (`penalti`) subtract `bobot` per counted stage or once per location, c
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-from pkp_cli.exitcodes import Exit, PkpError
 from pkp_cli.frames import FINISHED, STATUS_CODES
-from pkp_cli.schedule import KEY_STAGE_ROLES, Problem, problems_error
+from pkp_cli.schedule import KEY_STAGE_ROLES, Problem, read_checked
 from pkp_cli.yamlio import check_yaml_model, locate_line
 
 # The location columns that hold requirement data, by kind. Columns are schema, not data: naming them is fine.
@@ -239,11 +237,5 @@ def check_rules_text(text: str) -> tuple[RulesModel | None, list[Problem]]:
 
 def load_rules(path: Path, lang: str = "id") -> Rules:
     """Read and validate a rules file; any problem raises PkpError(CONFIG) listing them."""
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PkpError(Exit.CONFIG, f"{path}: {exc.strerror}") from exc
-    model, probs = check_rules_text(data.decode("utf-8", errors="replace"))
-    if model is None:
-        raise problems_error(path, probs, lang)
-    return Rules(model=model, path=path, sha256=hashlib.sha256(data).hexdigest())
+    model, sha = read_checked(path, check_rules_text, lang)
+    return Rules(model=model, path=path, sha256=sha)

@@ -248,13 +248,22 @@ def problems_error(path: Path, probs: list[Problem], lang: str) -> PkpError:
     return PkpError(Exit.CONFIG, f"{path}: {detail}{more}")
 
 
-def load_schedule(path: Path, lang: str = "id") -> Schedule:
-    """Read and validate a schedule file; any problem raises PkpError(CONFIG) listing them."""
+def read_checked(path: Path, check: Any, lang: str) -> tuple[Any, str]:
+    """Read a YAML file and validate it with `check` (text -> model, problems); returns (model, sha256).
+
+    Any problem, or a file that cannot be read, raises PkpError(CONFIG) listing the problems.
+    """
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise PkpError(Exit.CONFIG, f"{path}: {exc.strerror}") from exc
-    model, probs = check_schedule_text(data.decode("utf-8", errors="replace"))
+    model, probs = check(data.decode("utf-8", errors="replace"))
     if model is None:
         raise problems_error(path, probs, lang)
-    return Schedule(model=model, path=path, sha256=hashlib.sha256(data).hexdigest())
+    return model, hashlib.sha256(data).hexdigest()
+
+
+def load_schedule(path: Path, lang: str = "id") -> Schedule:
+    """Read and validate a schedule file; any problem raises PkpError(CONFIG) listing them."""
+    model, sha = read_checked(path, check_schedule_text, lang)
+    return Schedule(model=model, path=path, sha256=sha)

@@ -119,23 +119,30 @@ def _nearby_codes(code: str, status: Any, lang: str) -> str:
     return ""
 
 
+def _province_of_option(ws: Workspace, text: str, names: list[str]) -> str:
+    """The province code of one --province value; unknown is a usage error suggesting one of `names`."""
+    from pkp_cli.regions import province_code
+
+    code = province_code(text)
+    if code is None:
+        raise PkpError(
+            Exit.USAGE, f"--province {text}: {label('unknown', ws.lang)}{_did_you_mean(text, names, ws.lang)}"
+        )
+    return code
+
+
 def resolve_provinces(ws: Workspace, status: Any, wanted: list[str] | None) -> list[str]:
-    from pkp_cli.regions import province_code, reference
+    """--province values as codes of provinces in the data; unknown or absent ones are usage errors."""
+    from pkp_cli.regions import reference
 
     if not wanted:
         return []
     present = dict(zip(status["kode_provinsi"], status["provinsi"], strict=False))
     out = []
     for w in wanted:
-        code = province_code(w)
-        if code is None:
-            names = [str(v) for v in present.values()]
-            raise PkpError(Exit.USAGE, f"--province {w}: {label('unknown', ws.lang)}{_did_you_mean(w, names, ws.lang)}")
+        code = _province_of_option(ws, w, [str(v) for v in present.values()])
         if code not in present:
-            raise PkpError(
-                Exit.USAGE,
-                f"--province {w}: {reference().get(code, code)} {label('not_in_data', ws.lang)}",
-            )
+            raise PkpError(Exit.USAGE, f"--province {w}: {reference().get(code, code)} {label('not_in_data', ws.lang)}")
         out.append(code)
     return out
 
@@ -143,15 +150,10 @@ def resolve_provinces(ws: Workspace, status: Any, wanted: list[str] | None) -> l
 def only_provinces(ws: Workspace, wanted: list[str], max_errors: int) -> None:
     """Keep only the errors and warnings of rows in these provinces (and of rows whose province cannot be
     told, such as a file-level problem): what a BPPW must fix. The per-file accounting stays whole."""
-    from pkp_cli.regions import province_code, reference
+    from pkp_cli.regions import reference
 
-    codes = set()
-    for w in wanted:
-        code = province_code(w)
-        if code is None:
-            names = [v for k, v in reference().items() if len(k) == 2]
-            raise PkpError(Exit.USAGE, f"--province {w}: {label('unknown', ws.lang)}{_did_you_mean(w, names, ws.lang)}")
-        codes.add(code)
+    names = [v for k, v in reference().items() if len(k) == 2]
+    codes = {_province_of_option(ws, w, names) for w in wanted}
     loaded = ws.loaded
 
     def keep(issues: list[Any]) -> list[Any]:

@@ -36,10 +36,6 @@ class Workspace:
     def data_source(self) -> str:
         return "sample" if self.data.is_sample else str(self.data.path)
 
-    @property
-    def schedule_is_bundled(self) -> bool:
-        return schedule_is_bundled(self.schedule_src, self.data)
-
     def envelope(self, rows: Any, **extra: Any) -> dict[str, Any]:
         """The one JSON envelope of every command (no absolute path of the installation in it)."""
         return {
@@ -47,17 +43,12 @@ class Workspace:
             "fiscal_year": self.schedule.year,
             "data_source": self.data_source,
             "schedule": "bundled:" + self.schedule_src.path.name
-            if self.schedule_is_bundled
+            if self.schedule_src.is_sample
             else str(self.schedule_src.path),
             "schedule_sha256": self.schedule.sha256,
             **extra,
             "rows": rows,
         }
-
-
-def schedule_is_bundled(schedule_src: Resolved, data: Resolved) -> bool:
-    """The schedule is the one bundled with pkp."""
-    return schedule_src.is_sample
 
 
 # Set by `pkp --lang en <command>` (the option before the command), for the commands that follow.
@@ -122,8 +113,7 @@ def open_workspace(
         say(("Files" if en else "Berkas") + ": " + ", ".join(str(p) for p in paths))
     else:
         say(f"Data: {src.path} ({why_text(src.why, code)})")
-    sched_why = "bundled" if schedule_is_bundled(sched_src, src if not paths else shown) else sched_src.why
-    say(f"{'Schedule' if en else 'Jadwal'}: {sched_src.path} ({why_text(sched_why, code)})")
+    say(f"{'Schedule' if en else 'Jadwal'}: {sched_src.path} ({why_text(sched_src.why, code)})")
     loaded = load_data(
         paths or [src.path],
         sched,

@@ -137,12 +137,6 @@ def _num(v: Any, lang: str) -> str:
     return fmt_number(v, lang, 0 if float(v).is_integer() else 1)
 
 
-def _rupiah(v: Any, lang: str) -> str:
-    from pkp_cli.render.formats import fmt_rupiah
-
-    return "" if _missing(v) else fmt_rupiah(v, lang)
-
-
 def _yes(v: Any, lang: str) -> str:
     from pkp_cli.labels import label
 

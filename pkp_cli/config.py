@@ -38,6 +38,9 @@ CONFIG_KEYS = {
     "cache_dir": str,
 }
 DEFAULTS: dict[str, Any] = {"lang": "id", "stale_days": 14, "max_uncompressed_mb": 1024, "cache": True}
+PATH_KEYS = ("data", "history", "output", "cache_dir", "holidays_file", "schedule", "rules")
+# Every number has a range: a value outside it is a config error (78), never a surprise later.
+RANGES = {"stale_days": (0, 366), "max_uncompressed_mb": (1, 1_048_576)}
 
 
 def config_path() -> Path:
@@ -67,6 +70,7 @@ def load_config(path: Path | None = None) -> Config:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise PkpError(Exit.CONFIG, f"{path}: {exc}") from exc
+    value: Any
     for key, value in raw.items():
         want = CONFIG_KEYS.get(key)
         if want is None:
@@ -75,8 +79,14 @@ def load_config(path: Path | None = None) -> Config:
             raise PkpError(Exit.CONFIG, f"{path}: {key} = {value!r} ({want.__name__})")
         if key == "lang" and value not in ("id", "en"):
             raise PkpError(Exit.CONFIG, f"{path}: lang = {value!r} (id | en)")
-        paths = ("data", "history", "output", "cache_dir", "holidays_file")
-        cfg.values[key] = str(Path(str(value)).expanduser()) if key in paths else value
+        if key in RANGES:
+            low, high = RANGES[key]
+            if not low <= value <= high:
+                shown = value if len(str(value)) <= 20 else f"{str(value)[:20]}…"
+                raise PkpError(Exit.CONFIG, f"{path}: {key} = {shown} ({low}..{high})")
+        if key in PATH_KEYS and (not value.strip() or "\0" in value):
+            raise PkpError(Exit.CONFIG, f"{path}: {key} = {value!r}: jalur kosong / empty path")
+        cfg.values[key] = str(Path(str(value)).expanduser()) if key in PATH_KEYS else value
         cfg.sources[key] = str(path)
     return cfg
 
@@ -178,7 +188,10 @@ def cache_dir(cfg: Config) -> Path | None:
     if os.environ.get("PKP_NO_CACHE") == "1" or not cfg.get("cache"):
         return None
     if cfg.values.get("cache_dir"):
-        return Path(cfg.values["cache_dir"])
+        folder = Path(cfg.values["cache_dir"])
+        if folder.exists() and not folder.is_dir():
+            raise PkpError(Exit.CONFIG, f"{cfg.path}: cache_dir = {folder}: bukan folder / not a folder")
+        return folder
     from pkp_cli.cache import default_cache_dir
 
     return default_cache_dir()

@@ -28,6 +28,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "v.value": ("nilai", "value"),
     "v.message": ("pesan", "message"),
     "v.error": ("galat", "error"),
+    "v.cell_cut": (
+        "isi sel dipotong ke 32.767 karakter (batas Excel)",
+        "cell text cut to 32,767 characters (Excel's limit)",
+    ),
     "v.errors": ("Galat", "Errors"),
     "v.warnings": ("Peringatan", "Warnings"),
     "v.ignored": ("Diabaikan", "Ignored"),

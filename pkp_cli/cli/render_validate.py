@@ -100,7 +100,7 @@ def render_validate(ws: Workspace, fmt: str) -> None:
 def write_rejects(ws: Workspace, folder: Path) -> int:
     """One <source>-ditolak.xlsx per source file that had rejected rows; returns an exit code."""
     from pkp_cli.render.safe import inside, safe_name
-    from pkp_cli.render.xlsx import write_table_workbook
+    from pkp_cli.render.xlsx import clip, write_table_workbook
 
     rej = ws.loaded.rejected
     written = 0
@@ -118,7 +118,13 @@ def write_rejects(ws: Workspace, folder: Path) -> int:
                 label("v.row", ws.lang),
                 label("v.error", ws.lang),
             ]
-            body = [[*vals, row_no, msg] for row_no, vals, msg in rows]
+            body = []
+            for row_no, vals, msg in rows:
+                cells, cut = zip(*(clip(v) for v in vals), strict=True) if vals else ((), ())
+                cut_names = [hdr[i] for i, c in enumerate(cut) if c]
+                if cut_names:
+                    msg = f"{msg}; {label('v.cell_cut', ws.lang)}: {', '.join(cut_names)}"
+                body.append([*cells, row_no, msg])
             tables.append((sheet_name or "data", hdr, body))
         write_table_workbook(inside(folder, name), tables)
         written += 1

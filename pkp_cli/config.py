@@ -70,12 +70,12 @@ def load_config(path: Path | None = None) -> Config:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
         raise PkpError(Exit.CONFIG, f"{path}: {exc}") from exc
-    value: Any
-    for key, value in raw.items():
+    for key, given in raw.items():
         want = CONFIG_KEYS.get(key)
+        value: Any = given
         if want is None:
             raise PkpError(Exit.CONFIG, f"{path}: '{key}' ?  ({', '.join(CONFIG_KEYS)})")
-        if not isinstance(value, want) or (isinstance(value, bool) and want is not bool):
+        if not isinstance(given, want) or (isinstance(given, bool) and want is not bool):
             raise PkpError(Exit.CONFIG, f"{path}: {key} = {value!r} ({want.__name__})")
         if key == "lang" and value not in ("id", "en"):
             raise PkpError(Exit.CONFIG, f"{path}: lang = {value!r} (id | en)")

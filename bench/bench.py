@@ -141,8 +141,8 @@ def _preimport_loader_libraries() -> None:
     import rapidfuzz.fuzz
     import rapidfuzz.process  # noqa: F401
 
-    import pkp_cli.load
-    import pkp_cli.regions  # noqa: F401
+    import pkp_cli.ingest.load
+    import pkp_cli.model.regions  # noqa: F401
 
 
 def child_load(a: dict[str, Any]) -> dict[str, Any]:
@@ -150,8 +150,8 @@ def child_load(a: dict[str, Any]) -> dict[str, Any]:
     from collections import Counter
 
     _preimport_loader_libraries()
-    from pkp_cli.load import load_data
-    from pkp_cli.schedule import load_schedule
+    from pkp_cli.ingest.load import load_data
+    from pkp_cli.model.schedule import load_schedule
 
     schedule = load_schedule(Path(a["schedule"]))
     paths = [Path(p) for p in a["paths"]]
@@ -190,7 +190,7 @@ def child_load(a: dict[str, Any]) -> dict[str, Any]:
 def _time_status(lokasi: Any, progres: Any, schedule: Any) -> dict[str, Any]:
     import holidays  # noqa: F401  (the working-day calendar imports it lazily)
 
-    from pkp_cli.status import compute_status, default_as_of
+    from pkp_cli.engines.status import compute_status, default_as_of
 
     as_of = default_as_of(progres) or TODAY
     t0 = time.perf_counter()
@@ -207,7 +207,7 @@ def _time_status(lokasi: Any, progres: Any, schedule: Any) -> dict[str, Any]:
 def child_status_frames(a: dict[str, Any]) -> dict[str, Any]:
     import pickle
 
-    from pkp_cli.schedule import load_schedule
+    from pkp_cli.model.schedule import load_schedule
 
     with open(a["frames"], "rb") as fh:
         frames = pickle.load(fh)
@@ -215,8 +215,8 @@ def child_status_frames(a: dict[str, Any]) -> dict[str, Any]:
 
 
 def child_status_folder(a: dict[str, Any]) -> dict[str, Any]:
-    from pkp_cli.load import load_data
-    from pkp_cli.schedule import load_schedule
+    from pkp_cli.ingest.load import load_data
+    from pkp_cli.model.schedule import load_schedule
 
     schedule = load_schedule(Path(a["schedule"]))
     res = load_data([Path(a["data"])], schedule, today=date.today())
@@ -798,7 +798,7 @@ def check_accounting(r: Run, name: str, res: dict[str, Any], expected: dict[str,
 
 def status_importable() -> bool:
     proc = subprocess.run(
-        [sys.executable, "-c", "from pkp_cli.status import compute_status, default_as_of"],
+        [sys.executable, "-c", "from pkp_cli.engines.status import compute_status, default_as_of"],
         capture_output=True,
         cwd=REPO,
         timeout=120,
@@ -811,7 +811,7 @@ def measure_status(r: Run, reps: int, frames: Path | None, sched_path: Path) -> 
     big_goal = f"status engine, all-villages table, under {GOAL_STATUS_BIG_S:.0f} s"
     limits = (f"{GOAL_STATUS_BUNDLED_S} s", f"{GOAL_STATUS_BIG_S:.0f} s")
     if not status_importable():
-        r.note("compute_status: pkp_cli.status is not importable yet; status engine figures skipped.")
+        r.note("compute_status: pkp_cli.engines.status is not importable yet; status engine figures skipped.")
         r.goal(bundled_goal, "—", "—", "—", limits[0], None)
         r.goal(big_goal, "—", "—", "—", limits[1], None)
         return

@@ -42,7 +42,7 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:  # runnable from a plain checkout, without `pip install`
     sys.path.insert(0, str(ROOT))
 
-from pkp_cli.schedule import Schedule, Stage, load_schedule  # noqa: E402
+from pkp_cli.model.schedule import Schedule, Stage, load_schedule  # noqa: E402
 
 STORY_PATH = Path(__file__).with_name("sample_story.yaml")
 PROGRAMS = ("PISEW", "KOTAKU")

@@ -51,7 +51,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture
 def mini_schedule(tmp_path: Path):
-    from pkp_cli.schedule import load_schedule
+    from pkp_cli.model.schedule import load_schedule
 
     p = tmp_path / "jadwal-nasional-2022.yaml"
     p.write_text(MINI_SCHEDULE, encoding="utf-8")

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pkp_cli.cli.context import Workspace, say
-from pkp_cli.exitcodes import Exit, PkpError
-from pkp_cli.labels import label
+from pkp_cli.cli.workspace import Workspace, say
+from pkp_cli.errors import Exit, PkpError
+from pkp_cli.text.labels import label
 
 
 @dataclass
@@ -25,12 +25,12 @@ class StatusQuery:
 
 def work_calendar(ws: Workspace) -> Any:
     """The working-day calendar, with the holiday override file from the config (date,libur|kerja)."""
-    from pkp_cli.workdays import WorkCalendar
+    from pkp_cli.engines.workdays import WorkCalendar
 
     path = ws.cfg.get("holidays_file")
     if not path:
         return WorkCalendar()
-    from pkp_cli.parse import parse_date_text
+    from pkp_cli.ingest.parse import parse_date_text
 
     off: set[Any] = set()
     work: set[Any] = set()
@@ -55,8 +55,8 @@ def open_rules(ws: Workspace, rules_opt: Path | None, required: bool = True) -> 
 
     With required=False a missing rules file is not an error (pkp validate checks it only when there is one).
     """
-    from pkp_cli.config import resolve_year_file
-    from pkp_cli.rules import load_rules
+    from pkp_cli.ingest.locate import resolve_year_file
+    from pkp_cli.model.rules import load_rules
 
     try:
         src = resolve_year_file("percepatan", rules_opt, "PKP_RULES", "rules", ws.cfg, ws.data, ws.schedule.year)
@@ -64,14 +64,14 @@ def open_rules(ws: Workspace, rules_opt: Path | None, required: bool = True) -> 
         if required or rules_opt is not None:
             raise
         return None
-    from pkp_cli.cli.context import why_text
+    from pkp_cli.cli.workspace import why_text
 
     say(f"{'Rules' if ws.lang == 'en' else 'Aturan'}: {src.path} ({why_text(src.why, ws.lang)})")
     return load_rules(src.path, ws.lang)
 
 
 def compute_for_workspace(ws: Workspace) -> Any:
-    from pkp_cli.status import compute_status
+    from pkp_cli.engines.status import compute_status
 
     loaded = ws.loaded
     return compute_status(
@@ -121,7 +121,7 @@ def _nearby_codes(code: str, status: Any, lang: str) -> str:
 
 def _province_of_option(ws: Workspace, text: str, names: list[str]) -> str:
     """The province code of one --province value; unknown is a usage error suggesting one of `names`."""
-    from pkp_cli.regions import province_code
+    from pkp_cli.model.regions import province_code
 
     code = province_code(text)
     if code is None:
@@ -133,7 +133,7 @@ def _province_of_option(ws: Workspace, text: str, names: list[str]) -> str:
 
 def resolve_provinces(ws: Workspace, status: Any, wanted: list[str] | None) -> list[str]:
     """--province values as codes of provinces in the data; unknown or absent ones are usage errors."""
-    from pkp_cli.regions import reference
+    from pkp_cli.model.regions import reference
 
     if not wanted:
         return []
@@ -150,7 +150,7 @@ def resolve_provinces(ws: Workspace, status: Any, wanted: list[str] | None) -> l
 def only_provinces(ws: Workspace, wanted: list[str], max_errors: int) -> None:
     """Keep only the errors and warnings of rows in these provinces (and of rows whose province cannot be
     told, such as a file-level problem): what a BPPW must fix. The per-file accounting stays whole."""
-    from pkp_cli.regions import reference
+    from pkp_cli.model.regions import reference
 
     names = [v for k, v in reference().items() if len(k) == 2]
     codes = {_province_of_option(ws, w, names) for w in wanted}
@@ -176,7 +176,7 @@ def resolve_program(ws: Workspace, program: str | None) -> str | None:
 
 def resolve_query(ws: Workspace, status: Any, q: StatusQuery) -> StatusQuery:
     """Names to codes for every filter; anything unknown is a usage error with a suggestion."""
-    from pkp_cli.regions import name_key
+    from pkp_cli.model.regions import name_key
 
     q.provinces = resolve_provinces(ws, status, q.provinces)
     q.program = resolve_program(ws, q.program)
@@ -207,7 +207,7 @@ def resolve_query(ws: Workspace, status: Any, q: StatusQuery) -> StatusQuery:
             resolved.append(c)
         q.stages = resolved
     if q.statuses:
-        from pkp_cli.frames import STATUS_CODES
+        from pkp_cli.model.frames import STATUS_CODES
 
         for s in q.statuses:
             if s not in STATUS_CODES:

@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from pkp_cli.cli.i18n import t
-from pkp_cli.exitcodes import Exit, PkpError, help_table
+from pkp_cli.errors import Exit, PkpError, help_table
 
 # "\b" keeps click from re-wrapping the exit-code table.
 EPILOG = t("Kode keluar:", "Exit codes:") + "\n\n\b\n" + help_table(t("id", "en"))
@@ -81,7 +81,7 @@ def root(
     ),
 ) -> None:
     """Pemantauan progres PISEW dan KOTAKU."""
-    from pkp_cli.cli.context import GLOBAL_LANG
+    from pkp_cli.cli.workspace import GLOBAL_LANG
 
     if lang is not None and lang not in ("id", "en"):
         raise typer.BadParameter("id | en", param_hint="--lang")

@@ -108,10 +108,10 @@ def candidates(
     lang: LangOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> int:
-    from pkp_cli.candidates import CANDIDATE_COLUMNS, score_candidates, waiting_stages
     from pkp_cli.cli.analysis import compute_for_workspace, note_rejections, open_rules
-    from pkp_cli.cli.context import open_workspace
     from pkp_cli.cli.render_accel import _candidate_blocks, _explain, _held_context, _show, _write_csv, _write_json
+    from pkp_cli.cli.workspace import open_workspace
+    from pkp_cli.engines.candidates import CANDIDATE_COLUMNS, score_candidates, waiting_stages
     from pkp_cli.render import formats
 
     ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
@@ -172,9 +172,9 @@ def readiness(
     fmt: FormatOpt = Format.table,
 ) -> int:
     from pkp_cli.cli.analysis import compute_for_workspace, note_rejections
-    from pkp_cli.cli.context import open_workspace
     from pkp_cli.cli.render_accel import _ordered, _readiness_blocks, _readiness_records, _show, _write_csv, _write_json
-    from pkp_cli.readiness import readiness_board, readiness_long
+    from pkp_cli.cli.workspace import open_workspace
+    from pkp_cli.engines.readiness import readiness_board, readiness_long
 
     ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
     prog = _program(ws, program)
@@ -208,10 +208,16 @@ def audit(
 ) -> int:
     import pandas as pd
 
-    from pkp_cli.audit import CHANGE_COLUMNS, audit_changes, audit_summary, overdue_findings, previous_report_date
     from pkp_cli.cli.analysis import note_rejections
-    from pkp_cli.cli.context import open_workspace
     from pkp_cli.cli.render_accel import _OVERDUE_COLUMNS, _audit_blocks, _show, _write_csv, _write_json
+    from pkp_cli.cli.workspace import open_workspace
+    from pkp_cli.engines.audit import (
+        CHANGE_COLUMNS,
+        audit_changes,
+        audit_summary,
+        overdue_findings,
+        previous_report_date,
+    )
     from pkp_cli.render import formats
 
     ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)

@@ -10,7 +10,7 @@ import typer
 
 from pkp_cli.cli.i18n import t
 from pkp_cli.cli.options import DataOpt, Format, FormatOpt, LangOpt, ProgramOpt, ScheduleOpt
-from pkp_cli.exitcodes import Exit, PkpError
+from pkp_cli.errors import Exit, PkpError
 
 SCHEDULE_HELP = t(
     "Tampilkan tahapan dan jendela waktu Jadwal Nasional, atau periksa satu berkas jadwal.\n\n"
@@ -31,11 +31,12 @@ def schedule_cmd(
     lang: LangOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> int:
-    from pkp_cli.cli.context import open_schedule, resolve_lang, say
-    from pkp_cli.config import load_config, resolve_data
-    from pkp_cli.labels import label
+    from pkp_cli.cli.workspace import open_schedule, resolve_lang, say
+    from pkp_cli.ingest.locate import resolve_data
+    from pkp_cli.model.schedule import check_schedule_text
     from pkp_cli.render import formats
-    from pkp_cli.schedule import check_schedule_text
+    from pkp_cli.settings import load_config
+    from pkp_cli.text.labels import label
 
     cfg = load_config()
     code = resolve_lang(lang, cfg)
@@ -127,8 +128,8 @@ def sample(
 ) -> int:
     import shutil
 
-    from pkp_cli.cli.context import say
-    from pkp_cli.config import bundled_root
+    from pkp_cli.cli.workspace import say
+    from pkp_cli.settings import bundled_root
 
     src = bundled_root()
     if target.exists() and any(target.iterdir()):
@@ -151,9 +152,10 @@ CONFIG_HELP = t(
 
 
 def config_cmd(data: DataOpt = None, lang: LangOpt = None, fmt: FormatOpt = Format.table) -> int:
-    from pkp_cli.cli.context import resolve_lang
-    from pkp_cli.config import CONFIG_KEYS, load_config, resolve_data
+    from pkp_cli.cli.workspace import resolve_lang
+    from pkp_cli.ingest.locate import resolve_data
     from pkp_cli.render import formats
+    from pkp_cli.settings import CONFIG_KEYS, load_config
 
     cfg = load_config()
     code = resolve_lang(lang, cfg)

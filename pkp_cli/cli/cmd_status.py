@@ -82,8 +82,8 @@ def status(
         note_rejections,
         resolve_query,
     )
-    from pkp_cli.cli.context import open_workspace
     from pkp_cli.cli.render_status import render_status
+    from pkp_cli.cli.workspace import open_workspace
 
     ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
     st = compute_for_workspace(ws)

@@ -9,7 +9,7 @@ import typer
 
 from pkp_cli.cli.i18n import t
 from pkp_cli.cli.options import AsOfOpt, DataOpt, Format, FormatOpt, LangOpt, ProvinceOpt, RulesOpt, ScheduleOpt
-from pkp_cli.exitcodes import Exit, most_severe
+from pkp_cli.errors import Exit, most_severe
 
 HELP = t(
     "Periksa workbook: setiap baris dimuat, ditolak (dengan sel dan alasannya) atau dilewati.\n\n"
@@ -53,8 +53,8 @@ def validate(
         ),
     ] = 10_000,
 ) -> int:
-    from pkp_cli.cli.context import open_workspace, say
     from pkp_cli.cli.render_validate import render_validate, write_rejects
+    from pkp_cli.cli.workspace import open_workspace, say
 
     ws = open_workspace(
         data=data,

@@ -1,6 +1,6 @@
 """The screens, markdown, JSON and CSV of `pkp candidates`, `pkp readiness` and `pkp audit`.
 
-The engines (pkp_cli.candidates, .readiness, .audit) return frames with stable identifiers; this module turns
+The engines (pkp_cli.engines.candidates, .readiness, .audit) return frames with stable identifiers; this module turns
 them into what a person reads (tables and markdown with translated headers, dates in words, short notes) and
 into what a program reads (JSON in the tool's envelope, CSV with the identifiers as headers). No stage or
 province is named here: board columns are the schedule's stages, headed with the schedule's stage names.
@@ -65,8 +65,8 @@ def _show_screen(ws: Any, blocks: list[Block], header: list[str]) -> None:
     from rich import box
     from rich.table import Table
 
-    from pkp_cli.labels import label
     from pkp_cli.render.table import console
+    from pkp_cli.text.labels import label
 
     con = console()
     for line in header:
@@ -138,13 +138,13 @@ def _num(v: Any, lang: str) -> str:
 
 
 def _yes(v: Any, lang: str) -> str:
-    from pkp_cli.labels import label
+    from pkp_cli.text.labels import label
 
     return label("yes", lang) if not _missing(v) and bool(v) else ""
 
 
 def _heads(keys: list[str], lang: str) -> list[str]:
-    from pkp_cli.labels import label
+    from pkp_cli.text.labels import label
 
     return [label(f"col.{k}", lang) for k in keys]
 
@@ -173,7 +173,7 @@ def _stage_names(schedule: Any) -> dict[str, str]:
 
 def _offered_text(stages: list[dict[str, Any]], lang: str) -> str:
     """The offered stages in words: "PSW-12 Perencanaan teknis (DED dan RAB), 24 hari lebih awal; …"."""
-    from pkp_cli.labels import label
+    from pkp_cli.text.labels import label
 
     parts = []
     for s in stages:
@@ -189,7 +189,7 @@ def _offered_text(stages: list[dict[str, Any]], lang: str) -> str:
 def _held_text(codes: list[str], prov: str, program: str, ctx: dict[str, Any], lang: str) -> str:
     """What a stage waits for, and when that stage itself waits on the province's DIPA revision, the revision
     too: "PSW-08 Mobilisasi tenaga pendamping (menunggu PSW-06 Revisi DIPA)"."""
-    from pkp_cli.labels import label
+    from pkp_cli.text.labels import label
 
     names, gated, schedule = ctx["names"], ctx["gated"], ctx["schedule"]
     parts = []
@@ -211,7 +211,7 @@ def _held_context(ws: Any, st: Any) -> dict[str, Any]:
 
 def _waiting_lines(waiting: Any, ctx: dict[str, Any], lang: str) -> list[str]:
     """One list item per (stage, what it waits for), with the number of locations: the story in a line."""
-    from pkp_cli.labels import label
+    from pkp_cli.text.labels import label
 
     if waiting.empty:
         return []
@@ -239,7 +239,7 @@ def _candidate_blocks(
 ) -> list[Block]:
     import pandas as pd
 
-    from pkp_cli.labels import label
+    from pkp_cli.text.labels import label
 
     show_all = bool(filters.get("all"))
     lang = ws.lang
@@ -304,7 +304,7 @@ def _candidate_blocks(
 
 def _card_rows(card: Any, rule_set: Any, lang: str) -> list[list[str]]:
     """The score card's rows: kind, rule, required, weight, result, points, the data behind it."""
-    from pkp_cli.labels import label
+    from pkp_cli.text.labels import label
 
     per = {p.id: p.per for p in rule_set.penalti}
     kinds = {p.id: p.jenis for p in rule_set.penalti}
@@ -345,7 +345,7 @@ def _card_rows(card: Any, rule_set: Any, lang: str) -> list[list[str]]:
 
 
 def _card_blocks(ws: Any, card: Any, rule_set: Any, waiting: Any, ctx: dict[str, Any]) -> list[Block]:
-    from pkp_cli.labels import label
+    from pkp_cli.text.labels import label
 
     lang = ws.lang
     where = ", ".join(x for x in (card.kabupaten_kota, card.provinsi) if x)
@@ -384,7 +384,7 @@ def _card_blocks(ws: Any, card: Any, rule_set: Any, waiting: Any, ctx: dict[str,
 
 
 def _explain(ws: Any, code: str, st: Any, rule_set: Any, fmt: str) -> None:
-    from pkp_cli.candidates import RINCIAN_COLUMNS, explain, waiting_stages
+    from pkp_cli.engines.candidates import RINCIAN_COLUMNS, explain, waiting_stages
     from pkp_cli.render import formats
 
     lok = ws.loaded.lokasi
@@ -443,7 +443,7 @@ _BOARD_WIDTHS = [6, 11, 7, 7, 7, 7, 15, 8]
 def _readiness_blocks(ws: Any, board: Any, fmt: str) -> list[Block]:
     """Markdown: the whole board in one table. Screen: the same rows as two tables that fit 120 columns,
     the province-level stages first, then the locations' shares, the audit findings and the newest report."""
-    from pkp_cli.labels import label
+    from pkp_cli.text.labels import label
 
     lang = ws.lang
     groups = _board_stage_groups(ws.schedule)
@@ -517,9 +517,9 @@ def _readiness_blocks(ws: Any, board: Any, fmt: str) -> list[Block]:
 
 def _readiness_records(board: Any, long: Any, schedule: Any) -> list[dict[str, Any]]:
     """JSON rows: the board's figures, and its own program's province-level stages as a list."""
-    from pkp_cli.readiness import SHARE_ROLES
+    from pkp_cli.engines.readiness import SHARE_ROLES
+    from pkp_cli.model.schedule import KEY_STAGE_ROLES
     from pkp_cli.render import formats
-    from pkp_cli.schedule import KEY_STAGE_ROLES
 
     roles = {(p, schedule.key_stage(p, role)): role for p in schedule.programs for role in KEY_STAGE_ROLES}
     stage_rows: dict[tuple[str, str], list[dict[str, Any]]] = {}
@@ -569,7 +569,7 @@ _OVERDUE_COLUMNS = [
 
 
 def _audit_summary_block(ws: Any, summary: Any, previous: Any) -> Block:
-    from pkp_cli.labels import label
+    from pkp_cli.text.labels import label
 
     lang = ws.lang
     rows = [[str(r["provinsi"])] + [_int(r[c], lang) for c, _, _ in _SUMMARY_SHOWN] for r in summary.to_dict("records")]
@@ -593,7 +593,7 @@ def _audit_summary_block(ws: Any, summary: Any, previous: Any) -> Block:
 
 
 def _audit_blocks(ws: Any, summary: Any, overdue: Any, changes: Any, previous: Any) -> list[Block]:
-    from pkp_cli.labels import label
+    from pkp_cli.text.labels import label
 
     lang = ws.lang
     blocks = [_audit_summary_block(ws, summary, previous)]

@@ -6,17 +6,17 @@ import sys
 from typing import Any
 
 from pkp_cli.cli.analysis import StatusQuery
-from pkp_cli.cli.context import Workspace
 from pkp_cli.cli.sections import Section, render_sections
-from pkp_cli.labels import label
+from pkp_cli.cli.workspace import Workspace
 from pkp_cli.render import formats
+from pkp_cli.text.labels import label
 
 SCREEN_LIMIT = 30
 LOKASI_SCREEN_DROP = {"program", "tingkat", "hari_kerja_terlambat", "tanggal_laporan"}
 
 
 def _filtered(status: Any, q: StatusQuery) -> Any:
-    from pkp_cli.views.status_views import filter_status
+    from pkp_cli.views.status_tables import filter_status
 
     st = status
     if q.provinces:
@@ -68,7 +68,7 @@ def _header(ws: Workspace) -> list[str]:
 
 
 def render_status(ws: Workspace, status: Any, q: StatusQuery, fmt: str) -> None:
-    from pkp_cli.views import status_views as v
+    from pkp_cli.views import status_tables as v
 
     lang = ws.lang
     st = _filtered(status, q)
@@ -117,9 +117,9 @@ def render_status(ws: Workspace, status: Any, q: StatusQuery, fmt: str) -> None:
 
 
 def _render_national(ws: Workspace, st: Any, fmt: str) -> None:
-    from pkp_cli.forecast import forecast
-    from pkp_cli.rollup import rollup, s_curve
-    from pkp_cli.views import status_views as v
+    from pkp_cli.engines.construction import forecast
+    from pkp_cli.engines.rollup import rollup, s_curve
+    from pkp_cli.views import status_tables as v
 
     lang = ws.lang
     per_prov, late = v.national_view(st, ws.schedule, ws.as_of)
@@ -199,9 +199,9 @@ def _construction(fc: Any) -> dict[str, Any]:
 
 
 def _render_provinces(ws: Workspace, st: Any, q: StatusQuery, fmt: str) -> None:
-    from pkp_cli.forecast import forecast
-    from pkp_cli.rollup import rollup, s_curve
-    from pkp_cli.views import status_views as v
+    from pkp_cli.engines.construction import forecast
+    from pkp_cli.engines.rollup import rollup, s_curve
+    from pkp_cli.views import status_tables as v
 
     lang = ws.lang
     docs: list[dict[str, Any]] = []

@@ -6,12 +6,12 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from pkp_cli.cli.context import Workspace, say
-from pkp_cli.labels import label
+from pkp_cli.cli.workspace import Workspace, say
+from pkp_cli.text.labels import label
 
 
 def validate_json(ws: Workspace) -> dict[str, Any]:
-    from pkp_cli.regions import REFERENCE_EDITION
+    from pkp_cli.model.regions import REFERENCE_EDITION
 
     r = ws.loaded
     files = [f.as_dict() for f in r.files]

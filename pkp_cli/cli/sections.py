@@ -11,7 +11,7 @@ import sys
 from dataclasses import dataclass
 from typing import Any
 
-from pkp_cli.labels import label
+from pkp_cli.text.labels import label
 
 DATE_PREFIXES = ("tanggal_", "jadwal_", "batas_waktu", "tanggal")
 PERCENT_COLUMNS = {

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import IO, Any
 
-from pkp_cli.exitcodes import Exit, PkpError
+from pkp_cli.errors import Exit, PkpError
 
 # OWASP: a cell starting with one of these may be evaluated by a spreadsheet.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import IO, Any
 
+from pkp_cli.model.provenance import PKP_MARKER
 from pkp_cli.render.safe import atomic_write
 
-PKP_MARKER = "pkp-cli-output"
 EXCEL_CELL_MAX = 32_767  # characters Excel keeps in one cell
 
 

@@ -1,0 +1,1 @@
+"""Engines: plain DataFrames in, plain DataFrames (codes and numbers, never sentences) out."""

@@ -1,0 +1,161 @@
+"""Construction monitoring and forecast: planned vs actual, `kritis`, projected ends, the deadline.
+
+`kritis` borrows the public-works rule for critical contracts (kontrak kritis, Permen PU 07/PRT/M/2011 and
+its successors): planned progress below 70 % and more than 10 points behind; planned 70 % or more and more
+than 5 points behind; or planned 70 % or more, at most 5 points behind, but projected to end after the
+schedule's `batas_akhir`. For community self-managed works (swakelola) this is an analyst convention,
+not a legal requirement.
+
+Projected end of a stage (one pass over the stages in dependency order, each pass vectorised):
+- finished: its actual end;
+- otherwise its planned end moved by the slip carried from its predecessors (the largest positive slip
+  among the stages in its `setelah`, a province-level one read in the location's province);
+- a construction stage with progress is extrapolated from its own pace instead: it has done
+  progres_persen in the (D - start + 1) days since it started, so it needs (D - start + 1) * 100 /
+  progres_persen days in all;
+- an open stage cannot end before D, and one that has not started by D still needs its whole planned
+  duration from D on.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from pkp_cli.engines.rollup import actual_share, construction_codes, planned_share
+from pkp_cli.engines.status import grid_from_status, is_finished
+from pkp_cli.model.schedule import Schedule
+
+BoolArray = npt.NDArray[np.bool_]
+FloatArray = npt.NDArray[np.float64]
+DayArray = npt.NDArray[np.datetime64]
+
+# Kontrak kritis bands: (planned % from which the band applies, points behind beyond which it is critical)
+PERIOD_II_FROM = 70.0
+BEHIND_PERIOD_I = 10.0
+BEHIND_PERIOD_II = 5.0
+# Percentages are compared after rounding, so that 69.9 - 59.9 = 10.000000000000007 is "10 behind".
+_DECIMALS = 6
+
+FORECAST_COLUMNS = [
+    "kode_provinsi",
+    "provinsi",
+    "kode_kabupaten",
+    "kabupaten_kota",
+    "kode_lokasi",
+    "nama_lokasi",
+    "program",
+    "tahapan",  # the program's construction stage
+    "jadwal_mulai",
+    "jadwal_selesai",
+    "tanggal_mulai",
+    "tanggal_selesai",
+    "status",
+    "rencana_persen",  # planned % at as_of, linear over the window
+    "progres_persen",  # actual % (100 when finished, 0 when empty)
+    "deviasi",  # progres_persen - rencana_persen, points
+    "perkiraan_selesai",  # projected end
+    "perkiraan_geser_hari",  # projected end - jadwal_selesai, calendar days (negative = early)
+    "melewati_batas_akhir",  # projected end after the schedule's batas_akhir
+    "kritis",
+]
+
+
+def kritis_flag(rencana_persen: object, realisasi_persen: object, after_deadline: object) -> BoolArray:
+    """Element-wise kontrak-kritis rule (see module doc); inputs in percent."""
+    plan = np.round(np.asarray(rencana_persen, dtype=np.float64), _DECIMALS)
+    behind = np.round(plan - np.asarray(realisasi_persen, dtype=np.float64), _DECIMALS)
+    late_end = np.asarray(after_deadline, dtype=bool)
+    period_ii = plan >= PERIOD_II_FROM
+    return np.asarray(
+        (~period_ii & (behind > BEHIND_PERIOD_I)) | (period_ii & (behind > BEHIND_PERIOD_II)) | (period_ii & late_end),
+        dtype=bool,
+    )
+
+
+def _days(n: FloatArray) -> npt.NDArray[np.timedelta64]:
+    return np.asarray(n, dtype=np.int64).astype("timedelta64[D]")
+
+
+def projected_ends(status: pd.DataFrame, schedule: Schedule, as_of: date) -> DayArray:
+    """Projected end of every row of `status` (datetime64[D]); see the module doc for the rules."""
+    grid = grid_from_status(status, schedule)
+    d = np.datetime64(as_of, "D")
+    mulai = status["jadwal_mulai"].to_numpy(dtype="datetime64[D]")
+    selesai = status["jadwal_selesai"].to_numpy(dtype="datetime64[D]")
+    start = status["tanggal_mulai"].to_numpy(dtype="datetime64[D]")
+    end = status["tanggal_selesai"].to_numpy(dtype="datetime64[D]")
+    finished = is_finished(status).to_numpy(dtype=bool)
+    pct = np.clip(status["progres_persen"].to_numpy(dtype=np.float64), 0.0, 100.0)
+    construction = status["tahapan"].isin(construction_codes(schedule)).to_numpy(dtype=bool)
+    # progress without a start date: take the planned start as when the work began
+    pace_start = np.where(np.isnat(start), mulai, start)
+    paced = construction & ~finished & (pct > 0) & (pace_start <= d)
+
+    proj = np.full(len(status), np.datetime64("NaT"), dtype="datetime64[D]")
+    slip = np.zeros(len(status), dtype=np.float64)
+    for j in grid.dependency_order():
+        rows = grid.rows_of_stage(j)
+        if rows.size == 0:
+            continue
+        carried = np.zeros(rows.size)
+        for pred in grid.preds[j]:
+            got = grid.pred_values(slip, rows, pred)
+            carried = np.maximum(carried, np.nan_to_num(got, nan=0.0))  # missing predecessor: no slip
+        shift = _days(np.maximum(carried, 0.0))  # finishing early does not pull successors earlier
+        m, s = mulai[rows], selesai[rows]
+        not_started = np.isnat(start[rows])
+        open_end = np.where(
+            not_started,
+            np.maximum(m + shift, d) + (s - m),
+            np.maximum(s + shift, d),
+        )
+        elapsed = (d - pace_start[rows]).astype(np.float64) + 1.0
+        with np.errstate(divide="ignore", invalid="ignore"):
+            needed = np.ceil(elapsed * 100.0 / pct[rows])
+        paced_end = pace_start[rows] + _days(np.where(paced[rows], needed, 1.0)) - np.timedelta64(1, "D")
+        proj[rows] = np.where(finished[rows], end[rows], np.where(paced[rows], paced_end, open_end))
+        slip[rows] = (proj[rows] - s).astype(np.float64)
+    return proj
+
+
+def forecast(status: pd.DataFrame, schedule: Schedule, as_of: date) -> pd.DataFrame:
+    """One row per location with a construction stage: FORECAST_COLUMNS, in status order."""
+    proj = projected_ends(status, schedule, as_of)
+    rows = np.flatnonzero(status["tahapan"].isin(construction_codes(schedule)).to_numpy(dtype=bool))
+    part = status.iloc[rows].reset_index(drop=True)
+    d = np.datetime64(as_of, "D")
+    rencana = 100.0 * planned_share(part["jadwal_mulai"], part["jadwal_selesai"], d)
+    realisasi = 100.0 * actual_share(part, schedule)
+    end = proj[rows]
+    after = end > np.datetime64(schedule.deadline, "D")
+    finished = is_finished(part).to_numpy(dtype=bool)
+    out = part[
+        [
+            "kode_provinsi",
+            "provinsi",
+            "kode_kabupaten",
+            "kabupaten_kota",
+            "kode_lokasi",
+            "nama_lokasi",
+            "program",
+            "tahapan",
+            "jadwal_mulai",
+            "jadwal_selesai",
+            "tanggal_mulai",
+            "tanggal_selesai",
+            "status",
+        ]
+    ].copy()
+    out["rencana_persen"] = rencana
+    out["progres_persen"] = realisasi
+    out["deviasi"] = realisasi - rencana
+    out["perkiraan_selesai"] = end.astype("datetime64[ns]")
+    out["perkiraan_geser_hari"] = (end - part["jadwal_selesai"].to_numpy(dtype="datetime64[D]")).astype(np.int64)
+    out["melewati_batas_akhir"] = after
+    # a finished construction is no longer a contract at risk
+    out["kritis"] = ~finished & kritis_flag(rencana, realisasi, after)
+    return out[FORECAST_COLUMNS]

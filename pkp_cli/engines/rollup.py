@@ -1,0 +1,287 @@
+"""Roll-ups of the status frame: planned vs actual progress, deviation, counts, slip, S-curve.
+
+One definition of each number, used by every view, report and weekly comparison:
+
+- planned share of a stage at day D: clamp((D - mulai + 1) / (selesai - mulai + 1), 0, 1), i.e. linear over
+  its window, counting both ends (on `mulai` one day of the window has passed, on `selesai` all of it);
+- actual share: 1 if finished (selesai / selesai_terlambat); for the construction stage (the program's key
+  stage `konstruksi`) progres_persen / 100 (0 if empty); else 0;
+- a group's planned % and actual % are the bobot-weighted means of those shares over its rows, times 100;
+  deviation = actual % - planned %, in percentage points (negative = behind).
+
+Every row of the group weighs its stage's `bobot`: a province's figure mixes its province-level stages
+(one row each) with its locations' stages (one row per location).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, timedelta
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from pkp_cli.model.frames import FINISHED, STATUS_CODES
+from pkp_cli.model.schedule import Schedule
+
+FloatArray = npt.NDArray[np.float64]
+
+LATE = ("terlambat", "selesai_terlambat")
+# The value columns of a roll-up frame; every other column is a group key or a name.
+ROLLUP_VALUES = [
+    "jumlah",  # rows (location-stages and province-stages) in the group
+    "rencana_persen",
+    "realisasi_persen",
+    "deviasi",
+    *STATUS_CODES,  # one count column per status code
+    "median_terlambat",  # median hari_terlambat over late and finished-late rows, NaN if none
+    "maks_terlambat",  # max of the same, NaN if none
+    "tahapan_terburuk",  # stage code with the most `terlambat` rows (ties: schedule order), <NA> if none
+]
+CURVE_VALUES = ["tanggal", "rencana_persen", "realisasi_persen", "deviasi"]
+# Reports are usually dated on Friday (the weekly reporting day), so the S-curve is sampled on Fridays.
+WEEK_DAY = 4  # Monday = 0
+
+
+def planned_share(jadwal_mulai: Any, jadwal_selesai: Any, at: Any) -> FloatArray:
+    """Element-wise share of the window [mulai, selesai] elapsed by day `at` (both ends count)."""
+    m = np.asarray(jadwal_mulai, dtype="datetime64[D]")
+    s = np.asarray(jadwal_selesai, dtype="datetime64[D]")
+    d = np.asarray(at, dtype="datetime64[D]")
+    elapsed = (d - m).astype(np.float64) + 1.0
+    length = (s - m).astype(np.float64) + 1.0
+    return np.asarray(np.clip(elapsed / length, 0.0, 1.0), dtype=np.float64)
+
+
+def construction_codes(schedule: Schedule) -> set[str]:
+    """The stage codes that are a program's key stage `konstruksi`."""
+    codes = {schedule.key_stage(p, "konstruksi") for p in schedule.programs}
+    return {c for c in codes if c is not None}
+
+
+def progress_fraction(progres_persen: Any) -> FloatArray:
+    """progres_persen as a 0..1 fraction; empty counts as 0."""
+    pct = np.asarray(progres_persen, dtype=np.float64)
+    return np.asarray(np.clip(np.nan_to_num(pct, nan=0.0) / 100.0, 0.0, 1.0), dtype=np.float64)
+
+
+def actual_share(status: pd.DataFrame, schedule: Schedule) -> FloatArray:
+    """Element-wise actual share of each row (see module doc)."""
+    finished = status["status"].isin(FINISHED).to_numpy(dtype=bool)
+    construction = status["tahapan"].isin(construction_codes(schedule)).to_numpy(dtype=bool)
+    pct = progress_fraction(status["progres_persen"])
+    return np.where(finished, 1.0, np.where(construction, pct, 0.0))
+
+
+def stage_weights(status: pd.DataFrame, schedule: Schedule) -> FloatArray:
+    """Each row's stage bobot (1 for a stage the schedule does not know, which should not happen)."""
+    table = schedule.stage_table()
+    codes, uniques = pd.factorize(status["tahapan"])  # hash the few stage codes, not every row
+    where = pd.Index(table["tahapan"]).get_indexer(pd.Index(uniques))
+    per_unique = np.where(where >= 0, table["bobot"].to_numpy(dtype=np.float64)[np.maximum(where, 0)], 1.0)
+    return np.asarray(per_unique[codes], dtype=np.float64) if len(codes) else np.zeros(0)
+
+
+def _keys(by: str | Sequence[str] | None) -> list[str]:
+    if by is None:
+        return []
+    return [by] if isinstance(by, str) else list(by)
+
+
+def rollup(
+    status: pd.DataFrame, schedule: Schedule, as_of: date, by: str | Sequence[str] | None = None
+) -> pd.DataFrame:
+    """Per group of `by` (None or [] = one national row): the ROLLUP_VALUES columns after the keys.
+
+    Rows with an empty key are left out (grouping by kabupaten/kota leaves out the province-level rows).
+    """
+    keys = _keys(by)
+    w = stage_weights(status, schedule)
+    late = status["status"].isin(LATE).to_numpy(dtype=bool)
+    work = pd.DataFrame(
+        {
+            "_w": w,
+            "_wp": w * planned_share(status["jadwal_mulai"], status["jadwal_selesai"], np.datetime64(as_of)),
+            "_wa": w * actual_share(status, schedule),
+            "_slip": np.where(late, status["hari_terlambat"].to_numpy(dtype=np.float64), np.nan),
+        }
+    )
+    status_id = pd.Categorical(status["status"], categories=STATUS_CODES).codes
+    for i, code in enumerate(STATUS_CODES):
+        work[code] = (status_id == i).astype(np.int64)
+    group_cols = keys or ["_all"]
+    for k in keys:
+        work[k] = status[k].array  # positional: the status frame may be a filtered slice
+    if not keys:
+        work["_all"] = 0
+    grouped = work.groupby(group_cols, sort=True, dropna=True)
+    out = grouped[["_w", "_wp", "_wa", *STATUS_CODES]].sum()
+    out.insert(0, "jumlah", grouped.size())
+    out["rencana_persen"] = 100.0 * out["_wp"] / out["_w"]
+    out["realisasi_persen"] = 100.0 * out["_wa"] / out["_w"]
+    out["deviasi"] = out["realisasi_persen"] - out["rencana_persen"]
+    out["median_terlambat"] = grouped["_slip"].median()
+    out["maks_terlambat"] = grouped["_slip"].max()
+    out["tahapan_terburuk"] = _worst_stage(status, keys, group_cols).reindex(out.index)
+    out = out.reset_index()
+    if not keys:
+        out = out.drop(columns=["_all"])
+    return out[[*keys, *ROLLUP_VALUES]]
+
+
+def _worst_stage(status: pd.DataFrame, keys: list[str], group_cols: list[str]) -> pd.Series:
+    """Per group: the stage with the most `terlambat` rows; ties go to the earlier stage in the schedule."""
+    late = status.loc[status["status"] == "terlambat", [*keys, "tahapan", "urutan"]]
+    if not keys:
+        late = late.assign(_all=0)
+    counts = late.groupby([*group_cols, "tahapan", "urutan"], dropna=True).size().rename("_n").reset_index()
+    counts = counts.sort_values([*group_cols, "_n", "urutan"], ascending=[*([True] * len(group_cols)), False, True])
+    best = counts.drop_duplicates(group_cols, keep="first").set_index(group_cols)["tahapan"]
+    return best.astype("str")
+
+
+def worst_first(df: pd.DataFrame, keys: Sequence[str] | None = None) -> pd.DataFrame:
+    """Lowest deviation first, then most `terlambat`, then the group code(s).
+
+    `keys` default to the columns that are not roll-up values (codes, then names). Deviation is compared
+    rounded to 1e-9 points so that float noise does not decide the order.
+    """
+    ties = list(keys) if keys is not None else [c for c in df.columns if c not in ROLLUP_VALUES]
+    helper = df.assign(_dev=df["deviasi"].round(9), _late=-df["terlambat"])
+    ordered = helper.sort_values(["_dev", "_late", *ties], kind="stable", na_position="last")
+    return ordered.drop(columns=["_dev", "_late"]).reset_index(drop=True)
+
+
+def week_ends(schedule: Schedule, as_of: date) -> list[date]:
+    """The S-curve's points: every Friday of the fiscal year up to as_of, then as_of itself if not one.
+
+    The last point is as_of so that the curve ends on the same figures as the roll-up.
+    """
+    start = schedule.fiscal_start
+    last = min(as_of, date(schedule.year, 12, 31))
+    if last < start:
+        return []
+    first_friday = start + timedelta(days=(WEEK_DAY - start.weekday()) % 7)
+    points = [first_friday + timedelta(weeks=i) for i in range(((last - first_friday).days // 7) + 1)]
+    points = [p for p in points if p <= last]
+    if not points or points[-1] != last:
+        points.append(last)
+    return points
+
+
+def _curve_events(
+    status: pd.DataFrame, schedule: Schedule, progres: pd.DataFrame | None
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.datetime64], npt.NDArray[np.float64]]:
+    """(status row, date, share from that date on) for every change of a row's actual share.
+
+    A finished row reaches 1 on its finish date. A construction row also takes progres_persen / 100 on
+    each report date before its finish: from the progress history when given (only reports up to the
+    status's own report date, i.e. up to as_of), else from its newest report alone.
+    """
+    end = status["tanggal_selesai"].to_numpy(dtype="datetime64[D]")
+    rows = np.arange(len(status), dtype=np.int64)
+    done = ~np.isnat(end)
+    ev_rows = [rows[done]]
+    ev_dates = [end[done]]
+    ev_vals = [np.ones(int(done.sum()))]
+    construction = status["tahapan"].isin(construction_codes(schedule)).to_numpy(dtype=bool)
+    if construction.any():
+        r, d, v = _construction_reports(status, construction, progres)
+        before_end = np.isnat(end[r]) | (d < end[r])  # from the finish date on the share is 1
+        ev_rows.append(r[before_end])
+        ev_dates.append(d[before_end])
+        ev_vals.append(v[before_end])
+    return np.concatenate(ev_rows), np.concatenate(ev_dates), np.concatenate(ev_vals)
+
+
+def _construction_reports(
+    status: pd.DataFrame, construction: npt.NDArray[np.bool_], progres: pd.DataFrame | None
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.datetime64], npt.NDArray[np.float64]]:
+    rows = np.flatnonzero(construction)
+    report = status["tanggal_laporan"].to_numpy(dtype="datetime64[D]")
+    if progres is None or progres.empty:
+        has = rows[~np.isnat(report[rows])]
+        return has, report[has], progress_fraction(status["progres_persen"].to_numpy()[has])
+    keys = pd.MultiIndex.from_arrays(
+        [status["kode_lokasi"].iloc[rows], status["program"].iloc[rows], status["tahapan"].iloc[rows]]
+    )
+    cand = progres[progres["tahapan"].isin(set(status["tahapan"].iloc[rows]))]
+    hit = keys.get_indexer(pd.MultiIndex.from_arrays([cand["kode_lokasi"], cand["program"], cand["tahapan"]]))
+    r = np.where(hit >= 0, rows[np.maximum(hit, 0)], -1)
+    d = cand["tanggal_laporan"].to_numpy(dtype="datetime64[D]")
+    ok = (r >= 0) & ~np.isnat(d)
+    ok[ok] = d[ok] <= report[r[ok]]  # only what the status frame knew: reports up to its newest one
+    return r[ok], d[ok], progress_fraction(cand["progres_persen"].to_numpy()[ok])
+
+
+def s_curve(
+    status: pd.DataFrame,
+    schedule: Schedule,
+    as_of: date,
+    by: str | Sequence[str] | None = None,
+    *,
+    progres: pd.DataFrame | None = None,
+) -> pd.DataFrame:
+    """Kurva S: planned and actual cumulative % at each point of `week_ends`, per group of `by`.
+
+    Columns: the keys of `by` (none = national), tanggal, rencana_persen, realisasi_persen, deviasi; one
+    row per group and point, groups in key order. At a point W a row counts as finished only if its finish
+    date is on or before W, and a construction row has the progress of its newest report dated on or
+    before W: nothing dated after W is used. Pass `progres` (the progress history) for the construction
+    progress of past weeks; without it only the newest report is known, from its date on.
+    """
+    keys = _keys(by)
+    points = np.array(week_ends(schedule, as_of), dtype="datetime64[D]")
+    if keys:
+        grouped = status[keys].reset_index(drop=True).groupby(keys, sort=True, dropna=True)
+        group_id = grouped.ngroup().fillna(-1).to_numpy(dtype=np.int64)  # -1: an empty key, left out
+        key_frame: pd.DataFrame | None = grouped.size().index.to_frame(index=False)
+    else:
+        group_id, key_frame = np.zeros(len(status), dtype=np.int64), None
+    n_groups = len(key_frame) if key_frame is not None else 1
+    n_points = len(points)
+    w = stage_weights(status, schedule)
+    valid = group_id >= 0
+    total = np.bincount(group_id[valid], weights=w[valid], minlength=n_groups)
+
+    # planned: rows of one stage share a window, so weight per (group, stage) times share per (stage, point)
+    stage_idx, stage_codes = pd.factorize(status["tahapan"])
+    mulai = np.zeros(len(stage_codes), dtype="datetime64[D]")
+    selesai = np.zeros(len(stage_codes), dtype="datetime64[D]")
+    mulai[stage_idx] = status["jadwal_mulai"].to_numpy(dtype="datetime64[D]")
+    selesai[stage_idx] = status["jadwal_selesai"].to_numpy(dtype="datetime64[D]")
+    weight_gs = np.zeros((n_groups, len(stage_codes)))
+    np.add.at(weight_gs, (group_id[valid], stage_idx[valid]), w[valid])
+    share_sp = planned_share(mulai[:, None], selesai[:, None], points[None, :])
+    planned = weight_gs @ share_sp
+
+    # actual: each change of a row's share, binned to the first point on or after its date, then summed
+    ev_row, ev_date, ev_val = _curve_events(status, schedule, progres)
+    order = np.lexsort((ev_val, ev_date, ev_row))  # on one day, the higher share (the finish) comes last
+    ev_row, ev_date, ev_val = ev_row[order], ev_date[order], ev_val[order]
+    first_of_row = np.ones(len(ev_row), dtype=bool)
+    first_of_row[1:] = ev_row[1:] != ev_row[:-1]
+    delta = ev_val - np.where(first_of_row, 0.0, np.roll(ev_val, 1))  # change from the row's last share
+    point = np.searchsorted(points, ev_date, side="left")
+    keep = (point < n_points) & valid[ev_row]
+    actual = np.zeros(n_groups * n_points)
+    np.add.at(actual, group_id[ev_row[keep]] * n_points + point[keep], w[ev_row[keep]] * delta[keep])
+    actual = np.cumsum(actual.reshape(n_groups, n_points), axis=1)
+
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rencana = 100.0 * planned / total[:, None]
+        realisasi = 100.0 * actual / total[:, None]
+    out = pd.DataFrame(
+        {
+            "tanggal": np.tile(points, n_groups).astype("datetime64[ns]"),
+            "rencana_persen": rencana.ravel(),
+            "realisasi_persen": realisasi.ravel(),
+        }
+    )
+    out["deviasi"] = out["realisasi_persen"] - out["rencana_persen"]
+    if key_frame is not None:
+        repeated = key_frame.iloc[np.repeat(np.arange(n_groups), n_points)].reset_index(drop=True)
+        out = pd.concat([repeated, out], axis=1)
+    return out[[*keys, *CURVE_VALUES]]

@@ -1,0 +1,434 @@
+"""Stage status against the national schedule (Jadwal Nasional) as of a date: the engine of `pkp status`.
+
+One row per (location, stage of its program) and per (province, program, province-level stage), also
+where no progress row exists. Everything is computed on whole columns: the rows are laid out as a grid
+(unit x stage, a unit being a location or a province within one program) so that a progress row, a
+predecessor or a key stage is found by integer indexing instead of joins or per-row Python.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from pkp_cli.engines.workdays import WorkCalendar, working_days_after
+from pkp_cli.model.frames import FINISHED, STATUS, STATUS_CODES
+from pkp_cli.model.schedule import Schedule
+
+IntArray = npt.NDArray[np.int64]
+BoolArray = npt.NDArray[np.bool_]
+DayArray = npt.NDArray[np.datetime64]
+
+LEVEL_PROVINCE = "provinsi"
+LEVEL_LOCATION = "lokasi"
+NAT = np.datetime64("NaT", "D")
+
+_UNIT_COLUMNS = [
+    "kode_provinsi",
+    "provinsi",
+    "kode_kabupaten",
+    "kabupaten_kota",
+    "kode_lokasi",
+    "nama_lokasi",
+    "program",
+]
+
+
+def to_days(values: Any) -> DayArray:
+    """A datetime column as numpy datetime64[D] (time of day dropped, NaT kept)."""
+    arr = np.asarray(values)
+    if arr.dtype.kind != "M":
+        arr = pd.to_datetime(pd.Series(values)).to_numpy(dtype="datetime64[ns]")
+    return arr.astype("datetime64[D]")
+
+
+def day(d: date) -> np.datetime64:
+    return np.datetime64(d, "D")
+
+
+@dataclass(frozen=True)
+class StageGrid:
+    """Rows laid out as (unit, stage). A unit is one location or one province, within one program.
+
+    `pos[u, j]` is the row of unit u and stage j (-1 if that unit has no such stage), so finding the
+    row of a predecessor, of the province above a location, or of a key stage is an array lookup.
+    """
+
+    stages: pd.DataFrame  # schedule.stage_table(); stage j is row j
+    row_unit: IntArray
+    row_stage: IntArray
+    unit_is_province: BoolArray
+    unit_province: IntArray  # the province unit of the same program (itself for a province unit)
+    pos: IntArray
+    preds: tuple[tuple[int, ...], ...]  # per stage: the stages of its `setelah`
+
+    @property
+    def n_rows(self) -> int:
+        return len(self.row_unit)
+
+    def stage_index(self, code: str) -> int:
+        return int(self.stages.index[self.stages["tahapan"] == code][0])
+
+    def dependency_order(self) -> list[int]:
+        """Stage indices so that every stage comes after its `setelah` (the schedule has no cycles)."""
+        done: list[int] = []
+        placed: set[int] = set()
+        while len(done) < len(self.preds):
+            ready = [j for j, ps in enumerate(self.preds) if j not in placed and placed.issuperset(ps)]
+            if not ready:  # only with a cycle, which the schedule check rejects; do not loop forever
+                ready = [j for j in range(len(self.preds)) if j not in placed]
+            done.extend(ready)
+            placed.update(ready)
+        return done
+
+    def rows_of_stage(self, j: int) -> IntArray:
+        col = self.pos[:, j]
+        return col[col >= 0]
+
+    def pred_values(self, values: npt.NDArray[Any], rows: IntArray, pred: int) -> npt.NDArray[Any]:
+        """For each row in `rows`, the value of stage `pred` in the unit that gates it.
+
+        A province-level `pred` is read in the row's province (same program). A location-level `pred`
+        is read in the row's own location; for a province row it is the maximum over the province's
+        locations, NaT/NaN if any of them has none (a province stage after a location stage waits for
+        every location).
+        """
+        units = self.row_unit[rows]
+        missing = _missing(values.dtype)
+        pred_is_province = self.stages["tingkat"].iat[pred] == LEVEL_PROVINCE
+        if pred_is_province:
+            prov = self.unit_province[units]
+            target = np.where(prov >= 0, self.pos[np.maximum(prov, 0), pred], -1)
+            return np.where(target >= 0, values[np.maximum(target, 0)], missing)
+        out = np.full(len(rows), missing, dtype=values.dtype)
+        own = ~self.unit_is_province[units]
+        target = self.pos[units[own], pred]
+        out[own] = np.where(target >= 0, values[np.maximum(target, 0)], missing)
+        if (~own).any():
+            out[~own] = self._province_max(values, pred)[units[~own]]
+        return out
+
+    def _province_max(self, values: npt.NDArray[Any], j: int) -> npt.NDArray[Any]:
+        """Per unit: max of stage j's values over the locations of that province unit (NaT/NaN wins)."""
+        rows = self.rows_of_stage(j)
+        prov = self.unit_province[self.row_unit[rows]]
+        rows, prov = rows[prov >= 0], prov[prov >= 0]  # a filtered frame may lack the province row
+        lowest = np.datetime64("0001-01-01", "D") if values.dtype.kind == "M" else -np.inf
+        agg = np.full(len(self.unit_is_province), lowest, dtype=values.dtype)
+        np.maximum.at(agg, prov, values[rows])  # NaT / NaN propagate through maximum
+        counted = np.zeros(len(agg), dtype=bool)
+        counted[prov] = True
+        agg[~counted] = _missing(values.dtype)
+        return agg
+
+
+def _missing(dtype: np.dtype[Any]) -> Any:
+    """The empty value of a numeric or date array: NaT for dates, NaN for floats."""
+    return np.datetime64("NaT", "D") if dtype.kind == "M" else np.nan
+
+
+def _programs_order(stages: pd.DataFrame) -> dict[str, int]:
+    return {p: i for i, p in enumerate(dict.fromkeys(stages["program"]))}
+
+
+def _units(lokasi: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
+    """Location units and one province unit per (province, program) with a location, in display order."""
+    order = _programs_order(stages)
+    loc = lokasi.loc[lokasi["program"].isin(list(order)), _UNIT_COLUMNS].drop_duplicates(["kode_lokasi", "program"])
+    loc = loc.astype(dict.fromkeys(_UNIT_COLUMNS, "str")).assign(tingkat=LEVEL_LOCATION)
+    prov = loc.drop_duplicates(["kode_provinsi", "program"]).assign(tingkat=LEVEL_PROVINCE)
+    prov["kode_kabupaten"] = pd.array([pd.NA] * len(prov), dtype="str")
+    prov["kabupaten_kota"] = pd.array([pd.NA] * len(prov), dtype="str")
+    prov["kode_lokasi"] = prov["kode_provinsi"]
+    prov["nama_lokasi"] = prov["provinsi"]
+    units = pd.concat([prov, loc], ignore_index=True)
+    # a location code equal to a province code would make the progress lookup ambiguous; keep the province.
+    units = units.drop_duplicates(["kode_lokasi", "program"])
+    units["_prog"] = units["program"].map(order)
+    units["_lvl"] = (units["tingkat"] == LEVEL_LOCATION).astype(int)
+    units = units.sort_values(["kode_provinsi", "_prog", "_lvl", "kode_kabupaten", "kode_lokasi"], kind="stable")
+    return units.drop(columns=["_prog", "_lvl"]).reset_index(drop=True)
+
+
+def _province_of_units(kode_provinsi: Any, program: Any, is_province: BoolArray) -> IntArray:
+    keys = pd.MultiIndex.from_arrays([pd.Index(kode_provinsi), pd.Index(program)])
+    prov_positions = np.flatnonzero(is_province)
+    prov_keys = keys[prov_positions]
+    hit = prov_keys.get_indexer(keys)
+    return np.where(hit >= 0, prov_positions[np.maximum(hit, 0)], -1).astype(np.int64)
+
+
+def _layout(units: pd.DataFrame, stages: pd.DataFrame) -> tuple[IntArray, IntArray]:
+    """Row -> (unit, stage): each unit gets the stages of its program and level, in schedule order."""
+    groups: dict[Any, Any] = stages.groupby(["program", "tingkat"], sort=False).indices
+    keys = list(groups)
+    width = max((len(v) for v in groups.values()), default=0)
+    table = np.full((len(keys) + 1, max(width, 1)), -1, dtype=np.int64)  # last row: no stages
+    lengths = np.zeros(len(keys) + 1, dtype=np.int64)
+    for g, key in enumerate(keys):
+        idx = np.sort(groups[key])
+        table[g, : len(idx)] = idx
+        lengths[g] = len(idx)
+    unit_group = pd.MultiIndex.from_tuples(keys, names=["program", "tingkat"]).get_indexer(
+        pd.MultiIndex.from_arrays([units["program"], units["tingkat"]])
+    )
+    unit_group = np.where(unit_group >= 0, unit_group, len(keys))
+    n_per_unit = lengths[unit_group]
+    row_unit = np.repeat(np.arange(len(units), dtype=np.int64), n_per_unit)
+    starts = np.cumsum(n_per_unit) - n_per_unit
+    within = np.arange(len(row_unit), dtype=np.int64) - np.repeat(starts, n_per_unit)
+    row_stage = table[unit_group[row_unit], within]
+    return row_unit, row_stage
+
+
+def _grid(units: pd.DataFrame, stages: pd.DataFrame, row_unit: IntArray, row_stage: IntArray) -> StageGrid:
+    is_prov = (units["tingkat"] == LEVEL_PROVINCE).to_numpy(dtype=bool)
+    pos = np.full((len(units), len(stages)), -1, dtype=np.int64)
+    pos[row_unit, row_stage] = np.arange(len(row_unit), dtype=np.int64)
+    code_index = {str(c): j for j, c in enumerate(stages["tahapan"])}
+    preds = tuple(tuple(code_index[p] for p in after if p in code_index) for after in stages["setelah"].tolist())
+    return StageGrid(
+        preds=preds,
+        stages=stages,
+        row_unit=row_unit,
+        row_stage=row_stage,
+        unit_is_province=is_prov,
+        unit_province=_province_of_units(units["kode_provinsi"], units["program"], is_prov),
+        pos=pos,
+    )
+
+
+def grid_from_status(status: pd.DataFrame, schedule: Schedule) -> StageGrid:
+    """The grid of an already computed status frame (for engines that walk predecessors, e.g. forecast)."""
+    stages = schedule.stage_table()
+    # factorise each string column once (fast), then combine the integer codes: a unit is (lokasi, program)
+    loc_id, _ = pd.factorize(status["kode_lokasi"])
+    prog_id, progs = pd.factorize(status["program"])
+    unit_id = np.asarray(pd.factorize(loc_id.astype(np.int64) * max(len(progs), 1) + prog_id)[0], dtype=np.int64)
+    first = np.full(int(unit_id.max()) + 1 if len(unit_id) else 0, len(status), dtype=np.int64)
+    np.minimum.at(first, unit_id, np.arange(len(status), dtype=np.int64))  # each unit's first row
+    units = status.iloc[first][["kode_provinsi", "program", "tingkat"]].reset_index(drop=True)
+    stage_id, stage_codes = pd.factorize(status["tahapan"])
+    row_stage = pd.Index(stages["tahapan"]).get_indexer(pd.Index(stage_codes)).astype(np.int64)[stage_id]
+    return _grid(units, stages, unit_id, row_stage)
+
+
+def _lookup_codes(values: pd.Series, known: BoolArray, index: pd.Index) -> IntArray:
+    """Positions in `index` of `values` (masked to `known`), -1 if absent.
+
+    Factorising first means the (few) distinct codes are hashed once, not the millions of rows.
+    """
+    codes, uniques = pd.factorize(values)
+    where = np.asarray(index.get_indexer(pd.Index(uniques)), dtype=np.int64)
+    out = np.full(len(values), -1, dtype=np.int64)
+    ok = known & (codes >= 0)
+    out[ok] = where[codes[ok]]
+    return out
+
+
+def _latest_report_source(progres: pd.DataFrame, units: pd.DataFrame, grid: StageGrid, as_of: date) -> IntArray:
+    """Per grid row: position in `progres` of its newest report on or before as_of, or -1."""
+    src = np.full(grid.n_rows, -1, dtype=np.int64)
+    if progres.empty:
+        return src
+    report_day = to_days(progres["tanggal_laporan"])
+    known = report_day <= day(as_of)
+    # a unit is (kode_lokasi, program); look the two up separately, then combine in a small table.
+    loc_index = pd.Index(units["kode_lokasi"].unique())
+    prog_index = pd.Index(units["program"].unique())
+    loc = _lookup_codes(progres["kode_lokasi"], known, loc_index)
+    prog = _lookup_codes(progres["program"], known, prog_index)
+    stage = _lookup_codes(progres["tahapan"], known, pd.Index(grid.stages["tahapan"]))
+    table = np.full((len(loc_index), len(prog_index)), -1, dtype=np.int64)
+    table[loc_index.get_indexer(units["kode_lokasi"]), prog_index.get_indexer(units["program"])] = np.arange(len(units))
+    ok = (loc >= 0) & (prog >= 0) & (stage >= 0)
+    row = np.full(len(progres), -1, dtype=np.int64)
+    row[ok] = grid.pos[np.maximum(table[loc[ok], prog[ok]], 0), stage[ok]]
+    row[ok] = np.where(table[loc[ok], prog[ok]] >= 0, row[ok], -1)
+    cand = np.flatnonzero(row >= 0)
+    if cand.size == 0:
+        return src
+    # newest report per row, without sorting: the largest (day, position) key wins, so on equal dates
+    # the later source row wins (newest-wins within a report date is already applied by the loader).
+    rday = (report_day[cand] - report_day[cand].min()).astype(np.int64)
+    key = rday * len(progres) + cand
+    best = np.full(grid.n_rows, -1, dtype=np.int64)
+    np.maximum.at(best, row[cand], key)
+    hit = best >= 0
+    src[hit] = best[hit] % len(progres)
+    return src
+
+
+def _take(series: pd.Series, src: IntArray) -> Any:
+    """Values of `series` at positions `src`, missing (NA/NaT/NaN) where src is -1."""
+    return pd.api.extensions.take(series.array, src, allow_fill=True)
+
+
+# Positions in frames.STATUS_CODES, which lists the codes in the order of the issue's table.
+_SELESAI, _SELESAI_TERLAMBAT, _TERLAMBAT, _BERJALAN, _BELUM_MULAI, _BELUM_JADWAL = (
+    STATUS_CODES.index(c)
+    for c in ("selesai", "selesai_terlambat", "terlambat", "berjalan", "belum_mulai", "belum_jadwal")
+)
+
+
+def _status_codes(s: DayArray, e: DayArray, mulai: DayArray, selesai: DayArray, d: np.datetime64) -> IntArray:
+    """Index into STATUS_CODES; the first matching rule wins, as in the issue's table."""
+    has_e = ~np.isnat(e)
+    has_s = ~np.isnat(s)
+    return np.select(
+        [
+            has_e & (e <= selesai),  # selesai
+            has_e,  # selesai_terlambat: e > selesai
+            d > selesai,  # terlambat: open past due
+            has_s,  # berjalan: started, not yet due
+            mulai <= d,  # belum_mulai: window open, not started
+        ],
+        [_SELESAI, _SELESAI_TERLAMBAT, _TERLAMBAT, _BERJALAN, _BELUM_MULAI],
+        default=_BELUM_JADWAL,
+    ).astype(np.int64)
+
+
+def _str_array(vocabulary: Any, idx: IntArray) -> Any:
+    """A pandas "str" array of vocabulary[idx] (missing stays missing).
+
+    One arrow take on a single contiguous array: repeating 83,000 unit names into 1.6 million rows
+    this way takes tens of milliseconds, where `.iloc` on the (chunked) column takes several times more.
+    """
+    import pyarrow as pa
+
+    values = pd.Series(vocabulary, dtype="str").array
+    arrow = pa.array(values)
+    if isinstance(arrow, pa.ChunkedArray):
+        arrow = arrow.combine_chunks()
+    return pd.array(arrow.take(pa.array(idx)), dtype="str")
+
+
+def _order_violated(grid: StageGrid, start: DayArray, end: DayArray) -> BoolArray:
+    """Started (or finished, which implies started) before a stage in its `setelah` had finished."""
+    out = np.zeros(grid.n_rows, dtype=bool)
+    started = ~np.isnat(start)
+    for j, preds in enumerate(grid.preds):  # a handful of stages, each vectorised over rows
+        if not preds:
+            continue
+        rows = grid.rows_of_stage(j)
+        rows = rows[started[rows]]
+        if rows.size == 0:
+            continue
+        for pred in preds:
+            pred_end = grid.pred_values(end, rows, pred)
+            out[rows] |= np.isnat(pred_end) | (start[rows] < pred_end)
+    return out
+
+
+def _waiting_for_dipa(grid: StageGrid, schedule: Schedule, end: DayArray) -> BoolArray:
+    """Needs the DIPA revision, which is not finished in its province and program, and is itself open."""
+    out = np.zeros(grid.n_rows, dtype=bool)
+    gated = grid.stages["perlu_revisi_dipa"].to_numpy(dtype=bool)
+    for program in schedule.programs:
+        key = schedule.key_stage(program, "revisi_dipa")
+        if key is None:
+            continue
+        key_j = grid.stage_index(key)
+        for j in np.flatnonzero(gated & (grid.stages["program"] == program).to_numpy()):
+            if j == key_j:
+                continue
+            rows = grid.rows_of_stage(int(j))
+            rows = rows[np.isnat(end[rows])]
+            out[rows] = np.isnat(grid.pred_values(end, rows, key_j))
+    return out
+
+
+def compute_status(
+    lokasi: pd.DataFrame,
+    progres: pd.DataFrame,
+    schedule: Schedule,
+    as_of: date,
+    *,
+    stale_days: int = 14,
+    calendar: WorkCalendar | None = None,
+) -> pd.DataFrame:
+    """The STATUS frame (pkp_cli.model.frames.STATUS) as known on `as_of`.
+
+    Only progress rows reported on or before as_of count, and of those the newest per (unit, stage)
+    gives the actual dates, progress and remark; an actual date after as_of was not yet true on as_of,
+    so it is treated as empty (this is what makes `--as-of` a replay of the past).
+    """
+    stages = schedule.stage_table()
+    units = _units(lokasi, stages)
+    row_unit, row_stage = _layout(units, stages)
+    grid = _grid(units, stages, row_unit, row_stage)
+    src = _latest_report_source(progres, units, grid, as_of)
+    d = day(as_of)
+
+    laporan = to_days(_take(progres["tanggal_laporan"], src)) if len(progres) else np.full(len(src), NAT)
+    s = to_days(_take(progres["tanggal_mulai"], src)) if len(progres) else np.full(len(src), NAT)
+    e = to_days(_take(progres["tanggal_selesai"], src)) if len(progres) else np.full(len(src), NAT)
+    s[s > d] = NAT  # reported as a future date: not true yet on as_of
+    e[e > d] = NAT
+    mulai = stages["jadwal_mulai"].to_numpy(dtype="datetime64[D]")[row_stage]
+    selesai = stages["jadwal_selesai"].to_numpy(dtype="datetime64[D]")[row_stage]
+
+    code = _status_codes(s, e, mulai, selesai, d)
+    late_end = np.where(code == _SELESAI_TERLAMBAT, e, np.where(code == _TERLAMBAT, d, NAT))
+    days_late = np.where(np.isnat(late_end), 0, (late_end - selesai).astype(np.int64))
+    start_or_end = np.where(np.isnat(s), e, s)
+
+    out = pd.DataFrame({c: _str_array(units[c], row_unit) for c in _UNIT_COLUMNS})
+    out["tingkat"] = _str_array(stages["tingkat"], row_stage)
+    out["urutan"] = stages["urutan"].to_numpy(dtype=np.int64)[row_stage]
+    out["tahapan"] = _str_array(stages["tahapan"], row_stage)
+    out["nama_tahapan"] = _str_array(stages["nama_tahapan"], row_stage)
+    out["jadwal_mulai"] = mulai.astype("datetime64[ns]")
+    out["jadwal_selesai"] = selesai.astype("datetime64[ns]")
+    out["tanggal_mulai"] = s.astype("datetime64[ns]")
+    out["tanggal_selesai"] = e.astype("datetime64[ns]")
+    if len(progres):
+        pct = pd.Series(_take(progres["progres_persen"], src))
+        out["progres_persen"] = pct.to_numpy(dtype=np.float64, na_value=np.nan)
+        # take first, convert after: only the chosen remarks become "str", not the whole history
+        keterangan = pd.Series(_take(progres["keterangan"], src)).astype("str").array
+    else:
+        out["progres_persen"] = np.nan
+        keterangan = pd.array([pd.NA] * len(src), dtype="str")
+    out["tanggal_laporan"] = laporan.astype("datetime64[ns]")
+    out["status"] = _str_array(STATUS_CODES, code)
+    out["hari_terlambat"] = days_late
+    out["hari_kerja_terlambat"] = working_days_after(selesai, late_end, calendar)
+    out["urutan_dilanggar"] = _order_violated(grid, start_or_end, e)
+    out["tanpa_laporan"] = np.isnat(laporan)
+    out["laporan_basi"] = ~np.isnat(laporan) & (laporan < d - np.timedelta64(stale_days, "D"))
+    out["tertunda_dipa"] = _waiting_for_dipa(grid, schedule, e)
+    out["keterangan"] = keterangan
+    return out[STATUS]
+
+
+def is_finished(status: pd.DataFrame) -> pd.Series:
+    return status["status"].isin(FINISHED)
+
+
+def default_as_of(progres: pd.DataFrame) -> date | None:
+    """The newest report date among dated reports; None if there is none (never today, never undated)."""
+    if progres.empty:
+        return None
+    undated = progres["laporan_tanpa_tanggal"].astype("boolean").fillna(True).to_numpy(dtype=bool)
+    dated = progres.loc[~undated, "tanggal_laporan"]
+    newest = pd.to_datetime(dated).max()
+    if pd.isna(newest):
+        return None
+    return date(newest.year, newest.month, newest.day)
+
+
+__all__ = [
+    "StageGrid",
+    "compute_status",
+    "day",
+    "default_as_of",
+    "grid_from_status",
+    "is_finished",
+    "to_days",
+]

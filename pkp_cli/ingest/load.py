@@ -1,0 +1,384 @@
+"""Load workbooks into validated frames: every row is loaded, rejected with its address, or skipped and counted.
+
+Flow: discover files -> read each sheet (pkp_cli.ingest.sheets) -> combine per kind and parse -> checks
+(pkp_cli.ingest.checks) -> frames, the errors and warnings as Issues, and the accounting that must add up.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pkp_cli.ingest.checks import (
+    check_dates,
+    check_lokasi_regions,
+    dedupe,
+    fmt_day,
+    resolve_progres,
+    resolve_temuan,
+    superseded_warnings,
+)
+from pkp_cli.ingest.contract import (
+    KIND_LOKASI,
+    KIND_PROGRES,
+    KIND_TEMUAN,
+)
+from pkp_cli.ingest.discover import discover
+from pkp_cli.ingest.read import DEFAULT_MAX_UNCOMPRESSED_MB, FileProblem, col_letter
+from pkp_cli.ingest.sheets import SheetRecords, combine, concat_errors, has_error, parse_records, read_sheets
+from pkp_cli.model.frames import LOKASI, PROGRES, TEMUAN, LoadResult
+from pkp_cli.model.issues import FileReport, Issue
+from pkp_cli.model.schedule import Schedule
+
+
+def load_data(
+    paths: list[Path],
+    schedule: Schedule,
+    *,
+    lokasi_paths: list[Path] | None = None,
+    today: date | None = None,
+    max_errors: int = 10_000,
+    lang: str = "id",
+    max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB,
+    collect_rejects: bool = False,
+    display_root: Path | None = None,
+    cache_dir: Path | None = None,
+) -> LoadResult:
+    """Read every workbook under `paths` and validate it against `schedule`.
+
+    `lokasi_paths` supplies location data for the cross-file checks when `paths` holds none (pkp validate on
+    a single progress file). Nothing is dropped: each row is loaded, rejected (errors) or skipped (counted).
+    With `cache_dir`, a result loaded before from exactly the same files and settings is reused.
+    """
+    today = today or date.today()
+    key = None
+    if cache_dir is not None and not collect_rejects:
+        from pkp_cli.ingest import cache
+
+        files, _ = discover([*paths, *(lokasi_paths or [])], display_root)
+        settings = {
+            "paths": [str(p) for p in paths],
+            "lokasi_paths": [str(p) for p in lokasi_paths or []],
+            "schedule": schedule.sha256,
+            "today": today.isoformat(),
+            "max_errors": max_errors,
+            "max_mb": max_uncompressed_mb,
+            "display_root": str(display_root),
+        }
+        key = cache.cache_key(settings, files)
+        hit = cache.load(cache_dir, key)
+        if hit is not None:
+            return hit
+    result = _load(
+        paths,
+        schedule,
+        lokasi_paths=lokasi_paths,
+        today=today,
+        max_errors=max_errors,
+        lang=lang,
+        max_uncompressed_mb=max_uncompressed_mb,
+        collect_rejects=collect_rejects,
+        display_root=display_root,
+    )
+    if key is not None and cache_dir is not None:
+        cache.save(cache_dir, key, result)
+    return result
+
+
+def _load(
+    paths: list[Path],
+    schedule: Schedule,
+    *,
+    lokasi_paths: list[Path] | None,
+    today: date,
+    max_errors: int,
+    lang: str,
+    max_uncompressed_mb: int,
+    collect_rejects: bool,
+    display_root: Path | None,
+) -> LoadResult:
+    import time
+
+    timings: dict[str, float] = {}
+    clock = [time.perf_counter()]
+
+    def lap(name: str) -> None:
+        now = time.perf_counter()
+        timings[name] = timings.get(name, 0.0) + now - clock[0]
+        clock[0] = now
+
+    files, ignored = discover(paths, display_root)
+    reports: list[FileReport] = []
+    unreadable: list[Issue] = []
+    sheets: list[SheetRecords] = []
+    warn_frames: list[pd.DataFrame] = []
+    file_warnings: list[Issue] = []
+    seen_hash: dict[str, str] = {}
+    for path, shown in files:
+        try:
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            unreadable.append(
+                Issue(shown, None, None, None, None, None, "file-unreadable", (("reason", exc.strerror),))
+            )
+            continue
+        if digest in seen_hash:
+            file_warnings.append(
+                Issue(shown, None, None, None, None, None, "file-duplicate", (("other", seen_hash[digest]),))
+            )
+            ignored.append((shown, "duplicate-file"))
+            continue
+        seen_hash[digest] = shown
+        try:
+            got, ignored_sheets = read_sheets(path, shown, schedule, max_uncompressed_mb)
+        except FileProblem as exc:
+            unreadable.append(Issue(shown, None, None, None, None, None, exc.code, tuple(exc.params.items())))
+            continue
+        if not got:
+            ignored.append((shown, "no-pkp-table"))
+            continue
+        for name in ignored_sheets:
+            ignored.append((f"{shown}!{name}", "not-a-pkp-sheet"))
+        reports.append(FileReport(shown, [s.report for s in got]))
+        sheets.extend(got)
+
+    lap("read")
+    # Every check runs once per kind over the records of all its sheets (a folder holds dozens of small
+    # sheets, and pandas' fixed cost per call would otherwise dominate).
+    kinds = {k: combine([s for s in sheets if s.layout.kind == k]) for k in (KIND_LOKASI, KIND_PROGRES, KIND_TEMUAN)}
+    for kind, combined in kinds.items():
+        combined.errors = concat_errors([combined.errors, *parse_records(combined.records, kind)])
+    lap("parse")
+    lok = kinds[KIND_LOKASI]
+    lokasi_ref = None
+    if not lok.members and lokasi_paths:
+        lokasi_ref = load_data(lokasi_paths, schedule, today=today, max_errors=0, lang=lang).lokasi
+    # Locations first: progress rows are checked against them.
+    missing_cols: set[str] = set()
+    if lok.members:
+        check_lokasi_regions(lok, warn_frames)
+        sid = lok.records["_sid"].to_numpy()
+        for i, member in enumerate(lok.members):
+            for c in ("lokasi_berulang", "kinerja", "dokumen_perencanaan"):
+                if c not in member.layout.columns:
+                    missing_cols.add(c)
+                    where = (member.file, member.sheet.name, None, None, None, None)
+                    file_warnings.append(Issue(*where, "column-missing", (("column", c),)))
+                elif c != "kinerja":
+                    # An empty cell in a present column means Tidak; a missing column stays unknown.
+                    here = sid == i
+                    lok.records.loc[here, c] = lok.records.loc[here, c].fillna(False)
+        dedupe(lok, ["kode_lokasi"], [c for c in LOKASI if not c.startswith("_")], warn_frames)
+        lokasi = _frame(lok, LOKASI)
+    else:
+        lokasi = lokasi_ref if lokasi_ref is not None else _frame(lok, LOKASI)
+    lap("lokasi_checks")
+    prog = kinds[KIND_PROGRES]
+    if prog.members:
+        resolve_progres(prog, lokasi, schedule, today)
+        check_dates(prog, "tanggal_mulai", "tanggal_selesai", "tanggal_laporan")
+        _fill_undated(prog, today, file_warnings)
+    lap("progres_checks")
+    if prog.members:
+        dedupe(
+            prog,
+            ["kode_lokasi", "program", "tahapan", "tanggal_laporan"],
+            ["tanggal_mulai", "tanggal_selesai", "progres_persen", "keterangan"],
+            warn_frames,
+        )
+    lap("progres_duplicates")
+    tem = kinds[KIND_TEMUAN]
+    if tem.members:
+        resolve_temuan(tem, schedule, today)
+        _fill_undated(tem, today, file_warnings)
+        dedupe(
+            tem,
+            ["kode_provinsi", "nomor_temuan", "tanggal_laporan"],
+            ["uraian", "nilai", "status", "batas_waktu", "tanggal_selesai"],
+            warn_frames,
+        )
+    lap("temuan")
+    progres = _frame(prog, PROGRES)
+    lap("frames")
+    superseded = superseded_warnings(progres)
+    lap("superseded")
+    temuan = _frame(tem, TEMUAN)
+
+    # Accounting: a record with an error rejects its whole source row (a wide row holds several records).
+    for combined in kinds.values():
+        if not combined.members:
+            continue
+        rec = combined.records
+        key = rec["_sid"].to_numpy(dtype=np.int64) * (1 << 32) + rec["_src"].to_numpy(dtype=np.int64)
+        bad = np.unique(key[has_error(combined)])
+        no_dup = np.zeros(len(rec), dtype=bool)
+        dup_mask = rec["_dup"].fillna(False).to_numpy(dtype=bool) if "_dup" in rec.columns else no_dup
+        dup = np.setdiff1d(np.unique(key[dup_mask]), bad)
+        for i, member in enumerate(combined.members):
+            lo, hi = i * (1 << 32), (i + 1) * (1 << 32)
+            n_bad = int(((bad >= lo) & (bad < hi)).sum())
+            n_dup = int(((dup >= lo) & (dup < hi)).sum())
+            member.report.rows_rejected = n_bad
+            member.report.duplicates = n_dup
+            member.report.rows_loaded = member.data_rows - n_bad - n_dup
+
+    lap("accounting")
+    combined_sets = list(kinds.values())
+    errors, errors_total = _issues(combined_sets, "errors", max_errors, lang)
+    warns, warnings_total = _issues_from_frames(combined_sets, warn_frames, max_errors)
+    warns = file_warnings + superseded + warns
+    return LoadResult(
+        lokasi=lokasi,
+        progres=progres,
+        temuan=temuan,
+        files=reports,
+        errors=errors,
+        warnings=warns[: max(max_errors, 0) or None] if max_errors else [],
+        errors_total=errors_total + len(unreadable),
+        warnings_total=warnings_total + len(file_warnings) + len(superseded),
+        ignored=ignored,
+        unreadable=unreadable,
+        lokasi_missing_columns=missing_cols,
+        rejected=_rejected_rows(combined_sets, lang) if collect_rejects else {},
+        timings=timings,
+    )
+
+
+def _rejected_rows(
+    sets: list[SheetRecords], lang: str
+) -> dict[str, list[tuple[str | None, list[str], list[tuple[int, list[Any], str]]]]]:
+    """Per source file: each sheet's rejected rows as written, with the reasons."""
+    out: dict[str, list[tuple[str | None, list[str], list[tuple[int, list[Any], str]]]]] = {}
+    for sr in sets:
+        if not len(sr.errors):
+            continue
+        src = sr.records["_src"].to_numpy()
+        sid = sr.records["_sid"].to_numpy()
+        msgs: dict[tuple[int, int], list[str]] = {}
+        for rec_i, column, code, params in sr.errors.itertuples(index=False):
+            issue = _issue(sr, int(rec_i), column, code, params)
+            where = (int(sid[int(rec_i)]), int(src[int(rec_i)]))
+            msgs.setdefault(where, []).append(f"{issue.cell or issue.column or ''}: {issue.message(lang)}")
+        for i, member in enumerate(sr.members):
+            rows = []
+            for m_i, s_i in sorted(k for k in msgs if k[0] == i):
+                g = member.layout.data_start + s_i
+                values = [None if pd.isna(v) else v for v in member.sheet.grid.iloc[g]]
+                rows.append((int(member.sheet.row_numbers[g]), values, "; ".join(msgs[(m_i, s_i)])))
+            if rows:
+                out.setdefault(member.file, []).append((member.sheet.name, list(member.layout.headers), rows))
+    return out
+
+
+def _fill_undated(sr: SheetRecords, today: date, warnings: list[Issue]) -> None:
+    """Undated rows take the newest dated report date (today if none) and are named in a warning per sheet."""
+    rec = sr.records
+    undated = rec["laporan_tanpa_tanggal"].to_numpy(dtype=bool)
+    if not undated.any():
+        return
+    usable = ~undated & ~has_error(sr)
+    fallback = rec.loc[usable, "tanggal_laporan"].max() if usable.any() else pd.Timestamp(today)
+    rec.loc[undated, "tanggal_laporan"] = fallback
+    sid = rec["_sid"].to_numpy()
+    for i in np.unique(sid[undated]):
+        member = sr.members[int(i)]
+        count = int((undated & (sid == i)).sum())
+        warnings.append(
+            Issue(
+                member.file,
+                member.sheet.name,
+                None,
+                None,
+                None,
+                None,
+                "report-date-missing",
+                (("count", count), ("date", fmt_day(fallback))),
+            )
+        )
+
+
+def _frame(sr: SheetRecords, columns: list[str]) -> pd.DataFrame:
+    """The loaded rows: no error, not a duplicate copy; exactly `columns`."""
+    if not sr.members:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
+    ok = ~has_error(sr)
+    if "_dup" in sr.records.columns:
+        ok &= ~sr.records["_dup"].fillna(False).to_numpy(dtype=bool)
+    out = sr.records.loc[ok].reindex(columns=columns).reset_index(drop=True)
+    for c in columns:
+        if c.startswith(("tanggal", "batas")):
+            out[c] = pd.to_datetime(out[c]).astype("datetime64[ns]")
+    return out
+
+
+def _issues(sheets: list[SheetRecords], what: str, limit: int, lang: str) -> tuple[list[Issue], int]:
+    """The first `limit` errors as Issues (all are counted)."""
+    total = sum(len(sr.errors) for sr in sheets)
+    out: list[Issue] = []
+    for sr in sheets:
+        if len(out) >= limit:
+            break
+        errs = sr.errors.sort_values(["rec"], kind="stable").head(limit - len(out))
+        for rec_i, column, code, params in errs.itertuples(index=False):
+            out.append(_issue(sr, int(rec_i), column, code, params))
+    out.sort(key=lambda i: (i.file, i.sheet or "", i.row or 0, i.cell or ""))
+    return out, total
+
+
+def _issues_from_frames(sheets: list[SheetRecords], frames: list[pd.DataFrame], limit: int) -> tuple[list[Issue], int]:
+    by_id = {id(sr): sr for sr in sheets}
+    total = sum(len(f) for f in frames)
+    out: list[Issue] = []
+    for f in frames:
+        for sid, rec_i, column, code, params in f[["sheet_id", "rec", "column", "code", "params"]].itertuples(
+            index=False
+        ):
+            if len(out) >= limit:
+                return out, total
+            out.append(_issue(by_id[sid], int(rec_i), column, code, params))
+    return out, total
+
+
+def _issue(sr: SheetRecords, rec_i: int, column: str, code: str, params: Any) -> Issue:
+    r = sr.records.iloc[rec_i]
+    grp = int(r["_grp"]) if "_grp" in r and sr.group_cols else 0
+    col_idx = sr.group_cols[grp].get(column) if sr.group_cols else None
+    header = sr.group_headers[grp].get(column) if sr.group_headers else None
+    raw = r.get(f"_raw_{column}")
+    member = sr.members[int(r["_sid"])] if sr.members and "_sid" in r else sr
+    if col_idx is None or pd.isna(col_idx) or int(col_idx) < 0:
+        cell = None
+        if column == "tanggal_laporan" and member.report_date_cell:
+            cell = f"{col_letter(member.report_date_cell[1])}{member.report_date_cell[0]}"
+    else:
+        cell = f"{col_letter(int(col_idx))}{int(r['_row'])}"
+    value = None if raw is None or (isinstance(raw, float) and pd.isna(raw)) else str(raw)
+    p = tuple(params.items()) if isinstance(params, dict) else ()
+    return Issue(
+        member.file,
+        member.sheet.name,
+        int(r["_row"]),
+        cell,
+        None if header is None or (isinstance(header, float) and pd.isna(header)) else str(header),
+        value,
+        code,
+        p,
+        _province_of(r),
+    )
+
+
+def _province_of(r: Any) -> str | None:
+    """The province of a record: resolved, else the first two digits of the code as written."""
+    prov = r.get("kode_provinsi")
+    if isinstance(prov, str) and prov:
+        return prov
+    raw = r.get("_raw_kode_lokasi")
+    if isinstance(raw, str) and re.match(r"\s*\d{2}", raw):
+        return raw.strip()[:2]
+    return None

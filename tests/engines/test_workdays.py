@@ -1,0 +1,63 @@
+"""Working days: weekends, national holidays, cuti bersama and overrides, counted vectorised.
+
+Calendar facts used below (from the `holidays` package, country ID, categories public + government):
+29 Apr 2022 (Fri) cuti bersama; 1 May 2022 (Sun) Labour Day; 2-3 May 2022 (Mon-Tue) Idul Fitri;
+4-6 May 2022 (Wed-Fri) cuti bersama; 16 May 2022 (Mon) Waisak; 1 Jan 2023 is a Sunday.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pandas as pd
+
+from pkp_cli.engines.workdays import WorkCalendar, working_days_after
+
+
+def d(text: str) -> np.datetime64:
+    return np.datetime64(text, "D")
+
+
+def test_idul_fitri_2022_slip_counts_one_working_day():
+    # (Fri 29 Apr, Mon 9 May]: Sat 30, Sun 1 (Labour Day), Mon 2 + Tue 3 (Idul Fitri), Wed 4 - Fri 6
+    # (cuti bersama), Sat 7, Sun 8 are all off; only Mon 9 May is worked -> 1.
+    assert working_days_after(d("2022-04-29"), d("2022-05-09")).tolist() == 1
+
+
+def test_without_cuti_bersama_the_leave_days_are_worked():
+    # Same span with the government category dropped: Wed 4, Thu 5, Fri 6 and Mon 9 May -> 4.
+    cal = WorkCalendar(cuti_bersama=False)
+    assert cal.count_after(d("2022-04-29"), d("2022-05-09")).tolist() == 4
+    # (Thu 28 Apr, Mon 9 May] adds Fri 29 Apr, itself a cuti bersama: 1 with it, 5 without it.
+    assert working_days_after(d("2022-04-28"), d("2022-05-09")).tolist() == 1
+    assert cal.count_after(d("2022-04-28"), d("2022-05-09")).tolist() == 5
+
+
+def test_overrides_add_days_off_and_working_days():
+    span = (d("2022-04-29"), d("2022-05-09"))
+    # a Saturday worked in exchange (7 May) is counted: 1 + 1 = 2
+    assert WorkCalendar.with_overrides(extra_work=[date(2022, 5, 7)]).count_after(*span).tolist() == 2
+    # a cuti bersama the office did not take (4 May) is counted: 1 + 1 = 2
+    assert WorkCalendar.with_overrides(extra_work=[date(2022, 5, 4)]).count_after(*span).tolist() == 2
+    # a regional day off on Mon 9 May leaves nothing: 1 - 1 = 0
+    assert WorkCalendar.with_overrides(extra_off=[date(2022, 5, 9)]).count_after(*span).tolist() == 0
+
+
+def test_vectorised_with_empty_and_reversed_spans():
+    start = pd.Series(pd.to_datetime(["2022-05-13", "2022-05-13", "2022-05-13", None, "2022-05-20"]))
+    end = pd.Series(pd.to_datetime(["2022-05-13", "2022-05-20", "2022-05-12", "2022-05-20", None]))
+    # same day -> 0; (Fri 13, Fri 20 May]: Mon 16 is Waisak, so Tue 17 - Fri 20 -> 4; reversed -> 0; NaT -> 0
+    assert working_days_after(start, end).tolist() == [0, 4, 0, 0, 0]
+
+
+def test_spans_across_years_load_both_years():
+    # (Fri 30 Dec 2022, Tue 3 Jan 2023]: Sat 31, Sun 1 (New Year) off; Mon 2 and Tue 3 -> 2
+    assert working_days_after(d("2022-12-30"), d("2023-01-03")).tolist() == 2
+
+
+def test_is_working_day():
+    days = np.array(["2022-05-04", "2022-05-07", "2022-05-09", "NaT"], dtype="datetime64[D]")
+    assert WorkCalendar().is_working_day(days).tolist() == [False, False, True, False]
+    cal = WorkCalendar.with_overrides(extra_work=[date(2022, 5, 7)], extra_off=[date(2022, 5, 9)])
+    assert cal.is_working_day(days).tolist() == [False, True, False, False]

@@ -1,0 +1,91 @@
+"""Builders shared by the tests: workbooks written with openpyxl, the repo's paths.
+
+Each builder writes a real file (no mocks); the addresses and values it writes are the ones the tests' comments
+derive expected results from.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+
+ROOT = Path(__file__).resolve().parents[1]
+GOLDEN = ROOT / "tests" / "golden"
+
+
+def write_lokasi(path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "PISEW"
+    ws.append(
+        [
+            "No",
+            "Kode Kecamatan",
+            "Program",
+            "Provinsi",
+            "Kabupaten/Kota",
+            "Kecamatan",
+            "Lokasi Berulang",
+            "Kinerja",
+            "Dokumen Perencanaan",
+            "Nilai Bantuan (Rp)",
+        ]
+    )
+    ws.append(
+        [
+            1,
+            "51.04.01",
+            "PISEW",
+            "Prov. Bali",
+            "KAB. GIANYAR",
+            "SUKAWATI",
+            "Ya",
+            "Baik",
+            "Ada",
+            "Rp 600.000.000",
+        ]
+    )
+    ws.append([2, "51.04.02", "PISEW", "Bali", "Kab. Gianyar", "Blahbatu", "Tidak", "Cukup", None, "600 jt"])
+    ws.append([3, "51.04.03", "PISEW", "Jawa Timur", "Gianyar", "Gianyar", None, "baik", "Tidak", "1,2 M"])
+    ws.append(["JUMLAH", None, None, None, None, None, None, None, None, "Rp 2.400.000.000"])
+    k = wb.create_sheet("KOTAKU")
+    k.append(["Kode Desa/Kel", "Program", "Kelurahan/Desa", "Lokasi Berulang"])
+    k.append(["51.04.01.2001", "KOTAKU", "Batubulan", "Y"])
+    wb.save(path)
+
+
+def write_progres(path: Path) -> None:
+    """Empty rows 1-2 and column A, title rows, a merged two-row header, every date form, a % cell."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Progres"
+    ws["B3"] = "LAPORAN PROGRES PISEW"
+    ws["B4"] = "Keadaan s.d. 20 Mei 2022"
+    for col, text in zip(
+        "BCDEFHI",
+        ["No", "Kode Lokasi", "Program", "Tahapan", "Realisasi", "Progres (%)", "Keterangan"],
+        strict=True,
+    ):
+        ws[f"{col}6"] = text
+    ws.merge_cells("F6:G6")
+    ws["F7"], ws["G7"] = "Mulai", "Selesai"
+    ws["B8"] = "KABUPATEN GIANYAR"
+    rows = {
+        9: [1, "51", "PISEW", "P1", "1 Maret 2022", "20/05/2022", None, "selesai"],
+        10: [2, "51.04.01", "PISEW", "Sosialisasi", dt.datetime(2022, 4, 2), "20-04-2022", None, None],
+        11: [3, "51.04.02", None, "l2", "01.05.2022", None, 0.455, None],
+        12: [4, "51.04.02", None, "L1", "10/05/2022", "05/05/2022", None, None],
+        13: [5, "51.04.09", None, "L1", "31/02/2022", None, "120", None],
+        15: [6, "51.04.01", "PISEW", "L3", None, None, "45,5%", None],
+        16: [7, "51.04.01", "PISEW", "L3", None, None, "45,5%", None],
+        17: [8, "51.04.01", "PISEW", "L1", "2 Apr 22", "21 April 2022", None, None],
+        18: ["JUMLAH", None, None, None, None, None, None, None],
+    }
+    for r, vals in rows.items():
+        for col, v in zip("BCDEFGHI", vals, strict=True):
+            if v is not None:
+                ws[f"{col}{r}"] = v
+    ws["H11"].number_format = "0.0%"
+    wb.save(path)

@@ -63,3 +63,16 @@ class PkpError(Exception):
 def help_table(lang: str = "id") -> str:
     i = 0 if lang == "id" else 1
     return "\n".join(f"{int(c):>3}  {TABLE[c][i]}" for c in Exit)
+
+
+class UnknownValue(Exception):
+    """A domain lookup that failed (a province, kabupaten, stage, location or program the data or schedule does
+    not know). Engines raise it with what was asked and what is near; the CLI says it in the user's language and
+    exits USAGE."""
+
+    def __init__(self, option: str, value: str, suggestions: list[str] | None = None, reason: str = "unknown"):
+        super().__init__(f"{option} {value}: {reason}")
+        self.option = option
+        self.value = value
+        self.suggestions = list(suggestions or [])
+        self.reason = reason  # "unknown" | "not_in_data" | "ambiguous" | "choose"

@@ -7,9 +7,15 @@ derive expected results from.
 from __future__ import annotations
 
 import datetime as dt
+from datetime import date
 from pathlib import Path
+from typing import Any
 
 import openpyxl
+import pandas as pd
+
+from pkp_cli.model.frames import LOKASI, PROGRES
+from pkp_cli.model.schedule import Schedule, check_schedule_text, load_schedule
 
 ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
@@ -89,3 +95,88 @@ def write_progres(path: Path) -> None:
                 ws[f"{col}{r}"] = v
     ws["H11"].number_format = "0.0%"
     wb.save(path)
+
+
+# --- a three-location fixture for roll-ups and views (every figure derived by hand in tests/engines/test_rollup.py)
+
+THREE_LOCATION_SCHEDULE = """\
+tahun_anggaran: 2022
+batas_akhir: 2022-12-15
+program:
+  PISEW:
+    tahapan_kunci:
+      konstruksi: K
+    tahapan:
+      - {kode: A, nama: Persiapan provinsi, tingkat: provinsi, mulai: 2022-03-01, selesai: 2022-03-10}
+      - {kode: B, nama: Survei, tingkat: lokasi, mulai: 2022-03-01, selesai: 2022-03-20}
+      - {kode: K, nama: Konstruksi, tingkat: lokasi, mulai: 2022-04-01, selesai: 2022-04-10, setelah: [B],
+         bobot: 2}
+"""
+THREE_LOCATION_AS_OF = date(2022, 4, 5)
+
+
+def three_location_schedule(tmp_path: Path) -> Schedule:
+    model, problems = check_schedule_text(THREE_LOCATION_SCHEDULE)
+    assert model is not None, [p.message("en") for p in problems]
+    path = tmp_path / "jadwal.yaml"
+    path.write_text(THREE_LOCATION_SCHEDULE, encoding="utf-8")
+    return load_schedule(path)
+
+
+def three_location_lokasi() -> pd.DataFrame:
+    rows = []
+    for code in ("51.01.01", "51.01.02", "51.02.01"):
+        rows.append(
+            {
+                "kode_lokasi": code,
+                "program": "PISEW",
+                "kode_provinsi": "51",
+                "provinsi": "Bali",
+                "kode_kabupaten": code[:5],
+                "kabupaten_kota": f"Kabupaten {code[:5]}",
+                "nama_lokasi": f"Kecamatan {code}",
+            }
+        )
+    df = pd.DataFrame(rows)
+    for col in LOKASI:
+        if col not in df:
+            df[col] = pd.NA
+    return df[LOKASI]
+
+
+def _three_report(code: str, stage: str, laporan: str, **fields: Any) -> dict[str, Any]:
+    return {
+        "kode_lokasi": code,
+        "kode_provinsi": "51",
+        "program": "PISEW",
+        "tahapan": stage,
+        "tanggal_laporan": laporan,
+        **fields,
+    }
+
+
+def three_location_progres() -> pd.DataFrame:
+    rows = [
+        _three_report("51", "A", "2022-04-05", tanggal_mulai="2022-03-01", tanggal_selesai="2022-03-12"),
+        _three_report("51.01.01", "B", "2022-04-05", tanggal_mulai="2022-03-01", tanggal_selesai="2022-03-20"),
+        _three_report(
+            "51.01.01", "K", "2022-04-01", tanggal_mulai="2022-04-01", progres_persen=10.0, keterangan="mulai"
+        ),
+        _three_report(
+            "51.01.01",
+            "K",
+            "2022-04-05",
+            tanggal_mulai="2022-04-01",
+            progres_persen=60.0,
+            keterangan="lancar",
+        ),
+        _three_report("51.01.02", "B", "2022-04-05", tanggal_mulai="2022-03-02", tanggal_selesai="2022-03-25"),
+        _three_report("51.01.02", "K", "2022-04-05", tanggal_mulai="2022-04-03", progres_persen=20.0),
+        _three_report("51.02.01", "B", "2022-04-05", tanggal_mulai="2022-03-05", keterangan="warga belum sepakat"),
+    ]
+    df = pd.DataFrame(rows, columns=sorted({k for r in rows for k in r} | set(PROGRES)))
+    for col in ("tanggal_mulai", "tanggal_selesai", "tanggal_laporan"):
+        df[col] = pd.to_datetime(df[col])
+    df["progres_persen"] = df["progres_persen"].astype(float)
+    df["laporan_tanpa_tanggal"] = False
+    return df[PROGRES]

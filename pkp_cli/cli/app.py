@@ -10,7 +10,7 @@ from typing import Any
 import typer
 
 from pkp_cli.cli.i18n import t
-from pkp_cli.errors import Exit, PkpError, help_table
+from pkp_cli.errors import Exit, PkpError, UnknownValue, help_table
 
 # "\b" keeps click from re-wrapping the exit-code table.
 EPILOG = t("Kode keluar:", "Exit codes:") + "\n\n\b\n" + help_table(t("id", "en"))
@@ -43,6 +43,9 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
         except PkpError as exc:
             print(f"pkp: {exc.message}", file=sys.stderr)
             raise typer.Exit(int(exc.code)) from None
+        except UnknownValue as exc:
+            print(f"pkp: {unknown_value_text(exc)}", file=sys.stderr)
+            raise typer.Exit(int(Exit.USAGE)) from None
         except typer.Exit:
             raise
         except KeyboardInterrupt:
@@ -61,6 +64,23 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
         raise typer.Exit(int(code or 0))
 
     return wrapper
+
+
+def unknown_value_text(exc: UnknownValue) -> str:
+    """ "--province Balii: tidak dikenal (maksud Anda: Bali?)", in the running command's language."""
+    from pkp_cli.cli.workspace import CURRENT_LANG
+    from pkp_cli.text.labels import label
+
+    lang = CURRENT_LANG[0]
+    text = f"{exc.option} {exc.value}: {label(exc.reason, lang)}"
+    if exc.suggestions:
+        if exc.reason == "choose":
+            text += f" ({label('choose_from', lang)} {', '.join(exc.suggestions)})"
+        elif exc.reason == "not_in_data":
+            text = f"{exc.option} {exc.value}: {exc.suggestions[0]} {label('not_in_data', lang)}"
+        else:
+            text += f" ({label('did_you_mean', lang)}: {', '.join(exc.suggestions)}?)"
+    return text
 
 
 def _version(value: bool) -> None:

@@ -61,15 +61,16 @@ AUDIT_HELP = t(
 
 
 def _program(ws: Any, program: str | None) -> str | None:
-    from pkp_cli.cli.analysis import resolve_program
+    from pkp_cli.engines.query import resolve_program
 
-    return resolve_program(ws, program)
+    return resolve_program(ws.schedule, program)
 
 
 def _provinces(ws: Any, province: list[str] | None, frame: Any) -> list[str]:
-    from pkp_cli.cli.analysis import resolve_provinces
+    from pkp_cli.engines.query import resolve_provinces
 
-    return resolve_provinces(ws, frame, province) if province else []
+    present = dict(zip(frame["kode_provinsi"], frame["provinsi"], strict=False))
+    return list(resolve_provinces(province, present)) if province else []
 
 
 def candidates(
@@ -108,21 +109,20 @@ def candidates(
     lang: LangOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> int:
-    from pkp_cli.cli.analysis import compute_for_workspace, note_rejections, open_rules
     from pkp_cli.cli.render_accel import _candidate_blocks, _explain, _held_context, _show, _write_csv, _write_json
     from pkp_cli.cli.workspace import open_workspace
     from pkp_cli.engines.candidates import CANDIDATE_COLUMNS, score_candidates, waiting_stages
     from pkp_cli.render import formats
 
     ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
-    rule_set = open_rules(ws, rules)
+    rule_set = ws.rules(rules)
     prog = _program(ws, program)
     lok = ws.loaded.lokasi
     provs = _provinces(ws, province, lok)
-    st = compute_for_workspace(ws)
+    st = ws.status()
     if explain_code:
         _explain(ws, explain_code.strip(), st, rule_set, fmt.value)
-        return note_rejections(ws)
+        return ws.exit_code()
     scored = score_candidates(lok, st, ws.schedule, rule_set, ws.as_of, lang=ws.lang)
     scope = scored
     if provs:
@@ -156,7 +156,7 @@ def candidates(
         ctx = _held_context(ws, st)
         filters = {"province": provs, "program": prog, "all": show_all}
         _show(ws, _candidate_blocks(ws, shown, scope, waiting, ctx, filters, fmt.value), fmt.value)
-    return note_rejections(ws)
+    return ws.exit_code()
 
 
 # --- pkp readiness -----------------------------------------------------------------------------------------
@@ -171,7 +171,6 @@ def readiness(
     lang: LangOpt = None,
     fmt: FormatOpt = Format.table,
 ) -> int:
-    from pkp_cli.cli.analysis import compute_for_workspace, note_rejections
     from pkp_cli.cli.render_accel import _ordered, _readiness_blocks, _readiness_records, _show, _write_csv, _write_json
     from pkp_cli.cli.workspace import open_workspace
     from pkp_cli.engines.readiness import readiness_board, readiness_long
@@ -179,7 +178,7 @@ def readiness(
     ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
     prog = _program(ws, program)
     provs = _provinces(ws, province, ws.loaded.lokasi)
-    st = compute_for_workspace(ws)
+    st = ws.status()
     board = readiness_board(ws.loaded.lokasi, st, ws.loaded.temuan, ws.schedule, ws.as_of)
     if provs:
         board = board[board["kode_provinsi"].isin(provs)]
@@ -192,7 +191,7 @@ def readiness(
         _write_csv(board, list(board.columns))
     else:
         _show(ws, _readiness_blocks(ws, board, fmt.value), fmt.value)
-    return note_rejections(ws)
+    return ws.exit_code()
 
 
 # --- pkp audit ---------------------------------------------------------------------------------------------
@@ -208,7 +207,6 @@ def audit(
 ) -> int:
     import pandas as pd
 
-    from pkp_cli.cli.analysis import note_rejections
     from pkp_cli.cli.render_accel import _OVERDUE_COLUMNS, _audit_blocks, _show, _write_csv, _write_json
     from pkp_cli.cli.workspace import open_workspace
     from pkp_cli.engines.audit import (
@@ -244,7 +242,7 @@ def audit(
         _write_csv(summary, list(summary.columns))
     else:
         _show(ws, _audit_blocks(ws, summary, overdue, changes, previous), fmt.value)
-    return note_rejections(ws)
+    return ws.exit_code()
 
 
 def register(app: Any, guarded: Any) -> None:

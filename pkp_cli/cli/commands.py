@@ -6,7 +6,7 @@ from typing import Any
 
 
 def register(app: Any, guarded: Any) -> None:
-    from pkp_cli.cli import cmd_accel, cmd_misc, cmd_status, cmd_validate
+    from pkp_cli.cli import cmd_accel, config, sample, schedule, status, validate
 
-    for module in (cmd_status, cmd_accel, cmd_validate, cmd_misc):
+    for module in (status, cmd_accel, validate, schedule, sample, config):
         module.register(app, guarded)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import datetime
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
@@ -50,10 +49,10 @@ RulesOpt = Annotated[
     ),
 ]
 AsOfOpt = Annotated[
-    datetime | None,
+    str | None,
     typer.Option(
         "--as-of",
-        formats=["%Y-%m-%d"],
+        metavar="YYYY-MM-DD",
         help=t(
             "Tanggal posisi (YYYY-MM-DD); bawaan: tanggal laporan terbaru.",
             "Status date (YYYY-MM-DD); default: the newest report date.",
@@ -85,4 +84,50 @@ ProvinceOpt = Annotated[
 ProgramOpt = Annotated[
     str | None,
     typer.Option("--program", help=t("PISEW atau KOTAKU.", "PISEW or KOTAKU."), show_default=False),
+]
+TableOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--table",
+        metavar="NAMA|list",
+        help=t(
+            "Tabel untuk CSV (bawaan: tabel utama); `--table list` menyebut semua tabel laporan.",
+            "Table for CSV (default: the main table); `--table list` names every table of the report.",
+        ),
+        show_default=False,
+    ),
+]
+OutOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help=t(
+            "Tulis ke folder ini: dengan --format csv setiap tabel menjadi berkas <perintah>-<tabel>.csv.",
+            "Write into this folder: with --format csv each table becomes <command>-<table>.csv.",
+        ),
+        show_default=False,
+    ),
+]
+KabupatenOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--kabupaten",
+        help=t(
+            "Kabupaten/kota (kode atau nama); boleh diulang.",
+            "Kabupaten/kota (code or name); repeatable.",
+        ),
+        show_default=False,
+    ),
+]
+StageOpt = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--stage",
+        "--tahapan",
+        help=t(
+            "Tahapan (kode atau nama; nama yang sama di dua program berarti keduanya); boleh diulang.",
+            "Stage (code or name; a name both programs use means both); repeatable.",
+        ),
+        show_default=False,
+    ),
 ]

@@ -35,12 +35,11 @@ class Block:
 
 def _show(ws: Any, blocks: list[Block], fmt: str) -> None:
     """The blocks under the shared header lines (sample marker, status date), as markdown or a screen table."""
-    from pkp_cli.cli.render_status import _header
-
+    header = ws.facts().header()
     if fmt in ("markdown", "md"):
-        _show_markdown(blocks, _header(ws))
+        _show_markdown(blocks, header)
     else:
-        _show_screen(ws, blocks, _header(ws))
+        _show_screen(ws, blocks, header)
 
 
 def _show_markdown(blocks: list[Block], header: list[str]) -> None:
@@ -155,7 +154,7 @@ def _heads(keys: list[str], lang: str) -> list[str]:
 def _write_json(ws: Any, rows: Any, **extra: Any) -> None:
     from pkp_cli.render import formats
 
-    sys.stdout.write(formats.to_json(ws.envelope(rows, **extra)))
+    sys.stdout.write(formats.to_json({**ws.facts().meta(), **extra, "rows": rows}))
 
 
 def _write_csv(frame: Any, columns: list[str]) -> None:

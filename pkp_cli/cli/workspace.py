@@ -1,20 +1,32 @@
-"""From shared options to a loaded, validated workspace; says on stderr which data and schedule were used."""
+"""From shared options to a loaded, validated workspace; says on stderr which data and schedule were used.
+
+The workspace holds what every command reads (config, data, schedule, loaded frames, the status date) and the
+facts every report states about them. It computes nothing itself beyond asking the engines once.
+"""
 
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
-from datetime import date, datetime
+from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pkp_cli.errors import Exit, PkpError
 
 if TYPE_CHECKING:
+    import pandas as pd
+
     from pkp_cli.ingest.locate import Resolved
     from pkp_cli.model.frames import LoadResult
     from pkp_cli.model.schedule import Schedule
     from pkp_cli.settings import Config
+    from pkp_cli.views.facts import Facts
+
+# Set by `pkp --lang en <command>` (the option before the command), for the commands that follow; and the
+# language of the running command, for messages said at the CLI's edge.
+GLOBAL_LANG: list[str | None] = [None]
+CURRENT_LANG: list[str] = ["id"]
 
 
 def say(text: str) -> None:
@@ -22,47 +34,16 @@ def say(text: str) -> None:
     print(text, file=sys.stderr)
 
 
-@dataclass
-class Workspace:
-    lang: str
-    cfg: Config
-    data: Resolved
-    schedule_src: Resolved
-    schedule: Schedule
-    loaded: LoadResult
-    as_of: date
-    as_of_given: bool
-
-    @property
-    def data_source(self) -> str:
-        return "sample" if self.data.is_sample else str(self.data.path)
-
-    def envelope(self, rows: Any, **extra: Any) -> dict[str, Any]:
-        """The one JSON envelope of every command (no absolute path of the installation in it)."""
-        return {
-            "as_of": self.as_of.isoformat(),
-            "fiscal_year": self.schedule.year,
-            "data_source": self.data_source,
-            "schedule": "bundled:" + self.schedule_src.path.name
-            if self.schedule_src.is_sample
-            else str(self.schedule_src.path),
-            "schedule_sha256": self.schedule.sha256,
-            **extra,
-            "rows": rows,
-        }
-
-
-# Set by `pkp --lang en <command>` (the option before the command), for the commands that follow.
-GLOBAL_LANG: list[str | None] = [None]
-
-
 def resolve_lang(lang: Any, cfg: Config) -> str:
     """--lang after the command, else before it, else the config file's language (default id)."""
     if lang is not None:
-        return str(getattr(lang, "value", lang))
-    if GLOBAL_LANG[0]:
-        return GLOBAL_LANG[0]
-    return str(cfg.get("lang"))
+        code = str(getattr(lang, "value", lang))
+    elif GLOBAL_LANG[0]:
+        code = GLOBAL_LANG[0]
+    else:
+        code = str(cfg.get("lang"))
+    CURRENT_LANG[0] = code
+    return code
 
 
 def why_text(why: str, lang: str) -> str:
@@ -70,6 +51,18 @@ def why_text(why: str, lang: str) -> str:
     from pkp_cli.text.labels import LABELS, label
 
     return label(f"why.{why}", lang) if f"why.{why}" in LABELS else why
+
+
+def parse_as_of(text: str | None, lang: str) -> date | None:
+    """--as-of as a calendar date (YYYY-MM-DD); anything else is a usage error in the user's language."""
+    if text is None:
+        return None
+    from pkp_cli.text.labels import label
+
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise PkpError(Exit.USAGE, f"--as-of {text}: {label('as_of_invalid', lang)}") from None
 
 
 def open_schedule(schedule_opt: Path | None, data: Resolved, cfg: Config, lang: str) -> tuple[Resolved, Schedule]:
@@ -83,16 +76,133 @@ def open_schedule(schedule_opt: Path | None, data: Resolved, cfg: Config, lang: 
     return src, load_schedule(src.path, lang)
 
 
+@dataclass
+class Workspace:
+    lang: str
+    cfg: Config
+    data: Resolved
+    schedule_src: Resolved
+    schedule: Schedule
+    loaded: LoadResult
+    as_of: date
+    as_of_given: bool
+    _status: pd.DataFrame | None = field(default=None, repr=False)
+
+    @property
+    def data_source(self) -> str:
+        return "sample" if self.data.is_sample else str(self.data.path)
+
+    @property
+    def schedule_shown(self) -> str:
+        """The schedule as JSON names it (no absolute path of the installation)."""
+        return "bundled:" + self.schedule_src.path.name if self.schedule_src.is_sample else str(self.schedule_src.path)
+
+    @property
+    def stale_days(self) -> int:
+        return int(self.cfg.get("stale_days"))
+
+    def calendar(self) -> Any:
+        """The working-day calendar, with the holiday override file from the config (date,libur|kerja)."""
+        from pkp_cli.engines.workdays import WorkCalendar
+        from pkp_cli.ingest.holidays import read_holidays_file
+
+        path = self.cfg.get("holidays_file")
+        if not path:
+            return WorkCalendar()
+        off, work = read_holidays_file(Path(path))
+        return WorkCalendar(extra_off=off, extra_work=work)
+
+    def status(self) -> pd.DataFrame:
+        """The status of every location and province stage at the status date (computed once)."""
+        if self._status is None:
+            from pkp_cli.engines.status import compute_status
+
+            self._status = compute_status(
+                self.loaded.lokasi,
+                self.loaded.progres,
+                self.schedule,
+                self.as_of,
+                stale_days=self.stale_days,
+                calendar=self.calendar(),
+            )
+        return self._status
+
+    def newest_report(self) -> date | None:
+        from pkp_cli.engines.status import default_as_of
+
+        progres = self.loaded.progres
+        known = progres[progres["tanggal_laporan"] <= _timestamp(self.as_of)] if len(progres) else progres
+        return default_as_of(known)
+
+    def facts(self, **extra: Any) -> Facts:
+        from pkp_cli.views.facts import Facts
+
+        return Facts(
+            lang=self.lang,
+            as_of=self.as_of,
+            fiscal_year=self.schedule.year,
+            data_source=self.data_source,
+            is_sample=self.data.is_sample,
+            schedule=self.schedule_shown,
+            schedule_sha256=self.schedule.sha256,
+            newest_report=self.newest_report(),
+            stale_days=self.stale_days,
+            extra=extra,
+        )
+
+    def rules(self, rules_opt: Path | None, required: bool = True) -> Any:
+        """The acceleration rules for the data's year (--rules, PKP_RULES, config, next to the data, bundled).
+
+        With required=False a missing rules file is not an error (pkp validate checks it only when there is one).
+        """
+        from pkp_cli.ingest.locate import resolve_year_file
+        from pkp_cli.model.rules import load_rules
+
+        try:
+            src = resolve_year_file(
+                "percepatan", rules_opt, "PKP_RULES", "rules", self.cfg, self.data, self.schedule.year
+            )
+        except PkpError:
+            if required or rules_opt is not None:
+                raise
+            return None
+        say(f"{'Rules' if self.lang == 'en' else 'Aturan'}: {src.path} ({why_text(src.why, self.lang)})")
+        return load_rules(src.path, self.lang)
+
+    def exit_code(self) -> int:
+        """Say unreadable files and rejected rows on stderr; the exit code that goes with them."""
+        from pkp_cli.text.labels import label
+
+        loaded = self.loaded
+        code = 0
+        for issue in loaded.unreadable:
+            say(f"pkp: {issue.file}: {issue.message(self.lang)}")
+            code = int(Exit.NO_INPUT)
+        n = loaded.rows_rejected
+        if n:
+            where = f" --data {self.data.path}" if not self.data.is_sample else ""
+            say(f"pkp: {n} {label('rejected_note', self.lang)}: pkp validate{where}")
+            code = code or int(Exit.REJECTED)
+        return code
+
+
+def _timestamp(d: date) -> Any:
+    import pandas as pd
+
+    return pd.Timestamp(d)
+
+
 def open_workspace(
     *,
     data: Path | None,
     schedule: Path | None,
-    as_of: datetime | None,
+    as_of: str | None,
     lang: Any,
     paths: list[Path] | None = None,
     max_errors: int = 10_000,
     collect_rejects: bool = False,
 ) -> Workspace:
+    from pkp_cli.engines.status import default_as_of
     from pkp_cli.ingest.load import load_data
     from pkp_cli.ingest.locate import Resolved, cache_dir, resolve_data
     from pkp_cli.ingest.read import require_defusedxml
@@ -101,6 +211,7 @@ def open_workspace(
     require_defusedxml()
     cfg = load_config()
     code = resolve_lang(lang, cfg)
+    wanted_day = parse_as_of(as_of, code)
     src = resolve_data(data, cfg)
     if paths:
         for p in paths:
@@ -127,13 +238,25 @@ def open_workspace(
         display_root=src.path.parent if src.is_sample and not paths else None,
         cache_dir=cache_dir(cfg),
     )
-    day = as_of.date() if as_of is not None else _default_as_of(loaded) or date.today()
-    return Workspace(code, cfg, shown, sched_src, sched, loaded, day, as_of is not None)
+    if wanted_day is not None:
+        _check_as_of_year(wanted_day, sched.year, loaded, code)
+    day = wanted_day or default_as_of(loaded.progres) or _fallback_day(sched.year)
+    return Workspace(code, cfg, shown, sched_src, sched, loaded, day, wanted_day is not None)
 
 
-def _default_as_of(loaded: LoadResult) -> date | None:
-    p = loaded.progres
-    if p.empty:
-        return None
-    dated = p.loc[~p["laporan_tanpa_tanggal"].astype(bool), "tanggal_laporan"]
-    return None if dated.empty else dated.max().date()
+def _check_as_of_year(day: date, year: int, loaded: LoadResult, lang: str) -> None:
+    """--as-of outside the schedule's fiscal year is a usage error, unless the data holds reports of that year."""
+    from pkp_cli.text.labels import label
+
+    if day.year == year:
+        return
+    progres = loaded.progres
+    if len(progres) and (progres["tanggal_laporan"].dt.year == day.year).any():
+        return
+    raise PkpError(Exit.USAGE, f"--as-of {day.isoformat()}: {label('as_of_outside_year', lang).format(year=year)}")
+
+
+def _fallback_day(year: int) -> date:
+    """No dated report at all: today, kept inside the fiscal year."""
+    today = date.today()
+    return min(max(today, date(year, 1, 1)), date(year, 12, 31))

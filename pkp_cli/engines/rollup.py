@@ -38,7 +38,7 @@ ROLLUP_VALUES = [
     *STATUS_CODES,  # one count column per status code
     "median_terlambat",  # median hari_terlambat over late and finished-late rows, NaN if none
     "maks_terlambat",  # max of the same, NaN if none
-    "tahapan_terburuk",  # stage code with the most `terlambat` rows (ties: schedule order), <NA> if none
+    "tahapan_terburuk",  # open late stage with the most days late (ties: most rows, schedule order), <NA> if none
 ]
 CURVE_VALUES = ["tanggal", "rencana_persen", "realisasi_persen", "deviasi"]
 # Reports are usually dated on Friday (the weekly reporting day), so the S-curve is sampled on Fridays.
@@ -132,13 +132,19 @@ def rollup(
 
 
 def _worst_stage(status: pd.DataFrame, keys: list[str], group_cols: list[str]) -> pd.Series:
-    """Per group: the stage with the most `terlambat` rows; ties go to the earlier stage in the schedule."""
-    late = status.loc[status["status"] == "terlambat", [*keys, "tahapan", "urutan"]]
+    """Per group: the open late stage with the most days late; ties go to the stage late at more locations, then
+    to the earlier stage in the schedule."""
+    late = status.loc[status["status"] == "terlambat", [*keys, "tahapan", "urutan", "hari_terlambat"]]
     if not keys:
         late = late.assign(_all=0)
-    counts = late.groupby([*group_cols, "tahapan", "urutan"], dropna=True).size().rename("_n").reset_index()
-    counts = counts.sort_values([*group_cols, "_n", "urutan"], ascending=[*([True] * len(group_cols)), False, True])
-    best = counts.drop_duplicates(group_cols, keep="first").set_index(group_cols)["tahapan"]
+    per_stage = (
+        late.groupby([*group_cols, "tahapan", "urutan"], dropna=True, observed=True)
+        .agg(_days=("hari_terlambat", "max"), _n=("hari_terlambat", "size"))
+        .reset_index()
+    )
+    order = [*group_cols, "_days", "_n", "urutan"]
+    per_stage = per_stage.sort_values(order, ascending=[*([True] * len(group_cols)), False, False, True])
+    best = per_stage.drop_duplicates(group_cols, keep="first").set_index(group_cols)["tahapan"]
     return best.astype("str")
 
 

@@ -127,3 +127,21 @@ class LoadResult:
     @property
     def rows_rejected(self) -> int:
         return self.total("rows_rejected")
+
+    def for_provinces(self, codes: set[str], max_errors: int) -> LoadResult:
+        """A copy keeping only the errors and warnings of rows in these provinces (and of rows whose province
+        cannot be told, such as a file-level problem): what a BPPW must fix. The per-file accounting stays
+        whole."""
+        from dataclasses import replace
+
+        def keep(issues: list[Issue]) -> list[Issue]:
+            return [i for i in issues if i.kode_provinsi is None or i.kode_provinsi in codes]
+
+        errors, warnings = keep(self.errors), keep(self.warnings)
+        return replace(
+            self,
+            errors=errors[:max_errors],
+            errors_total=len(errors) + len(self.unreadable),
+            warnings=warnings[:max_errors],
+            warnings_total=len(warnings),
+        )

@@ -28,6 +28,18 @@ LABELS: dict[str, tuple[str, str]] = {
     "v.value": ("nilai", "value"),
     "v.message": ("pesan", "message"),
     "v.error": ("galat", "error"),
+    "v.summary": (
+        "Jumlah: {rows_read} dibaca, {rows_loaded} dimuat, {rows_rejected} ditolak, {rows_skipped} dilewati",
+        "Total: {rows_read} read, {rows_loaded} loaded, {rows_rejected} rejected, {rows_skipped} skipped",
+    ),
+    "v.province_filter": (
+        "Hanya galat dan peringatan baris provinsi yang diminta (dan galat tingkat berkas); hitungan baris tetap "
+        "untuk seluruh berkas.",
+        "Only the errors and warnings of the provinces asked for (and file-level errors); row counts stay whole.",
+    ),
+    "kind.lokasi": ("lokasi", "locations"),
+    "kind.progres": ("progres", "progress"),
+    "kind.temuan": ("temuan", "findings"),
     "v.cell_cut": (
         "isi sel dipotong ke 32.767 karakter (batas Excel)",
         "cell text cut to 32,767 characters (Excel's limit)",
@@ -45,11 +57,45 @@ LABELS: dict[str, tuple[str, str]] = {
     "v.rejects_written": ("berkas baris ditolak ditulis ke", "rejects workbooks written to"),
     "sch.title": ("Jadwal Nasional", "National schedule"),
     "sch.valid": ("jadwal valid", "schedule is valid"),
+    "t.settings": ("Pengaturan yang berlaku", "Effective settings"),
     "why.sample": ("sampel bawaan pkp", "sample bundled with pkp"),
     "why.bundled": ("bawaan pkp", "bundled with pkp"),
     "why.folder in current directory": ("folder di direktori kerja", "folder in current directory"),
     "why.next to the data": ("di samping folder data", "next to the data"),
     "none": ("tidak ada", "none"),  # the body of a section without rows
+    "legend": ("Keterangan kolom", "Column legend"),
+    "as_of_invalid": (
+        "bukan tanggal yang ada; tulis YYYY-MM-DD, misalnya 2022-06-03",
+        "not a date that exists; write YYYY-MM-DD, e.g. 2022-06-03",
+    ),
+    "as_of_outside_year": (
+        "di luar tahun anggaran {year} dan data tidak memuat laporan tahun itu",
+        "outside fiscal year {year} and the data holds no report of that year",
+    ),
+    "filter_note": (
+        "Filter {filters}: hanya mempersempit baris yang ditampilkan; angka ringkasan untuk seluruh kelompok.",
+        "Filters {filters} narrow the rows listed only; the summary figures are for the whole group.",
+    ),
+    "national_total": ("NASIONAL", "NATIONAL"),
+    "not_reported_note": (
+        "{n} provinsi belum melapor minggu ini (laporan terbaru lebih dari {days} hari sebelum tanggal posisi): "
+        "{names}",
+        "{n} provinces have not reported this week (newest report more than {days} days before the status date): "
+        "{names}",
+    ),
+    "t.programs": ("Per program", "Per program"),
+    "t.curve": ("Kurva S (rencana vs realisasi kumulatif)", "S-curve (cumulative planned vs actual)"),
+    "newest_report": ("laporan terbaru", "newest report"),
+    "stale_data": (
+        "PERHATIAN: tanggal posisi {days} hari sesudah laporan terbaru ({newest}), lebih dari stale_days = {limit}; "
+        "angka di bawah dihitung dari data lama",
+        "WARNING: the status date is {days} days after the newest report ({newest}), more than stale_days = {limit}; "
+        "the figures below come from old data",
+    ),
+    "columns_hidden": ("kolom disembunyikan karena layar sempit", "columns hidden, the screen is narrow"),
+    "no_tables": ("laporan ini tidak memiliki tabel", "this report has no tables"),
+    "choose_from": ("pilihan:", "choose from:"),
+    "files_written": ("berkas ditulis ke", "files written to"),
     # words of the one-line summary of a province (screen and markdown; JSON carries `ringkasan`)
     "summary.planned": ("rencana", "planned"),
     "summary.actual": ("realisasi", "actual"),
@@ -61,6 +107,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "more_rows": ("baris lagi (lihat --format csv)", "more rows (see --format csv)"),
     "rejected_note": ("baris ditolak dan tidak dihitung; lihat", "rows rejected and left out; see"),
     "unknown": ("tidak dikenal", "unknown"),
+    "ambiguous": ("tidak tunggal; sebut salah satu", "ambiguous; name one of them"),
+    "choose": ("tidak dikenal", "unknown"),
     "did_you_mean": ("maksud Anda", "did you mean"),
     "not_in_data": ("tidak ada dalam data", "is not in the data"),
     "t.candidates": ("Lokasi yang dapat dipercepat", "Locations that can be accelerated"),

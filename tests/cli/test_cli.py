@@ -48,23 +48,22 @@ def test_validate_json_counts_and_exit_65(workspace: Path) -> None:
     assert res.exit_code == 65
     doc = json.loads(res.stdout)
     assert doc["rows_rejected"] == 5  # 1 lokasi row (D4) + 4 progress rows (see test_load)
-    assert doc["rows_read"] + doc["rows_skipped"] == sum(
-        s["rows_read"] + s["rows_skipped"] for f in doc["files"] for s in f["sheets"]
-    )
-    assert doc["errors_total"] == len(doc["errors"]) and not doc["errors_truncated"]
-    assert {"file", "sheet", "row", "cell", "column", "value", "code", "message"} == set(doc["errors"][0])
+    sheets = doc["tables"]["berkas"]
+    assert doc["rows_read"] + doc["rows_skipped"] == sum(s["rows_read"] + s["rows_skipped"] for s in sheets)
+    assert doc["errors_total"] == len(doc["tables"]["galat"]) and not doc["errors_truncated"]
+    assert {"file", "sheet", "row", "cell", "column", "value", "code", "message"} == set(doc["tables"]["galat"][0])
     assert doc["data_source"] == str(workspace / "data")
     assert doc["schedule"].endswith("jadwal-nasional-2022.yaml")
 
 
 def test_validate_max_errors_keeps_count(workspace: Path) -> None:
     doc = json.loads(run("validate", "--data", str(workspace / "data"), "-f", "json", "--max-errors", "2").stdout)
-    assert len(doc["errors"]) == 2 and doc["errors_total"] == 7 and doc["errors_truncated"]
+    assert len(doc["tables"]["galat"]) == 2 and doc["errors_total"] == 7 and doc["errors_truncated"]
 
 
 def test_validate_english(workspace: Path) -> None:
     doc = json.loads(run("validate", "--data", str(workspace / "data"), "-f", "json", "--lang", "en").stdout)
-    msgs = {e["cell"]: e["message"] for e in doc["errors"]}
+    msgs = {e["cell"]: e["message"] for e in doc["tables"]["galat"]}
     assert msgs["G12"] == "end date before the start date 2022-05-10"
 
 
@@ -208,22 +207,30 @@ def test_odd_files_never_crash_and_ignored_files_are_named(workspace: Path) -> N
     wb.save(d / "aneh-2022-05-20.xlsx")
     res = run("validate", "--data", str(d))
     assert res.exit_code == 65 and "Traceback" not in res.output
-    assert "data/notes.txt (bukan workbook)" in res.stdout.replace(str(workspace) + "/", "")
+    # the ignored files are listed with the reason in words
+    shown = [line.split() for line in res.stdout.replace(str(workspace) + "/", "").splitlines()]
+    assert ["data/notes.txt", "bukan", "workbook"] in shown and [
+        "data/kosong.csv",
+        "tidak",
+        "ada",
+        "tabel",
+        "pkp",
+    ] in shown
     doc = json.loads(run("validate", "--data", str(d), "-f", "json").stdout)
-    odd = {(e["cell"], e["code"]) for e in doc["errors"] if e["file"].endswith("aneh-2022-05-20.xlsx")}
+    odd = {(e["cell"], e["code"]) for e in doc["tables"]["galat"] if e["file"].endswith("aneh-2022-05-20.xlsx")}
     # D2 holds TRUE; C3 a time of day only (no date); B3 is empty (merged into A3).
     assert {("D2", "date-invalid"), ("C3", "date-invalid"), ("B3", "required-missing")} <= odd
-    assert {i["reason"] for i in doc["ignored"]} >= {"not-a-workbook", "no-pkp-table"}
+    assert {i["reason"] for i in doc["tables"]["diabaikan"]} >= {"not-a-workbook", "no-pkp-table"}
 
 
 def test_validate_province_lists_only_that_provinces_rows(workspace: Path) -> None:
     everything = json.loads(run("validate", "--data", str(workspace / "data"), "-f", "json").stdout)
     bali = run("validate", "--data", str(workspace / "data"), "-f", "json", "--province", "Bali")
     # Every row of the fixture is in Bali (51): the same errors, and rows rejected (65).
-    assert bali.exit_code == 65 and json.loads(bali.stdout)["errors"] == everything["errors"]
+    assert bali.exit_code == 65 and json.loads(bali.stdout)["tables"]["galat"] == everything["tables"]["galat"]
     jatim = run("validate", "--data", str(workspace / "data"), "-f", "json", "--province", "Jatim")
     doc = json.loads(jatim.stdout)
     # No row of Jawa Timur: nothing to fix there (exit 0), while the accounting still covers every file.
-    assert jatim.exit_code == 0 and doc["errors"] == [] and doc["errors_total"] == 0
+    assert jatim.exit_code == 0 and doc["tables"]["galat"] == [] and doc["errors_total"] == 0
     assert doc["rows_rejected"] == everything["rows_rejected"]
     assert run("validate", "--data", str(workspace / "data"), "--province", "Atlantis").exit_code == 2

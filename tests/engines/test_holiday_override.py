@@ -3,20 +3,20 @@
 from __future__ import annotations
 
 from pathlib import Path
-from types import SimpleNamespace
 
 import numpy as np
 import pytest
 
-from pkp_cli.cli.analysis import work_calendar
+from pkp_cli.engines.workdays import WorkCalendar
 from pkp_cli.errors import PkpError
-from pkp_cli.settings import Config
+from pkp_cli.ingest.holidays import read_holidays_file
 
 
 def calendar_from(tmp_path: Path, text: str):
     path = tmp_path / "libur.csv"
     path.write_text(text, encoding="utf-8")
-    return work_calendar(SimpleNamespace(cfg=Config(values={"holidays_file": str(path)})))
+    off, work = read_holidays_file(path)
+    return WorkCalendar(extra_off=off, extra_work=work)
 
 
 def test_override_days_move_the_count(tmp_path: Path) -> None:

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -30,102 +29,31 @@ import pytest
 
 from pkp_cli.engines.rollup import ROLLUP_VALUES, planned_share, rollup, s_curve, week_ends, worst_first
 from pkp_cli.engines.status import compute_status
-from pkp_cli.model.frames import LOKASI, PROGRES, STATUS_CODES
-from pkp_cli.model.schedule import Schedule, check_schedule_text, load_schedule
-from pkp_cli.views.status_tables import (
-    DETAIL_COLUMNS,
-    KABUPATEN_COLUMNS,
-    LATE_STAGE_COLUMNS,
-    NATIONAL_COLUMNS,
-    PERSIAPAN_COLUMNS,
-    TERLAMBAT_COLUMNS,
-    detail_view,
-    filter_status,
-    lokasi_view,
-    national_view,
-    province_view,
+from pkp_cli.model.frames import STATUS_CODES
+from pkp_cli.model.schedule import Schedule
+from tests.factories import (
+    THREE_LOCATION_AS_OF,
+    THREE_LOCATION_SCHEDULE,
+    three_location_lokasi,
+    three_location_progres,
+    three_location_schedule,
 )
 
-SCHEDULE = """\
-tahun_anggaran: 2022
-batas_akhir: 2022-12-15
-program:
-  PISEW:
-    tahapan_kunci:
-      konstruksi: K
-    tahapan:
-      - {kode: A, nama: Persiapan provinsi, tingkat: provinsi, mulai: 2022-03-01, selesai: 2022-03-10}
-      - {kode: B, nama: Survei, tingkat: lokasi, mulai: 2022-03-01, selesai: 2022-03-20}
-      - {kode: K, nama: Konstruksi, tingkat: lokasi, mulai: 2022-04-01, selesai: 2022-04-10, setelah: [B],
-         bobot: 2}
-"""
-AS_OF = date(2022, 4, 5)
+SCHEDULE = THREE_LOCATION_SCHEDULE
+AS_OF = THREE_LOCATION_AS_OF
 
 
 @pytest.fixture
 def schedule(tmp_path: Path) -> Schedule:
-    model, problems = check_schedule_text(SCHEDULE)
-    assert model is not None, [p.message("en") for p in problems]
-    path = tmp_path / "jadwal.yaml"
-    path.write_text(SCHEDULE, encoding="utf-8")
-    return load_schedule(path)
+    return three_location_schedule(tmp_path)
 
 
 def _lokasi() -> pd.DataFrame:
-    rows = []
-    for code in ("51.01.01", "51.01.02", "51.02.01"):
-        rows.append(
-            {
-                "kode_lokasi": code,
-                "program": "PISEW",
-                "kode_provinsi": "51",
-                "provinsi": "Bali",
-                "kode_kabupaten": code[:5],
-                "kabupaten_kota": f"Kabupaten {code[:5]}",
-                "nama_lokasi": f"Kecamatan {code}",
-            }
-        )
-    df = pd.DataFrame(rows)
-    for col in LOKASI:
-        if col not in df:
-            df[col] = pd.NA
-    return df[LOKASI]
-
-
-def _report(code: str, stage: str, laporan: str, **fields: Any) -> dict[str, Any]:
-    return {
-        "kode_lokasi": code,
-        "kode_provinsi": "51",
-        "program": "PISEW",
-        "tahapan": stage,
-        "tanggal_laporan": laporan,
-        **fields,
-    }
+    return three_location_lokasi()
 
 
 def _progres() -> pd.DataFrame:
-    rows = [
-        _report("51", "A", "2022-04-05", tanggal_mulai="2022-03-01", tanggal_selesai="2022-03-12"),
-        _report("51.01.01", "B", "2022-04-05", tanggal_mulai="2022-03-01", tanggal_selesai="2022-03-20"),
-        _report("51.01.01", "K", "2022-04-01", tanggal_mulai="2022-04-01", progres_persen=10.0, keterangan="mulai"),
-        _report(
-            "51.01.01",
-            "K",
-            "2022-04-05",
-            tanggal_mulai="2022-04-01",
-            progres_persen=60.0,
-            keterangan="lancar",
-        ),
-        _report("51.01.02", "B", "2022-04-05", tanggal_mulai="2022-03-02", tanggal_selesai="2022-03-25"),
-        _report("51.01.02", "K", "2022-04-05", tanggal_mulai="2022-04-03", progres_persen=20.0),
-        _report("51.02.01", "B", "2022-04-05", tanggal_mulai="2022-03-05", keterangan="warga belum sepakat"),
-    ]
-    df = pd.DataFrame(rows, columns=sorted({k for r in rows for k in r} | set(PROGRES)))
-    for col in ("tanggal_mulai", "tanggal_selesai", "tanggal_laporan"):
-        df[col] = pd.to_datetime(df[col])
-    df["progres_persen"] = df["progres_persen"].astype(float)
-    df["laporan_tanpa_tanggal"] = False
-    return df[PROGRES]
+    return three_location_progres()
 
 
 @pytest.fixture
@@ -270,70 +198,3 @@ def test_s_curve_per_group(status, schedule, progres):
     row = per_kab[(per_kab["kode_kabupaten"] == "51.01") & (per_kab["tanggal"] == pd.Timestamp("2022-04-01"))]
     assert row["rencana_persen"].item() == pytest.approx(40.0)
     assert row["realisasi_persen"].item() == pytest.approx(2.2 / 6 * 100)
-
-
-# --- views ---------------------------------------------------------------------------------------------
-
-
-def test_national_view(status, schedule):
-    provinces, stages = national_view(status, schedule, AS_OF)
-    assert list(provinces.columns) == NATIONAL_COLUMNS
-    assert provinces[["kode_provinsi", "provinsi"]].values.tolist() == [["51", "Bali"]]
-    assert provinces["deviasi"].item() == pytest.approx(-24.0)
-    assert list(stages.columns) == LATE_STAGE_COLUMNS
-    # only B has a row open past due (L3); its late rows are L2 (finished 5 days late) and L3 (16 days)
-    assert stages[["tahapan", "terlambat", "selesai_terlambat"]].values.tolist() == [["B", 1, 1]]
-    assert (stages["median_terlambat"].item(), stages["maks_terlambat"].item()) == (10.5, 16.0)
-
-
-def test_province_view(status, schedule):
-    view = province_view(status, schedule, AS_OF, "51")
-    assert list(view["persiapan"].columns) == PERSIAPAN_COLUMNS
-    assert view["persiapan"][["tahapan", "status", "hari_terlambat"]].values.tolist() == [["A", "selesai_terlambat", 2]]
-    assert list(view["kabupaten"].columns) == KABUPATEN_COLUMNS
-    assert view["kabupaten"][["kode_kabupaten", "kabupaten_kota"]].values.tolist() == [
-        ["51.02", "Kabupaten 51.02"],
-        ["51.01", "Kabupaten 51.01"],
-    ]
-    assert list(view["terlambat"].columns) == TERLAMBAT_COLUMNS
-    late = view["terlambat"].iloc[0]
-    assert len(view["terlambat"]) == 1
-    assert (late["kode_lokasi"], late["tahapan"], late["hari_terlambat"], late["keterangan"]) == (
-        "51.02.01",
-        "B",
-        16,
-        "warga belum sepakat",
-    )
-    assert all(len(v) == 0 for v in province_view(status, schedule, AS_OF, "99").values())
-
-
-def test_lokasi_view(status, progres):
-    view = lokasi_view(status, progres, "51.01.01")
-    # the province stage that gates it, then its own stages, in schedule order
-    assert view["tahapan"][["tingkat", "tahapan", "status"]].values.tolist() == [
-        ["provinsi", "A", "selesai_terlambat"],
-        ["lokasi", "B", "selesai"],
-        ["lokasi", "K", "berjalan"],
-    ]
-    assert view["laporan"][["tanggal_laporan", "tahapan", "keterangan"]].values.tolist() == [
-        [pd.Timestamp("2022-04-01"), "K", "mulai"],
-        [pd.Timestamp("2022-04-05"), "K", "lancar"],
-    ]
-    replay = lokasi_view(status, progres, "51.01.01", as_of=date(2022, 4, 4))
-    assert list(replay["laporan"]["keterangan"]) == ["mulai"]
-    assert len(lokasi_view(status, progres, "00.00.00")["tahapan"]) == 0
-
-
-def test_detail_view_and_filters(status):
-    assert list(detail_view(status).columns) == DETAIL_COLUMNS
-    assert len(detail_view(status)) == 7
-    # a kabupaten filter drops province rows; late_only keeps terlambat and selesai_terlambat
-    assert len(filter_status(status, kabupaten="51.01")) == 4
-    late = filter_status(status, late_only=True)
-    assert sorted(zip(late["kode_lokasi"], late["tahapan"], strict=True)) == [
-        ("51", "A"),
-        ("51.01.02", "B"),
-        ("51.02.01", "B"),
-    ]
-    assert len(filter_status(status, stage=["K"], codes=["berjalan"])) == 2
-    assert len(filter_status(status, program="KOTAKU")) == 0

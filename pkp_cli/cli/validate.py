@@ -7,16 +7,29 @@ from typing import Annotated, Any
 
 import typer
 
-from pkp_cli.cli.i18n import t
-from pkp_cli.cli.options import AsOfOpt, DataOpt, Format, FormatOpt, LangOpt, ProvinceOpt, RulesOpt, ScheduleOpt
+from pkp_cli.cli.i18n import help_lang, t
+from pkp_cli.cli.options import (
+    AsOfOpt,
+    DataOpt,
+    Format,
+    FormatOpt,
+    LangOpt,
+    OutOpt,
+    ProvinceOpt,
+    RulesOpt,
+    ScheduleOpt,
+    TableOpt,
+)
 from pkp_cli.errors import Exit, most_severe
 
 HELP = t(
     "Periksa workbook: setiap baris dimuat, ditolak (dengan sel dan alasannya) atau dilewati.\n\n"
-    "Contoh:\n\n  pkp validate data/progres/2022-06-03/progres-bali.xlsx --rejects ditolak/\n\n"
+    "Contoh:\n\n  pkp validate data/progres/2022-06-03/ --rejects ditolak/\n\n"
+    "  pkp validate --province Bali --format csv > galat-bali.csv\n\n"
     "  pkp validate --format json > hasil.json",
     "Check workbooks: every row is loaded, rejected (with its cell and reason) or skipped.\n\n"
-    "Example:\n\n  pkp validate data/progres/2022-06-03/progres-bali.xlsx --rejects rejects/\n\n"
+    "Example:\n\n  pkp validate data/progres/2022-06-03/ --rejects rejects/\n\n"
+    "  pkp validate --province Bali --format csv > errors-bali.csv\n\n"
     "  pkp validate --format json > result.json",
 )
 
@@ -36,6 +49,8 @@ def validate(
     as_of: AsOfOpt = None,
     lang: LangOpt = None,
     fmt: FormatOpt = Format.table,
+    table: TableOpt = None,
+    out: OutOpt = None,
     rejects: Annotated[
         Path | None,
         typer.Option(
@@ -53,8 +68,12 @@ def validate(
         ),
     ] = 10_000,
 ) -> int:
-    from pkp_cli.cli.render_validate import render_validate, write_rejects
     from pkp_cli.cli.workspace import open_workspace, say
+    from pkp_cli.engines.query import resolve_provinces
+    from pkp_cli.model.regions import reference
+    from pkp_cli.render.emit import emit
+    from pkp_cli.render.rejects import write_rejects
+    from pkp_cli.views import validate as view
 
     ws = open_workspace(
         data=data,
@@ -66,16 +85,18 @@ def validate(
         max_errors=max_errors if not province else 10**9,
         collect_rejects=rejects is not None,
     )
-    from pkp_cli.cli.analysis import only_provinces, open_rules
-
-    open_rules(ws, rules, required=False)  # a bad rules file is a configuration error, found here too
-    if province:
-        only_provinces(ws, province, max_errors)
+    ws.rules(rules, required=False)  # a bad rules file is a configuration error, found here too
     loaded = ws.loaded
-    render_validate(ws, fmt.value)
+    if province:
+        provinces = {k: v for k, v in reference().items() if len(k) == 2}
+        loaded = loaded.for_provinces(set(resolve_provinces(province, provinces)), max_errors)
+    emit(view.build(loaded, ws.facts(), province_filter=bool(province)), fmt.value, table=table, out=out)
     code = 0
     if rejects is not None:
-        code = write_rejects(ws, rejects)
+        from pkp_cli.text.labels import label
+
+        written = write_rejects(loaded, ws.lang, rejects)
+        say(f"{written} {label('v.rejects_written', ws.lang)} {rejects}")
     if loaded.unreadable:
         for issue in loaded.unreadable:
             say(f"pkp: {issue.file}: {issue.message(ws.lang)}")
@@ -86,4 +107,7 @@ def validate(
 
 
 def register(app: Any, guarded: Any) -> None:
-    app.command("validate", help=HELP)(guarded(validate))
+    from pkp_cli.views.legend import help_epilog
+    from pkp_cli.views.specs import VALIDATE_TABLES
+
+    app.command("validate", help=HELP, epilog=help_epilog(VALIDATE_TABLES, help_lang()))(guarded(validate))

@@ -1,0 +1,56 @@
+"""`pkp config`: the effective settings and where each came from."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pkp_cli.cli.i18n import help_lang, t
+from pkp_cli.cli.options import DataOpt, Format, FormatOpt, LangOpt, OutOpt, TableOpt
+from pkp_cli.errors import PkpError
+
+HELP = t(
+    "Tampilkan pengaturan yang berlaku dan asal masing-masing (opsi, lingkungan, berkas konfigurasi, bawaan).\n\n"
+    "Contoh:\n\n  pkp config",
+    "Show the effective settings and where each came from (option, environment, config file, default).\n\n"
+    "Example:\n\n  pkp config",
+)
+
+
+def config_cmd(
+    data: DataOpt = None, lang: LangOpt = None, fmt: FormatOpt = Format.table, table: TableOpt = None,
+    out: OutOpt = None,
+) -> int:  # fmt: skip
+    from pkp_cli.cli.workspace import resolve_lang
+    from pkp_cli.ingest.locate import resolve_data
+    from pkp_cli.render.emit import emit
+    from pkp_cli.settings import CONFIG_KEYS, load_config
+    from pkp_cli.views import settings as view
+    from pkp_cli.views.facts import Facts
+
+    cfg = load_config()
+    code = resolve_lang(lang, cfg)
+    found = cfg.path is not None and cfg.path.is_file()
+    rows: list[dict[str, Any]] = [
+        {"key": "config_file", "value_text": str(cfg.path), "source": "found" if found else "absent"}
+    ]
+    try:
+        d = resolve_data(data, cfg)
+        rows.append({"key": "data", "value_text": str(d.path), "source": d.why})
+    except PkpError as exc:
+        rows.append({"key": "data", "value_text": None, "source": exc.message})
+    for key in CONFIG_KEYS:
+        if key != "data":
+            value = cfg.get(key)
+            rows.append({"key": key, "value_text": None if value is None else str(value), "source": cfg.source(key)})
+    if lang is not None:
+        rows.append({"key": "lang (now)", "value_text": code, "source": "--lang"})
+    facts = Facts(code, None, None, None, False, None, None)
+    emit(view.build(rows, facts), fmt.value, table=table, out=out)
+    return 0
+
+
+def register(app: Any, guarded: Any) -> None:
+    from pkp_cli.views.legend import help_epilog
+    from pkp_cli.views.specs import CONFIG_TABLES
+
+    app.command("config", help=HELP, epilog=help_epilog(CONFIG_TABLES, help_lang()))(guarded(config_cmd))

@@ -1,0 +1,99 @@
+"""`pkp status`: where each province, kabupaten/kota, location and stage stands against the schedule."""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import typer
+
+from pkp_cli.cli.i18n import help_lang, t
+from pkp_cli.cli.options import (
+    AsOfOpt,
+    DataOpt,
+    Format,
+    FormatOpt,
+    KabupatenOpt,
+    LangOpt,
+    OutOpt,
+    ProgramOpt,
+    ProvinceOpt,
+    ScheduleOpt,
+    StageOpt,
+    TableOpt,
+)
+
+HELP = t(
+    "Posisi terhadap Jadwal Nasional: per provinsi (tanpa filter), satu provinsi (persiapan, kabupaten/kota, "
+    "lokasi terlambat, konstruksi), atau satu lokasi (--lokasi); --detail satu baris per lokasi dan tahapan. "
+    "Filter hanya mempersempit baris yang ditampilkan; angka ringkasan tetap untuk seluruh provinsi.\n\n"
+    "Contoh:\n\n  pkp status --province Bali\n\n"
+    "  pkp status --province Sulsel --late-only --format csv > sulsel.csv\n\n"
+    "  pkp status --province Bali --format csv --table kabupaten\n\n"
+    "  pkp status --lokasi 51.01.04 --as-of 2022-05-27",
+    "Standing against the national schedule: per province (no filter), one province (preparations, "
+    "kabupaten/kota, late locations, construction), or one location (--lokasi); --detail one row per location "
+    "and stage. Filters narrow the rows listed only; the summary figures stay those of the whole province.\n\n"
+    "Example:\n\n  pkp status --province Bali\n\n"
+    "  pkp status --province Sulsel --late-only --format csv > sulsel.csv\n\n"
+    "  pkp status --province Bali --format csv --table kabupaten\n\n"
+    "  pkp status --lokasi 51.01.04 --as-of 2022-05-27",
+)
+
+
+def status(
+    province: ProvinceOpt = None,
+    lokasi: Annotated[
+        str | None, typer.Option("--lokasi", help=t("Kode lokasi.", "Location code."), show_default=False)
+    ] = None,
+    kabupaten: KabupatenOpt = None,
+    program: ProgramOpt = None,
+    stage: StageOpt = None,
+    status_code: Annotated[
+        list[str] | None,
+        typer.Option("--status", help=t("Kode status; boleh diulang.", "Status code; repeatable."), show_default=False),
+    ] = None,
+    late_only: Annotated[bool, typer.Option("--late-only", help=t("Hanya yang terlambat.", "Late only."))] = False,
+    detail: Annotated[
+        bool,
+        typer.Option("--detail", help=t("Satu baris per lokasi dan tahapan.", "One row per location and stage.")),
+    ] = False,
+    data: DataOpt = None,
+    schedule: ScheduleOpt = None,
+    as_of: AsOfOpt = None,
+    lang: LangOpt = None,
+    fmt: FormatOpt = Format.table,
+    table: TableOpt = None,
+    out: OutOpt = None,
+) -> int:
+    from pkp_cli.cli.workspace import open_workspace
+    from pkp_cli.engines import query as qr
+    from pkp_cli.render.emit import emit
+    from pkp_cli.views import status as view
+
+    ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
+    st = ws.status()
+    present = dict(zip(st["kode_provinsi"], st["provinsi"], strict=False))
+    prog = qr.resolve_program(ws.schedule, program)
+    provinces = qr.resolve_provinces(province, present)
+    kabs = qr.resolve_kabupaten(kabupaten, st if not provinces else st[st["kode_provinsi"].isin(provinces)])
+    if kabs and not provinces:  # a kabupaten alone shows its province
+        provinces = tuple(dict.fromkeys(k[:2] for k in kabs))
+    query = qr.Query(
+        provinces=provinces,
+        kabupaten=kabs,
+        program=prog,
+        stages=qr.resolve_stages(stage, ws.schedule, prog),
+        statuses=qr.resolve_statuses(status_code),
+        late_only=late_only,
+        lokasi=qr.resolve_lokasi(lokasi, st),
+    )
+    inputs = view.StatusInputs(st, ws.loaded.progres, ws.schedule, ws.facts(), ws.stale_days)
+    emit(view.build(inputs, query, detail), fmt.value, table=table, out=out)
+    return ws.exit_code()
+
+
+def register(app: Any, guarded: Any) -> None:
+    from pkp_cli.views.legend import help_epilog
+    from pkp_cli.views.specs import STATUS_TABLES
+
+    app.command("status", help=HELP, epilog=help_epilog(STATUS_TABLES, help_lang()))(guarded(status))

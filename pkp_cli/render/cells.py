@@ -1,0 +1,154 @@
+"""One cell formatter for every renderer: a value of a column kind, for people (in a language) or machines.
+
+People (terminal, markdown, HTML) read "3 Juni 2022", "16,0", "+15,9", "Rp 600.000.000", "ya" and status labels;
+machines (CSV, JSON) read ISO dates, "." decimals, stable codes and true/false. A column is formatted once per
+distinct value (Babel is slow per call), never per row.
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date, datetime
+from typing import Any
+
+from pkp_cli.text.labels import label
+from pkp_cli.views.model import Column
+
+
+def missing(v: Any) -> bool:
+    if v is None:
+        return True
+    if isinstance(v, (str, list, tuple, dict, bool)):
+        return False
+    try:
+        import pandas as pd
+
+        return bool(pd.isna(v))
+    except (TypeError, ValueError):
+        return False
+
+
+def as_date(v: Any) -> date:
+    if isinstance(v, datetime):
+        return v.date()
+    if isinstance(v, date):
+        return v
+    import pandas as pd
+
+    return pd.Timestamp(v).date()
+
+
+def fmt_date(v: Any, lang: str, pattern: str = "d MMMM y") -> str:
+    from babel.dates import format_date
+
+    if missing(v):
+        return ""
+    return format_date(as_date(v), pattern, locale="id" if lang == "id" else "en")
+
+
+def fmt_number(v: Any, lang: str, digits: int = 1) -> str:
+    from babel.numbers import format_decimal
+
+    if missing(v):
+        return ""
+    fmt = "#,##0" if digits == 0 else "#,##0." + "0" * digits
+    return format_decimal(v, format=fmt, locale="id" if lang == "id" else "en")
+
+
+def _stage_text(s: dict[str, Any], lang: str) -> str:
+    days = s.get("hari")
+    name = f"{s.get('tahapan', '')} {s.get('nama_tahapan') or ''}".strip()
+    return name if missing(days) else f"{name} ({fmt_number(days, lang, 0)})"
+
+
+def text(column: Column, v: Any, lang: str) -> str:
+    """The cell as a person reads it ("" for an empty value)."""
+    kind = column.kind
+    if kind == "list":
+        return "; ".join(str(x) for x in (v or []) if not missing(x)) if isinstance(v, (list, tuple)) else _plain(v)
+    if kind == "stages":
+        return "; ".join(_stage_text(s, lang) for s in (v or [])) if isinstance(v, (list, tuple)) else _plain(v)
+    if missing(v):
+        return ""
+    if kind == "status":
+        return label(f"{column.vocab or 'status'}.{v}", lang)
+    if kind == "bool":
+        return label("yes", lang) if bool(v) else ""
+    if kind == "date":
+        return fmt_date(v, lang)
+    if kind == "date_short":
+        return fmt_date(v, lang, "d MMM")
+    if kind == "rupiah":
+        return "Rp " + fmt_number(v, lang, 0)
+    if kind == "percent":
+        return fmt_number(v, lang, 1)
+    if kind == "points":
+        shown = fmt_number(v, lang, 1)
+        return ("+" + shown) if round(float(v), 1) > 0 else shown
+    if kind in ("int", "days"):
+        return fmt_number(v, lang, 0)
+    if kind == "number":
+        return fmt_number(v, lang, 0 if float(v).is_integer() else 1)
+    return _plain(v)
+
+
+def _plain(v: Any) -> str:
+    return "" if missing(v) else str(v)
+
+
+def texts(column: Column, values: Any, lang: str) -> list[str]:
+    """A whole column as people read it, formatting each distinct value once."""
+    out: list[str] = []
+    seen: dict[Any, str] = {}
+    for v in values:
+        try:
+            key: Any = ("", v) if not missing(v) else ("missing",)
+            hash(key)
+        except TypeError:  # lists and dicts: format each time
+            out.append(text(column, v, lang))
+            continue
+        if key not in seen:
+            seen[key] = text(column, v, lang)
+        out.append(seen[key])
+    return out
+
+
+def machine(column: Column, v: Any) -> Any:
+    """The cell for JSON: ISO dates, numbers (whole floats as ints), codes, booleans, lists; None when empty."""
+    if column.kind in ("list", "stages"):
+        if isinstance(v, (list, tuple)):
+            return [machine_scalar(x) for x in v]
+        return None if missing(v) else v
+    return machine_scalar(v)
+
+
+def machine_scalar(v: Any) -> Any:
+    if isinstance(v, dict):
+        return {k: machine_scalar(x) for k, x in v.items()}
+    if isinstance(v, (list, tuple)):
+        return [machine_scalar(x) for x in v]
+    if missing(v):
+        return None
+    if isinstance(v, (datetime, date)) or type(v).__name__ in ("Timestamp", "datetime64"):
+        return as_date(v).isoformat()
+    if hasattr(v, "item") and not isinstance(v, (str, bytes)):
+        v = v.item()
+    if isinstance(v, float):
+        if math.isnan(v) or math.isinf(v):
+            return None
+        return int(v) if v.is_integer() and abs(v) < 1e15 else round(v, 4)
+    return v
+
+
+def csv_text(column: Column, v: Any) -> str:
+    """The cell for CSV: the machine value as text; lists joined by "; ", stages as "PSW-12 (31)"."""
+    if column.kind == "stages" and isinstance(v, (list, tuple)):
+        return "; ".join(f"{s.get('tahapan')} ({machine_scalar(s.get('hari'))})" for s in v)
+    m = machine(column, v)
+    if m is None:
+        return ""
+    if isinstance(m, bool):
+        return "true" if m else "false"
+    if isinstance(m, list):
+        return "; ".join("" if x is None else str(x) for x in m)
+    return str(m)

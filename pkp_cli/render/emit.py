@@ -1,0 +1,89 @@
+"""Send a report where the user asked: stdout in one format, or every table as its own file in a folder."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import IO
+
+from pkp_cli.errors import Exit, PkpError
+from pkp_cli.text.labels import label
+from pkp_cli.views.model import Report
+
+SUFFIX = {"table": "txt", "markdown": "md", "md": "md", "json": "json", "csv": "csv"}
+
+
+def rendered(report: Report, fmt: str, table: str | None = None) -> str:
+    """The report as text in `fmt` (csv: the one table `table`, else the report's main table)."""
+    if fmt == "json":
+        from pkp_cli.render import jsondoc
+
+        return jsondoc.render(report)
+    if fmt == "csv":
+        from pkp_cli.render import csvfile
+
+        return csvfile.render(report, pick_table(report, table))
+    if fmt in ("markdown", "md"):
+        from pkp_cli.render import markdown
+
+        return markdown.render(report)
+    from pkp_cli.render import terminal
+
+    return terminal.render(report)
+
+
+def pick_table(report: Report, wanted: str | None) -> str:
+    names = report.names()
+    if wanted is None:
+        main = report.main_name()
+        if main is None:
+            raise PkpError(Exit.USAGE, label("no_tables", report.lang))
+        return main
+    if wanted not in names:
+        raise PkpError(Exit.USAGE, f"--table {wanted}: {label('choose_from', report.lang)} {', '.join(names)}")
+    return wanted
+
+
+def table_list(report: Report) -> str:
+    """`--table list`: each table's name and title, the main one marked."""
+    main = report.main_name()
+    lines = []
+    for name in report.names():
+        first = next(report.instances(name))
+        mark = " *" if name == main else ""
+        lines.append(f"{name}{mark}\t{first.title}")
+    return "\n".join(lines) + "\n"
+
+
+def emit(report: Report, fmt: str, *, table: str | None = None, out: Path | None = None,
+         stream: IO[str] | None = None) -> list[Path]:  # fmt: skip
+    """Write the report; return the files written (with --out). Warnings go first, to stderr."""
+    for line in report.warnings:
+        print(f"pkp: {line}", file=sys.stderr)
+    stream = stream or sys.stdout
+    if table == "list":
+        stream.write(table_list(report))
+        return []
+    if out is None:
+        stream.write(rendered(report, fmt, table))
+        return []
+    return write_folder(report, fmt, out, table)
+
+
+def write_folder(report: Report, fmt: str, out: Path, table: str | None = None) -> list[Path]:
+    """Every table as its own CSV (or the whole report as one file in other formats), each written whole."""
+    from pkp_cli.render.safe import atomic_write_text, inside
+
+    written = []
+    if fmt == "csv":
+        names = [pick_table(report, table)] if table else report.names()
+        for name in names:
+            path = inside(out, f"{report.command}-{name}.csv")
+            atomic_write_text(path, rendered(report, "csv", name))
+            written.append(path)
+    else:
+        path = inside(out, f"{report.command}.{SUFFIX[fmt]}")
+        atomic_write_text(path, rendered(report, fmt))
+        written.append(path)
+    print(f"{len(written)} {label('files_written', report.lang)} {out}", file=sys.stderr)
+    return written

@@ -1,0 +1,73 @@
+"""Any report as markdown: for pasting into chats and minutes. Every row, every screen column, and under each
+table the legend: each column's description."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pkp_cli.render import cells
+from pkp_cli.text.labels import label
+from pkp_cli.views.model import Report, Table
+
+
+def escape(v: Any) -> str:
+    s = "" if v is None else str(v)
+    return s.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("`", "\\`").replace("\n", " ")
+
+
+def table_lines(headers: list[str], rows: list[list[str]]) -> list[str]:
+    out = ["| " + " | ".join(escape(h) for h in headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
+    out += ["| " + " | ".join(escape(v) for v in r) + " |" for r in rows]
+    return out
+
+
+def _notes(notes: list[str]) -> list[str]:
+    """Paragraphs, with consecutive "- " lines kept together as one list."""
+    out: list[str] = []
+    prev_item = False
+    for line in notes:
+        item = line.startswith("- ")
+        if not (item and prev_item) and out:
+            out.append("")
+        out.append(("- " + escape(line[2:])) if item else escape(line))
+        prev_item = item
+    return out
+
+
+def _legend(t: Table, lang: str) -> list[str]:
+    items = [f"- **{escape(c.header(lang))}**: {escape(c.description(lang))}" for c in t.screen_columns]
+    return [f"*{label('legend', lang)}*", "", *items] if items else []
+
+
+def _table(t: Table, lang: str) -> list[str]:
+    out = [f"## {escape(t.title)}", ""]
+    cols = t.screen_columns
+    if t.layout == "card" and not t.rows.empty:
+        rec = t.rows.iloc[0]
+        out += [f"- **{escape(c.header(lang))}**: {escape(cells.text(c, rec.get(c.key), lang))}".rstrip() for c in cols]
+    elif t.rows.empty and t.total is None:
+        out.append(escape(t.empty or label("none", lang)))
+    else:
+        body = [cells.texts(c, t.rows[c.key].tolist() if c.key in t.rows else [None] * len(t.rows), lang) for c in cols]
+        rows = [list(r) for r in zip(*body, strict=True)] if body else []
+        if t.total is not None:
+            rows.append([f"**{cells.text(c, t.total.get(c.key), lang)}**" for c in cols])
+        out += table_lines([c.header(lang) for c in cols], rows)
+    if t.notes:
+        out += ["", *_notes(t.notes)]
+    legend = _legend(t, lang)
+    if legend:
+        out += ["", *legend]
+    return out
+
+
+def render(report: Report) -> str:
+    lang = report.lang
+    blocks: list[list[str]] = []
+    if report.title:
+        blocks.append([f"# {escape(report.title)}"])
+    blocks += [[escape(line)] for line in report.header]
+    blocks += [_table(t, lang) for t in report.tables if t.screen]
+    if report.notes:
+        blocks.append(_notes(report.notes))
+    return "\n\n".join("\n".join(b) for b in blocks).rstrip("\n") + "\n"

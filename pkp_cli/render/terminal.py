@@ -1,0 +1,135 @@
+"""Any report as terminal tables (rich): colour only on a terminal, plain text at a fixed width when piped.
+
+Headers and free text break at spaces only. When even the narrowest layout (every column at its longest
+word) does not fit the width, columns give way in the order the view set (`Column.priority`, highest first,
+then from the right) and a line under the table names them; words are never split.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pkp_cli.render import cells
+from pkp_cli.render.table import GAP, WRAP_FLOOR, WRAP_WORD_CAP, console, table
+from pkp_cli.text.labels import label
+from pkp_cli.views.model import NUMERIC_KINDS, WRAPPING_KINDS, Column, Report, Table
+
+STATUS_STYLE = {"terlambat": "red", "selesai_terlambat": "yellow", "selesai": "green", "berjalan": "cyan"}
+
+
+def _longest_word(s: str) -> int:
+    from rich.cells import cell_len
+
+    return max((cell_len(w) for w in s.split()), default=0)
+
+
+def _narrowest(col: Column, head: str, values: list[str]) -> int:
+    """The least width a column gets without splitting a word: free text as plan_widths floors it, any other
+    column as wide as its widest cell (dates and numbers never wrap), its header wrapping at spaces."""
+    from rich.cells import cell_len
+
+    head_word = _longest_word(head)
+    if col.kind in WRAPPING_KINDS:
+        full = max([cell_len(v) for v in values] + [head_word, 1])
+        words = max([_longest_word(v) for v in values] + [0])
+        return max(head_word, min(full, max(WRAP_FLOOR, min(WRAP_WORD_CAP, words))))
+    return max([head_word] + [cell_len(v) for v in values] + [1])
+
+
+def fit_columns(cols: list[Column], heads: list[str], body: list[list[str]], width: int) -> list[int]:
+    """Indexes of the columns kept so that their narrowest layout fits `width`."""
+    keep = list(range(len(cols)))
+    narrow = [_narrowest(c, heads[i], [r[i] for r in body]) for i, c in enumerate(cols)]
+
+    def need(ix: list[int]) -> int:
+        return sum(narrow[i] for i in ix) + GAP * max(len(ix) - 1, 0)
+
+    # give way: highest priority number first, rightmost first among equals; priority 0 never goes
+    order = sorted((i for i in keep if cols[i].priority > 0), key=lambda i: (-cols[i].priority, -i))
+    for i in order:
+        if need(keep) <= width:
+            break
+        keep.remove(i)
+    return keep
+
+
+def _body(t: Table, cols: list[Column], lang: str, limit: int | None) -> list[list[str]]:
+    frame = t.rows if limit is None else t.rows.head(limit)
+    columns = [cells.texts(c, frame[c.key].tolist() if c.key in frame else [None] * len(frame), lang) for c in cols]
+    rows = [list(r) for r in zip(*columns, strict=True)] if columns else []
+    if t.total is not None:
+        rows.append([cells.text(c, t.total.get(c.key), lang) for c in cols])
+    return rows
+
+
+def _card(t: Table, lang: str) -> list[str]:
+    """A one-row table as "header value" pairs: a province's summary line."""
+    if t.rows.empty:
+        return [f"  {t.empty}"] if t.empty else []
+    rec = t.rows.iloc[0]
+    parts = []
+    for c in t.screen_columns:
+        shown = cells.text(c, rec.get(c.key), lang)
+        if shown:
+            parts.append(f"{c.header(lang)} {shown}")
+    return [", ".join(parts)]
+
+
+def render(report: Report, width: int | None = None) -> str:
+    con = console()
+    width = width or con.width
+    lang = report.lang
+    with con.capture() as cap:
+        for line in report.header:
+            con.print(line)
+        for t in report.tables:
+            if not t.screen:
+                continue
+            con.print()
+            if t.layout == "card":
+                con.print(t.title)
+                for line in _card(t, lang):
+                    con.print(line)
+                _notes(con, t.notes)
+                continue
+            if t.rows.empty and t.total is None:
+                con.print(t.title)
+                con.print(f"  ({t.empty or label('none', lang)})")
+                _notes(con, t.notes)
+                continue
+            cols = t.screen_columns
+            heads = [c.header(lang) for c in cols]
+            body = _body(t, cols, lang, t.limit)
+            keep = fit_columns(cols, heads, body, width)
+            dropped = [cols[i] for i in range(len(cols)) if i not in keep]
+            cols, heads = [cols[i] for i in keep], [heads[i] for i in keep]
+            body = [[r[i] for i in keep] for r in body]
+            styles = _styles(t, len(body))
+            wrap = {i for i, c in enumerate(cols) if c.kind in WRAPPING_KINDS}
+            right = {i for i, c in enumerate(cols) if c.kind in NUMERIC_KINDS}
+            con.print(table(t.title, heads, body, styles, wrap, right, width))
+            hidden = len(t.rows) - (len(t.rows) if t.limit is None else min(t.limit, len(t.rows)))
+            if hidden > 0:
+                con.print(f"  … {hidden} {label('more_rows', lang)}")
+            if dropped:
+                names = ", ".join(c.header(lang) for c in dropped)
+                con.print(f"  ({label('columns_hidden', lang)}: {names})")
+            _notes(con, t.notes)
+        if report.notes:
+            con.print()
+            _notes(con, report.notes)
+    return "".join(line.rstrip() + "\n" for line in cap.get().splitlines())
+
+
+def _notes(con: Any, notes: list[str]) -> None:
+    for line in notes:
+        con.print(line)
+
+
+def _styles(t: Table, n: int) -> list[str | None]:
+    if t.styles is not None:
+        return [STATUS_STYLE.get(s or "") for s in t.styles[:n]]
+    coloured = [c.key for c in t.columns if c.kind == "status" and c.vocab == "status" and c.key in t.rows]
+    if not coloured:
+        return []
+    return [STATUS_STYLE.get(str(s)) for s in t.rows[coloured[0]].head(n)]

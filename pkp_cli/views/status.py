@@ -1,0 +1,358 @@
+"""The reports of `pkp status`: national, one or more provinces, one location, or every row (--detail).
+
+Roll-ups (a province's headline, its kabupaten/kota, the national table) are computed on the whole group they
+describe, within --program when given; the other filters (--kabupaten, --stage, --status, --late-only) narrow
+the rows listed, and a note says so. The S-curve shows what is known now about each past week: a stage
+finished on 26 May but first reported on 3 June counts from 26 May on (see engines/rollup.py::s_curve); a
+replay with --as-of 2022-05-27 shows what was known then.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from pkp_cli.engines import standing
+from pkp_cli.engines.construction import forecast
+from pkp_cli.engines.query import Query
+from pkp_cli.engines.rollup import ROLLUP_VALUES, rollup, s_curve, worst_first
+from pkp_cli.model.schedule import Schedule
+from pkp_cli.text.labels import label
+from pkp_cli.views.columns import COLUMNS, columns
+from pkp_cli.views.facts import Facts
+from pkp_cli.views.model import Report, Table
+from pkp_cli.views.specs import (
+    CONSTRUCTION_COUNTS,
+    CONSTRUCTION_KEYS,
+    CURVE_KEYS,
+    DETAIL_KEYS,
+    KABUPATEN_KEYS,
+    LATE_LOCATION_KEYS,
+    LATE_STAGE_KEYS,
+    LOKASI_REPORT_KEYS,
+    LOKASI_STAGE_KEYS,
+    NATIONAL_KEYS,
+    PERSIAPAN_KEYS,
+    PROGRAM_KEYS,
+    REPORTING,
+    SUMMARY_KEYS,
+)
+
+SCREEN_LIMIT = 30
+LATE_STAGES_LIMIT = 10
+DETAIL_LIMIT = 200
+
+# Columns a table keeps for CSV and JSON but not on screen (the title already says them, or room is short).
+_OFF_SCREEN = {"jumlah", "hari_kerja_terlambat", "tanggal_laporan", "urutan_dilanggar", "laporan_basi"}
+# In a province's own tables the title names the province.
+_PROVINCE = {"provinsi"}
+
+
+def _cols(keys: list[str], off_screen: set[str] | frozenset[str] = frozenset()) -> list[Any]:
+    return [c.but(screen=False) if c.key in off_screen else c for c in columns(*keys)]
+
+
+class StatusInputs:
+    """Everything the status views read, computed once whatever the output format."""
+
+    def __init__(self, status: pd.DataFrame, progres: pd.DataFrame, schedule: Schedule, facts: Facts,
+                 stale_days: int):  # fmt: skip
+        self.status = status
+        self.progres = progres
+        self.schedule = schedule
+        self.facts = facts
+        self.stale_days = stale_days
+        self.as_of = facts.as_of
+        assert self.as_of is not None
+        self._forecast: pd.DataFrame | None = None
+
+    @property
+    def forecast(self) -> pd.DataFrame:
+        if self._forecast is None:
+            assert self.as_of is not None
+            self._forecast = forecast(self.status, self.schedule, self.as_of)
+        return self._forecast
+
+    def reporting(self) -> pd.DataFrame:
+        """Per province: the newest report on or before as-of, and whether it is too old (not reported)."""
+        assert self.as_of is not None
+        newest = standing.newest_reports(self.progres, self.as_of)
+        codes = pd.Index(self.status["kode_provinsi"].dropna().unique())
+        newest = newest.reindex(codes)
+        return pd.DataFrame(
+            {
+                "laporan_terakhir": newest,
+                "belum_melapor": standing.not_reported(newest, self.as_of, self.stale_days),
+            }
+        ).rename_axis("kode_provinsi")
+
+    def rollup(self, rows: pd.DataFrame, by: list[str] | None = None) -> pd.DataFrame:
+        assert self.as_of is not None
+        return rollup(rows, self.schedule, self.as_of, by=by)
+
+
+def _names(status: pd.DataFrame, code: str, name: str) -> pd.DataFrame:
+    return status[[code, name]].dropna(subset=[code]).drop_duplicates(code)
+
+
+def _filter_note(q: Query, lang: str) -> list[str]:
+    if not q.narrows_rows:
+        return []
+    parts = []
+    if q.kabupaten:
+        parts.append("--kabupaten " + ", ".join(q.kabupaten))
+    if q.stages:
+        parts.append("--stage " + ", ".join(q.stages))
+    if q.statuses:
+        parts.append("--status " + ", ".join(q.statuses))
+    if q.late_only:
+        parts.append("--late-only")
+    return [label("filter_note", lang).format(filters="; ".join(parts))]
+
+
+def _base(facts: Facts, q: Query) -> Report:
+    meta_extra: dict[str, Any] = {"program": q.program} if q.program else {}
+    return Report("status", facts.lang, header=facts.header(), meta=facts.meta(**meta_extra), warnings=facts.warnings())
+
+
+# --- national ---------------------------------------------------------------------------------------------
+
+
+def national(inp: StatusInputs, q: Query) -> Report:
+    lang = inp.facts.lang
+    pop = q.program_rows(inp.status)
+    per_prov = inp.rollup(pop, ["kode_provinsi"]).merge(
+        _names(pop, "kode_provinsi", "provinsi"), on="kode_provinsi", how="left"
+    )
+    fc = inp.forecast if q.program is None else inp.forecast[inp.forecast["program"] == q.program]
+    counts = standing.construction_counts(fc)
+    per_prov = per_prov.merge(counts, left_on="kode_provinsi", right_index=True, how="left")
+    per_prov[CONSTRUCTION_COUNTS] = per_prov[CONSTRUCTION_COUNTS].fillna(0).astype("int64")
+    per_prov = per_prov.merge(inp.reporting(), left_on="kode_provinsi", right_index=True, how="left")
+    per_prov = worst_first(per_prov[NATIONAL_KEYS], keys=["kode_provinsi"])
+    if q.late_only:
+        per_prov = per_prov[per_prov["terlambat"] > 0]
+    total: dict[str, Any] = {str(k): v for k, v in inp.rollup(pop).iloc[0].items()} if len(pop) else {}
+    total.update(
+        provinsi=label("national_total", lang),
+        konstruksi_kritis=int(counts["konstruksi_kritis"].sum()),
+        konstruksi_lewat_batas=int(counts["konstruksi_lewat_batas"].sum()),
+        laporan_terakhir=inp.facts.newest_report,
+    )
+    lagging = per_prov[per_prov["belum_melapor"].fillna(False).astype(bool)]
+    notes = []
+    if len(lagging):
+        notes.append(
+            label("not_reported_note", lang).format(
+                n=len(lagging), days=inp.stale_days, names=", ".join(lagging["provinsi"].astype(str))
+            )
+        )
+    report = _base(inp.facts, q)
+    report.main = "provinsi"
+    report.meta["provinces_not_reported"] = len(lagging)
+    report.tables.append(
+        Table(
+            "provinsi",
+            label("t.provinces", lang),
+            _cols(NATIONAL_KEYS, {"jumlah"}),
+            per_prov,
+            total=total,
+            notes=notes + _filter_note(q, lang),
+        )
+    )
+    late = standing.late_stages(q.rows(inp.status))
+    report.tables.append(
+        Table(
+            "tahapan_terlambat",
+            label("t.late_stages", lang),
+            _cols(LATE_STAGE_KEYS, {"tingkat"}),
+            late,
+            empty=label("none", lang),
+            limit=LATE_STAGES_LIMIT,
+        )
+    )
+    per_program = inp.rollup(pop, ["program"])
+    report.tables.append(Table("program", label("t.programs", lang), _cols(PROGRAM_KEYS, {"jumlah"}), per_program))
+    report.tables.append(_curve(inp, pop, label("t.curve", lang)))
+    return report
+
+
+def _curve(inp: StatusInputs, rows: pd.DataFrame, title: str) -> Table:
+    assert inp.as_of is not None
+    curve = s_curve(rows, inp.schedule, inp.as_of, by=["program"], progres=inp.progres)
+    return Table("kurva_s", title, columns(*CURVE_KEYS), curve, screen=False)
+
+
+# --- provinces --------------------------------------------------------------------------------------------
+
+
+def provinces(inp: StatusInputs, q: Query) -> Report:
+    lang = inp.facts.lang
+    report = _base(inp.facts, q)
+    report.main = "terlambat"
+    reporting = inp.reporting()
+    pop = q.program_rows(inp.status)
+    shown = q.rows(inp.status)
+    fc_all = inp.forecast if q.program is None else inp.forecast[inp.forecast["program"] == q.program]
+    for code in q.provinces:
+        mine = pop[pop["kode_provinsi"] == code]
+        name = str(mine["provinsi"].iloc[0]) if len(mine) else code
+        summary = inp.rollup(mine, ["kode_provinsi"]).assign(provinsi=name)
+        fc = fc_all[fc_all["kode_provinsi"] == code]
+        for key, value in standing.construction_counts(fc).reindex([code]).fillna(0).iloc[0].items():
+            summary[key] = int(value)
+        for key in REPORTING:
+            summary[key] = reporting[key].get(code)
+        report.tables.append(
+            Table(
+                "ringkasan",
+                f"{name} ({code})",
+                _cols(SUMMARY_KEYS, _PROVINCE | {"median_terlambat"}),
+                summary[SUMMARY_KEYS],
+                layout="card",
+                notes=_filter_note(q, lang),
+            )
+        )
+        report.tables += _province_tables(inp, q, code, name, mine, shown[shown["kode_provinsi"] == code], fc)
+    return report
+
+
+def _province_tables(inp: StatusInputs, q: Query, code: str, name: str, mine: pd.DataFrame, shown: pd.DataFrame,
+                     fc: pd.DataFrame) -> list[Table]:  # fmt: skip
+    lang = inp.facts.lang
+    persiapan = shown[shown["tingkat"] == "provinsi"].sort_values("urutan", kind="stable")
+    locations = mine[mine["tingkat"] == "lokasi"]
+    per_kab = inp.rollup(locations, ["kode_kabupaten"]).merge(
+        _names(locations, "kode_kabupaten", "kabupaten_kota"), on="kode_kabupaten"
+    )
+    per_kab = worst_first(per_kab.assign(kode_provinsi=code, provinsi=name)[KABUPATEN_KEYS], keys=["kode_kabupaten"])
+    if q.kabupaten:
+        per_kab = per_kab[per_kab["kode_kabupaten"].isin(q.kabupaten)]
+    late = shown[(shown["tingkat"] == "lokasi") & (shown["status"] == "terlambat")].sort_values(
+        ["hari_terlambat", "kode_lokasi", "urutan"], ascending=[False, True, True], kind="stable"
+    )
+    flagged = fc[fc["kritis"] | fc["melewati_batas_akhir"]]
+    if q.kabupaten:
+        flagged = flagged[flagged["kode_kabupaten"].isin(q.kabupaten)]
+    flagged = flagged.sort_values(["deviasi", "kode_lokasi"], kind="stable")
+    none = label("none", lang)
+    curve = _curve(inp, mine, f"{name} — {label('t.curve', lang)}")
+    curve.rows = curve.rows.assign(kode_provinsi=code)
+    return [
+        Table(
+            "persiapan",
+            f"{name} — {label('t.preparation', lang)}",
+            _cols(PERSIAPAN_KEYS, _OFF_SCREEN | _PROVINCE | {"jadwal_mulai"}),
+            persiapan.reindex(columns=PERSIAPAN_KEYS),
+            empty=none,
+        ),
+        Table(
+            "kabupaten",
+            f"{name} — {label('t.kabupaten', lang)}",
+            _cols(KABUPATEN_KEYS, _PROVINCE | {"jumlah"}),
+            per_kab,
+            empty=none,
+        ),
+        Table(
+            "terlambat",
+            f"{name} — {label('t.late_locations', lang)} ({len(late)})",
+            _cols(LATE_LOCATION_KEYS, _PROVINCE | {"hari_kerja_terlambat"}),
+            late.reindex(columns=LATE_LOCATION_KEYS),
+            empty=none,
+            limit=SCREEN_LIMIT,
+        ),
+        Table(
+            "konstruksi",
+            f"{name} — {label('t.construction', lang)} ({len(flagged)})",
+            _cols(CONSTRUCTION_KEYS, _PROVINCE),
+            flagged.reindex(columns=CONSTRUCTION_KEYS),
+            empty=none,
+            limit=SCREEN_LIMIT,
+        ),
+        curve,
+    ]
+
+
+# --- one location -----------------------------------------------------------------------------------------
+
+
+def location(inp: StatusInputs, q: Query) -> Report:
+    lang = inp.facts.lang
+    code = q.lokasi
+    st = inp.status
+    own = st[st["kode_lokasi"] == code]
+    above = st[
+        (st["tingkat"] == "provinsi")
+        & st["kode_provinsi"].isin(own["kode_provinsi"].unique())
+        & st["program"].isin(own["program"].unique())
+    ]
+    stages = q.rows(pd.concat([above, own])).sort_values(["urutan"], kind="stable")
+    as_of = pd.Timestamp(inp.facts.as_of or inp.schedule.deadline)
+    reports = inp.progres[(inp.progres["kode_lokasi"] == code) & inp.progres["keterangan"].notna()]
+    reports = reports[reports["tanggal_laporan"] <= as_of]
+    order = dict(zip(own["tahapan"], own["urutan"], strict=True))
+    names = dict(zip(own["tahapan"], own["nama_tahapan"], strict=True))
+    reports = reports.assign(_urutan=reports["tahapan"].map(order), nama_tahapan=reports["tahapan"].map(names))
+    reports = reports.sort_values(["tanggal_laporan", "_urutan"], kind="stable")
+    name = str(own["nama_lokasi"].iloc[0]) if len(own) else code
+    where = ", ".join(
+        str(own[c].iloc[0]) for c in ("kabupaten_kota", "provinsi") if len(own) and pd.notna(own[c].iloc[0])
+    )
+    program = str(own["program"].iloc[0]) if len(own) else ""
+    report = _base(inp.facts, q)
+    report.main = "tahapan"
+    report.tables += [
+        Table(
+            "tahapan",
+            f"{code} {name} — {where} ({program})",
+            _cols(LOKASI_STAGE_KEYS, _OFF_SCREEN | {"program", "tanpa_laporan", "jadwal_mulai"}),
+            stages.reindex(columns=LOKASI_STAGE_KEYS),
+            empty=label("none", lang),
+            notes=_filter_note(q, lang),
+        ),
+        Table(
+            "laporan",
+            label("t.reports", lang),
+            columns(*LOKASI_REPORT_KEYS),
+            reports.reindex(columns=LOKASI_REPORT_KEYS),
+            empty=label("none", lang),
+        ),
+    ]
+    return report
+
+
+# --- every row --------------------------------------------------------------------------------------------
+
+
+def detail(inp: StatusInputs, q: Query) -> Report:
+    lang = inp.facts.lang
+    rows = q.rows(inp.status)
+    report = _base(inp.facts, q)
+    report.main = "rincian"
+    off = _OFF_SCREEN | {"kode_provinsi", "kode_kabupaten", "jadwal_mulai", "tanpa_laporan", "tingkat"}
+    report.tables.append(
+        Table(
+            "rincian",
+            f"{label('t.detail', lang)} ({len(rows)})",
+            _cols(DETAIL_KEYS, off),
+            rows.reindex(columns=DETAIL_KEYS),
+            empty=label("none", lang),
+            limit=DETAIL_LIMIT,
+        )
+    )
+    return report
+
+
+def build(inp: StatusInputs, q: Query, detail_rows: bool = False) -> Report:
+    """The status report the options ask for."""
+    if detail_rows:
+        return detail(inp, q)
+    if q.lokasi:
+        return location(inp, q)
+    if q.provinces:
+        return provinces(inp, q)
+    return national(inp, q)
+
+
+__all__ = ["COLUMNS", "ROLLUP_VALUES", "StatusInputs", "build"]

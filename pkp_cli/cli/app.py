@@ -118,9 +118,19 @@ _register()
 
 
 def main() -> None:
+    from typer._click import exceptions as click  # typer 0.29 vendors click (pinned in pyproject.toml)
+
+    command = typer.main.get_command(app)
     try:
-        app(prog_name="pkp")
+        code = command.main(prog_name="pkp", standalone_mode=False)
+    except click.UsageError as exc:
+        from pkp_cli.cli.usage import error_lang, message
+
+        print(f"pkp: {message(exc, error_lang())}", file=sys.stderr)
+        code = int(Exit.USAGE)
+    except click.Abort:
+        code = 130
     except SystemExit as exc:
         code = exc.code
-        # Click reports usage errors as 2; keep every other code as the command set it.
-        sys.exit(code if isinstance(code, int) else (0 if code is None else 2))
+    # Click's own exits (--help) return None or 0; keep every other code as the command set it.
+    sys.exit(code if isinstance(code, int) else (0 if code is None else 2))

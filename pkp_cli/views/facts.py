@@ -45,7 +45,7 @@ class Facts:
         }
 
     def header(self) -> list[str]:
-        from pkp_cli.render.cells import fmt_date
+        from pkp_cli.text.formats import fmt_date
 
         lines = []
         if self.is_sample:
@@ -60,7 +60,7 @@ class Facts:
         return lines
 
     def stale_text(self) -> str:
-        from pkp_cli.render.cells import fmt_date
+        from pkp_cli.text.formats import fmt_date
 
         assert self.as_of is not None and self.newest_report is not None
         return label("stale_data", self.lang).format(

@@ -237,6 +237,12 @@ def s_curve(
     date is on or before W, and a construction row has the progress of its newest report dated on or
     before W: nothing dated after W is used. Pass `progres` (the progress history) for the construction
     progress of past weeks; without it only the newest report is known, from its date on.
+
+    The curve shows what is known NOW (at as_of) about each past week: a stage finished on 26 May and first
+    reported on 3 June counts from 26 May on in a curve computed as of 3 June, while a replay as of 27 May
+    (status and curve computed with as_of 27 May) knows only the reports dated up to then. So a past point can
+    rise between two weekly runs as late reports arrive; the weekly summary compares stored snapshots, which keep
+    what was known then.
     """
     keys = _keys(by)
     points = np.array(week_ends(schedule, as_of), dtype="datetime64[D]")

@@ -91,7 +91,7 @@ STAGE_FIELDS = [
     "laporan_basi",
     "tertunda_dipa",
 ]
-LOKASI_STAGE_KEYS = ["program", "tingkat", *STAGE_FIELDS, "tanggal_laporan", "keterangan"]
+LOKASI_STAGE_KEYS = ["kode_lokasi", "program", "tingkat", *STAGE_FIELDS, "tanggal_laporan", "keterangan"]
 LOKASI_REPORT_KEYS = ["tanggal_laporan", "tahapan", "nama_tahapan", "progres_persen", "keterangan"]
 DETAIL_KEYS = [
     "kode_provinsi",

@@ -306,7 +306,7 @@ def location(inp: StatusInputs, q: Query) -> Report:
         Table(
             "tahapan",
             f"{code} {name} — {where} ({program})",
-            _cols(LOKASI_STAGE_KEYS, _OFF_SCREEN | {"program", "tanpa_laporan", "jadwal_mulai"}),
+            _cols(LOKASI_STAGE_KEYS, _OFF_SCREEN | {"kode_lokasi", "program", "tanpa_laporan", "jadwal_mulai"}),
             stages.reindex(columns=LOKASI_STAGE_KEYS),
             empty=label("none", lang),
             notes=_filter_note(q, lang),

@@ -40,7 +40,10 @@ def run_main(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
         (("status", "--province", "Atlantis"), "pkp: --province Atlantis: tidak dikenal"),
         (("status", "--province", "Bali", "--stage", "XYZ"), "pkp: --stage XYZ: tidak dikenal"),
         (("status", "--kabupaten", "Gotham"), "pkp: --kabupaten Gotham: tidak dikenal"),
-        (("status", "--lokasi", "51.01.99"), "pkp: --lokasi 51.01.99: tidak dikenal (maksud Anda: 51.01.02, 51.01.02.2008, 51.01.04?)"),
+        (
+            ("status", "--lokasi", "51.01.99"),
+            "pkp: --lokasi 51.01.99: tidak dikenal (maksud Anda: 51.01.02, 51.01.02.2008, 51.01.04?)",
+        ),
         (("status", "--program", "X"), "pkp: --program X: tidak dikenal (pilihan: PISEW, KOTAKU)"),
         (("status", "--status", "late"), "pkp: --status late: tidak dikenal (pilihan: selesai"),
         (("--lang", "en", "status", "--province", "Balli"), "pkp: --province Balli: unknown (did you mean: Bali"),

@@ -198,3 +198,16 @@ def test_s_curve_per_group(status, schedule, progres):
     row = per_kab[(per_kab["kode_kabupaten"] == "51.01") & (per_kab["tanggal"] == pd.Timestamp("2022-04-01"))]
     assert row["rencana_persen"].item() == pytest.approx(40.0)
     assert row["realisasi_persen"].item() == pytest.approx(2.2 / 6 * 100)
+
+
+def test_s_curve_shows_what_is_known_now_about_past_weeks(schedule, progres):
+    """Computed as of 5 Apr, the point of Fri 1 Apr counts the stages finished by then, though they were reported
+    only on 5 Apr: A (12 Mar), L1 B (20 Mar), L2 B (25 Mar) = weight 3, plus L1 K at 10 % (reported 1 Apr) = 0.2,
+    of 10: 32 %. A replay as of 1 Apr knows only the report of 1 Apr: 0.2 of 10 = 2 %."""
+    now = s_curve(compute_status(_lokasi(), progres, schedule, AS_OF), schedule, AS_OF, progres=progres)
+    at_first = now[now["tanggal"] == pd.Timestamp("2022-04-01")]
+    assert at_first["realisasi_persen"].item() == pytest.approx(32.0)
+    day = date(2022, 4, 1)
+    replay = s_curve(compute_status(_lokasi(), progres, schedule, day), schedule, day, progres=progres)
+    assert replay["tanggal"].iloc[-1] == pd.Timestamp(day)
+    assert replay["realisasi_persen"].iloc[-1] == pytest.approx(2.0)

@@ -18,10 +18,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from pkp_cli.model.frames import FINISHED, STATUS_CODES
 from pkp_cli.model.schedule import KEY_STAGE_ROLES, read_checked
+from pkp_cli.model.strict import StrictModel
 from pkp_cli.model.yamlio import Problem, check_yaml_model, locate_line
 
 # The location columns that hold requirement data, by kind. Columns are schema, not data: naming them is fine.
@@ -44,11 +45,7 @@ def _list_to_tuple(v: Any) -> Any:
     return tuple(v) if isinstance(v, list) else v
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class Requirement(_Strict):
+class Requirement(StrictModel):
     id: str = Field(pattern=_ID_PATTERN)
     kolom: str | None = None
     nilai: bool | str | tuple[str, ...] | None = None
@@ -81,7 +78,7 @@ class Requirement(_Strict):
         return self.nilai if isinstance(self.nilai, tuple) else ()
 
 
-class Penalty(_Strict):
+class Penalty(StrictModel):
     id: str = Field(pattern=_ID_PATTERN)
     jenis: PenaltyKind
     per: Literal["tahapan", "lokasi"]
@@ -89,7 +86,7 @@ class Penalty(_Strict):
     maks: float = Field(gt=0)
 
 
-class RulesModel(_Strict):
+class RulesModel(StrictModel):
     skor_maks: float = Field(gt=0)
     # Not min_length=1: pydantic would add a spurious "too short" error whenever one item is invalid.
     syarat: tuple[Requirement, ...]

@@ -12,19 +12,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import Field, field_validator
 
 from pkp_cli.errors import Exit, PkpError
+from pkp_cli.model.strict import StrictModel
 from pkp_cli.model.yamlio import Problem, check_yaml_model, locate_line
 
 KEY_STAGE_ROLES = ("rekrutmen", "revisi_dipa", "kelembagaan", "survei", "konstruksi")
 
 
-class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
-
-
-class Stage(_Strict):
+class Stage(StrictModel):
     kode: str = Field(min_length=1)
     nama: str = Field(min_length=1)
     tingkat: Literal["provinsi", "lokasi"]
@@ -41,7 +38,7 @@ class Stage(_Strict):
         return tuple(v) if isinstance(v, list) else v
 
 
-class KeyStages(_Strict):
+class KeyStages(StrictModel):
     rekrutmen: str | None = None
     revisi_dipa: str | None = None
     kelembagaan: str | None = None
@@ -49,7 +46,7 @@ class KeyStages(_Strict):
     konstruksi: str | None = None
 
 
-class Program(_Strict):
+class Program(StrictModel):
     tahapan_kunci: KeyStages = KeyStages()
     tahapan: tuple[Stage, ...] = Field(min_length=1)
 
@@ -59,7 +56,7 @@ class Program(_Strict):
         return tuple(v) if isinstance(v, list) else v
 
 
-class ScheduleModel(_Strict):
+class ScheduleModel(StrictModel):
     tahun_anggaran: int = Field(ge=2000, le=2100)
     batas_akhir: date
     program: dict[str, Program] = Field(min_length=1)

@@ -128,7 +128,7 @@ def main() -> None:
 
         print(f"pkp: {message(exc, error_lang())}", file=sys.stderr)
         code = int(Exit.USAGE)
-    except click.Abort:
+    except typer.Abort:
         code = 130
     except SystemExit as exc:
         code = exc.code

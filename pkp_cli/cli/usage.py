@@ -92,13 +92,13 @@ def _message(exc: Any, lang: str) -> str:
         near = f"; {_w('did_you_mean', lang)}: {', '.join(exc.possibilities)}?" if exc.possibilities else ""
         return f"{exc.option_name}: {_w('no_such_option', lang)}{near}{hint}"
     if isinstance(exc, click.MissingParameter) and exc.param is not None:
-        name = exc.param.opts[0] if exc.param.opts else exc.param.human_readable_name
+        name = exc.param.opts[0] if exc.param.opts else getattr(exc.param, "name", "")
         return f"{name}: {_w('missing', lang)}{hint}"
     if isinstance(exc, click.BadOptionUsage):
         return f"{exc.option_name}: {_w('needs_value', lang)}{hint}"
     if isinstance(exc, click.BadParameter) and exc.param is not None:
         opts = list(exc.param.opts)
-        name = opts[0] if opts else exc.param.human_readable_name
+        name = opts[0] if opts else getattr(exc.param, "name", "")
         value = _given(opts)
         shown = f"{name} {value}" if value is not None else name
         return f"{shown}: {_w('bad_value', lang)} ({_detail(exc.message, lang)}){hint}"

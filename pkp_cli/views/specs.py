@@ -5,119 +5,44 @@ Pure data (no pandas): `pkp --help` reads it. The views build their tables with 
 
 from __future__ import annotations
 
-ROLLUP_SHOWN = [
-    "rencana_persen",
-    "realisasi_persen",
-    "deviasi",
-    "jumlah",
-    "selesai",
-    "selesai_terlambat",
-    "terlambat",
-    "berjalan",
-    "belum_mulai",
-    "belum_jadwal",
-    "median_terlambat",
-    "maks_terlambat",
-    "tahapan_terburuk",
-]
+# Pieces the tables share, in the order every table shows them.
+PROVINCE = ["kode_provinsi", "provinsi"]
+WHERE = [*PROVINCE, "kode_kabupaten", "kabupaten_kota"]
+LOCATION = ["kode_lokasi", "nama_lokasi"]
+STAGE = ["tahapan", "nama_tahapan"]
+WINDOW = ["jadwal_mulai", "jadwal_selesai"]
+ACTUAL = ["tanggal_mulai", "tanggal_selesai"]
+LATENESS = ["hari_terlambat", "hari_kerja_terlambat"]
+PLAN_VS_ACTUAL = ["rencana_persen", "realisasi_persen", "deviasi"]
+STATUS_COUNTS = ["selesai", "selesai_terlambat", "terlambat", "berjalan", "belum_mulai", "belum_jadwal"]
+SLIP = ["median_terlambat", "maks_terlambat"]
+
+ROLLUP_SHOWN = [*PLAN_VS_ACTUAL, "jumlah", *STATUS_COUNTS, *SLIP, "tahapan_terburuk"]
 REPORTING = ["laporan_terakhir", "belum_melapor"]
 CONSTRUCTION_COUNTS = ["konstruksi_kritis", "konstruksi_lewat_batas"]
-NATIONAL_KEYS = ["kode_provinsi", "provinsi", *ROLLUP_SHOWN, *CONSTRUCTION_COUNTS, *REPORTING]
+NATIONAL_KEYS = [*PROVINCE, *ROLLUP_SHOWN, *CONSTRUCTION_COUNTS, *REPORTING]
 PROGRAM_KEYS = ["program", *ROLLUP_SHOWN]
-KABUPATEN_KEYS = ["kode_provinsi", "provinsi", "kode_kabupaten", "kabupaten_kota", *ROLLUP_SHOWN]
-SUMMARY_KEYS = ["kode_provinsi", "provinsi", *ROLLUP_SHOWN, *CONSTRUCTION_COUNTS, *REPORTING]
+KABUPATEN_KEYS = [*WHERE, *ROLLUP_SHOWN]
+SUMMARY_KEYS = NATIONAL_KEYS
 PERSIAPAN_KEYS = [
-    "kode_provinsi",
-    "provinsi",
-    "program",
-    "tahapan",
-    "nama_tahapan",
-    "jadwal_mulai",
-    "jadwal_selesai",
-    "tanggal_mulai",
-    "tanggal_selesai",
-    "status",
-    "hari_terlambat",
-    "hari_kerja_terlambat",
-    "urutan_dilanggar",
-    "tertunda_dipa",
-    "tanggal_laporan",
-    "keterangan",
-]
-LATE_LOCATION_KEYS = [
-    "kode_provinsi",
-    "provinsi",
-    "kode_kabupaten",
-    "kabupaten_kota",
-    "kode_lokasi",
-    "nama_lokasi",
-    "program",
-    "tahapan",
-    "nama_tahapan",
-    "jadwal_selesai",
-    "hari_terlambat",
-    "hari_kerja_terlambat",
-    "laporan_basi",
-    "keterangan",
-]
+    *PROVINCE, "program", *STAGE, *WINDOW, *ACTUAL, "status", *LATENESS, "urutan_dilanggar", "tertunda_dipa",
+    "tanggal_laporan", "keterangan",
+]  # fmt: skip
+LATE_LOCATION_KEYS = [*WHERE, *LOCATION, "program", *STAGE, "jadwal_selesai", *LATENESS, "laporan_basi", "keterangan"]
 CONSTRUCTION_KEYS = [
-    "kode_provinsi",
-    "provinsi",
-    "kabupaten_kota",
-    "kode_lokasi",
-    "nama_lokasi",
-    "program",
-    "rencana_persen",
-    "progres_persen",
-    "deviasi",
-    "perkiraan_selesai",
-    "perkiraan_geser_hari",
-    "kritis",
-    "melewati_batas_akhir",
-]
+    *PROVINCE, "kabupaten_kota", *LOCATION, "program", "rencana_persen", "progres_persen", "deviasi",
+    "perkiraan_selesai", "perkiraan_geser_hari", "kritis", "melewati_batas_akhir",
+]  # fmt: skip
+# One stage's standing, wherever stages are listed one per row.
 STAGE_FIELDS = [
-    "tahapan",
-    "nama_tahapan",
-    "jadwal_mulai",
-    "jadwal_selesai",
-    "tanggal_mulai",
-    "tanggal_selesai",
-    "progres_persen",
-    "status",
-    "hari_terlambat",
-    "hari_kerja_terlambat",
-    "urutan_dilanggar",
-    "tanpa_laporan",
-    "laporan_basi",
-    "tertunda_dipa",
-]
+    *STAGE, *WINDOW, *ACTUAL, "progres_persen", "status", *LATENESS, "urutan_dilanggar", "tanpa_laporan",
+    "laporan_basi", "tertunda_dipa",
+]  # fmt: skip
 LOKASI_STAGE_KEYS = ["kode_lokasi", "program", "tingkat", *STAGE_FIELDS, "tanggal_laporan", "keterangan"]
-LOKASI_REPORT_KEYS = ["tanggal_laporan", "tahapan", "nama_tahapan", "progres_persen", "keterangan"]
-DETAIL_KEYS = [
-    "kode_provinsi",
-    "provinsi",
-    "kode_kabupaten",
-    "kabupaten_kota",
-    "kode_lokasi",
-    "nama_lokasi",
-    "program",
-    "tingkat",
-    *STAGE_FIELDS,
-    "tanggal_laporan",
-    "keterangan",
-]
-CURVE_KEYS = ["kode_provinsi", "program", "tanggal", "rencana_persen", "realisasi_persen", "deviasi"]
-
-LATE_STAGE_KEYS = [
-    "program",
-    "tingkat",
-    "tahapan",
-    "nama_tahapan",
-    "terlambat",
-    "selesai_terlambat",
-    "median_terlambat",
-    "maks_terlambat",
-]
+LOKASI_REPORT_KEYS = ["tanggal_laporan", *STAGE, "progres_persen", "keterangan"]
+DETAIL_KEYS = [*WHERE, *LOCATION, "program", "tingkat", *STAGE_FIELDS, "tanggal_laporan", "keterangan"]
+CURVE_KEYS = ["kode_provinsi", "program", "tanggal", *PLAN_VS_ACTUAL]
+LATE_STAGE_KEYS = ["program", "tingkat", *STAGE, "terlambat", "selesai_terlambat", *SLIP]
 
 STATUS_TABLES: dict[str, list[str]] = {
     "provinsi": NATIONAL_KEYS,

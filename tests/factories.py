@@ -99,6 +99,65 @@ def write_progres(path: Path) -> None:
 
 # --- a three-location fixture for roll-ups and views (every figure derived by hand in tests/engines/test_rollup.py)
 
+
+def schedule_from(tmp_path: Path, text: str) -> Schedule:
+    """A schedule written to a file and loaded (checked first, so a broken test schedule says why)."""
+    model, problems = check_schedule_text(text)
+    assert model is not None, [p.message("en") for p in problems]
+    path = tmp_path / "jadwal.yaml"
+    path.write_text(text, encoding="utf-8")
+    return load_schedule(path)
+
+
+def lokasi_row(code: str, program: str = "PISEW", **fields: Any) -> dict[str, Any]:
+    """One location with names derived from its code ("Kabupaten 51.04", "Lokasi 51.04.01")."""
+    prov, kab = code[:2], code[:5]
+    return {
+        "kode_lokasi": code,
+        "program": program,
+        "kode_provinsi": prov,
+        "provinsi": f"Provinsi {prov}",
+        "kode_kabupaten": kab,
+        "kabupaten_kota": f"Kabupaten {kab}",
+        "kecamatan": f"Kecamatan {code[:8]}",
+        "nama_lokasi": f"Lokasi {code}",
+        **fields,
+    }
+
+
+def lokasi_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """A LOKASI frame as the loader gives it (missing columns empty)."""
+    df = pd.DataFrame(rows)
+    for col in LOKASI:
+        if col not in df:
+            df[col] = pd.NA
+    return df[LOKASI]
+
+
+def progres_row(code: str, stage: str, laporan: str, program: str = "PISEW", **fields: Any) -> dict[str, Any]:
+    """One progress report of a stage at a location (or at a province: a two-digit code)."""
+    return {
+        "kode_lokasi": code,
+        "kode_provinsi": code[:2],
+        "program": program,
+        "tahapan": stage,
+        "tanggal_laporan": laporan,
+        **fields,
+    }
+
+
+def progres_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
+    """A PROGRES frame with the loader's dtypes: dates datetime64, progress float, flags bool."""
+    df = pd.DataFrame(rows, columns=sorted({k for r in rows for k in r} | set(PROGRES)))
+    for col in ("tanggal_mulai", "tanggal_selesai", "tanggal_laporan"):
+        df[col] = pd.to_datetime(df[col])
+    df["progres_persen"] = df["progres_persen"].astype(float)
+    df["laporan_tanpa_tanggal"] = df["laporan_tanpa_tanggal"].astype("boolean").fillna(False).astype(bool)
+    return df[PROGRES]
+
+
+# --- a three-location fixture for roll-ups and views (every figure derived by hand in tests/engines/test_rollup.py)
+
 THREE_LOCATION_SCHEDULE = """\
 tahun_anggaran: 2022
 batas_akhir: 2022-12-15
@@ -116,67 +175,29 @@ THREE_LOCATION_AS_OF = date(2022, 4, 5)
 
 
 def three_location_schedule(tmp_path: Path) -> Schedule:
-    model, problems = check_schedule_text(THREE_LOCATION_SCHEDULE)
-    assert model is not None, [p.message("en") for p in problems]
-    path = tmp_path / "jadwal.yaml"
-    path.write_text(THREE_LOCATION_SCHEDULE, encoding="utf-8")
-    return load_schedule(path)
+    return schedule_from(tmp_path, THREE_LOCATION_SCHEDULE)
 
 
 def three_location_lokasi() -> pd.DataFrame:
-    rows = []
-    for code in ("51.01.01", "51.01.02", "51.02.01"):
-        rows.append(
-            {
-                "kode_lokasi": code,
-                "program": "PISEW",
-                "kode_provinsi": "51",
-                "provinsi": "Bali",
-                "kode_kabupaten": code[:5],
-                "kabupaten_kota": f"Kabupaten {code[:5]}",
-                "nama_lokasi": f"Kecamatan {code}",
-            }
-        )
-    df = pd.DataFrame(rows)
-    for col in LOKASI:
-        if col not in df:
-            df[col] = pd.NA
-    return df[LOKASI]
-
-
-def _three_report(code: str, stage: str, laporan: str, **fields: Any) -> dict[str, Any]:
-    return {
-        "kode_lokasi": code,
-        "kode_provinsi": "51",
-        "program": "PISEW",
-        "tahapan": stage,
-        "tanggal_laporan": laporan,
-        **fields,
-    }
+    """L1 51.01.01 and L2 51.01.02 in kabupaten 51.01, L3 51.02.01 in 51.02; all in Bali (51)."""
+    return lokasi_frame(
+        [
+            lokasi_row(c, provinsi="Bali", nama_lokasi=f"Kecamatan {c}", kecamatan=pd.NA)
+            for c in ("51.01.01", "51.01.02", "51.02.01")
+        ]
+    )
 
 
 def three_location_progres() -> pd.DataFrame:
-    rows = [
-        _three_report("51", "A", "2022-04-05", tanggal_mulai="2022-03-01", tanggal_selesai="2022-03-12"),
-        _three_report("51.01.01", "B", "2022-04-05", tanggal_mulai="2022-03-01", tanggal_selesai="2022-03-20"),
-        _three_report(
-            "51.01.01", "K", "2022-04-01", tanggal_mulai="2022-04-01", progres_persen=10.0, keterangan="mulai"
-        ),
-        _three_report(
-            "51.01.01",
-            "K",
-            "2022-04-05",
-            tanggal_mulai="2022-04-01",
-            progres_persen=60.0,
-            keterangan="lancar",
-        ),
-        _three_report("51.01.02", "B", "2022-04-05", tanggal_mulai="2022-03-02", tanggal_selesai="2022-03-25"),
-        _three_report("51.01.02", "K", "2022-04-05", tanggal_mulai="2022-04-03", progres_persen=20.0),
-        _three_report("51.02.01", "B", "2022-04-05", tanggal_mulai="2022-03-05", keterangan="warga belum sepakat"),
-    ]
-    df = pd.DataFrame(rows, columns=sorted({k for r in rows for k in r} | set(PROGRES)))
-    for col in ("tanggal_mulai", "tanggal_selesai", "tanggal_laporan"):
-        df[col] = pd.to_datetime(df[col])
-    df["progres_persen"] = df["progres_persen"].astype(float)
-    df["laporan_tanpa_tanggal"] = False
-    return df[PROGRES]
+    r = progres_row
+    return progres_frame(
+        [
+            r("51", "A", "2022-04-05", tanggal_mulai="2022-03-01", tanggal_selesai="2022-03-12"),
+            r("51.01.01", "B", "2022-04-05", tanggal_mulai="2022-03-01", tanggal_selesai="2022-03-20"),
+            r("51.01.01", "K", "2022-04-01", tanggal_mulai="2022-04-01", progres_persen=10.0, keterangan="mulai"),
+            r("51.01.01", "K", "2022-04-05", tanggal_mulai="2022-04-01", progres_persen=60.0, keterangan="lancar"),
+            r("51.01.02", "B", "2022-04-05", tanggal_mulai="2022-03-02", tanggal_selesai="2022-03-25"),
+            r("51.01.02", "K", "2022-04-05", tanggal_mulai="2022-04-03", progres_persen=20.0),
+            r("51.02.01", "B", "2022-04-05", tanggal_mulai="2022-03-05", keterangan="warga belum sepakat"),
+        ]
+    )

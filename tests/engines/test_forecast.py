@@ -15,8 +15,8 @@ import pytest
 
 from pkp_cli.engines.construction import FORECAST_COLUMNS, forecast, kritis_flag, projected_ends
 from pkp_cli.engines.status import compute_status
-from pkp_cli.model.frames import LOKASI, PROGRES
-from pkp_cli.model.schedule import Schedule, check_schedule_text, load_schedule
+from pkp_cli.model.schedule import Schedule
+from tests.factories import lokasi_frame, lokasi_row, progres_frame, progres_row, schedule_from
 
 SCHEDULE = """\
 tahun_anggaran: 2022
@@ -34,49 +34,15 @@ program:
 
 @pytest.fixture
 def schedule(tmp_path: Path) -> Schedule:
-    model, problems = check_schedule_text(SCHEDULE)
-    assert model is not None, [p.message("en") for p in problems]
-    path = tmp_path / "jadwal.yaml"
-    path.write_text(SCHEDULE, encoding="utf-8")
-    return load_schedule(path)
+    return schedule_from(tmp_path, SCHEDULE)
 
 
-def lokasi_frame(codes: list[str]) -> pd.DataFrame:
-    df = pd.DataFrame(
-        {
-            "kode_lokasi": codes,
-            "program": "PISEW",
-            "kode_provinsi": [c[:2] for c in codes],
-            "provinsi": [f"Provinsi {c[:2]}" for c in codes],
-            "kode_kabupaten": [c[:5] for c in codes],
-            "kabupaten_kota": [f"Kabupaten {c[:5]}" for c in codes],
-            "nama_lokasi": [f"Kecamatan {c}" for c in codes],
-        }
-    )
-    for col in LOKASI:
-        if col not in df:
-            df[col] = pd.NA
-    return df[LOKASI]
+def lokasi_codes(codes: list[str]) -> pd.DataFrame:
+    return lokasi_frame([lokasi_row(c) for c in codes])
 
 
 def rep(code: str, stage: str, laporan: str, **fields: Any) -> dict[str, Any]:
-    return {
-        "kode_lokasi": code,
-        "kode_provinsi": code[:2],
-        "program": "PISEW",
-        "tahapan": stage,
-        "tanggal_laporan": laporan,
-        **fields,
-    }
-
-
-def progres_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    df = pd.DataFrame(rows, columns=sorted({k for r in rows for k in r} | set(PROGRES)))
-    for col in ("tanggal_mulai", "tanggal_selesai", "tanggal_laporan"):
-        df[col] = pd.to_datetime(df[col])
-    df["progres_persen"] = df["progres_persen"].astype(float)
-    df["laporan_tanpa_tanggal"] = False
-    return df[PROGRES]
+    return progres_row(code, stage, laporan, **fields)
 
 
 def by_location(frame: pd.DataFrame) -> dict[str, pd.Series]:
@@ -113,7 +79,7 @@ def seventy(schedule: Schedule) -> pd.DataFrame:
         rep("51.01.04", "K", "2022-12-07", progres_persen=100.0, **started),
         rep("51.01.05", "K", "2022-12-07", tanggal_selesai="2022-12-06", **started),
     ]  # 51.01.06 has not started K
-    status = compute_status(lokasi_frame(codes), progres_frame(reports), schedule, date(2022, 12, 7))
+    status = compute_status(lokasi_codes(codes), progres_frame(reports), schedule, date(2022, 12, 7))
     return forecast(status, schedule, date(2022, 12, 7))
 
 
@@ -152,7 +118,7 @@ def test_forecast_below_seventy(schedule):
         rep("51.01.01", "K", "2022-12-06", tanggal_mulai="2022-12-01", progres_persen=50.0),
         rep("51.01.02", "K", "2022-12-06", tanggal_mulai="2022-12-01", progres_persen=49.0),
     ]
-    status = compute_status(lokasi_frame(codes), progres_frame(reports), schedule, date(2022, 12, 6))
+    status = compute_status(lokasi_codes(codes), progres_frame(reports), schedule, date(2022, 12, 6))
     got = by_location(forecast(status, schedule, date(2022, 12, 6)))
     x, y = got["51.01.01"], got["51.01.02"]
     assert x["rencana_persen"] == pytest.approx(60.0) and x["deviasi"] == pytest.approx(-10.0)
@@ -176,7 +142,7 @@ def test_slip_is_carried_from_a_province_level_predecessor(schedule):
         rep("52.01.02", "S", "2022-11-15", tanggal_mulai="2022-11-11", tanggal_selesai="2022-11-14"),
     ]
     as_of = date(2022, 11, 15)
-    status = compute_status(lokasi_frame(codes), progres_frame(reports), schedule, as_of)
+    status = compute_status(lokasi_codes(codes), progres_frame(reports), schedule, as_of)
     ends = status.assign(proj=projected_ends(status, schedule, as_of)).set_index(["kode_lokasi", "tahapan"])["proj"]
     expected = {
         ("51", "R"): "2022-11-15",

@@ -18,8 +18,9 @@ import pytest
 
 from pkp_cli.engines.status import compute_status, default_as_of
 from pkp_cli.engines.workdays import WorkCalendar
-from pkp_cli.model.frames import LOKASI, PROGRES, STATUS
-from pkp_cli.model.schedule import Schedule, check_schedule_text, load_schedule
+from pkp_cli.model.frames import STATUS
+from pkp_cli.model.schedule import Schedule
+from tests.factories import lokasi_frame, lokasi_row, progres_frame, progres_row, schedule_from
 
 SCHEDULE = """\
 tahun_anggaran: 2022
@@ -58,55 +59,15 @@ program:
 
 @pytest.fixture
 def schedule(tmp_path: Path) -> Schedule:
-    model, problems = check_schedule_text(SCHEDULE)
-    assert model is not None, [p.message("en") for p in problems]
-    path = tmp_path / "jadwal.yaml"
-    path.write_text(SCHEDULE, encoding="utf-8")
-    return load_schedule(path)
+    return schedule_from(tmp_path, SCHEDULE)
 
 
 def loc(code: str, program: str = "PISEW") -> dict[str, Any]:
-    prov, kab = code[:2], code[:5]
-    return {
-        "kode_lokasi": code,
-        "program": program,
-        "kode_provinsi": prov,
-        "provinsi": f"Provinsi {prov}",
-        "kode_kabupaten": kab,
-        "kabupaten_kota": f"Kabupaten {kab}",
-        "kecamatan": f"Kecamatan {code[:8]}",
-        "nama_lokasi": f"Lokasi {code}",
-    }
-
-
-def lokasi_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    df = pd.DataFrame(rows)
-    for col in LOKASI:
-        if col not in df:
-            df[col] = pd.NA
-    return df[LOKASI]
+    return lokasi_row(code, program)
 
 
 def report(code: str, stage: str, laporan: str, **fields: Any) -> dict[str, Any]:
-    program = "KOTAKU" if stage in ("BKM", "LAP") else "PISEW"
-    return {
-        "kode_lokasi": code,
-        "kode_provinsi": code[:2],
-        "program": program,
-        "tahapan": stage,
-        "tanggal_laporan": laporan,
-        **fields,
-    }
-
-
-def progres_frame(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    """A PROGRES frame with the loader's dtypes: dates datetime64, progress float, flags bool."""
-    df = pd.DataFrame(rows, columns=sorted({k for r in rows for k in r} | set(PROGRES)))
-    for col in ("tanggal_mulai", "tanggal_selesai", "tanggal_laporan"):
-        df[col] = pd.to_datetime(df[col])
-    df["progres_persen"] = df["progres_persen"].astype(float)
-    df["laporan_tanpa_tanggal"] = df["laporan_tanpa_tanggal"].astype("boolean").fillna(False).astype(bool)
-    return df[PROGRES]
+    return progres_row(code, stage, laporan, "KOTAKU" if stage in ("BKM", "LAP") else "PISEW", **fields)
 
 
 def row(status: pd.DataFrame, code: str, stage: str) -> pd.Series:

@@ -3,7 +3,9 @@ locations, programs and stages of progress rows, report dates, actual dates, dup
 
 from __future__ import annotations
 
+import re
 from datetime import date
+from functools import cache
 from typing import Any
 
 import numpy as np
@@ -58,6 +60,19 @@ def check_lokasi_regions(sr: SheetRecords, warnings: list[pd.DataFrame]) -> None
     rec["nama_lokasi"] = rec["kelurahan_desa"].where(pd.Series(kotaku, index=rec.index), rec["kecamatan"])
 
 
+_LEVEL_LEN = {"provinsi": 2, "kabupaten_kota": 5, "kecamatan": 8, "kelurahan_desa": 13}
+
+
+@cache
+def _regions_in_parent(level_len: int) -> dict[tuple[str, str], str]:
+    """(parent code, name key) -> code of the regions of one level: the other region a name may mean is looked for
+    under the same parent (a kecamatan name in the same kabupaten), since names repeat across the country."""
+    from pkp_cli.model.regions import name_key, reference
+
+    parent_len = {5: 2, 8: 5, 13: 8}.get(level_len, 0)
+    return {(k[:parent_len], name_key(v)): k for k, v in reference().items() if len(k) == level_len}
+
+
 def _check_names(
     sr: SheetRecords,
     col: str,
@@ -66,11 +81,17 @@ def _check_names(
     given: pd.Series,
     ok: np.ndarray,
     warnings: list[pd.DataFrame],
+    warn_rows: np.ndarray | None = None,
 ) -> None:
-    """A name that differs from the code's reference name: a variant (warning) or another region (error)."""
+    """A name that differs from the code's reference name (`col` names the level: provinsi, kabupaten_kota,
+    kecamatan, kelurahan_desa). Same but for case, prefix or punctuation, or a province's short name (NTB,
+    Sulsel): accepted. Another region (another province, a kecamatan of the same kabupaten): rejected as
+    name-contradiction, naming it. A spelling variant: a warning (the code wins). Anything else: rejected as
+    name-unmatched, naming the reference name to write. `warn_rows` limits warnings to those records (one per
+    source row of a wide-form sheet)."""
     from rapidfuzz import fuzz
 
-    from pkp_cli.model.regions import name_key, name_keys, reference
+    from pkp_cli.model.regions import name_key, name_keys, province_code, reference
 
     has = ok & given.notna().to_numpy() & ref_name.notna().to_numpy()
     if not has.any():
@@ -78,45 +99,58 @@ def _check_names(
     idx = np.flatnonzero(has)
     g_all = given[has].astype("str").reset_index(drop=True)
     r_all = ref_name[has].astype("str").reset_index(drop=True)
+    code_vals = codes[has].to_numpy(dtype=object)
     # Most names match as written but for case; the rest mostly once folded (prefixes, punctuation).
     same = (g_all.str.strip().str.casefold() == r_all.str.casefold()).to_numpy(dtype=bool).copy()
     if not same.all():
         rest = np.flatnonzero(~same)
         folded = name_keys(g_all.iloc[rest]).to_numpy() == name_keys(r_all.iloc[rest]).to_numpy()
         same[rest[folded]] = True
+    is_province = col == "provinsi"
+    if is_province and not same.all():
+        # Short names and other spellings from the one alias table the --province option uses.
+        rest = np.flatnonzero(~same)
+        alias = {g: province_code(g) for g in pd.unique(g_all.iloc[rest])}
+        same[rest] = [alias[g] == str(code_vals[i])[:2] for g, i in zip(g_all.iloc[rest], rest, strict=True)]
     if same.all():
         return
     ref = reference()
-    level_len = {"provinsi": 2, "kabupaten_kota": 5, "kecamatan": 8, "kelurahan_desa": 13}[col]
-    same_level: dict[str, str] | None = None
+    level_len = _LEVEL_LEN[col]
     verdict: dict[tuple[str, str, str], tuple[str, dict[str, Any]]] = {}
     rows_var: list[int] = []
     var_params: list[dict[str, Any]] = []
-    con_params: dict[int, dict[str, Any]] = {}
-    code_vals = codes[has].to_numpy(dtype=object)
+    con_rows: dict[str, dict[int, dict[str, Any]]] = {"name-contradiction": {}, "name-unmatched": {}}
     for i in np.flatnonzero(~same):
         g, r, code = g_all.iloc[i], r_all.iloc[i], str(code_vals[i])
         key = (code, g, r)
         if key not in verdict:
             gk, rk = name_key(g), name_key(r)
-            if fuzz.ratio(gk, rk) >= 80 or (len(gk) >= 4 and (gk in rk or rk in gk)):
+            if is_province:
+                other = province_code(g)
+            else:
+                parent_len = {5: 2, 8: 5, 13: 8}[level_len]
+                other = _regions_in_parent(level_len).get((code[:parent_len], gk))
+            if other is not None and other != code:
+                verdict[key] = (
+                    "name-contradiction",
+                    {"code": code, "reference": r, "other": f"{ref[other]} ({other})"},
+                )
+            elif fuzz.ratio(gk, rk) >= 80 or (len(gk) >= 4 and (gk in rk or rk in gk)):
                 verdict[key] = ("name-variant", {"reference": r})
             else:
-                if same_level is None:
-                    same_level = {name_key(v): k for k, v in ref.items() if len(k) == level_len}
-                other = same_level.get(gk)
-                hint = f"{g!r} = {other}" if other else ""
-                verdict[key] = ("name-contradiction", {"code": code, "reference": r, "suggestion": hint})
+                verdict[key] = ("name-unmatched", {"code": code, "reference": r})
         kind, params = verdict[key]
         if kind == "name-variant":
-            rows_var.append(int(idx[i]))
-            var_params.append(params)
+            if warn_rows is None or warn_rows[idx[i]]:
+                rows_var.append(int(idx[i]))
+                var_params.append(params)
         else:
-            con_params[int(idx[i])] = params
-    if con_params:
-        mask = np.zeros(len(sr.records), dtype=bool)
-        mask[list(con_params)] = True
-        add_errors(sr, mask, col, "name-contradiction", lambda rows: [con_params[int(i)] for i in rows])
+            con_rows[kind][int(idx[i])] = params
+    for kind, rows in con_rows.items():
+        if rows:
+            mask = np.zeros(len(sr.records), dtype=bool)
+            mask[list(rows)] = True
+            add_errors(sr, mask, col, kind, lambda at, rows=rows: [rows[int(i)] for i in at])
     if rows_var:
         warnings.append(
             pd.DataFrame(
@@ -125,12 +159,66 @@ def _check_names(
         )
 
 
-def resolve_progres(sr: SheetRecords, lokasi: pd.DataFrame, schedule: Schedule, today: date) -> None:
-    """Location or province, program, stage code and report date of each progress record."""
+def rejected_locations(sr: SheetRecords) -> dict[str, str]:
+    """Code of each rejected location row -> where it was rejected ("lokasi.xlsx!PISEW!D7": its first bad cell),
+    so the progress rows of that location can point at the one cell to fix."""
+    from pkp_cli.ingest.read import col_letter
+
+    if not len(sr.errors) or not sr.members:
+        return {}
+    first = sr.errors.drop_duplicates("rec")
+    rec_idx = first["rec"].to_numpy(dtype=np.int64)
+    codes = pd.Series(sr.records["kode_lokasi"].to_numpy(dtype=object)[rec_idx])
+    keep = (codes.notna() & ~codes.duplicated()).to_numpy(dtype=bool)
+    out: dict[str, str] = {}
+    rows = sr.records["_row"].to_numpy()
+    sids = sr.records["_sid"].to_numpy()
+    grps = sr.records["_grp"].to_numpy()
+    for code, r, column in zip(codes[keep], rec_idx[keep], first["column"].to_numpy()[keep], strict=True):
+        member = sr.members[int(sids[r])]
+        col_idx = sr.group_cols[int(grps[r])].get(column) if sr.group_cols else None
+        place = f"{col_letter(int(col_idx))}{int(rows[r])}" if col_idx is not None else f"{int(rows[r])}"
+        sheet = f"!{member.sheet.name}" if isinstance(member.sheet.name, str) else ""
+        out[str(code)] = f"{member.file}{sheet}!{place}"
+    return out
+
+
+def add_year_hints(sr: SheetRecords, year: int) -> None:
+    """A date written without its year ("8 Juni") is rejected naming the date to write ("8 Juni 2022")."""
+    errs = sr.errors
+    if not len(errs):
+        return
+    at = np.flatnonzero((errs["code"] == "date-no-year").to_numpy(dtype=bool))
+    if not len(at):
+        return
+    params = errs["params"].to_numpy(dtype=object).copy()
+    columns = errs["column"].to_numpy(dtype=object)
+    recs = errs["rec"].to_numpy(dtype=np.int64)
+    for i in at:
+        raw = str(sr.records[f"_raw_{columns[i]}"].iat[int(recs[i])]).strip()
+        sep = "/" if "/" in raw else "-" if re.fullmatch(r"\d+\s*-\s*\d+", raw) else " "
+        params[i] = {"suggestion": f"{raw}{sep}{year}", "year": year}
+    errs["params"] = params
+
+
+def resolve_progres(
+    sr: SheetRecords,
+    lokasi: pd.DataFrame,
+    schedule: Schedule,
+    today: date,
+    warnings: list[pd.DataFrame] | None = None,
+    rejected: dict[str, str] | None = None,
+) -> None:
+    """Location or province, program, stage code and report date of each progress record; the sheet's own
+    Provinsi / Kabupaten names against the code; progress that cannot be right yet (warnings).
+
+    `rejected` maps the codes of rejected location rows to where they were rejected (`rejected_locations`): a
+    progress row of such a location says so instead of calling the location unknown."""
     from pkp_cli.model.regions import province_code
 
+    warnings = [] if warnings is None else warnings
     rec = sr.records
-    st = schedule.stage_table()
+    add_year_hints(sr, schedule.year)
     loc_prog = dict(zip(lokasi["kode_lokasi"].tolist(), lokasi["program"].tolist(), strict=True))
     prov_progs = lokasi.groupby("kode_provinsi")["program"].agg(set).to_dict() if len(lokasi) else {}
     code = rec["kode_lokasi"].astype("str")
@@ -149,11 +237,23 @@ def resolve_progres(sr: SheetRecords, lokasi: pd.DataFrame, schedule: Schedule, 
     is_loc = loc_program.notna().to_numpy()
     is_prov = prov.notna().to_numpy()
     unknown = ~bad_code & ~is_loc & ~is_prov
+    if rejected:
+        where = spread_code([rejected.get(c) for c in code_u])
+        was_rejected = unknown & where.notna().to_numpy()
+        add_errors(
+            sr,
+            was_rejected,
+            "kode_lokasi",
+            "location-rejected",
+            lambda idx: [{"code": c, "where": w} for c, w in zip(code.iloc[idx], where.iloc[idx], strict=True)],
+        )
+        unknown &= ~was_rejected
     add_errors(sr, unknown, "kode_lokasi", "location-unknown", lambda idx: [{"code": c} for c in code.iloc[idx]])
     rec["kode_provinsi"] = spread_code(
         [c[:2] if p is not None else pv for c, p, pv in zip(code_u, loc_u, prov_u, strict=True)]
     )
     rec["kode_lokasi"] = code.where(~is_prov, prov)
+    _check_progres_names(sr, is_loc, is_prov, warnings)
     # Program: from the column, else from the location; province rows may take it from the stage.
     given = rec["program"].astype("str")
     differs = is_loc & given.notna().to_numpy() & (given != loc_program).fillna(False).to_numpy(dtype=bool)
@@ -165,51 +265,100 @@ def resolve_progres(sr: SheetRecords, lokasi: pd.DataFrame, schedule: Schedule, 
         lambda idx: [{"given": g, "program": p} for g, p in zip(given.iloc[idx], loc_program.iloc[idx], strict=True)],
     )
     program = given.where(given.notna(), loc_program)
-    # Stage: a code (any case) or a name within the program, decided once per distinct (text, program) pair.
+    _resolve_stages(sr, schedule, program, is_loc, is_prov)
+    # A province row needs that province to run the program.
+    prov_rows = np.flatnonzero(is_prov)
+    runs_not = np.zeros(len(rec), dtype=bool)
+    for i, c, p in zip(prov_rows, rec["kode_provinsi"].iloc[prov_rows], rec["program"].iloc[prov_rows], strict=True):
+        runs_not[i] = isinstance(p, str) and p not in prov_progs.get(c, set())
+    add_errors(sr, runs_not, "kode_lokasi", "location-unknown", lambda idx: [{"code": c} for c in code.iloc[idx]])
+    _resolve_report_date(sr, schedule, today)
+    _progress_warnings(sr, schedule, warnings)
+
+
+def _first_of_source_row(rec: pd.DataFrame) -> np.ndarray:
+    """One record per source row: a wide-form row holds one record per stage, and a warning about a cell they
+    share is said once."""
+    if "_sid" not in rec.columns:
+        return np.ones(len(rec), dtype=bool)
+    return ~rec.duplicated(["_sid", "_src"]).to_numpy(dtype=bool)
+
+
+def _check_progres_names(
+    sr: SheetRecords, is_loc: np.ndarray, is_prov: np.ndarray, warnings: list[pd.DataFrame]
+) -> None:
+    """A progress sheet's own Provinsi / Kabupaten columns, when filled, must name the code's regions."""
+    from pkp_cli.model.regions import reference
+
+    rec = sr.records
+    ref = reference()
+    ok = (is_loc | is_prov) & ~has_error(sr, "kode_lokasi")
+    first = _first_of_source_row(rec)
+    c = rec["kode_lokasi"].astype("str").fillna("")
+    for col, codes, rows in (
+        ("provinsi", rec["kode_provinsi"].astype("str").fillna(""), ok),
+        ("kabupaten_kota", c.str.slice(0, 5), ok & is_loc),
+    ):
+        if col not in rec.columns or not rec[col].notna().any():
+            continue
+        ref_name = parse.map_dict(codes, ref).where(rows)
+        _check_names(sr, col, codes, ref_name, rec[col], rows, warnings, warn_rows=first)
+
+
+def _resolve_stages(
+    sr: SheetRecords, schedule: Schedule, program: pd.Series, is_loc: np.ndarray, is_prov: np.ndarray
+) -> None:
+    """Stage code (any separator, padding or case) or name (any case or spacing) within the row's program, through
+    the one StageIndex; decided once per distinct (text, program) pair. Unknown text gets suggestions."""
+    from pkp_cli.model.stage_names import StageIndex
+
+    rec = sr.records
+    index = StageIndex.of(schedule)
+    level = {code: st.tingkat for _, st in schedule.stages() for code in [st.kode]}
     stage_text = rec["tahapan"].astype("str")
-    by_code = {k.casefold(): (k, p) for k, p in zip(st["tahapan"], st["program"], strict=True)}
-    by_name: dict[str, list[tuple[str, str]]] = {}
-    for k, p, nm in zip(st["tahapan"], st["program"], st["nama_tahapan"], strict=True):
-        by_name.setdefault(nm.strip().casefold(), []).append((k, p))
-    level = dict(zip(st["tahapan"], st["tingkat"], strict=True))
     s_ix, s_u = pd.factorize(stage_text)
     p_ix, p_u = pd.factorize(program)
     pair_ix, take = np.unique((s_ix + 1) * (len(p_u) + 1) + (p_ix + 1), return_inverse=True)
-    resolved: list[tuple[str | None, str | None, str | None]] = []
+    take = np.asarray(take).reshape(-1)
+    # Per distinct pair: (code, program, error code, params).
+    resolved: list[tuple[str | None, str | None, str | None, dict[str, Any] | None]] = []
     for combo in pair_ix:
         si, pi = divmod(int(combo), len(p_u) + 1)
-        k = str(s_u[si - 1]).strip().casefold() if si else None
-        p_or_none = str(p_u[pi - 1]) if pi else None
-        hit = by_code.get(k) if k else None
-        if k is None:
-            resolved.append((None, None, None))
-        elif hit and (p_or_none is None or hit[1] == p_or_none):
-            resolved.append((hit[0], hit[1], None))
+        text = str(s_u[si - 1]) if si else None
+        prog = str(p_u[pi - 1]) if pi else None
+        if text is None:
+            resolved.append((None, None, None, None))
+            continue
+        hits = index.resolve(text, prog)
+        if len(hits) == 1:
+            resolved.append((hits[0][1], hits[0][0], None, None))
+        elif hits:
+            params = {
+                "stage": text,
+                "programs": ", ".join(dict.fromkeys(p for p, _ in hits)),
+                "codes": ", ".join(c for _, c in hits),
+            }
+            resolved.append((None, None, "stage-ambiguous", params))
         else:
-            names = [c for c in by_name.get(k, []) if p_or_none is None or c[1] == p_or_none]
-            if len(names) == 1:
-                resolved.append((names[0][0], names[0][1], None))
+            shown = prog if prog is not None else "/".join(schedule.programs)
+            hint = index.suggest(text, prog)
+            if hint:
+                params = {"stage": text, "program": shown, "suggestion": ", ".join(repr(h) for h in hint)}
+                resolved.append((None, None, "stage-suggest", params))
             else:
-                resolved.append((None, None, "stage-ambiguous" if names else "stage-unknown"))
+                resolved.append((None, None, "stage-unknown", {"stage": text, "program": shown}))
 
     def spread(values: list[Any]) -> pd.Series:
         return pd.Series(pd.array(values, dtype="str").take(take, allow_fill=True), index=rec.index)
 
     resolved_code = spread([r[0] for r in resolved])
-    err_u = np.array([r[2] for r in resolved], dtype=object)[take] if len(resolved) else np.array([], dtype=object)
-    ambiguous = err_u == "stage-ambiguous"
-    unknown_stage = err_u == "stage-unknown"
+    err_u = (
+        np.array([r[2] for r in resolved] + [None], dtype=object)[take] if len(resolved) else np.array([], dtype=object)
+    )
+    params_u = np.array([r[3] for r in resolved] + [None], dtype=object)
     has_stage = stage_text.notna().to_numpy()
-
-    def params(idx: np.ndarray) -> list[dict[str, Any]]:
-        progs = program.iloc[idx]
-        return [
-            {"stage": s, "program": p if isinstance(p, str) else "/".join(schedule.programs)}
-            for s, p in zip(stage_text.iloc[idx], progs, strict=True)
-        ]
-
-    add_errors(sr, has_stage & ambiguous, "tahapan", "stage-ambiguous", params)
-    add_errors(sr, has_stage & unknown_stage, "tahapan", "stage-unknown", params)
+    for err in ("stage-ambiguous", "stage-suggest", "stage-unknown"):
+        add_errors(sr, has_stage & (err_u == err), "tahapan", err, lambda idx: list(params_u[take[idx]]))
     rec["tahapan"] = resolved_code
     rec["program"] = program.where(program.notna(), spread([r[1] for r in resolved]))
     lvl_u = np.array([level.get(r[0]) if r[0] else None for r in resolved] + [None], dtype=object)
@@ -222,13 +371,60 @@ def resolve_progres(sr: SheetRecords, lokasi: pd.DataFrame, schedule: Schedule, 
 
     add_errors(sr, is_loc & (lvl == "provinsi"), "tahapan", "stage-level-province", p_level)
     add_errors(sr, is_prov & (lvl == "lokasi"), "tahapan", "stage-level-location", p_level)
-    # A province row needs that province to run the program.
-    prov_rows = np.flatnonzero(is_prov)
-    runs_not = np.zeros(len(rec), dtype=bool)
-    for i, c, p in zip(prov_rows, rec["kode_provinsi"].iloc[prov_rows], rec["program"].iloc[prov_rows], strict=True):
-        runs_not[i] = isinstance(p, str) and p not in prov_progs.get(c, set())
-    add_errors(sr, runs_not, "kode_lokasi", "location-unknown", lambda idx: [{"code": c} for c in code.iloc[idx]])
-    _resolve_report_date(sr, schedule, today)
+
+
+def _progress_warnings(sr: SheetRecords, schedule: Schedule, warnings: list[pd.DataFrame]) -> None:
+    """Progress above 0 on a row with no start date, or reported before the stage's window opens (for a stage
+    that may not be done early): a warning at the progress cell."""
+    rec = sr.records
+    pct = rec["progres_persen"].to_numpy(dtype=float, na_value=np.nan)
+    some = (pct > 0) & ~has_error(sr)
+    if not some.any():
+        return
+    no_start = some & rec["tanggal_mulai"].isna().to_numpy()
+    st = schedule.stage_table()
+    st = st[~st["dapat_dipercepat"].astype(bool)]
+    # The window's opening per record, by one index lookup on (program, stage) for the rows with progress.
+    at = np.flatnonzero(some)
+    pos = pd.MultiIndex.from_arrays([st["program"], st["tahapan"]]).get_indexer(
+        pd.MultiIndex.from_arrays([rec["program"].iloc[at].astype(object), rec["tahapan"].iloc[at].astype(object)])
+    )
+    opens = np.full(len(rec), np.datetime64("NaT"), dtype="datetime64[ns]")
+    opens[at[pos >= 0]] = st["jadwal_mulai"].to_numpy(dtype="datetime64[ns]")[pos[pos >= 0]]
+    window = pd.Series(opens, index=rec.index)
+    report = rec["tanggal_laporan"]
+    early = some & (report < window).fillna(False).to_numpy(dtype=bool)
+
+    def pct_text(i: int) -> str:
+        return f"{pct[i]:g}"
+
+    frames = []
+    for mask, code, params in (
+        (no_start, "progress-no-start", lambda i: {"percent": pct_text(i)}),
+        (
+            early & ~no_start,
+            "progress-before-window",
+            lambda i: {
+                "percent": pct_text(i),
+                "report": fmt_day(report.iat[i]),
+                "start": fmt_day(window.iat[i]),
+            },
+        ),
+    ):
+        rows = np.flatnonzero(mask)
+        if len(rows):
+            frames.append(
+                pd.DataFrame(
+                    {
+                        "sheet_id": id(sr),
+                        "rec": rows,
+                        "column": "progres_persen",
+                        "code": code,
+                        "params": [params(int(i)) for i in rows],
+                    }
+                )
+            )
+    warnings.extend(frames)
 
 
 def _resolve_report_date(sr: SheetRecords, schedule: Schedule, today: date) -> None:
@@ -266,20 +462,59 @@ def fmt_day(v: Any) -> str:
     return "" if pd.isna(v) else pd.Timestamp(v).date().isoformat()
 
 
-def resolve_temuan(sr: SheetRecords, schedule: Schedule, today: date) -> None:
+def resolve_temuan(
+    sr: SheetRecords,
+    schedule: Schedule,
+    today: date,
+    lokasi: pd.DataFrame | None = None,
+    warnings: list[pd.DataFrame] | None = None,
+) -> None:
+    """The province of each finding (Kode Provinsi, else Provinsi: a code, a name or a short name such as NTB),
+    its name checked against the code when both are given, and its report date. A finding in a province where
+    the location data runs no program loads with a warning (when location data is loaded at all)."""
     from pkp_cli.model.regions import province_code, reference
 
+    warnings = [] if warnings is None else warnings
     rec = sr.records
-    given = rec["kode_provinsi"].where(rec["kode_provinsi"].notna(), rec["provinsi"])
+    add_year_hints(sr, schedule.year)
+    by_code = rec["kode_provinsi"].notna().to_numpy()
+    given = rec["kode_provinsi"].where(by_code, rec["provinsi"])
     codes = given.astype("string").str.strip()
     mapping = {u: province_code(u) for u in codes.dropna().unique()}
     prov = parse.map_dict(codes, mapping)
-    missing = prov.isna().to_numpy() & codes.notna().to_numpy()
-    col = "kode_provinsi" if rec["kode_provinsi"].notna().any() else "provinsi"
-    add_errors(sr, missing, col, "location-unknown", lambda idx: [{"code": c} for c in codes.iloc[idx]])
-    add_errors(sr, codes.isna().to_numpy(), col, "required-missing")
+    missing = prov.isna().to_numpy() & codes.notna().to_numpy() & ~has_error(sr, "kode_provinsi")
+    add_errors(sr, missing & by_code, "kode_provinsi", "province-unknown")
+    add_errors(sr, missing & ~by_code, "provinsi", "province-unknown")
+    # Neither column filled: say it where the sheet has a column for it.
+    where = "kode_provinsi" if rec["kode_provinsi"].notna().any() or "provinsi" not in rec.columns else "provinsi"
+    add_errors(sr, codes.isna().to_numpy(), where, "required-missing")
+    ref = reference()
+    ref_name = parse.map_dict(prov, ref)
+    both = by_code & prov.notna().to_numpy() & rec["provinsi"].notna().to_numpy()
+    if both.any():
+        _check_names(sr, "provinsi", prov, ref_name.where(both), rec["provinsi"], both, warnings)
     rec["kode_provinsi"] = prov.astype(object)
-    rec["provinsi"] = parse.map_dict(prov, reference())
+    rec["provinsi"] = ref_name
+    if lokasi is not None and len(lokasi):
+        runs = set(lokasi["kode_provinsi"].dropna())
+        outside = prov.notna().to_numpy() & ~parse.isin_set(prov, runs) & ~has_error(sr)
+        rows = np.flatnonzero(outside)
+        if len(rows):
+            col = np.where(by_code[rows], "kode_provinsi", "provinsi")
+            for c in ("kode_provinsi", "provinsi"):
+                here = rows[col == c]
+                if len(here):
+                    warnings.append(
+                        pd.DataFrame(
+                            {
+                                "sheet_id": id(sr),
+                                "rec": here,
+                                "column": c,
+                                "code": "province-no-program",
+                                "params": [{"province": f"{ref_name.iat[i]} ({prov.iat[i]})"} for i in here],
+                            }
+                        )
+                    )
     _resolve_report_date(sr, schedule, today)
 
 

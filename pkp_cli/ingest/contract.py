@@ -28,6 +28,8 @@ _CODE_ALIASES = (
     "location_code",
 )
 _PROGRAM_ALIASES = ("Program", "Kegiatan")
+_PROVINCE_ALIASES = ("Provinsi", "Prov", "province", "Nama Provinsi")
+_KABUPATEN_ALIASES = ("Kabupaten/Kota", "Kab/Kota", "Kabupaten", "Kota", "regency", "Kab Kota", "Kab")
 
 
 @dataclass(frozen=True)
@@ -42,12 +44,8 @@ CONTRACT: dict[str, tuple[Column, ...]] = {
     KIND_LOKASI: (
         Column("kode_lokasi", _CODE_ALIASES, "code", required=True),
         Column("program", _PROGRAM_ALIASES, "program", required=True),
-        Column("provinsi", ("Provinsi", "Prov", "province", "Nama Provinsi"), "text"),
-        Column(
-            "kabupaten_kota",
-            ("Kabupaten/Kota", "Kab/Kota", "Kabupaten", "Kota", "regency", "Kab Kota", "Kab"),
-            "text",
-        ),
+        Column("provinsi", _PROVINCE_ALIASES, "text"),
+        Column("kabupaten_kota", _KABUPATEN_ALIASES, "text"),
         Column("kecamatan", ("Kecamatan", "district", "Kec"), "text"),
         Column(
             "kelurahan_desa",
@@ -64,6 +62,9 @@ CONTRACT: dict[str, tuple[Column, ...]] = {
         Column("kode_lokasi", (*_CODE_ALIASES, "Kode Provinsi"), "code", required=True),
         Column("program", _PROGRAM_ALIASES, "program"),
         Column("tahapan", ("Tahapan", "Kode Tahapan", "Tahap", "stage", "Nama Tahapan"), "stage", required=True),
+        # Names the sheet may carry beside the code; checked against it (a contradiction rejects the row).
+        Column("provinsi", _PROVINCE_ALIASES, "text"),
+        Column("kabupaten_kota", _KABUPATEN_ALIASES, "text"),
         Column(
             "tanggal_mulai",
             ("Tanggal Mulai", "Realisasi Mulai", "Mulai", "actual_start", "Tgl Mulai"),

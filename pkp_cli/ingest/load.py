@@ -20,6 +20,7 @@ from pkp_cli.ingest.checks import (
     check_lokasi_regions,
     dedupe,
     fmt_day,
+    rejected_locations,
     resolve_progres,
     resolve_temuan,
     superseded_warnings,
@@ -157,8 +158,10 @@ def _load(
     lap("parse")
     lok = kinds[KIND_LOKASI]
     lokasi_ref = None
+    lokasi_rejected: dict[str, str] = {}
     if not lok.members and lokasi_paths:
-        lokasi_ref = load_data(lokasi_paths, schedule, today=today, max_errors=0, lang=lang).lokasi
+        ref_result = load_data(lokasi_paths, schedule, today=today, max_errors=0, lang=lang)
+        lokasi_ref, lokasi_rejected = ref_result.lokasi, ref_result.lokasi_rejected
     # Locations first: progress rows are checked against them.
     missing_cols: set[str] = set()
     if lok.members:
@@ -176,12 +179,13 @@ def _load(
                     lok.records.loc[here, c] = lok.records.loc[here, c].fillna(False)
         dedupe(lok, ["kode_lokasi"], [c for c in LOKASI if not c.startswith("_")], warn_frames)
         lokasi = _frame(lok, LOKASI)
+        lokasi_rejected = rejected_locations(lok)
     else:
         lokasi = lokasi_ref if lokasi_ref is not None else _frame(lok, LOKASI)
     lap("lokasi_checks")
     prog = kinds[KIND_PROGRES]
     if prog.members:
-        resolve_progres(prog, lokasi, schedule, today)
+        resolve_progres(prog, lokasi, schedule, today, warn_frames, lokasi_rejected)
         check_dates(prog, "tanggal_mulai", "tanggal_selesai", "tanggal_laporan")
         _fill_undated(prog, today, file_warnings)
     lap("progres_checks")
@@ -195,7 +199,7 @@ def _load(
     lap("progres_duplicates")
     tem = kinds[KIND_TEMUAN]
     if tem.members:
-        resolve_temuan(tem, schedule, today)
+        resolve_temuan(tem, schedule, today, lokasi, warn_frames)
         _fill_undated(tem, today, file_warnings)
         dedupe(
             tem,
@@ -245,6 +249,7 @@ def _load(
         ignored=ignored,
         unreadable=unreadable,
         lokasi_missing_columns=missing_cols,
+        lokasi_rejected=lokasi_rejected,
         rejected=_rejected_rows(combined_sets, lang) if collect_rejects else {},
         timings=timings,
     )

@@ -62,9 +62,9 @@ def _by_unique(
     """
     codes, uniques = pd.factorize(s, use_na_sentinel=True)
     u = pd.Series(uniques, dtype=object).astype(str)
-    blank = u.str.strip().eq("").to_numpy(dtype=bool)
+    blank = u.str.strip().eq("").to_numpy(dtype=bool) | u.str.match(DASH_ONLY).to_numpy(dtype=bool)
     if len(u) and blank.any():
-        # A cell holding only spaces is an empty cell.
+        # A cell holding only spaces, or only a dash placeholder ("-", "Rp -"), is an empty cell.
         codes = np.where(np.isin(codes, np.flatnonzero(blank)), -1, codes)
     has = codes >= 0
     if len(u) == 0 or not has.any():
@@ -92,6 +92,10 @@ def _by_unique(
     return vals, pd.Series(errs_u[np.where(has, codes, len(keys))], index=s.index, dtype=object)
 
 
+# The placeholders tables use for "nothing here": "-", "--", "–", "—", "Rp -", "-,-".
+DASH_ONLY = re.compile(r"^\s*(?:[Rr][Pp]\.?\s*)?[-\u2010-\u2015]+(?:\s*[,.]\s*[-\u2010-\u2015]+)?\s*$")
+
+
 def _missing(v: Any) -> bool:
     return v is None or (not isinstance(v, str) and bool(pd.isna(v)))
 
@@ -110,11 +114,41 @@ def map_dict(s: pd.Series, mapping: dict[Any, Any], dtype: Any = "str") -> pd.Se
     return pd.Series(vals.take(codes, allow_fill=True), index=s.index)
 
 
-# A date cell that also holds a time of day (13:05) is still that day.
-_ISO = re.compile(r"^\s*(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
+# Year first (2022-05-20, 2022/05/20, 2022.05.20); a date cell that also holds a time of day (13:05) is still
+# that day.
+_ISO = re.compile(r"^\s*(\d{4})([-/.])(\d{1,2})\2(\d{1,2})(?:[ T]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s*$")
 _DMY = re.compile(r"^\s*(\d{1,2})\s*([/.\-])\s*(\d{1,2})\s*\2\s*(\d{2}|\d{4})\s*$")
 _DMONY = re.compile(r"^\s*(\d{1,2})[\s\-]+([A-Za-z]+)\.?[\s\-]+(\d{2}|\d{4})\s*$")
 _NUMBER = re.compile(r"^\s*-?\d+(?:[.,]\d+)?\s*$")
+# A date without its year: "8 Juni", "8/6". Rejected with the fiscal year to add (checks.add_year_hints).
+_DMON = re.compile(r"^\s*(\d{1,2})[\s\-]+([A-Za-z]+)\.?\s*$")
+_DM = re.compile(r"^\s*(\d{1,2})\s*[/\-]\s*(\d{1,2})\s*$")
+
+# Spellings of weekdays that Babel's Indonesian and English names lack.
+WEEKDAY_SUPPLEMENT = {"jum'at": 4, "jumat": 4, "ahad": 6, "senen": 0}
+
+
+@cache
+def weekday_names() -> dict[str, int]:
+    """Weekday name -> number (Monday 0), from Babel's Indonesian and English data plus the supplement."""
+    from babel import Locale
+
+    names: dict[str, int] = {}
+    for loc in ("id", "en"):
+        days = Locale.parse(loc).days
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for num, name in days[context][width].items():
+                    names[name.lower().rstrip(".")] = int(num)
+    names.update(WEEKDAY_SUPPLEMENT)
+    return names
+
+
+@cache
+def _weekday_prefix() -> re.Pattern[str]:
+    """A weekday name before the date ("Jumat, 3 Juni 2022", "Fri 3 June 2022")."""
+    alts = "|".join(re.escape(n) for n in sorted(weekday_names(), key=len, reverse=True))
+    return re.compile(rf"^\s*({alts})\.?\s*,?\s+(?=\d)", re.IGNORECASE)
 
 
 def _parse_dates_unique(u: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -122,11 +156,16 @@ def _parse_dates_unique(u: pd.Series) -> tuple[pd.Series, pd.Series]:
     y = np.full(n, -1, dtype=np.int64)
     m = np.full(n, -1, dtype=np.int64)
     d = np.full(n, -1, dtype=np.int64)
+    # A weekday before the date is dropped here and checked against the date at the end.
+    wd_match = u.str.extract(_weekday_prefix())[0]
+    weekday = wd_match.str.lower().map(weekday_names()).to_numpy(dtype=float, na_value=np.nan)
+    if wd_match.notna().any():
+        u = u.str.replace(_weekday_prefix(), "", regex=True)
     iso = u.str.extract(_ISO)
     ok = iso[0].notna().to_numpy()
     y[ok] = iso.loc[ok, 0].astype(int)
-    m[ok] = iso.loc[ok, 1].astype(int)
-    d[ok] = iso.loc[ok, 2].astype(int)
+    m[ok] = iso.loc[ok, 2].astype(int)
+    d[ok] = iso.loc[ok, 3].astype(int)
     dmy = u.str.extract(_DMY)
     ok2 = dmy[0].notna().to_numpy() & ~ok
     d[ok2] = dmy.loc[ok2, 0].astype(int)
@@ -153,12 +192,38 @@ def _parse_dates_unique(u: pd.Series) -> tuple[pd.Series, pd.Series]:
     numeric = u.str.match(_NUMBER).to_numpy()
     errs[~matched] = "date-invalid"
     errs[~matched & numeric] = "date-number"
+    errs[~matched & _no_year(u)] = "date-no-year"
     errs[matched & pd.isna(vals)] = "date-nonexistent"
+    has_wd = ~np.isnan(weekday) & matched & ~pd.isna(vals)
+    if has_wd.any():
+        actual = pd.DatetimeIndex(vals[has_wd]).weekday.to_numpy()
+        wrong = np.flatnonzero(has_wd)[actual != weekday[has_wd]]
+        errs[wrong] = "date-weekday"
+        vals[wrong] = np.datetime64("NaT")
     return pd.Series(vals), pd.Series(errs)
 
 
+def _no_year(u: pd.Series) -> np.ndarray:
+    """Day and month with no year: "8 Juni" (a known month name), "8/6" (a possible day and month)."""
+    out = np.zeros(len(u), dtype=bool)
+    txt = u.str.extract(_DMON)
+    has = txt[0].notna().to_numpy()
+    if has.any():
+        day = txt.loc[has, 0].astype(int).to_numpy()
+        month = txt.loc[has, 1].str.lower().isin(month_names()).to_numpy(dtype=bool)
+        out[np.flatnonzero(has)] = month & (day >= 1) & (day <= 31)
+    num = u.str.extract(_DM)
+    has = num[0].notna().to_numpy()
+    if has.any():
+        dd = num.loc[has, 0].astype(int).to_numpy()
+        mm = num.loc[has, 1].astype(int).to_numpy()
+        out[np.flatnonzero(has)] = (dd >= 1) & (dd <= 31) & (mm >= 1) & (mm <= 12)
+    return out
+
+
 def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
-    """Day-first dates: Excel date cells, 2022-05-20, 20/05/2022, 20-05-22, 20.05.2022, 20 Mei 2022."""
+    """Day-first dates: Excel date cells, 2022-05-20, 2022/05/20, 20/05/2022, 20-05-22, 20.05.2022, 20 Mei 2022,
+    each maybe after a weekday name ("Jumat, 3 Juni 2022"; a weekday that is not the date's is an error)."""
     return _by_unique(s, _parse_dates_unique, "datetime64[ns]")
 
 
@@ -171,7 +236,7 @@ def parse_date_text(text: str) -> date | None:
 
 
 _DATE_IN_TEXT = re.compile(
-    r"(\d{4}-\d{1,2}-\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}[\s\-_]+[A-Za-z]{3,10}\.?[\s\-_]+\d{2,4})"
+    r"(\d{4}[-/]\d{1,2}[-/]\d{1,2}|\d{1,2}[/.\-]\d{1,2}[/.\-]\d{2,4}|\d{1,2}[\s\-_]+[A-Za-z]{3,10}\.?[\s\-_]+\d{2,4})"
 )
 
 
@@ -195,8 +260,9 @@ def parse_percent(s: pd.Series, percent_format: pd.Series | None = None) -> tupl
     vals = np.full(len(s), np.nan)
     errs = np.full(len(s), None, dtype=object)
     u = pd.Series(uniques, dtype=object).astype(str).str.strip()
-    if len(u) and u.eq("").any():
-        codes = np.where(np.isin(codes, np.flatnonzero(u.eq("").to_numpy())), -1, codes)
+    empty = u.eq("").to_numpy(dtype=bool) | u.str.match(DASH_ONLY).to_numpy(dtype=bool)
+    if len(u) and empty.any():
+        codes = np.where(np.isin(codes, np.flatnonzero(empty)), -1, codes)
     if len(uniques):
         explicit = u.str.endswith("%").to_numpy()
         t = u.str.rstrip("%").str.strip().str.replace(",", ".", regex=False)
@@ -290,9 +356,15 @@ def parse_bool(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return _by_unique(s, _parse_bool_unique, "boolean")
 
 
+def enum_key(u: pd.Series) -> pd.Series:
+    """Comparable form of a word from a short list: lower case, no dots ("T.L." = "TL"), runs of spaces, "_", "-"
+    and "/" one space."""
+    return u.str.strip().str.lower().str.replace(".", "", regex=False).str.replace(r"[\s_\-/]+", " ", regex=True)
+
+
 def _enum_parser(mapping: dict[str, str], code: str) -> Callable[[pd.Series], tuple[pd.Series, pd.Series]]:
     def parse(u: pd.Series) -> tuple[pd.Series, pd.Series]:
-        key = u.str.strip().str.lower().str.replace(r"[\s_]+", " ", regex=True)
+        key = enum_key(u).str.strip()
         vals = key.map(mapping)
         errs = np.where(vals.isna().to_numpy(), np.array(code, dtype=object), np.array(None, dtype=object))
         return vals.astype(object), pd.Series(errs, dtype=object)
@@ -309,16 +381,62 @@ KINERJA = {
     "poor": "Kurang",
 }
 KINERJA.update({"sangat baik": "Baik", "kurang baik": "Kurang", "buruk": "Kurang"})
+# The follow-up status of an audit finding, as BPPW and auditors write it (BPK's categories "sesuai / belum sesuai
+# rekomendasi / belum ditindaklanjuti" among them). "Tidak dapat ditindaklanjuti" is none of the three and stays an
+# error. The README's catalogue and the status-invalid message list the main words.
 TEMUAN_STATUS = {
-    "belum": "belum",
-    "belum ditindaklanjuti": "belum",
-    "open": "belum",
-    "proses": "proses",
-    "dalam proses": "proses",
-    "in progress": "proses",
-    "selesai": "selesai",
-    "tuntas": "selesai",
-    "closed": "selesai",
+    **dict.fromkeys(
+        [
+            "belum",
+            "belum tl",
+            "belum ditindaklanjuti",
+            "belum ditindak lanjuti",
+            "belum tindak lanjut",
+            "belum ada tl",
+            "belum ada tindak lanjut",
+            "open",
+            "terbuka",
+            "not started",
+        ],
+        "belum",
+    ),
+    **dict.fromkeys(
+        [
+            "proses",
+            "dalam proses",
+            "sedang proses",
+            "proses tl",
+            "dalam proses tl",
+            "on process",
+            "on progress",
+            "in progress",
+            "belum sesuai",
+            "belum sesuai rekomendasi",
+            "tl belum sesuai",
+            "belum tuntas",
+            "sebagian",
+        ],
+        "proses",
+    ),
+    **dict.fromkeys(
+        [
+            "selesai",
+            "sudah",
+            "sudah tl",
+            "sudah ditindaklanjuti",
+            "sudah ditindak lanjuti",
+            "sudah tindak lanjut",
+            "selesai tl",
+            "tuntas",
+            "tl tuntas",
+            "sesuai",
+            "sesuai rekomendasi",
+            "tl sesuai",
+            "closed",
+            "done",
+        ],
+        "selesai",
+    ),
 }
 PROGRAMS = {"pisew": "PISEW", "kotaku": "KOTAKU", "kotaku apbn": "KOTAKU", "kotaku (apbn)": "KOTAKU"}
 

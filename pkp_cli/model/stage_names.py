@@ -109,14 +109,16 @@ class StageIndex:
             return []
         pool = [(p, c, n) for p, c, n in self.stages if program is None or p == program]
         out: list[tuple[str, str]] = []
-        # A code followed by a name that is not its own: that code's stage first.
+        # A code followed by a name that is not its own: that code's stage first, then what the name may mean.
+        keys = [k]
         m = _CODE_THEN_NAME.match(str(text))
         if m:
             out.extend(h for h in self._by_code.get(code_key(m.group(1)), []) if program is None or h[0] == program)
+            keys.append(name_key(m.group(2)))
         # A shortened name: the text is the beginning of a name, or whole words inside it.
         for p, c, n in pool:
             nk = name_key(n)
-            if len(k) >= 4 and (nk.startswith(k + " ") or f" {k} " in f" {nk} "):
+            if any(len(t) >= 4 and (nk.startswith(t + " ") or f" {t} " in f" {nk} ") for t in keys):
                 out.append((p, c))
         # A code with the right number but another prefix (KTK-09 written on a PISEW row), or none (09).
         m = _CODE.match(code_key(text))

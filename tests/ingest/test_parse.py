@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 
 from pkp_cli.ingest import parse
-from pkp_cli.ingest.row_schema import LokasiRow, ProgresRow
+from pkp_cli.ingest.row_schema import LokasiRow, ProgresRow, TemuanRow
 
 ID_MONTHS = [
     "Januari",
@@ -79,6 +79,72 @@ def test_supplement_spellings(text: str, month: int) -> None:
 )
 def test_bad_dates(text: str, code: str) -> None:
     assert one(parse.parse_dates, text)[1] == code
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Jumat, 3 Juni 2022",  # 3 June 2022 was a Friday
+        "Jum'at, 3 Juni 2022",
+        "jumat 03/06/2022",
+        "JUMAT, 3 JUNI 2022",
+        "Jum, 3 Jun 2022",
+        "Friday, 3 June 2022",
+        "Fri 2022-06-03",
+        "2022/06/03",
+        "2022/6/3",
+        "2022.06.03",
+    ],
+)
+def test_weekday_before_the_date_and_year_first(text: str) -> None:
+    assert one(parse.parse_dates, text) == (pd.Timestamp("2022-06-03"), None)
+
+
+@pytest.mark.parametrize(
+    "text,code",
+    [
+        ("8 Juni", "date-no-year"),
+        ("Rabu, 8 Juni", "date-no-year"),
+        ("8/6", "date-no-year"),
+        ("8-6", "date-no-year"),
+        ("45/13", "date-invalid"),  # no day and month either
+        ("8 Jumat", "date-invalid"),  # not a month
+        ("Senin, 3 Juni 2022", "date-weekday"),  # 3 June 2022 was a Friday
+        ("2022/13/01", "date-nonexistent"),
+    ],
+)
+def test_dates_rejected_with_a_reason(text: str, code: str) -> None:
+    assert one(parse.parse_dates, text) == (pd.NaT, code) or one(parse.parse_dates, text)[1] == code
+
+
+@pytest.mark.parametrize("text", ["-", " - ", "--", "–", "—", "Rp -", "Rp. -", "-,-", "Rp -,-"])
+def test_a_dash_placeholder_is_an_empty_cell(text: str) -> None:
+    for fn in (parse.parse_rupiah, parse.parse_dates, parse.parse_percent, parse.parse_kinerja):
+        value, err = one(fn, text)
+        assert err is None and pd.isna(value), (fn, text)
+
+
+@pytest.mark.parametrize(
+    "text,status",
+    [
+        ("Sudah TL", "selesai"),
+        ("sudah t.l.", "selesai"),
+        ("Tuntas", "selesai"),
+        ("Sesuai rekomendasi", "selesai"),
+        ("Dalam Proses", "proses"),
+        ("Belum sesuai", "proses"),
+        ("On Progress", "proses"),
+        ("Belum TL", "belum"),
+        ("BELUM-TL", "belum"),
+        ("Belum ditindaklanjuti", "belum"),
+    ],
+)
+def test_audit_status_words(text: str, status: str) -> None:
+    assert one(parse.parse_temuan_status, text) == (status, None)
+
+
+def test_an_audit_status_that_is_none_of_the_three_is_rejected() -> None:
+    assert one(parse.parse_temuan_status, "Tidak dapat ditindaklanjuti")[1] == "status-invalid"
 
 
 @given(st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2099, 12, 31)), st.integers(0, 4))
@@ -162,6 +228,15 @@ CELL = st.one_of(
             "45,5",
             "120",
             "-5",
+            "-",
+            "Rp -",
+            "Jumat, 3 Juni 2022",
+            "Senin, 3 Juni 2022",
+            "8 Juni",
+            "2022/06/08",
+            "Sudah TL",
+            "Tuntas",
+            "Belum TL",
         ]
     ),
     st.text(max_size=8),
@@ -214,3 +289,19 @@ def test_pydantic_and_vectorised_agree_on_lokasi_rows(row: dict) -> None:
 )
 def test_pydantic_and_vectorised_agree_on_progres_rows(row: dict) -> None:
     assert _pydantic_codes(ProgresRow, row) == _vector_codes("progres", row)
+
+
+@given(
+    st.fixed_dictionaries(
+        {
+            "nomor_temuan": CELL,
+            "kode_provinsi": CELL,
+            "nilai": CELL,
+            "status": CELL,
+            "batas_waktu": CELL,
+            "tanggal_selesai": CELL,
+        }
+    )
+)
+def test_pydantic_and_vectorised_agree_on_temuan_rows(row: dict) -> None:
+    assert _pydantic_codes(TemuanRow, row) == _vector_codes("temuan", row)

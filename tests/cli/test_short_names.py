@@ -43,6 +43,6 @@ def test_validate_sample_with_short_province_names_rejects_nothing(tmp_path: Pat
     res = CliRunner().invoke(app, ["validate", "--data", str(data), "-f", "json"], env={"NO_COLOR": "1"})
     assert res.exit_code == 0, res.output
     doc = json.loads(res.stdout)
-    assert (doc["rows_rejected"], doc["errors_total"], doc["errors"], doc["warnings"]) == (0, 0, [], [])
+    assert (doc["rows_rejected"], doc["errors_total"], doc["warnings_total"]) == (0, 0, 0)
     original = CliRunner().invoke(app, ["validate", "--data", str(ROOT / "data"), "-f", "json"])
     assert doc["rows_loaded"] == json.loads(original.stdout)["rows_loaded"]  # every row, as the sample itself

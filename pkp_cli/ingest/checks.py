@@ -292,6 +292,9 @@ def _check_progres_names(
 
     rec = sr.records
     ref = reference()
+    present = [c for c in ("provinsi", "kabupaten_kota") if c in rec.columns and rec[c].notna().any()]
+    if not present:
+        return
     ok = (is_loc | is_prov) & ~has_error(sr, "kode_lokasi")
     first = _first_of_source_row(rec)
     c = rec["kode_lokasi"].astype("str").fillna("")
@@ -299,7 +302,7 @@ def _check_progres_names(
         ("provinsi", rec["kode_provinsi"].astype("str").fillna(""), ok),
         ("kabupaten_kota", c.str.slice(0, 5), ok & is_loc),
     ):
-        if col not in rec.columns or not rec[col].notna().any():
+        if col not in present:
             continue
         ref_name = parse.map_dict(codes, ref).where(rows)
         _check_names(sr, col, codes, ref_name, rec[col], rows, warnings, warn_rows=first)

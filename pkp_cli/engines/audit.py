@@ -1,10 +1,13 @@
 """Audit follow-up (tindak lanjut temuan hasil audit): where each province stands, as known at a date.
 
-The TEMUAN frame holds one row per finding with its newest status. Replaying a past date D therefore uses
-the dates in the row: a finding counts as closed at D only when it is `selesai` and closed on or before D
-(its `tanggal_selesai`, or the report date when the closing date is empty). A finding closed after D was
-not closed at D; when its follow-up began is not recorded, so it counts as `proses` (in progress) at D.
-Overdue at D: not closed at D and `batas_waktu` < D; days overdue = D - batas_waktu.
+The TEMUAN frame holds one row per finding and findings report (`tanggal_laporan`, the date of the file
+that says it). At a date D only the reports dated on or before D count, each finding as its newest such
+report says: a findings file dated after D was not known at D, so it is not counted in D's position (and
+`unseen_findings` says how many findings it holds). Within what is known, a finding counts as closed at D
+only when it is `selesai` and closed on or before D (its `tanggal_selesai`, or the report date when the
+closing date is empty); one closed after D was not closed at D and, since when its follow-up began is not
+recorded, counts as `proses` (in progress) at D. Overdue at D: not closed at D and `batas_waktu` < D; days
+overdue = D - batas_waktu.
 """
 
 from __future__ import annotations
@@ -65,14 +68,38 @@ def _closed_on(temuan: pd.DataFrame) -> pd.Series:
     return temuan["tanggal_selesai"].fillna(temuan["tanggal_laporan"]).where(done)
 
 
+_FINDING = ["kode_provinsi", "nomor_temuan"]
+
+
+def known_findings(temuan: pd.DataFrame, as_of: date | pd.Timestamp) -> pd.DataFrame:
+    """Each finding as its newest report dated on or before `as_of` says (reports after it are not known
+    then); in the frame's order. A row without a report date is taken as known."""
+    temuan = _typed(temuan)
+    known = temuan[~(temuan["tanggal_laporan"] > _day(as_of)).to_numpy(bool)]
+    newest = known.sort_values("tanggal_laporan", kind="stable").drop_duplicates(_FINDING, keep="last")
+    return newest.sort_index()
+
+
+def unseen_findings(temuan: pd.DataFrame, as_of: date | pd.Timestamp) -> tuple[int, pd.Timestamp | None]:
+    """(how many findings only reports dated after `as_of` hold, the newest such report date or None)."""
+    temuan = _typed(temuan)
+    later = temuan["tanggal_laporan"] > _day(as_of)
+    if not later.any():
+        return 0, None
+    seen = known_findings(temuan, as_of).set_index(_FINDING).index
+    unseen = temuan.loc[later.to_numpy(bool), _FINDING].drop_duplicates()
+    count = int((~pd.MultiIndex.from_frame(unseen).isin(seen)).sum())
+    return count, pd.Timestamp(temuan.loc[later, "tanggal_laporan"].max())
+
+
 def findings_at(temuan: pd.DataFrame, as_of: date | pd.Timestamp) -> pd.DataFrame:
-    """Each finding as known at `as_of`: TEMUAN columns plus
+    """Each finding as known at `as_of` (known_findings): TEMUAN columns plus
 
     status_per_tanggal (belum | proses | selesai at as_of), ditutup_pada (closing date, NaT if not closed
     at as_of), lewat_batas (bool), hari_lewat_batas (int, 0 unless overdue).
     """
     day = _day(as_of)
-    temuan = _typed(temuan)
+    temuan = known_findings(temuan, day)
     closed_on = _closed_on(temuan)
     closed = (closed_on <= day).fillna(False).astype(bool)
     later = (temuan["status"] == "selesai") & ~closed
@@ -162,6 +189,28 @@ def audit_summary(
             per = counts[change] if change in counts.columns else pd.Series(dtype=int)
             out[column] = out["kode_provinsi"].map(per).fillna(0).astype("Int64")
     return out[SUMMARY_COLUMNS]
+
+
+OPEN_COLUMNS = ["kode_provinsi", "provinsi", "temuan_terbuka", "temuan_terbuka_nilai", "temuan_lewat_batas"]
+
+
+def open_findings(temuan: pd.DataFrame, as_of: date | pd.Timestamp) -> pd.DataFrame:
+    """Per province with findings known at `as_of`: the findings not closed then (count, Rupiah sum: NaN when
+    none of them has an amount, 0 when there are none), and how many of them are overdue. OPEN_COLUMNS,
+    sorted by kode_provinsi."""
+    at = findings_at(temuan, as_of)
+    keys = ["kode_provinsi", "provinsi"]
+    still = (at["status_per_tanggal"] != "selesai").to_numpy(bool)
+    wide = at[keys].assign(
+        temuan_terbuka=still.astype(int),
+        temuan_terbuka_nilai=at["nilai"].where(still),
+        temuan_lewat_batas=at["lewat_batas"].astype(int),
+    )
+    grouped = wide.groupby(keys, sort=True, dropna=False)
+    out = grouped[["temuan_terbuka", "temuan_lewat_batas"]].sum().join(grouped["temuan_terbuka_nilai"].sum(min_count=1))
+    out = out.reset_index()
+    out["temuan_terbuka_nilai"] = out["temuan_terbuka_nilai"].where(out["temuan_terbuka"] > 0, 0.0)
+    return out[OPEN_COLUMNS]
 
 
 def previous_report_date(

@@ -1,18 +1,28 @@
-"""Which locations can be accelerated (percepatan), why, and which stages each can start now.
+"""Which locations can be accelerated (percepatan), by which rules, and which stages each can start now.
 
-Everything is computed over all locations at once: a loop runs over the handful of rules, never over
-locations. Each rule is evaluated into one frame aligned row for row with the locations; both the ranked list
-(`score_candidates`) and the score card of one location (`explain`) are read from those frames, so the two
-can never disagree.
+Data only: result codes, the values each rule read and the points it gave; the words are the view's
+(pkp_cli/views/candidates.py). Everything is computed over all locations at once: a loop runs over the
+handful of rules, and over the distinct combinations a list column can take (a set of stages, a set of failed
+requirements), never over locations. Each rule is evaluated into one frame aligned row for row with the
+locations; both the ranked list (`score_candidates`) and the score card of one location (`explain`) are read
+from those frames, so the two can never disagree.
 
 Scoring: a met requirement adds its `bobot`; a penalty subtracts `bobot` x count, capped at `maks`; the sum is
 clamped to 0..skor_maks. A requirement whose data is missing (<NA>, or the column absent) is unknown: it adds
 nothing and never excludes. A failed `wajib` requirement excludes (`memenuhi` False) but the location keeps
 its score, so `--all` can show it with the requirement it fails.
+
+Stages a location can start now are of two kinds, kept apart because only the first is acceleration:
+- before its window (`belum_jadwal`, the schedule marks it `dapat_dipercepat`): `hari` = days early;
+- its window is open and it has not started (`belum_mulai`, any location stage): on time, a late risk if it
+  waits; `hari` = days left to the planned end.
+Both only when every stage of its `setelah` is finished and it does not wait for the DIPA revision; the rest
+are the held stages of `waiting_stages`, with what each waits for.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -20,58 +30,42 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pkp_cli.errors import Exit, PkpError
+from pkp_cli.errors import UnknownValue
 from pkp_cli.model.frames import FINISHED
 from pkp_cli.model.rules import COLUMN_KINDS, Penalty, Requirement, Rules
 from pkp_cli.model.schedule import Schedule
-from pkp_cli.render.formats import fmt_date, fmt_number, fmt_rupiah
-from pkp_cli.text.labels import label
-from pkp_cli.text.messages import render
 
-# The JSON row shape of `pkp candidates` (issue 5); the frame carries more columns for tables and filters.
-CANDIDATE_COLUMNS = [
-    "kode_lokasi",
-    "nama_lokasi",
-    "provinsi",
-    "kabupaten_kota",
-    "program",
-    "skor",
-    "alasan",
-    "tahapan_dipercepat",
-]
-
-# Result codes of a requirement / penalty (labels: "percepatan.hasil.<code>").
+# Result codes of a requirement / penalty (people read them through the vocabulary "percepatan.hasil").
 MET, FAILED, UNKNOWN = "terpenuhi", "gagal", "tidak_diketahui"
 APPLIED, NOT_APPLIED = "dikenakan", "tidak_dikenakan"
 
-# A stage can be offered for acceleration only while its window has not closed and it has not started:
-# an open stage past its window is late (the status view's business), not a candidate for doing early.
-_NOT_STARTED = ("belum_jadwal", "belum_mulai")
+ID_COLUMNS = ["kode_lokasi", "nama_lokasi", "kode_provinsi", "provinsi", "kode_kabupaten", "kabupaten_kota"]
 
-# Reason groups: joined with ", " inside a group and "; " between groups, as in "lokasi berulang, kinerja
-# baik; survei pendahuluan selesai 24 Mei 2022".
-_GROUP_COLUMN, _GROUP_STAGE, _GROUP_PENALTY = 0, 1, 2
+# What one rule gives for one location. A column requirement fills `nilai` (the value it read); a key-stage
+# requirement `tahapan`, `nama_tahapan`, `status`, `tanggal` (end date when finished, else start date); a
+# penalty `jumlah` (what multiplies its weight) and, for a report penalty, `tanggal` (the newest report).
+_PART_COLUMNS = ["hasil", "poin", "nilai", "tahapan", "nama_tahapan", "status", "tanggal", "jumlah"]
 
-_ID_COLUMNS = ["kode_lokasi", "nama_lokasi", "kode_provinsi", "provinsi", "kode_kabupaten", "kabupaten_kota"]
-
-_EVAL_COLUMNS = [
-    "kode_lokasi",
+# The score card of one location: one row per rule, in the rules file's order.
+CARD_COLUMNS = [
     "bagian",  # "syarat" | "penalti"
     "id",
-    "grup",
     "wajib",
     "bobot",
-    "maks",
-    "hasil",
-    "poin",
-    "nilai",
-    "tahapan",
-    "nama_tahapan",
-    "status",
-    "tanggal",
-    "jumlah",
-    "teks",
+    "maks",  # a penalty's cap (NaN for a requirement)
+    "per",  # a penalty's unit: "tahapan" | "lokasi"
+    "jenis",  # a penalty's kind (terlambat, urutan_dilanggar, laporan_basi, tanpa_laporan)
+    "kolom",  # a column requirement's location column
+    "peran",  # a key-stage requirement's role
+    *_PART_COLUMNS,
+    "tahapan_dihitung",  # a penalty's counted stages, comma-separated
 ]
+
+# A stage can be started early only while its window has not opened; a stage whose window is open and that
+# has not started is on time to start now. An open stage past its window is late (the status view's business).
+_EARLY, _OPEN = "belum_jadwal", "belum_mulai"
+
+_STAGE_COLUMNS = ["kode_lokasi", "program", "urutan", "tahapan", "nama_tahapan", "jadwal_mulai", "jadwal_selesai"]
 
 
 @dataclass(frozen=True)
@@ -80,6 +74,7 @@ class ScoreCard:
 
     kode_lokasi: str
     nama_lokasi: str
+    kode_provinsi: str
     provinsi: str
     kabupaten_kota: str
     program: str
@@ -88,32 +83,9 @@ class ScoreCard:
     skor_maks: float
     memenuhi: bool
     syarat_gagal: list[str]
-    rincian: pd.DataFrame  # one row per rule, columns RINCIAN_COLUMNS
-    tahapan_dipercepat: list[dict[str, Any]]
-
-    def to_dict(self) -> dict[str, Any]:
-        """JSON-ready: ISO dates, None for missing values."""
-        rows = self.rincian.astype(object).where(self.rincian.notna(), None).to_dict("records")
-        for row in rows:
-            if isinstance(row["tanggal"], pd.Timestamp):
-                row["tanggal"] = row["tanggal"].date().isoformat()
-        return {
-            "kode_lokasi": self.kode_lokasi,
-            "nama_lokasi": self.nama_lokasi,
-            "provinsi": self.provinsi,
-            "kabupaten_kota": self.kabupaten_kota,
-            "program": self.program,
-            "skor": self.skor,
-            "skor_mentah": self.skor_mentah,
-            "skor_maks": self.skor_maks,
-            "memenuhi": self.memenuhi,
-            "syarat_gagal": self.syarat_gagal,
-            "rincian": rows,
-            "tahapan_dipercepat": self.tahapan_dipercepat,
-        }
-
-
-RINCIAN_COLUMNS = [c for c in _EVAL_COLUMNS if c not in ("kode_lokasi", "grup")]
+    rincian: pd.DataFrame  # one row per rule, CARD_COLUMNS
+    tahapan_lebih_awal: list[dict[str, Any]]  # [{tahapan, nama_tahapan, hari}]: hari = days early
+    tahapan_jendela_terbuka: list[dict[str, Any]]  # [{tahapan, nama_tahapan, hari}]: hari = days left
 
 
 # --- small helpers ----------------------------------------------------------------------------------------
@@ -121,28 +93,6 @@ RINCIAN_COLUMNS = [c for c in _EVAL_COLUMNS if c not in ("kode_lokasi", "grup")]
 
 def _as_timestamp(as_of: date | pd.Timestamp) -> pd.Timestamp:
     return pd.Timestamp(as_of).normalize()
-
-
-def _date_texts(dates: pd.Series, lang: str) -> pd.Series:
-    """Dates to words ("24 Mei 2022"); Babel runs once per distinct date, not per row."""
-    distinct = dates.dropna().unique()
-    return dates.map({d: fmt_date(d, lang) for d in distinct})
-
-
-def _points(x: float, lang: str) -> str:
-    """A weight or a deduction: "10", or "2,5" in Indonesian when it has a fraction."""
-    return fmt_number(x, lang, 0 if float(x).is_integer() else 2)
-
-
-def _in_sentence(name: str) -> str:
-    """A stage name inside a sentence: "Survei Pendahuluan" -> "survei pendahuluan", acronyms kept ("BKM")."""
-    return " ".join(w.lower() if w[:1].isupper() and w[1:].islower() else w for w in name.split(" "))
-
-
-def _labels_for(values: pd.Series, prefix: str, lang: str) -> pd.Series:
-    """Map each distinct value to its label `prefix.value` (the value itself when no label exists)."""
-    distinct = values.dropna().unique()
-    return values.map({v: label(f"{prefix}.{v}", lang) for v in distinct})
 
 
 def _base(lokasi: pd.DataFrame) -> pd.DataFrame:
@@ -155,7 +105,7 @@ def _positions(keys: pd.Series, codes: pd.Series) -> np.ndarray:
 
     (Series.isin on the pyarrow string dtype converts every value to Python and is slow on 80,000 codes.)
     """
-    return pd.Index(keys).get_indexer(codes)
+    return np.asarray(pd.Index(keys).get_indexer(codes))
 
 
 def _stage_levels(schedule: Schedule) -> pd.DataFrame:
@@ -172,11 +122,10 @@ def _lookup_stage(status: pd.DataFrame, levels: pd.DataFrame, who: pd.DataFrame,
     q = q.assign(tahapan=pd.Series(tahapan.to_numpy(), dtype=object))
     q = q.merge(levels, on=["program", "tahapan"], how="left")
     q["_kunci"] = q["kode_lokasi"].where(q["tingkat"] != "provinsi", q["kode_provinsi"])
-    wanted = [t for t in pd.unique(q["tahapan"].dropna())]
-    rows = status.loc[
-        status["tahapan"].isin(wanted),
-        ["kode_lokasi", "program", "tahapan", "nama_tahapan", "status", "tanggal_mulai", "tanggal_selesai"],
-    ].drop_duplicates(["kode_lokasi", "program", "tahapan"])
+    wanted = list(pd.unique(q["tahapan"].dropna()))
+    columns = ["kode_lokasi", "program", "tahapan", "nama_tahapan", "status", "tanggal_mulai", "tanggal_selesai"]
+    rows = status.loc[status["tahapan"].isin(wanted), [*columns, "tertunda_dipa"]]
+    rows = rows.drop_duplicates(["kode_lokasi", "program", "tahapan"])
     rows = rows.rename(columns={"kode_lokasi": "_kunci"}).astype({"tahapan": object})
     return q.merge(rows, on=["_kunci", "program", "tahapan"], how="left")
 
@@ -186,6 +135,37 @@ def _stage_date(rows: pd.DataFrame) -> pd.Series:
     return rows["tanggal_selesai"].where(rows["status"].isin(FINISHED), rows["tanggal_mulai"])
 
 
+def distinct_sets(n: int, row: np.ndarray, item: np.ndarray) -> tuple[np.ndarray, list[list[int]]]:
+    """Which set of items each of `n` rows holds, as an id per row and the distinct sets (sorted item indices).
+
+    `row[k]` holds item `item[k]` (non-negative ints). Each row's set becomes a bit mask (64 items a word)
+    and the masks are made unique: building a list per row then costs one list per distinct set, not one per
+    row (on 83,000 locations a handful of stage sets recur).
+    """
+    if n == 0:
+        return np.zeros(0, dtype=int), []
+    n_items = int(item.max()) + 1 if len(item) else 1
+    words = (n_items + 63) // 64
+    masks = np.zeros((n, words), dtype=np.uint64)
+    if len(item):
+        bits = np.left_shift(np.uint64(1), (item % 64).astype(np.uint64))
+        np.bitwise_or.at(masks, (row, item // 64), bits)
+    uniq, inverse = np.unique(masks, axis=0, return_inverse=True)
+    sets = []
+    for mask in uniq:
+        members = [w * 64 + b for w, word in enumerate(mask.tolist()) for b in range(64) if word >> b & 1]
+        sets.append(members)
+    return np.asarray(inverse).reshape(-1), sets
+
+
+def _objects(values: Sequence[Any], ids: np.ndarray) -> np.ndarray:
+    """An object array holding values[ids[i]] at i (shared objects: one per distinct value)."""
+    table = np.empty(len(values), dtype=object)
+    for i, v in enumerate(values):  # a few distinct values; assigning a list slice-wise would broadcast it
+        table[i] = v
+    return table[ids] if len(ids) else np.empty(0, dtype=object)
+
+
 # --- requirements -----------------------------------------------------------------------------------------
 
 
@@ -193,97 +173,49 @@ def _outcome(known: pd.Series, met: pd.Series) -> np.ndarray:
     return np.select([~known.to_numpy(bool), met.to_numpy(bool)], [UNKNOWN, MET], FAILED)
 
 
-def _column_requirement(base: pd.DataFrame, req: Requirement, lang: str) -> pd.DataFrame:
+def _column_requirement(base: pd.DataFrame, req: Requirement) -> pd.DataFrame:
     column = req.kolom or ""
     kind = COLUMN_KINDS[column]
     values = base[column] if column in base.columns else pd.Series(pd.NA, index=base.index, dtype=object)
     known = values.notna()
-    name = label(f"percepatan.kolom.{column}", lang)
     if kind == "bool":
-        flags = values.astype("boolean")
-        met = (flags == req.nilai).fillna(False).astype(bool)
-        phrase: pd.Series = pd.Series(
-            np.where(
-                flags.fillna(False).to_numpy(bool),
-                label(f"percepatan.kolom.{column}.ya", lang),
-                label(f"percepatan.kolom.{column}.tidak", lang),
-            ),
-            index=base.index,
-        )
+        met = (values.astype("boolean") == req.nilai).fillna(False).astype(bool)
     elif kind == "text":
-        texts = values.astype("string")
         accepted = [v.casefold() for v in req.text_values]
-        met = texts.str.casefold().isin(accepted).fillna(False).astype(bool) & known
-        phrase = name + " " + _labels_for(texts, f"percepatan.kolom.{column}", lang).astype(str)
+        met = values.astype("string").str.casefold().isin(accepted).fillna(False).astype(bool) & known
     else:
         numbers = pd.to_numeric(values, errors="coerce")
         met = known.copy()
+        # The bounds are inclusive: a grant equal to `minimal` meets it.
         if req.minimal is not None:
             met &= (numbers >= req.minimal).fillna(False).astype(bool)
         if req.maksimal is not None:
             met &= (numbers <= req.maksimal).fillna(False).astype(bool)
-        amounts = numbers.map({v: fmt_rupiah(v, lang) for v in numbers.dropna().unique()})
-        phrase = name + " " + amounts.astype(str)
-    return pd.DataFrame(
-        {
-            "kode_lokasi": base["kode_lokasi"],
-            "grup": _GROUP_COLUMN,
-            "hasil": _outcome(known, met),
-            "nilai": values.astype(object),
-            "tahapan": pd.NA,
-            "nama_tahapan": pd.NA,
-            "status": pd.NA,
-            "tanggal": pd.NaT,
-            "_frasa": phrase.where(known, f"{name}: {label('data_unavailable', lang)}"),
-        }
-    )
+    return pd.DataFrame({"hasil": _outcome(known, met), "nilai": values.astype(object)}, index=base.index)
 
 
-def _stage_requirement(
-    base: pd.DataFrame, status: pd.DataFrame, schedule: Schedule, req: Requirement, lang: str
-) -> pd.DataFrame:
+def _stage_requirement(base: pd.DataFrame, status: pd.DataFrame, schedule: Schedule, req: Requirement) -> pd.DataFrame:
     role = req.tahapan_kunci or ""
     codes = base["program"].map({p: schedule.key_stage(p, role) for p in base["program"].unique()})
     rows = _lookup_stage(status, _stage_levels(schedule), base, codes)
     known = rows["status"].notna()
     met = rows["status"].isin(req.met_statuses)
-    when = _stage_date(rows)
-    names = rows["nama_tahapan"].map({n: _in_sentence(n) for n in rows["nama_tahapan"].dropna().unique()})
-    phrase = names.astype(str) + " " + _labels_for(rows["status"], "status", lang).astype(str)
-    phrase = phrase.where(when.isna(), phrase + " " + _date_texts(when, lang).astype(str))
-    unknown = f"{label(f'percepatan.peran.{role}', lang)}: {label('data_unavailable', lang)}"
     return pd.DataFrame(
         {
-            "kode_lokasi": base["kode_lokasi"],
-            "grup": _GROUP_STAGE,
             "hasil": _outcome(known, met),
-            "nilai": pd.NA,
             "tahapan": rows["tahapan"].to_numpy(),
             "nama_tahapan": rows["nama_tahapan"].to_numpy(),
             "status": rows["status"].to_numpy(),
-            "tanggal": when.to_numpy(),
-            "_frasa": phrase.where(known, unknown).to_numpy(),
-        }
+            "tanggal": _stage_date(rows).to_numpy(),
+        },
+        index=base.index,
     )
 
 
-def _requirement_rows(
-    base: pd.DataFrame, status: pd.DataFrame, schedule: Schedule, req: Requirement, lang: str
-) -> pd.DataFrame:
-    part = (
-        _column_requirement(base, req, lang) if req.on_column else _stage_requirement(base, status, schedule, req, lang)
-    )
-    failed_wajib = req.wajib & (part["hasil"] == FAILED)
-    part["teks"] = part["_frasa"].where(~failed_wajib, part["_frasa"] + f" ({label('percepatan.wajib_gagal', lang)})")
-    return part.drop(columns="_frasa").assign(
-        bagian="syarat",
-        id=req.id,
-        wajib=req.wajib,
-        bobot=req.bobot,
-        maks=np.nan,
-        poin=np.where(part["hasil"] == MET, req.bobot, 0.0),
-        jumlah=np.nan,
-    )
+def _requirement_part(base: pd.DataFrame, status: pd.DataFrame, schedule: Schedule, req: Requirement) -> pd.DataFrame:
+    part = _column_requirement(base, req) if req.on_column else _stage_requirement(base, status, schedule, req)
+    part["poin"] = np.where(part["hasil"] == MET, req.bobot, 0.0)
+    return part.reindex(columns=_PART_COLUMNS)
 
 
 # --- penalties --------------------------------------------------------------------------------------------
@@ -322,40 +254,15 @@ def _penalty_counts(rows: pd.DataFrame, pos: np.ndarray, n: int, pen: Penalty) -
     return (per_location(flags) > 0).astype(int)
 
 
-def _penalty_rows(
-    base: pd.DataFrame, rows: pd.DataFrame, pos: np.ndarray, pen: Penalty, lang: str, detail: bool
-) -> pd.DataFrame:
+def _penalty_part(base: pd.DataFrame, rows: pd.DataFrame, pos: np.ndarray, pen: Penalty, detail: bool) -> pd.DataFrame:
     n = len(base)
     count = _penalty_counts(rows, pos, n, pen)
     # np.where rather than a bare negation: an unapplied penalty is 0, not -0.0 in JSON.
     points = np.where(count > 0, -np.minimum(pen.bobot * count, pen.maks), 0.0)
-    template = label(f"percepatan.penalti.{pen.jenis}.{pen.per}", lang)
-    # One phrase per distinct count ("2 tahapan terlambat (-10)"), then looked up for every location.
-    phrases = {
-        c: f"{template.replace('{n}', str(c))} (-{_points(min(pen.bobot * c, pen.maks), lang)})"
-        for c in np.unique(count[count > 0]).tolist()
-    }
-    teks = pd.Series(count, index=base.index).map(phrases)
     part = pd.DataFrame(
-        {
-            "kode_lokasi": base["kode_lokasi"],
-            "grup": _GROUP_PENALTY,
-            "hasil": np.where(count > 0, APPLIED, NOT_APPLIED),
-            "nilai": pd.NA,
-            "tahapan": pd.NA,
-            "nama_tahapan": pd.NA,
-            "status": pd.NA,
-            "tanggal": pd.NaT,
-            "teks": teks,
-            "bagian": "penalti",
-            "id": pen.id,
-            "wajib": False,
-            "bobot": pen.bobot,
-            "maks": pen.maks,
-            "poin": points.astype(float),
-            "jumlah": count,
-        }
-    )
+        {"hasil": np.where(count > 0, APPLIED, NOT_APPLIED), "poin": points.astype(float), "jumlah": count},
+        index=base.index,
+    ).reindex(columns=_PART_COLUMNS)
     if pen.jenis in ("laporan_basi", "tanpa_laporan"):
         # The data behind a report penalty is the location's newest report date.
         newest = rows.groupby(pos)["tanggal_laporan"].max()
@@ -364,7 +271,7 @@ def _penalty_rows(
         # The stages counted, for the score card (one location: a per-group join is cheap here).
         flags = _stage_flags(rows, pen)
         stages = rows.loc[flags, "tahapan"].groupby(pos[flags]).agg(", ".join)
-        part["tahapan"] = stages.reindex(range(n)).to_numpy()
+        part["tahapan_dihitung"] = stages.reindex(range(n)).to_numpy()
     return part
 
 
@@ -372,176 +279,217 @@ def _penalty_rows(
 
 
 def _evaluate(
-    base: pd.DataFrame,
-    status: pd.DataFrame,
-    schedule: Schedule,
-    rules: Rules,
-    lang: str,
-    detail: bool = False,
+    base: pd.DataFrame, status: pd.DataFrame, schedule: Schedule, rules: Rules, detail: bool = False
 ) -> list[pd.DataFrame]:
     """One frame per rule (requirements, then penalties), each aligned row for row with `base`."""
-    parts = [_requirement_rows(base, status, schedule, req, lang) for req in rules.syarat]
+    parts = [_requirement_part(base, status, schedule, req) for req in rules.syarat]
     # Penalties read the location's own stages only: a late province-level stage is not the location's doing.
     own = status[(status["tingkat"] == "lokasi").to_numpy(bool)]
     pos = _positions(base["kode_lokasi"], own["kode_lokasi"])
     own, pos = own[pos >= 0], pos[pos >= 0]
-    parts += [_penalty_rows(base, own, pos, pen, lang, detail) for pen in rules.penalti]
+    parts += [_penalty_part(base, own, pos, pen, detail) for pen in rules.penalti]
     return parts
 
 
-def _long(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """The evaluation as one frame, one row per (location, rule), columns _EVAL_COLUMNS."""
-    typed = [p[_EVAL_COLUMNS].astype({"nilai": object, "tahapan": object, "status": object}) for p in parts]
-    return pd.concat(typed, ignore_index=True).astype({"jumlah": "Int64"})
-
-
 def _scores(parts: list[pd.DataFrame], rules: Rules) -> pd.DataFrame:
-    """Per location (base order): skor, skor_mentah, memenuhi, syarat_gagal."""
-    raw = np.column_stack([p["poin"].to_numpy(float) for p in parts]).sum(axis=1).round(2)
+    """Per location (base order): skor, skor_mentah, memenuhi, syarat_gagal (ids of failed wajib requirements)."""
+    n = len(parts[0]) if parts else 0
+    raw = np.column_stack([p["poin"].to_numpy(float) for p in parts]).sum(axis=1).round(2) if parts else np.zeros(n)
     required = [(req.id, p) for req, p in zip(rules.syarat, parts, strict=False) if req.wajib]
-    failed = np.zeros((len(raw), len(required)), dtype=bool)
+    failed = np.zeros((n, len(required)), dtype=bool)
     for j, (_, p) in enumerate(required):
         failed[:, j] = (p["hasil"] == FAILED).to_numpy(bool)
-    ids = [rule_id for rule_id, _ in required]
-    # Built from the few failures only; most locations fail nothing.
-    failed_ids: dict[int, list[str]] = {}
-    for i, j in zip(*np.nonzero(failed), strict=True):
-        failed_ids.setdefault(int(i), []).append(ids[j])
+    rows, items = np.nonzero(failed)
+    ids, sets = distinct_sets(n, rows, items)
+    lists = _objects([[required[j][0] for j in s] for s in sets], ids)
     return pd.DataFrame(
         {
             "skor": np.clip(raw, 0, rules.skor_maks),
             "skor_mentah": raw,
             "memenuhi": ~failed.any(axis=1),
-            "syarat_gagal": [failed_ids.get(i, []) for i in range(len(raw))],
+            "syarat_gagal": lists,
         }
     )
 
 
-def _join_texts(columns: list[np.ndarray], sep: str) -> np.ndarray:
-    """Join the non-missing (None) texts of aligned object arrays, row by row, without a loop over rows."""
-    acc = np.full(len(columns[0]), None, dtype=object)
-    for col in columns:
-        has = ~pd.isna(col)
-        started = ~pd.isna(acc)
-        both, first = has & started, has & ~started
-        acc[both] = acc[both] + sep + col[both]
-        acc[first] = col[first]
-    return acc
+def rule_columns(rules: Rules) -> list[str]:
+    """The per-rule columns of `score_candidates`, in the rules file's order (see its docstring)."""
+    out = []
+    for req in rules.syarat:
+        out.append(f"syarat.{req.id}")
+        fields = ("nilai",) if req.on_column else ("tahapan", "nama_tahapan", "status", "tanggal")
+        out += [f"syarat.{req.id}.{f}" for f in fields]
+    for pen in rules.penalti:
+        out += [f"penalti.{pen.id}", f"penalti.{pen.id}.jumlah"]
+    return out
 
 
-def _reasons(parts: list[pd.DataFrame]) -> pd.DataFrame:
-    """alasan ([{kode, teks}] in rule order) and alasan_teks (the same as one sentence)."""
-    ids = [str(p["id"].iloc[0]) if len(p) else "" for p in parts]
-    texts = [p["teks"].astype(object).where(p["teks"].notna(), None).to_numpy(object) for p in parts]
-    # The JSON-ready objects must be built one by one; everything else here works on whole columns.
-    alasan = [
-        [{"kode": k, "teks": t} for k, t in zip(ids, row, strict=True) if t is not None]
-        for row in np.column_stack(texts).tolist()
-    ]
-    groups = [int(p["grup"].iloc[0]) if len(p) else 0 for p in parts]
-    sentences = [
-        _join_texts([t for t, g in zip(texts, groups, strict=True) if g == group], ", ")
-        for group in sorted(set(groups))
-    ]
-    sentence = _join_texts(sentences, "; ")
-    return pd.DataFrame({"alasan": alasan, "alasan_teks": np.where(pd.isna(sentence), "", sentence)})
+def _wide(parts: list[pd.DataFrame], rules: Rules) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for req, part in zip(rules.syarat, parts, strict=False):
+        out[f"syarat.{req.id}"] = part["hasil"].to_numpy()
+        fields = ("nilai",) if req.on_column else ("tahapan", "nama_tahapan", "status", "tanggal")
+        for f in fields:
+            out[f"syarat.{req.id}.{f}"] = part[f].to_numpy()
+    for pen, part in zip(rules.penalti, parts[len(rules.syarat) :], strict=True):
+        out[f"penalti.{pen.id}"] = part["poin"].to_numpy()
+        out[f"penalti.{pen.id}.jumlah"] = part["jumlah"].to_numpy()
+    return out
 
 
 # --- stages that can start now ----------------------------------------------------------------------------
 
 
-def _open_stages(
-    lokasi: pd.DataFrame, status: pd.DataFrame, schedule: Schedule
-) -> tuple[pd.DataFrame, pd.Series, np.ndarray, np.ndarray]:
-    """The `dapat_dipercepat` location stages of `lokasi` that have not started, with what holds them back.
+@dataclass(frozen=True)
+class _Offer:
+    """The location stages not yet started that a location might start now, with what holds them back."""
 
-    Returns (rows, pending, blocked, waiting): `rows` the STATUS rows with the schedule's `setelah` and
-    `perlu_revisi_dipa`; `pending` the unfinished predecessors (a Series of stage codes indexed by row label,
-    one entry per unfinished predecessor); `blocked` (a predecessor is unfinished) and `waiting` (waits on the
-    DIPA revision) aligned with `rows`.
-    """
+    rows: pd.DataFrame  # STATUS rows plus setelah, perlu_revisi_dipa, and _dipa (the revision stage's code)
+    blocked: np.ndarray  # a stage of its `setelah` is unfinished
+    waiting: np.ndarray  # waits for the DIPA revision
+    pending: pd.DataFrame  # one row per (offered row position `_r`, unfinished predecessor): setelah, gated, order
+
+
+def _offer(lokasi: pd.DataFrame, status: pd.DataFrame, schedule: Schedule) -> _Offer:
     table = schedule.stage_table()
     levels = table[["program", "tahapan", "tingkat"]]
-    offerable = table.loc[table["dapat_dipercepat"] & (table["tingkat"] == "lokasi"), "tahapan"].tolist()
-    rows = status[status["tahapan"].isin(offerable) & status["status"].isin(_NOT_STARTED)]
+    local = table["tingkat"] == "lokasi"
+    early = table.loc[local & table["dapat_dipercepat"], "tahapan"].tolist()
+    on_time = table.loc[local, "tahapan"].tolist()
+    st = status["status"]
+    rows = status[(st.eq(_EARLY) & status["tahapan"].isin(early)) | (st.eq(_OPEN) & status["tahapan"].isin(on_time))]
     rows = rows[_positions(pd.Series(pd.unique(lokasi["kode_lokasi"])), rows["kode_lokasi"]) >= 0]
     rows = rows.merge(
         table[["program", "tahapan", "setelah", "perlu_revisi_dipa"]], on=["program", "tahapan"], how="inner"
-    )
+    ).reset_index(drop=True)
 
     deps = rows[["kode_lokasi", "kode_provinsi", "program", "setelah"]].explode("setelah")
     deps = deps[deps["setelah"].notna()]
     dep_rows = _lookup_stage(status, levels, deps, deps["setelah"])
-    unfinished = ~dep_rows["status"].isin(FINISHED).to_numpy()
-    pending = deps.loc[unfinished, "setelah"]
-    blocked = pd.Series(True, index=pending.index).groupby(level=0).any()
-    blocked_mask = blocked.reindex(rows.index, fill_value=False).to_numpy(bool)
+    unfinished = ~dep_rows["status"].isin(FINISHED).to_numpy(bool)
+    order = dict(zip(table["tahapan"], table["urutan"], strict=True))
+    pending = pd.DataFrame(
+        {
+            "_r": deps.index.to_numpy()[unfinished],
+            "setelah": deps["setelah"].to_numpy()[unfinished],
+            # A predecessor that itself waits for the DIPA revision (contracts, mobilisation): said in the text.
+            "gated": dep_rows["tertunda_dipa"].fillna(False).to_numpy(bool)[unfinished],
+        }
+    )
+    pending["order"] = pending["setelah"].map(order)
+    blocked = np.zeros(len(rows), dtype=bool)
+    blocked[pending["_r"].to_numpy(int)] = True
 
     dipa_codes = rows["program"].map({p: schedule.key_stage(p, "revisi_dipa") for p in rows["program"].unique()})
     dipa_done = _lookup_stage(status, levels, rows, dipa_codes)["status"].isin(FINISHED).to_numpy(bool)
     waiting = rows["tertunda_dipa"].fillna(False).to_numpy(bool) | (
         rows["perlu_revisi_dipa"].to_numpy(bool) & ~dipa_done
     )
-    return rows.assign(_dipa=dipa_codes), pending, blocked_mask, waiting
+    return _Offer(rows.assign(_dipa=dipa_codes), blocked, waiting, pending)
 
 
-def acceleratable_stages(
+def startable_stages(
     lokasi: pd.DataFrame, status: pd.DataFrame, schedule: Schedule, as_of: date | pd.Timestamp
 ) -> pd.DataFrame:
-    """Location stages that can start now; one row per (location, stage), in schedule order.
+    """Location stages of `lokasi` that can start now; one row per (location, stage), in schedule order.
 
-    A stage qualifies when the schedule marks it `dapat_dipercepat`, it has not started and its window has not
-    closed, every stage in its `setelah` is finished (a province-level one in the location's province and
-    program), and it is not waiting on a DIPA revision: neither flagged `tertunda_dipa` by the status engine
-    nor `perlu_revisi_dipa` while the province's `revisi_dipa` key stage is unfinished (or unknown: when the
-    schedule names no revision stage, the stage is not offered unless the revision can be seen done).
-
-    `hari`: the days it could gain, jadwal_mulai - as_of when positive, 0 when the window has already opened
-    (starting now is then on time, not early, but it is still a stage the location can start now).
-    Columns: kode_lokasi, program, urutan, tahapan, nama_tahapan, jadwal_mulai, hari.
+    A stage qualifies when it has not started, nothing holds it back (every stage in its `setelah` finished,
+    a province-level one in the location's province and program; not waiting on a DIPA revision: neither
+    flagged `tertunda_dipa` by the status engine nor `perlu_revisi_dipa` while the province's `revisi_dipa`
+    key stage is unfinished, or unknown), and either
+    - its window has not opened and the schedule marks it `dapat_dipercepat`: `lebih_awal` True, `hari` =
+      jadwal_mulai - as_of (the days it could gain), or
+    - its window is open (jadwal_mulai <= as_of <= jadwal_selesai): `lebih_awal` False, `hari` =
+      jadwal_selesai - as_of (the days left before it is late).
+    Columns: kode_lokasi, program, urutan, tahapan, nama_tahapan, jadwal_mulai, jadwal_selesai, lebih_awal, hari.
     """
     day = _as_timestamp(as_of)
-    rows, _, blocked, waiting = _open_stages(lokasi, status, schedule)
-    ok = rows[~blocked & ~waiting]
-    gain = (ok["jadwal_mulai"] - day).dt.days.clip(lower=0).astype(int)
-    out = ok.assign(hari=gain)[["kode_lokasi", "program", "urutan", "tahapan", "nama_tahapan", "jadwal_mulai", "hari"]]
+    offer = _offer(lokasi, status, schedule)
+    ok = offer.rows[~offer.blocked & ~offer.waiting]
+    early = (ok["status"] == _EARLY).to_numpy(bool)
+    days = np.where(early, (ok["jadwal_mulai"] - day).dt.days, (ok["jadwal_selesai"] - day).dt.days)
+    out = ok[_STAGE_COLUMNS].assign(lebih_awal=early, hari=days.astype(int))
     return out.sort_values(["kode_lokasi", "urutan"], kind="stable").reset_index(drop=True)
 
 
 def waiting_stages(lokasi: pd.DataFrame, status: pd.DataFrame, schedule: Schedule) -> pd.DataFrame:
-    """The stages that could be done early but cannot start yet, and what each waits for.
+    """The stages of `lokasi` that `startable_stages` would offer but that cannot start yet, and what each
+    waits for. One row per (location, stage), in schedule order.
 
-    The complement of `acceleratable_stages`: `dapat_dipercepat` location stages, not started, window not
-    closed, held back by an unfinished predecessor (`setelah`) or by the DIPA revision. `menunggu` lists the
-    codes it waits for: the unfinished predecessors in the schedule's order, then the province's `revisi_dipa`
-    key stage when the stage waits on the revision (the role name `revisi_dipa` when the schedule names no
-    such stage). One row per (location, stage), in schedule order.
-    Columns: kode_lokasi, kode_provinsi, program, urutan, tahapan, nama_tahapan, menunggu (list of codes).
+    `menunggu`: the codes it waits for, the unfinished predecessors in schedule order, then the province's
+    `revisi_dipa` key stage when the stage itself waits on the revision (the role name `revisi_dipa` when the
+    schedule names no such stage). `menunggu_dipa`: those predecessors that themselves wait for the revision
+    (a stage after the facilitators' mobilisation waits for it through the mobilisation). Both are tuples,
+    one object per distinct combination.
+    Columns: kode_lokasi, kode_provinsi, program, urutan, tahapan, nama_tahapan, lebih_awal, menunggu,
+    menunggu_dipa.
     """
-    rows, pending, blocked, waiting = _open_stages(lokasi, status, schedule)
-    held = blocked | waiting
-    # Only the held rows are visited one by one (a few per location at most): the lists are output objects.
-    by_row = pending.groupby(level=0).agg(list)
-    lists = []
-    for label_, dipa, wait in zip(rows.index[held], rows["_dipa"].to_numpy()[held], waiting[held], strict=True):
-        codes = list(by_row.get(label_, []))
-        if wait:
-            codes.append(dipa if isinstance(dipa, str) else "revisi_dipa")
-        lists.append(codes)
+    offer = _offer(lokasi, status, schedule)
+    held = offer.blocked | offer.waiting
+    rows = offer.rows
+    # Each held row's combination: its stage, its unfinished predecessors (a bit set), which of them wait for
+    # the revision, whether it waits itself. Few distinct combinations; one tuple each.
+    pend = offer.pending
+    codes = pend.drop_duplicates("setelah").sort_values(["order", "setelah"])["setelah"].tolist()
+    index = {c: i for i, c in enumerate(codes)}
+    item = pend["setelah"].map(index).to_numpy(int)
+    unfinished_id, unfinished_sets = distinct_sets(len(rows), pend["_r"].to_numpy(int), item)
+    gated = pend["gated"].to_numpy(bool)
+    gated_id, gated_sets = distinct_sets(len(rows), pend["_r"].to_numpy(int)[gated], item[gated])
+    keys = pd.DataFrame(
+        {
+            "u": unfinished_id,
+            "g": gated_id,
+            "w": offer.waiting,
+            "d": rows["_dipa"].astype(object).fillna("revisi_dipa").to_numpy(),
+        }
+    )[held]
+    combos = keys.drop_duplicates()
+    waits: dict[tuple[Any, ...], tuple[str, ...]] = {}
+    through: dict[tuple[Any, ...], tuple[str, ...]] = {}
+    for u, g, w, d in combos.itertuples(index=False):  # one per distinct combination
+        waits[(u, g, w, d)] = tuple(codes[i] for i in unfinished_sets[u]) + ((d,) if w else ())
+        through[(u, g, w, d)] = tuple(codes[i] for i in gated_sets[g])
+    key = pd.MultiIndex.from_frame(keys)
     out = rows.loc[held, ["kode_lokasi", "kode_provinsi", "program", "urutan", "tahapan", "nama_tahapan"]]
-    out = out.assign(menunggu=pd.Series(lists, index=out.index, dtype=object))
+    out = out.assign(
+        lebih_awal=(rows.loc[held, "status"] == _EARLY).to_numpy(bool),
+        menunggu=_lookup(key, waits),
+        menunggu_dipa=_lookup(key, through),
+    )
     return out.sort_values(["kode_lokasi", "urutan"], kind="stable").reset_index(drop=True)
 
 
-def _stage_lists(base: pd.DataFrame, stages: pd.DataFrame) -> list[list[dict[str, Any]]]:
-    """tahapan_dipercepat per location (base order): [{tahapan, nama_tahapan, hari}] in schedule order."""
-    lists: dict[int, list[dict[str, Any]]] = {}
-    pos = _positions(base["kode_lokasi"], stages["kode_lokasi"])
-    # The JSON-ready objects are built one by one; which stages qualify was decided on whole columns.
-    columns = (pos.tolist(), stages["tahapan"].tolist(), stages["nama_tahapan"].tolist(), stages["hari"].tolist())
-    for i, t, name, h in zip(*columns, strict=True):
-        lists.setdefault(int(i), []).append({"tahapan": t, "nama_tahapan": name, "hari": int(h)})
-    return [lists.get(i, []) for i in range(len(base))]
+def _lookup(key: pd.MultiIndex, table: dict[tuple[Any, ...], Any]) -> np.ndarray:
+    """table[key[i]] for every i, with one hash lookup per row in C (pandas Index.get_indexer)."""
+    keys = list(table)
+    ids = pd.MultiIndex.from_tuples(keys, names=key.names).get_indexer(key) if keys else np.zeros(0, dtype=int)
+    return _objects([table[k] for k in keys], np.asarray(ids))
+
+
+def _stage_lists(base: pd.DataFrame, stages: pd.DataFrame, early: bool) -> np.ndarray:
+    """Per location (base order): [{tahapan, nama_tahapan, hari}] of its startable stages of one kind.
+
+    `hari` depends on the stage and the date only, so a location's list is fixed by its set of stages: one
+    list per distinct set, shared by every location that has it."""
+    mine = stages[stages["lebih_awal"].to_numpy(bool) == early]
+    rank = {code: i for i, code in enumerate(mine.sort_values("urutan", kind="stable")["tahapan"].unique())}
+    item = mine["tahapan"].map(rank).to_numpy(int)
+    ids, sets = distinct_sets(len(base), _positions(base["kode_lokasi"], mine["kode_lokasi"]), item)
+    first = mine.drop_duplicates("tahapan").set_index("tahapan")
+    codes = list(rank)
+    lists = [
+        [
+            {
+                "tahapan": codes[i],
+                "nama_tahapan": first.at[codes[i], "nama_tahapan"],
+                "hari": int(first.at[codes[i], "hari"]),
+            }
+            for i in s
+        ]
+        for s in sets
+    ]
+    return _objects(lists, ids)
 
 
 # --- public -----------------------------------------------------------------------------------------------
@@ -553,30 +501,47 @@ def score_candidates(
     schedule: Schedule,
     rules: Rules,
     as_of: date | pd.Timestamp,
-    *,
-    lang: str = "id",
 ) -> pd.DataFrame:
     """Every location scored against the rules, best first (skor desc, then kode_lokasi).
 
     Columns: kode_lokasi, nama_lokasi, kode_provinsi, provinsi, kode_kabupaten, kabupaten_kota, program,
-    skor, skor_mentah, memenuhi, syarat_gagal (list of failed wajib ids), alasan ([{kode, teks}]),
-    alasan_teks (one sentence), tahapan_dipercepat ([{tahapan, nama_tahapan, hari}]), then one
-    `syarat.<id>` column per requirement (terpenuhi | gagal | tidak_diketahui) and one `penalti.<id>` column
-    per penalty (the points it takes off, <= 0). `status` is the STATUS frame computed at `as_of`.
+    skor, skor_mentah, memenuhi, syarat_gagal (list of failed wajib ids), tahapan_lebih_awal and
+    tahapan_jendela_terbuka ([{tahapan, nama_tahapan, hari}], see startable_stages), then per rule
+    (`rule_columns`): `syarat.<id>` (terpenuhi | gagal | tidak_diketahui) with the data it read
+    (`syarat.<id>.nilai` for a column; `.tahapan`, `.nama_tahapan`, `.status`, `.tanggal` for a key stage),
+    `penalti.<id>` (the points it takes off, <= 0) with `penalti.<id>.jumlah` (the count).
+    `status` is the STATUS frame computed at `as_of`.
     """
     base = _base(lokasi)
-    parts = _evaluate(base, status, schedule, rules, lang)
-    ids = [c for c in _ID_COLUMNS if c in base.columns]
-    out = pd.concat([base[[*ids, "program"]], _scores(parts, rules), _reasons(parts)], axis=1)
-    stages = _stage_lists(base, acceleratable_stages(base, status, schedule, as_of))
-    out["tahapan_dipercepat"] = pd.Series(stages, index=out.index, dtype=object)
-    n_req = len(rules.syarat)
-    for req, part in zip(rules.syarat, parts[:n_req], strict=True):
-        out[f"syarat.{req.id}"] = part["hasil"].to_numpy()
-    for pen, part in zip(rules.penalti, parts[n_req:], strict=True):
-        out[f"penalti.{pen.id}"] = part["poin"].to_numpy()
+    parts = _evaluate(base, status, schedule, rules)
+    ids = [c for c in ID_COLUMNS if c in base.columns]
+    out = pd.concat([base[[*ids, "program"]], _scores(parts, rules)], axis=1)
+    stages = startable_stages(base, status, schedule, as_of)
+    out["tahapan_lebih_awal"] = _stage_lists(base, stages, early=True)
+    out["tahapan_jendela_terbuka"] = _stage_lists(base, stages, early=False)
+    out = pd.concat([out, pd.DataFrame(_wide(parts, rules), index=out.index)], axis=1)
     out = out.sort_values(["skor", "kode_lokasi"], ascending=[False, True], kind="stable")
     return out.reset_index(drop=True)
+
+
+def find_location(kode_lokasi: str, lokasi: pd.DataFrame, option: str = "--explain") -> str:
+    """The location code as the data has it; an unknown code raises UnknownValue with nearby codes."""
+    from pkp_cli.engines.query import near_codes
+
+    code = kode_lokasi.strip()
+    known = lokasi["kode_lokasi"]
+    if (known == code).any():
+        return code
+    raise UnknownValue(option, code, near_codes(code, known))
+
+
+def _rule_meta(rule: Requirement | Penalty) -> dict[str, Any]:
+    """A rule's own fields as the score card lists them (a requirement has no cap, a penalty no column)."""
+    if isinstance(rule, Requirement):
+        return {"id": rule.id, "wajib": rule.wajib, "bobot": rule.bobot, "maks": np.nan, "per": None,
+                "jenis": None, "kolom": rule.kolom, "peran": rule.tahapan_kunci}  # fmt: skip
+    return {"id": rule.id, "wajib": False, "bobot": rule.bobot, "maks": rule.maks, "per": rule.per,
+            "jenis": rule.jenis, "kolom": None, "peran": None}  # fmt: skip
 
 
 def explain(
@@ -586,31 +551,36 @@ def explain(
     schedule: Schedule,
     rules: Rules,
     as_of: date | pd.Timestamp,
-    *,
-    lang: str = "id",
 ) -> ScoreCard:
-    """The score card of one location; an unknown code is a usage error (exit 2)."""
-    base = _base(lokasi[lokasi["kode_lokasi"] == kode_lokasi])
-    if base.empty:
-        raise PkpError(Exit.USAGE, render("location-unknown", lang, code=kode_lokasi))
+    """The score card of one location; an unknown code raises UnknownValue (the CLI: exit 2, nearby codes)."""
+    code = find_location(kode_lokasi, lokasi)
+    base = _base(lokasi[lokasi["kode_lokasi"] == code])
     me = base.iloc[0]
-    mine = (status["kode_lokasi"] == kode_lokasi) | (
+    mine = (status["kode_lokasi"] == code) | (
         (status["tingkat"] == "provinsi")
         & (status["kode_provinsi"] == me["kode_provinsi"])
         & (status["program"] == me["program"])
     )
     own_status = status[mine]
-    parts = _evaluate(base, own_status, schedule, rules, lang, detail=True)
+    parts = _evaluate(base, own_status, schedule, rules, detail=True)
     score = _scores(parts, rules).iloc[0]
-    stages = _stage_lists(base, acceleratable_stages(base, own_status, schedule, as_of))[0]
+    stages = startable_stages(base, own_status, schedule, as_of)
+    card = pd.concat([p.reindex(columns=[*_PART_COLUMNS, "tahapan_dihitung"]) for p in parts], ignore_index=True)
+    card.insert(0, "bagian", ["syarat"] * len(rules.syarat) + ["penalti"] * len(rules.penalti))
+    every: list[Requirement | Penalty] = [*rules.syarat, *rules.penalti]
+    meta = pd.DataFrame([_rule_meta(r) for r in every])
+    for column in meta.columns:
+        card[column] = meta[column].to_numpy()
+    card = card.astype({"maks": float, "poin": float, "wajib": bool})
 
     def text(column: str) -> str:
         value = me.get(column)
         return "" if value is None or pd.isna(value) else str(value)
 
     return ScoreCard(
-        kode_lokasi=kode_lokasi,
+        kode_lokasi=code,
         nama_lokasi=text("nama_lokasi"),
+        kode_provinsi=text("kode_provinsi"),
         provinsi=text("provinsi"),
         kabupaten_kota=text("kabupaten_kota"),
         program=text("program"),
@@ -619,6 +589,7 @@ def explain(
         skor_maks=float(rules.skor_maks),
         memenuhi=bool(score["memenuhi"]),
         syarat_gagal=list(score["syarat_gagal"]),
-        rincian=_long(parts)[RINCIAN_COLUMNS],
-        tahapan_dipercepat=stages,
+        rincian=card[CARD_COLUMNS],
+        tahapan_lebih_awal=list(_stage_lists(base, stages, early=True)[0]),
+        tahapan_jendela_terbuka=list(_stage_lists(base, stages, early=False)[0]),
     )

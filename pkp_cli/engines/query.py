@@ -138,18 +138,23 @@ def resolve_statuses(wanted: Sequence[str] | None) -> tuple[str, ...]:
     return tuple(wanted or ())
 
 
+def near_codes(code: str, known: Iterable[str], limit: int = 3) -> list[str]:
+    """Known location codes that share the longest prefix with `code` (same kabupaten, then province): codes
+    are not words, so no fuzzy match."""
+    distinct = sorted(set(known))
+    for n in (8, 5, 2):
+        found = [c for c in distinct if c[:n] == code[:n]]
+        if found:
+            return found[:limit]
+    return []
+
+
 def resolve_lokasi(code: str | None, status: pd.DataFrame) -> str | None:
-    """--lokasi as a location code in the data; unknown codes get the known codes that share the longest prefix
-    (same kabupaten, then province): codes are not words, so no fuzzy match."""
+    """--lokasi as a location code in the data; an unknown code gets the nearby codes (near_codes)."""
     if not code:
         return None
     code = code.strip()
     known = status.loc[status["tingkat"] == "lokasi", "kode_lokasi"]
     if (known == code).any():
         return code
-    distinct = sorted(set(known))
-    for n in (8, 5, 2):
-        near_codes = [c for c in distinct if c[:n] == code[:n]]
-        if near_codes:
-            raise UnknownValue("--lokasi", code, near_codes[:3])
-    raise UnknownValue("--lokasi", code)
+    raise UnknownValue("--lokasi", code, near_codes(code, known))

@@ -3,16 +3,16 @@
 Every column that concerns a stage is keyed by the stage's code from the schedule, so no stage is named in
 code: `status.<kode>` and `tanggal.<kode>` for each province-level stage, and the key-stage roles
 (kelembagaan, survei) for the shares of locations done. Audit findings are per province (the TEMUAN frame
-has no program), so a province's two program rows show the same audit figures.
+has no program): they are not on this board, whose rows are per program (a sum down the board would count a
+province's findings twice), but in engines/audit.py::open_findings, one row per province.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from dataclasses import dataclass
 
 import pandas as pd
 
-from pkp_cli.engines.audit import findings_at
 from pkp_cli.model.frames import FINISHED
 from pkp_cli.model.schedule import Schedule
 
@@ -95,38 +95,16 @@ def _shares(lokasi: pd.DataFrame, status: pd.DataFrame, schedule: Schedule) -> p
     return out
 
 
-def _audit(temuan: pd.DataFrame, as_of: date | pd.Timestamp) -> pd.DataFrame:
-    """Open findings per province at as_of: count, Rupiah sum, overdue count."""
-    at = findings_at(temuan, as_of)
-    open_ = at[at["status_per_tanggal"] != "selesai"]
-    grouped = open_.groupby("kode_provinsi")
-    return pd.DataFrame(
-        {
-            "temuan_terbuka": grouped.size(),
-            # NaN when every open finding's amount is empty: unknown, not Rp 0.
-            "temuan_terbuka_nilai": grouped["nilai"].sum(min_count=1),
-            "temuan_lewat_batas": grouped["lewat_batas"].sum(),
-        }
-    )
-
-
-def readiness_board(
-    lokasi: pd.DataFrame,
-    status: pd.DataFrame,
-    temuan: pd.DataFrame,
-    schedule: Schedule,
-    as_of: date | pd.Timestamp,
-) -> pd.DataFrame:
+def readiness_board(lokasi: pd.DataFrame, status: pd.DataFrame, schedule: Schedule) -> pd.DataFrame:
     """One row per (province, program), sorted by kode_provinsi then program.
 
     Columns: kode_provinsi, provinsi, program, [balai if lokasi has it], then for each province-level stage
     of the schedule (in schedule order, all programs; <NA> where the stage is not the row's program)
     status.<kode> and tanggal.<kode>; jumlah_lokasi; kelembagaan_selesai, kelembagaan_persen,
     survei_selesai, survei_persen (0..100; NaN when the program has no such key stage); tertunda_dipa (any
-    stage of the province and program waits on the DIPA revision); temuan_terbuka, temuan_terbuka_nilai,
-    temuan_lewat_batas (the province's audit findings not closed at as_of); laporan_terakhir (newest
-    progress report of the province and program on or before as_of, NaT if none).
-    `status` is the STATUS frame computed at `as_of`.
+    stage of the province and program waits on the DIPA revision); laporan_terakhir (newest progress report
+    of the province and program on or before the status date, NaT if none).
+    `status` is the STATUS frame computed at the status date.
     """
     board = _pairs(lokasi, status)
     board = board.join(_stage_columns(readiness_long(status), schedule), on=_KEYS)
@@ -138,10 +116,37 @@ def readiness_board(
     grouped = status.groupby(_KEYS)
     board = board.join(grouped["tertunda_dipa"].any().rename("tertunda_dipa"), on=_KEYS)
     board["tertunda_dipa"] = board["tertunda_dipa"].fillna(False).astype(bool)
-    audit = _audit(temuan, as_of)
-    board = board.join(audit, on="kode_provinsi")
-    for column in ("temuan_terbuka", "temuan_lewat_batas"):
-        board[column] = board[column].fillna(0).astype(int)
-    board["temuan_terbuka_nilai"] = board["temuan_terbuka_nilai"].where(board["temuan_terbuka"] > 0, 0.0)
     board = board.join(grouped["tanggal_laporan"].max().rename("laporan_terakhir"), on=_KEYS)
     return board.reset_index(drop=True)
+
+
+@dataclass(frozen=True)
+class StageGroup:
+    """One column of the board: the province-level stages of the programs that share a name, in schedule order.
+
+    `key` joins the codes ("PSW-06/KTK-06"): a stable identifier for CSV and JSON."""
+
+    key: str
+    name: str
+    codes: dict[str, str]  # program -> stage code
+
+
+def stage_groups(schedule: Schedule) -> list[StageGroup]:
+    """The board's stage columns: one per province-level stage NAME in schedule order (programs whose
+    province-level stages share names share the column)."""
+    groups: dict[str, dict[str, str]] = {}
+    for program, st in schedule.stages():
+        if st.tingkat == "provinsi":
+            groups.setdefault(st.nama, {})[program] = st.kode
+    return [StageGroup("/".join(codes.values()), name, codes) for name, codes in groups.items()]
+
+
+def group_values(board: pd.DataFrame, group: StageGroup, field: str) -> pd.Series:
+    """`field` (status or tanggal) of the group's stage on each board row: the row's own program's stage."""
+    out = pd.Series(pd.NA, index=board.index, dtype=object if field == "status" else "datetime64[ns]")
+    for program, code in group.codes.items():
+        column = f"{field}.{code}"
+        if column in board.columns:
+            mine = (board["program"] == program).to_numpy(bool)
+            out[mine] = board.loc[mine, column]
+    return out

@@ -63,16 +63,27 @@ def plan_widths(headers: list[str], rows: list[list[str]], wrap: set[int], width
     if sum(widths) <= room:
         return widths
     free = [i for i in range(n) if i in wrap]
+    head_word = [_longest_word(h) for h in headers]
+    for i in free:
+        # Short of room, a free column wants its widest cell; a longer header wraps at its spaces (an empty
+        # column of reasons never takes the room of the reasons next to it).
+        widths[i] = max([1, head_word[i], *cells[i]])
+    # Never below the header's longest word: narrower, and rich would split it ("administra si").
     floor = {
-        i: min(full[i], max(WRAP_FLOOR, min(WRAP_WORD_CAP, max([_longest_word(r[i]) for r in rows] + [0]))))
+        i: max(
+            head_word[i],
+            min(widths[i], max(WRAP_FLOOR, min(WRAP_WORD_CAP, max([_longest_word(r[i]) for r in rows] + [0])))),
+        )
         for i in free
     }
     if sum(widths[i] for i in fixed) + sum(floor.values()) > room:
         # Last resort, too many columns for the width: every column may wrap at its spaces ("26 September"
         # over "2022"), none below its widest word (free text: capped at WRAP_WORD_CAP); narrower than that
         # and rich breaks words.
-        words = {i: max([_longest_word(headers[i])] + [_longest_word(r[i]) for r in rows]) for i in range(n)}
-        floor = {i: words[i] if i in fixed else min(full[i], words[i], WRAP_WORD_CAP) for i in range(n)}
+        words = {i: max([head_word[i]] + [_longest_word(r[i]) for r in rows]) for i in range(n)}
+        floor = {
+            i: words[i] if i in fixed else max(head_word[i], min(widths[i], words[i], WRAP_WORD_CAP)) for i in range(n)
+        }
         free = list(range(n))
     budget = room - sum(widths[i] for i in range(n) if i not in free)
     # water-filling from the top: lower a common ceiling until the columns fit (or reach their floors)

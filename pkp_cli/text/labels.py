@@ -211,6 +211,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "percepatan.kolom.kinerja.Cukup": ("cukup", "fair"),
     "percepatan.kolom.kinerja.Kurang": ("kurang", "poor"),
     "percepatan.kolom.nilai_bantuan": ("nilai bantuan", "grant value"),
+    "percepatan.frasa_teks": ("{name} {value}", "{value} {name}"),  # "kinerja baik" / "good performance"
     # the key-stage roles, used when a location has no row for the stage
     "percepatan.peran.rekrutmen": ("rekrutmen tenaga pendamping", "facilitator recruitment"),
     "percepatan.peran.revisi_dipa": ("revisi DIPA", "DIPA revision"),
@@ -237,16 +238,20 @@ LABELS: dict[str, tuple[str, str]] = {
     "percepatan.penalti.tanpa_laporan.lokasi": ("belum pernah melapor", "never reported"),
     # pkp candidates: the screen's texts ("{n}" and the other names in braces are filled in)
     "percepatan.ringkasan": (
-        "{ok} dari {total} lokasi memenuhi syarat wajib; {now} di antaranya dapat memulai tahapan sekarang.",
-        "{ok} of {total} locations meet the required conditions; {now} of them can start a stage now.",
+        "{ok} dari {total} lokasi memenuhi syarat wajib; {early} di antaranya dapat memulai tahapan sebelum "
+        "jendelanya dibuka (percepatan), {open} punya tahapan yang jendelanya sudah dibuka tetapi belum dimulai "
+        "(risiko terlambat).",
+        "{ok} of {total} locations meet the required conditions; {early} of them can start a stage before its "
+        "window opens (acceleration), {open} have a stage whose window is open but that has not started (late "
+        "risk).",
     ),
     "percepatan.dikecualikan": (
         "{n} lokasi tidak memenuhi syarat wajib (tampilkan dengan --all).",
         "{n} locations fail a required condition (show them with --all).",
     ),
     "percepatan.tertahan": (
-        "Tahapan yang boleh dipercepat tetapi belum dapat dimulai:",
-        "Stages that may be done early but cannot start yet:",
+        "Tahapan lokasi yang memenuhi syarat yang belum dapat dimulai",
+        "Stages of the eligible locations that cannot start yet",
     ),
     "percepatan.menunggu": ("menunggu", "waits for"),
     "percepatan.lokasi_n": ("{n} lokasi", "{n} location(s)"),
@@ -255,11 +260,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "percepatan.tidak_ada": ("tidak ada", "none"),
     "percepatan.kartu": ("Kartu skor", "Score card"),
     "percepatan.kartu.skor": ("Skor: {skor} dari {maks}", "Score: {skor} of {maks}"),
-    "percepatan.kartu.mentah": ("sebelum dibatasi ke 0..{maks}: {n}", "before clamping to 0..{maks}: {n}"),
+    "percepatan.kartu.mentah": ("Skor sebelum dibatasi ke 0..{maks}: {n}", "Score before clamping to 0..{maks}: {n}"),
     "percepatan.kartu.memenuhi": ("memenuhi syarat", "eligible"),
     "percepatan.kartu.gagal": ("tidak memenuhi syarat wajib: {ids}", "excluded, fails: {ids}"),
     "percepatan.kartu.dapat": ("Dapat dimulai sekarang", "Can start now"),
     "percepatan.kartu.tertahan": ("Belum dapat dimulai", "Cannot start yet"),
+    "t.card_rules": ("Syarat dan penalti", "Requirements and penalties"),
     "percepatan.per.tahapan": ("{bobot} per tahapan, maks {maks}", "{bobot} per stage, cap {maks}"),
     "percepatan.per.lokasi": ("{bobot} per lokasi, maks {maks}", "{bobot} per location, cap {maks}"),
     "percepatan.laporan_terakhir": ("laporan terakhir {d}", "newest report {d}"),
@@ -270,15 +276,31 @@ LABELS: dict[str, tuple[str, str]] = {
     "kesiapan.persiapan": ("persiapan tingkat provinsi", "province-level preparations"),
     "kesiapan.lokasi_temuan": ("lokasi, temuan audit, laporan", "locations, audit findings, reports"),
     "kesiapan.catatan": (
-        "Tanggal tahapan: tanggal selesai bila sudah selesai, selain itu tanggal mulai. Temuan audit dicatat per "
-        "provinsi, sama pada kedua program; nilai kosong: temuan terbuka tanpa nilai Rupiah.",
-        "Stage dates: the end date when finished, else the start date. Audit findings are per province, the same "
-        "on both programs; an empty amount: open findings without a Rupiah value.",
+        "Setiap tahapan: status, lalu tanggal selesai bila sudah selesai, selain itu tanggal mulai. Temuan audit "
+        "dicatat per provinsi (bukan per program): lihat tabel temuan audit di bawah.",
+        "Each stage: its status, then the end date when finished, else the start date. Audit findings are per "
+        "province (not per program): see the audit findings table below.",
+    ),
+    "t.readiness_locations": (
+        "Lokasi, revisi DIPA dan laporan terakhir per program",
+        "Locations, DIPA revision and newest report per program",
+    ),
+    "t.readiness_audit": ("Temuan audit terbuka per provinsi", "Open audit findings per province"),
+    "kesiapan.temuan_catatan": (
+        "Satu baris per provinsi: temuan audit tidak dicatat per program. Nilai kosong: temuan terbuka tanpa "
+        "nilai Rupiah.",
+        "One row per province: audit findings are not recorded per program. An empty amount: open findings "
+        "without a Rupiah value.",
     ),
     # pkp audit
-    "t.audit_overdue": ("Temuan lewat batas waktu (terlama dahulu)", "Overdue findings (longest first)"),
+    "t.audit_overdue": ("Temuan lewat batas waktu, terlama dahulu", "Overdue findings, longest first"),
     "t.audit_changes": ("Perubahan sejak laporan {d}", "Changes since the report of {d}"),
     "audit.tidak_ada": ("Tidak ada.", "None."),
+    "audit.tidak_dihitung": (
+        "{n} temuan hanya ada di berkas temuan bertanggal sesudah tanggal posisi (terbaru {d}); tidak dihitung.",
+        "{n} findings are only in findings files dated after the status date (newest {d}); not counted.",
+    ),
+    "t.audit_changes_none": ("Perubahan sejak laporan sebelumnya", "Changes since the previous report"),
     "audit.tanpa_sebelumnya": (
         "Tidak ada tanggal laporan sebelum tanggal posisi; perubahan tidak dihitung.",
         "No report date before the status date; changes are not counted.",

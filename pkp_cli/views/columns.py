@@ -471,6 +471,22 @@ _ALL: list[Column] = [
         ),
     ),
     _c(
+        "skor_mentah",
+        "number",
+        ("skor sebelum dibatasi", "raw score"),
+        (
+            "Bobot syarat yang terpenuhi dikurangi penalti, sebelum dibatasi ke 0..skor_maks.",
+            "Weights of the requirements met minus penalties, before clamping to 0..skor_maks.",
+        ),
+        screen=False,
+    ),
+    _c(
+        "skor_maks",
+        "number",
+        ("skor maks", "max score"),
+        ("Skor tertinggi menurut berkas aturan.", "The highest score the rules file allows."),
+    ),
+    _c(
         "memenuhi",
         "bool",
         ("memenuhi syarat", "eligible"),
@@ -490,36 +506,68 @@ _ALL: list[Column] = [
         "text",
         ("alasan", "reasons"),
         (
-            "Syarat yang terpenuhi dan penalti yang dikenakan, dalam kata-kata.",
-            "The requirements met and penalties applied, in words.",
+            "Syarat yang terpenuhi dan penalti yang dikenakan, dalam kata-kata (bahasa laporan; kodenya di kolom syarat.<id> dan penalti.<id>).",
+            "The requirements met and penalties applied, in words (the report's language; the codes are in the syarat.<id> and penalti.<id> columns).",
         ),
     ),
     _c(
         "tahapan_lebih_awal",
         "stages",
-        ("dapat dimulai lebih awal", "can start early"),
+        ("mulai lebih awal (hari)", "start early (days)"),
         (
-            "Tahapan yang boleh dipercepat dan dapat dimulai sekarang, sebelum jendelanya dibuka; angka = hari lebih awal.",
-            "Stages that may be done early and can start now, before their window opens; number = days early.",
+            "Percepatan: tahapan yang boleh dipercepat dan dapat dimulai sekarang, sebelum jendelanya dibuka (tahapan sebelumnya selesai, tidak menunggu revisi DIPA); angka dalam kurung = hari lebih awal dari jadwal mulai, misalnya PSW-12 (31).",
+            "Acceleration: stages that may be done early and can start now, before their window opens (the stages before them finished, not waiting for the DIPA revision); the number in brackets = days before the planned start, e.g. PSW-12 (31).",
         ),
     ),
     _c(
         "tahapan_jendela_terbuka",
         "stages",
-        ("jendela sudah dibuka, belum mulai", "window open, not started"),
+        ("jendela dibuka, belum mulai (sisa hari)", "window open, not started (days left)"),
         (
-            "Tahapan yang jendelanya sudah dibuka tetapi belum dimulai (risiko terlambat, bukan percepatan); angka = hari tersisa sampai jadwal selesai.",
-            "Stages whose window is open but that have not started (a late risk, not acceleration); number = days left to the planned end.",
+            "Risiko terlambat, bukan percepatan: tahapan yang jendelanya sudah dibuka dan dapat dimulai tetapi belum dimulai; angka dalam kurung = hari tersisa sampai jadwal selesai.",
+            "A late risk, not acceleration: stages whose window is open and that can start but have not; the number in brackets = days left to the planned end.",
         ),
+        priority=2,
+    ),
+    _c(
+        "syarat.<id>",
+        "status",
+        ("syarat <id>", "requirement <id>"),
+        (
+            "Satu kolom per syarat di berkas aturan: terpenuhi, gagal, tidak_diketahui (data tidak tersedia).",
+            "One column per requirement of the rules file: terpenuhi (met), gagal (not met), tidak_diketahui (data not available).",
+        ),
+        vocab="percepatan.hasil",
+        screen=False,
+    ),
+    _c(
+        "penalti.<id>",
+        "number",
+        ("penalti <id>", "penalty <id>"),
+        (
+            "Satu kolom per penalti di berkas aturan: poin yang dikurangkan (0 atau negatif).",
+            "One column per penalty of the rules file: the points it takes off (0 or negative).",
+        ),
+        screen=False,
     ),
     _c(
         "menunggu",
         "text",
         ("menunggu", "waits for"),
         (
-            "Tahapan yang harus selesai dahulu (dan revisi DIPA bila tahapan itu menunggunya).",
-            "The stages that must finish first (and the DIPA revision when they wait for it).",
+            "Tahapan yang harus selesai dahulu (dan revisi DIPA bila tahapan itu, atau tahapan yang ditunggunya, menunggunya).",
+            "The stages that must finish first (and the DIPA revision when the stage, or a stage it waits for, waits for it).",
         ),
+    ),
+    _c(
+        "menunggu_kode",
+        "list",
+        ("kode yang ditunggu", "codes waited for"),
+        (
+            "Kode tahapan yang ditunggu: tahapan sebelumnya yang belum selesai, lalu revisi DIPA bila tahapan ini menunggunya.",
+            "Codes of the stages waited for: the unfinished stages before it, then the DIPA revision when the stage waits for it.",
+        ),
+        screen=False,
     ),
     _c("jumlah_lokasi", "int", ("lokasi", "locations"), ("Jumlah lokasi.", "Number of locations.")),
     _c(
@@ -621,27 +669,45 @@ _ALL: list[Column] = [
         ),
     ),
     _c(
-        "tahap_status",
-        "status",
-        ("status", "status"),
-        ("Status tahapan tingkat provinsi.", "Status of the province-level stage."),
-        vocab=_STATUS,
+        "tahap.<tahapan>",
+        "text",
+        ("<nama tahapan>", "<stage name>"),
+        (
+            'Satu kolom per tahapan tingkat provinsi dalam jadwal, berjudul nama tahapannya: status, lalu tanggal selesai bila sudah selesai, selain itu tanggal mulai (misalnya "selesai 11 Mar"). Di layar saja; CSV dan JSON memuatnya sebagai status.<tahapan> dan tanggal.<tahapan>.',
+            'One column per province-level stage of the schedule, headed with its name: the status, then the end date when finished, else the start date (e.g. "finished 11 Mar"). On screen only; CSV and JSON carry it as status.<tahapan> and tanggal.<tahapan>.',
+        ),
+        files=False,
     ),
     _c(
-        "tahap_tanggal",
-        "date_short",
-        ("tanggal", "date"),
+        "status.<tahapan>",
+        "status",
+        ("status <tahapan>", "status <stage>"),
         (
-            "Tanggal selesai bila sudah selesai, selain itu tanggal mulai.",
-            "The end date when finished, else the start date.",
+            "Status tahapan tingkat provinsi; <tahapan> = kode tahapan setiap program yang bernama sama, misalnya status.PSW-06/KTK-06.",
+            "Status of the province-level stage; <tahapan> = the codes of each program's stage of that name, e.g. status.PSW-06/KTK-06.",
         ),
+        vocab=_STATUS,
+        screen=False,
+    ),
+    _c(
+        "tanggal.<tahapan>",
+        "date",
+        ("tanggal <tahapan>", "date <stage>"),
+        (
+            "Tanggal selesai tahapan bila sudah selesai, selain itu tanggal mulai; kosong bila belum mulai.",
+            "The stage's end date when finished, else its start date; empty when not started.",
+        ),
+        screen=False,
     ),
     # --- audit -------------------------------------------------------------------------------------------
     _c(
         "temuan",
         "int",
         ("temuan", "findings"),
-        ("Temuan audit yang tercatat sampai tanggal posisi.", "Audit findings recorded up to the status date."),
+        (
+            "Temuan audit yang diketahui pada tanggal posisi (berkas temuan bertanggal sampai tanggal posisi).",
+            "Audit findings known at the status date (findings files dated up to the status date).",
+        ),
     ),
     _c("belum", "int", ("belum", "open"), ("Temuan yang belum ditindaklanjuti.", "Findings not yet followed up.")),
     _c(
@@ -676,6 +742,27 @@ _ALL: list[Column] = [
         "int",
         ("lewat batas", "overdue"),
         ("Temuan terbuka yang sudah lewat batas waktu tindak lanjut.", "Open findings past their follow-up due date."),
+    ),
+    _c(
+        "nilai_belum",
+        "rupiah",
+        ("nilai belum (Rp)", "open (Rp)"),
+        ("Nilai Rupiah temuan yang belum ditindaklanjuti.", "Rupiah value of the findings not yet followed up."),
+        screen=False,
+    ),
+    _c(
+        "nilai_proses",
+        "rupiah",
+        ("nilai proses (Rp)", "in progress (Rp)"),
+        ("Nilai Rupiah temuan yang tindak lanjutnya berjalan.", "Rupiah value of the findings in progress."),
+        screen=False,
+    ),
+    _c(
+        "nilai_selesai",
+        "rupiah",
+        ("nilai selesai (Rp)", "closed (Rp)"),
+        ("Nilai Rupiah temuan yang selesai ditindaklanjuti.", "Rupiah value of the closed findings."),
+        screen=False,
     ),
     _c(
         "nilai_total",
@@ -751,6 +838,15 @@ _ALL: list[Column] = [
         (
             "Hari kalender sejak batas waktu sampai tanggal posisi.",
             "Calendar days from the due date to the status date.",
+        ),
+    ),
+    _c(
+        "tanggal_perubahan",
+        "date",
+        ("tanggal", "date"),
+        (
+            "Tanggal temuan ditutup, atau batas waktu yang terlewati.",
+            "The date the finding was closed, or the due date that passed.",
         ),
     ),
     _c(

@@ -40,6 +40,8 @@ class Column:
     desc: tuple[str, str]  # one line a newcomer understands, both languages
     vocab: str | None = None  # label prefix of a status-like code ("status", "audit.status", ...)
     screen: bool = True  # shown on the terminal, in markdown and HTML (always in CSV, JSON and xlsx)
+    files: bool = True  # False: for people only (terminal, markdown, HTML), never in CSV, JSON or xlsx: words
+    # composed from other columns that the files carry as codes and dates (a board cell "selesai 11 Mar")
     priority: int = 1  # on a terminal too narrow for every column, the highest priority numbers go first
 
     def header(self, lang: str) -> str:
@@ -105,13 +107,14 @@ class Report:
         return self.main if self.main in names else (names[0] if names else None)
 
     def combined(self, name: str) -> tuple[list[Column], pd.DataFrame, list[dict[str, Any]]]:
-        """(columns, every row of every instance of the table, total rows) for CSV, JSON and xlsx."""
+        """(columns, every row of every instance of the table, total rows) for CSV, JSON and xlsx: the columns
+        meant for files (`Column.files`)."""
         import pandas as pd
 
         parts = list(self.instances(name))
         if not parts:
             raise KeyError(name)
-        columns = parts[0].columns
+        columns = [c for c in parts[0].columns if c.files]
         keys = [c.key for c in columns]
         frames = [t.rows.reindex(columns=keys) for t in parts if len(t.rows)]
         rows = pd.concat(frames, ignore_index=True) if frames else parts[0].rows.reindex(columns=keys).iloc[0:0]

@@ -85,3 +85,115 @@ SCHEDULE_KEYS = [
 SCHEDULE_TABLES: dict[str, list[str]] = {"jadwal": SCHEDULE_KEYS}
 CONFIG_KEYS = ["key", "value_text", "source"]
 CONFIG_TABLES: dict[str, list[str]] = {"pengaturan": CONFIG_KEYS}
+
+# --- pkp candidates ---------------------------------------------------------------------------------------
+# `syarat.<id>` and `penalti.<id>` stand for one column per rule of the rules file (built when the report is).
+CANDIDATE_KEYS = [
+    "kode_lokasi",
+    "nama_lokasi",
+    "kode_provinsi",
+    "provinsi",
+    "kode_kabupaten",
+    "kabupaten_kota",
+    "program",
+    "skor",
+    "skor_mentah",
+    "memenuhi",
+    "syarat_gagal",
+    "alasan",
+    "tahapan_lebih_awal",
+    "tahapan_jendela_terbuka",
+    "syarat.<id>",
+    "penalti.<id>",
+]
+WAITING_KEYS = ["program", "tahapan", "nama_tahapan", "menunggu", "menunggu_kode", "jumlah_lokasi"]
+CARD_LOCATION_KEYS = [
+    "kode_lokasi",
+    "nama_lokasi",
+    "kode_provinsi",
+    "provinsi",
+    "kabupaten_kota",
+    "program",
+    "skor",
+    "skor_mentah",
+    "skor_maks",
+    "memenuhi",
+    "syarat_gagal",
+    "tahapan_lebih_awal",
+    "tahapan_jendela_terbuka",
+]
+CARD_KEYS = ["bagian", "aturan", "wajib", "bobot_aturan", "hasil", "poin", "data"]
+CANDIDATES_TABLES: dict[str, list[str]] = {
+    "kandidat": CANDIDATE_KEYS,
+    "menunggu": WAITING_KEYS,
+    "lokasi": CARD_LOCATION_KEYS,  # --explain
+    "kartu": CARD_KEYS,  # --explain
+}
+
+# --- pkp readiness ----------------------------------------------------------------------------------------
+# `tahap.<tahapan>`, `status.<tahapan>` and `tanggal.<tahapan>` stand for three columns per province-level
+# stage of the schedule (one per stage name; built from the schedule when the report is).
+READINESS_STAGE_KEYS = ["tahap.<tahapan>", "status.<tahapan>", "tanggal.<tahapan>"]
+READINESS_BOARD_KEYS = ["kode_provinsi", "provinsi", "program", "balai", *READINESS_STAGE_KEYS]
+READINESS_LOCATION_KEYS = [
+    "kode_provinsi",
+    "provinsi",
+    "program",
+    "jumlah_lokasi",
+    "kelembagaan_selesai",
+    "kelembagaan_persen",
+    "survei_selesai",
+    "survei_persen",
+    "tunggu_dipa",
+    "laporan_terakhir",
+]
+READINESS_AUDIT_KEYS = ["kode_provinsi", "provinsi", "temuan_terbuka", "temuan_terbuka_nilai", "temuan_lewat_batas"]
+READINESS_TABLES: dict[str, list[str]] = {
+    "kesiapan": READINESS_BOARD_KEYS,
+    "lokasi": READINESS_LOCATION_KEYS,
+    "temuan": READINESS_AUDIT_KEYS,
+}
+
+# --- pkp audit --------------------------------------------------------------------------------------------
+AUDIT_SUMMARY_KEYS = [
+    "kode_provinsi",
+    "provinsi",
+    "temuan",
+    "belum",
+    "proses",
+    "temuan_selesai",
+    "nilai_belum",
+    "nilai_proses",
+    "nilai_selesai",
+    "nilai_total",
+    "lewat_batas",
+    "nilai_lewat_batas",
+    "hari_lewat_batas_maks",
+    "ditutup_baru",
+    "lewat_batas_baru",
+]
+AUDIT_OVERDUE_KEYS = [
+    "kode_provinsi",
+    "provinsi",
+    "nomor_temuan",
+    "uraian",
+    "nilai",
+    "status_temuan",
+    "batas_waktu",
+    "hari_lewat_batas",
+]
+AUDIT_CHANGE_KEYS = [
+    "kode_provinsi",
+    "provinsi",
+    "nomor_temuan",
+    "uraian",
+    "nilai",
+    "perubahan",
+    "tanggal_perubahan",
+    "hari_lewat_batas",
+]
+AUDIT_TABLES: dict[str, list[str]] = {
+    "provinsi": AUDIT_SUMMARY_KEYS,
+    "lewat_batas": AUDIT_OVERDUE_KEYS,
+    "perubahan": AUDIT_CHANGE_KEYS,
+}

@@ -1,0 +1,130 @@
+"""The report of `pkp audit`: audit follow-up (tindak lanjut temuan hasil audit) per province, as known at the
+status date (a findings file dated after it is not counted; a note says how many findings it holds).
+
+Tables: `provinsi` (main; a national total row), `lewat_batas` (the overdue findings, longest first),
+`perubahan` (closed or newly overdue since the previous report date; empty, with a note, when there is none).
+
+API (also what a meeting pack uses for one province):
+- `AuditInputs(temuan, report_dates, facts)`: report_dates = the progress reports' dates (the "since" of a
+  change is the newest one before the status date);
+- `build(inp, q=Query()) -> Report` (q: provinces);
+- `audit_tables(inp, q) -> list[Table]`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+
+from pkp_cli.engines.audit import (
+    audit_changes,
+    audit_summary,
+    overdue_findings,
+    previous_report_date,
+    unseen_findings,
+)
+from pkp_cli.engines.query import Query
+from pkp_cli.render.cells import fmt_date
+from pkp_cli.text.labels import label
+from pkp_cli.views.columns import columns
+from pkp_cli.views.facts import Facts
+from pkp_cli.views.model import Column, Report, Table
+from pkp_cli.views.specs import AUDIT_CHANGE_KEYS, AUDIT_OVERDUE_KEYS, AUDIT_SUMMARY_KEYS
+
+SCREEN_LIMIT = 60
+
+# The engine's names for what the column catalogue calls these (`jumlah` and `selesai` mean stages elsewhere).
+_RENAMED = {"jumlah": "temuan", "selesai": "temuan_selesai"}
+
+
+@dataclass
+class AuditInputs:
+    temuan: pd.DataFrame
+    report_dates: Any  # the progress reports' dates (any iterable of dates)
+    facts: Facts
+
+    @property
+    def lang(self) -> str:
+        return self.facts.lang
+
+
+def _cols(keys: list[str], fixed: tuple[str, ...] = ("provinsi",)) -> list[Column]:
+    return [c.but(priority=0) if c.key in fixed else c for c in columns(*keys)]
+
+
+def audit_tables(inp: AuditInputs, q: Query = Query()) -> list[Table]:
+    lang = inp.lang
+    as_of = inp.facts.as_of
+    assert as_of is not None
+    temuan = inp.temuan
+    if q.provinces:
+        temuan = temuan[temuan["kode_provinsi"].isin(list(q.provinces))]
+    previous = previous_report_date(inp.report_dates, as_of)
+    summary = audit_summary(temuan, as_of, previous).rename(columns=_RENAMED)
+    total: dict[str, Any] | None = None
+    if len(summary) > 1:
+        total = {k: summary[k].sum(min_count=1) for k in AUDIT_SUMMARY_KEYS[2:]}
+        total["hari_lewat_batas_maks"] = summary["hari_lewat_batas_maks"].max()
+        total["provinsi"] = label("audit.jumlah_semua", lang)
+    notes = []
+    unseen, newest = unseen_findings(temuan, as_of)
+    if unseen:
+        notes.append(label("audit.tidak_dihitung", lang).format(n=unseen, d=fmt_date(newest, lang)))
+    overdue = overdue_findings(temuan, as_of).rename(columns={"status_per_tanggal": "status_temuan"})
+    tables = [
+        Table(
+            "provinsi",
+            label("t.audit", lang),
+            _cols(AUDIT_SUMMARY_KEYS),
+            summary,
+            total=total,
+            empty=label("audit.tidak_ada", lang),
+            notes=notes,
+        ),
+        Table(
+            "lewat_batas",
+            f"{label('t.audit_overdue', lang)} ({len(overdue)})",
+            _cols(AUDIT_OVERDUE_KEYS, ("provinsi", "nomor_temuan", "uraian")),
+            overdue,
+            empty=label("audit.tidak_ada", lang),
+            limit=SCREEN_LIMIT,
+        ),
+    ]
+    if previous is None:
+        changes = pd.DataFrame(columns=AUDIT_CHANGE_KEYS)
+        title = label("t.audit_changes_none", lang)
+        change_notes = [label("audit.tanpa_sebelumnya", lang)]
+    else:
+        changes = audit_changes(temuan, as_of, previous).rename(columns={"tanggal": "tanggal_perubahan"})
+        title = label("t.audit_changes", lang).format(d=fmt_date(previous, lang))
+        change_notes = []
+    tables.append(
+        Table(
+            "perubahan",
+            f"{title} ({len(changes)})",
+            _cols(AUDIT_CHANGE_KEYS, ("provinsi", "nomor_temuan", "uraian")),
+            changes,
+            empty=label("audit.tidak_ada", lang),
+            notes=change_notes,
+            limit=SCREEN_LIMIT,
+        )
+    )
+    return tables
+
+
+def build(inp: AuditInputs, q: Query = Query()) -> Report:
+    facts = inp.facts
+    assert facts.as_of is not None
+    previous = previous_report_date(inp.report_dates, facts.as_of)
+    report = Report(
+        "audit",
+        facts.lang,
+        header=facts.header(),
+        meta=facts.meta(laporan_sebelumnya=previous),
+        warnings=facts.warnings(),
+    )
+    report.main = "provinsi"
+    report.tables += audit_tables(inp, q)
+    return report

@@ -122,7 +122,7 @@ def build(inp: AuditInputs, q: Query = Query()) -> Report:
         "audit",
         facts.lang,
         header=facts.header(),
-        meta=facts.meta(laporan_sebelumnya=previous),
+        meta=facts.meta(laporan_sebelumnya=None if previous is None else previous.date()),
         warnings=facts.warnings(),
     )
     report.main = "provinsi"

@@ -1,9 +1,10 @@
-"""pkp_cli.engines.candidates on hand-built frames with hand-derived scores.
+"""pkp_cli.engines.candidates on hand-built frames with hand-derived scores (codes and data; the words are
+tests/views/test_candidates_view.py's, on the same fixture).
 
 The fixture: one PISEW schedule with three province-level stages (recruitment, DIPA revision, mobilisation)
-and five location stages; the default-like rules below (weights 25/25/20/15/15, sum 100). A "full" location
-meets every requirement with no penalty and scores exactly 100, so each test changes one thing and checks
-that the score moves by exactly that rule's weight.
+and five location stages; the rules below (weights 25/25/20/15/15, sum 100; planning documents optional, as a
+variant of the bundled rules). A "full" location meets every requirement with no penalty and scores exactly
+100, so each test changes one thing and checks that the score moves by exactly that rule's weight.
 """
 
 from __future__ import annotations
@@ -14,11 +15,19 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from pkp_cli.engines.candidates import CANDIDATE_COLUMNS, acceleratable_stages, explain, score_candidates
-from pkp_cli.errors import Exit, PkpError
+from pkp_cli.engines.candidates import (
+    distinct_sets,
+    explain,
+    rule_columns,
+    score_candidates,
+    startable_stages,
+    waiting_stages,
+)
+from pkp_cli.errors import UnknownValue
 from pkp_cli.model.frames import LOKASI, STATUS
-from pkp_cli.model.rules import Rules, check_rules_text
+from pkp_cli.model.rules import Rules, check_rules_text, load_rules
 from pkp_cli.model.schedule import Schedule, check_schedule_text
+from tests.factories import ROOT
 
 SCHEDULE_YAML = """\
 tahun_anggaran: 2022
@@ -220,11 +229,10 @@ def score_one(
     overrides: dict[str, dict[str, Any]] | None = None,
     rules: Rules = RULES,
     provinces: dict[str, dict[str, dict[str, Any]]] | None = None,
-    lang: str = "id",
 ) -> pd.Series:
     lokasi = lokasi_frame([{"kode_lokasi": "51.01.01", **(loc or {})}])
     status = status_frame(lokasi, {("51.01.01", k): v for k, v in (overrides or {}).items()}, provinces)
-    out = score_candidates(lokasi, status, SCHEDULE, rules, AS_OF, lang=lang)
+    out = score_candidates(lokasi, status, SCHEDULE, rules, AS_OF)
     assert len(out) == 1
     return out.iloc[0]
 
@@ -232,30 +240,34 @@ def score_one(
 # --- requirements -----------------------------------------------------------------------------------------
 
 
-def test_full_location_scores_the_maximum_and_says_why_in_words() -> None:
+def test_full_location_scores_the_maximum_with_the_data_behind_each_rule() -> None:
     row = score_one()
     assert row["skor"] == 100
     assert row["memenuhi"]
     assert row["syarat_gagal"] == []
-    assert row["alasan_teks"] == (
-        "lokasi berulang, kinerja baik, dokumen perencanaan ada; "
-        "pembentukan kelembagaan selesai 20 Mei 2022, survei pendahuluan selesai 24 Mei 2022"
-    )
-    assert row["alasan"][0] == {"kode": "berulang", "teks": "lokasi berulang"}
-    assert [a["kode"] for a in row["alasan"]] == ["berulang", "kinerja", "dokumen", "kelembagaan", "survei"]
     assert {c: row[f"syarat.{c}"] for c in ("berulang", "dokumen", "survei")} == {
         "berulang": "terpenuhi",
         "dokumen": "terpenuhi",
         "survei": "terpenuhi",
     }
+    # The data each rule read: the column value, or the key stage with its status and date.
+    assert bool(row["syarat.berulang.nilai"]) is True and row["syarat.kinerja.nilai"] == "Baik"
+    assert (row["syarat.kelembagaan.tahapan"], row["syarat.kelembagaan.status"]) == ("lem", "selesai")
+    assert row["syarat.kelembagaan.tanggal"] == D("2022-05-20")  # finished: the end date
+    assert row["syarat.survei.nama_tahapan"] == "Survei pendahuluan"
+    assert (row["penalti.terlambat"], row["penalti.terlambat.jumlah"]) == (0, 0)
 
 
-def test_reasons_in_english() -> None:
-    row = score_one(lang="en")
-    assert row["alasan_teks"] == (
-        "repeat location, performance good, planning documents available; "
-        "pembentukan kelembagaan finished 20 May 2022, survei pendahuluan finished 24 May 2022"
+def test_the_engine_writes_no_words() -> None:
+    out = score_candidates(
+        lokasi_frame([{"kode_lokasi": "51.01.01"}]),
+        status_frame(lokasi_frame([{"kode_lokasi": "51.01.01"}])),
+        SCHEDULE,
+        RULES,
+        AS_OF,
     )
+    assert "alasan" not in out.columns and "alasan_teks" not in out.columns
+    assert rule_columns(RULES) == [c for c in out.columns if c.startswith(("syarat.", "penalti."))]
 
 
 @pytest.mark.parametrize(
@@ -276,26 +288,37 @@ def test_each_requirement_moves_the_score_by_exactly_its_weight(
     assert row[f"syarat.{rule}"] == "gagal"
 
 
-def test_stage_names_read_as_part_of_the_sentence() -> None:
-    from pkp_cli.engines.candidates import _in_sentence
-
-    assert _in_sentence("Survei Pendahuluan") == "survei pendahuluan"
-    assert _in_sentence("Pembentukan BKM/LKM dan KSM") == "pembentukan BKM/LKM dan KSM"
-    assert _in_sentence("Revisi DIPA") == "revisi DIPA"
-
-
 def test_a_failed_wajib_requirement_excludes_but_keeps_the_score() -> None:
     row = score_one({"kinerja": "Cukup"})
     assert not row["memenuhi"]
     assert row["syarat_gagal"] == ["kinerja"]
     assert row["skor"] == 75
-    assert {"kode": "kinerja", "teks": "kinerja cukup (syarat wajib tidak terpenuhi)"} in row["alasan"]
+    assert (row["syarat.kinerja"], row["syarat.kinerja.nilai"]) == ("gagal", "Cukup")
 
 
 def test_a_failed_optional_requirement_does_not_exclude() -> None:
     row = score_one({"dokumen_perencanaan": False})
     assert row["memenuhi"]
-    assert {"kode": "dokumen", "teks": "dokumen perencanaan belum ada"} in row["alasan"]
+    assert row["syarat.dokumen"] == "gagal"
+
+
+BUNDLED_RULES = load_rules(ROOT / "schedules" / "percepatan-2022.yaml")
+
+
+def test_the_bundled_rules_require_all_three_conditions_of_the_instruction() -> None:
+    # The director: a repeat location, with good performance, that already has planning documents.
+    required = {r.kolom for r in BUNDLED_RULES.syarat if r.wajib}
+    assert required == {"lokasi_berulang", "kinerja", "dokumen_perencanaan"}
+    # A repeat location with good performance but no planning documents is excluded by the bundled rules
+    # (it keeps its score: 100 - 20 for the documents), and listed with the condition it fails.
+    lokasi = lokasi_frame([{"kode_lokasi": "51.01.01", "dokumen_perencanaan": False}, {"kode_lokasi": "51.01.02"}])
+    out = score_candidates(lokasi, status_frame(lokasi), SCHEDULE, BUNDLED_RULES, AS_OF).set_index("kode_lokasi")
+    assert (bool(out.loc["51.01.01", "memenuhi"]), out.loc["51.01.01", "syarat_gagal"]) == (False, ["dokumen"])
+    assert out.loc["51.01.01", "skor"] == 80
+    assert bool(out.loc["51.01.02", "memenuhi"]) and out.loc["51.01.02", "skor"] == 100
+    # The optional variant stays in the file, as a comment.
+    text = (ROOT / "schedules" / "percepatan-2022.yaml").read_text(encoding="utf-8")
+    assert "# - {id: dokumen, kolom: dokumen_perencanaan, nilai: true, wajib: false, bobot: 20}" in text
 
 
 def test_finished_late_counts_as_met_for_the_default_status_list() -> None:
@@ -312,7 +335,7 @@ def test_a_missing_column_is_unknown_and_never_excludes() -> None:
     assert out["syarat.berulang"].tolist() == ["tidak_diketahui"] * 2
     assert out["memenuhi"].all()
     assert out["skor"].tolist() == [75, 75]
-    assert out.iloc[0]["alasan"][0] == {"kode": "berulang", "teks": "lokasi berulang: data tidak tersedia"}
+    assert out["syarat.berulang.nilai"].isna().all()
 
 
 def test_a_column_absent_from_the_frame_is_unknown_too() -> None:
@@ -331,7 +354,7 @@ def test_a_stage_requirement_without_a_key_stage_is_unknown() -> None:
     row = score_candidates(lokasi, status, SCHEDULE, rules, AS_OF).iloc[0]
     assert row["syarat.kon"] == "tidak_diketahui"
     assert row["memenuhi"]
-    assert row["alasan"] == [{"kode": "kon", "teks": "konstruksi: data tidak tersedia"}]
+    assert pd.isna(row["syarat.kon.status"]) and row["syarat.kon.tahapan"] == "kon"
 
 
 def test_numeric_and_list_requirements() -> None:
@@ -345,12 +368,29 @@ def test_numeric_and_list_requirements() -> None:
             {"kode_lokasi": "51.01.01"},
             {"kode_lokasi": "51.01.02", "nilai_bantuan": 400_000_000.0, "kinerja": "Cukup"},
             {"kode_lokasi": "51.01.03", "nilai_bantuan": float("nan"), "kinerja": "Kurang"},
+            # On the bound: `minimal` is inclusive.
+            {"kode_lokasi": "51.01.04", "nilai_bantuan": 500_000_000.0, "kinerja": "Kurang"},
+            {"kode_lokasi": "51.01.05", "nilai_bantuan": 499_999_999.0, "kinerja": "Kurang"},
         ]
     )
     out = score_candidates(lokasi, status_frame(lokasi), SCHEDULE, rules, AS_OF).set_index("kode_lokasi")
-    assert out["skor"].to_dict() == {"51.01.01": 10, "51.01.02": 6, "51.01.03": 0}
+    assert out["skor"].to_dict() == {"51.01.01": 10, "51.01.02": 6, "51.01.03": 0, "51.01.04": 4, "51.01.05": 0}
     assert out.loc["51.01.03", "syarat.besar"] == "tidak_diketahui"
-    assert out.loc["51.01.01", "alasan"][0]["teks"] == "nilai bantuan Rp 600.000.000"
+    assert out.loc["51.01.01", "syarat.besar.nilai"] == 600_000_000.0
+
+
+def test_maksimal_is_inclusive_too() -> None:
+    rules = make_rules(
+        "skor_maks: 10\nsyarat:\n  - {id: kecil, kolom: nilai_bantuan, maksimal: 500000000, bobot: 10}\n"
+    )
+    lokasi = lokasi_frame(
+        [
+            {"kode_lokasi": "51.01.01", "nilai_bantuan": 500_000_000.0},
+            {"kode_lokasi": "51.01.02", "nilai_bantuan": 500_000_001.0},
+        ]
+    )
+    out = score_candidates(lokasi, status_frame(lokasi), SCHEDULE, rules, AS_OF).set_index("kode_lokasi")
+    assert out["skor"].to_dict() == {"51.01.01": 10, "51.01.02": 0}
 
 
 # --- penalties --------------------------------------------------------------------------------------------
@@ -359,8 +399,7 @@ def test_numeric_and_list_requirements() -> None:
 def test_each_penalty_moves_the_score_by_exactly_its_weight() -> None:
     late = score_one(overrides={"srv": {"status": "selesai_terlambat", "hari_terlambat": 3}})
     assert late["skor"] == 95
-    assert late["penalti.terlambat"] == -5
-    assert {"kode": "terlambat", "teks": "1 tahapan terlambat (-5)"} in late["alasan"]
+    assert (late["penalti.terlambat"], late["penalti.terlambat.jumlah"]) == (-5, 1)
 
     order = score_one(overrides={"sos": {"urutan_dilanggar": True}})
     assert order["skor"] == 90
@@ -368,7 +407,12 @@ def test_each_penalty_moves_the_score_by_exactly_its_weight() -> None:
 
     stale = score_one(overrides={"lem": {"laporan_basi": True}, "srv": {"laporan_basi": True}})
     assert stale["skor"] == 90
-    assert {"kode": "basi", "teks": "laporan basi (-10)"} in stale["alasan"]
+    assert (stale["penalti.basi"], stale["penalti.basi.jumlah"]) == (-10, 1)
+
+
+def test_a_late_stage_counts_from_one_day_late() -> None:
+    assert score_one(overrides={"srv": {"status": "selesai_terlambat", "hari_terlambat": 1}})["skor"] == 95
+    assert score_one(overrides={"srv": {"hari_terlambat": 0}})["skor"] == 100
 
 
 def test_a_location_with_one_fresh_report_is_not_stale() -> None:
@@ -425,7 +469,7 @@ def test_tanpa_laporan_counts_only_stages_that_are_due() -> None:
 
 
 def offered(row: pd.Series) -> dict[str, int]:
-    return {s["tahapan"]: s["hari"] for s in row["tahapan_dipercepat"]}
+    return {s["tahapan"]: s["hari"] for s in row["tahapan_lebih_awal"]}
 
 
 def test_offered_stages_with_the_days_they_could_gain() -> None:
@@ -433,7 +477,8 @@ def test_offered_stages_with_the_days_they_could_gain() -> None:
     # sos: after the province's recruitment (finished), window opens 1 July: 30 days early.
     # ren: after lem and srv (both finished): 30 days. kon waits on the DIPA revision (still open).
     assert offered(row) == {"sos": 30, "ren": 30}
-    assert row["tahapan_dipercepat"][0] == {"tahapan": "sos", "nama_tahapan": "Sosialisasi desa", "hari": 30}
+    assert row["tahapan_lebih_awal"][0] == {"tahapan": "sos", "nama_tahapan": "Sosialisasi desa", "hari": 30}
+    assert row["tahapan_jendela_terbuka"] == []  # no window is open on 1 June
 
 
 def test_a_dipa_gated_stage_is_offered_only_once_the_revision_is_done() -> None:
@@ -461,14 +506,43 @@ def test_a_location_predecessor_blocks_and_started_or_late_stages_are_not_offere
     assert "sos" not in offered(late)
 
 
-def test_an_open_window_gains_zero_days() -> None:
-    stages = acceleratable_stages(
-        lokasi_frame([{"kode_lokasi": "51.01.01"}]),
-        status_frame(lokasi_frame([{"kode_lokasi": "51.01.01"}])),
-        SCHEDULE,
-        pd.Timestamp("2022-07-05"),
+def _startable(as_of: str) -> dict[str, tuple[bool, int]]:
+    lokasi = lokasi_frame([{"kode_lokasi": "51.01.01"}])
+    # The status at that date as the status engine gives it: sos and ren not started, their windows opening
+    # on 1 July (belum_jadwal before, belum_mulai from 1 July on).
+    window = "belum_mulai" if pd.Timestamp(as_of) >= D("2022-07-01") else "belum_jadwal"
+    status = status_frame(lokasi, {("51.01.01", s): {"status": window} for s in ("sos", "ren")})
+    stages = startable_stages(lokasi, status, SCHEDULE, pd.Timestamp(as_of))
+    return {
+        t: (bool(e), int(h)) for t, e, h in zip(stages["tahapan"], stages["lebih_awal"], stages["hari"], strict=True)
+    }
+
+
+def test_a_stage_whose_window_is_open_is_not_acceleration() -> None:
+    # 5 July: sos (1-15 July) and ren (1-31 July) are open and not started: on time, a late risk, with 10 and
+    # 26 days left to their planned ends; none is "early" any more.
+    assert _startable("2022-07-05") == {"sos": (False, 10), "ren": (False, 26)}
+    # The day a window opens, starting is on time (14 and 30 days left); the day before, it is 1 day early.
+    assert _startable("2022-07-01") == {"sos": (False, 14), "ren": (False, 30)}
+    assert _startable("2022-06-30") == {"sos": (True, 1), "ren": (True, 1)}
+
+
+def test_the_two_kinds_of_stages_go_to_their_own_columns() -> None:
+    lokasi = lokasi_frame([{"kode_lokasi": "51.01.01"}])
+    # 5 July, the DIPA revision done on 30 May: sos and ren are open and not started (the status engine says
+    # belum_mulai); kon (window from 1 August, after srv and the revision) can start 27 days early.
+    opened = {"status": "belum_mulai"}
+    status = status_frame(
+        lokasi,
+        {("51.01.01", "sos"): opened, ("51.01.01", "ren"): opened},
+        provinces={"51": {"dipa": {"status": "selesai", "tanggal_selesai": D("2022-05-30")}}},
     )
-    assert dict(zip(stages["tahapan"], stages["hari"], strict=True)) == {"sos": 0, "ren": 0}
+    row = score_candidates(lokasi, status, SCHEDULE, RULES, D("2022-07-05")).iloc[0]
+    assert row["tahapan_lebih_awal"] == [{"tahapan": "kon", "nama_tahapan": "Konstruksi", "hari": 27}]
+    assert row["tahapan_jendela_terbuka"] == [
+        {"tahapan": "sos", "nama_tahapan": "Sosialisasi desa", "hari": 10},
+        {"tahapan": "ren", "nama_tahapan": "Penyusunan rencana", "hari": 26},
+    ]
 
 
 # --- ranking, shape, explain ------------------------------------------------------------------------------
@@ -485,7 +559,9 @@ def test_sorted_by_score_then_code_with_the_json_columns() -> None:
     out = score_candidates(lokasi, status_frame(lokasi), SCHEDULE, RULES, AS_OF)
     assert out["kode_lokasi"].tolist() == ["51.01.01", "51.01.03", "51.01.02"]
     assert out["skor"].tolist() == [100, 100, 80]
-    assert set(CANDIDATE_COLUMNS) <= set(out.columns)
+    documented = ["kode_lokasi", "nama_lokasi", "kode_provinsi", "provinsi", "kode_kabupaten", "kabupaten_kota"]
+    documented += ["program", "skor", "skor_mentah", "memenuhi", "syarat_gagal", "tahapan_lebih_awal"]
+    assert out.columns.tolist() == [*documented, "tahapan_jendela_terbuka", *rule_columns(RULES)]
 
 
 def test_explain_gives_every_rule_with_its_data() -> None:
@@ -507,27 +583,88 @@ def test_explain_gives_every_rule_with_its_data() -> None:
     assert card.memenuhi
     r = card.rincian.set_index("id")
     assert r.loc["dokumen", "hasil"] == "tidak_diketahui"
+    assert r.loc["kelembagaan", "tanggal"] == D("2022-05-20")
+    assert (r.loc["terlambat", "per"], r.loc["terlambat", "maks"], r.loc["berulang", "kolom"]) == (
+        "tahapan",
+        20,
+        "lokasi_berulang",
+    )
     assert r.loc["berulang", "poin"] == 25
     assert bool(r.loc["berulang", "nilai"]) is True
     assert r.loc["survei", "tahapan"] == "srv"
     assert r.loc["survei", "status"] == "selesai_terlambat"
     assert r.loc["survei", "tanggal"] == D("2022-05-24")
     assert r.loc["terlambat", "jumlah"] == 1
-    assert r.loc["terlambat", "tahapan"] == "srv"
+    assert r.loc["terlambat", "tahapan_dihitung"] == "srv"  # the stages counted
     assert r.loc["urutan", "poin"] == -10
     assert r.loc["basi", "hasil"] == "tidak_dikenakan"
     assert r.loc["basi", "tanggal"] == D("2022-05-27")
     # sos has started, so only the planning stage is offered (lem and srv finished, srv late).
-    assert card.tahapan_dipercepat == [{"tahapan": "ren", "nama_tahapan": "Penyusunan rencana", "hari": 30}]
-    as_json = card.to_dict()
-    assert as_json["rincian"][3]["tanggal"] == "2022-05-20"
+    assert card.tahapan_lebih_awal == [{"tahapan": "ren", "nama_tahapan": "Penyusunan rencana", "hari": 30}]
     # The same numbers as the ranked list.
     ranked = score_candidates(lokasi, status, SCHEDULE, RULES, AS_OF).set_index("kode_lokasi")
     assert ranked.loc["51.01.01", "skor"] == card.skor
 
 
-def test_explain_unknown_location_is_a_usage_error() -> None:
-    lokasi = lokasi_frame([{"kode_lokasi": "51.01.01"}])
-    with pytest.raises(PkpError) as err:
+def test_explain_unknown_location_names_the_option_and_nearby_codes() -> None:
+    lokasi = lokasi_frame([{"kode_lokasi": "51.01.01"}, {"kode_lokasi": "51.01.02"}, {"kode_lokasi": "52.01.01"}])
+    with pytest.raises(UnknownValue) as err:
+        explain("51.01.09", lokasi, status_frame(lokasi), SCHEDULE, RULES, AS_OF)
+    # Same kabupaten first (the codes sharing "51.01").
+    assert (err.value.option, err.value.value, err.value.suggestions) == (
+        "--explain",
+        "51.01.09",
+        ["51.01.01", "51.01.02"],
+    )
+    with pytest.raises(UnknownValue) as none_near:
         explain("99.99.99", lokasi, status_frame(lokasi), SCHEDULE, RULES, AS_OF)
-    assert err.value.code == Exit.USAGE
+    assert none_near.value.suggestions == []
+
+
+# --- what holds a stage back ----------------------------------------------------------------------------------
+
+
+def test_waiting_stages_say_what_they_wait_for_and_through_what() -> None:
+    lokasi = lokasi_frame([{"kode_lokasi": "51.01.01"}, {"kode_lokasi": "51.01.02"}])
+    # Province 51's recruitment is still open: sos (after rek) waits for it at both locations; kon waits for
+    # srv at 51.01.02 (survey open) and, everywhere, for the DIPA revision (perlu_revisi_dipa, not done).
+    status = status_frame(
+        lokasi,
+        {("51.01.02", "srv"): {"status": "berjalan", "tanggal_selesai": pd.NaT}},
+        provinces={"51": {"rek": {"status": "berjalan", "tanggal_selesai": pd.NaT}}},
+    )
+    held = waiting_stages(lokasi, status, SCHEDULE)
+    got = {
+        (k, t): (w, g)
+        for k, t, w, g in zip(
+            held["kode_lokasi"], held["tahapan"], held["menunggu"], held["menunggu_dipa"], strict=True
+        )
+    }
+    assert got == {
+        ("51.01.01", "sos"): (("rek",), ()),
+        ("51.01.01", "kon"): (("dipa",), ()),
+        ("51.01.02", "sos"): (("rek",), ()),
+        ("51.01.02", "ren"): (("srv",), ()),
+        ("51.01.02", "kon"): (("srv", "dipa"), ()),
+    }
+    # Mobilisation (a province stage) flagged as waiting for the revision: a stage after it waits through it.
+    gated = status_frame(lokasi, provinces={"51": {"mob": {"tertunda_dipa": True}}})
+    schedule = make_schedule_with_sos_after_mob()
+    held = waiting_stages(lokasi, gated, schedule)
+    sos = held[held["tahapan"] == "sos"]
+    assert sos["menunggu"].tolist() == [("mob",), ("mob",)] and sos["menunggu_dipa"].tolist() == [("mob",), ("mob",)]
+
+
+def make_schedule_with_sos_after_mob() -> Schedule:
+    model, probs = check_schedule_text(
+        SCHEDULE_YAML.replace("        setelah: [rek]\n        dapat", "        setelah: [mob]\n        dapat")
+    )
+    assert model is not None, [p.message("en") for p in probs]
+    return Schedule(model=model, path=Path("test.yaml"), sha256="0")
+
+
+def test_distinct_sets_give_one_id_per_set() -> None:
+    # rows 0 and 2 hold {1, 70}; row 1 holds nothing; row 3 holds {0}: three distinct sets, items past 64 too.
+    ids, sets = distinct_sets(4, pd.Series([0, 0, 2, 2, 3]).to_numpy(), pd.Series([1, 70, 70, 1, 0]).to_numpy())
+    assert ids[0] == ids[2] and len({int(ids[0]), int(ids[1]), int(ids[3])}) == 3
+    assert sorted(sets[i] for i in (int(ids[0]), int(ids[1]), int(ids[3]))) == [[], [0], [1, 70]]

@@ -91,7 +91,7 @@ class Sample:
         from pkp_cli.engines.readiness import readiness_board
 
         st = self.status(as_of)
-        board = readiness_board(self.loaded.lokasi, st, self.loaded.temuan, self.schedule, as_of)
+        board = readiness_board(self.loaded.lokasi, st, self.schedule)
         return board.set_index(["kode_provinsi", "program"])
 
     def offered(self, as_of: date) -> dict[str, list[tuple[str, int]]]:
@@ -102,7 +102,7 @@ class Sample:
         mine = scored[(scored["kode_provinsi"] == BALI) & scored["memenuhi"]]
         return {
             k: [(s["tahapan"], s["hari"]) for s in stages]
-            for k, stages in zip(mine["kode_lokasi"], mine["tahapan_dipercepat"], strict=True)
+            for k, stages in zip(mine["kode_lokasi"], mine["tahapan_lebih_awal"], strict=True)
         }
 
 
@@ -170,9 +170,9 @@ def test_bali_offered_stages_change_with_the_dipa_date(samples: dict[str, Sample
     programs = dict(zip(base.loaded.lokasi["kode_lokasi"], base.loaded.lokasi["program"], strict=True))
 
     before = base.offered(JUNE_10)
-    # The same seven candidates as in the bundled data, none with a stage it can start: planning waits for
-    # mobilisation, which waits for the revision.
-    assert len(before) == 7 and all(stages == [] for stages in before.values())
+    # The same six candidates as in the bundled data (repeat, good performance, planning documents), none
+    # with a stage it can start: planning waits for mobilisation, which waits for the revision.
+    assert len(before) == 6 and all(stages == [] for stages in before.values())
     # At 3 June the flip frees nothing yet: mobilisation cannot have happened by then (see the docstring).
     assert all(stages == [] for stages in flip.offered(JUNE_3).values())
 

@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from pkp_cli.engines.readiness import LONG_COLUMNS, readiness_board, readiness_long
+from pkp_cli.engines.audit import open_findings
+from pkp_cli.engines.readiness import LONG_COLUMNS, group_values, readiness_board, readiness_long, stage_groups
 from pkp_cli.model.frames import LOKASI, STATUS, TEMUAN
 from pkp_cli.model.schedule import Schedule, check_schedule_text
 
@@ -162,7 +163,7 @@ def temuan_frame() -> pd.DataFrame:
 
 
 def board(status: pd.DataFrame | None = None) -> pd.DataFrame:
-    out = readiness_board(lokasi_frame(), status_frame() if status is None else status, temuan_frame(), SCHEDULE, AS_OF)
+    out = readiness_board(lokasi_frame(), status_frame() if status is None else status, SCHEDULE)
     return out.set_index(["kode_provinsi", "program"])
 
 
@@ -214,38 +215,37 @@ def test_shares_of_locations_with_institutions_and_survey_done() -> None:
     assert pd.isna(kotaku["survei_persen"])  # KOTAKU's schedule names no survey stage
 
 
-def test_dipa_wait_audit_and_newest_report() -> None:
+def test_dipa_wait_and_newest_report() -> None:
     out = board()
     bali = out.loc[("51", "PISEW")]
     assert bool(bali["tertunda_dipa"])
     assert not bool(out.loc[("51", "KOTAKU"), "tertunda_dipa"])
-    # A1 (overdue since 20 May) and A2 are open; A3 is closed. Audit is per province: both Bali rows.
-    for program in ("PISEW", "KOTAKU"):
-        row = out.loc[("51", program)]
-        assert (row["temuan_terbuka"], row["temuan_terbuka_nilai"], row["temuan_lewat_batas"]) == (
-            2,
-            12_000_000.0,
-            1,
-        )
     sulsel = out.loc[("73", "PISEW")]
-    assert (sulsel["temuan_terbuka"], sulsel["temuan_terbuka_nilai"], sulsel["temuan_lewat_batas"]) == (
-        0,
-        0.0,
-        0,
-    )
     assert bali["laporan_terakhir"] == D("2022-05-27")
     assert sulsel["laporan_terakhir"] == D("2022-05-30")
     assert out.loc[("51", "KOTAKU"), "laporan_terakhir"] == D("2022-05-26")
 
 
+def test_the_board_carries_no_audit_figures_they_are_per_province() -> None:
+    # Findings have no program: on a per-program board a sum down the column would count Bali's twice.
+    assert not [c for c in board().columns if c.startswith("temuan")]
+    # A1 (overdue since 20 May) and A2 are open; A3 is closed: one row for Bali, none for a province without.
+    found = open_findings(temuan_frame(), AS_OF).set_index("kode_provinsi")
+    assert list(found.index) == ["51"]
+    assert found.loc["51", ["temuan_terbuka", "temuan_terbuka_nilai", "temuan_lewat_batas"]].tolist() == [
+        2,
+        12_000_000.0,
+        1,
+    ]
+
+
 def test_open_findings_without_amounts_sum_to_unknown() -> None:
-    temuan = temuan_frame().assign(nilai=float("nan"))
-    out = readiness_board(lokasi_frame(), status_frame(), temuan, SCHEDULE, AS_OF).set_index(
-        ["kode_provinsi", "program"]
-    )
-    assert out.loc[("51", "PISEW"), "temuan_terbuka"] == 2
-    assert pd.isna(out.loc[("51", "PISEW"), "temuan_terbuka_nilai"])
-    assert out.loc[("73", "PISEW"), "temuan_terbuka_nilai"] == 0.0
+    found = open_findings(temuan_frame().assign(nilai=float("nan")), AS_OF).set_index("kode_provinsi")
+    assert found.loc["51", "temuan_terbuka"] == 2
+    assert pd.isna(found.loc["51", "temuan_terbuka_nilai"])
+    # Nothing open: Rp 0, not unknown.
+    closed = open_findings(temuan_frame().assign(status="selesai"), AS_OF).set_index("kode_provinsi")
+    assert (closed.loc["51", "temuan_terbuka"], closed.loc["51", "temuan_terbuka_nilai"]) == (0, 0.0)
 
 
 def test_the_dipa_revision_done_changes_the_row() -> None:
@@ -265,3 +265,36 @@ def test_long_form() -> None:
     assert list(long.columns) == LONG_COLUMNS
     bali = long[(long["kode_provinsi"] == "51") & (long["program"] == "PISEW")]
     assert bali["tahapan"].tolist() == ["wwc", "brf", "dipa", "mob"]
+
+
+def test_stage_groups_join_the_programs_stages_of_one_name() -> None:
+    groups = stage_groups(SCHEDULE)
+    # Schedule order; each program's province-level stages (KOTAKU's recruitment has its own name here).
+    assert [(g.key, g.name, g.codes) for g in groups] == [
+        ("wwc", "Wawancara pendamping", {"PISEW": "wwc"}),
+        ("brf", "Briefing pendamping", {"PISEW": "brf"}),
+        ("dipa", "Revisi DIPA", {"PISEW": "dipa"}),
+        ("mob", "Mobilisasi pendamping", {"PISEW": "mob"}),
+        ("krek", "Rekrutmen fasilitator", {"KOTAKU": "krek"}),
+    ]
+    shared = make_schedule_shared_names()
+    (first,) = [g for g in stage_groups(shared) if g.name == "Revisi DIPA"]
+    assert (first.key, first.codes) == ("dipa/kdipa", {"PISEW": "dipa", "KOTAKU": "kdipa"})
+
+
+def make_schedule_shared_names() -> Schedule:
+    text = SCHEDULE_YAML.replace(
+        "      - {kode: krek, nama: Rekrutmen fasilitator,",
+        "      - {kode: kdipa, nama: Revisi DIPA, tingkat: provinsi, mulai: 2022-05-01, selesai: 2022-06-15}\n"
+        "      - {kode: krek, nama: Rekrutmen fasilitator,",
+    )
+    model, probs = check_schedule_text(text)
+    assert model is not None, [p.message("en") for p in probs]
+    return Schedule(model=model, path=Path("shared.yaml"), sha256="0")
+
+
+def test_group_values_take_each_rows_own_program() -> None:
+    out = readiness_board(lokasi_frame(), status_frame(), SCHEDULE)
+    (rek,) = [g for g in stage_groups(SCHEDULE) if g.key == "krek"]
+    values = dict(zip(zip(out["kode_provinsi"], out["program"]), group_values(out, rek, "status"), strict=True))
+    assert values[("51", "KOTAKU")] == "selesai" and pd.isna(values[("51", "PISEW")])

@@ -32,7 +32,8 @@ def test_the_default_rules_are_valid_and_add_up_to_the_maximum() -> None:
     rules = load_rules(DEFAULT)
     assert rules.skor_maks == 100
     assert sum(r.bobot for r in rules.syarat) == 100
-    assert {r.id for r in rules.syarat if r.wajib} == {"berulang", "kinerja"}
+    # The three conditions of the instruction together: repeat location, good performance, planning documents.
+    assert {r.id for r in rules.syarat if r.wajib} == {"berulang", "kinerja", "dokumen"}
     assert {p.jenis for p in rules.penalti} == {"terlambat", "urutan_dilanggar", "laporan_basi"}
     assert len(rules.sha256) == 64
 

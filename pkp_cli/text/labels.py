@@ -281,6 +281,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Each stage: its status, then the end date when finished, else the start date. Audit findings are per "
         "province (not per program): see the audit findings table below.",
     ),
+    "kesiapan.sel": (
+        "status, lalu tanggal selesai bila sudah selesai, selain itu tanggal mulai",
+        "status, then the end date when finished, else the start date",
+    ),
     "t.readiness_locations": (
         "Lokasi, revisi DIPA dan laporan terakhir per program",
         "Locations, DIPA revision and newest report per program",

@@ -46,14 +46,21 @@ class ReadinessInputs:
         return self.facts.lang
 
 
-def _stage_columns(groups: list[StageGroup], board: pd.DataFrame) -> list[Column]:
+def _stage_columns(groups: list[StageGroup], board: pd.DataFrame, schedule: Schedule) -> list[Column]:
     """Per stage name: the screen cell (status and date in words, headed with the stage's name) and the status
     and date for files. On a narrow screen a stage finished in every row gives way first."""
     cell, state, when = COLUMNS["tahap.<tahapan>"], COLUMNS["status.<tahapan>"], COLUMNS["tanggal.<tahapan>"]
+    windows = {st.kode: (st.mulai, st.selesai) for _, st in schedule.stages()}
     out = []
     for g in groups:
         done = bool(len(board)) and bool(group_values(board, g, "status").isin(FINISHED).all())
-        desc = tuple(f"{g.name}: {d}" for d in cell.desc)
+        spans = sorted({windows[c] for c in g.codes.values()})
+        plan = ", ".join(f"{fmt_date(a, 'en', 'd MMM')} - {fmt_date(b, 'en', 'd MMM')}" for a, b in spans)
+        plan_id = ", ".join(f"{fmt_date(a, 'id', 'd MMM')} - {fmt_date(b, 'id', 'd MMM')}" for a, b in spans)
+        desc = (
+            f"{' / '.join(g.codes.values())}, jadwal {plan_id}: {label('kesiapan.sel', 'id')}.",
+            f"{' / '.join(g.codes.values())}, planned {plan}: {label('kesiapan.sel', 'en')}.",
+        )
         out += [
             cell.but(key=f"tahap.{g.key}", label=(g.name, g.name), desc=desc, priority=2 if done else 1),
             state.but(key=f"status.{g.key}", label=(f"status {g.key}", f"status {g.key}")),
@@ -104,7 +111,7 @@ def readiness_tables(inp: ReadinessInputs, q: Query = Query()) -> list[Table]:
     fixed = [c.but(priority=0) if c.key in ("provinsi", "program") else c for c in columns(*READINESS_BOARD_KEYS[:4])]
     # One screen table per program: its title names the program, so the column goes (CSV and JSON keep it).
     fixed = [c.but(screen=False) if c.key in ("program", "balai") else c for c in fixed]
-    board_cols = fixed + _stage_columns(groups, board)
+    board_cols = fixed + _stage_columns(groups, board, inp.schedule)
     title = label("t.readiness", lang)
     note = label("kesiapan.catatan", lang)
     present = set(board["program"])

@@ -296,5 +296,6 @@ def make_schedule_shared_names() -> Schedule:
 def test_group_values_take_each_rows_own_program() -> None:
     out = readiness_board(lokasi_frame(), status_frame(), SCHEDULE)
     (rek,) = [g for g in stage_groups(SCHEDULE) if g.key == "krek"]
-    values = dict(zip(zip(out["kode_provinsi"], out["program"]), group_values(out, rek, "status"), strict=True))
+    keys = zip(out["kode_provinsi"], out["program"], strict=True)
+    values = dict(zip(keys, group_values(out, rek, "status"), strict=True))
     assert values[("51", "KOTAKU")] == "selesai" and pd.isna(values[("51", "PISEW")])

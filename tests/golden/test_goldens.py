@@ -30,6 +30,42 @@ construction table lists kritis locations (planned about 40 % at 3 October, 0 % 
 
 validate.txt: every file and sheet of the sample with its header row and counts, the total line (0 rejected),
 no errors, no warnings, nothing ignored.
+
+candidates-bali.{txt,md,json}: "Lokasi yang dapat dipercepat — Bali (6)": 6 of Bali's 26 locations meet the three
+required conditions of the bundled rules (repeat location, good past performance, planning documents); 20 are
+excluded, among them 51.03.02.2006 Penarungan, a repeat location with good performance but no planning documents
+(80 points, shown with --all). All six score 100 (every requirement met, no penalty): 51.01.04 Melaya,
+51.02.03 Selemadeg Barat, 51.02.04 Kerambitan, 51.08.02 Seririt (PISEW) and 51.03.05.1005 Tanjung Benoa,
+51.06.02.1004 Kawan (KOTAKU). The reasons read "lokasi berulang, kinerja baik, dokumen perencanaan ada;
+pembentukan kelembagaan selesai 23 April 2022, survei pendahuluan selesai 6 Mei 2022" (the key stages by their
+role). No location can start a stage before its window, and none has an open window it has not started: the
+two stage columns are empty. Socialisation, institutions and survey are done everywhere, and the next stage that
+may be done early, technical planning (PSW-12 / KTK-12), waits for the facilitators' mobilisation (PSW-08 /
+KTK-08), which waits for the DIPA revision (PSW-06 / KTK-06): 4 PISEW and 2 KOTAKU locations, in the table
+`menunggu`. The screen fits 120 columns with the reasons wrapped; the JSON carries per location the result code
+of every rule (`syarat.<id>`) and the points of every penalty (`penalti.<id>`), the rules file and its sha256.
+
+candidates-explain.txt (--explain 51.03.02.2006): Penarungan's score card: 80 of 100, the planning documents
+requirement `tidak terpenuhi` and required, so it is excluded ("syarat wajib gagal dokumen"); each key stage
+with its code, schedule name, status and date (KTK-10 finished 22 April, KTK-11 3 May); no penalty (the newest
+report, 3 June, is fresh); technical planning KTK-12 waits for mobilisation, which waits for the DIPA revision.
+
+readiness.txt and readiness.md (national) and readiness-bali.json: one board per program (PISEW, then KOTAKU),
+22 provinces each, every province-level stage a column headed with the schedule's stage name, each cell the
+status and its date (the end date when finished, else the start). Bali: the four recruitment steps and the
+briefing `selesai` (announcement 11 Mar ... appointment 14 Apr, briefing 11 Mei), the DIPA revision `berjalan`
+since 4 Apr, contracts and mobilisation `belum waktunya`; its locations table: institutions and survey done at
+all 16 PISEW and 10 KOTAKU locations, "tunggu DIPA: ya". Sulawesi Selatan: interviews finished late (30 Mei),
+appointment started 31 Mei and late, briefing not started. Jawa Barat, Jawa Timur and Kalimantan Selatan have
+their DIPA revision done (14-18 Mei) and contracts signed; the other 19 provinces wait for it. The open audit
+findings are a table of their own, one row per province (38 open in all; Bali 2, both overdue, no amounts),
+so no figure is repeated on two program rows; the board's note says where they are. The JSON (Bali only) has
+the status code and ISO date of every stage (`status.PSW-06/KTK-06`, `tanggal.PSW-06/KTK-06`), not the words.
+
+audit.txt (national): 59 findings in 22 provinces, 20 open, 18 in progress, 21 closed, 36 overdue (Rp
+558.045.000 of them with an amount), the longest 56 days (Jawa Timur 04/LHP-IBM/35/2022, due 8 April), the
+national total row; the overdue findings longest first (the first 60 on screen); the changes since the previous
+report date (27 May): 1 closed, 10 newly overdue.
 """
 
 from __future__ import annotations
@@ -50,6 +86,14 @@ CASES = [
     Case("status-national.txt", ("status",)),
     Case("status-aceh-oct.txt", ("status", "--province", "Aceh", "--as-of", "2022-10-03")),
     Case("validate.txt", ("validate",)),
+    Case("candidates-bali.txt", ("candidates", "--province", "Bali"), subprocess=True),
+    Case("candidates-bali.md", ("candidates", "--province", "Bali", "--format", "markdown")),
+    Case("candidates-bali.json", ("candidates", "--province", "Bali", "--format", "json")),
+    Case("candidates-explain.txt", ("candidates", "--explain", "51.03.02.2006")),
+    Case("readiness.txt", ("readiness",)),
+    Case("readiness.md", ("readiness", "--format", "markdown")),
+    Case("readiness-bali.json", ("readiness", "--province", "Bali", "--format", "json")),
+    Case("audit.txt", ("audit",)),
 ]
 
 
@@ -185,3 +229,104 @@ def test_plan_widths_wraps_headers_then_text_never_dates() -> None:
     assert plan_widths(heads, rows, {0}, 41 + 14 + 8 + 2 * GAP) == [41, 14, 8]
     widths = plan_widths(heads, rows, {0}, 40)  # shorter still: the stage name wraps, the date does not
     assert widths[1] >= len("24 Juni 2022") and sum(widths) + 2 * GAP <= 40
+
+
+# --- candidates, readiness, audit: the key facts, asserted directly (they hold whatever the layout) ---------------
+
+
+def _json(outputs: dict[str, tuple[int, str, str]], name: str) -> dict:
+    return json.loads(outputs[name][1])
+
+
+def _stage(schedule_codes: list[str], tables: dict, program: str) -> list[tuple[str | None, str | None]]:
+    """(status, date) of each province-level stage of the Bali row of `program`, in schedule order."""
+    (row,) = [r for r in tables["kesiapan"] if r["program"] == program]
+    keys = [k[len("status.") :] for k in row if k.startswith("status.")]
+    return [(row[f"status.{k}"], row[f"tanggal.{k}"]) for k in keys]
+
+
+@pytest.mark.slow
+def test_bali_waits_only_for_the_dipa_revision(outputs) -> None:
+    doc = _json(outputs, "readiness-bali.json")
+    tables = doc["tables"]
+    assert {r["provinsi"] for r in tables["kesiapan"]} == {"Bali"} and len(tables["kesiapan"]) == 2
+    for program in ("PISEW", "KOTAKU"):
+        stages = _stage([], tables, program)
+        # recruitment 01-04 and the briefing 05 done; the DIPA revision (06) open since 4 April; 07 and 08 not due
+        assert [s for s, _ in stages[:5]] == ["selesai"] * 5
+        assert stages[5] == ("berjalan", "2022-04-04")
+        assert stages[6:] == [("belum_jadwal", None), ("belum_jadwal", None)]
+        (loc,) = [r for r in tables["lokasi"] if r["program"] == program]
+        assert (loc["tunggu_dipa"], loc["kelembagaan_persen"], loc["survei_persen"]) == (True, 100, 100)
+        assert loc["laporan_terakhir"] == "2022-06-03"
+    assert {r["balai"] for r in tables["kesiapan"]} == {"BPPW Bali"}
+    assert tables["temuan"] == [
+        {
+            "kode_provinsi": "51",
+            "provinsi": "Bali",
+            "temuan_terbuka": 2,
+            "temuan_terbuka_nilai": None,
+            "temuan_lewat_batas": 2,
+        }
+    ]
+
+
+@pytest.mark.slow
+def test_the_board_has_every_province_and_program_once(outputs) -> None:
+    md = outputs["readiness.md"][1]
+    # The stage columns are headed with the schedule's stage names, never codes; one board per program.
+    assert "| Revisi DIPA |" in md and "| Mobilisasi tenaga pendamping |" in md and "| PSW-06 |" not in md
+    assert md.count("## Papan kesiapan provinsi — ") == 2
+    assert md.count("| Bali | selesai 11 Mar |") == 2
+    rows = [
+        line
+        for line in md.split("## Lokasi, revisi DIPA")[1].split("## ")[0].splitlines()
+        if line.startswith("| ") and "program" not in line
+    ]
+    assert len(rows) == 44
+    screen = outputs["readiness.txt"][1]
+    assert "administra" not in screen.replace("administrasi", "")  # no header split mid-word
+    assert all(len(line) <= WIDTH for line in screen.splitlines())
+
+
+@pytest.mark.slow
+def test_bali_candidates(outputs) -> None:
+    doc = _json(outputs, "candidates-bali.json")
+    rows = doc["tables"]["kandidat"]
+    assert doc["as_of"] == "2022-06-03" and doc["rules"] == "schedules/percepatan-2022.yaml"
+    assert [(r["kode_lokasi"], r["skor"]) for r in rows] == [
+        ("51.01.04", 100),
+        ("51.02.03", 100),
+        ("51.02.04", 100),
+        ("51.03.05.1005", 100),
+        ("51.06.02.1004", 100),
+        ("51.08.02", 100),
+    ]
+    first = rows[0]
+    assert first["alasan"].endswith(
+        "pembentukan kelembagaan selesai 23 April 2022, survei pendahuluan selesai 6 Mei 2022"
+    )
+    assert [k for k in first if k.startswith("syarat.")] == [
+        f"syarat.{k}" for k in ("berulang", "kinerja", "dokumen", "kelembagaan", "survei")
+    ]
+    # Nothing can start now: planning waits for mobilisation, which waits for the DIPA revision.
+    assert all(r["tahapan_lebih_awal"] == [] and r["tahapan_jendela_terbuka"] == [] for r in rows)
+    assert [(w["tahapan"], w["menunggu_kode"], w["jumlah_lokasi"]) for w in doc["tables"]["menunggu"]] == [
+        ("PSW-12", ["PSW-08"], 4),
+        ("KTK-12", ["KTK-08"], 2),
+    ]
+    md = outputs["candidates-bali.md"][1]
+    assert "6 dari 26 lokasi memenuhi syarat wajib; 0 di antaranya" in md
+    assert "PSW-08 Mobilisasi tenaga pendamping (menunggu PSW-06 Revisi DIPA)" in md
+    card = outputs["candidates-explain.txt"][1]
+    assert "Kartu skor: 51.03.02.2006 Penarungan — Kabupaten Badung, Bali (KOTAKU)" in card
+    assert "skor 80, skor maks 100, syarat wajib gagal dokumen" in card
+
+
+@pytest.mark.slow
+def test_audit_national(outputs) -> None:
+    lines = outputs["audit.txt"][1].splitlines()
+    total = next(line for line in lines if line.startswith("Jumlah"))
+    assert total.split()[1:5] == ["59", "20", "18", "21"] and "Rp 558.045.000" in total
+    assert "Temuan lewat batas waktu, terlama dahulu (36)" in lines
+    assert "Perubahan sejak laporan 27 Mei 2022 (11)" in lines

@@ -17,7 +17,7 @@ from pkp_cli.views import candidates as view
 from pkp_cli.views.columns import COLUMNS
 from pkp_cli.views.facts import Facts
 from pkp_cli.views.specs import CANDIDATES_TABLES
-from tests.engines.test_candidates import AS_OF, D, RULES, SCHEDULE, lokasi_frame, make_rules, status_frame
+from tests.engines.test_candidates import AS_OF, RULES, SCHEDULE, D, lokasi_frame, make_rules, status_frame
 
 
 def facts(lang: str = "id", as_of: pd.Timestamp = AS_OF) -> Facts:

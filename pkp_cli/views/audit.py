@@ -50,8 +50,23 @@ class AuditInputs:
         return self.facts.lang
 
 
+# On a narrow terminal the amounts give way first, then the dates and the changes' counts; the findings'
+# numbers, descriptions and how long they are overdue stay.
+_GIVE_WAY = {
+    "nilai": 3,
+    "nilai_total": 3,
+    "nilai_lewat_batas": 3,
+    "batas_waktu": 2,
+    "tanggal_perubahan": 2,
+    "status_temuan": 2,
+    "hari_lewat_batas_maks": 2,
+    "ditutup_baru": 2,
+    "lewat_batas_baru": 2,
+}
+
+
 def _cols(keys: list[str], fixed: tuple[str, ...] = ("provinsi",)) -> list[Column]:
-    return [c.but(priority=0) if c.key in fixed else c for c in columns(*keys)]
+    return [c.but(priority=0) if c.key in fixed else c.but(priority=_GIVE_WAY.get(c.key, 1)) for c in columns(*keys)]
 
 
 def audit_tables(inp: AuditInputs, q: Query = Query()) -> list[Table]:

@@ -24,13 +24,13 @@ from tests.factories import ROOT
 DATA = str(ROOT / "data")
 
 
-def run(*args: str, lang: str | None = None):
+def run(*args: str, lang: str | None = None, width: int = 120):
     argv = [args[0], "--data", DATA, *args[1:], *(["--lang", lang] if lang else [])]
-    return CliRunner().invoke(app, argv, env={"NO_COLOR": "1", "COLUMNS": "120"})
+    return CliRunner().invoke(app, argv, env={"NO_COLOR": "1", "COLUMNS": str(width)})
 
 
-def ok(*args: str, lang: str | None = None) -> str:
-    res = run(*args, lang=lang)
+def ok(*args: str, lang: str | None = None, width: int = 120) -> str:
+    res = run(*args, lang=lang, width=width)
     assert res.exit_code == 0, res.output
     return res.stdout
 
@@ -238,3 +238,28 @@ def _is_shown(header: str, command: str) -> bool:
     failed conditions (--all only) or the BPPW (files only on the board)."""
     card_only = {"jenis", "aturan", "wajib", "bobot", "hasil", "poin", "data", "skor maks"}
     return not (command == "candidates" and header in card_only) and header not in {"syarat wajib gagal", "BPPW"}
+
+
+def test_narrower_screens_drop_the_least_needed_columns_and_say_so() -> None:
+    # 100 columns: the board's stages finished in every province (the announcement and the administrative
+    # selection, by 3 June) give way; the stages still open stay.
+    board = ok("readiness", width=100)
+    hidden = " ".join(line.strip() for line in board.split("Papan kesiapan provinsi — KOTAKU")[0].splitlines()[-3:])
+    assert "kolom disembunyikan karena layar sempit: Pengumuman rekrutmen tenaga pendamping, Seleksi" in hidden
+    assert "Revisi DIPA" in board and "Penandatanganan" in board
+    # 80 columns: the overdue findings keep their number, description and days overdue; the amount goes first.
+    audit = ok("audit", width=80)
+    overdue = audit.split("Temuan lewat batas waktu")[1].split("Perubahan sejak")[0]
+    assert "hari" in overdue and "04/LHP-IBM/35/2022" in overdue and "56" in overdue
+    assert "(kolom disembunyikan karena layar sempit: nilai (Rp))" in overdue
+
+
+def test_sulawesi_selatan_is_still_at_the_interview_and_appointment_step() -> None:
+    doc = json.loads(ok("readiness", "--province", "Sulsel", "-f", "json"))
+    for program in ("PISEW", "KOTAKU"):
+        (row,) = [r for r in doc["tables"]["kesiapan"] if r["program"] == program]
+        stages = [(row[k], row[k.replace("status.", "tanggal.", 1)]) for k in row if k.startswith("status.")]
+        # 03 interviews finished late on 30 May; 04 appointment started 31 May, late; 05 briefing not started
+        assert stages[2:5] == [("selesai_terlambat", "2022-05-30"), ("terlambat", "2022-05-31"), ("belum_mulai", None)]
+        (loc,) = [r for r in doc["tables"]["lokasi"] if r["program"] == program]
+        assert (loc["kelembagaan_persen"], loc["survei_persen"]) == (0, 0)

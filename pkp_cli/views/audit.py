@@ -26,7 +26,7 @@ from pkp_cli.engines.audit import (
     unseen_findings,
 )
 from pkp_cli.engines.query import Query
-from pkp_cli.render.cells import fmt_date
+from pkp_cli.text.formats import fmt_date
 from pkp_cli.text.labels import label
 from pkp_cli.views.columns import columns
 from pkp_cli.views.facts import Facts

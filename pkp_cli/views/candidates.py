@@ -25,7 +25,7 @@ from pkp_cli.engines import candidates as engine
 from pkp_cli.engines.query import Query
 from pkp_cli.model.rules import COLUMN_KINDS, Penalty, Requirement, Rules
 from pkp_cli.model.schedule import Schedule
-from pkp_cli.render.cells import fmt_date, fmt_number
+from pkp_cli.text.formats import fmt_date, fmt_number
 from pkp_cli.text.labels import label
 from pkp_cli.views.columns import COLUMNS, columns
 from pkp_cli.views.facts import Facts

@@ -25,7 +25,7 @@ from pkp_cli.engines.query import Query
 from pkp_cli.engines.readiness import StageGroup, group_values, readiness_board, stage_groups
 from pkp_cli.model.frames import FINISHED
 from pkp_cli.model.schedule import Schedule
-from pkp_cli.render.cells import fmt_date
+from pkp_cli.text.formats import fmt_date
 from pkp_cli.text.labels import label
 from pkp_cli.views.columns import COLUMNS, columns
 from pkp_cli.views.facts import Facts

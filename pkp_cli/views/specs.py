@@ -88,40 +88,16 @@ CONFIG_TABLES: dict[str, list[str]] = {"pengaturan": CONFIG_KEYS}
 
 # --- pkp candidates ---------------------------------------------------------------------------------------
 # `syarat.<id>` and `penalti.<id>` stand for one column per rule of the rules file (built when the report is).
+STARTABLE = ["tahapan_lebih_awal", "tahapan_jendela_terbuka"]
 CANDIDATE_KEYS = [
-    "kode_lokasi",
-    "nama_lokasi",
-    "kode_provinsi",
-    "provinsi",
-    "kode_kabupaten",
-    "kabupaten_kota",
-    "program",
-    "skor",
-    "skor_mentah",
-    "memenuhi",
-    "syarat_gagal",
-    "alasan",
-    "tahapan_lebih_awal",
-    "tahapan_jendela_terbuka",
-    "syarat.<id>",
-    "penalti.<id>",
-]
-WAITING_KEYS = ["program", "tahapan", "nama_tahapan", "menunggu", "menunggu_kode", "jumlah_lokasi"]
+    *LOCATION, *WHERE, "program", "skor", "skor_mentah", "memenuhi", "syarat_gagal", "alasan", *STARTABLE,
+    "syarat.<id>", "penalti.<id>",
+]  # fmt: skip
+WAITING_KEYS = ["program", *STAGE, "menunggu", "menunggu_kode", "jumlah_lokasi"]
 CARD_LOCATION_KEYS = [
-    "kode_lokasi",
-    "nama_lokasi",
-    "kode_provinsi",
-    "provinsi",
-    "kabupaten_kota",
-    "program",
-    "skor",
-    "skor_mentah",
-    "skor_maks",
-    "memenuhi",
-    "syarat_gagal",
-    "tahapan_lebih_awal",
-    "tahapan_jendela_terbuka",
-]
+    *LOCATION, *PROVINCE, "kabupaten_kota", "program", "skor", "skor_mentah", "skor_maks", "memenuhi",
+    "syarat_gagal", *STARTABLE,
+]  # fmt: skip
 CARD_KEYS = ["bagian", "aturan", "wajib", "bobot_aturan", "hasil", "poin", "data"]
 CANDIDATES_TABLES: dict[str, list[str]] = {
     "kandidat": CANDIDATE_KEYS,
@@ -134,20 +110,12 @@ CANDIDATES_TABLES: dict[str, list[str]] = {
 # `tahap.<tahapan>`, `status.<tahapan>` and `tanggal.<tahapan>` stand for three columns per province-level
 # stage of the schedule (one per stage name; built from the schedule when the report is).
 READINESS_STAGE_KEYS = ["tahap.<tahapan>", "status.<tahapan>", "tanggal.<tahapan>"]
-READINESS_BOARD_KEYS = ["kode_provinsi", "provinsi", "program", "balai", *READINESS_STAGE_KEYS]
+READINESS_BOARD_KEYS = [*PROVINCE, "program", "balai", *READINESS_STAGE_KEYS]
 READINESS_LOCATION_KEYS = [
-    "kode_provinsi",
-    "provinsi",
-    "program",
-    "jumlah_lokasi",
-    "kelembagaan_selesai",
-    "kelembagaan_persen",
-    "survei_selesai",
-    "survei_persen",
-    "tunggu_dipa",
-    "laporan_terakhir",
-]
-READINESS_AUDIT_KEYS = ["kode_provinsi", "provinsi", "temuan_terbuka", "temuan_terbuka_nilai", "temuan_lewat_batas"]
+    *PROVINCE, "program", "jumlah_lokasi", "kelembagaan_selesai", "kelembagaan_persen", "survei_selesai",
+    "survei_persen", "tunggu_dipa", "laporan_terakhir",
+]  # fmt: skip
+READINESS_AUDIT_KEYS = [*PROVINCE, "temuan_terbuka", "temuan_terbuka_nilai", "temuan_lewat_batas"]
 READINESS_TABLES: dict[str, list[str]] = {
     "kesiapan": READINESS_BOARD_KEYS,
     "lokasi": READINESS_LOCATION_KEYS,
@@ -155,43 +123,13 @@ READINESS_TABLES: dict[str, list[str]] = {
 }
 
 # --- pkp audit --------------------------------------------------------------------------------------------
+FINDING = ["nomor_temuan", "uraian", "nilai"]
 AUDIT_SUMMARY_KEYS = [
-    "kode_provinsi",
-    "provinsi",
-    "temuan",
-    "belum",
-    "proses",
-    "temuan_selesai",
-    "nilai_belum",
-    "nilai_proses",
-    "nilai_selesai",
-    "nilai_total",
-    "lewat_batas",
-    "nilai_lewat_batas",
-    "hari_lewat_batas_maks",
-    "ditutup_baru",
-    "lewat_batas_baru",
-]
-AUDIT_OVERDUE_KEYS = [
-    "kode_provinsi",
-    "provinsi",
-    "nomor_temuan",
-    "uraian",
-    "nilai",
-    "status_temuan",
-    "batas_waktu",
-    "hari_lewat_batas",
-]
-AUDIT_CHANGE_KEYS = [
-    "kode_provinsi",
-    "provinsi",
-    "nomor_temuan",
-    "uraian",
-    "nilai",
-    "perubahan",
-    "tanggal_perubahan",
-    "hari_lewat_batas",
-]
+    *PROVINCE, "temuan", "belum", "proses", "temuan_selesai", "nilai_belum", "nilai_proses", "nilai_selesai",
+    "nilai_total", "lewat_batas", "nilai_lewat_batas", "hari_lewat_batas_maks", "ditutup_baru", "lewat_batas_baru",
+]  # fmt: skip
+AUDIT_OVERDUE_KEYS = [*PROVINCE, *FINDING, "status_temuan", "batas_waktu", "hari_lewat_batas"]
+AUDIT_CHANGE_KEYS = [*PROVINCE, *FINDING, "perubahan", "tanggal_perubahan", "hari_lewat_batas"]
 AUDIT_TABLES: dict[str, list[str]] = {
     "provinsi": AUDIT_SUMMARY_KEYS,
     "lewat_batas": AUDIT_OVERDUE_KEYS,

@@ -506,7 +506,8 @@ def score_candidates(
 
     Columns: kode_lokasi, nama_lokasi, kode_provinsi, provinsi, kode_kabupaten, kabupaten_kota, program,
     skor, skor_mentah, memenuhi, syarat_gagal (list of failed wajib ids), tahapan_lebih_awal and
-    tahapan_jendela_terbuka ([{tahapan, nama_tahapan, hari}], see startable_stages), then per rule
+    tahapan_jendela_terbuka ([{tahapan, nama_tahapan, hari}], see startable_stages) with their lengths
+    jumlah_lebih_awal and jumlah_jendela_terbuka, then per rule
     (`rule_columns`): `syarat.<id>` (terpenuhi | gagal | tidak_diketahui) with the data it read
     (`syarat.<id>.nilai` for a column; `.tahapan`, `.nama_tahapan`, `.status`, `.tanggal` for a key stage),
     `penalti.<id>` (the points it takes off, <= 0) with `penalti.<id>.jumlah` (the count).
@@ -519,6 +520,9 @@ def score_candidates(
     stages = startable_stages(base, status, schedule, as_of)
     out["tahapan_lebih_awal"] = _stage_lists(base, stages, early=True)
     out["tahapan_jendela_terbuka"] = _stage_lists(base, stages, early=False)
+    pos, early = _positions(base["kode_lokasi"], stages["kode_lokasi"]), stages["lebih_awal"].to_numpy(bool)
+    out["jumlah_lebih_awal"] = np.bincount(pos[early], minlength=len(base))
+    out["jumlah_jendela_terbuka"] = np.bincount(pos[~early], minlength=len(base))
     out = pd.concat([out, pd.DataFrame(_wide(parts, rules), index=out.index)], axis=1)
     out = out.sort_values(["skor", "kode_lokasi"], ascending=[False, True], kind="stable")
     return out.reset_index(drop=True)

@@ -282,8 +282,8 @@ def candidate_tables(inp: CandidateInputs, q: Query = Query(), *, top: int | Non
         label("percepatan.ringkasan", lang).format(
             ok=len(eligible),
             total=len(scope),
-            early=int((eligible["tahapan_lebih_awal"].map(len) > 0).sum()),
-            open=int((eligible["tahapan_jendela_terbuka"].map(len) > 0).sum()),
+            early=int((eligible["jumlah_lebih_awal"] > 0).sum()),
+            open=int((eligible["jumlah_jendela_terbuka"] > 0).sum()),
         )
     ]
     if not show_all and len(eligible) < len(scope):

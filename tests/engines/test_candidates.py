@@ -561,7 +561,9 @@ def test_sorted_by_score_then_code_with_the_json_columns() -> None:
     assert out["skor"].tolist() == [100, 100, 80]
     documented = ["kode_lokasi", "nama_lokasi", "kode_provinsi", "provinsi", "kode_kabupaten", "kabupaten_kota"]
     documented += ["program", "skor", "skor_mentah", "memenuhi", "syarat_gagal", "tahapan_lebih_awal"]
-    assert out.columns.tolist() == [*documented, "tahapan_jendela_terbuka", *rule_columns(RULES)]
+    documented += ["tahapan_jendela_terbuka", "jumlah_lebih_awal", "jumlah_jendela_terbuka"]
+    assert out.columns.tolist() == [*documented, *rule_columns(RULES)]
+    assert out["jumlah_lebih_awal"].tolist() == [2, 2, 2]  # sos and ren, 30 days early, everywhere
 
 
 def test_explain_gives_every_rule_with_its_data() -> None:

@@ -94,10 +94,6 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "tahapan {stage} tingkat lokasi, tetapi kode {code} adalah provinsi",
         "stage {stage} is location-level but {code} is a province",
     ),
-    "program-needed": (
-        "program tidak dapat ditentukan untuk provinsi {code}; tambahkan kolom Program",
-        "the program cannot be told for province {code}; add a Program column",
-    ),
     "program-differs": (
         "program {given} berbeda dengan program lokasi {program}",
         "program {given} differs from the location's program {program}",
@@ -160,18 +156,9 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "kolom {column} tidak ada; data dianggap tidak diketahui",
         "column {column} is missing; treated as unknown",
     ),
-    "required-column-missing": ("kolom wajib {column} tidak ada", "required column {column} is missing"),
     "report-date-missing": (
         "{count} baris tanpa tanggal laporan; dipakai {date}",
         "{count} rows without a report date; using {date}",
-    ),
-    "row-fields": (
-        "jumlah kolom baris ({found}) tidak sama dengan judul ({expected})",
-        "the row has {found} fields, the header {expected}",
-    ),
-    "header-not-found": (
-        "baris judul tidak ditemukan",
-        "no header row found",
     ),
     # --- file-level (exit 66) ------------------------------------------------------------------------
     "file-unreadable": ("berkas tidak terbaca: {reason}", "file unreadable: {reason}"),

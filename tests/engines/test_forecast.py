@@ -160,3 +160,21 @@ def test_slip_is_carried_from_a_province_level_predecessor(schedule):
     # planned 0 % before the window: nothing behind, so not kritis despite the late end (period I)
     assert got["51.01.01"]["rencana_persen"] == 0.0 and not got["51.01.01"]["kritis"]
     assert not got["52.01.01"]["melewati_batas_akhir"] and not got["52.01.02"]["melewati_batas_akhir"]
+
+
+def test_pace_from_the_first_day_and_below_one_percent(schedule):
+    """Boundaries a mutation run found untested: construction that started on the status date itself, with
+    0.5 % done, is paced (1 day for 0.5 % -> 200 days in all -> 5 Dec + 199 days = 22 Jun 2023); with nothing
+    done it is not paced and ends on plan (10 Dec). R and S are done on time, so nothing is carried."""
+    codes = ["51.01.01", "51.01.02"]
+    reports = [
+        rep("51", "R", "2022-12-05", tanggal_mulai="2022-11-01", tanggal_selesai="2022-11-10"),
+        *[rep(c, "S", "2022-12-05", tanggal_mulai="2022-11-11", tanggal_selesai="2022-11-20") for c in codes],
+        rep("51.01.01", "K", "2022-12-05", tanggal_mulai="2022-12-05", progres_persen=0.5),
+        rep("51.01.02", "K", "2022-12-05", tanggal_mulai="2022-12-05", progres_persen=0.0),
+    ]
+    as_of = date(2022, 12, 5)
+    status = compute_status(lokasi_codes(codes), progres_frame(reports), schedule, as_of)
+    got = by_location(forecast(status, schedule, as_of))
+    assert got["51.01.01"]["perkiraan_selesai"] == pd.Timestamp("2023-06-22")
+    assert got["51.01.02"]["perkiraan_selesai"] == pd.Timestamp("2022-12-10")

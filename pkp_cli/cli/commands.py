@@ -6,7 +6,7 @@ from typing import Any
 
 
 def register(app: Any, guarded: Any) -> None:
-    from pkp_cli.cli import audit, candidates, config, readiness, sample, schedule, status, validate
+    from pkp_cli.cli import audit, candidates, config, readiness, report, sample, schedule, status, template, validate
 
-    for module in (status, candidates, readiness, audit, validate, schedule, sample, config):
+    for module in (status, candidates, readiness, audit, report, template, validate, schedule, sample, config):
         module.register(app, guarded)

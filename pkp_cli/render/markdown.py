@@ -15,6 +15,11 @@ def escape(v: Any) -> str:
     return s.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("`", "\\`").replace("\n", " ")
 
 
+def bold(text: str) -> str:
+    """Markdown bold, nothing for an empty cell (a bare "****" shows as stars)."""
+    return f"**{text}**" if text else ""
+
+
 def table_lines(headers: list[str], rows: list[list[str]]) -> list[str]:
     out = ["| " + " | ".join(escape(h) for h in headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
     out += ["| " + " | ".join(escape(v) for v in r) + " |" for r in rows]
@@ -34,7 +39,8 @@ def _notes(notes: list[str]) -> list[str]:
     return out
 
 
-def _legend(t: Table, lang: str) -> list[str]:
+def legend(t: Table, lang: str) -> list[str]:
+    """The legend under a table: each screen column's header and description."""
     items = [f"- **{escape(c.header(lang))}**: {escape(c.description(lang))}" for c in t.screen_columns]
     return [f"*{label('legend', lang)}*", "", *items] if items else []
 
@@ -51,13 +57,13 @@ def _table(t: Table, lang: str) -> list[str]:
         body = [cells.texts(c, t.rows[c.key].tolist() if c.key in t.rows else [None] * len(t.rows), lang) for c in cols]
         rows = [list(r) for r in zip(*body, strict=True)] if body else []
         if t.total is not None:
-            rows.append([f"**{cells.text(c, t.total.get(c.key), lang)}**" for c in cols])
+            rows.append([bold(cells.text(c, t.total.get(c.key), lang)) for c in cols])
         out += table_lines([c.header(lang) for c in cols], rows)
     if t.notes:
         out += ["", *_notes(t.notes)]
-    legend = _legend(t, lang)
-    if legend:
-        out += ["", *legend]
+    lines = legend(t, lang)
+    if lines:
+        out += ["", *lines]
     return out
 
 

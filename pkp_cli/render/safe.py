@@ -52,8 +52,18 @@ def inside(folder: Path, name: str) -> Path:
     return target
 
 
+def umask() -> int:
+    """The process's umask (read by setting it and setting it back: there is no other portable way)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
-    """Write through a temporary file in the same folder, then rename it into place."""
+    """Write through a temporary file in the same folder, then rename it into place.
+
+    The file gets the mode a plain open() would give (0666 less the umask): mkstemp's 0600 would make
+    reports on a shared folder unreadable to colleagues."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
@@ -61,6 +71,7 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
         raise PkpError(Exit.CANT_WRITE, f"{path}: {exc.strerror}") from exc
     try:
         with os.fdopen(fd, "wb") as fh:
+            os.chmod(tmp, 0o666 & ~umask())
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())

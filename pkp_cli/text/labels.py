@@ -257,6 +257,108 @@ LABELS: dict[str, tuple[str, str]] = {
     "audit.status.selesai": ("selesai", "closed"),
     "audit.perubahan.ditutup": ("ditutup", "closed"),
     "audit.perubahan.baru_lewat_batas": ("baru lewat batas", "newly overdue"),
+    # --- meeting packs and templates (issue 11) -------------------------------------------------------
+    "pack.title": ("Bahan rapat koordinasi", "Meeting pack"),
+    "pack.national": ("Nasional", "National"),
+    "pack.index_title": ("Bahan rapat koordinasi: daftar paket", "Meeting packs: index"),
+    "pack.source": ("Sumber data", "Data source"),
+    "pack.sample_source": ("data contoh bawaan pkp", "sample data bundled with pkp"),
+    "pack.schedule": ("Jadwal", "Schedule"),
+    "pack.field": ("kolom", "column"),
+    "pack.value": ("nilai", "value"),
+    "pack.sheet": ("sheet", "sheet"),
+    "pack.legend_sheet": ("Keterangan", "Legend"),
+    "pack.status_colours": ("Warna status", "Status colours"),
+    "pack.files": ("berkas", "files"),
+    "pack.pack": ("paket", "pack"),
+    "pack.not_reported": ("Provinsi yang belum melapor", "Provinces that have not reported"),
+    "pack.curve_chart": ("Kurva S", "S-curve"),
+    "pack.rejected": (
+        "{n} baris data ditolak dan tidak dihitung dalam paket ini; jalankan pkp validate untuk melihatnya.",
+        "{n} data rows were rejected and are left out of these packs; run pkp validate to see them.",
+    ),
+    "pack.written": ("paket ditulis ke", "packs written to"),
+    "pack.generated": ("Dibuat oleh pkp dari data per", "Made by pkp from the data as of"),
+    "pack.page": ("Halaman", "Page"),
+    "pack.sort_hint": ("Klik judul kolom untuk mengurutkan.", "Click a column header to sort."),
+    "pack.pdf_missing": (
+        "--format pdf memerlukan peramban Chromium; pasang dengan: sudo apt-get install chromium "
+        "(atau tetapkan PKP_CHROMIUM ke program Chromium/Chrome)",
+        "--format pdf needs a Chromium browser; install it with: sudo apt-get install chromium "
+        "(or set PKP_CHROMIUM to a Chromium/Chrome program)",
+    ),
+    "pack.pdf_failed": ("Chromium gagal mencetak PDF", "Chromium failed to print the PDF"),
+    "pack.out_not_folder": ("bukan folder", "is not a folder"),
+    "tpl.title": (
+        "Petunjuk pengisian laporan progres — BPPW {province} — TA {year}",
+        "How to fill in the progress report — BPPW {province} — FY {year}",
+    ),
+    "tpl.sheet_title": (
+        "LAPORAN PROGRES — BPPW {province} ({code}) — TA {year}",
+        "PROGRESS REPORT — BPPW {province} ({code}) — FY {year}",
+    ),
+    "tpl.date_hint": ("<- isi tanggal keadaan laporan di sel {cell}", "<- fill in the report date in cell {cell}"),
+    "tpl.i1": (
+        "1. Isi sel {cell} di sheet {sheet} dengan tanggal keadaan laporan (hari terakhir yang dilaporkan), "
+        "sebagai tanggal, dalam tahun anggaran {year}.",
+        "1. Fill cell {cell} of sheet {sheet} with the report date (the last day the report covers), as a date "
+        "within fiscal year {year}.",
+    ),
+    "tpl.i2": (
+        "2. Satu baris per lokasi dan tahapan. Kode Lokasi, Program dan Tahapan sudah terisi: jangan diubah, "
+        "jangan menambah atau menghapus baris, jangan menggabungkan sel.",
+        "2. One row per location and stage. Kode Lokasi, Program and Tahapan are filled in: do not change them, "
+        "add or delete rows, or merge cells.",
+    ),
+    "tpl.i3": (
+        "3. Tanggal Mulai: hari tahapan dimulai; Tanggal Selesai: hari tahapan selesai. Isi sebagai tanggal "
+        "(dd/mm/yyyy) dalam tahun anggaran {year}; kosongkan bila belum mulai atau belum selesai.",
+        "3. Tanggal Mulai: the day the stage started; Tanggal Selesai: the day it finished. Enter dates "
+        "(dd/mm/yyyy) within fiscal year {year}; leave empty when not started or not finished.",
+    ),
+    "tpl.i4": (
+        "4. Progres (%): angka 0 sampai 100, untuk tahapan pelaksanaan konstruksi.",
+        "4. Progres (%): a number from 0 to 100, for the construction stage.",
+    ),
+    "tpl.i5": (
+        "5. Keterangan: kendala atau catatan singkat (misalnya menunggu revisi DIPA).",
+        "5. Keterangan: an obstacle or a short note (waiting for the DIPA revision, say).",
+    ),
+    "tpl.i6": (
+        "6. Kolom Kabupaten/Kota, Nama Lokasi, Uraian Tahapan, Jadwal Mulai dan Jadwal Selesai hanya informasi "
+        "(jendela menurut Jadwal Nasional); kolom ini tidak dibaca.",
+        "6. The columns Kabupaten/Kota, Nama Lokasi, Uraian Tahapan, Jadwal Mulai and Jadwal Selesai are for "
+        "information (the national schedule's windows); they are not read.",
+    ),
+    "tpl.i7": (
+        "7. Sel berwarna kuning adalah sel yang diisi. Excel menolak tanggal di luar tahun anggaran, progres di "
+        "luar 0-100 dan tahapan yang tidak ada dalam daftar.",
+        "7. The yellow cells are the ones to fill. Excel refuses dates outside the fiscal year, progress outside "
+        "0-100 and stages not in the list.",
+    ),
+    "tpl.i8": (
+        "8. Simpan sebagai .xlsx dengan nama progres-<provinsi>-<tanggal laporan>.xlsx dan kirim ke Tim "
+        "Pengawasan dan Pengendalian Pusat.",
+        "8. Save as .xlsx named progres-<province>-<report date>.xlsx and send it to the central Supervision and "
+        "Control Team.",
+    ),
+    "tpl.i9": (
+        "9. Laporan minggu berikutnya: isi ulang berkas yang sama dan ubah tanggal keadaan laporan.",
+        "9. Next week's report: update the same file and change the report date.",
+    ),
+    "tpl.dv_date_title": ("Tanggal", "Date"),
+    "tpl.dv_date": (
+        "Isi tanggal dalam tahun anggaran {year} (01/01/{year} sampai 31/12/{year}).",
+        "Enter a date within fiscal year {year} (01/01/{year} to 31/12/{year}).",
+    ),
+    "tpl.dv_date_prompt": ("Tanggal dalam TA {year}, dd/mm/yyyy", "A date in FY {year}, dd/mm/yyyy"),
+    "tpl.dv_percent_title": ("Progres (%)", "Progress (%)"),
+    "tpl.dv_percent": ("Isi angka 0 sampai 100.", "Enter a number from 0 to 100."),
+    "tpl.dv_stage_title": ("Tahapan", "Stage"),
+    "tpl.dv_stage": ("Pilih kode tahapan dari daftar.", "Choose a stage code from the list."),
+    "tpl.dv_program_title": ("Program", "Program"),
+    "tpl.dv_program": ("Pilih {programs}.", "Choose {programs}."),
+    "tpl.written": ("templat ditulis ke", "templates written to"),
 }
 
 

@@ -68,6 +68,7 @@ class Table:
     layout: Literal["rows", "card"] = "rows"  # card: one row shown as "header value" pairs (a summary)
     styles: list[str | None] | None = None  # per row: a status code whose colour the terminal may use
     screen: bool = True  # False: for files only (CSV, JSON, xlsx, and the HTML chart), not the terminal/markdown
+    chart: Literal["s_curve"] | None = None  # also drawn as a chart in xlsx and HTML (columns tanggal + measures)
 
     def column(self, key: str) -> Column:
         for c in self.columns:

@@ -181,7 +181,7 @@ def national(inp: StatusInputs, q: Query) -> Report:
 def _curve(inp: StatusInputs, rows: pd.DataFrame, title: str) -> Table:
     assert inp.as_of is not None
     curve = s_curve(rows, inp.schedule, inp.as_of, by=["program"], progres=inp.progres)
-    return Table("kurva_s", title, columns(*CURVE_KEYS), curve, screen=False)
+    return Table("kurva_s", title, columns(*CURVE_KEYS), curve, screen=False, chart="s_curve")
 
 
 # --- provinces --------------------------------------------------------------------------------------------

@@ -1,0 +1,104 @@
+"""`pkp report`: the meeting packs (a pack per province and a national pack, with an index) in one run."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+
+from pkp_cli.cli.i18n import t
+from pkp_cli.cli.options import AsOfOpt, DataOpt, LangOpt, ProvinceOpt, ScheduleOpt
+
+HELP = t(
+    "Bahan rapat koordinasi: satu paket per provinsi (ringkasan, persiapan, kabupaten/kota, lokasi terlambat, "
+    "konstruksi kritis, kurva S) dan satu paket nasional, sebagai Excel, HTML dan Markdown (PDF bila Chromium "
+    "terpasang), dengan index.html dan index.md yang menautkan semuanya, provinsi terburuk dahulu.\n\n"
+    "Contoh:\n\n  pkp report --out laporan/\n\n"
+    "  pkp report --province Bali --province Sulsel --format xlsx --out laporan/\n\n"
+    "  pkp report --format pdf --format html --quiet",
+    "Meeting packs: one pack per province (summary, preparations, kabupaten/kota, late locations, critical "
+    "construction, S-curve) and a national pack, as Excel, HTML and Markdown (PDF when Chromium is installed), "
+    "with an index.html and index.md linking them all, worst province first.\n\n"
+    "Example:\n\n  pkp report --out reports/\n\n"
+    "  pkp report --province Bali --province Sulsel --format xlsx --out reports/\n\n"
+    "  pkp report --format pdf --format html --quiet",
+)
+
+
+class PackFormat(StrEnum):
+    xlsx = "xlsx"
+    html = "html"
+    md = "md"
+    pdf = "pdf"
+
+
+def report(
+    province: ProvinceOpt = None,
+    fmt: Annotated[
+        list[PackFormat] | None,
+        typer.Option(
+            "--format",
+            "-f",
+            help=t(
+                "Bentuk berkas; boleh diulang; bawaan: xlsx, html, md (pdf memerlukan Chromium).",
+                "File format; repeatable; default: xlsx, html, md (pdf needs Chromium).",
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "--out",
+            help=t(
+                "Folder keluaran; bawaan: `output` di berkas konfigurasi, selain itu ./laporan-<tanggal posisi>.",
+                "Output folder; default: `output` in the config file, else ./laporan-<as-of date>.",
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help=t("Tanpa bilah kemajuan.", "No progress bar."))] = False,
+    data: DataOpt = None,
+    schedule: ScheduleOpt = None,
+    as_of: AsOfOpt = None,
+    lang: LangOpt = None,
+) -> int:
+    import sys
+
+    from pkp_cli.cli.workspace import open_workspace, resolve_lang, say
+    from pkp_cli.engines.query import resolve_provinces
+    from pkp_cli.errors import Exit, PkpError
+    from pkp_cli.render.pack import DEFAULT_FORMATS, write_packs
+    from pkp_cli.settings import load_config
+    from pkp_cli.text.labels import label
+    from pkp_cli.views import pack as pack_view
+    from pkp_cli.views.status import StatusInputs
+
+    formats = list(dict.fromkeys(f.value for f in fmt)) if fmt else list(DEFAULT_FORMATS)
+    browser = None
+    if "pdf" in formats:  # refused before any loading: nothing to print with
+        from pkp_cli.render.pdf import find_browser
+
+        browser = find_browser()
+        if browser is None:
+            raise PkpError(Exit.USAGE, label("pack.pdf_missing", resolve_lang(lang, load_config())))
+    ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
+    st = ws.status()
+    present = dict(zip(st["kode_provinsi"], st["provinsi"], strict=False))
+    provinces = resolve_provinces(province, present)
+    inputs = StatusInputs(st, ws.loaded.progres, ws.schedule, ws.facts(), ws.stale_days)
+    packs = pack_view.build(inputs, provinces, rejected=ws.loaded.rows_rejected)
+    for line in packs.warnings:
+        say(f"pkp: {line}")
+    configured = ws.cfg.get("output")
+    target = out or (Path(configured) if configured else Path(f"laporan-{ws.as_of.isoformat()}"))
+    written = write_packs(packs, target, formats, progress=not quiet and sys.stderr.isatty(), browser=browser)
+    if not quiet:
+        say(f"{len(packs.packs)} {label('pack.written', ws.lang)} {target} ({', '.join(formats)}): {written.index[0]}")
+    return ws.exit_code()
+
+
+def register(app: Any, guarded: Any) -> None:
+    app.command("report", help=HELP)(guarded(report))

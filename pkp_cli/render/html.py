@@ -47,7 +47,8 @@ def css_string(text: str) -> Any:
     for the <style> element, where HTML escaping would be the wrong escaping."""
     from markupsafe import Markup
 
-    out = "".join(ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):06x}" for ch in text)
+    # an escape is six hex digits and one space, which CSS takes as the escape's end (never as text)
+    out = "".join(ch if ch.isascii() and (ch.isalnum() or ch == " ") else f"\\{ord(ch):06x} " for ch in text)
     return Markup(f'"{out}"')
 
 

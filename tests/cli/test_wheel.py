@@ -83,6 +83,8 @@ def test_wheel_runs_from_an_empty_folder(tmp_path: Path) -> None:
         for name, args in {
             "status": ["status", "--province", "Bali"],
             "validate": ["validate", "--format", "json"],
+            # the HTML templates ship in the wheel: a pack renders from the installed package
+            "report": ["report", "--province", "Bali", "--format", "html", "--quiet", "--out", str(tmp_path / "packs")],
         }.items()
     }
     out = {name: (p.communicate(timeout=600), p.returncode) for name, p in procs.items()}
@@ -101,4 +103,8 @@ def test_wheel_runs_from_an_empty_folder(tmp_path: Path) -> None:
     assert doc["data_source"] == "sample"
     assert doc["schedule"] == "bundled:jadwal-nasional-2022.yaml"  # no path of the installation
     assert doc["rows_rejected"] == 0 and doc["rows_loaded"] > 0
+    (stdout, stderr), code = out["report"]
+    assert code == 0, stderr
+    page = (tmp_path / "packs" / "bali.html").read_text(encoding="utf-8")
+    assert "DATA CONTOH" in page and "<svg" in page and "Bali — persiapan" in page
     assert list(empty.iterdir()) == []  # pkp wrote nothing into the folder it ran in

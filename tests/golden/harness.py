@@ -64,3 +64,13 @@ def compare(case: Case, code: int, stdout: str, stderr: str) -> None:
     assert path.is_file(), f"{path} missing: run with PKP_UPDATE_GOLDENS=1"
     expected = path.read_bytes().decode("utf-8")
     assert stdout == expected, f"pkp {' '.join(case.args)} differs from {path.name}; if intended: PKP_UPDATE_GOLDENS=1"
+
+
+def compare_text(name: str, text: str) -> None:
+    """A written file's text against tests/golden/<name>, byte for byte (PKP_UPDATE_GOLDENS=1 rewrites it)."""
+    path = GOLDEN / name
+    if UPDATE:
+        path.write_bytes(text.encode("utf-8"))
+        pytest.skip(f"PKP_UPDATE_GOLDENS=1: wrote {path.relative_to(ROOT)}; review the diff")
+    assert path.is_file(), f"{path} missing: run with PKP_UPDATE_GOLDENS=1"
+    assert text == path.read_bytes().decode("utf-8"), f"{name} differs; if intended: PKP_UPDATE_GOLDENS=1"

@@ -17,13 +17,13 @@ HELP = t(
     "terpasang), dengan index.html dan index.md yang menautkan semuanya, provinsi terburuk dahulu.\n\n"
     "Contoh:\n\n  pkp report --out laporan/\n\n"
     "  pkp report --province Bali --province Sulsel --format xlsx --out laporan/\n\n"
-    "  pkp report --format pdf --format html --quiet",
+    "  pkp report --as-of 2022-05-27 --format html --quiet --out laporan-27-mei/",
     "Meeting packs: one pack per province (summary, preparations, kabupaten/kota, late locations, critical "
     "construction, S-curve) and a national pack, as Excel, HTML and Markdown (PDF when Chromium is installed), "
     "with an index.html and index.md linking them all, worst province first.\n\n"
     "Example:\n\n  pkp report --out reports/\n\n"
     "  pkp report --province Bali --province Sulsel --format xlsx --out reports/\n\n"
-    "  pkp report --format pdf --format html --quiet",
+    "  pkp report --as-of 2022-05-27 --format html --quiet --out reports-27-may/",
 )
 
 
@@ -101,4 +101,10 @@ def report(
 
 
 def register(app: Any, guarded: Any) -> None:
-    app.command("report", help=HELP)(guarded(report))
+    from pkp_cli.cli.i18n import help_lang
+    from pkp_cli.views.legend import help_epilog
+    from pkp_cli.views.specs import REPORT_TABLES
+
+    lang = help_lang()
+    head = "Tables of the packs (a sheet each in xlsx):" if lang == "en" else "Tabel paket (satu sheet di xlsx):"
+    app.command("report", help=HELP, epilog=help_epilog(REPORT_TABLES, lang, head))(guarded(report))

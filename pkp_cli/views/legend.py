@@ -8,12 +8,13 @@ from __future__ import annotations
 from pkp_cli.views.columns import COLUMNS
 
 
-def help_epilog(tables: dict[str, list[str]], lang: str) -> str:
+def help_epilog(tables: dict[str, list[str]], lang: str, head: str | None = None) -> str:
     """Click epilog text: each table with its column keys, then each column's header and description once.
 
     Paragraphs start with "\\b" so click keeps the lines as written."""
     en = lang == "en"
-    head = "Tables (CSV: --table NAME; all: --out DIR):" if en else "Tabel (CSV: --table NAMA; semua: --out FOLDER):"
+    if head is None:
+        head = "Tables (CSV: --table NAME; all: --out DIR):" if en else "Tabel (CSV: --table NAMA; semua: --out FOLDER):"
     lines = ["\b", head]
     seen: list[str] = []
     for name, keys in tables.items():

@@ -23,20 +23,9 @@ from pkp_cli.text.labels import label
 from pkp_cli.views import status as status_view
 from pkp_cli.views.columns import columns
 from pkp_cli.views.model import Report, Table
+from pkp_cli.views.specs import NOT_REPORTED_KEYS
+from pkp_cli.views.specs import PACK_INDEX_KEYS as INDEX_KEYS
 
-INDEX_KEYS = [
-    "provinsi",
-    "kode_provinsi",
-    "rencana_persen",
-    "realisasi_persen",
-    "deviasi",
-    "terlambat",
-    "maks_terlambat",
-    "konstruksi_kritis",
-    "laporan_terakhir",
-    "belum_melapor",
-]
-NOT_REPORTED_KEYS = ["kode_provinsi", "provinsi", "laporan_terakhir"]
 # In a pack the working days late are shown beside the calendar days (the screen hides them for room).
 _PACK_SHOWN = {"hari_kerja_terlambat"}
 

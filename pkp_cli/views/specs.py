@@ -135,3 +135,23 @@ AUDIT_TABLES: dict[str, list[str]] = {
     "lewat_batas": AUDIT_OVERDUE_KEYS,
     "perubahan": AUDIT_CHANGE_KEYS,
 }
+
+# pkp report: the index (a row per pack), then a province's pack (the status tables of one province), then the
+# national pack (the national status tables and the provinces that have not reported).
+PACK_INDEX_KEYS = [
+    *PROVINCE, *PLAN_VS_ACTUAL, "terlambat", "maks_terlambat", "konstruksi_kritis", *REPORTING,
+]  # fmt: skip
+NOT_REPORTED_KEYS = [*PROVINCE, "laporan_terakhir"]
+REPORT_TABLES: dict[str, list[str]] = {
+    "paket": PACK_INDEX_KEYS,
+    "ringkasan": SUMMARY_KEYS,
+    "persiapan": PERSIAPAN_KEYS,
+    "kabupaten": KABUPATEN_KEYS,
+    "terlambat": LATE_LOCATION_KEYS,
+    "konstruksi": CONSTRUCTION_KEYS,
+    "kurva_s": CURVE_KEYS,
+    "provinsi": NATIONAL_KEYS,
+    "belum_melapor": NOT_REPORTED_KEYS,
+    "tahapan_terlambat": LATE_STAGE_KEYS,
+    "program": PROGRAM_KEYS,
+}

@@ -2,8 +2,9 @@
 once per program, then each location's stages), pre-filled with the codes, names and the schedule's window.
 
 The headers are the workbook contract's own (ingest/contract.py), so a filled template loads as it is; the
-information columns carry headers no contract column claims exactly (they are read as nothing), and the
-schedule's dates sit under "Jadwal ..." headers, which the contract never takes for actual dates.
+kabupaten/kota is the reference name the loader checks it against; the other information columns carry
+headers no contract column claims exactly (they are read as nothing), and the schedule's dates sit under
+"Jadwal ..." headers, which the contract never takes for actual dates.
 """
 
 from __future__ import annotations
@@ -43,6 +44,7 @@ COLUMNS = [
 READS_AS = {
     "kode_lokasi": "kode_lokasi",
     "program": "program",
+    "kabupaten_kota": "kabupaten_kota",  # checked against the location's reference name: we write that name
     "tahapan": "tahapan",
     "tanggal_mulai": "tanggal_mulai",
     "tanggal_selesai": "tanggal_selesai",

@@ -13,8 +13,8 @@ def help_epilog(tables: dict[str, list[str]], lang: str, head: str | None = None
 
     Paragraphs start with "\\b" so click keeps the lines as written."""
     en = lang == "en"
-    if head is None:
-        head = "Tables (CSV: --table NAME; all: --out DIR):" if en else "Tabel (CSV: --table NAMA; semua: --out FOLDER):"
+    default = ("Tables (CSV: --table NAME; all: --out DIR):", "Tabel (CSV: --table NAMA; semua: --out FOLDER):")
+    head = head or (default[0] if en else default[1])
     lines = ["\b", head]
     seen: list[str] = []
     for name, keys in tables.items():

@@ -9,18 +9,20 @@ from typing import Annotated, Any
 import typer
 
 from pkp_cli.cli.i18n import t
-from pkp_cli.cli.options import AsOfOpt, DataOpt, LangOpt, ProvinceOpt, ScheduleOpt
+from pkp_cli.cli.options import AsOfOpt, DataOpt, LangOpt, ProvinceOpt, RulesOpt, ScheduleOpt
 
 HELP = t(
-    "Bahan rapat koordinasi: satu paket per provinsi (ringkasan, persiapan, kabupaten/kota, lokasi terlambat, "
-    "konstruksi kritis, kurva S) dan satu paket nasional, sebagai Excel, HTML dan Markdown (PDF bila Chromium "
-    "terpasang), dengan index.html dan index.md yang menautkan semuanya, provinsi terburuk dahulu.\n\n"
+    "Bahan rapat koordinasi: satu paket per provinsi (ringkasan, kesiapan, persiapan, kabupaten/kota, lokasi "
+    "terlambat, konstruksi kritis, kandidat percepatan, temuan audit, kurva S) dan satu paket nasional, sebagai "
+    "Excel, HTML dan Markdown (PDF bila Chromium terpasang), dengan index.html dan index.md yang menautkan "
+    "semuanya, provinsi terburuk dahulu.\n\n"
     "Contoh:\n\n  pkp report --out laporan/\n\n"
     "  pkp report --province Bali --province Sulsel --format xlsx --out laporan/\n\n"
     "  pkp report --as-of 2022-05-27 --format html --quiet --out laporan-27-mei/",
-    "Meeting packs: one pack per province (summary, preparations, kabupaten/kota, late locations, critical "
-    "construction, S-curve) and a national pack, as Excel, HTML and Markdown (PDF when Chromium is installed), "
-    "with an index.html and index.md linking them all, worst province first.\n\n"
+    "Meeting packs: one pack per province (summary, readiness, preparations, kabupaten/kota, late locations, "
+    "critical construction, acceleration candidates, audit findings, S-curve) and a national pack, as Excel, "
+    "HTML and Markdown (PDF when Chromium is installed), with an index.html and index.md linking them all, "
+    "worst province first.\n\n"
     "Example:\n\n  pkp report --out reports/\n\n"
     "  pkp report --province Bali --province Sulsel --format xlsx --out reports/\n\n"
     "  pkp report --as-of 2022-05-27 --format html --quiet --out reports-27-may/",
@@ -62,6 +64,7 @@ def report(
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help=t("Tanpa bilah kemajuan.", "No progress bar."))] = False,
     data: DataOpt = None,
     schedule: ScheduleOpt = None,
+    rules: RulesOpt = None,
     as_of: AsOfOpt = None,
     lang: LangOpt = None,
 ) -> int:
@@ -74,6 +77,9 @@ def report(
     from pkp_cli.settings import load_config
     from pkp_cli.text.labels import label
     from pkp_cli.views import pack as pack_view
+    from pkp_cli.views.audit import AuditInputs
+    from pkp_cli.views.candidates import CandidateInputs
+    from pkp_cli.views.readiness import ReadinessInputs
     from pkp_cli.views.status import StatusInputs
 
     formats = list(dict.fromkeys(f.value for f in fmt)) if fmt else list(DEFAULT_FORMATS)
@@ -88,8 +94,16 @@ def report(
     st = ws.status()
     present = dict(zip(st["kode_provinsi"], st["provinsi"], strict=False))
     provinces = resolve_provinces(province, present)
-    inputs = StatusInputs(st, ws.loaded.progres, ws.schedule, ws.facts(), ws.stale_days)
-    packs = pack_view.build(inputs, provinces, rejected=ws.loaded.rows_rejected)
+    loaded, facts = ws.loaded, ws.facts()
+    inputs = StatusInputs(st, loaded.progres, ws.schedule, facts, ws.stale_days)
+    rule_set = ws.rules(rules, required=False)  # no rules file for the data's year: no candidates tables
+    sources = pack_view.PackSources(
+        readiness=ReadinessInputs(loaded.lokasi, st, loaded.temuan, ws.schedule, facts),
+        candidates=None if rule_set is None else CandidateInputs(loaded.lokasi, st, ws.schedule, rule_set, facts),
+        audit=AuditInputs(loaded.temuan, loaded.progres["tanggal_laporan"].unique(), facts),
+    )
+    extras = pack_view.province_extras(sources)
+    packs = pack_view.build(inputs, provinces, rejected=ws.loaded.rows_rejected, extras=extras)
     for line in packs.warnings:
         say(f"pkp: {line}")
     configured = ws.cfg.get("output")

@@ -1,8 +1,10 @@
 """The meeting packs of `pkp report`: one Report per province, a national Report, and the index Report.
 
-A pack is the tables other views already build, gathered under one title: for a province its summary card,
-preparations, kabupaten/kota, late locations (calendar and working days late, remarks), construction flags and
-S-curve (views/status.py); for the nation the province table worst first with the national total, the most-late
+A pack is the tables other views already build, gathered under one title: for a province its summary card
+and readiness board (views/readiness.py), preparations, kabupaten/kota, late locations (calendar and working
+days late, remarks) and construction flags (views/status.py), acceleration candidates with their reasons and
+the stages they can start early (views/candidates.py), audit follow-up (views/audit.py) and the S-curve; for the
+nation the province table worst first with the national total, the most-late
 stages, the provinces that have not reported, the programs and the S-curve per program. The index lists the
 packs in the national table's order (worst first), national first, with the figures that rank them. Every pack
 states the as-of date, the data source (sample data said as such) and how many input rows were rejected.
@@ -13,8 +15,8 @@ Renderers write each pack in every format (render/pack.py); nothing here knows a
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
-from typing import Any
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -23,15 +25,75 @@ from pkp_cli.text.labels import label
 from pkp_cli.views import status as status_view
 from pkp_cli.views.columns import columns
 from pkp_cli.views.model import Report, Table
-from pkp_cli.views.specs import NOT_REPORTED_KEYS
+from pkp_cli.views.specs import NOT_REPORTED_KEYS, REPORT_TABLES
 from pkp_cli.views.specs import PACK_INDEX_KEYS as INDEX_KEYS
+
+if TYPE_CHECKING:
+    from pkp_cli.views.audit import AuditInputs
+    from pkp_cli.views.candidates import CandidateInputs
+    from pkp_cli.views.readiness import ReadinessInputs
 
 # In a pack the working days late are shown beside the calendar days (the screen hides them for room).
 _PACK_SHOWN = {"hari_kerja_terlambat"}
 
-# More tables for a province's pack (candidates, readiness, audit): each takes a province code and returns
-# tables; registered by the CLI from the views that build them.
+# More tables for a province's pack: each takes a province code and returns tables (see `province_extras`).
 Extra = Callable[[str], list[Table]]
+# A table's place in a pack: the order of REPORT_TABLES (names not listed there go last).
+_ORDER = {name: i for i, name in enumerate(REPORT_TABLES)}
+# Tables of the other commands renamed in a pack, where they sit beside the status tables: `pkp audit`'s
+# per-province table is this province's audit line; readiness's `lokasi` are its locations' figures.
+_PACK_NAMES = {("audit", "provinsi"): "audit", ("readiness", "lokasi"): "kesiapan_lokasi"}
+
+
+@dataclass
+class PackSources:
+    """The inputs of the other reports a province pack takes tables from; None leaves them out."""
+
+    readiness: ReadinessInputs | None = None
+    candidates: CandidateInputs | None = None
+    audit: AuditInputs | None = None
+
+
+def province_extras(src: PackSources) -> list[Extra]:
+    """The readiness board (a row per program), the acceleration candidates and what their stages wait for, and
+    the audit follow-up (summary, overdue findings, changes), each for one province."""
+    extras: list[Extra] = []
+    if src.readiness is not None:
+        from pkp_cli.views.readiness import readiness_tables
+
+        # the board is built once for every province and split (building it per province is 20 times slower);
+        # open findings are left to the audit tables
+        board = [t for t in readiness_tables(src.readiness) if t.name != "temuan"]
+        extras.append(lambda code: [_renamed("readiness", t) for t in _split(board, code)])
+    if src.candidates is not None:
+        from pkp_cli.views.candidates import candidate_tables
+
+        candidates = src.candidates
+        extras.append(lambda code: candidate_tables(candidates, Query(provinces=(code,))))
+    if src.audit is not None:
+        from pkp_cli.views.audit import audit_tables
+
+        audit = src.audit
+        extras.append(lambda code: [_renamed("audit", t) for t in audit_tables(audit, Query(provinces=(code,)))])
+    return extras
+
+
+def _split(tables: list[Table], code: str) -> list[Table]:
+    """One province's rows of tables built for every province (no total: it was the nation's); a table with
+    several instances (one per program) keeps those that have rows."""
+    out = []
+    for t in tables:
+        rows = t.rows[t.rows["kode_provinsi"] == code].reset_index(drop=True)
+        several = sum(1 for other in tables if other.name == t.name) > 1
+        if several and rows.empty:
+            continue
+        out.append(replace(t, rows=rows, total=None, styles=None))
+    return out
+
+
+def _renamed(command: str, t: Table) -> Table:
+    name = _PACK_NAMES.get((command, t.name))
+    return replace(t, name=name) if name else t
 
 
 @dataclass
@@ -85,6 +147,7 @@ def province_pack(inp: status_view.StatusInputs, code: str, rejected: int = 0,
     tables = [_show_in_pack(t) for t in status.tables]
     for extra in extras or []:
         tables += extra(code)
+    tables.sort(key=lambda t: _ORDER.get(t.name, len(_ORDER)))  # stable: instances keep their order
     names = inp.status.loc[inp.status["kode_provinsi"] == code, "provinsi"]
     name = str(names.iloc[0]) if len(names) else code
     report = _pack_report(inp, f"{label('pack.title', lang)} — {name} ({code})", tables, rejected, provinsi=code)

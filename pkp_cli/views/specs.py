@@ -136,8 +136,9 @@ AUDIT_TABLES: dict[str, list[str]] = {
     "perubahan": AUDIT_CHANGE_KEYS,
 }
 
-# pkp report: the index (a row per pack), then a province's pack (the status tables of one province), then the
-# national pack (the national status tables and the provinces that have not reported).
+# pkp report: the index (a row per pack); a province's pack, in this order: the status tables of one province,
+# its readiness board and locations' figures after the summary, its candidates and audit follow-up before the
+# S-curve; the national pack: the national status tables and the provinces that have not reported.
 PACK_INDEX_KEYS = [
     *PROVINCE, *PLAN_VS_ACTUAL, "terlambat", "maks_terlambat", "konstruksi_kritis", *REPORTING,
 ]  # fmt: skip
@@ -145,13 +146,20 @@ NOT_REPORTED_KEYS = [*PROVINCE, "laporan_terakhir"]
 REPORT_TABLES: dict[str, list[str]] = {
     "paket": PACK_INDEX_KEYS,
     "ringkasan": SUMMARY_KEYS,
+    "kesiapan": READINESS_BOARD_KEYS,
+    "kesiapan_lokasi": READINESS_LOCATION_KEYS,
     "persiapan": PERSIAPAN_KEYS,
     "kabupaten": KABUPATEN_KEYS,
     "terlambat": LATE_LOCATION_KEYS,
     "konstruksi": CONSTRUCTION_KEYS,
-    "kurva_s": CURVE_KEYS,
+    "kandidat": CANDIDATE_KEYS,
+    "menunggu": WAITING_KEYS,
+    "audit": AUDIT_SUMMARY_KEYS,
+    "lewat_batas": AUDIT_OVERDUE_KEYS,
+    "perubahan": AUDIT_CHANGE_KEYS,
     "provinsi": NATIONAL_KEYS,
     "belum_melapor": NOT_REPORTED_KEYS,
     "tahapan_terlambat": LATE_STAGE_KEYS,
     "program": PROGRAM_KEYS,
+    "kurva_s": CURVE_KEYS,
 }

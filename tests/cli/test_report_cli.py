@@ -27,7 +27,11 @@ from pkp_cli.cli.app import app
 from tests.factories import ROOT
 
 CURVE_POINTS = 22  # Fridays 7 January .. 3 June 2022
-PROVINCE_SHEETS = ["ringkasan", "persiapan", "kabupaten", "terlambat", "konstruksi", "kurva_s", "Keterangan"]
+# the readiness board has a table per program (PISEW, KOTAKU): two sheets where a province runs both
+PROVINCE_SHEETS = [
+    "ringkasan", "kesiapan", "kesiapan (2)", "kesiapan_lokasi", "persiapan", "kabupaten", "terlambat", "konstruksi",
+    "kandidat", "menunggu", "audit", "lewat_batas", "perubahan", "kurva_s", "Keterangan",
+]  # fmt: skip
 NATIONAL_SHEETS = ["provinsi", "belum_melapor", "tahapan_terlambat", "program", "kurva_s", "Keterangan"]
 IN_CI = os.environ.get("CI") == "true"
 
@@ -108,6 +112,42 @@ def test_every_workbook_opens_with_its_sheets_chart_and_typed_cells(packs: tuple
     assert first["jadwal selesai"].number_format == "[$-421]d mmmm yyyy"
     card = {r[0].value: r[1] for r in bali["ringkasan"].iter_rows(min_row=3) if r[0].value}
     assert card["deviasi"].value == pytest.approx(15.9, abs=0.05) and card["rencana %"].number_format == "0.0%"
+
+
+def _command_json(*args: str) -> dict:
+    res = CliRunner().invoke(app, [*args, "--data", str(ROOT / "data"), "-f", "json"], env={"NO_COLOR": "1"})
+    assert res.exit_code == 0, res.output
+    return json.loads(res.stdout)
+
+
+@pytest.mark.slow
+def test_a_province_pack_holds_its_readiness_candidates_and_audit(packs: tuple[Path, Result]) -> None:
+    """Bali's pack has the rows `pkp readiness`, `pkp candidates` and `pkp audit` give for Bali."""
+    out, _ = packs
+    wb = openpyxl.load_workbook(out / "bali.xlsx")
+
+    def data_rows(sheet: str) -> list[tuple]:
+        """The rows under the autofilter (the notes below a table are not data)."""
+        last = int(re.findall(r"\d+", wb[sheet].auto_filter.ref)[-1])
+        return list(wb[sheet].iter_rows(min_row=3, max_row=last, values_only=True))
+
+    readiness = _command_json("readiness", "-p", "Bali")["tables"]
+    assert len(data_rows("kesiapan")) + len(data_rows("kesiapan (2)")) == len(readiness["kesiapan"]) == 2
+    assert len([r for r in data_rows("kesiapan_lokasi") if r[1] == "Bali"]) == len(readiness["lokasi"]) == 2
+    candidates = _command_json("candidates", "-p", "Bali")["tables"]
+    assert len(candidates["kandidat"]) == 6
+    kandidat = wb["kandidat"]
+    codes = [kandidat.cell(row=r, column=1).value for r in range(3, 3 + 6)]
+    assert codes == [c["kode_lokasi"] for c in candidates["kandidat"]]
+    audit = _command_json("audit", "-p", "Bali")["tables"]
+    heads = [c.value for c in wb["audit"][2]]
+    (line,) = [r for r in data_rows("audit") if r[heads.index("provinsi")] == "Bali"]
+    assert line[heads.index("temuan")] == audit["provinsi"][0]["temuan"]
+    assert len([r for r in data_rows("lewat_batas") if r[1] == "Bali"]) == len(audit["lewat_batas"])
+    md = (out / "bali.md").read_text(encoding="utf-8")
+    titles = [line for line in md.splitlines() if line.startswith("## ")]
+    assert titles[1:3] == ["## Papan kesiapan provinsi — PISEW", "## Papan kesiapan provinsi — KOTAKU"]
+    assert "## Lokasi yang dapat dipercepat — Bali (6)" in titles and titles[-1].startswith("## Perubahan sejak")
 
 
 @pytest.mark.slow

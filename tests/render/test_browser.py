@@ -97,6 +97,13 @@ def test_the_bali_pack_in_a_browser(browser: Any, packs: Path, tmp_path: Path) -
         assert page.locator(f"section[data-table={name}] tbody tr").count() == expected[name], name
     for name in ("terlambat", "konstruksi"):
         assert page.locator(f"section[data-table={name}] p.empty").inner_text() == "tidak ada", name
+    # the candidates and the readiness board of the same province, as their commands give them
+    candidates = CliRunner().invoke(
+        app, ["candidates", "--data", str(ROOT / "data"), "-p", "Bali", "-f", "json"], env={"NO_COLOR": "1"}
+    )
+    kandidat = json.loads(candidates.stdout)["tables"]["kandidat"]
+    assert page.locator("section[data-table=kandidat] tbody tr").count() == len(kandidat) == 6
+    assert page.locator("section[data-table=kesiapan] tbody tr").count() == 2  # PISEW and KOTAKU
     assert page.locator("section[data-table=ringkasan] dl.card > div").count() >= 10
     # the S-curve: two programs x (planned, actual), a point per Friday, the as-of line
     lines = page.locator("section[data-table=kurva_s] svg polyline.series")

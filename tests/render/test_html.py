@@ -69,3 +69,9 @@ def test_css_strings_cannot_break_out_of_the_style_element() -> None:
     assert out.startswith('"') and out.endswith('"') and "<" not in out and '"' not in out[1:-1]
     assert "\\00003c " in out  # "<" escaped for CSS, the escape ended by one space (CSS eats it)
     assert str(css_string("a: b")) == '"a\\00003a  b"'  # so the text's own space survives
+
+
+def test_any_list_of_reports_makes_one_page() -> None:
+    page = render_html([_report(), _report()], title="Dua")
+    assert page.count('<section id="rincian"') == 1 and page.count('<section id="rincian-2"') == 1
+    assert page.count("<svg xmlns") == 2 and 'id="kurva_s-2-pisew-realisasi_persen"' in page

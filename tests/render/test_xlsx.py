@@ -203,3 +203,17 @@ def test_same_report_same_bytes(tmp_path: Path) -> None:
         core = zf.read("docProps/core.xml").decode()
         assert "2022-06-03T00:00:00Z" in core  # the workbook's dates are the as-of date, not the clock
         assert b"pkp-cli-output" in zf.read("docProps/custom.xml")  # pkp never reads its own packs as data
+
+
+def test_any_list_of_reports_makes_one_workbook(tmp_path: Path) -> None:
+    """The entry point other commands reuse (the weekly summary): several reports, one workbook; a table name
+    seen twice gets a numbered sheet, and the legend sheet covers both."""
+    path = tmp_path / "dua.xlsx"
+    write_xlsx([_report(), _report()], path)
+    wb = openpyxl.load_workbook(path)
+    assert wb.sheetnames == [
+        "ringkasan", "rincian", "kurva_s", "ringkasan (2)", "rincian (2)", "kurva_s (2)", "Keterangan",
+    ]  # fmt: skip
+    sheets = {c.value for c in wb["Keterangan"]["A"][HEADER_ROW:] if c.value}
+    assert {"rincian", "rincian (2)"} <= sheets
+    assert len(wb["kurva_s (2)"]._charts) == 1

@@ -55,8 +55,10 @@ def report(
         typer.Option(
             "--out",
             help=t(
-                "Folder keluaran; bawaan: `output` di berkas konfigurasi, selain itu ./laporan-<tanggal posisi>.",
-                "Output folder; default: `output` in the config file, else ./laporan-<as-of date>.",
+                "Folder keluaran; bawaan: <output>/laporan-<tanggal posisi> (output dari berkas konfigurasi), "
+                "selain itu ./laporan-<tanggal posisi>.",
+                "Output folder; default: <output>/laporan-<as-of date> (output from the config file), "
+                "else ./laporan-<as-of date>.",
             ),
             show_default=False,
         ),
@@ -107,7 +109,9 @@ def report(
     for line in packs.warnings:
         say(f"pkp: {line}")
     configured = ws.cfg.get("output")
-    target = out or (Path(configured) if configured else Path(f"laporan-{ws.as_of.isoformat()}"))
+    # one folder per status date, inside the configured output folder when there is one: last week's packs stay
+    week = f"laporan-{ws.as_of.isoformat()}"
+    target = out or (Path(configured) / week if configured else Path(week))
     written = write_packs(packs, target, formats, progress=not quiet and sys.stderr.isatty(), browser=browser)
     if not quiet:
         say(f"{len(packs.packs)} {label('pack.written', ws.lang)} {target} ({', '.join(formats)}): {written.index[0]}")

@@ -187,12 +187,12 @@ def test_default_folder_and_sample_marker_on_every_page_and_sheet(tmp_path: Path
     wb = openpyxl.load_workbook(out / "bali.xlsx")
     for ws in wb.worksheets:
         assert "DATA CONTOH (bawaan pkp)" in ws["A1"].value, ws.title
-    # the config's `output` key is the default folder when set
+    # the config's `output` key holds one folder per status date when set (last week's packs stay)
     (cfg / "pkp").mkdir(parents=True)
     (cfg / "pkp" / "config.toml").write_text(f'output = "{tmp_path / "keluaran"}"\n', encoding="utf-8")
     res = run(["report", "--province", "Bali", "--format", "md"], cfg, cwd=work)
     assert res.exit_code == 0, res.output
-    assert (tmp_path / "keluaran" / "bali.md").is_file()
+    assert (tmp_path / "keluaran" / "laporan-2022-06-03" / "bali.md").is_file()
 
 
 @pytest.mark.slow

@@ -14,11 +14,15 @@ class Exit(IntEnum):
     CANT_WRITE = 73
     LOCKED = 75  # another pkp run holds the lock
     CONFIG = 78  # bad schedule, rules or config
+    INTERRUPTED = 130  # Ctrl-C (SIGINT): 128 + 2, as shells report it
+    TERMINATED = 143  # SIGTERM: 128 + 15
 
 
 # When several apply, the most severe wins (left = most severe).
 SEVERITY = [
     Exit.BUG,
+    Exit.INTERRUPTED,
+    Exit.TERMINATED,
     Exit.CONFIG,
     Exit.NO_INPUT,
     Exit.CANT_WRITE,
@@ -40,6 +44,14 @@ TABLE = {
     Exit.CANT_WRITE: ("tidak dapat menulis keluaran", "cannot write output"),
     Exit.LOCKED: ("pkp lain sedang berjalan", "another pkp run is in progress"),
     Exit.CONFIG: ("jadwal, aturan, atau konfigurasi salah", "bad schedule, rules or config"),
+    Exit.INTERRUPTED: (
+        "dihentikan dengan Ctrl-C; berkas setengah jadi dihapus",
+        "interrupted (Ctrl-C); partial files removed",
+    ),
+    Exit.TERMINATED: (
+        "dihentikan (SIGTERM); berkas setengah jadi dihapus",
+        "terminated (SIGTERM); partial files removed",
+    ),
 }
 
 
@@ -58,6 +70,11 @@ class PkpError(Exception):
         super().__init__(message)
         self.code = code
         self.message = message
+
+
+class Terminated(BaseException):
+    """Raised by pkp's SIGTERM handler, so a run that is told to stop unwinds like Ctrl-C: temporary files are
+    removed on the way out and the exit is one line (a BaseException, so no `except Exception` swallows it)."""
 
 
 def help_table(lang: str = "id") -> str:

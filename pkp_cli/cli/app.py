@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import os
 import sys
 from collections.abc import Callable
@@ -10,7 +12,7 @@ from typing import Any
 import typer
 
 from pkp_cli.cli.i18n import t
-from pkp_cli.errors import Exit, PkpError, UnknownValue, help_table
+from pkp_cli.errors import Exit, PkpError, Terminated, UnknownValue, help_table, most_severe
 
 # "\b" keeps click from re-wrapping the exit-code table.
 EPILOG = t("Kode keluar:", "Exit codes:") + "\n\n\b\n" + help_table(t("id", "en"))
@@ -32,35 +34,82 @@ app = typer.Typer(
 )
 
 
+# A write to stdout or to an output file failed for lack of room: "cannot write output" (73), not a bug.
+_NO_ROOM = {getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG") if hasattr(errno, name)}
+
+
+def _say(line: str) -> None:
+    """One line on stderr; a closed stderr is not worth a traceback."""
+    with contextlib.suppress(OSError, ValueError):
+        print(line, file=sys.stderr, flush=True)
+
+
+def _silence_stdout() -> None:
+    """The reader of stdout has gone (a closed pipe): send what is left to /dev/null, so the interpreter's last
+    flush has nowhere to fail and prints no 'Exception ignored' lines."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+
+
+def _stopped(exc: BaseException) -> int:
+    """Ctrl-C or SIGTERM: one line, and the code a shell reports for that signal (temporary files are gone)."""
+    if isinstance(exc, Terminated):
+        _say("pkp: dihentikan (SIGTERM) / terminated")
+        return int(Exit.TERMINATED)
+    _say("pkp: dihentikan (Ctrl-C) / interrupted")
+    return int(Exit.INTERRUPTED)
+
+
+def _cannot_write(exc: OSError) -> int:
+    where = f"{exc.filename}: " if exc.filename else ""
+    _say(f"pkp: tidak dapat menulis keluaran / cannot write output: {where}{exc.strerror or exc}")
+    return int(Exit.CANT_WRITE)
+
+
+def _bug(exc: Exception) -> Any:
+    if os.environ.get("PKP_DEBUG") == "1":
+        raise exc
+    first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+    _say(
+        f"pkp: galat internal / internal error: {type(exc).__name__}: {first} "
+        "(PKP_DEBUG=1 menampilkan traceback / shows the traceback)"
+    )
+    raise typer.Exit(int(Exit.BUG)) from None
+
+
 def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """Run a command body: expected failures exit with their code and one line; anything else is a bug (1)."""
+    """Run a command body: expected failures exit with their code and one line; anything else is a bug (1).
+
+    stdout is flushed here, inside the guard, so a full disk or a closed pipe is reported like any other
+    failure (73 / quietly) instead of surfacing in the interpreter's shutdown."""
     import functools
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             code = fn(*args, **kwargs)
+            sys.stdout.flush()
         except PkpError as exc:
-            print(f"pkp: {exc.message}", file=sys.stderr)
+            _say(f"pkp: {exc.message}")
             raise typer.Exit(int(exc.code)) from None
         except UnknownValue as exc:
-            print(f"pkp: {unknown_value_text(exc)}", file=sys.stderr)
+            _say(f"pkp: {unknown_value_text(exc)}")
             raise typer.Exit(int(Exit.USAGE)) from None
         except typer.Exit:
             raise
-        except KeyboardInterrupt:
-            raise typer.Exit(130) from None
+        except (KeyboardInterrupt, Terminated) as exc:
+            raise typer.Exit(_stopped(exc)) from None
         except BrokenPipeError:
+            _silence_stdout()
             raise typer.Exit(0) from None
+        except OSError as exc:
+            if exc.errno not in _NO_ROOM or os.environ.get("PKP_DEBUG") == "1":
+                return _bug(exc)
+            raise typer.Exit(_cannot_write(exc)) from None
         except Exception as exc:
-            if os.environ.get("PKP_DEBUG") == "1":
-                raise
-            print(
-                f"pkp: galat internal / internal error: {type(exc).__name__}: {exc} "
-                "(PKP_DEBUG=1 menampilkan traceback / shows the traceback)",
-                file=sys.stderr,
-            )
-            raise typer.Exit(int(Exit.BUG)) from None
+            return _bug(exc)
         raise typer.Exit(int(code or 0))
 
     return wrapper
@@ -117,20 +166,50 @@ def _register() -> None:
 _register()
 
 
+def _on_sigterm(signum: int, frame: Any) -> None:
+    raise Terminated(signum)
+
+
+def _quiet_unraisable(unraisable: Any) -> None:
+    """Errors in finalizers after a failure (a half-written file closed by the garbage collector, say) are noise
+    once pkp has said what went wrong in its one line; PKP_DEBUG=1 shows them."""
+
+
 def main() -> None:
+    import signal
+
     from typer._click import exceptions as click  # typer 0.29 vendors click (pinned in pyproject.toml)
 
+    signal.signal(signal.SIGTERM, _on_sigterm)
+    if os.environ.get("PKP_DEBUG") != "1":
+        sys.unraisablehook = _quiet_unraisable
     command = typer.main.get_command(app)
     try:
         code = command.main(prog_name="pkp", standalone_mode=False)
     except click.UsageError as exc:
         from pkp_cli.cli.usage import error_lang, message
 
-        print(f"pkp: {message(exc, error_lang())}", file=sys.stderr)
+        _say(f"pkp: {message(exc, error_lang())}")
         code = int(Exit.USAGE)
-    except typer.Abort:
-        code = 130
+    except typer.Abort:  # Ctrl-C outside a command (Click turns it into Abort)
+        code = _stopped(KeyboardInterrupt())
+    except (KeyboardInterrupt, Terminated) as exc:
+        code = _stopped(exc)
     except SystemExit as exc:
         code = exc.code
+    except BrokenPipeError:  # help or usage text to a closed pipe
+        _silence_stdout()
+        code = 0
+    except OSError as exc:  # help or usage text to a full device
+        if exc.errno not in _NO_ROOM or os.environ.get("PKP_DEBUG") == "1":
+            raise
+        code = _cannot_write(exc)
     # Click's own exits (--help) return None or 0; keep every other code as the command set it.
-    sys.exit(code if isinstance(code, int) else (0 if code is None else 2))
+    code = code if isinstance(code, int) else (0 if code is None else 2)
+    try:
+        sys.stdout.flush()  # what help or a command left in the buffer: fail here, with a code, not at shutdown
+    except BrokenPipeError:
+        _silence_stdout()
+    except OSError as exc:
+        code = most_severe(code, _cannot_write(exc))
+    sys.exit(code)

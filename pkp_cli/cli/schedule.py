@@ -10,7 +10,7 @@ import typer
 
 from pkp_cli.cli.i18n import help_lang, t
 from pkp_cli.cli.options import DataOpt, Format, FormatOpt, LangOpt, OutOpt, ProgramOpt, ScheduleOpt, TableOpt
-from pkp_cli.errors import Exit, PkpError
+from pkp_cli.errors import Exit
 
 HELP = t(
     "Tampilkan tahapan dan jendela waktu Jadwal Nasional, atau periksa satu berkas jadwal.\n\n"
@@ -55,13 +55,10 @@ def schedule_cmd(
 
 def _check(path: Path, lang: str) -> int:
     from pkp_cli.cli.workspace import say
-    from pkp_cli.model.schedule import check_schedule_text
+    from pkp_cli.model.schedule import check_schedule_text, read_yaml_bytes
     from pkp_cli.text.labels import label
 
-    try:
-        text = path.read_bytes().decode("utf-8", errors="replace")
-    except OSError as exc:
-        raise PkpError(Exit.CONFIG, f"{path}: {exc.strerror}") from exc
+    text = read_yaml_bytes(path, lang).decode("utf-8", errors="replace")  # bounded: a FIFO or 124 MB file is 78
     model, probs = check_schedule_text(text)
     for p in probs:
         print(f"{path}: {p.message(lang)}", file=sys.stderr)

@@ -32,6 +32,7 @@ from pkp_cli.ingest.contract import (
 )
 from pkp_cli.ingest.discover import discover
 from pkp_cli.ingest.read import DEFAULT_MAX_UNCOMPRESSED_MB, FileProblem, col_letter
+from pkp_cli.ingest.rejects import rejected_rows
 from pkp_cli.ingest.sheets import SheetRecords, combine, concat_errors, has_error, parse_records, read_sheets
 from pkp_cli.model.frames import LOKASI, PROGRES, TEMUAN, LoadResult
 from pkp_cli.model.issues import FileReport, Issue
@@ -250,35 +251,9 @@ def _load(
         unreadable=unreadable,
         lokasi_missing_columns=missing_cols,
         lokasi_rejected=lokasi_rejected,
-        rejected=_rejected_rows(combined_sets, lang) if collect_rejects else {},
+        rejected=rejected_rows(combined_sets, lang) if collect_rejects else {},
         timings=timings,
     )
-
-
-def _rejected_rows(
-    sets: list[SheetRecords], lang: str
-) -> dict[str, list[tuple[str | None, list[str], list[tuple[int, list[Any], str]]]]]:
-    """Per source file: each sheet's rejected rows as written, with the reasons."""
-    out: dict[str, list[tuple[str | None, list[str], list[tuple[int, list[Any], str]]]]] = {}
-    for sr in sets:
-        if not len(sr.errors):
-            continue
-        src = sr.records["_src"].to_numpy()
-        sid = sr.records["_sid"].to_numpy()
-        msgs: dict[tuple[int, int], list[str]] = {}
-        for rec_i, column, code, params in sr.errors.itertuples(index=False):
-            issue = _issue(sr, int(rec_i), column, code, params)
-            where = (int(sid[int(rec_i)]), int(src[int(rec_i)]))
-            msgs.setdefault(where, []).append(f"{issue.cell or issue.column or ''}: {issue.message(lang)}")
-        for i, member in enumerate(sr.members):
-            rows = []
-            for m_i, s_i in sorted(k for k in msgs if k[0] == i):
-                g = member.layout.data_start + s_i
-                values = [None if pd.isna(v) else v for v in member.sheet.grid.iloc[g]]
-                rows.append((int(member.sheet.row_numbers[g]), values, "; ".join(msgs[(m_i, s_i)])))
-            if rows:
-                out.setdefault(member.file, []).append((member.sheet.name, list(member.layout.headers), rows))
-    return out
 
 
 def _fill_undated(sr: SheetRecords, today: date, warnings: list[Issue]) -> None:

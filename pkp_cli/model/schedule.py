@@ -16,7 +16,7 @@ from pydantic import Field, field_validator
 
 from pkp_cli.errors import Exit, PkpError
 from pkp_cli.model.strict import StrictModel
-from pkp_cli.model.yamlio import Problem, check_yaml_model, locate_line
+from pkp_cli.model.yamlio import Problem, YamlSyntaxError, check_yaml_model, locate_line, read_yaml_file
 
 KEY_STAGE_ROLES = ("rekrutmen", "revisi_dipa", "kelembagaan", "survei", "konstruksi")
 
@@ -234,14 +234,21 @@ def read_checked(path: Path, check: Any, lang: str) -> tuple[Any, str]:
 
     Any problem, or a file that cannot be read, raises PkpError(CONFIG) listing the problems.
     """
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        raise PkpError(Exit.CONFIG, f"{path}: {exc.strerror}") from exc
+    data = read_yaml_bytes(path, lang)
     model, probs = check(data.decode("utf-8", errors="replace"))
     if model is None:
         raise problems_error(path, probs, lang)
     return model, hashlib.sha256(data).hexdigest()
+
+
+def read_yaml_bytes(path: Path, lang: str = "id") -> bytes:
+    """A schedule or rules file's bytes: a regular file of at most MAX_YAML_BYTES, else PkpError(CONFIG)."""
+    try:
+        return read_yaml_file(path)
+    except YamlSyntaxError as exc:
+        raise problems_error(path, [Problem(None, exc.code, exc.params)], lang) from None
+    except OSError as exc:
+        raise PkpError(Exit.CONFIG, f"{path}: {exc.strerror or exc}") from exc
 
 
 def load_schedule(path: Path, lang: str = "id") -> Schedule:

@@ -26,25 +26,161 @@ class Problem:
 
 
 class YamlSyntaxError(ValueError):
-    def __init__(self, line: int | None, detail: str):
+    """YAML that cannot be read, or that the bounds below refuse: its line and a catalogue code."""
+
+    def __init__(self, line: int | None, detail: str, code: str = "yaml-invalid", params: dict[str, Any] | None = None):
         super().__init__(detail)
         self.line = line
         self.detail = detail
+        self.code = code
+        self.params = params if params is not None else {"detail": detail}
+
+
+# A schedule or rules file is small: these bounds refuse hostile YAML quickly, in bounded memory.
+MAX_YAML_BYTES = 1_000_000
+MAX_DEPTH = 64  # nested collections
+MAX_NODES = 100_000  # nodes once every alias is expanded (a "billion laughs" file has 10**9)
+MAX_NUMBER_CHARS = 100  # a 5,000-digit integer costs seconds to convert and means nothing here
+
+
+class _Refused(yaml.MarkedYAMLError):
+    """Raised inside the loader: a catalogue code and its parameters, at a YAML mark."""
+
+    def __init__(self, mark: Any, code: str, **params: Any):
+        super().__init__(problem=code, problem_mark=mark)
+        self.code = code
+        self.params = params
+
+
+def _short(text: str, limit: int = 24) -> str:
+    return text if len(text) <= limit else f"{text[:limit]}…"
+
+
+class BoundedLoader(yaml.SafeLoader):
+    """The safe loader with bounds: nesting depth, size after alias expansion, numbers and dates that exist,
+    and no duplicate keys (the later one would silently win)."""
+
+    def __init__(self, stream: str):
+        super().__init__(stream)
+        self._depth = 0
+        self._sizes: dict[int, int] = {}  # id(node) -> nodes under it, aliases expanded
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()
+            node = super().compose_node(parent, index)
+            if id(node) not in self._sizes:  # an alias inside its own anchor: infinite when expanded
+                raise _Refused(event.start_mark, "yaml-alias-loop", alias=event.anchor)
+            return node
+        self._depth += 1
+        if self._depth > MAX_DEPTH:
+            raise _Refused(self.peek_event().start_mark, "yaml-too-deep", limit=MAX_DEPTH)
+        try:
+            node = super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+        if isinstance(node, yaml.SequenceNode):
+            size = 1 + sum(self._sizes.get(id(c), 1) for c in node.value)
+        elif isinstance(node, yaml.MappingNode):
+            size = 1 + sum(self._sizes.get(id(k), 1) + self._sizes.get(id(v), 1) for k, v in node.value)
+        else:
+            size = 1
+        if size > MAX_NODES:
+            raise _Refused(getattr(node, "start_mark", None), "yaml-too-complex", limit=MAX_NODES)
+        self._sizes[id(node)] = size
+        return node
+
+    def construct_mapping(self, node: Any, deep: bool = False) -> Any:
+        if isinstance(node, yaml.MappingNode):
+            first: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag == "tag:yaml.org,2002:merge":
+                    continue  # a merged key may be overridden; that is what << is for
+                key = self.construct_object(key_node)
+                try:
+                    seen = first.get(key)
+                except TypeError:
+                    continue
+                if seen is not None:
+                    raise _Refused(key_node.start_mark, "yaml-key-duplicate", key=_short(str(key)), first=seen)
+                first[key] = key_node.start_mark.line + 1
+        return super().construct_mapping(node, deep=deep)
+
+    def _number_text(self, node: Any) -> str:
+        text = str(self.construct_scalar(node))
+        if len(text) > MAX_NUMBER_CHARS:
+            raise _Refused(node.start_mark, "yaml-number-invalid", value=_short(text))
+        return text
+
+    def construct_yaml_int(self, node: Any) -> Any:
+        text = self._number_text(node)
+        try:
+            return super().construct_yaml_int(node)
+        except (ValueError, OverflowError):
+            raise _Refused(node.start_mark, "yaml-number-invalid", value=_short(text)) from None
+
+    def construct_yaml_float(self, node: Any) -> Any:
+        import math
+
+        text = self._number_text(node)
+        try:
+            value = super().construct_yaml_float(node)
+        except (ValueError, OverflowError):
+            value = math.nan
+        if not math.isfinite(value):
+            raise _Refused(node.start_mark, "yaml-number-invalid", value=_short(text))
+        return value
+
+    def construct_yaml_timestamp(self, node: Any) -> Any:
+        try:
+            return super().construct_yaml_timestamp(node)
+        except (ValueError, OverflowError):
+            raise _Refused(node.start_mark, "yaml-date-invalid", value=_short(str(node.value))) from None
+
+
+BoundedLoader.add_constructor("tag:yaml.org,2002:int", BoundedLoader.construct_yaml_int)
+BoundedLoader.add_constructor("tag:yaml.org,2002:float", BoundedLoader.construct_yaml_float)
+BoundedLoader.add_constructor("tag:yaml.org,2002:timestamp", BoundedLoader.construct_yaml_timestamp)
+
+
+def read_yaml_file(path: Any, limit: int = MAX_YAML_BYTES) -> bytes:
+    """The bytes of a schedule or rules file, read only if it is a regular file within `limit` bytes.
+
+    A FIFO, a device or a huge file is refused before anything is read (a schedule is small). Raises
+    YamlSyntaxError with a catalogue code, or OSError when the file cannot be opened."""
+    from pkp_cli.regular_file import NotRegularFile, TooLarge, read_regular_file
+
+    try:
+        return read_regular_file(path, limit)
+    except NotRegularFile as exc:
+        raise YamlSyntaxError(None, exc.kind, "input-not-regular", {"kind": exc.kind}) from None
+    except TooLarge as exc:
+        raise YamlSyntaxError(None, "too large", "yaml-too-large", {"size": exc.size, "limit": limit}) from None
 
 
 def load_yaml_with_lines(text: str) -> tuple[Any, Any]:
-    """Parse with the safe loader only; return (data, line tree).
+    """Parse with the bounded safe loader only; return (data, line tree).
 
     The line tree mirrors the data: for a mapping, {key: (line, subtree)}; for a sequence,
     [(line, subtree), ...]; for a scalar, None. Lines are 1-based.
     """
+    if len(text) > MAX_YAML_BYTES:
+        raise YamlSyntaxError(None, "too large", "yaml-too-large", {"size": len(text), "limit": MAX_YAML_BYTES})
+    loader = BoundedLoader(text)
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.load(text, Loader=yaml.SafeLoader)
+        node = loader.get_single_node()
+        data = loader.construct_document(node) if node is not None else None
+    except _Refused as exc:
+        mark = exc.problem_mark
+        raise YamlSyntaxError(mark.line + 1 if mark is not None else None, exc.code, exc.code, exc.params) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         raise YamlSyntaxError(mark.line + 1 if mark is not None else None, problem) from exc
+    except RecursionError:  # the depth bound makes this unreachable; kept so no traceback can escape
+        raise YamlSyntaxError(None, "too deep", "yaml-too-deep", {"limit": MAX_DEPTH}) from None
+    finally:
+        loader.dispose()
     return data, _lines(node)
 
 
@@ -90,7 +226,7 @@ def check_yaml_model(
     try:
         raw, lines = load_yaml_with_lines(text)
     except YamlSyntaxError as exc:
-        return None, [Problem(exc.line, "yaml-invalid", {"detail": exc.detail})]
+        return None, [Problem(exc.line, exc.code, exc.params)]
     if not isinstance(raw, dict):
         return None, [Problem(1, f"{kind}-not-mapping", {})]
     try:

@@ -59,14 +59,59 @@ def umask() -> int:
     return mask
 
 
+# pkp's temporary files: `.<name>.pkp<pid>-<random>.tmp` next to the file being written. The pid tells a
+# leftover of a killed run (SIGKILL, power loss) from a write in progress in another pkp.
+_TMP = re.compile(r"^\.(?P<name>.+)\.pkp(?P<pid>\d{1,10})-[A-Za-z0-9_]{8}\.tmp$")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # this run writes one file at a time and removes its own temp file on failure
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError, OverflowError):
+        return True  # another user's process, or cannot tell: leave it
+    return True
+
+
+def remove_stale_temp_files(folder: Path) -> list[Path]:
+    """Remove temporary files a killed pkp run left in `folder`: only regular files named by pkp's own pattern
+    whose process is gone; anything else is never touched. Returns what was removed."""
+    import stat
+
+    removed: list[Path] = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    for entry in entries:
+        m = _TMP.match(entry.name)
+        if not m or _alive(int(m.group("pid"))):
+            continue
+        try:
+            if not stat.S_ISREG(entry.stat(follow_symlinks=False).st_mode):
+                continue
+            os.unlink(entry.path)
+            removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
 def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     """Write through a temporary file in the same folder, then rename it into place.
 
     The file gets the mode a plain open() would give (0666 less the umask): mkstemp's 0600 would make
-    reports on a shared folder unreadable to colleagues."""
+    reports on a shared folder unreadable to colleagues. The file appears whole or not at all: on any failure,
+    Ctrl-C (KeyboardInterrupt) or SIGTERM (Terminated, raised by pkp's handler) the temporary file is removed;
+    a full disk is "cannot write output" (73). A temporary file left by a run that was killed outright is
+    removed by the next write into the folder."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        remove_stale_temp_files(path.parent)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.pkp{os.getpid()}-", suffix=".tmp")
     except OSError as exc:
         raise PkpError(Exit.CANT_WRITE, f"{path}: {exc.strerror}") from exc
     try:
@@ -78,7 +123,7 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise PkpError(Exit.CANT_WRITE, f"{path}: {exc.strerror}") from exc
+        raise PkpError(Exit.CANT_WRITE, f"{path}: {exc.strerror or exc}") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

@@ -170,6 +170,27 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     "file-encrypted": ("workbook terenkripsi atau dilindungi kata sandi", "the workbook is encrypted"),
     # --- schedule and rules (exit 78) ----------------------------------------------------------------
     "yaml-invalid": ("YAML tidak valid: {detail}", "invalid YAML: {detail}"),
+    # --- hostile input: bounded YAML, files that are not regular (exit 78) ----------------------------
+    "yaml-too-large": (
+        "berkas {size} bita, melebihi batas {limit} bita",
+        "the file holds {size} bytes, above the limit of {limit}",
+    ),
+    "yaml-too-deep": ("bersarang lebih dari {limit} tingkat", "nested deeper than {limit} levels"),
+    "yaml-too-complex": (
+        "lebih dari {limit} simpul setelah alias diperluas",
+        "more than {limit} nodes once aliases are expanded",
+    ),
+    "yaml-alias-loop": ("alias *{alias} merujuk ke dirinya sendiri", "alias *{alias} refers to itself"),
+    "yaml-key-duplicate": (
+        "kunci {key!r} ganda (yang pertama di baris {first})",
+        "duplicate key {key!r} (the first on line {first})",
+    ),
+    "yaml-date-invalid": ("tanggal {value} tidak ada di kalender", "the date {value} does not exist"),
+    "yaml-number-invalid": (
+        "angka {value} ditolak (terlalu panjang, tak hingga atau NaN)",
+        "number {value} refused (too long, infinite or NaN)",
+    ),
+    "input-not-regular": ("bukan berkas biasa ({kind})", "not a regular file ({kind})"),
     "schedule-field": ("{field}: {detail}", "{field}: {detail}"),
     "schedule-not-mapping": (
         "isi berkas harus berupa pemetaan",

@@ -80,6 +80,14 @@ def read_regular_file(path: str | os.PathLike[str], limit: int | None = None) ->
         return data
 
 
+def sha256_of(path: str | os.PathLike[str]) -> str:
+    """The sha256 of a regular file, streamed (a big CSV is not held in memory to be hashed)."""
+    import hashlib
+
+    with os.fdopen(open_regular(path), "rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
 def describe(path: Path) -> str | None:
     """None for a regular file or a folder (following links); else what it is, without opening it."""
     try:

@@ -1,8 +1,17 @@
-"""Which files in the given folders are data: workbooks and CSV, not hidden, lock or pkp-written files."""
+"""Which files in the given folders are data: workbooks and CSV, not hidden, lock or pkp-written files.
+
+Every path is accounted for: a file is read, or listed as ignored with its reason, or (when it was named on
+the command line and cannot be read at all) reported as unreadable, which exits 66. Nothing is skipped in
+silence: a subfolder pkp may not enter, a FIFO, a socket, a device, a broken link or a link to a folder (not
+followed, so link loops cannot trap the walk) each gets a reason. A FIFO or a device is never opened.
+"""
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -12,34 +21,114 @@ from pkp_cli.model.provenance import PKP_MARKER
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".csv")
 
 
-def discover(
-    paths: Iterable[Path], display_root: Path | None = None
-) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
-    """(files to read with their display names, ignored entries with reasons). Folders are recursive.
+@dataclass
+class Discovery:
+    files: list[tuple[Path, str]] = field(default_factory=list)  # (path, name as shown)
+    ignored: list[tuple[str, str]] = field(default_factory=list)  # (name as shown, reason)
+    # Named on the command line but not readable at all: (name as shown, catalogue code, params).
+    unreadable: list[tuple[str, str, dict[str, str]]] = field(default_factory=list)
+
+
+def _kind(mode: int) -> str:
+    from pkp_cli.regular_file import kind_of
+
+    return kind_of(mode)
+
+
+def _walk(root: Path) -> list[tuple[Path, str]]:
+    """Every entry under the folder `root` as (path, what): 'file', 'special', 'folder-unreadable',
+    'broken-link' or 'link-to-folder'. Links to folders are not followed; a folder that cannot be listed is
+    an entry of its own."""
+    out: list[tuple[Path, str]] = []
+    stack = [root]
+    while stack:
+        folder = stack.pop()
+        try:
+            with os.scandir(folder) as it:
+                entries = list(it)
+        except OSError:
+            out.append((folder, "folder-unreadable"))
+            continue
+        for entry in entries:
+            path = Path(entry.path)
+            try:
+                if entry.is_symlink():
+                    try:
+                        mode = os.stat(entry.path).st_mode  # the target
+                    except OSError:  # dangling, or a loop of links
+                        out.append((path, "broken-link"))
+                        continue
+                    if stat.S_ISDIR(mode):
+                        out.append((path, "link-to-folder"))
+                    else:
+                        out.append((path, "file" if stat.S_ISREG(mode) else "special"))
+                    continue
+                mode = entry.stat(follow_symlinks=False).st_mode
+            except OSError:
+                out.append((path, "special"))
+                continue
+            if stat.S_ISDIR(mode):
+                stack.append(path)
+            else:
+                out.append((path, "file" if stat.S_ISREG(mode) else "special"))
+    return sorted(out)
+
+
+def scan(paths: Iterable[Path], display_root: Path | None = None) -> Discovery:
+    """The files to read, the ignored entries with reasons, and the named paths that cannot be read.
 
     Names are shown as given on the command line, or relative to `display_root` (the bundled sample, whose
     absolute path inside site-packages means nothing to a user)."""
-    found: list[tuple[Path, str]] = []
-    ignored: list[tuple[str, str]] = []
+    found = Discovery()
     for root in paths:
-        candidates = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        for p in candidates:
-            shown = str(p.relative_to(display_root)) if display_root and p.is_relative_to(display_root) else str(p)
+
+        def shown_as(p: Path, root: Path = root) -> str:
+            return str(p.relative_to(display_root)) if display_root and p.is_relative_to(display_root) else str(p)
+
+        try:
+            root_mode = root.stat().st_mode  # follows a link named on the command line
+        except OSError as exc:
+            found.unreadable.append((shown_as(root), "file-unreadable", {"reason": exc.strerror or str(exc)}))
+            continue
+        if stat.S_ISREG(root_mode):
+            entries = [(root, "file")]
+        elif stat.S_ISDIR(root_mode):
+            try:
+                os.scandir(root).close()
+            except OSError as exc:
+                found.unreadable.append((shown_as(root), "folder-unreadable", {"reason": exc.strerror or str(exc)}))
+                continue
+            entries = _walk(root)
+        else:
+            found.unreadable.append((shown_as(root), "input-not-regular", {"kind": _kind(root_mode)}))
+            continue
+        for p, what in entries:
+            shown = shown_as(p)
             rel_parts = p.relative_to(root).parts if p != root else (p.name,)
-            if any(part.startswith(".") for part in rel_parts):
-                ignored.append((shown, "hidden"))
+            if what != "file":
+                found.ignored.append((shown, what))
+            elif any(part.startswith(".") for part in rel_parts):
+                found.ignored.append((shown, "hidden"))
             elif p.name.startswith("~$"):
-                ignored.append((shown, "excel-lock-file"))
+                found.ignored.append((shown, "excel-lock-file"))
             elif p.suffix.lower() not in WORKBOOK_SUFFIXES:
-                if root.is_file():
-                    found.append((p, shown))
+                if p == root:
+                    found.files.append((p, shown))
                 else:
-                    ignored.append((shown, "not-a-workbook"))
+                    found.ignored.append((shown, "not-a-workbook"))
             elif p.suffix.lower() != ".csv" and _written_by_pkp(p):
-                ignored.append((shown, "written-by-pkp"))
+                found.ignored.append((shown, "written-by-pkp"))
             else:
-                found.append((p, shown))
-    return found, ignored
+                found.files.append((p, shown))
+    return found
+
+
+def discover(
+    paths: Iterable[Path], display_root: Path | None = None
+) -> tuple[list[tuple[Path, str]], list[tuple[str, str]]]:
+    """(files to read with their display names, ignored entries with reasons). Folders are recursive."""
+    found = scan(paths, display_root)
+    return found.files, found.ignored
 
 
 def _written_by_pkp(path: Path) -> bool:
@@ -49,8 +138,12 @@ def _written_by_pkp(path: Path) -> bool:
         with zipfile.ZipFile(path) as zf:
             if "docProps/custom.xml" not in zf.namelist():
                 return False
-            return PKP_MARKER.encode() in zf.read("docProps/custom.xml")
-    except (zipfile.BadZipFile, OSError, KeyError):
+            info = zf.getinfo("docProps/custom.xml")
+            if info.file_size > 1 << 20:  # pkp's marker part is a few hundred bytes
+                return False
+            with zf.open(info) as fh:
+                return PKP_MARKER.encode() in fh.read(1 << 20)
+    except (zipfile.BadZipFile, OSError, KeyError, EOFError, ValueError, NotImplementedError, RuntimeError):
         return False
 
 

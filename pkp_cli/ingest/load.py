@@ -6,7 +6,6 @@ Flow: discover files -> read each sheet (pkp_cli.ingest.sheets) -> combine per k
 
 from __future__ import annotations
 
-import hashlib
 import re
 from datetime import date
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pkp_cli.ingest.cell_problems import apply_reader_problems, unread_column_index
 from pkp_cli.ingest.checks import (
     check_dates,
     check_lokasi_regions,
@@ -30,13 +30,14 @@ from pkp_cli.ingest.contract import (
     KIND_PROGRES,
     KIND_TEMUAN,
 )
-from pkp_cli.ingest.discover import discover
+from pkp_cli.ingest.discover import discover, scan
 from pkp_cli.ingest.read import DEFAULT_MAX_UNCOMPRESSED_MB, FileProblem, col_letter
 from pkp_cli.ingest.rejects import rejected_rows
 from pkp_cli.ingest.sheets import SheetRecords, combine, concat_errors, has_error, parse_records, read_sheets
 from pkp_cli.model.frames import LOKASI, PROGRES, TEMUAN, LoadResult
 from pkp_cli.model.issues import FileReport, Issue
 from pkp_cli.model.schedule import Schedule
+from pkp_cli.regular_file import NotRegularFile, sha256_of
 
 
 def load_data(
@@ -115,19 +116,25 @@ def _load(
         timings[name] = timings.get(name, 0.0) + now - clock[0]
         clock[0] = now
 
-    files, ignored = discover(paths, display_root)
+    found = scan(paths, display_root)
+    files, ignored = found.files, found.ignored
     reports: list[FileReport] = []
-    unreadable: list[Issue] = []
+    unreadable = [
+        Issue(shown, None, None, None, None, None, code, tuple(p.items())) for shown, code, p in found.unreadable
+    ]
     sheets: list[SheetRecords] = []
     warn_frames: list[pd.DataFrame] = []
     file_warnings: list[Issue] = []
     seen_hash: dict[str, str] = {}
     for path, shown in files:
         try:
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = sha256_of(path)
+        except NotRegularFile as exc:  # replaced by a FIFO or a device since it was found: never opened for reading
+            unreadable.append(Issue(shown, None, None, None, None, None, "input-not-regular", (("kind", exc.kind),)))
+            continue
         except OSError as exc:
             unreadable.append(
-                Issue(shown, None, None, None, None, None, "file-unreadable", (("reason", exc.strerror),))
+                Issue(shown, None, None, None, None, None, "file-unreadable", (("reason", exc.strerror or str(exc)),))
             )
             continue
         if digest in seen_hash:
@@ -156,6 +163,7 @@ def _load(
     kinds = {k: combine([s for s in sheets if s.layout.kind == k]) for k in (KIND_LOKASI, KIND_PROGRES, KIND_TEMUAN)}
     for kind, combined in kinds.items():
         combined.errors = concat_errors([combined.errors, *parse_records(combined.records, kind)])
+        file_warnings.extend(apply_reader_problems(combined))
     lap("parse")
     lok = kinds[KIND_LOKASI]
     lokasi_ref = None
@@ -332,6 +340,8 @@ def _issue(sr: SheetRecords, rec_i: int, column: str, code: str, params: Any) ->
     header = sr.group_headers[grp].get(column) if sr.group_headers else None
     raw = r.get(f"_raw_{column}")
     member = sr.members[int(r["_sid"])] if sr.members and "_sid" in r else sr
+    if col_idx is None:
+        col_idx = unread_column_index(column)  # a row-level reader problem in a column pkp does not read
     if col_idx is None or pd.isna(col_idx) or int(col_idx) < 0:
         cell = None
         if column == "tanggal_laporan" and member.report_date_cell:

@@ -10,10 +10,9 @@ from __future__ import annotations
 import csv
 import io
 import os
-import re
-import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -41,6 +40,10 @@ class RawSheet:
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # (r1, c1, r2, c2), 1-based rows
     percent_cells: set[tuple[int, int]] = field(default_factory=set)  # (row, col 0-based) formatted as %
     blank_lines: np.ndarray = field(default_factory=lambda: np.array([], dtype=np.int64))  # CSV only
+    # Cells the reader itself found wrong (a CSV quote never closed, a date cell whose serial is not a date):
+    # (row, column 0-based absolute, catalogue code, params, row_level). A row-level problem rejects its row
+    # whichever column it is in; a cell-level one only when that column is read.
+    problems: list[tuple[int, int, str, dict[str, Any], bool]] = field(default_factory=list)
 
 
 def require_defusedxml() -> None:
@@ -70,24 +73,37 @@ def col_index(letters: str) -> int:
     return n - 1
 
 
+ZIP_MAGIC = (b"PK\x03\x04", b"PK\x05\x06")  # a zip with members / an empty zip
+
+
 def read_file(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB) -> list[RawSheet]:
-    """Every sheet of an xlsx, or the one table of a CSV. Raises FileProblem when the file is unusable."""
+    """Every sheet of an xlsx, or the one table of a CSV. Raises FileProblem when the file is unusable.
+
+    The content decides, not the name alone: a zip is read as a workbook even under a `.csv` name (Excel users
+    rename files), and a FIFO or a device is refused without being read."""
+    from pkp_cli.regular_file import NotRegularFile, open_regular
+
     suffix = path.suffix.lower()
     try:
-        with path.open("rb") as fh:
+        with os.fdopen(open_regular(path), "rb") as fh:
             head = fh.read(8)
+            size = os.fstat(fh.fileno()).st_size
+    except NotRegularFile as exc:
+        raise FileProblem("input-not-regular", kind=exc.kind) from None
     except OSError as exc:
         raise FileProblem("file-unreadable", reason=exc.strerror or str(exc)) from exc
-    if suffix in (".xlsx", ".xlsm"):
-        if head.startswith(_OLE_MAGIC):
-            raise FileProblem("file-encrypted")
+    if suffix not in (".xlsx", ".xlsm", ".csv", ".txt"):
+        raise FileProblem("file-not-workbook")
+    if head.startswith(_OLE_MAGIC):
+        # An encrypted xlsx is an OLE container; so is the old .xls format.
+        raise FileProblem("file-encrypted" if suffix in (".xlsx", ".xlsm") else "file-ole")
+    if head.startswith(ZIP_MAGIC) or suffix in (".xlsx", ".xlsm"):
+        from pkp_cli.ingest.workbook import read_xlsx
+
         return read_xlsx(path, max_uncompressed_mb)
-    if suffix in (".csv", ".txt"):
-        size_mb = path.stat().st_size / 1e6
-        if size_mb > max_uncompressed_mb:
-            raise FileProblem("file-too-large", size=round(size_mb), limit=max_uncompressed_mb)
-        return [read_csv(path)]
-    raise FileProblem("file-not-workbook")
+    if size > max_uncompressed_mb * 1e6:
+        raise FileProblem("file-too-large", size=round(size / 1e6), limit=max_uncompressed_mb)
+    return [read_csv(path)]
 
 
 def _arrow_text_grid(batch: object) -> pd.DataFrame:
@@ -115,155 +131,6 @@ def _as_text_grid(grid: pd.DataFrame, empty_is_null: bool = False) -> pd.DataFra
     return pd.DataFrame(cols, index=pd.RangeIndex(len(grid)))
 
 
-# ---------------------------------------------------------------------------------------------- xlsx
-
-
-def _check_zip(path: Path, max_mb: int) -> zipfile.ZipFile:
-    try:
-        zf = zipfile.ZipFile(path)
-        infos = zf.infolist()
-    except (zipfile.BadZipFile, OSError, EOFError) as exc:
-        raise FileProblem("file-unreadable", reason=f"bukan zip xlsx yang utuh ({exc})") from exc
-    total = sum(i.file_size for i in infos)
-    packed = sum(i.compress_size for i in infos) or 1
-    if total > max_mb * 1e6 or (total > 50e6 and total / packed > MAX_COMPRESSION_RATIO):
-        zf.close()
-        raise FileProblem("file-too-large", size=round(total / 1e6), limit=max_mb)
-    names = set(zf.namelist())
-    if "xl/workbook.xml" not in names:
-        zf.close()
-        raise FileProblem("file-not-workbook")
-    return zf
-
-
-def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
-    from defusedxml import ElementTree
-
-    ns_main = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    ns_rel = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
-    wb = ElementTree.fromstring(zf.read("xl/workbook.xml"))
-    rels = ElementTree.fromstring(zf.read("xl/_rels/workbook.xml.rels"))
-    targets = {r.get("Id"): r.get("Target", "") for r in rels}
-    out: dict[str, str] = {}
-    for sheet in wb.iter(f"{ns_main}sheet"):
-        target = targets.get(sheet.get(f"{ns_rel}id"), "")
-        target = target.lstrip("/")
-        out[sheet.get("name", "")] = target if target.startswith("xl/") else f"xl/{target}"
-    return out
-
-
-def _percent_styles(zf: zipfile.ZipFile) -> set[str]:
-    """Indices of cell styles whose number format is a percentage."""
-    from defusedxml import ElementTree
-
-    if "xl/styles.xml" not in zf.namelist():
-        return set()
-    ns = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-    root = ElementTree.fromstring(zf.read("xl/styles.xml"))
-    pct_fmts = {"9", "10"}
-    for fmt in root.iter(f"{ns}numFmt"):
-        code = re.sub(r'"[^"]*"|\\.', "", fmt.get("formatCode", ""))
-        if "%" in code:
-            pct_fmts.add(fmt.get("numFmtId", ""))
-    xfs = root.find(f"{ns}cellXfs")
-    if xfs is None:
-        return set()
-    return {str(i) for i, xf in enumerate(xfs) if xf.get("numFmtId") in pct_fmts}
-
-
-_CELL_VALUE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>(?:(?!</c>).)*?<(?:v|is)>', re.S)
-_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-
-
-def _scan_sheet_xml(
-    zf: zipfile.ZipFile, member: str, pct_styles: set[str]
-) -> tuple[tuple[int, int] | None, list[tuple[int, int, int, int]], set[tuple[int, int]]]:
-    """One streamed pass: the first valued cell, merged ranges, and cells styled as percentages."""
-    first: tuple[int, int] | None = None
-    merges: list[tuple[int, int, int, int]] = []
-    pct: set[tuple[int, int]] = set()
-    pct_re = (
-        re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*? s="(?:' + "|".join(pct_styles).encode() + rb')"')
-        if pct_styles
-        else None
-    )
-    tail = b""
-    with zf.open(member) as fh:
-        while True:
-            chunk = fh.read(1 << 22)
-            buf = tail + chunk
-            if first is None:
-                m = _CELL_VALUE.search(buf)
-                if m:
-                    first = (int(m.group(2)), col_index(m.group(1).decode()))
-            if pct_re is not None:
-                # Only complete tags are matched: the tail kept for the next chunk starts after the last one.
-                cut = buf.rfind(b"<c ") if chunk else len(buf)
-                for m in pct_re.finditer(buf, 0, cut if cut > 0 else len(buf)):
-                    pct.add((int(m.group(2)), col_index(m.group(1).decode())))
-                tail = buf[cut:] if chunk and cut > 0 else b""
-            else:
-                tail = buf[-4096:] if chunk else b""
-            if b"<mergeCell " in buf:
-                for m in _MERGE.finditer(buf):
-                    r = (
-                        int(m.group(2)),
-                        col_index(m.group(1).decode()),
-                        int(m.group(4)),
-                        col_index(m.group(3).decode()),
-                    )
-                    if r not in merges:
-                        merges.append(r)
-            if not chunk:
-                break
-    return first, merges, pct
-
-
-def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB) -> list[RawSheet]:
-    import fastexcel
-
-    zf = _check_zip(path, max_uncompressed_mb)
-    try:
-        paths = _sheet_paths(zf)
-        pct_styles = _percent_styles(zf)
-        try:
-            reader = fastexcel.read_excel(str(path))
-        except Exception as exc:  # fastexcel raises its own error types for corrupt content
-            raise FileProblem("file-unreadable", reason=str(exc).splitlines()[0][:200]) from exc
-        sheets: list[RawSheet] = []
-        for name in reader.sheet_names:
-            member = paths.get(name)
-            try:
-                sheet = reader.load_sheet(name, header_row=None, dtypes="string")
-                grid = _arrow_text_grid(sheet.to_arrow())
-            except Exception as exc:
-                raise FileProblem("file-unreadable", reason=f"{name}: {str(exc).splitlines()[0][:200]}") from exc
-            first: tuple[int, int] | None = None
-            merges: list[tuple[int, int, int, int]] = []
-            pct: set[tuple[int, int]] = set()
-            if member and member in zf.namelist():
-                first, merges, pct = _scan_sheet_xml(zf, member, pct_styles)
-            origin_row, origin_col = 1, 0
-            if first is not None and len(grid):
-                origin_row = first[0]
-                row0 = grid.iloc[0]
-                nonnull = np.flatnonzero(row0.notna().to_numpy())
-                origin_col = first[1] - (int(nonnull[0]) if len(nonnull) else 0)
-            sheets.append(
-                RawSheet(
-                    name=name,
-                    grid=grid,
-                    row_numbers=np.arange(origin_row, origin_row + len(grid), dtype=np.int64),
-                    origin_col=max(origin_col, 0),
-                    merges=merges,
-                    percent_cells=pct,
-                )
-            )
-        return sheets
-    finally:
-        zf.close()
-
-
 # ----------------------------------------------------------------------------------------------- CSV
 
 
@@ -281,17 +148,60 @@ def _sniff_delimiter(text: str) -> str:
     return best
 
 
-def read_csv(path: Path) -> RawSheet:
-    data = path.read_bytes()
-    if data.startswith(b"\xef\xbb\xbf"):
-        data = data[3:]
+# Byte-order marks, longest first (a UTF-32 LE mark starts like UTF-16 LE's).
+_BOMS = (
+    (b"\xff\xfe\x00\x00", "utf-32-le"),
+    (b"\x00\x00\xfe\xff", "utf-32-be"),
+    (b"\xef\xbb\xbf", "utf-8"),
+    (b"\xff\xfe", "utf-16-le"),
+    (b"\xfe\xff", "utf-16-be"),
+)
+
+
+def _utf16_without_bom(head: bytes) -> str | None:
+    """UTF-16 text saved without a BOM shows as a zero byte in every other position (ASCII-range text)."""
+    pairs = len(head) // 2
+    if pairs < 8:
+        return None
+    even = head[0 : pairs * 2 : 2].count(0) / pairs
+    odd = head[1 : pairs * 2 : 2].count(0) / pairs
+    if odd > 0.4 and even < 0.05:
+        return "utf-16-le"
+    if even > 0.4 and odd < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def decode_csv_bytes(data: bytes) -> tuple[bytes, str]:
+    """(the text as bytes without BOM, their encoding for the readers: utf-8 or cp1252).
+
+    A BOM says the encoding (UTF-8, UTF-16 or UTF-32, as Excel's "Unicode Text" is UTF-16 LE); UTF-16 without
+    one is recognised by its zero bytes. UTF-16 and UTF-32 are transcoded to UTF-8 here, so every later step
+    sees one of two encodings; text that is not valid UTF-8 is cp1252 (what Indonesian Windows Excel writes)."""
+    for bom, enc in _BOMS:
+        if data.startswith(bom):
+            data = data[len(bom) :]
+            if enc == "utf-8":
+                break
+            return data.decode(enc, errors="replace").encode("utf-8"), "utf-8"
+    else:
+        enc16 = _utf16_without_bom(data[:4096])
+        if enc16:
+            return data.decode(enc16, errors="replace").encode("utf-8"), "utf-8"
     head = data[: 1 << 16]
     try:
         head.decode("utf-8")
-        encoding = "utf-8"
+        return data, "utf-8"
     except UnicodeDecodeError as exc:
         # A multi-byte character cut at the end of the sample is still UTF-8.
-        encoding = "utf-8" if exc.start >= len(head) - 3 else "cp1252"
+        return data, "utf-8" if exc.start >= len(head) - 3 else "cp1252"
+
+
+def read_csv(path: Path) -> RawSheet:
+    from pkp_cli.regular_file import read_regular_file
+
+    data, encoding = decode_csv_bytes(read_regular_file(path))
+    head = data[: 1 << 16]
     delim = _sniff_delimiter(head.decode(encoding, errors="replace"))
     # pyarrow checks the UTF-8 itself; invalid text is tried again as cp1252.
     fast = _read_csv_fast(data, delim, encoding)
@@ -325,6 +235,13 @@ def _read_csv_fast(data: bytes, delim: str, encoding: str) -> RawSheet | None:
         starts, ends = starts[:-1], ends[:-1]
     if len(starts) == 0:
         return RawSheet(name=None, grid=pd.DataFrame(), row_numbers=np.array([], dtype=np.int64))
+    quotes = np.flatnonzero(buf == 34)
+    if len(quotes) and len(starts):
+        # A line with an odd number of quotes holds a line break inside quotes or a quote never closed:
+        # only the exact reader can tell which, and say where.
+        per_line = np.bincount(np.searchsorted(starts, quotes, side="right") - 1, minlength=len(starts))
+        if (per_line % 2).any():
+            return None
     has_cr = (ends > starts) & (buf[np.maximum(ends - 1, 0)] == 13)
     nonempty = (ends - starts - has_cr) > 0
     first = int(np.flatnonzero(nonempty)[0]) if nonempty.any() else 0
@@ -358,22 +275,56 @@ def _read_csv_fast(data: bytes, delim: str, encoding: str) -> RawSheet | None:
     return RawSheet(name=None, grid=grid, row_numbers=line_no.astype(np.int64), blank_lines=blank)
 
 
-def _read_csv_python(text: str, delim: str) -> RawSheet:
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delim)
-    rows: list[list[str]] = []
+def _strip_eol(line: str) -> str:
+    return line[:-2] if line.endswith("\r\n") else line[:-1] if line.endswith(("\n", "\r")) else line
+
+
+def _csv_records(text: str, delim: str) -> tuple[list[list[str]], list[int], list[int], list[tuple[int, int]]]:
+    """(records, the line where each starts, blank lines, broken quotes as (line, field index)).
+
+    The csv module in strict mode finds a quote that is never closed (the end of the file inside quotes) or
+    that closes and is followed by more text after a line break. Either way the quoted field swallowed the
+    lines after its own: that line is read alone (the broken field keeps the rest of its line) and marked,
+    and reading starts again on the next line, so no line is lost inside one cell. A quote followed by text
+    on the same line ("a"b) is read as the lenient reader and pyarrow read it (ab).
+    """
+    csv.field_size_limit(2**31 - 1)  # a long cell is a value to check at its address, never a crash
+    lines = io.StringIO(text, newline="").readlines()
+    records: list[list[str]] = []
     starts: list[int] = []
     blank: list[int] = []
-    prev = 0
-    for rec in reader:
-        start = prev + 1
-        prev = reader.line_num
-        if not rec:
-            blank.append(start)
-            continue
-        rows.append(rec)
-        starts.append(start)
+    broken: list[tuple[int, int]] = []
+    i = 0
+    while i < len(lines):
+        reader = csv.reader((lines[k] for k in range(i, len(lines))), delimiter=delim, strict=True)
+        prev = 0
+        try:
+            for rec in reader:
+                start = i + prev + 1
+                prev = reader.line_num
+                if rec:
+                    records.append(rec)
+                    starts.append(start)
+                else:
+                    blank.append(start)
+            break
+        except csv.Error as exc:
+            bad = i + prev  # 0-based index of the line where the failing record starts
+            spans = reader.line_num - prev > 1 or "end of data" in str(exc)
+            (fields,) = list(csv.reader([_strip_eol(lines[bad])], delimiter=delim)) or [[]]
+            records.append(fields)
+            starts.append(bad + 1)
+            if spans:
+                broken.append((bad + 1, max(len(fields) - 1, 0)))
+            i = bad + 1
+    return records, starts, blank, broken
+
+
+def _read_csv_python(text: str, delim: str) -> RawSheet:
+    rows, starts, blank, broken = _csv_records(text, delim)
     width = max((len(r) for r in rows), default=0)
     grid = _as_text_grid(pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object))
     sheet = RawSheet(name=None, grid=grid, row_numbers=np.array(starts, dtype=np.int64))
     sheet.blank_lines = np.array(blank, dtype=np.int64)
+    sheet.problems = [(line, col, "csv-quote-unclosed", {}, True) for line, col in broken]
     return sheet

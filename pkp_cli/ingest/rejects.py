@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pkp_cli.ingest.cell_problems import unread_column_index
 from pkp_cli.ingest.read import col_letter
 from pkp_cli.ingest.sheets import SheetRecords
 from pkp_cli.text.messages import render
@@ -46,6 +47,8 @@ def _where(sr: SheetRecords, rec_idx: np.ndarray, columns: np.ndarray) -> np.nda
     for s, g, column in uniques:
         member = sr.members[int(s)] if sr.members else sr
         col_idx = sr.group_cols[int(g)].get(column) if sr.group_cols else None
+        if col_idx is None:
+            col_idx = unread_column_index(column)
         header = sr.group_headers[int(g)].get(column) if sr.group_headers else None
         if col_idx is not None and not pd.isna(col_idx) and int(col_idx) >= 0:
             letter.append(col_letter(int(col_idx)))

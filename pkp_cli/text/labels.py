@@ -54,6 +54,13 @@ LABELS: dict[str, tuple[str, str]] = {
     "ignored.duplicate-file": ("salinan identik berkas lain", "identical copy of another file"),
     "ignored.no-pkp-table": ("tidak ada tabel pkp", "no pkp table"),
     "ignored.not-a-pkp-sheet": ("bukan sheet pkp", "not a pkp sheet"),
+    "ignored.special": (
+        "bukan berkas biasa (FIFO, soket atau perangkat)",
+        "not a regular file (FIFO, socket or device)",
+    ),
+    "ignored.folder-unreadable": ("folder tidak dapat dibuka", "folder cannot be opened"),
+    "ignored.broken-link": ("tautan rusak", "broken link"),
+    "ignored.link-to-folder": ("tautan ke folder, tidak diikuti", "link to a folder, not followed"),
     "v.rejects_written": ("berkas baris ditolak ditulis ke", "rejects workbooks written to"),
     "sch.title": ("Jadwal Nasional", "National schedule"),
     "sch.valid": ("jadwal valid", "schedule is valid"),

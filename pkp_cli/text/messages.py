@@ -168,6 +168,41 @@ CATALOGUE: dict[str, tuple[str, str]] = {
     ),
     "file-not-workbook": ("bukan workbook xlsx atau CSV", "not an xlsx workbook or CSV"),
     "file-encrypted": ("workbook terenkripsi atau dilindungi kata sandi", "the workbook is encrypted"),
+    # --- hostile input: files and cells the readers refuse (exit 66; a cell problem rejects its row) -----
+    "file-ole": (
+        "workbook terenkripsi atau berformat .xls lama; simpan ulang sebagai .xlsx atau CSV",
+        "an encrypted workbook or the old .xls format; save it again as .xlsx or CSV",
+    ),
+    "file-too-large-inflated": (
+        "ukuran tak terkompresi melebihi batas {limit} MB (dihentikan setelah {size} MB)",
+        "the uncompressed size exceeds the limit of {limit} MB (stopped after {size} MB)",
+    ),
+    "zip-ratio": (
+        "{member}: rasio kompresi 1:{ratio} melebihi 1:{limit} ({size} MB setelah dibuka; bom zip?)",
+        "{member}: compression ratio 1:{ratio} exceeds 1:{limit} ({size} MB inflated; a zip bomb?)",
+    ),
+    "zip-size-lie": (
+        "{member}: kepala zip menyatakan {declared} bita, isinya {actual} bita",
+        "{member}: the zip header declares {declared} bytes, the data holds {actual}",
+    ),
+    "zip-method": (
+        "{member}: metode kompresi zip {method} tidak didukung",
+        "{member}: zip compression method {method} is not supported",
+    ),
+    "xml-dtd": (
+        "{member}: memuat DTD atau deklarasi entitas XML (ditolak demi keamanan)",
+        "{member}: holds a DTD or an XML entity declaration (refused for safety)",
+    ),
+    "xlsx-part-missing": ("bagian workbook {member} tidak ada", "the workbook part {member} is missing"),
+    "xlsx-xml-invalid": ("{member}: XML rusak: {reason}", "{member}: malformed XML: {reason}"),
+    "xlsx-range-too-large": (
+        "sheet {sheet}: rentang terpakai {cells} sel melebihi batas {limit}",
+        "sheet {sheet}: the used range of {cells} cells exceeds the limit of {limit}",
+    ),
+    "csv-quote-unclosed": (
+        "tanda kutip di sel ini tidak ditutup dengan benar; baris-baris berikutnya dibaca tersendiri",
+        "the quote in this cell is not closed properly; the lines after it are read on their own",
+    ),
     # --- schedule and rules (exit 78) ----------------------------------------------------------------
     "yaml-invalid": ("YAML tidak valid: {detail}", "invalid YAML: {detail}"),
     # --- hostile input: bounded YAML, files that are not regular (exit 78) ----------------------------
@@ -191,6 +226,7 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "number {value} refused (too long, infinite or NaN)",
     ),
     "input-not-regular": ("bukan berkas biasa ({kind})", "not a regular file ({kind})"),
+    "folder-unreadable": ("folder tidak dapat dibuka: {reason}", "cannot open the folder: {reason}"),
     "schedule-field": ("{field}: {detail}", "{field}: {detail}"),
     "schedule-not-mapping": (
         "isi berkas harus berupa pemetaan",

@@ -1,0 +1,333 @@
+"""Read an xlsx into raw text grids: zip members verified first (pkp_cli.ingest.zipguard), the workbook parts
+parsed with defusedxml, each sheet's XML scanned once, then calamine (fastexcel) reads what was checked.
+
+The sheet scan finds what calamine does not expose (the first valued cell, merged ranges, percent-formatted
+cells) and what would hurt it: a date cell whose serial is not a date (calamine reads 1e15 as empty and
+panics on NaN; each becomes a `date-invalid` error at its cell, the raw number kept as the value) and a used
+range so sparse and wide (A1 and XFD1048576) that calamine would ask for hundreds of GB and abort.
+Any other failure inside calamine, a Rust panic included, is "file unreadable" with its first line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import math
+import os
+import re
+import sys
+import zipfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from pkp_cli.ingest.read import DEFAULT_MAX_UNCOMPRESSED_MB, FileProblem, RawSheet, _arrow_text_grid, col_index
+from pkp_cli.ingest.zipguard import VerifiedZip
+
+_NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
+_NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+# calamine keeps a sheet's used range as one block of 32-byte cells: refuse a range beyond this many cells
+# (1,048,576 rows x 48 columns) before it is asked for; a real sheet of that size is over 500 MB of XML.
+MAX_RANGE_CELLS = 50_000_000
+# Excel's date serials: 0 is 1900-01-00, 2958465 is 9999-12-31. Anything else in a date cell is not a date.
+MAX_SERIAL = 2958465
+_BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
+
+_CELL_VALUE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>(?:(?!</c>).)*?<(?:v|is)>', re.S)
+_MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
+# A value that could be out of a date's range: a sign, NaN/inf, 8+ integer digits, or a positive exponent.
+_ODD_VALUE = (re.compile(rb"<v>(?:[-+nNiI]|\d{8})"), re.compile(rb"E\+"), re.compile(rb"e\+"))
+_CELL_TAG = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,9})"([^>]*)>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]{0,64})</v>')
+_ATTR = re.compile(rb'(\w+)="([^"]*)"')
+# The used range: a sheet of at most 26 columns and fewer than 1,000,000 rows is at most 26 M cells; any other
+# (wider, or longer) is measured exactly from its cell references.
+_NARROW_BOUND = (26, 999_999)
+_WIDE_OR_LONG = re.compile(rb'<c r="[A-Z]{2}|r="[A-Z]{0,3}\d{7}')
+_REF = re.compile(rb'<(?:c|row) r="([A-Z]{0,3})(\d{1,10})"')
+
+
+def _xml(vz: VerifiedZip, name: str, required: bool = True) -> Any:
+    """A workbook part parsed with defusedxml (no DTD, no entities); missing or malformed is 66 with a reason."""
+    from xml.etree.ElementTree import ParseError
+
+    from defusedxml import DefusedXmlException, ElementTree
+
+    if name not in vz.by_name:
+        if required:
+            raise FileProblem("xlsx-part-missing", member=name)
+        return None
+    data = vz.read(name)
+    try:
+        return ElementTree.fromstring(data)
+    except DefusedXmlException:
+        raise FileProblem("xml-dtd", member=name) from None
+    except (ParseError, ValueError) as exc:
+        raise FileProblem("xlsx-xml-invalid", member=name, reason=str(exc).splitlines()[0][:120]) from None
+
+
+def _sheet_paths(vz: VerifiedZip) -> dict[str, str]:
+    wb = _xml(vz, "xl/workbook.xml")
+    rels = _xml(vz, "xl/_rels/workbook.xml.rels")
+    targets = {r.get("Id"): r.get("Target", "") for r in rels}
+    out: dict[str, str] = {}
+    for sheet in wb.iter(f"{_NS_MAIN}sheet"):
+        target = (targets.get(sheet.get(f"{_NS_REL}id"), "") or "").lstrip("/")
+        out[sheet.get("name", "")] = target if target.startswith("xl/") else f"xl/{target}"
+    return out
+
+
+def _is_date_format(code: str) -> bool:
+    """A custom number format that shows a date or time (calamine reads such cells as dates)."""
+    plain = re.sub(r'"[^"]*"|\\.|_.|\[[^\]]*\]', "", code.split(";")[0])
+    return bool(re.search(r"[dmyhsDMYHS]", plain))
+
+
+def _styles(vz: VerifiedZip) -> tuple[set[str], set[str]]:
+    """(style indices formatted as a percentage, style indices formatted as a date)."""
+    root = _xml(vz, "xl/styles.xml", required=False)
+    if root is None:
+        return set(), set()
+    pct_fmts = {"9", "10"}
+    date_fmts = {str(i) for i in _BUILTIN_DATE_FORMATS}
+    for fmt in root.iter(f"{_NS_MAIN}numFmt"):
+        code = fmt.get("formatCode", "")
+        if "%" in re.sub(r'"[^"]*"|\\.', "", code):
+            pct_fmts.add(fmt.get("numFmtId", ""))
+        elif _is_date_format(code):
+            date_fmts.add(fmt.get("numFmtId", ""))
+    xfs = root.find(f"{_NS_MAIN}cellXfs")
+    if xfs is None:
+        return set(), set()
+    ids = [xf.get("numFmtId") for xf in xfs]
+    return {str(i) for i, f in enumerate(ids) if f in pct_fmts}, {str(i) for i, f in enumerate(ids) if f in date_fmts}
+
+
+class _SheetScan:
+    """What one streamed pass over a sheet's XML finds (see the module's docstring)."""
+
+    def __init__(self, member: str, pct_styles: set[str], date_styles: set[str]):
+        self.member = member
+        self.first: tuple[int, int] | None = None
+        self.merges: dict[tuple[int, int, int, int], None] = {}  # ordered, no duplicates
+        self.pct: set[tuple[int, int]] = set()
+        self.bad_dates: dict[bytes, tuple[int, int, str]] = {}  # ref -> (row, col, raw value)
+        self.date_styles = date_styles
+        self.pct_re = (
+            re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*? s="(?:' + "|".join(pct_styles).encode() + rb')"')
+            if pct_styles
+            else None
+        )
+        self.narrow_seen = False  # a chunk was within _NARROW_BOUND (its exact extent not measured)
+        self.max_col = 0  # exact extent of the chunks measured
+        self.max_row = 0
+
+    def feed(self, chunks: Iterator[bytes]) -> None:
+        tail = b""
+        for chunk in chunks:
+            buf = tail + chunk
+            # Only complete tags are matched: the tail kept for the next chunk starts at the last cell tag.
+            cut = buf.rfind(b"<c ")
+            cut = cut if cut > 0 else max(len(buf) - 4096, 0)
+            self._chunk(buf[:cut] if cut else buf)
+            tail = buf[cut:]
+        self._chunk(tail)
+
+    def _chunk(self, buf: bytes) -> None:
+        if not buf:
+            return
+        if self.first is None:
+            m = _CELL_VALUE.search(buf)
+            if m:
+                self.first = (int(m.group(2)), col_index(m.group(1).decode()))
+        if self.pct_re is not None:
+            for m in self.pct_re.finditer(buf):
+                self.pct.add((int(m.group(2)), col_index(m.group(1).decode())))
+        if b"<mergeCell " in buf:
+            for m in _MERGE.finditer(buf):
+                ref = (int(m.group(2)), col_index(m.group(1).decode()), int(m.group(4)), col_index(m.group(3).decode()))
+                self.merges[ref] = None
+        if self.date_styles and any(rx.search(buf) for rx in _ODD_VALUE):
+            self._odd_dates(buf)
+        self._extent(buf)
+
+    def _odd_dates(self, buf: bytes) -> None:
+        """Date-formatted number cells whose serial is no date (rare: only then is every cell looked at)."""
+        for m in _CELL_TAG.finditer(buf):
+            attrs = dict(_ATTR.findall(m.group(3)))
+            if attrs.get(b"s", b"").decode() not in self.date_styles or attrs.get(b"t", b"n") != b"n":
+                continue
+            raw = m.group(4).decode("ascii", "replace").strip()
+            try:
+                value = float(raw)
+            except ValueError:
+                value = math.nan
+            if math.isfinite(value) and 0 <= value <= MAX_SERIAL:
+                continue
+            row, col = int(m.group(2)), col_index(m.group(1).decode())
+            self.bad_dates[m.group(1) + m.group(2)] = (row, col, raw)
+
+    def non_finite(self) -> set[bytes]:
+        """References of date cells holding NaN or inf (calamine panics on those)."""
+        out = set()
+        for ref, (_, _, raw) in self.bad_dates.items():
+            try:
+                if not math.isfinite(float(raw)):
+                    out.add(ref)
+            except ValueError:
+                out.add(ref)
+        return out
+
+    def _extent(self, buf: bytes) -> None:
+        if not self.max_col and not _WIDE_OR_LONG.search(buf):
+            self.narrow_seen = True
+            return
+        refs = _REF.findall(buf)  # from the first wide or long chunk on: every reference, measured
+        if not refs:
+            return
+        letters = {c for c, _ in refs if c}
+        if letters:
+            self.max_col = max(self.max_col, max(col_index(c.decode()) for c in letters) + 1)
+        self.max_col = max(self.max_col, 1)
+        rows = [r for _, r in refs]
+        longest = max(map(len, rows))
+        self.max_row = max(self.max_row, int(max(r for r in rows if len(r) == longest)))
+
+    def range_cells(self) -> int:
+        """An upper bound on the cells of the used range calamine will allocate (rows x columns)."""
+        if not self.max_col:
+            return _NARROW_BOUND[0] * _NARROW_BOUND[1]
+        cols, rows = self.max_col, self.max_row
+        if self.narrow_seen:  # chunks not measured: as wide and as long as they could be
+            cols, rows = max(cols, _NARROW_BOUND[0]), max(rows, _NARROW_BOUND[1])
+        return cols * rows
+
+
+@contextlib.contextmanager
+def _calamine(what: str) -> Iterator[None]:
+    """Run calamine: any error, a Rust panic included (pyo3's PanicException derives from BaseException), is
+    "file unreadable" with its first line. Rust prints a panic straight to file descriptor 2, so stderr is
+    pointed at a temporary file meanwhile: the user sees pkp's one line, not a Rust backtrace."""
+    import tempfile
+
+    sys.stderr.flush()
+    saved = os.dup(2)
+    with tempfile.TemporaryFile() as captured:
+        os.dup2(captured.fileno(), 2)
+        try:
+            yield
+        except FileProblem:
+            raise
+        except Exception as exc:
+            raise FileProblem("file-unreadable", reason=f"{what}{_first_line(exc)}") from None
+        except BaseException as exc:
+            if type(exc).__name__ != "PanicException":
+                raise
+            raise FileProblem("file-unreadable", reason=f"{what}calamine: {_first_line(exc)}") from None
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip()
+    return (text.splitlines()[0] if text else type(exc).__name__)[:200]
+
+
+def _unstyled(data: bytes, refs: set[bytes]) -> bytes:
+    """The sheet XML with the style removed from the given cells: calamine then reads their raw number as
+    text (the value the user typed) instead of a date it cannot make (empty, or a panic on NaN)."""
+
+    def strip(m: re.Match[bytes]) -> bytes:
+        if m.group(1) not in refs:
+            return m.group(0)
+        return re.sub(rb' s="\d+"', b"", m.group(0))
+
+    return re.sub(rb'<c r="([A-Z]{1,3}\d{1,9})"[^>]*>', strip, data)
+
+
+def _raw_values(grid: Any, cells: Any, origin_row: int, origin_col: int) -> Any:
+    """The grid with the given (row, col, raw text) cells set to the raw text of the sheet XML: a date serial
+    calamine could not turn into a date is shown as it was written (1e+308, not empty or 309 digits)."""
+    import pandas as pd
+
+    by_col: dict[int, list[tuple[int, str]]] = {}
+    for row, col, raw in cells:
+        i, j = row - origin_row, col - origin_col
+        if 0 <= i < len(grid) and 0 <= j < grid.shape[1]:
+            by_col.setdefault(j, []).append((i, raw))
+    for j, items in by_col.items():
+        values = grid[j].astype(object).to_numpy(copy=True)
+        for i, raw in items:
+            values[i] = raw
+        grid[j] = pd.Series(values, index=grid.index, dtype="str")
+    return grid
+
+
+def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB) -> list[RawSheet]:
+    import fastexcel
+
+    vz = VerifiedZip(path, max_uncompressed_mb)
+    if "xl/workbook.xml" not in vz.by_name:
+        raise FileProblem("file-not-workbook")
+    paths = _sheet_paths(vz)
+    pct_styles, date_styles = _styles(vz)
+    scans: dict[str, _SheetScan] = {}
+    wanted = set(paths.values())
+
+    def scan(name: str, chunks: Iterator[bytes]) -> None:
+        if name in wanted and name not in scans:
+            scans[name] = _SheetScan(name, pct_styles, date_styles)
+            scans[name].feed(chunks)
+
+    missing = sorted(m for m in wanted if m not in vz.by_name)
+    if missing:
+        raise FileProblem("xlsx-part-missing", member=missing[0])
+    vz.verify_all(scan)
+    for name, sc in scans.items():
+        cells = sc.range_cells()
+        if cells > MAX_RANGE_CELLS:
+            sheet = next((s for s, m in paths.items() if m == name), name)
+            raise FileProblem("xlsx-range-too-large", sheet=sheet, cells=f"{cells:,}", limit=f"{MAX_RANGE_CELLS:,}")
+    source: Any = str(path)
+    patch = {name: sc.non_finite() for name, sc in scans.items() if sc.non_finite()}
+    if patch:
+        # Rare: calamine panics on a date cell holding NaN or inf. Rebuild the (already verified) workbook in
+        # memory with those cells unstyled, so it reads their raw text.
+        buf = io.BytesIO()
+        with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as out:
+            for name in vz.names():
+                data = vz.read(name)
+                if name in patch:
+                    data = _unstyled(data, patch[name])
+                out.writestr(name, data)
+        source = buf.getvalue()
+    sheets: list[RawSheet] = []
+    with _calamine(""):
+        reader = fastexcel.read_excel(source)
+        names = list(reader.sheet_names)
+    for name in names:
+        with _calamine(f"{name}: "):
+            grid = _arrow_text_grid(reader.load_sheet(name, header_row=None, dtypes="string").to_arrow())
+        found = scans.get(paths.get(name, ""))
+        origin_row, origin_col = 1, 0
+        first = found.first if found else None
+        if first is not None and len(grid):
+            origin_row = first[0]
+            nonnull = np.flatnonzero(grid.iloc[0].notna().to_numpy())
+            origin_col = first[1] - (int(nonnull[0]) if len(nonnull) else 0)
+        if found is not None and found.bad_dates:
+            grid = _raw_values(grid, found.bad_dates.values(), origin_row, max(origin_col, 0))
+        sheets.append(
+            RawSheet(
+                name=name,
+                grid=grid,
+                row_numbers=np.arange(origin_row, origin_row + len(grid), dtype=np.int64),
+                origin_col=max(origin_col, 0),
+                merges=list(found.merges) if found else [],
+                percent_cells=found.pct if found else set(),
+                problems=[(r, c, "date-invalid", {}, False) for r, c, _ in found.bad_dates.values()] if found else [],
+            )
+        )
+    return sheets

@@ -30,7 +30,7 @@ class Discovery:
 
 
 def _kind(mode: int) -> str:
-    from pkp_cli.regular_file import kind_of
+    from pkp_cli.model.regular_file import kind_of
 
     return kind_of(mode)
 

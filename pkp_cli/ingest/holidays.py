@@ -17,7 +17,7 @@ _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def _text(path: Path) -> str:
-    from pkp_cli.regular_file import NotRegularFile, TooLarge, read_regular_file
+    from pkp_cli.model.regular_file import NotRegularFile, TooLarge, read_regular_file
 
     where = f"holidays_file {path}"
     try:

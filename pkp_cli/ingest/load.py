@@ -36,8 +36,8 @@ from pkp_cli.ingest.rejects import rejected_rows
 from pkp_cli.ingest.sheets import SheetRecords, combine, concat_errors, has_error, parse_records, read_sheets
 from pkp_cli.model.frames import LOKASI, PROGRES, TEMUAN, LoadResult
 from pkp_cli.model.issues import FileReport, Issue
+from pkp_cli.model.regular_file import NotRegularFile, sha256_of
 from pkp_cli.model.schedule import Schedule
-from pkp_cli.regular_file import NotRegularFile, sha256_of
 
 
 def load_data(

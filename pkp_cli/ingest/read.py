@@ -81,7 +81,7 @@ def read_file(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
 
     The content decides, not the name alone: a zip is read as a workbook even under a `.csv` name (Excel users
     rename files), and a FIFO or a device is refused without being read."""
-    from pkp_cli.regular_file import NotRegularFile, open_regular
+    from pkp_cli.model.regular_file import NotRegularFile, open_regular
 
     suffix = path.suffix.lower()
     try:
@@ -198,7 +198,7 @@ def decode_csv_bytes(data: bytes) -> tuple[bytes, str]:
 
 
 def read_csv(path: Path) -> RawSheet:
-    from pkp_cli.regular_file import read_regular_file
+    from pkp_cli.model.regular_file import read_regular_file
 
     data, encoding = decode_csv_bytes(read_regular_file(path))
     head = data[: 1 << 16]

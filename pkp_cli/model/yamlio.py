@@ -148,7 +148,7 @@ def read_yaml_file(path: Any, limit: int = MAX_YAML_BYTES) -> bytes:
 
     A FIFO, a device or a huge file is refused before anything is read (a schedule is small). Raises
     YamlSyntaxError with a catalogue code, or OSError when the file cannot be opened."""
-    from pkp_cli.regular_file import NotRegularFile, TooLarge, read_regular_file
+    from pkp_cli.model.regular_file import NotRegularFile, TooLarge, read_regular_file
 
     try:
         return read_regular_file(path, limit)

@@ -182,8 +182,9 @@ def _parse_dates_unique(u: pd.Series) -> tuple[pd.Series, pd.Series]:
         m[idx] = mon.to_numpy()[good].astype(int)
         y[idx] = txt.loc[ok3, 2].astype(int).to_numpy()[good]
     y = np.where((y >= 0) & (y < 100), 2000 + y, y)
-    # Excel shows a time-only cell as a date in 1899 (its day zero): that is no date.
-    matched = y >= 1900
+    # Excel shows a time-only cell as a date in 1899 (its day zero): that is no date. Nor is a year past 2261,
+    # which the frames' nanosecond dates cannot hold (31/12/9999 crashed the load).
+    matched = (y >= 1900) & (y <= 2261)
     parts = pd.DataFrame({"year": np.where(matched, y, 2000), "month": np.where(matched, m, 1)})
     parts["day"] = np.where(matched, d, 1)
     vals = pd.to_datetime(parts, errors="coerce").to_numpy().copy()

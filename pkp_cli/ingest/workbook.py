@@ -168,17 +168,6 @@ class _SheetScan:
             row, col = int(m.group(2)), col_index(m.group(1).decode())
             self.bad_dates[m.group(1) + m.group(2)] = (row, col, raw)
 
-    def non_finite(self) -> set[bytes]:
-        """References of date cells holding NaN or inf (calamine panics on those)."""
-        out = set()
-        for ref, (_, _, raw) in self.bad_dates.items():
-            try:
-                if not math.isfinite(float(raw)):
-                    out.add(ref)
-            except ValueError:
-                out.add(ref)
-        return out
-
     def _extent(self, buf: bytes) -> None:
         if not self.max_col and not _WIDE_OR_LONG.search(buf):
             self.narrow_seen = True
@@ -247,6 +236,20 @@ def _unstyled(data: bytes, refs: set[bytes]) -> bytes:
     return re.sub(rb'<c r="([A-Z]{1,3}\d{1,9})"[^>]*>', strip, data)
 
 
+_SST_TAG = re.compile(rb"<sst\b[^>]*>")
+_SST_COUNT = re.compile(rb'\buniqueCount="(\d{1,30})"')
+
+
+def _check_string_count(member: str, size: int, head: bytes) -> None:
+    """calamine reserves room for the shared strings the part announces (uniqueCount, 24 bytes each) before
+    reading them: a part of a few bytes announcing 4,000,000,000 strings would make it ask for 96 GB and
+    abort. A string takes at least five bytes (`<si/>`), so a count above a fifth of the part is a lie."""
+    tag = _SST_TAG.search(head[:65536])
+    for count in _SST_COUNT.findall(tag.group(0) if tag else b""):
+        if int(count) > max(size // 5, 1):
+            raise FileProblem("xlsx-xml-invalid", member=member, reason=f"count={int(count)}")
+
+
 def _raw_values(grid: Any, cells: Any, origin_row: int, origin_col: int) -> Any:
     """The grid with the given (row, col, raw text) cells set to the raw text of the sheet XML: a date serial
     calamine could not turn into a date is shown as it was written (1e+308, not empty or 309 digits)."""
@@ -280,6 +283,8 @@ def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
         if name in wanted and name not in scans:
             scans[name] = _SheetScan(name, pct_styles, date_styles)
             scans[name].feed(chunks)
+        elif name.lower().endswith("sharedstrings.xml"):
+            _check_string_count(name, vz.by_name[name].file_size, next(chunks, b""))
 
     missing = sorted(m for m in wanted if m not in vz.by_name)
     if missing:
@@ -291,10 +296,10 @@ def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
             sheet = next((s for s, m in paths.items() if m == name), name)
             raise FileProblem("xlsx-range-too-large", sheet=sheet, cells=f"{cells:,}", limit=f"{MAX_RANGE_CELLS:,}")
     source: Any = str(path)
-    patch = {name: sc.non_finite() for name, sc in scans.items() if sc.non_finite()}
+    patch = {name: set(sc.bad_dates) for name, sc in scans.items() if sc.bad_dates}
     if patch:
-        # Rare: calamine panics on a date cell holding NaN or inf. Rebuild the (already verified) workbook in
-        # memory with those cells unstyled, so it reads their raw text.
+        # Rare: calamine reads a date cell whose serial is no date as empty, or panics (NaN, inf, -1e11).
+        # Rebuild the (already verified) workbook in memory with those cells unstyled: it reads their number.
         buf = io.BytesIO()
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as out:
             for name in vz.names():

@@ -118,7 +118,10 @@ class VerifiedZip:
                 raise FileProblem("file-unreadable", reason=f"{name}: data terpotong / truncated data")
             data = block
             while data and not inflater.eof:
-                out = inflater.decompress(data, CHUNK)  # at most CHUNK bytes at a time: memory stays bounded
+                try:
+                    out = inflater.decompress(data, CHUNK)  # at most CHUNK bytes at a time: memory stays bounded
+                except zlib.error as exc:
+                    raise FileProblem("file-unreadable", reason=f"{name}: data rusak / damaged data ({exc})") from None
                 if out:
                     yield checked(out)
                 data = inflater.unconsumed_tail

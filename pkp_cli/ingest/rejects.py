@@ -97,13 +97,19 @@ def rejected_rows(sets: list[SheetRecords], lang: str) -> RejectedRows:
         rec = sr.records
         sid = rec["_sid"].to_numpy()[rec_idx] if "_sid" in rec.columns else np.zeros(len(rec_idx), dtype=np.int64)
         src = rec["_src"].to_numpy()[rec_idx]
-        # Messages of a source row in the order the errors were found (a stable sort keeps it).
-        frame = pd.DataFrame({"sid": sid, "src": src, "line": lines.to_numpy(dtype=object)})
-        joined = frame.groupby(["sid", "src"], sort=True)["line"].agg("; ".join)
+        # Messages of a source row in the order the errors were found (a stable sort keeps it); most rows have
+        # one message, so only rows with several are joined in Python.
+        order = np.lexsort((np.arange(len(sid)), src, sid))
+        sid_s, src_s = sid[order], src[order]
+        lines_s = lines.to_numpy(dtype=object)[order]
+        first = np.r_[True, (sid_s[1:] != sid_s[:-1]) | (src_s[1:] != src_s[:-1])] if len(order) else np.array([], bool)
+        starts = np.flatnonzero(first)
+        ends = np.r_[starts[1:], len(order)]
+        msgs = lines_s[starts].copy()
+        for g in np.flatnonzero(ends - starts > 1):
+            msgs[g] = "; ".join(lines_s[starts[g] : ends[g]])
+        sids, srcs = sid_s[starts], src_s[starts]
         members = sr.members or [sr]
-        sids = joined.index.get_level_values(0).to_numpy()
-        srcs = joined.index.get_level_values(1).to_numpy()
-        msgs = joined.to_numpy(dtype=object)
         for i, member in enumerate(members):
             here = sids == i
             if not here.any():

@@ -44,7 +44,8 @@ _ATTR = re.compile(rb'(\w+)="([^"]*)"')
 # The used range: a sheet of at most 26 columns and fewer than 1,000,000 rows is at most 26 M cells; any other
 # (wider, or longer) is measured exactly from its cell references.
 _NARROW_BOUND = (26, 999_999)
-_WIDE_OR_LONG = re.compile(rb'<c r="[A-Z]{2}|r="[A-Z]{0,3}\d{7}')
+# Two searches, each with a literal prefix (one alternation of both scans byte by byte, six times slower).
+_WIDE_OR_LONG = (re.compile(rb'<c r="(?:[A-Z]{2}|[A-Z]\d{7})'), re.compile(rb'<row r="\d{7}'))
 _REF = re.compile(rb'<(?:c|row) r="([A-Z]{0,3})(\d{1,10})"')
 
 
@@ -169,7 +170,7 @@ class _SheetScan:
             self.bad_dates[m.group(1) + m.group(2)] = (row, col, raw)
 
     def _extent(self, buf: bytes) -> None:
-        if not self.max_col and not _WIDE_OR_LONG.search(buf):
+        if not self.max_col and not any(rx.search(buf) for rx in _WIDE_OR_LONG):
             self.narrow_seen = True
             return
         refs = _REF.findall(buf)  # from the first wide or long chunk on: every reference, measured

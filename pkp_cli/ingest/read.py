@@ -246,6 +246,7 @@ def _read_csv_fast(data: bytes, delim: str, encoding: str) -> RawSheet | None:
     nonempty = (ends - starts - has_cr) > 0
     first = int(np.flatnonzero(nonempty)[0]) if nonempty.any() else 0
     ncols = bytes(data[starts[first] : ends[first]]).count(delim.encode()) + 1
+    _check_width(ncols)
     bad_rows: list[int] = []
 
     def on_invalid(row: object) -> str:
@@ -273,6 +274,16 @@ def _read_csv_fast(data: bytes, delim: str, encoding: str) -> RawSheet | None:
     grid = _as_text_grid(table.to_pandas(), empty_is_null=True)
     blank = np.flatnonzero(~nonempty) + 1
     return RawSheet(name=None, grid=grid, row_numbers=line_no.astype(np.int64), blank_lines=blank)
+
+
+# A line of more fields than Excel has columns is no table a BPPW sends; each column costs work (100,000 took
+# half a minute), so such a file is refused, with its width.
+MAX_CSV_FIELDS = 16_384
+
+
+def _check_width(fields: int) -> None:
+    if fields > MAX_CSV_FIELDS:
+        raise FileProblem("csv-too-wide", columns=fields, limit=MAX_CSV_FIELDS)
 
 
 def _strip_eol(line: str) -> str:
@@ -323,6 +334,7 @@ def _csv_records(text: str, delim: str) -> tuple[list[list[str]], list[int], lis
 def _read_csv_python(text: str, delim: str) -> RawSheet:
     rows, starts, blank, broken = _csv_records(text, delim)
     width = max((len(r) for r in rows), default=0)
+    _check_width(width)
     grid = _as_text_grid(pd.DataFrame([r + [""] * (width - len(r)) for r in rows], dtype=object))
     sheet = RawSheet(name=None, grid=grid, row_numbers=np.array(starts, dtype=np.int64))
     sheet.blank_lines = np.array(blank, dtype=np.int64)

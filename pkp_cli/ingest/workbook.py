@@ -46,7 +46,9 @@ _ATTR = re.compile(rb'(\w+)="([^"]*)"')
 _NARROW_BOUND = (26, 999_999)
 # Two searches, each with a literal prefix (one alternation of both scans byte by byte, six times slower).
 _WIDE_OR_LONG = (re.compile(rb'<c r="(?:[A-Z]{2}|[A-Z]\d{7})'), re.compile(rb'<row r="\d{7}'))
-_REF = re.compile(rb'<(?:c|row) r="([A-Z]{0,3})(\d{1,10})"')
+_REF = re.compile(rb'<(?:c|row) r="([A-Z]{0,7})(\d{1,12})"')
+# Excel's last cell is XFD1048576: a reference beyond it is no Excel file (and 475,254 columns took minutes).
+EXCEL_COLUMNS, EXCEL_ROWS = 16_384, 1_048_576
 
 
 def _xml(vz: VerifiedZip, name: str, required: bool = True) -> Any:
@@ -292,6 +294,9 @@ def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
         raise FileProblem("xlsx-part-missing", member=missing[0])
     vz.verify_all(scan)
     for name, sc in scans.items():
+        if sc.max_col > EXCEL_COLUMNS or sc.max_row > EXCEL_ROWS:
+            sheet = next((s for s, m in paths.items() if m == name), name)
+            raise FileProblem("xlsx-beyond-excel", sheet=sheet, columns=sc.max_col, rows=sc.max_row)
         cells = sc.range_cells()
         if cells > MAX_RANGE_CELLS:
             sheet = next((s for s, m in paths.items() if m == name), name)
@@ -315,7 +320,10 @@ def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
         names = list(reader.sheet_names)
     for name in names:
         with _calamine(f"{name}: "):
-            grid = _arrow_text_grid(reader.load_sheet(name, header_row=None, dtypes="string").to_arrow())
+            batch = reader.load_sheet(name, header_row=None, dtypes="string").to_arrow()
+        if batch.num_columns > EXCEL_COLUMNS or batch.num_rows > EXCEL_ROWS:  # cells placed without references
+            raise FileProblem("xlsx-beyond-excel", sheet=name, columns=batch.num_columns, rows=batch.num_rows)
+        grid = _arrow_text_grid(batch)
         found = scans.get(paths.get(name, ""))
         origin_row, origin_col = 1, 0
         first = found.first if found else None

@@ -199,6 +199,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "sheet {sheet}: rentang terpakai {cells} sel melebihi batas {limit}",
         "sheet {sheet}: the used range of {cells} cells exceeds the limit of {limit}",
     ),
+    "xlsx-beyond-excel": (
+        "sheet {sheet}: {columns} kolom x {rows} baris, melampaui sel terakhir Excel XFD1048576",
+        "sheet {sheet}: {columns} columns x {rows} rows, beyond Excel's last cell XFD1048576",
+    ),
+    "csv-too-wide": (
+        "{columns} kolom dalam satu baris, melebihi batas {limit} (jumlah kolom Excel)",
+        "{columns} fields in a line, above the limit of {limit} (Excel's number of columns)",
+    ),
     "csv-quote-unclosed": (
         "tanda kutip di sel ini tidak ditutup dengan benar; baris-baris berikutnya dibaca tersendiri",
         "the quote in this cell is not closed properly; the lines after it are read on their own",

@@ -172,3 +172,14 @@ def test_binary_noise_named_csv_is_listed_never_a_crash(tmp_path: Path, mini_sch
 def test_line_count_helper_counts_by_hand() -> None:
     # Header + 3 lines, one blank, one of only delimiters: 2 records.
     assert csv_records_by_line("h;h\na;b\n\n;;\nc;d\n") == 2
+
+
+@pytest.mark.parametrize("where", ["first line", "a later line"])
+def test_a_line_wider_than_excel_is_66_with_its_width(tmp_path: Path, where: str) -> None:
+    """100,000 fields in a line took half a minute to read: more than Excel's 16,384 columns is refused."""
+    wide = ";".join(["x"] * 20_000)
+    text = f"{wide}\n51;P1\n" if where == "first line" else f"{HEADER}\n51.04.01;PISEW;L1;01/03/2022;ok\n{wide}\n"
+    (tmp_path / "wide.csv").write_text(text, encoding="utf-8")
+    with pytest.raises(FileProblem) as err:
+        read_file(tmp_path / "wide.csv")
+    assert (err.value.code, err.value.params["columns"]) == ("csv-too-wide", 20_000)

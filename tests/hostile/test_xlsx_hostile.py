@@ -118,9 +118,11 @@ def test_a_used_range_calamine_could_not_allocate_is_66(tmp_path: Path) -> None:
         wb = openpyxl.Workbook()
         wb.active["A1"], wb.active[far] = "x", "y"
         wb.save(tmp_path / "corner.xlsx")
+        expected = "xlsx-range-too-large"
         if far == "Z999999":  # past Excel's last row, which openpyxl refuses to write: edit the XML
             with_xml_value(tmp_path / "corner.xlsx", SHEET, 'r="Z999999"', 'r="Z99999999"')
-        assert problem(tmp_path / "corner.xlsx").code == "xlsx-range-too-large", far
+            expected = "xlsx-beyond-excel"
+        assert problem(tmp_path / "corner.xlsx").code == expected, far
 
 
 def test_a_wide_but_small_sheet_still_loads(tmp_path: Path) -> None:
@@ -216,3 +218,11 @@ def test_a_shared_strings_part_announcing_billions_of_strings_is_66(tmp_path: Pa
     write_members(tmp_path / "s.xlsx", parts)
     err = problem(tmp_path / "s.xlsx")
     assert (err.code, err.params["member"]) == ("xlsx-xml-invalid", "xl/sharedStrings.xml")
+
+
+def test_a_cell_beyond_excels_last_column_is_66_at_once(tmp_path: Path) -> None:
+    """Found by fuzzing: one cell at column ZZZZ (475,254) made a 4 x 475,254 grid that took ten minutes."""
+    path = progres_xlsx(tmp_path / "far.xlsx", [dt.datetime(2022, 4, 2)])
+    with_xml_value(path, SHEET, 'r="E1"', 'r="ZZZZ1"')
+    err = problem(path)
+    assert (err.code, err.params["columns"]) == ("xlsx-beyond-excel", 475_254)

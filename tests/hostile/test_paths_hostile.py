@@ -33,6 +33,7 @@ def test_a_named_special_file_is_66_at_once(tmp_path: Path, kind: str) -> None:
         sock.bind(str(target))
     else:
         target = Path("/dev/zero")
+    assert [u[1] for u in scan([target]).unreadable] == ["input-not-regular"]
     res = run_pkp(["validate", str(target)], cwd=tmp_path, timeout=60)
     assert res.returncode == 66, res.stderr
     line = assert_one_line(res.stderr, str(target))

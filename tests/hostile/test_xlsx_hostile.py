@@ -226,3 +226,13 @@ def test_a_cell_beyond_excels_last_column_is_66_at_once(tmp_path: Path) -> None:
     with_xml_value(path, SHEET, 'r="E1"', 'r="ZZZZ1"')
     err = problem(path)
     assert (err.code, err.params["columns"]) == ("xlsx-beyond-excel", 475_254)
+
+
+def test_an_encrypted_workbook_and_an_unknown_zip_method_are_66(tmp_path: Path) -> None:
+    ole = tmp_path / "secret.xlsx"  # Excel saves a password-protected workbook as an OLE container
+    ole.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600)
+    assert problem(ole).code == "file-encrypted"
+    path = progres_xlsx(tmp_path / "bzip.xlsx", [dt.datetime(2022, 4, 2)])
+    write_members(path, members(path), zipfile.ZIP_BZIP2)  # no spreadsheet program writes this method
+    err = problem(path)
+    assert (err.code, err.params["method"]) == ("zip-method", zipfile.ZIP_BZIP2)

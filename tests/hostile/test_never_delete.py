@@ -146,3 +146,19 @@ def test_long_cells_are_cut_with_a_note(tmp_path: Path) -> None:
     long = "x" * (EXCEL_CELL_MAX + 5)
     assert clip(long) == ("x" * EXCEL_CELL_MAX, True)
     assert clip("short") == ("short", False) and clip(7) == (7, False)
+
+
+def test_the_writer_never_emits_a_cell_excel_refuses(tmp_path: Path) -> None:
+    """Text of any length and any character: the workbook opens, every cell within Excel's 32,767 characters,
+    control characters kept through OOXML's _xHHHH_ escape (calamine reads them back)."""
+    import fastexcel
+
+    from pkp_cli.render.xlsx import EXCEL_CELL_MAX, write_table_workbook
+
+    long = "y" * (EXCEL_CELL_MAX + 10)
+    write_table_workbook(tmp_path / "w.xlsx", [("s", ["h"], [[long], ["a\x00b\x1f<&>_x0041_"], [float("nan")], [7]])])
+    book = openpyxl.load_workbook(tmp_path / "w.xlsx")
+    cells = [c.value for row in book.worksheets[0].iter_rows() for c in row]
+    assert cells[1] == "y" * EXCEL_CELL_MAX and cells[3] == "nan" and cells[4] == 7
+    back = fastexcel.read_excel(str(tmp_path / "w.xlsx")).load_sheet(0, header_row=None).to_arrow().column(0)
+    assert back[2].as_py() == "a\x00b\x1f<&>_x0041_"

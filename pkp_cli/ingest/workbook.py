@@ -132,8 +132,9 @@ class _SheetScan:
             buf = tail + chunk
             # Only complete tags are matched: the tail kept for the next chunk starts at the last cell tag.
             cut = buf.rfind(b"<c ")
-            cut = cut if cut > 0 else max(len(buf) - 4096, 0)
-            self._chunk(buf[:cut] if cut else buf)
+            if cut <= 0:  # no cell starts after the first byte (one huge cell, or none): keep a short overlap
+                cut = max(len(buf) - 4096, 0)
+            self._chunk(buf[:cut])
             tail = buf[cut:]
         self._chunk(tail)
 

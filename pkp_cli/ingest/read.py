@@ -247,18 +247,12 @@ def _read_csv_fast(data: bytes, delim: str, encoding: str) -> RawSheet | None:
     first = int(np.flatnonzero(nonempty)[0]) if nonempty.any() else 0
     ncols = bytes(data[starts[first] : ends[first]]).count(delim.encode()) + 1
     _check_width(ncols)
-    bad_rows: list[int] = []
-
-    def on_invalid(row: object) -> str:
-        bad_rows.append(1)
-        return "skip"
-
     try:
         table = pacsv.read_csv(
             pa.py_buffer(data),
             read_options=pacsv.ReadOptions(column_names=[str(i) for i in range(ncols)], encoding=encoding),
             parse_options=pacsv.ParseOptions(
-                delimiter=delim, quote_char='"', newlines_in_values=False, invalid_row_handler=on_invalid
+                delimiter=delim, quote_char='"', newlines_in_values=False
             ),
             convert_options=pacsv.ConvertOptions(
                 column_types={str(i): pa.large_string() for i in range(ncols)},  # pandas keeps it as is
@@ -269,7 +263,7 @@ def _read_csv_fast(data: bytes, delim: str, encoding: str) -> RawSheet | None:
     except (pa.ArrowInvalid, ValueError):
         return None
     line_no = np.flatnonzero(nonempty) + 1
-    if bad_rows or len(line_no) != table.num_rows:
+    if len(line_no) != table.num_rows:
         return None
     grid = _as_text_grid(table.to_pandas(), empty_is_null=True)
     blank = np.flatnonzero(~nonempty) + 1

@@ -183,3 +183,17 @@ def test_a_line_wider_than_excel_is_66_with_its_width(tmp_path: Path, where: str
     with pytest.raises(FileProblem) as err:
         read_file(tmp_path / "wide.csv")
     assert (err.value.code, err.value.params["columns"]) == ("csv-too-wide", 20_000)
+
+
+def test_a_ragged_cp1252_file_reads_without_finalizer_noise(tmp_path: Path, monkeypatch) -> None:
+    """pyarrow's invalid-row callback decoded cp1252 rows as UTF-8 and printed 'Exception ignored' (found by
+    fuzzing): the fast reader now simply hands such a file to the exact one."""
+    import sys
+
+    seen: list[object] = []
+    monkeypatch.setattr(sys, "unraisablehook", seen.append)
+    path = tmp_path / "bali.csv"
+    path.write_bytes("a;b\nDénpasar;x;extra\nc;d\n".encode("cp1252"))
+    (sheet,) = read_file(path)
+    assert seen == []
+    assert sheet.grid.shape == (3, 3) and sheet.grid.iat[1, 0] == "Dénpasar"

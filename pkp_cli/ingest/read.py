@@ -251,9 +251,7 @@ def _read_csv_fast(data: bytes, delim: str, encoding: str) -> RawSheet | None:
         table = pacsv.read_csv(
             pa.py_buffer(data),
             read_options=pacsv.ReadOptions(column_names=[str(i) for i in range(ncols)], encoding=encoding),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delim, quote_char='"', newlines_in_values=False
-            ),
+            parse_options=pacsv.ParseOptions(delimiter=delim, quote_char='"', newlines_in_values=False),
             convert_options=pacsv.ConvertOptions(
                 column_types={str(i): pa.large_string() for i in range(ncols)},  # pandas keeps it as is
                 strings_can_be_null=True,

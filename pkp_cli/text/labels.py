@@ -103,13 +103,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "no_tables": ("laporan ini tidak memiliki tabel", "this report has no tables"),
     "choose_from": ("pilihan:", "choose from:"),
     "files_written": ("berkas ditulis ke", "files written to"),
-    # words of the one-line summary of a province (screen and markdown; JSON carries `ringkasan`)
-    "summary.planned": ("rencana", "planned"),
-    "summary.actual": ("realisasi", "actual"),
-    "summary.points": ("poin", "points"),
-    "summary.stages": ("tahapan", "stages"),
-    "summary.max_late": ("terlambat paling lama", "longest delay"),
-    "summary.days": ("hari", "days"),
     "as_of": ("Posisi per", "Status as of"),
     "more_rows": ("baris lagi (lihat --format csv)", "more rows (see --format csv)"),
     "rejected_note": ("baris ditolak dan tidak dihitung; lihat", "rows rejected and left out; see"),
@@ -142,14 +135,6 @@ LABELS: dict[str, tuple[str, str]] = {
     # --- status views (issue 4) -----------------------------------------------------------------------
     "tingkat.provinsi": ("provinsi", "province"),
     "tingkat.lokasi": ("lokasi", "location"),
-    "view.provinsi": ("Posisi per provinsi (terburuk dahulu)", "Position by province (worst first)"),
-    "view.tahapan_terlambat": ("Tahapan paling terlambat secara nasional", "Most-late stages nationally"),
-    "view.persiapan": ("Persiapan tingkat provinsi", "Province-level preparations"),
-    "view.kabupaten": ("Per kabupaten/kota (terburuk dahulu)", "By regency/city (worst first)"),
-    "view.terlambat": ("Lokasi terlambat", "Late locations"),
-    "view.tahapan": ("Tahapan", "Stages"),
-    "view.laporan": ("Catatan laporan", "Report remarks"),
-    "view.kurva_s": ("Kurva S (rencana vs realisasi kumulatif)", "S-curve (cumulative planned vs actual)"),
     # --- acceleration, readiness, audit (issue 5) -----------------------------------------------------
     # pkp candidates: results of a requirement or penalty (stable codes in data, these on screen)
     "percepatan.hasil.terpenuhi": ("terpenuhi", "met"),

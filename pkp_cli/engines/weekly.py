@@ -203,7 +203,8 @@ def week_rollups(status: pd.DataFrame, progres: pd.DataFrame, schedule: Schedule
     per = rollup(status, schedule, as_of, by=["kode_provinsi"])
     names = status[["kode_provinsi", "provinsi"]].drop_duplicates("kode_provinsi")
     per = per.merge(names, on="kode_provinsi", how="left")
-    per["laporan_terakhir"] = per["kode_provinsi"].map(newest)
+    newest = newest.astype("datetime64[ns]")  # empty (no report yet) as dates too
+    per["laporan_terakhir"] = newest.reindex(per["kode_provinsi"].to_numpy()).to_numpy()
     out = pd.concat([national[ROLLUP_COLUMNS], per[ROLLUP_COLUMNS]], ignore_index=True)
     out["laporan_terakhir"] = pd.to_datetime(out["laporan_terakhir"]).astype("datetime64[ns]")
     return out

@@ -12,10 +12,10 @@ from pkp_cli.cli.weekly import HistoryOpt
 HELP = t(
     "Minggu yang tersimpan di riwayat pkp weekly: minggu, tanggal posisi, baris, sha256 jadwal, jumlah berkas "
     "masukan; dibaca dari metadata Parquet saja. Berkas rusak atau asing disebut dan dilewati.\n\n"
-    "Contoh:\n\n  pkp history\n\n  pkp history --history /srv/pkp/riwayat --format json",
+    "Contoh:\n\n  pkp history --history riwayat/\n\n  pkp history --history riwayat/ --format json",
     "The weeks stored by pkp weekly: week, status date, rows, schedule sha256, input files; read from the "
     "Parquet metadata only. Corrupt or foreign files are named and skipped.\n\n"
-    "Example:\n\n  pkp history\n\n  pkp history --history /srv/pkp/history --format json",
+    "Example:\n\n  pkp history --history riwayat/\n\n  pkp history --history riwayat/ --format json",
 )
 
 

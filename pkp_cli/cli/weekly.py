@@ -32,18 +32,18 @@ HELP = t(
     "percepatan masuk dan keluar, temuan audit ditutup dan baru lewat batas, dan tren bila riwayat memuat tiga "
     "minggu atau lebih. Ringkasan ditulis ke --out (ringkasan-<minggu>.md, .xlsx, .html); stdout memuat ikhtisar "
     "paling banyak 15 baris, berita terburuk dahulu.\n\n"
-    "Contoh:\n\n  pkp weekly --out laporan/\n\n"
-    "  pkp weekly --history /srv/pkp/riwayat --out /srv/pkp/ringkasan --quiet\n\n"
-    "  pkp weekly --since 2022-05-20 --format json > mingguan.json",
+    "Contoh:\n\n  pkp weekly --history riwayat/ --out ringkasan/\n\n"
+    "  pkp weekly --history riwayat/ --out ringkasan/ --quiet\n\n"
+    "  pkp weekly --history riwayat/ --since 2022-05-20 -f json > mingguan.json",
     "Weekly summary for scheduled runs (cron, systemd): this week's position is stored as a snapshot in the "
     "history (one Parquet file per ISO week) and compared with the previous week: stages finished, newly late, "
     "recovered, slipping further, deviation change per province, provinces that did not report, acceleration "
     "candidates in and out, audit findings closed and newly overdue, and trends once the history holds three "
     "weeks or more. The summary is written into --out (ringkasan-<week>.md, .xlsx, .html); stdout carries a "
     "digest of at most 15 lines, worst news first.\n\n"
-    "Example:\n\n  pkp weekly --out reports/\n\n"
-    "  pkp weekly --history /srv/pkp/history --out /srv/pkp/summaries --quiet\n\n"
-    "  pkp weekly --since 2022-05-20 --format json > weekly.json",
+    "Example:\n\n  pkp weekly --history riwayat/ --out ringkasan/\n\n"
+    "  pkp weekly --history riwayat/ --out ringkasan/ --quiet\n\n"
+    "  pkp weekly --history riwayat/ --since 2022-05-20 -f json > weekly.json",
 )
 
 HistoryOpt = Annotated[

@@ -82,21 +82,25 @@ class WeeklyInputs:
 
 
 def _fmt_date(value: Any, lang: str) -> str:
-    from pkp_cli.render.cells import fmt_date
+    from pkp_cli.text.formats import fmt_date
 
     return fmt_date(value, lang)
 
 
 def _n(value: Any, lang: str) -> str:
-    from pkp_cli.render.cells import fmt_number
+    from pkp_cli.text.formats import fmt_number
 
     return fmt_number(value, lang, 0)
 
 
 def _points(value: Any, lang: str) -> str:
-    from pkp_cli.render.cells import text
+    """A change in points as the `points` cells show it: one decimal, "+" when it shows above zero."""
+    from pkp_cli.text.formats import fmt_number, missing
 
-    return text(COLUMNS["perubahan_deviasi"], value, lang)
+    if missing(value):
+        return ""
+    shown = fmt_number(value, lang, 1)
+    return "+" + shown if round(float(value), 1) > 0 else shown
 
 
 def plan_lines(inp: WeeklyInputs) -> list[str]:

@@ -204,6 +204,8 @@ WEEKLY_PROVINCE_KEYS = [
     "temuan_ditutup",
     "temuan_baru_lewat_batas",
 ]
+# the first week, with nothing to compare: where each province stands
+WEEKLY_FIRST_KEYS = ["kode_provinsi", "provinsi", "deviasi", "terlambat", "laporan_terakhir"]
 WEEKLY_ROW_KEYS = [
     "kode_provinsi",
     "provinsi",

@@ -23,6 +23,7 @@ from pkp_cli.views.specs import (
     HISTORY_BAD_KEYS,
     WEEKLY_CANDIDATE_KEYS,
     WEEKLY_FINDING_KEYS,
+    WEEKLY_FIRST_KEYS,
     WEEKLY_MOVED_KEYS,
     WEEKLY_NOT_REPORTED_KEYS,
     WEEKLY_PROVINCE_KEYS,
@@ -173,6 +174,12 @@ def build(inp: WeeklyInputs) -> Report:
         report.tables.append(_row_table("selesai", lang, ch))
         report.tables.append(_row_table("pulih", lang, ch))
         report.tables.append(_table("tahapan", lang, WEEKLY_STAGE_KEYS, ch.stages))
+    else:  # the first week: where each province stands, nothing to compare
+        now = r.state.rollup[r.state.rollup["kode_provinsi"].notna()]
+        if inp.provinces:
+            now = now[now["kode_provinsi"].isin(set(inp.provinces))]
+        now = now.sort_values(["deviasi", "kode_provinsi"], kind="stable")
+        report.tables.append(_table("provinsi", lang, WEEKLY_FIRST_KEYS, now))
     if r.trends is not None:
         report.tables += _trend_tables(inp)
     if r.bad:
@@ -260,7 +267,7 @@ def digest(inp: WeeklyInputs) -> Report:
     """At most DIGEST_MAX plain lines: which weeks, what changes the reading, then the news worst first (bad
     news with a count, good news with a count, then what did not happen), then where the summary is."""
     r, lang = inp.result, inp.lang
-    top = [_title_line(inp), *plan_lines(inp), *problem_lines(inp)]
+    top = [_title_line(inp), *plan_lines(inp), *inp.facts.warnings(), *problem_lines(inp)]
     news: list[str] = []
     if r.changes is not None:
         news = _news_lines(inp, r.changes)

@@ -353,3 +353,23 @@ def test_a_file_at_this_weeks_name_that_is_not_a_snapshot_is_set_aside_not_delet
     (kept,) = [p for p in history.iterdir() if p.name.startswith("2022-W20.parquet.disisihkan-")]
     assert kept.read_bytes() == b"someone's file" and "disisihkan sebagai" in err
     assert store.open_snapshot(history / "2022-W20.parquet").week == "2022-W20"
+
+
+def test_the_first_week_has_the_standing_in_every_format(tmp_path: Path) -> None:
+    paths = write_weekly_fixture(tmp_path, 1)
+    code, out, err = weekly(tmp_path, *fixture_args(paths, tmp_path), "--format", "csv")
+    assert code == 0, err
+    header, *rows = out.splitlines()
+    assert header == "kode_provinsi,provinsi,deviasi,terlambat,laporan_terakhir"
+    # at 20 May: Bali has B's and C's L1 open past 10 May; NTB nothing late
+    assert {r.split(",")[0]: r.split(",")[3] for r in rows} == {"51": "2", "52": "0"}
+
+
+def test_config_shows_where_the_history_and_summaries_go(tmp_path: Path) -> None:
+    env = _env(tmp_path)
+    res = runner.invoke(app, ["config", "--format", "json"], env=env)
+    rows = {r["key"]: r for r in json.loads(res.stdout)["tables"]["pengaturan"]}
+    assert rows["history"]["value_text"] == str(Path(env["XDG_DATA_HOME"]) / "pkp" / "history")
+    assert (rows["history"]["source"], rows["output"]["value_text"], rows["output"]["source"]) == (
+        "default", ".", "default",
+    )  # fmt: skip

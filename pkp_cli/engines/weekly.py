@@ -282,16 +282,29 @@ def earlier_positions(earlier: pd.DataFrame, later: pd.DataFrame) -> np.ndarray:
     """For each row of `later`, its row in `earlier` (same KEY), -1 if absent.
 
     Two weeks computed from the same locations and schedule list their rows in the same order (the status
-    engine's grid), so the keys are first compared column by column; only when they differ are they looked up.
+    engine's grid), so the keys are first compared column by column; only when they differ are they looked up:
+    each key column as integer codes of the earlier week's values (hashing the distinct values, not the rows),
+    combined into one integer per row.
     """
     if len(earlier) == len(later) and all(_same(earlier[k], later[k]) for k in KEY):
         return np.arange(len(later), dtype=np.int64)
-    index = pd.MultiIndex.from_arrays([_text(earlier[k]) for k in KEY])
-    if not index.is_unique:
-        index = index[~index.duplicated()]  # cannot happen with the status grid; never look up ambiguously
-    wanted = pd.MultiIndex.from_arrays([_text(later[k]) for k in KEY])
-    pos = index.get_indexer(wanted)
-    return np.asarray(pos, dtype=np.int64)
+    key_e = np.zeros(len(earlier), dtype=np.int64)
+    key_l = np.zeros(len(later), dtype=np.int64)
+    known = np.ones(len(later), dtype=bool)
+    for k in KEY:
+        codes_e, uniques = pd.factorize(earlier[k])
+        codes_l, uniques_l = pd.factorize(later[k])
+        to_e = np.asarray(pd.Index(uniques).get_indexer(pd.Index(uniques_l)), dtype=np.int64)
+        mapped = np.where(codes_l >= 0, to_e[np.maximum(codes_l, 0)], -1)
+        known &= mapped >= 0
+        width = len(uniques) + 1
+        key_e = key_e * width + (np.asarray(codes_e, dtype=np.int64) + 1)
+        key_l = key_l * width + (mapped + 1)
+    index = pd.Index(key_e)
+    if not index.is_unique:  # cannot happen with the status grid; never look up ambiguously
+        index = index.where(~index.duplicated(), -1)
+    pos = np.asarray(index.get_indexer(key_l), dtype=np.int64)
+    return np.where(known, pos, -1)
 
 
 def _text(values: pd.Series) -> pd.Series:

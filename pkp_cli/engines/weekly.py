@@ -303,7 +303,7 @@ def earlier_positions(earlier: pd.DataFrame, later: pd.DataFrame) -> np.ndarray:
     index = pd.Index(key_e)
     if not index.is_unique:  # cannot happen with the status grid; never look up ambiguously
         index = index.where(~index.duplicated(), -1)
-    pos = np.asarray(index.get_indexer(key_l), dtype=np.int64)
+    pos = np.asarray(index.get_indexer(pd.Index(key_l)), dtype=np.int64)
     return np.where(known, pos, -1)
 
 

@@ -110,11 +110,13 @@ def child_phases(a: dict[str, Any]) -> dict[str, Any]:
     from pkp_cli.views import weekly as view
 
     laps: dict[str, float] = {}
+    peaks: dict[str, float] = {}
     clock = [time.perf_counter()]
 
     def lap(name: str) -> None:
         now = time.perf_counter()
         laps[name] = round(now - clock[0], 3)
+        peaks[name] = round(bench._rss_mb())
         clock[0] = now
 
     ws = open_workspace(data=Path(a["data"]), schedule=Path(a["schedule"]), as_of=None, lang="id")
@@ -145,7 +147,7 @@ def child_phases(a: dict[str, Any]) -> dict[str, Any]:
         report = view.build(view.WeeklyInputs(ws.facts(), result))
         rendered(report, "markdown")
         lap("summary view + markdown")
-    return {"phases": laps, "rss_mb": bench._rss_mb()}
+    return {"phases": laps, "peaks": peaks, "rss_mb": bench._rss_mb()}
 
 
 CHILDREN = {"seed": child_seed, "phases": child_phases}
@@ -201,6 +203,7 @@ def main(argv: list[str] | None = None) -> int:
         print(RESULT_TAG + json.dumps(result), flush=True)
         return 0
     sizes, weeks, reps = (bench.SMOKE, 5, 1) if args.smoke else (bench.FULL, WEEKS, args.reps)
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg())
     locations = sizes["locations"]
     cache = bench.HERE / ".cache"
     cache.mkdir(exist_ok=True)
@@ -234,7 +237,7 @@ def main(argv: list[str] | None = None) -> int:
     bench.log("phases")
     phases = run_child("phases", {"data": str(data), "schedule": str(schedule), "history": str(history), "env": env})
     stored = len(list(history.glob("*.parquet")))
-    text = render(locations, weeks, seeded, size_mb, stored, warm, cold, listing, phases)
+    text = render(locations, weeks, seeded, size_mb, stored, warm, cold, listing, phases, load)
     if args.smoke:
         print(text)
         return 0
@@ -248,12 +251,13 @@ def _goal(value: float, goal: float) -> str:
 
 
 def render(locations: int, weeks: int, seeded: dict[str, Any], size_mb: float, stored: int, warm: dict[str, Any],
-           cold: dict[str, Any], listing: dict[str, Any], phases: dict[str, Any]) -> str:  # fmt: skip
+           cold: dict[str, Any], listing: dict[str, Any], phases: dict[str, Any], load: str) -> str:  # fmt: skip
     lines = [
         SECTION,
         "",
         f"Written by `python bench/weekly.py` on {date.today().isoformat()} ({bench._cpu_model()}, "
-        f"{os.cpu_count()} cores, {bench._mem_total_gb()} GB).",
+        f"{os.cpu_count()} cores, {bench._mem_total_gb()}; load average {load} when it started: the machine is "
+        "shared, so wall times carry that noise).",
         "",
         f"History: {weeks} stored national-scale weeks ({locations:,} locations x {bench.STAGES} stages = "
         f"{seeded.get('rows', 0):,} status rows each; {size_mb:,.0f} MB of Parquet, zstd), the data's own week "
@@ -270,9 +274,9 @@ def render(locations: int, weeks: int, seeded: dict[str, Any], size_mb: float, s
         "",
         "Where one weekly run's time goes (in-process, load cache warm):",
         "",
-        "| phase | seconds |",
-        "|---|---|",
-        *[f"| {name} | {sec:.2f} |" for name, sec in phases["phases"].items()],
+        "| phase | seconds | peak MB so far |",
+        "|---|---|---|",
+        *[f"| {name} | {sec:.2f} | {phases['peaks'][name]:,} |" for name, sec in phases["phases"].items()],
         "",
     ]
     return "\n".join(lines)

@@ -505,12 +505,12 @@ def _finding_changes(earlier: pd.DataFrame, later: pd.DataFrame) -> pd.DataFrame
     def keyed(df: pd.DataFrame) -> pd.Series:
         return df["kode_provinsi"].astype("str") + "\x00" + df["nomor_temuan"].astype("str")
 
-    k_before = keyed(earlier).to_numpy()
-    closed_before = pd.Series((earlier["status_temuan"] == "selesai").to_numpy(dtype=bool), index=k_before)
-    overdue_before = pd.Series(earlier["lewat_batas"].astype(bool).to_numpy(), index=k_before)
+    k_before = keyed(earlier)
+    closed_before = set(k_before[(earlier["status_temuan"] == "selesai").to_numpy(dtype=bool)])
+    overdue_before = set(k_before[earlier["lewat_batas"].astype(bool).to_numpy()])
     k_now = keyed(later)
-    was_closed = k_now.map(closed_before).fillna(False).astype(bool).to_numpy()
-    was_overdue = k_now.map(overdue_before).fillna(False).astype(bool).to_numpy()
+    was_closed = k_now.isin(closed_before).to_numpy(dtype=bool)  # a finding new this week was neither
+    was_overdue = k_now.isin(overdue_before).to_numpy(dtype=bool)
     closed = later[(later["status_temuan"] == "selesai").to_numpy(dtype=bool) & ~was_closed]
     overdue = later[later["lewat_batas"].astype(bool).to_numpy() & ~was_overdue]
     closed = closed.assign(perubahan="ditutup", tanggal=closed["ditutup_pada"])

@@ -198,7 +198,14 @@ def test_since_compares_with_that_week(tmp_path: Path) -> None:
     common = ["--data", str(data), "--history", str(hist), "--out", str(outdir)]
     code, out, _ = weekly(tmp_path, *common, "--since", "2022-05-20")
     assert code == 0
+    # week 20 is not stored: rebuilt at its newest report, 20 May
     assert out.splitlines()[0] == "pkp mingguan 2022-W22 (3 Juni 2022) dibanding 2022-W20 (20 Mei 2022, direkonstruksi)"
+    for day in ("2022-05-20", "2022-05-27"):
+        assert weekly(tmp_path, *common, "--as-of", day)[0] == 0
+    # now stored: the snapshot of week 20 (any day of that week names it), not the previous week 21
+    code, out, _ = weekly(tmp_path, *common, "--since", "2022-05-16")
+    assert code == 0
+    assert out.splitlines()[0] == "pkp mingguan 2022-W22 (3 Juni 2022) dibanding 2022-W20 (20 Mei 2022)"
 
 
 def test_bad_schedule_exits_78_and_missing_data_66(tmp_path: Path) -> None:

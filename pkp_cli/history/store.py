@@ -240,5 +240,7 @@ def set_aside(path: Path, stamp: str) -> Path:
 
 
 def _short(exc: BaseException) -> str:
+    """The first line of an error, printable (a corrupt file's bytes end up in pyarrow's messages), at most 200
+    characters."""
     text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return text[:200]
+    return "".join(ch if ch.isprintable() else f"\\x{ord(ch):02x}" for ch in text)[:200]

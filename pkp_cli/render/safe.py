@@ -120,7 +120,7 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
-        test_pause(path)
+        pause_for_tests(path)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -130,7 +130,7 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
         raise
 
 
-def test_pause(path: Path) -> None:
+def pause_for_tests(path: Path) -> None:
     """Test-only: stop between the temporary write and the rename when PKP_TEST_PAUSE (a file-name pattern such as
     `*.parquet`) matches, so a test can kill the process there and check that the old file is still whole."""
     pattern = os.environ.get("PKP_TEST_PAUSE")

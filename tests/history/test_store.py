@@ -71,6 +71,7 @@ def test_scan_sorts_out_every_file(tmp_path: Path) -> None:
         "folder": store.FOREIGN,
     }
     assert [p.name for p in listing.leftovers] == [".2022-W23.parquet.abc123_x.tmp"]
+
     assert listing.week("2022-W21") is not None and [s.week for s in listing.before("2022-W22")] == ["2022-W21"]
 
 
@@ -100,3 +101,24 @@ def test_iso_weeks() -> None:
     assert store.iso_week(date(2022, 6, 3)) == "2022-W22"
     assert store.iso_week(date(2021, 1, 3)) == "2020-W53"  # a Sunday that belongs to the previous ISO year
     assert store.week_start("2022-W22") == date(2022, 5, 30)
+
+
+def test_damaged_rows_are_reported_in_printable_words(tmp_path: Path) -> None:
+    """The footer reads, the rows do not: SnapshotError(CORRUPT) with a detail fit for stderr and spreadsheet cells
+    (pyarrow's message quotes the bytes it choked on)."""
+    path = store.write(tmp_path, {"week": "2022-W22", "as_of": "2022-06-03"}, tables(50_000))
+    data = bytearray(path.read_bytes())
+    footer = int.from_bytes(data[-8:-4], "little") + 8
+    for i in range(len(data) // 4, len(data) - footer - 16):
+        data[i] = 0xFF
+    path.write_bytes(bytes(data))
+    snap = store.open_snapshot(path)  # the footer is whole
+    with pytest.raises(store.SnapshotError) as err:
+        store.read(snap, "status")
+    assert err.value.reason == store.CORRUPT and err.value.detail.isprintable()
+
+
+def test_error_details_are_printable() -> None:
+    # pyarrow quotes the bytes it choked on ("don't know what type: \x0f"); details go to stderr and xlsx cells
+    detail = store._short(OSError("Couldn't deserialize thrift: don't know what type: \x0f\nmore"))
+    assert detail == "Couldn't deserialize thrift: don't know what type: \\x0f"

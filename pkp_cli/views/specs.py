@@ -254,7 +254,7 @@ WEEKLY_MOVED_KEYS = [
     "jadwal_selesai_sebelumnya",
     "jadwal_selesai",
 ]
-WEEKLY_TREND_NATIONAL_KEYS = ["minggu", "tanggal_posisi", "rencana_persen", "realisasi_persen", "deviasi"]
+WEEKLY_TREND_NATIONAL_KEYS = ["minggu", "tanggal", "rencana_persen", "realisasi_persen", "deviasi"]
 # one `deviasi` column per stored week, keyed by the week (2022-W20, 2022-W21, ...)
 WEEKLY_TREND_PROVINCE_KEYS = ["kode_provinsi", "provinsi", "deviasi"]
 HISTORY_KEYS = [

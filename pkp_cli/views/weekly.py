@@ -247,7 +247,9 @@ def _trend_tables(inp: WeeklyInputs) -> list[Table]:
         wide.reset_index(drop=True),
         empty=label("none", lang),
     )
-    national = _table("tren_nasional", lang, WEEKLY_TREND_NATIONAL_KEYS, trends.national, limit=None)
+    # the national planned vs actual, week by week: an S-curve table (a point per week's status date)
+    points = trends.national.rename(columns={"tanggal_posisi": "tanggal"})
+    national = _table("tren_nasional", lang, WEEKLY_TREND_NATIONAL_KEYS, points, limit=None)
     return [national, per_week]
 
 

@@ -39,6 +39,7 @@ import bench  # noqa: E402  (bench/bench.py: the data generator and helpers, not
 
 RESULTS = HERE / "results.md"
 SECTION = "## pkp weekly and pkp history"
+START, END = "<!-- weekly:start -->", "<!-- weekly:end -->"
 WEEKS = 52
 GOAL_WEEKLY_S = 10.0
 GOAL_WEEKLY_MB = 2048
@@ -283,14 +284,17 @@ def render(locations: int, weeks: int, seeded: dict[str, Any], size_mb: float, s
 
 
 def write_section(text: str) -> None:
-    """Replace this section of bench/results.md (or append it); the rest of the file is bench/bench.py's."""
+    """Replace this benchmark's part of bench/results.md, between its markers (or append it); the rest of the file
+    belongs to bench/bench.py and bench/packs.py."""
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    if SECTION in old:
-        head, rest = old.split(SECTION, 1)
-        tail = rest[rest.find("\n## ") + 1 :] if "\n## " in rest else ""
-        new = head + text + ("\n" + tail if tail else "")
+    block = f"{START}\n{text.rstrip()}\n{END}\n"
+    if START in old and END in old:
+        head, rest = old.split(START, 1)
+        new = head + block + rest.split(END, 1)[1].lstrip("\n")
+    elif SECTION in old:  # written before the markers: the section runs to the end of the file
+        new = old.split(SECTION, 1)[0] + block
     else:
-        new = old.rstrip("\n") + "\n\n" + text
+        new = old.rstrip("\n") + "\n\n" + block
     RESULTS.write_text(new, encoding="utf-8")
 
 

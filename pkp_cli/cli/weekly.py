@@ -57,7 +57,7 @@ HistoryOpt = Annotated[
         show_default=False,
     ),
 ]
-SUMMARY_FORMATS = ("md",)  # the packs' xlsx and html renderers join when they land
+SUMMARY_FORMATS = ("md", "xlsx", "html")
 
 
 def weekly(
@@ -197,16 +197,24 @@ def _parse_day(option: str, text: str | None, lang: str) -> date | None:
 
 
 def _write_summary(report: Any, folder: Path, stem: str) -> tuple[list[Path], Any]:
-    """The summary in every file format, each written whole; (files written, the first PkpError or None)."""
+    """The summary in every file format (the packs' renderers for xlsx and HTML), each written whole; (files
+    written, the first PkpError or None)."""
     from pkp_cli.errors import PkpError
     from pkp_cli.render.emit import rendered
+    from pkp_cli.render.html import write_html
     from pkp_cli.render.safe import atomic_write_text, inside
+    from pkp_cli.render.xlsx import write_xlsx
 
+    writers = {
+        "md": lambda path: atomic_write_text(path, rendered(report, "markdown")),
+        "xlsx": lambda path: write_xlsx([report], path),
+        "html": lambda path: write_html([report], path),
+    }
     written: list[Path] = []
     for suffix in SUMMARY_FORMATS:
         try:
             path = inside(folder, f"{stem}.{suffix}")
-            atomic_write_text(path, rendered(report, "markdown"))
+            writers[suffix](path)
         except PkpError as exc:
             return written, exc
         written.append(path)

@@ -247,9 +247,10 @@ def _trend_tables(inp: WeeklyInputs) -> list[Table]:
         wide.reset_index(drop=True),
         empty=label("none", lang),
     )
-    # the national planned vs actual, week by week: an S-curve table (a point per week's status date)
+    # the national planned vs actual, week by week: an S-curve (a point per week's status date), drawn as the
+    # packs draw theirs (native xlsx chart, inline SVG in HTML)
     points = trends.national.rename(columns={"tanggal_posisi": "tanggal"})
-    national = _table("tren_nasional", lang, WEEKLY_TREND_NATIONAL_KEYS, points, limit=None)
+    national = _table("tren_nasional", lang, WEEKLY_TREND_NATIONAL_KEYS, points, limit=None, chart="s_curve")
     return [national, per_week]
 
 

@@ -90,7 +90,7 @@ def test_digest_counts_match_the_fixture_derived_by_hand(tmp_path: Path) -> None
         next(ln for ln in lines if ln.startswith("Selesai minggu ini"))
     )
     assert len(lines) <= 15
-    assert lines[-1] == f"Ringkasan: {tmp_path / 'ringkasan' / 'ringkasan-2022-W21.md'}"
+    assert lines[-1] == f"Ringkasan: {tmp_path / 'ringkasan' / 'ringkasan-2022-W21.md'}, .xlsx, .html"
 
 
 def test_which_rows_changed_in_the_fixture(tmp_path: Path) -> None:
@@ -302,7 +302,9 @@ def test_two_weeks_from_the_bundled_data(tmp_path: Path) -> None:
     listed = run_pkp(["history", "--history", str(hist), "--format", "json"], env)
     assert listed.returncode == 0, listed.stderr
     assert [w["minggu"] for w in json.loads(listed.stdout)["tables"]["minggu"]] == ["2022-W22", "2022-W21"]
-    assert sorted(p.name for p in outdir.iterdir()) == ["ringkasan-2022-W21.md", "ringkasan-2022-W22.md"]
+    assert sorted(p.name for p in outdir.iterdir()) == [
+        f"ringkasan-2022-W{w}.{ext}" for w in (21, 22) for ext in ("html", "md", "xlsx")
+    ]
 
 
 def test_trends_appear_with_three_weeks(tmp_path: Path) -> None:
@@ -380,3 +382,21 @@ def test_config_shows_where_the_history_and_summaries_go(tmp_path: Path) -> None
     assert (rows["history"]["source"], rows["output"]["value_text"], rows["output"]["source"]) == (
         "default", ".", "default",
     )  # fmt: skip
+
+
+def test_the_summary_as_markdown_xlsx_and_html(tmp_path: Path) -> None:
+    import openpyxl
+
+    hist, outdir = tmp_path / "h", tmp_path / "o"
+    common = ["--data", str(ROOT / "data"), "--history", str(hist), "--out", str(outdir)]
+    for day in ("2022-05-20", "2022-05-27", "2022-06-03"):
+        assert weekly(tmp_path, *common, "--as-of", day)[0] == 0
+    wb = openpyxl.load_workbook(outdir / "ringkasan-2022-W22.xlsx")
+    assert {"ringkasan", "provinsi", "baru_terlambat", "temuan", "tren_nasional", "tren_deviasi"} <= set(wb.sheetnames)
+    (chart,) = wb["tren_nasional"]._charts  # the national planned vs actual over the three weeks
+    assert len(chart.series) == 2
+    html = (outdir / "ringkasan-2022-W22.html").read_text(encoding="utf-8")
+    assert "<title>Ringkasan mingguan 2022-W22" in html and "<svg" in html
+    assert "Baru terlambat minggu ini" in html and "Sulawesi Selatan" in html
+    md = (outdir / "ringkasan-2022-W22.md").read_text(encoding="utf-8")
+    assert md.startswith("# Ringkasan mingguan 2022-W22") and "## Tren deviasi per provinsi (poin)" in md

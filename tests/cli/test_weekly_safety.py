@@ -13,6 +13,7 @@ import sys
 import time
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from pkp_cli.history import store
@@ -82,7 +83,9 @@ def _wait_for(proc: subprocess.Popen[str], marker: str) -> str:
     return seen
 
 
-@pytest.mark.parametrize("point", ["2022-W21.parquet", "ringkasan-2022-W21.md"])
+@pytest.mark.parametrize(
+    "point", ["2022-W21.parquet", "ringkasan-2022-W21.md", "ringkasan-2022-W21.xlsx", "ringkasan-2022-W21.html"]
+)
 @pytest.mark.parametrize("rerun", [False, True], ids=["new-week", "same-week"])
 def test_sigkill_at_each_pause_point_leaves_a_readable_history(tmp_path: Path, point: str, rerun: bool) -> None:
     paths = write_weekly_fixture(tmp_path, 1)
@@ -111,7 +114,13 @@ def test_sigkill_at_each_pause_point_leaves_a_readable_history(tmp_path: Path, p
     paused_before = before_history if point.endswith(".parquet") else before_out
     paused_after = after_history if point.endswith(".parquet") else after_out
     assert paused_after.get(point) == paused_before.get(point)
-    assert before_out.items() <= after_out.items()  # the summaries of earlier runs are untouched
+    week20 = {k: v for k, v in before_out.items() if "W20" in k}
+    assert week20.items() <= after_out.items()  # the summaries of earlier runs are untouched
+    for name in after_out:  # and whatever summary is there reads whole
+        if name.endswith(".xlsx"):
+            openpyxl.load_workbook(out / name)
+        elif name.endswith(".html"):
+            assert after_out[name].rstrip().endswith(b"</html>")
     for name in after_history:
         if name.endswith(".parquet"):
             snap = store.open_snapshot(history / name)
@@ -119,7 +128,7 @@ def test_sigkill_at_each_pause_point_leaves_a_readable_history(tmp_path: Path, p
     listing = store.scan(history)
     assert listing.bad == []
     # the snapshot is written before the summary: killed at the summary, the new week is already stored, whole
-    stored = ["2022-W20", "2022-W21"] if rerun or point.endswith(".md") else ["2022-W20"]
+    stored = ["2022-W20", "2022-W21"] if rerun or not point.endswith(".parquet") else ["2022-W20"]
     assert [s.week for s in listing.snapshots] == stored
     # the next run completes and clears the interrupted write it finds in the history
     again = _run(_args(tmp_path, paths), env)

@@ -18,7 +18,8 @@ rows present in both states are compared:
 - candidates in / out (`masuk` / `keluar`): locations meeting every required rule (memenuhi, what
   `pkp candidates` lists) now and not before, or before and not now;
 - audit findings closed (`ditutup`): closed now, not before; newly overdue (`baru_lewat_batas`): overdue now,
-  not before (a finding first seen this week was not overdue before).
+  not before. A finding the earlier week did not know (its audit file is dated later) counts by its own dates:
+  closed after the earlier status date, or due on or after it.
 A row may be in two lists: a late stage finished this week is both finished and recovered.
 """
 
@@ -338,7 +339,7 @@ def compare(
     pos = earlier_positions(earlier.status, later.status)
     rows = _row_changes(earlier.status, later.status, pos)
     candidates = _candidate_changes(earlier.kandidat, later.kandidat)
-    findings = _finding_changes(earlier.temuan, later.temuan)
+    findings = _finding_changes(earlier.temuan, later.temuan, earlier.as_of)
     per_province, national = _province_changes(earlier, later, rows, candidates, findings)
     status = later.status
     if provinces:
@@ -501,7 +502,7 @@ def _candidate_changes(earlier: pd.DataFrame, later: pd.DataFrame) -> pd.DataFra
     return out.sort_values(["perubahan_kandidat", "kode_provinsi", "kode_lokasi"], kind="stable").reset_index(drop=True)
 
 
-def _finding_changes(earlier: pd.DataFrame, later: pd.DataFrame) -> pd.DataFrame:
+def _finding_changes(earlier: pd.DataFrame, later: pd.DataFrame, since: date) -> pd.DataFrame:
     def keyed(df: pd.DataFrame) -> pd.Series:
         return df["kode_provinsi"].astype("str") + "\x00" + df["nomor_temuan"].astype("str")
 
@@ -509,10 +510,18 @@ def _finding_changes(earlier: pd.DataFrame, later: pd.DataFrame) -> pd.DataFrame
     closed_before = set(k_before[(earlier["status_temuan"] == "selesai").to_numpy(dtype=bool)])
     overdue_before = set(k_before[earlier["lewat_batas"].astype(bool).to_numpy()])
     k_now = keyed(later)
-    was_closed = k_now.isin(closed_before).to_numpy(dtype=bool)  # a finding new this week was neither
+    was_closed = k_now.isin(closed_before).to_numpy(dtype=bool)
     was_overdue = k_now.isin(overdue_before).to_numpy(dtype=bool)
-    closed = later[(later["status_temuan"] == "selesai").to_numpy(dtype=bool) & ~was_closed]
-    overdue = later[later["lewat_batas"].astype(bool).to_numpy() & ~was_overdue]
+    # A finding the earlier week did not know (its audit file came later) is news only by its own dates: closed
+    # after the earlier status date, or due on or after it (as engines/audit.py::audit_changes counts).
+    known = k_now.isin(set(k_before)).to_numpy(dtype=bool)
+    day = pd.Timestamp(since)
+    closed_since = (pd.to_datetime(later["ditutup_pada"]) > day).fillna(False).to_numpy(dtype=bool)
+    due_since = (pd.to_datetime(later["batas_waktu"]) >= day).fillna(False).to_numpy(dtype=bool)
+    is_closed = (later["status_temuan"] == "selesai").to_numpy(dtype=bool)
+    is_overdue = later["lewat_batas"].astype(bool).to_numpy()
+    closed = later[is_closed & ~was_closed & (known | closed_since)]
+    overdue = later[is_overdue & ~was_overdue & (known | due_since)]
     closed = closed.assign(perubahan="ditutup", tanggal=closed["ditutup_pada"])
     overdue = overdue.assign(perubahan="baru_lewat_batas", tanggal=overdue["batas_waktu"])
     out = pd.concat([overdue, closed], ignore_index=True).reindex(columns=FINDING_CHANGE_COLUMNS)

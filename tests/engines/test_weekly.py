@@ -149,18 +149,24 @@ def test_candidates_in_and_out_and_findings_closed_and_overdue() -> None:
     after.kandidat = cands([("51.01.01", 90.0, True), ("51.01.02", 50.0, False), ("51.01.03", 70.0, True)])
     before.temuan = finds([("T1", "proses", False), ("T2", "belum", False), ("T3", "belum", True)])
     after.temuan = finds(
-        [("T1", "selesai", False), ("T2", "belum", True), ("T3", "belum", True), ("T4", "belum", True)]
-    )
+        [("T1", "selesai", False), ("T2", "belum", True), ("T3", "belum", True), ("T4", "belum", True),
+         ("T5", "belum", True), ("T6", "selesai", False), ("T7", "selesai", False)]
+    )  # fmt: skip
+    # first seen this week: T5 was due 1 May and T6 closed 10 May, both before the earlier week (20 May): old
+    # news; T7 closed 23 May and T4 is due 25 May: news of this week
+    after.temuan.loc[after.temuan["nomor_temuan"] == "T5", "batas_waktu"] = pd.Timestamp("2022-05-01")
+    after.temuan.loc[after.temuan["nomor_temuan"] == "T6", "ditutup_pada"] = pd.Timestamp("2022-05-10")
     ch = compare(before, after)
     assert {(r.perubahan_kandidat, r.kode_lokasi, r.skor_sebelumnya, r.skor) for r in ch.candidates.itertuples()} == {
         ("keluar", "51.01.02", 80.0, 50.0),
         ("masuk", "51.01.03", 40.0, 70.0),
     }
-    # T2 became overdue; T4 is new and overdue (not overdue before: it was not there); T3 was already overdue
+    # T2 became overdue; T3 was already overdue; T1 closed since
     assert list(zip(ch.findings["perubahan"], ch.findings["nomor_temuan"], strict=True)) == [
         ("baru_lewat_batas", "T2"),
         ("baru_lewat_batas", "T4"),
         ("ditutup", "T1"),
+        ("ditutup", "T7"),
     ]
 
 

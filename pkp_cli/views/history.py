@@ -6,13 +6,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from pkp_cli.history.store import Listing
+from pkp_cli.history.store import BadFile, Listing
 from pkp_cli.text.labels import label
 from pkp_cli.views.columns import columns
 from pkp_cli.views.facts import Facts
 from pkp_cli.views.model import Report, Table
-from pkp_cli.views.specs import HISTORY_KEYS
-from pkp_cli.views.weekly import _bad_table
+from pkp_cli.views.specs import HISTORY_BAD_KEYS, HISTORY_KEYS
 
 
 def build(listing: Listing, folder: Path, facts: Facts) -> Report:
@@ -40,5 +39,14 @@ def build(listing: Listing, folder: Path, facts: Facts) -> Report:
     report.tables.append(Table("minggu", label("h.t.minggu", lang), columns(*HISTORY_KEYS), rows,
                                empty=label("none", lang)))  # fmt: skip
     if listing.bad:
-        report.tables.append(_bad_table(listing.bad, lang, "bermasalah", label("w.t.riwayat", lang)))
+        report.tables.append(bad_table(listing.bad, lang, "bermasalah", label("w.t.riwayat", lang)))
     return report
+
+
+def bad_table(bad: list[BadFile], lang: str, name: str, title: str) -> Table:
+    rows = pd.DataFrame(
+        {"path": [str(b.path) for b in bad], "alasan_riwayat": [b.reason for b in bad],
+         "rincian_masalah": [b.detail for b in bad]},
+        columns=HISTORY_BAD_KEYS,
+    )  # fmt: skip
+    return Table(name, title, columns(*HISTORY_BAD_KEYS), rows, empty=label("none", lang))

@@ -18,9 +18,9 @@ from pkp_cli.engines.weekly import COUNTS
 from pkp_cli.text.labels import label
 from pkp_cli.views.columns import COLUMNS, columns
 from pkp_cli.views.facts import Facts
+from pkp_cli.views.history import bad_table
 from pkp_cli.views.model import Column, Report, Table
 from pkp_cli.views.specs import (
-    HISTORY_BAD_KEYS,
     WEEKLY_CANDIDATE_KEYS,
     WEEKLY_FINDING_KEYS,
     WEEKLY_FIRST_KEYS,
@@ -36,7 +36,6 @@ from pkp_cli.views.specs import (
 if TYPE_CHECKING:
     from pkp_cli.engines.weekly import Changes
     from pkp_cli.history.job import WeekResult
-    from pkp_cli.history.store import BadFile
 
 DIGEST_MAX = 15
 SCREEN_LIMIT = 30
@@ -183,7 +182,7 @@ def build(inp: WeeklyInputs) -> Report:
     if r.trends is not None:
         report.tables += _trend_tables(inp)
     if r.bad:
-        report.tables.append(_bad_table(r.bad, lang, "riwayat_bermasalah", label("w.t.riwayat", lang)))
+        report.tables.append(bad_table(r.bad, lang, "riwayat_bermasalah", label("w.t.riwayat", lang)))
     return report
 
 
@@ -252,15 +251,6 @@ def _trend_tables(inp: WeeklyInputs) -> list[Table]:
     points = trends.national.rename(columns={"tanggal_posisi": "tanggal"})
     national = _table("tren_nasional", lang, WEEKLY_TREND_NATIONAL_KEYS, points, limit=None, chart="s_curve")
     return [national, per_week]
-
-
-def _bad_table(bad: list[BadFile], lang: str, name: str, title: str) -> Table:
-    rows = pd.DataFrame(
-        {"path": [str(b.path) for b in bad], "alasan_riwayat": [b.reason for b in bad],
-         "rincian_masalah": [b.detail for b in bad]},
-        columns=HISTORY_BAD_KEYS,
-    )  # fmt: skip
-    return Table(name, title, columns(*HISTORY_BAD_KEYS), rows, empty=label("none", lang))
 
 
 # --- the digest ----------------------------------------------------------------------------------------------

@@ -216,7 +216,9 @@ def write(folder: Path, meta: dict[str, Any], tables: dict[str, pd.DataFrame], c
         return pa.Table.from_arrays(arrays, schema=schema)
 
     def dump(fh: IO[bytes]) -> None:
-        with pq.ParquetWriter(fh, schema, compression=compression) as writer:
+        # statistics only where a reader needs them: `_tabel` tells the row groups apart from the footer
+        level = {"compression_level": 1} if compression == "zstd" else {}
+        with pq.ParquetWriter(fh, schema, compression=compression, write_statistics=[TABLE_COLUMN], **level) as writer:
             for name in TABLES:
                 writer.write_table(conform(name, parts[name]), row_group_size=ROW_GROUP_ROWS)
 

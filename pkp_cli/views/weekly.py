@@ -39,9 +39,9 @@ if TYPE_CHECKING:
 
 DIGEST_MAX = 15
 SCREEN_LIMIT = 30
-# Location rows per change list in the files: enough for a meeting, bounded at national scale (the complete
-# lists are one `pkp status` away).
-DETAIL_CAP = 2_000
+# Location rows per change list in the files: enough for a meeting, bounded at national scale, where a week can
+# move thousands of location stages (the complete lists are one `pkp status` away).
+DETAIL_CAP = 500
 TOP_NAMES = 3
 TREND_POINTS = 4  # weeks the digest's trend line shows
 

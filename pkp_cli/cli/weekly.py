@@ -149,8 +149,6 @@ def _run(province: list[str] | None, data: Path | None, schedule: Path | None, r
             "files_unreadable": len(ws.loaded.unreadable),
         }
         result = job.run(src, folder, meta, since_day, provinces)
-        for gone in result.leftovers:
-            inform(f"pkp: {gone}: {label('w.leftover', code)}")
         for bad in result.bad:
             say(f"pkp: {bad.path}: {label(f'riwayat.alasan.{bad.reason}', code)} ({bad.detail})")
         for old, new in result.set_aside:

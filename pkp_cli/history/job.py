@@ -66,7 +66,6 @@ class WeekResult:
     stored_weeks: list[str]  # the weeks in the history after this run, oldest first
     bad: list[store.BadFile] = field(default_factory=list)
     set_aside: list[tuple[Path, Path]] = field(default_factory=list)  # (file at this week's name, its new name)
-    leftovers: list[Path] = field(default_factory=list)  # interrupted writes removed
     snapshot: Path | None = None
     write_error: PkpError | None = None
 
@@ -80,7 +79,6 @@ def run(src: Sources, folder: Path, meta: dict[str, Any], since: date | None = N
     week = store.iso_week(src.as_of)
     state = week_state(src.status, src.lokasi, src.progres, src.temuan, src.schedule, src.rules, src.as_of)
     listing = store.scan(folder)
-    leftovers = _remove_leftovers(listing.leftovers)
     bad = list(listing.bad)
     baseline = _baseline(src, listing, week, since, bad)
     plan_changed: list[str] = []
@@ -96,24 +94,11 @@ def run(src: Sources, folder: Path, meta: dict[str, Any], since: date | None = N
         else None
     )
     trends = _trends(listing, week, state, bad)
-    result = WeekResult(week, state, baseline, changes, trends, plan_changed, [], bad, leftovers=leftovers)
+    result = WeekResult(week, state, baseline, changes, trends, plan_changed, [], bad)
     _store(result, folder, src, meta)
     stored = {s.week for s in listing.snapshots if s.path.exists()} | ({week} if result.snapshot else set())
     result.stored_weeks = sorted(stored)
     return result
-
-
-def _remove_leftovers(paths: list[Path]) -> list[Path]:
-    """Temporary files of a run killed mid-write: pkp's own (by their exact name), and no run is writing them now
-    (the caller holds the lock), so they go."""
-    removed = []
-    for path in paths:
-        try:
-            path.unlink()
-            removed.append(path)
-        except OSError:
-            pass
-    return removed
 
 
 def _baseline(src: Sources, listing: store.Listing, week: str, since: date | None,

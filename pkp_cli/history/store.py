@@ -13,8 +13,9 @@ data_source, schedule, schedule_sha256, rules, rules_sha256, inputs [{name, size
 rows_rejected, files_unreadable. Listing the history (`scan`) reads footers only, never a row.
 
 Files appear whole: written to a temporary name in the same folder, flushed, fsynced and renamed into place
-(render/safe.py::atomic_write), so a run killed at any moment leaves the old week or the new one. Whatever
-else is in the folder is reported and left alone: a corrupt or foreign file is skipped, never deleted.
+(render/safe.py::atomic_write), so a run killed at any moment leaves the old week or the new one (and a hidden
+temporary file, which the next write removes). Whatever else is in the folder is reported and left alone: a
+corrupt or foreign file is skipped, never deleted.
 """
 
 from __future__ import annotations
@@ -36,8 +37,9 @@ META_KEY = b"pkp.snapshot"
 TABLE_COLUMN = "_tabel"
 TABLES = ("rollup", "temuan", "kandidat", "status")
 SNAPSHOT_NAME = re.compile(r"^(\d{4})-W(\d{2})\.parquet$")
-# A temporary file of an interrupted write (tempfile.mkstemp with the prefix ".<name>." and the suffix ".tmp").
-TMP_NAME = re.compile(r"^\.\d{4}-W\d{2}\.parquet\.[A-Za-z0-9_]+\.tmp$")
+# The temporary file of a snapshot being written, or of a write that was killed (render/safe.py::atomic_write names
+# it `.<name>.pkp<pid>-<random>.tmp`, and removes a killed run's leftovers when it next writes into the folder).
+TMP_NAME = re.compile(r"^\.\d{4}-W\d{2}\.parquet\.[A-Za-z0-9_-]+\.tmp$")
 LOCK_NAME = ".lock"
 ROW_GROUP_ROWS = 1 << 20
 

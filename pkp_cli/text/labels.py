@@ -409,7 +409,6 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "w.locked": ("pkp lain sedang berjalan dan memegang kunci ini", "another pkp run holds this lock"),
     "w.snapshot": ("Snapshot", "Snapshot"),
-    "w.leftover": ("sisa penulisan yang terputus dihapus", "removed an interrupted write"),
     "w.detail_cap": (
         "{shown} dari {n} baris (terburuk dahulu); semua baris: pkp status --late-only --format csv",
         "{shown} of {n} rows (worst first); every row: pkp status --late-only --format csv",
@@ -478,8 +477,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "h.folder": ("Folder riwayat: {path} ({n} minggu)", "History folder: {path} ({n} weeks)"),
     "h.missing": ("folder riwayat tidak ada (pkp weekly membuatnya)", "no history folder (pkp weekly creates it)"),
     "h.leftovers": (
-        "{n} sisa penulisan yang terputus (dibersihkan oleh pkp weekly berikutnya)",
-        "{n} interrupted writes (cleaned up by the next pkp weekly)",
+        "{n} sisa penulisan yang terputus (dibersihkan oleh penulisan pkp berikutnya di folder ini)",
+        "{n} interrupted writes (cleaned up by pkp's next write into this folder)",
     ),
     "h.t.minggu": ("Minggu tersimpan", "Stored weeks"),
 }

@@ -54,7 +54,7 @@ def test_scan_sorts_out_every_file(tmp_path: Path) -> None:
     write(tmp_path, "2022-W22")
     write(tmp_path, "2022-W21")
     (tmp_path / ".lock").touch()
-    (tmp_path / ".2022-W23.parquet.abc123_x.tmp").write_bytes(b"half")
+    (tmp_path / ".2022-W23.parquet.pkp4242-ab_cd12x.tmp").write_bytes(b"half")
     (tmp_path / "2022-W20.parquet").write_bytes(b"garbage")
     pq.write_table(pa.table({"x": [1]}), tmp_path / "2022-W19.parquet")  # Parquet, not ours
     write(tmp_path / "sub", "2022-W18").rename(tmp_path / "2022-W17.parquet")  # a week under another week's name
@@ -70,7 +70,7 @@ def test_scan_sorts_out_every_file(tmp_path: Path) -> None:
         "README.txt": store.FOREIGN,
         "folder": store.FOREIGN,
     }
-    assert [p.name for p in listing.leftovers] == [".2022-W23.parquet.abc123_x.tmp"]
+    assert [p.name for p in listing.leftovers] == [".2022-W23.parquet.pkp4242-ab_cd12x.tmp"]
 
     assert listing.week("2022-W21") is not None and [s.week for s in listing.before("2022-W22")] == ["2022-W21"]
 

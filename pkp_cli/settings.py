@@ -100,3 +100,9 @@ def bundled_root() -> Path:
 def default_cache_dir() -> Path:
     base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(base) / "pkp"
+
+
+def default_history_dir() -> Path:
+    """Where `pkp weekly` keeps its snapshots without a `history` key: $XDG_DATA_HOME/pkp/history."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "pkp" / "history"

@@ -201,3 +201,119 @@ def three_location_progres() -> pd.DataFrame:
             r("51.02.01", "B", "2022-04-05", tanggal_mulai="2022-03-05", keterangan="warga belum sepakat"),
         ]
     )
+
+
+# --- a two-week fixture for `pkp weekly` (every change derived by hand in tests/cli/test_weekly.py) -------------
+
+WEEKLY_SCHEDULE = """\
+tahun_anggaran: 2022
+batas_akhir: 2022-12-31
+program:
+  PISEW:
+    tahapan_kunci: {rekrutmen: P1, revisi_dipa: P2, survei: L3}
+    tahapan:
+      - {kode: P1, nama: Rekrutmen, tingkat: provinsi, mulai: 2022-03-01, selesai: 2022-05-10}
+      - {kode: P2, nama: Revisi DIPA, tingkat: provinsi, mulai: 2022-04-01, selesai: 2022-06-30}
+      - {kode: L1, nama: Sosialisasi, tingkat: lokasi, mulai: 2022-04-01, selesai: 2022-05-10}
+      - {kode: L2, nama: Kelembagaan, tingkat: lokasi, mulai: 2022-05-01, selesai: 2022-05-24}
+      - {kode: L3, nama: Survei, tingkat: lokasi, mulai: 2022-05-01, selesai: 2022-06-30}
+"""
+# A candidate must be a repeat location with good performance whose survey (key stage L3) is finished.
+WEEKLY_RULES = """\
+skor_maks: 100
+syarat:
+  - {id: berulang, kolom: lokasi_berulang, nilai: true, wajib: true, bobot: 30}
+  - {id: kinerja, kolom: kinerja, nilai: Baik, wajib: true, bobot: 30}
+  - {id: survei, tahapan_kunci: survei, wajib: true, bobot: 40}
+"""
+# Bali (51): A 51.04.01, B 51.04.02, C 51.04.03; Nusa Tenggara Barat (52): D 52.01.01.
+# (kode, lokasi berulang, kinerja in week 1, kinerja in week 2)
+WEEKLY_LOCATIONS = [
+    ("51.04.01", "Ya", "Baik", "Baik"),
+    ("51.04.02", "Tidak", "Baik", "Baik"),
+    ("51.04.03", "Ya", "Kurang", "Kurang"),
+    ("52.01.01", "Ya", "Baik", "Kurang"),
+]
+D = dt.datetime
+# (kode lokasi, tahapan, mulai, selesai) per province and report date
+WEEKLY_REPORTS: dict[tuple[str, str], list[tuple[str, str, Any, Any]]] = {
+    ("bali", "2022-05-20"): [
+        ("51", "P1", D(2022, 3, 1), D(2022, 5, 5)),
+        ("51", "P2", D(2022, 4, 1), None),
+        ("51.04.01", "L1", D(2022, 4, 2), D(2022, 5, 1)),
+        ("51.04.01", "L2", D(2022, 5, 10), None),
+        ("51.04.01", "L3", D(2022, 5, 5), None),
+        ("51.04.02", "L1", D(2022, 4, 5), None),
+        ("51.04.03", "L1", D(2022, 4, 10), None),
+    ],
+    ("ntb", "2022-05-20"): [
+        ("52", "P1", D(2022, 3, 1), D(2022, 5, 12)),
+        ("52.01.01", "L1", D(2022, 4, 2), D(2022, 5, 2)),
+        ("52.01.01", "L2", D(2022, 5, 12), None),
+        ("52.01.01", "L3", D(2022, 5, 3), D(2022, 5, 18)),
+    ],
+    ("bali", "2022-05-27"): [  # Nusa Tenggara Barat sends nothing this week
+        ("51", "P1", D(2022, 3, 1), D(2022, 5, 5)),
+        ("51", "P2", D(2022, 4, 1), None),
+        ("51.04.01", "L1", D(2022, 4, 2), D(2022, 5, 1)),
+        ("51.04.01", "L2", D(2022, 5, 10), None),
+        ("51.04.01", "L3", D(2022, 5, 5), D(2022, 5, 25)),
+        ("51.04.02", "L1", D(2022, 4, 5), D(2022, 5, 22)),
+        ("51.04.03", "L1", D(2022, 4, 10), None),
+    ],
+}
+# (nomor, kode provinsi, status, batas waktu, tanggal selesai) in week 1 and week 2
+WEEKLY_FINDINGS = {
+    1: [
+        ("T-1", "51", "Proses", D(2022, 5, 31), None),
+        ("T-2", "51", "Belum", D(2022, 5, 25), None),
+        ("T-3", "52", "Belum", D(2022, 5, 15), None),
+        ("T-4", "52", "Selesai", D(2022, 5, 20), D(2022, 5, 10)),
+    ],
+    2: [
+        ("T-1", "51", "Selesai", D(2022, 5, 31), D(2022, 5, 23)),
+        ("T-2", "51", "Belum", D(2022, 5, 25), None),
+        ("T-3", "52", "Belum", D(2022, 5, 15), None),
+        ("T-4", "52", "Selesai", D(2022, 5, 20), D(2022, 5, 10)),
+    ],
+}
+
+
+def write_weekly_fixture(root: Path, week: int) -> dict[str, Path]:
+    """The data of week 1 (reports of 20 May 2022), or of week 2 (adds Bali's reports of 27 May and updates the
+    lokasi and audit workbooks in place, as a BPPW would). Returns the paths to pass to `pkp weekly`."""
+    data = root / "data"
+    for sub in ("lokasi", "progres", "temuan"):
+        (data / sub).mkdir(parents=True, exist_ok=True)
+    schedule, rules = root / "jadwal-nasional-2022.yaml", root / "percepatan-2022.yaml"
+    schedule.write_text(WEEKLY_SCHEDULE, encoding="utf-8")
+    rules.write_text(WEEKLY_RULES, encoding="utf-8")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "PISEW"
+    ws.append(["Kode Kecamatan", "Program", "Lokasi Berulang", "Kinerja", "Dokumen Perencanaan"])
+    for code, berulang, kinerja1, kinerja2 in WEEKLY_LOCATIONS:
+        ws.append([code, "PISEW", berulang, kinerja1 if week == 1 else kinerja2, "Ada"])
+    wb.save(data / "lokasi" / "lokasi.xlsx")
+    for (province, day), rows in WEEKLY_REPORTS.items():
+        if week == 1 and day != "2022-05-20":
+            continue
+        folder = data / "progres" / day
+        folder.mkdir(exist_ok=True)
+        wb = openpyxl.Workbook()
+        ws = wb.active
+        ws.title = "Progres"
+        ws.append(["Kode Lokasi", "Program", "Tahapan", "Tanggal Mulai", "Tanggal Selesai", "Tanggal Laporan"])
+        for code, stage, start, end in rows:
+            ws.append([code, "PISEW", stage, start, end, dt.datetime.fromisoformat(day)])
+        wb.save(folder / f"progres-{province}-{day}.xlsx")
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Temuan"
+    ws.append(["Nomor Temuan", "Kode Provinsi", "Uraian", "Nilai", "Status", "Batas Waktu", "Tanggal Selesai",
+               "Tanggal Laporan"])  # fmt: skip
+    report_day = D(2022, 5, 20) if week == 1 else D(2022, 5, 27)
+    for number, prov, status, due, closed in WEEKLY_FINDINGS[week]:
+        ws.append([number, prov, f"Temuan {number}", "Rp 1.000.000", status, due, closed, report_day])
+    wb.save(data / "temuan" / "temuan.xlsx")
+    return {"data": data, "schedule": schedule, "rules": rules}

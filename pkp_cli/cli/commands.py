@@ -6,7 +6,21 @@ from typing import Any
 
 
 def register(app: Any, guarded: Any) -> None:
-    from pkp_cli.cli import audit, candidates, config, readiness, report, sample, schedule, status, template, validate
+    from pkp_cli.cli import (
+        audit,
+        candidates,
+        config,
+        history,
+        readiness,
+        report,
+        sample,
+        schedule,
+        status,
+        template,
+        validate,
+        weekly,
+    )
 
-    for module in (status, candidates, readiness, audit, report, template, validate, schedule, sample, config):
+    for module in (status, candidates, readiness, audit, report, template, weekly, history, validate, schedule,
+                   sample, config):  # fmt: skip
         module.register(app, guarded)

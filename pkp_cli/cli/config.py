@@ -23,7 +23,7 @@ def config_cmd(
     from pkp_cli.cli.workspace import resolve_lang
     from pkp_cli.ingest.locate import resolve_data
     from pkp_cli.render.emit import emit
-    from pkp_cli.settings import CONFIG_KEYS, load_config
+    from pkp_cli.settings import CONFIG_KEYS, default_history_dir, load_config
     from pkp_cli.views import settings as view
     from pkp_cli.views.facts import Facts
 
@@ -38,10 +38,14 @@ def config_cmd(
         rows.append({"key": "data", "value_text": str(d.path), "source": d.why})
     except PkpError as exc:
         rows.append({"key": "data", "value_text": None, "source": exc.message})
+    # where pkp weekly keeps its history and writes its summary when the config does not say
+    fallback = {"history": str(default_history_dir()), "output": "."}
     for key in CONFIG_KEYS:
         if key != "data":
-            value = cfg.get(key)
-            rows.append({"key": key, "value_text": None if value is None else str(value), "source": cfg.source(key)})
+            value, source = cfg.get(key), cfg.source(key)
+            if value is None and key in fallback:
+                value, source = fallback[key], "default"
+            rows.append({"key": key, "value_text": None if value is None else str(value), "source": source})
     if lang is not None:
         rows.append({"key": "lang (now)", "value_text": code, "source": "--lang"})
     facts = Facts(code, None, None, None, False, None, None)

@@ -27,11 +27,19 @@ if TYPE_CHECKING:
 # language of the running command, for messages said at the CLI's edge.
 GLOBAL_LANG: list[str | None] = [None]
 CURRENT_LANG: list[str] = ["id"]
+# Set by --quiet (pkp weekly): only problems go to stderr, not which data and schedule were used.
+QUIET: list[bool] = [False]
 
 
 def say(text: str) -> None:
     """A message for the person, on stderr (stdout carries only the result)."""
     print(text, file=sys.stderr)
+
+
+def inform(text: str) -> None:
+    """Information (not a problem) for the person, on stderr; silent with --quiet."""
+    if not QUIET[0]:
+        say(text)
 
 
 def resolve_lang(lang: Any, cfg: Config) -> str:
@@ -166,7 +174,7 @@ class Workspace:
             if required or rules_opt is not None:
                 raise
             return None
-        say(f"{'Rules' if self.lang == 'en' else 'Aturan'}: {src.path} ({why_text(src.why, self.lang)})")
+        inform(f"{'Rules' if self.lang == 'en' else 'Aturan'}: {src.path} ({why_text(src.why, self.lang)})")
         return load_rules(src.path, self.lang)
 
     def exit_code(self) -> int:
@@ -223,10 +231,10 @@ def open_workspace(
     sched_src, sched = open_schedule(schedule, shown if paths else src, cfg, code)
     en = code == "en"
     if paths:
-        say(("Files" if en else "Berkas") + ": " + ", ".join(str(p) for p in paths))
+        inform(("Files" if en else "Berkas") + ": " + ", ".join(str(p) for p in paths))
     else:
-        say(f"Data: {src.path} ({why_text(src.why, code)})")
-    say(f"{'Schedule' if en else 'Jadwal'}: {sched_src.path} ({why_text(sched_src.why, code)})")
+        inform(f"Data: {src.path} ({why_text(src.why, code)})")
+    inform(f"{'Schedule' if en else 'Jadwal'}: {sched_src.path} ({why_text(sched_src.why, code)})")
     loaded = load_data(
         paths or [src.path],
         sched,

@@ -120,6 +120,7 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
             write(fh)
             fh.flush()
             os.fsync(fh.fileno())
+        pause_for_tests(path)
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
@@ -127,6 +128,22 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+def pause_for_tests(path: Path) -> None:
+    """Test-only: stop between the temporary write and the rename when PKP_TEST_PAUSE (a file-name pattern such as
+    `*.parquet`) matches, so a test can kill the process there and check that the old file is still whole."""
+    pattern = os.environ.get("PKP_TEST_PAUSE")
+    if not pattern:
+        return
+    import fnmatch
+    import sys
+    import time
+
+    if fnmatch.fnmatch(path.name, pattern):
+        print(f"PKP_TEST_PAUSE {path.name}", file=sys.stderr, flush=True)
+        while True:  # until the test kills the process
+            time.sleep(60)
 
 
 def atomic_write_text(path: Path, text: str) -> None:

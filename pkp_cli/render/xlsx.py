@@ -62,6 +62,11 @@ def text_cell(ws: Any, value: Any) -> Any:
     from openpyxl.cell import Cell, WriteOnlyCell
     from openpyxl.worksheet._write_only import WriteOnlyWorksheet
 
+    if isinstance(value, str):
+        # control characters (a finding's text from a workbook, say) are refused by openpyxl: shown escaped
+        from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+        value = ILLEGAL_CHARACTERS_RE.sub(lambda m: f"\\x{ord(m.group()):02x}", value)
     cell = WriteOnlyCell(ws, value=value) if isinstance(ws, WriteOnlyWorksheet) else Cell(ws, value=value)
     if isinstance(value, str):
         cell.data_type = "s"

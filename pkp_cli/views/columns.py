@@ -859,6 +859,237 @@ _ALL: list[Column] = [
         ),
         vocab="audit.perubahan",
     ),
+    # --- weekly and history (issue 12) -------------------------------------------------------------------
+    _c("minggu", "code", ("minggu", "week"), ("Minggu ISO, misalnya 2022-W22.", "ISO week, e.g. 2022-W22.")),
+    _c(
+        "tanggal_posisi",
+        "date",
+        ("tanggal posisi", "status date"),
+        ("Tanggal posisi minggu itu (laporan terbaru).", "That week's status date (its newest report)."),
+    ),
+    _c(
+        "minggu_pembanding",
+        "code",
+        ("dibanding", "compared with"),
+        ("Minggu yang dibandingkan.", "The week compared with."),
+    ),
+    _c(
+        "tanggal_pembanding",
+        "date",
+        ("posisi pembanding", "compared as of"),
+        ("Tanggal posisi minggu pembanding.", "The status date of the week compared with."),
+    ),
+    _c(
+        "direkonstruksi",
+        "bool",
+        ("direkonstruksi", "reconstructed"),
+        (
+            "Minggu pembanding tidak ada di riwayat; dibangun ulang dari laporan bertanggal dalam data.",
+            "The week compared with is not in the history; rebuilt from the dated reports in the data.",
+        ),
+    ),
+    _c(
+        "deviasi_sebelumnya",
+        "points",
+        ("deviasi sebelumnya", "previous deviation"),
+        ("Deviasi pada minggu pembanding (poin).", "Deviation in the week compared with (points)."),
+    ),
+    _c(
+        "perubahan_deviasi",
+        "points",
+        ("perubahan deviasi", "deviation change"),
+        (
+            "Deviasi minggu ini dikurangi deviasi minggu pembanding, dalam poin persentase (negatif = memburuk).",
+            "This week's deviation minus the compared week's, in percentage points (negative = worse).",
+        ),
+    ),
+    _c(
+        "arah",
+        "status",
+        ("arah", "trend"),
+        ("↑ membaik, ↓ memburuk, → tetap (pada satu desimal).", "↑ better, ↓ worse, → unchanged (at one decimal)."),
+        vocab="arah",
+    ),
+    _c(
+        "selesai_minggu_ini",
+        "int",
+        ("selesai minggu ini", "finished this week"),
+        ("Tahapan yang selesai sejak minggu pembanding.", "Stages finished since the week compared with."),
+    ),
+    _c(
+        "baru_terlambat",
+        "int",
+        ("baru terlambat", "newly late"),
+        (
+            "Tahapan yang kini terbuka melewati jadwal dan belum terlambat pada minggu pembanding.",
+            "Stages open past their window now that were not late in the week compared with.",
+        ),
+    ),
+    _c(
+        "pulih",
+        "int",
+        ("pulih", "recovered"),
+        (
+            "Tahapan yang terlambat pada minggu pembanding dan kini tidak lagi (selesai, atau jadwalnya bergeser).",
+            "Stages late in the week compared with and no longer late (finished, or their window moved).",
+        ),
+    ),
+    _c(
+        "makin_terlambat",
+        "int",
+        ("makin terlambat", "slipping"),
+        (
+            "Tahapan yang masih terlambat dengan hari keterlambatan bertambah.",
+            "Stages still late, with more days late than in the week compared with.",
+        ),
+    ),
+    _c(
+        "belum_melapor_minggu_ini",
+        "bool",
+        ("belum melapor minggu ini", "not reported this week"),
+        (
+            "Tidak ada laporan bertanggal sesudah tanggal posisi minggu pembanding.",
+            "No dated report after the status date of the week compared with.",
+        ),
+    ),
+    _c(
+        "provinsi_belum_melapor",
+        "int",
+        ("provinsi belum melapor", "provinces not reported"),
+        (
+            "Provinsi tanpa laporan bertanggal sesudah tanggal posisi minggu pembanding.",
+            "Provinces without a dated report after the status date of the week compared with.",
+        ),
+    ),
+    _c(
+        "kandidat_masuk",
+        "int",
+        ("kandidat baru", "new candidates"),
+        (
+            "Lokasi yang kini memenuhi syarat wajib percepatan dan belum pada minggu pembanding.",
+            "Locations that meet the required acceleration rules now and did not in the week compared with.",
+        ),
+    ),
+    _c(
+        "kandidat_keluar",
+        "int",
+        ("kandidat keluar", "dropped candidates"),
+        (
+            "Lokasi yang memenuhi syarat wajib pada minggu pembanding dan kini tidak lagi.",
+            "Locations that met the required rules in the week compared with and no longer do.",
+        ),
+    ),
+    _c(
+        "temuan_ditutup",
+        "int",
+        ("temuan ditutup", "findings closed"),
+        ("Temuan audit yang ditutup sejak minggu pembanding.", "Audit findings closed since the week compared with."),
+    ),
+    _c(
+        "temuan_baru_lewat_batas",
+        "int",
+        ("temuan baru lewat batas", "findings newly overdue"),
+        (
+            "Temuan audit yang menjadi lewat batas waktu sejak minggu pembanding.",
+            "Audit findings that became overdue since the week compared with.",
+        ),
+    ),
+    _c(
+        "status_sebelumnya",
+        "status",
+        ("status sebelumnya", "previous status"),
+        ("Status pada minggu pembanding.", "Status in the week compared with."),
+        vocab=_STATUS,
+    ),
+    _c(
+        "hari_terlambat_sebelumnya",
+        "days",
+        ("hari terlambat sebelumnya", "previous days late"),
+        ("Hari terlambat pada minggu pembanding.", "Days late in the week compared with."),
+    ),
+    _c(
+        "tambah_hari",
+        "days",
+        ("tambah hari", "days added"),
+        ("Hari keterlambatan yang bertambah sejak minggu pembanding.", "Days late added since the week compared with."),
+    ),
+    _c(
+        "perubahan_minggu",
+        "status",
+        ("perubahan", "change"),
+        (
+            "baru terlambat, makin terlambat, selesai, atau pulih sejak minggu pembanding.",
+            "newly late, slipping, finished, or recovered since the week compared with.",
+        ),
+        vocab="mingguan.perubahan",
+    ),
+    _c(
+        "perubahan_kandidat",
+        "status",
+        ("perubahan", "change"),
+        (
+            "Kandidat baru atau keluar sejak minggu pembanding.",
+            "New or dropped candidate since the week compared with.",
+        ),
+        vocab="mingguan.kandidat",
+    ),
+    _c(
+        "skor_sebelumnya",
+        "number",
+        ("skor sebelumnya", "previous score"),
+        ("Skor percepatan pada minggu pembanding.", "Acceleration score in the week compared with."),
+    ),
+    _c(
+        "jadwal_mulai_sebelumnya",
+        "date",
+        ("jadwal mulai sebelumnya", "previous planned start"),
+        ("Awal jendela menurut jadwal minggu pembanding.", "Window start in the compared week's schedule."),
+    ),
+    _c(
+        "jadwal_selesai_sebelumnya",
+        "date",
+        ("jadwal selesai sebelumnya", "previous planned end"),
+        ("Akhir jendela menurut jadwal minggu pembanding.", "Window end in the compared week's schedule."),
+    ),
+    _c(
+        "baris",
+        "int",
+        ("baris status", "status rows"),
+        ("Baris status (lokasi dan tahapan) dalam snapshot.", "Status rows (location stages) in the snapshot."),
+    ),
+    _c(
+        "jadwal_sha256",
+        "code",
+        ("sha256 jadwal", "schedule sha256"),
+        ("Sidik jari berkas jadwal yang dipakai.", "Fingerprint of the schedule file used."),
+    ),
+    _c(
+        "aturan_sha256",
+        "code",
+        ("sha256 aturan", "rules sha256"),
+        ("Sidik jari berkas aturan percepatan yang dipakai.", "Fingerprint of the acceleration rules used."),
+        screen=False,
+    ),
+    _c(
+        "masukan",
+        "int",
+        ("berkas masukan", "input files"),
+        (
+            "Berkas data yang dibaca (nama, ukuran, sha256 di metadata).",
+            "Data files read (name, size, sha256 in the metadata).",
+        ),
+    ),
+    _c(
+        "versi_pkp", "code", ("versi pkp", "pkp version"), ("Versi pkp yang menulis.", "The pkp version that wrote it.")
+    ),
+    _c(
+        "alasan_riwayat",
+        "status",
+        ("alasan", "reason"),
+        ("Mengapa berkas dilewati.", "Why the file is skipped."),
+        vocab="riwayat.alasan",
+    ),
+    _c("rincian_masalah", "text", ("rincian", "detail"), ("Apa yang ditemukan.", "What was found.")),
     # --- validate ----------------------------------------------------------------------------------------
     _c("file", "text", ("berkas", "file"), ("Berkas yang dibaca.", "The file read.")),
     _c(

@@ -163,3 +163,125 @@ REPORT_TABLES: dict[str, list[str]] = {
     "program": PROGRAM_KEYS,
     "kurva_s": CURVE_KEYS,
 }
+
+# --- pkp weekly and pkp history (issue 12) ---------------------------------------------------------------
+WEEKLY_COUNTS = [
+    "selesai_minggu_ini",
+    "baru_terlambat",
+    "pulih",
+    "makin_terlambat",
+]
+WEEKLY_SUMMARY_KEYS = [
+    "minggu",
+    "tanggal_posisi",
+    "minggu_pembanding",
+    "tanggal_pembanding",
+    "direkonstruksi",
+    "deviasi_sebelumnya",
+    "deviasi",
+    "perubahan_deviasi",
+    "arah",
+    *WEEKLY_COUNTS,
+    "provinsi_belum_melapor",
+    "kandidat_masuk",
+    "kandidat_keluar",
+    "temuan_ditutup",
+    "temuan_baru_lewat_batas",
+]
+WEEKLY_PROVINCE_KEYS = [
+    "kode_provinsi",
+    "provinsi",
+    "deviasi_sebelumnya",
+    "deviasi",
+    "perubahan_deviasi",
+    "arah",
+    *WEEKLY_COUNTS,
+    "terlambat",
+    "belum_melapor_minggu_ini",
+    "laporan_terakhir",
+    "kandidat_masuk",
+    "kandidat_keluar",
+    "temuan_ditutup",
+    "temuan_baru_lewat_batas",
+]
+# the first week, with nothing to compare: where each province stands
+WEEKLY_FIRST_KEYS = ["kode_provinsi", "provinsi", "deviasi", "terlambat", "laporan_terakhir"]
+WEEKLY_ROW_KEYS = [
+    "kode_provinsi",
+    "provinsi",
+    "kabupaten_kota",
+    "kode_lokasi",
+    "nama_lokasi",
+    "program",
+    "tahapan",
+    "nama_tahapan",
+    "jadwal_selesai",
+    "tanggal_selesai",
+    "status_sebelumnya",
+    "status",
+    "hari_terlambat_sebelumnya",
+    "hari_terlambat",
+    "tambah_hari",
+]
+WEEKLY_NOT_REPORTED_KEYS = ["kode_provinsi", "provinsi", "laporan_terakhir"]
+WEEKLY_CANDIDATE_KEYS = [
+    "perubahan_kandidat",
+    "kode_provinsi",
+    "provinsi",
+    "kabupaten_kota",
+    "kode_lokasi",
+    "nama_lokasi",
+    "program",
+    "skor_sebelumnya",
+    "skor",
+]
+WEEKLY_FINDING_KEYS = [
+    "perubahan",
+    "kode_provinsi",
+    "provinsi",
+    "nomor_temuan",
+    "uraian",
+    "nilai",
+    "tanggal_perubahan",
+    "hari_lewat_batas",
+]
+WEEKLY_STAGE_KEYS = ["program", "tahapan", "nama_tahapan", *WEEKLY_COUNTS, "terlambat"]
+WEEKLY_MOVED_KEYS = [
+    "program",
+    "tahapan",
+    "jadwal_mulai_sebelumnya",
+    "jadwal_mulai",
+    "jadwal_selesai_sebelumnya",
+    "jadwal_selesai",
+]
+WEEKLY_TREND_NATIONAL_KEYS = ["minggu", "tanggal", "rencana_persen", "realisasi_persen", "deviasi"]
+# one `deviasi` column per stored week, keyed by the week (2022-W20, 2022-W21, ...)
+WEEKLY_TREND_PROVINCE_KEYS = ["kode_provinsi", "provinsi", "deviasi"]
+HISTORY_KEYS = [
+    "minggu",
+    "tanggal_posisi",
+    "baris",
+    "jadwal_sha256",
+    "aturan_sha256",
+    "masukan",
+    "versi_pkp",
+    "path",
+]
+HISTORY_BAD_KEYS = ["path", "alasan_riwayat", "rincian_masalah"]
+WEEKLY_TABLES: dict[str, list[str]] = {
+    "jadwal_berubah": WEEKLY_MOVED_KEYS,
+    "ringkasan": WEEKLY_SUMMARY_KEYS,
+    "provinsi": WEEKLY_PROVINCE_KEYS,
+    "baru_terlambat": WEEKLY_ROW_KEYS,
+    "temuan": WEEKLY_FINDING_KEYS,
+    "belum_melapor": WEEKLY_NOT_REPORTED_KEYS,
+    "makin_terlambat": WEEKLY_ROW_KEYS,
+    "kandidat": WEEKLY_CANDIDATE_KEYS,
+    "selesai": WEEKLY_ROW_KEYS,
+    "pulih": WEEKLY_ROW_KEYS,
+    "tahapan": WEEKLY_STAGE_KEYS,
+    "tren_nasional": WEEKLY_TREND_NATIONAL_KEYS,
+    "tren_deviasi": WEEKLY_TREND_PROVINCE_KEYS,
+    "riwayat_bermasalah": HISTORY_BAD_KEYS,
+}
+HISTORY_TABLES: dict[str, list[str]] = {"minggu": HISTORY_KEYS, "bermasalah": HISTORY_BAD_KEYS}

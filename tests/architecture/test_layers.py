@@ -24,6 +24,9 @@ FORBIDDEN = {
     "views": {"render", "cli"},
     "render": {"cli", "engines", "ingest"},
     "text": {"ingest", "engines", "views", "render", "cli"},
+    # pkp's own stored state (the weekly snapshots): reads and writes files, computes through the engines,
+    # never words or reports
+    "history": {"views", "text", "cli"},
 }
 
 

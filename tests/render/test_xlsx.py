@@ -217,3 +217,14 @@ def test_any_list_of_reports_makes_one_workbook(tmp_path: Path) -> None:
     sheets = {c.value for c in wb["Keterangan"]["A"][HEADER_ROW:] if c.value}
     assert {"rincian", "rincian (2)"} <= sheets
     assert len(wb["kurva_s (2)"]._charts) == 1
+
+
+def test_control_characters_are_shown_escaped_not_a_crash(tmp_path: Path) -> None:
+    # openpyxl refuses \x00-\x08, \x0b, \x0c, \x0e-\x1f in a cell; text from workbooks (a finding's description)
+    # or from pyarrow's error messages may carry them (pkp weekly writes both)
+    report = Report("x", "id", title="t")
+    text = pd.DataFrame({"uraian": ["vertical\x0btab", "bell\x07", "tab\tand\nnewline"]})
+    report.tables.append(Table("a", "A", columns("uraian"), text))
+    write_xlsx([report], tmp_path / "x.xlsx")
+    values = [c.value for row in openpyxl.load_workbook(tmp_path / "x.xlsx")["a"].iter_rows() for c in row]
+    assert {"vertical\\x0btab", "bell\\x07", "tab\tand\nnewline"} <= set(values)

@@ -37,8 +37,9 @@ _BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(
 
 _CELL_VALUE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>(?:(?!</c>).)*?<(?:v|is)>', re.S)
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-# A value that could be out of a date's range: a sign, NaN/inf, 8+ integer digits, or a positive exponent.
-_ODD_VALUE = (re.compile(rb"<v>(?:[-+nNiI]|\d{8})"), re.compile(rb"E\+"), re.compile(rb"e\+"))
+# A value that could be no date: anything but a digit or a point first (a sign, NaN/inf, text such as "&amp;" in a
+# number cell), 8+ integer digits, or a positive exponent.
+_ODD_VALUE = (re.compile(rb"<v>(?:[^0-9.<]|\d{8})"), re.compile(rb"E\+"), re.compile(rb"e\+"))
 _CELL_TAG = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,9})"([^>]*)>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]{0,64})</v>')
 _ATTR = re.compile(rb'(\w+)="([^"]*)"')
 # The used range: a sheet of at most 26 columns and fewer than 1,000,000 rows is at most 26 M cells; any other
@@ -163,6 +164,8 @@ class _SheetScan:
             if attrs.get(b"s", b"").decode() not in self.date_styles or attrs.get(b"t", b"n") != b"n":
                 continue
             raw = m.group(4).decode("ascii", "replace").strip()
+            if not raw:
+                continue  # <v></v>: no value, an empty cell
             try:
                 value = float(raw)
             except ValueError:

@@ -13,7 +13,7 @@ import tempfile
 import zipfile
 from pathlib import Path
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from pkp_cli.ingest.read import FileProblem, read_file
@@ -137,6 +137,8 @@ CELL = st.one_of(
 
 @HEAVY
 @given(values=st.lists(CELL, min_size=1, max_size=6))
+@example(values=["&"])  # text in a number cell (found by the random profile): was read as an empty date
+@example(values=["abc", 44713.0])
 def test_any_value_in_a_date_cell_is_loaded_or_an_error_at_that_cell(values: list[object]) -> None:
     """Values written straight into the sheet XML of date-formatted cells: none is silently empty."""
     rows = "".join(

@@ -59,18 +59,36 @@ def test_special_files_links_and_loops_inside_a_folder_are_listed(tmp_path: Path
 
 
 def _as_nobody(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    """Run python code as an unprivileged user (root reads everything, so the test needs one)."""
+    """Run python code as an unprivileged user (root reads everything, so the test needs one).
+
+    The package is copied next to the data (a folder the user can read), since a checkout in a private folder
+    (a fresh clone under mktemp's 0700 folder, say) is not readable by that user."""
     setpriv = shutil.which("setpriv")
     if setpriv is None:
         pytest.skip("running as root without setpriv: cannot make a folder unreadable")
-    return subprocess.run(
-        [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", code],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        timeout=120,
-        env={**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parents[2])},
-    )
+    lib = cwd / "lib"
+    if not lib.exists():
+        shutil.copytree(Path(__file__).resolve().parents[2] / "pkp_cli", lib / "pkp_cli", ignore=_BULKY)
+        for d in [lib, *lib.rglob("*")]:
+            os.chmod(d, 0o755 if d.is_dir() else 0o644)
+
+    def run(source: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [setpriv, "--reuid=65534", "--regid=65534", "--clear-groups", sys.executable, "-c", source],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            env={**os.environ, "PYTHONPATH": str(lib)},
+        )
+
+    probe = run("import pkp_cli.ingest.discover")
+    if probe.returncode != 0:
+        pytest.skip(f"the installed dependencies are not readable by an unprivileged user here: {probe.stderr[-200:]}")
+    return run(code)
+
+
+_BULKY = shutil.ignore_patterns("_bundled", "__pycache__")
 
 
 def test_an_unreadable_subfolder_is_listed_and_a_named_one_is_66() -> None:

@@ -16,6 +16,7 @@ The config file is `$XDG_CONFIG_HOME/pkp/config.toml` (default `~/.config/pkp/co
 from __future__ import annotations
 
 import os
+import stat
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -37,6 +38,7 @@ CONFIG_KEYS = {
     "cache_dir": str,
 }
 DEFAULTS: dict[str, Any] = {"lang": "id", "stale_days": 14, "max_uncompressed_mb": 1024, "cache": True}
+CONFIG_MAX_BYTES = 64 * 1024
 PATH_KEYS = ("data", "history", "output", "cache_dir", "holidays_file", "schedule", "rules")
 # Every number has a range: a value outside it is a config error (78), never a surprise later.
 RANGES = {"stale_days": (0, 366), "max_uncompressed_mb": (1, 1_048_576)}
@@ -63,12 +65,22 @@ class Config:
 def load_config(path: Path | None = None) -> Config:
     path = path or config_path()
     cfg = Config(path=path)
-    if not path.is_file():
+    if not path.exists() and not path.is_symlink():
         return cfg
+    # A config file is a few lines: anything but a regular file (a FIFO would block, a folder is no file) or a
+    # file over CONFIG_MAX_BYTES is refused before it is read.
+    try:
+        st = path.stat()
+    except OSError as exc:
+        raise PkpError(Exit.CONFIG, f"{path}: {exc.strerror}") from exc
+    if not stat.S_ISREG(st.st_mode):
+        raise PkpError(Exit.CONFIG, f"{path}: bukan berkas biasa / not a regular file")
+    if st.st_size > CONFIG_MAX_BYTES:
+        raise PkpError(Exit.CONFIG, f"{path}: {st.st_size} bytes > {CONFIG_MAX_BYTES}")
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-        raise PkpError(Exit.CONFIG, f"{path}: {exc}") from exc
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
+        raise PkpError(Exit.CONFIG, f"{path}: {str(exc)[:200]}") from exc
     for key, given in raw.items():
         want = CONFIG_KEYS.get(key)
         value: Any = given

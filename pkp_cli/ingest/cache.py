@@ -1,14 +1,28 @@
 """A cache of loaded, validated data, so the analyst's second, third and tenth command in a row are quick.
 
-An entry is keyed by everything that decides the result: pkp's version, the region reference, the schedule's
-sha256, the load options, today's date (report dates in the future are errors) and, for every file found, its
-name, size, modification time and inode. Any change to any of these makes a new key; stale entries are never
-read, and old ones are pruned. Entries hold only data pkp wrote itself: three Parquet files and one JSON file
-(no pickle), written to a temporary folder and renamed into place.
+Two kinds of entries:
+
+- A load entry holds a whole load result. It is keyed by everything that decides the result: pkp's version,
+  the region reference, the schedule's sha256, the load options, today's date (report dates in the future are
+  errors) and, for every file found, its name, size, modification time and inode. Entries hold only data pkp
+  wrote itself: three Parquet files and one JSON file (no pickle), written to a temporary folder and renamed
+  into place. The KEEP_ENTRIES most recently used are kept.
+- A file entry holds one file's parsed and row-checked records (pkp_cli.ingest.units), keyed by pkp's
+  version, the region reference, the schedule's stage names (they find wide-form stage columns), the
+  options that affect reading, and the file's path, name, size, modification time and inode. When a folder
+  changes (next week's workbooks arrive), only the new and changed files are read; the cross-file checks run
+  again on all. One file per entry: FILE_MAGIC, a JSON header, then Arrow IPC streams (no pickle), written
+  to a temporary name and renamed into place; at most MAX_FILE_ENTRIES entries and MAX_FILE_BYTES bytes,
+  the least recently used pruned first.
+
+Any change makes a new key; stale entries are never read. An entry that cannot be read back completely is
+not trusted: it is removed (when it is pkp's own) and rebuilt, with a note on stderr. The whole cache is
+safe to delete.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -32,6 +46,17 @@ MARKER_TEXT = "pkp-cli load cache entry v1\n"
 _ENTRY_NAME = re.compile(r"^pkp-load-[0-9a-f]{32}$")
 _TMP_NAME = re.compile(r"^\.pkp-load-tmp-[A-Za-z0-9_]+$")
 STALE_TMP_SECONDS = 3600  # a temporary folder this old was left by a killed run
+
+# File entries: a regular file named FILE_PREFIX + 32 hex digits + FILE_SUFFIX that starts with FILE_MAGIC;
+# a temporary one is FILE_TMP_PREFIX + random and starts with the same magic.
+FILE_PREFIX = "pkp-file-"
+FILE_SUFFIX = ".pkpc"
+FILE_TMP_PREFIX = ".pkp-file-tmp-"
+FILE_MAGIC = b"pkp-cli file cache entry v1\n"
+_FILE_NAME = re.compile(r"^pkp-file-[0-9a-f]{32}\.pkpc$")
+_FILE_TMP_NAME = re.compile(r"^\.pkp-file-tmp-[A-Za-z0-9_]+$")
+MAX_FILE_ENTRIES = 20_000
+MAX_FILE_BYTES = 1 << 30
 
 
 def cache_key(parts: dict[str, Any], files: list[tuple[Path, str]]) -> str:
@@ -64,13 +89,13 @@ def _remove(path: Path, name_pattern: re.Pattern[str] = _ENTRY_NAME) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def _issue_to_json(issue: Any) -> dict[str, Any]:
+def issue_to_json(issue: Any) -> dict[str, Any]:
     d = asdict(issue)
     d["params"] = [[k, v if isinstance(v, (str, int, float, bool)) or v is None else str(v)] for k, v in issue.params]
     return d
 
 
-def _issue_from_json(d: dict[str, Any]) -> Any:
+def issue_from_json(d: dict[str, Any]) -> Any:
     from pkp_cli.model.issues import Issue
 
     return Issue(**{**d, "params": tuple((k, v) for k, v in d["params"])})
@@ -87,13 +112,14 @@ def save(folder: Path, key: str, result: Any) -> None:
             getattr(result, name).to_parquet(tmp / f"{name}.parquet", index=False)
         meta = {
             "files": [{"path": f.path, "sheets": [asdict(s) for s in f.sheets]} for f in result.files],
-            "errors": [_issue_to_json(i) for i in result.errors],
-            "warnings": [_issue_to_json(i) for i in result.warnings],
-            "unreadable": [_issue_to_json(i) for i in result.unreadable],
+            "errors": [issue_to_json(i) for i in result.errors],
+            "warnings": [issue_to_json(i) for i in result.warnings],
+            "unreadable": [issue_to_json(i) for i in result.unreadable],
             "errors_total": result.errors_total,
             "warnings_total": result.warnings_total,
             "ignored": [list(x) for x in result.ignored],
             "lokasi_missing_columns": sorted(result.lokasi_missing_columns),
+            "lokasi_rejected": result.lokasi_rejected,
         }
         meta["columns"] = {n: list(getattr(result, n).columns) for n in ("lokasi", "progres", "temuan")}
         (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
@@ -134,13 +160,14 @@ def load(folder: Path, key: str) -> Any | None:
             progres=frames["progres"],
             temuan=frames["temuan"],
             files=[FileReport(f["path"], [SheetReport(**s) for s in f["sheets"]]) for f in meta["files"]],
-            errors=[_issue_from_json(d) for d in meta["errors"]],
-            warnings=[_issue_from_json(d) for d in meta["warnings"]],
+            errors=[issue_from_json(d) for d in meta["errors"]],
+            warnings=[issue_from_json(d) for d in meta["warnings"]],
             errors_total=meta["errors_total"],
             warnings_total=meta["warnings_total"],
             ignored=[tuple(x) for x in meta["ignored"]],
-            unreadable=[_issue_from_json(d) for d in meta["unreadable"]],
+            unreadable=[issue_from_json(d) for d in meta["unreadable"]],
             lokasi_missing_columns=set(meta["lokasi_missing_columns"]),
+            lokasi_rejected={str(k): str(v) for k, v in meta["lokasi_rejected"].items()},
             timings={"cache": 0.0},
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError) as exc:
@@ -166,3 +193,147 @@ def _prune(folder: Path) -> None:
     entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
     for old in entries[KEEP_ENTRIES:]:
         _remove(old)
+
+
+# ---------------------------------------------------------------------------------------------- file entries
+
+
+def file_key(path: Path, shown: str, parts: dict[str, Any]) -> str:
+    """The key of one file's entry: pkp, the reference, the reading options and the file as it is now."""
+    from pkp_cli import __version__
+    from pkp_cli.model.regions import REFERENCE_EDITION
+
+    st = path.stat()
+    h = hashlib.sha256()
+    h.update(json.dumps({"version": __version__, "reference": REFERENCE_EDITION, **parts}, sort_keys=True).encode())
+    # The path too: report dates are read from file and folder names.
+    h.update(f"\n{path.resolve()}\0{shown}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode())
+    return h.hexdigest()[:32]
+
+
+def is_our_file(path: Path, name_pattern: re.Pattern[str] = _FILE_NAME) -> bool:
+    """A file pkp wrote as a file entry (or a temporary one): its name and its first bytes say so."""
+    try:
+        if not name_pattern.match(path.name) or path.is_symlink() or not path.is_file():
+            return False
+        with path.open("rb") as fh:
+            return fh.read(len(FILE_MAGIC)) == FILE_MAGIC
+    except OSError:
+        return False
+
+
+def _remove_file(path: Path, name_pattern: re.Pattern[str] = _FILE_NAME) -> None:
+    if is_our_file(path, name_pattern):
+        with contextlib.suppress(OSError):
+            path.unlink()
+
+
+def save_file(folder: Path, key: str, header: dict[str, Any], tables: dict[str, Any]) -> int:
+    """Write one file entry; returns its size (0 when it could not be written: the cache is only an aid)."""
+    import pyarrow as pa
+
+    tmp: Path | None = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        blobs: list[bytes] = []
+        spans: dict[str, list[int]] = {}
+        offset = 0
+        options = pa.ipc.IpcWriteOptions(compression="lz4" if pa.Codec.is_available("lz4_frame") else None)
+        for name, table in tables.items():
+            sink = pa.BufferOutputStream()
+            with pa.ipc.new_stream(sink, table.schema, options=options) as writer:
+                writer.write_table(table)
+            blob = sink.getvalue().to_pybytes()
+            spans[name] = [offset, len(blob)]
+            offset += len(blob)
+            blobs.append(blob)
+        head = json.dumps({**header, "tables": spans}, ensure_ascii=False, default=str).encode("utf-8")
+        fd, name = tempfile.mkstemp(dir=folder, prefix=FILE_TMP_PREFIX)
+        tmp = Path(name)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(FILE_MAGIC)
+            fh.write(len(head).to_bytes(8, "little"))
+            fh.write(head)
+            for blob in blobs:
+                fh.write(blob)
+        size = tmp.stat().st_size
+        target = folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}"
+        if target.exists() and not is_our_file(target):
+            _remove_file(tmp, _FILE_TMP_NAME)  # somebody else's file under pkp's name: left as it is
+            return 0
+        os.replace(tmp, target)
+        return size
+    except (OSError, ValueError, TypeError, ImportError, ArithmeticError):
+        if tmp is not None:
+            _remove_file(tmp, _FILE_TMP_NAME)
+        return 0
+
+
+def load_file(folder: Path, key: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
+    """The header and Arrow tables of `key`'s entry, or None (missing or not trusted: the caller reads the file)."""
+    import pyarrow as pa
+
+    entry = folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}"
+    try:
+        data = entry.read_bytes()
+    except OSError:
+        return None
+    try:
+        if entry.is_symlink() or not data.startswith(FILE_MAGIC):
+            raise ValueError("no pkp marker")
+        at = len(FILE_MAGIC)
+        size = int.from_bytes(data[at : at + 8], "little")
+        header = json.loads(data[at + 8 : at + 8 + size].decode("utf-8"))
+        body = pa.py_buffer(data)[at + 8 + size :]
+        tables = {}
+        for name, (start, length) in header["tables"].items():
+            if start < 0 or length < 0 or start + length > body.size:
+                raise ValueError(f"{name}: outside the entry")
+            with pa.ipc.open_stream(body[start : start + length]) as reader:
+                tables[name] = reader.read_all()
+        os.utime(entry)  # recently used entries survive pruning
+        return header, tables
+    except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError, pa.ArrowException) as exc:
+        note_corrupt(entry, exc)
+        _remove_file(entry)
+        return None
+
+
+def note_corrupt(entry: Path, exc: BaseException) -> None:
+    print(f"pkp: cache {entry}: rusak, dimuat ulang / corrupt, rebuilt ({type(exc).__name__})", file=sys.stderr)
+
+
+def prune_files(folder: Path) -> None:
+    """Keep file entries within MAX_FILE_ENTRIES and MAX_FILE_BYTES, dropping the least recently used first;
+    drop temporary files of killed runs. Only pkp's own entries are ever touched."""
+    now = time.time()
+    entries: list[tuple[float, int, Path]] = []
+    try:
+        names = os.listdir(folder)
+    except OSError:
+        return
+    for name in names:
+        p = folder / name
+        if _FILE_NAME.match(name):
+            try:
+                st = p.lstat()
+            except OSError:
+                continue
+            entries.append((st.st_mtime, st.st_size, p))
+        elif _FILE_TMP_NAME.match(name):
+            try:
+                if now - p.lstat().st_mtime > STALE_TMP_SECONDS:
+                    _remove_file(p, _FILE_TMP_NAME)
+            except OSError:
+                pass
+    if len(entries) <= MAX_FILE_ENTRIES and sum(size for _, size, _ in entries) <= MAX_FILE_BYTES:
+        return
+    # Over a bound: count only pkp's own entries (a look-alike is neither counted nor touched).
+    ours = sorted((e for e in entries if is_our_file(e[2])), key=lambda e: e[0])  # oldest use first
+    count, total = len(ours), sum(size for _, size, _ in ours)
+    for _, size, p in ours:
+        if count <= MAX_FILE_ENTRIES and total <= MAX_FILE_BYTES:
+            break
+        _remove_file(p)
+        count -= 1
+        total -= size

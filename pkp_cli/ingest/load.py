@@ -6,6 +6,7 @@ Flow: discover files -> read each sheet (pkp_cli.ingest.sheets) -> combine per k
 
 from __future__ import annotations
 
+import hashlib
 import re
 from datetime import date
 from pathlib import Path
@@ -14,7 +15,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pkp_cli.ingest.cell_problems import apply_reader_problems, unread_column_index
 from pkp_cli.ingest.checks import (
     check_dates,
     check_lokasi_regions,
@@ -30,13 +30,20 @@ from pkp_cli.ingest.contract import (
     KIND_PROGRES,
     KIND_TEMUAN,
 )
-from pkp_cli.ingest.discover import discover, scan
+from pkp_cli.ingest.discover import discover
 from pkp_cli.ingest.read import DEFAULT_MAX_UNCOMPRESSED_MB, FileProblem, col_letter
-from pkp_cli.ingest.rejects import rejected_rows
-from pkp_cli.ingest.sheets import SheetRecords, combine, concat_errors, has_error, parse_records, read_sheets
+from pkp_cli.ingest.sheets import (
+    SheetRecords,
+    combine,
+    concat_errors,
+    has_error,
+    parse_records,
+    read_sheets,
+    stage_key,
+)
+from pkp_cli.ingest.units import FileUnit, merge, normalise, unit_of
 from pkp_cli.model.frames import LOKASI, PROGRES, TEMUAN, LoadResult
 from pkp_cli.model.issues import FileReport, Issue
-from pkp_cli.model.regular_file import NotRegularFile, sha256_of
 from pkp_cli.model.schedule import Schedule
 
 
@@ -57,11 +64,13 @@ def load_data(
 
     `lokasi_paths` supplies location data for the cross-file checks when `paths` holds none (pkp validate on
     a single progress file). Nothing is dropped: each row is loaded, rejected (errors) or skipped (counted).
-    With `cache_dir`, a result loaded before from exactly the same files and settings is reused.
+    With `cache_dir`, a result loaded before from exactly the same files and settings is reused, and else
+    each file unchanged since it was last read comes from its own entry (only the cross-file checks run again).
     """
     today = today or date.today()
     key = None
-    if cache_dir is not None and not collect_rejects:
+    use_cache = cache_dir is not None and not collect_rejects
+    if use_cache and cache_dir is not None:
         from pkp_cli.ingest import cache
 
         files, _ = discover([*paths, *(lokasi_paths or [])], display_root)
@@ -88,10 +97,27 @@ def load_data(
         max_uncompressed_mb=max_uncompressed_mb,
         collect_rejects=collect_rejects,
         display_root=display_root,
+        cache_dir=cache_dir if use_cache else None,
     )
     if key is not None and cache_dir is not None:
         cache.save(cache_dir, key, result)
     return result
+
+
+class _Clock:
+    """Seconds per loading phase (LoadResult.timings)."""
+
+    def __init__(self) -> None:
+        import time
+
+        self._now = time.perf_counter
+        self.timings: dict[str, float] = {}
+        self.last = self._now()
+
+    def lap(self, name: str) -> None:
+        now = self._now()
+        self.timings[name] = self.timings.get(name, 0.0) + now - self.last
+        self.last = now
 
 
 def _load(
@@ -105,38 +131,45 @@ def _load(
     max_uncompressed_mb: int,
     collect_rejects: bool,
     display_root: Path | None,
+    cache_dir: Path | None,
 ) -> LoadResult:
-    import time
-
-    timings: dict[str, float] = {}
-    clock = [time.perf_counter()]
-
-    def lap(name: str) -> None:
-        now = time.perf_counter()
-        timings[name] = timings.get(name, 0.0) + now - clock[0]
-        clock[0] = now
-
-    found = scan(paths, display_root)
-    files, ignored = found.files, found.ignored
+    clock = _Clock()
+    files, ignored = discover(paths, display_root)
     reports: list[FileReport] = []
-    unreadable = [
-        Issue(shown, None, None, None, None, None, code, tuple(p.items())) for shown, code, p in found.unreadable
-    ]
-    sheets: list[SheetRecords] = []
+    unreadable: list[Issue] = []
+    units: list[FileUnit] = []
     warn_frames: list[pd.DataFrame] = []
     file_warnings: list[Issue] = []
     seen_hash: dict[str, str] = {}
+    # What decides how a file reads, besides the file itself (the per-file cache key).
+    reading = {"format": 1, "stages": stage_key(schedule), "max_mb": max_uncompressed_mb}
+    if cache_dir is not None:
+        from pkp_cli.ingest import cache
     for path, shown in files:
-        try:
-            digest = sha256_of(path)
-        except NotRegularFile as exc:  # replaced by a FIFO or a device since it was found: never opened for reading
-            unreadable.append(Issue(shown, None, None, None, None, None, "input-not-regular", (("kind", exc.kind),)))
-            continue
-        except OSError as exc:
-            unreadable.append(
-                Issue(shown, None, None, None, None, None, "file-unreadable", (("reason", exc.strerror or str(exc)),))
-            )
-            continue
+        unit = None
+        key = None
+        if cache_dir is not None:
+            try:
+                key = cache.file_key(path, shown, reading)
+            except OSError:
+                key = None
+            entry = cache.load_file(cache_dir, key) if key else None
+            if entry is not None:
+                try:
+                    unit = unit_of(*entry)
+                except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+                    cache.note_corrupt(cache_dir / str(key), exc)
+                    unit = None
+        if unit is not None:
+            digest = unit.digest
+        else:
+            try:
+                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            except OSError as exc:
+                unreadable.append(
+                    Issue(shown, None, None, None, None, None, "file-unreadable", (("reason", exc.strerror),))
+                )
+                continue
         if digest in seen_hash:
             file_warnings.append(
                 Issue(shown, None, None, None, None, None, "file-duplicate", (("other", seen_hash[digest]),))
@@ -144,60 +177,53 @@ def _load(
             ignored.append((shown, "duplicate-file"))
             continue
         seen_hash[digest] = shown
-        try:
-            got, ignored_sheets = read_sheets(path, shown, schedule, max_uncompressed_mb)
-        except FileProblem as exc:
-            unreadable.append(Issue(shown, None, None, None, None, None, exc.code, tuple(exc.params.items())))
-            continue
-        if not got:
+        if unit is None:
+            try:
+                got, ignored_sheets = read_sheets(path, shown, schedule, max_uncompressed_mb)
+            except FileProblem as exc:
+                unreadable.append(Issue(shown, None, None, None, None, None, exc.code, tuple(exc.params.items())))
+                continue
+            unit = FileUnit(shown, digest, [s.report for s in got], ignored_sheets, key=key, fresh=got)
+        if not unit.reports:
             ignored.append((shown, "no-pkp-table"))
+            units.append(unit)  # cached as such: an unchanged file without a pkp table is not read again
             continue
-        for name in ignored_sheets:
+        for name in unit.ignored_sheets:
             ignored.append((f"{shown}!{name}", "not-a-pkp-sheet"))
-        reports.append(FileReport(shown, [s.report for s in got]))
-        sheets.extend(got)
+        reports.append(FileReport(shown, unit.reports))
+        units.append(unit)
+    clock.lap("read")
 
-    lap("read")
-    # Every check runs once per kind over the records of all its sheets (a folder holds dozens of small
-    # sheets, and pandas' fixed cost per call would otherwise dominate).
-    kinds = {k: combine([s for s in sheets if s.layout.kind == k]) for k in (KIND_LOKASI, KIND_PROGRES, KIND_TEMUAN)}
-    for kind, combined in kinds.items():
-        combined.errors = concat_errors([combined.errors, *parse_records(combined.records, kind)])
-        file_warnings.extend(apply_reader_problems(combined))
-    lap("parse")
+    kinds = _parse_fresh(units, cache_dir, clock)
+    missing_cols: set[str] = set()
+    for unit in units:
+        file_warnings.extend(unit.file_warnings)
+        missing_cols |= unit.missing_columns
+    for combined in kinds.values():
+        if combined.warnings is not None and len(combined.warnings):
+            warn_frames.append(combined.warnings.assign(sheet_id=id(combined)))
+    clock.lap("merge")
+
     lok = kinds[KIND_LOKASI]
     lokasi_ref = None
     lokasi_rejected: dict[str, str] = {}
     if not lok.members and lokasi_paths:
-        ref_result = load_data(lokasi_paths, schedule, today=today, max_errors=0, lang=lang)
+        ref_result = load_data(lokasi_paths, schedule, today=today, max_errors=0, lang=lang, cache_dir=cache_dir)
         lokasi_ref, lokasi_rejected = ref_result.lokasi, ref_result.lokasi_rejected
     # Locations first: progress rows are checked against them.
-    missing_cols: set[str] = set()
     if lok.members:
-        check_lokasi_regions(lok, warn_frames)
-        sid = lok.records["_sid"].to_numpy()
-        for i, member in enumerate(lok.members):
-            for c in ("lokasi_berulang", "kinerja", "dokumen_perencanaan"):
-                if c not in member.layout.columns:
-                    missing_cols.add(c)
-                    where = (member.file, member.sheet.name, None, None, None, None)
-                    file_warnings.append(Issue(*where, "column-missing", (("column", c),)))
-                elif c != "kinerja":
-                    # An empty cell in a present column means Tidak; a missing column stays unknown.
-                    here = sid == i
-                    lok.records.loc[here, c] = lok.records.loc[here, c].fillna(False)
         dedupe(lok, ["kode_lokasi"], [c for c in LOKASI if not c.startswith("_")], warn_frames)
         lokasi = _frame(lok, LOKASI)
         lokasi_rejected = rejected_locations(lok)
     else:
         lokasi = lokasi_ref if lokasi_ref is not None else _frame(lok, LOKASI)
-    lap("lokasi_checks")
+    clock.lap("lokasi_checks")
     prog = kinds[KIND_PROGRES]
     if prog.members:
         resolve_progres(prog, lokasi, schedule, today, warn_frames, lokasi_rejected)
         check_dates(prog, "tanggal_mulai", "tanggal_selesai", "tanggal_laporan")
         _fill_undated(prog, today, file_warnings)
-    lap("progres_checks")
+    clock.lap("progres_checks")
     if prog.members:
         dedupe(
             prog,
@@ -205,7 +231,7 @@ def _load(
             ["tanggal_mulai", "tanggal_selesai", "progres_persen", "keterangan"],
             warn_frames,
         )
-    lap("progres_duplicates")
+    clock.lap("progres_duplicates")
     tem = kinds[KIND_TEMUAN]
     if tem.members:
         resolve_temuan(tem, schedule, today, lokasi, warn_frames)
@@ -216,11 +242,11 @@ def _load(
             ["uraian", "nilai", "status", "batas_waktu", "tanggal_selesai"],
             warn_frames,
         )
-    lap("temuan")
+    clock.lap("temuan")
     progres = _frame(prog, PROGRES)
-    lap("frames")
+    clock.lap("frames")
     superseded = superseded_warnings(progres)
-    lap("superseded")
+    clock.lap("superseded")
     temuan = _frame(tem, TEMUAN)
 
     # Accounting: a record with an error rejects its whole source row (a wide row holds several records).
@@ -233,15 +259,15 @@ def _load(
         no_dup = np.zeros(len(rec), dtype=bool)
         dup_mask = rec["_dup"].fillna(False).to_numpy(dtype=bool) if "_dup" in rec.columns else no_dup
         dup = np.setdiff1d(np.unique(key[dup_mask]), bad)
+        member_bad = np.bincount((bad >> 32).astype(np.int64), minlength=len(combined.members))
+        member_dup = np.bincount((dup >> 32).astype(np.int64), minlength=len(combined.members))
         for i, member in enumerate(combined.members):
-            lo, hi = i * (1 << 32), (i + 1) * (1 << 32)
-            n_bad = int(((bad >= lo) & (bad < hi)).sum())
-            n_dup = int(((dup >= lo) & (dup < hi)).sum())
+            n_bad, n_dup = int(member_bad[i]), int(member_dup[i])
             member.report.rows_rejected = n_bad
             member.report.duplicates = n_dup
             member.report.rows_loaded = member.data_rows - n_bad - n_dup
 
-    lap("accounting")
+    clock.lap("accounting")
     combined_sets = list(kinds.values())
     errors, errors_total = _issues(combined_sets, "errors", max_errors, lang)
     warns, warnings_total = _issues_from_frames(combined_sets, warn_frames, max_errors)
@@ -259,9 +285,102 @@ def _load(
         unreadable=unreadable,
         lokasi_missing_columns=missing_cols,
         lokasi_rejected=lokasi_rejected,
-        rejected=rejected_rows(combined_sets, lang) if collect_rejects else {},
-        timings=timings,
+        rejected=_rejected_rows(combined_sets, lang) if collect_rejects else {},
+        timings=clock.timings,
+        parsed=[u.shown for u in units if not u.from_cache],
     )
+
+
+def _parse_fresh(units: list[FileUnit], cache_dir: Path | None, clock: _Clock) -> dict[str, SheetRecords]:
+    """Parse and row-check the files read from their bytes, in one batch per kind; cut the batches into one set
+    per file and keep them in the cache; then each kind's sets of all files as one, in discovery order."""
+    fresh = [u for u in units if u.fresh is not None]
+    batches: dict[str, SheetRecords] = {}
+    for kind in (KIND_LOKASI, KIND_PROGRES, KIND_TEMUAN):
+        members = [s for u in fresh for s in u.fresh or [] if s.layout.kind == kind]
+        if not members:
+            continue
+        batch = combine(members)
+        batch.errors = concat_errors([batch.errors, *parse_records(batch.records, kind)])
+        if kind == KIND_LOKASI:
+            _check_lokasi_rows(batch, fresh)
+        batch.records = normalise(batch.records, kind, batch.members)
+        batches[kind] = batch
+    clock.lap("parse")
+    cached_any = any(u.from_cache for u in units)
+    if cache_dir is not None or cached_any:
+        from pkp_cli.ingest.units import split, to_arrow
+
+        for kind, batch in batches.items():
+            owner = {id(s): i for i, u in enumerate(units) for s in u.fresh or []}
+            parts = split(batch, [owner[id(m)] for m in batch.members], to_arrow(batch.records))
+            for i, part in parts.items():
+                units[i].sets[kind] = part
+    if cache_dir is not None:
+        from pkp_cli.ingest import cache
+        from pkp_cli.ingest.units import entry_of
+
+        for u in fresh:
+            if u.key is not None:
+                cache.save_file(cache_dir, u.key, *entry_of(u))
+        cache.prune_files(cache_dir)
+        clock.lap("cache_write")
+    for u in fresh:
+        u.fresh = None  # the grids are no longer needed
+    out: dict[str, SheetRecords] = {}
+    for kind in (KIND_LOKASI, KIND_PROGRES, KIND_TEMUAN):
+        if not cached_any:
+            # Every file was read now, in discovery order: the batch is the merged set.
+            out[kind] = batches.get(kind) or merge([], kind)
+        else:
+            out[kind] = merge([u.sets[kind] for u in units if kind in u.sets], kind)
+    return out
+
+
+def _check_lokasi_rows(batch: SheetRecords, fresh: list[FileUnit]) -> None:
+    """The checks of a location row that need nothing but the row and the region reference."""
+    warnings: list[pd.DataFrame] = []
+    check_lokasi_regions(batch, warnings)
+    batch.warnings = pd.concat([w.drop(columns="sheet_id") for w in warnings], ignore_index=True) if warnings else None
+    sid = batch.records["_sid"].to_numpy()
+    unit_of_member = {id(s): u for u in fresh for s in u.fresh or []}
+    for i, member in enumerate(batch.members):
+        unit = unit_of_member[id(member)]
+        for c in ("lokasi_berulang", "kinerja", "dokumen_perencanaan"):
+            if c not in member.layout.columns:
+                unit.missing_columns.add(c)
+                where = (member.file, member.sheet.name, None, None, None, None)
+                unit.file_warnings.append(Issue(*where, "column-missing", (("column", c),)))
+            elif c != "kinerja":
+                # An empty cell in a present column means Tidak; a missing column stays unknown.
+                here = sid == i
+                batch.records.loc[here, c] = batch.records.loc[here, c].fillna(False)
+
+
+def _rejected_rows(
+    sets: list[SheetRecords], lang: str
+) -> dict[str, list[tuple[str | None, list[str], list[tuple[int, list[Any], str]]]]]:
+    """Per source file: each sheet's rejected rows as written, with the reasons."""
+    out: dict[str, list[tuple[str | None, list[str], list[tuple[int, list[Any], str]]]]] = {}
+    for sr in sets:
+        if not len(sr.errors):
+            continue
+        src = sr.records["_src"].to_numpy()
+        sid = sr.records["_sid"].to_numpy()
+        msgs: dict[tuple[int, int], list[str]] = {}
+        for rec_i, column, code, params in sr.errors.itertuples(index=False):
+            issue = _issue(sr, int(rec_i), column, code, params)
+            where = (int(sid[int(rec_i)]), int(src[int(rec_i)]))
+            msgs.setdefault(where, []).append(f"{issue.cell or issue.column or ''}: {issue.message(lang)}")
+        for i, member in enumerate(sr.members):
+            rows = []
+            for m_i, s_i in sorted(k for k in msgs if k[0] == i):
+                g = member.layout.data_start + s_i
+                values = [None if pd.isna(v) else v for v in member.sheet.grid.iloc[g]]
+                rows.append((int(member.sheet.row_numbers[g]), values, "; ".join(msgs[(m_i, s_i)])))
+            if rows:
+                out.setdefault(member.file, []).append((member.sheet.name, list(member.layout.headers), rows))
+    return out
 
 
 def _fill_undated(sr: SheetRecords, today: date, warnings: list[Issue]) -> None:
@@ -340,8 +459,6 @@ def _issue(sr: SheetRecords, rec_i: int, column: str, code: str, params: Any) ->
     header = sr.group_headers[grp].get(column) if sr.group_headers else None
     raw = r.get(f"_raw_{column}")
     member = sr.members[int(r["_sid"])] if sr.members and "_sid" in r else sr
-    if col_idx is None:
-        col_idx = unread_column_index(column)  # a row-level reader problem in a column pkp does not read
     if col_idx is None or pd.isna(col_idx) or int(col_idx) < 0:
         cell = None
         if column == "tanggal_laporan" and member.report_date_cell:

@@ -116,13 +116,15 @@ class LoadResult:
     unreadable: list[Issue]
     lokasi_missing_columns: set[str] = field(default_factory=set)
     # Code of each rejected location row -> where ("lokasi.xlsx!PISEW!D7"), for the progress rows of a later
-    # load against these locations (pkp validate on one progress file); not kept in the cache.
+    # load against these locations (pkp validate on one progress file).
     lokasi_rejected: dict[str, str] = field(default_factory=dict)
     # file -> [(sheet, headers, [(row, values, messages)])]: the rejected source rows, as written.
     rejected: dict[str, list[tuple[str | None, list[str], list[tuple[int, list[Any], str]]]]] = field(
         default_factory=dict
     )
     timings: dict[str, float] = field(default_factory=dict)  # seconds per loading phase (for the benchmark)
+    # The files read from their bytes by this load; the others came from the load cache (pkp_cli.ingest.cache).
+    parsed: list[str] = field(default_factory=list)
 
     def total(self, attr: str) -> int:
         return sum(f.total(attr) for f in self.files)

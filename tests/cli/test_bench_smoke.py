@@ -13,20 +13,27 @@ from tests.factories import ROOT
 BENCH = ROOT / "bench" / "bench.py"
 
 FIGURE_LINES = (
-    "| pyarrow.csv.read_csv of the CSV |",
-    "| fastexcel read_excel().load_sheet(0).to_pandas() of the XLSX |",
-    '| python -c "import pandas" (wall) |',
-    "| pkp load_data: progress CSV + lokasi workbook |",
-    "| pkp load_data: progress XLSX + lokasi workbook |",
-    "| pkp --help (wall) |",
-    "| bare two-command Typer app --help (wall) |",
+    "| floor: bare reads of the CSV and the lokasi workbook |",
+    "| floor: bare reads of the XLSX and the lokasi workbook |",
+    "| pkp validate CSV + lokasi, cache off |",
+    "| pkp validate XLSX + lokasi, empty cache (writes it) |",
+    "| pkp status national (all villages), cold |",
+    "| pkp status national (all villages), warm |",
+    '| python -c "import pandas" |',
+    "| pkp status --province Bali (sample), cache warm |",
+    "| pkp --help |",
+    "| bare two-command Typer app --help |",
+    "| compute_status: all-villages table (engine only) |",
 )
 GOAL_LINES = (
-    "| load + validate CSV within 2.5x the pyarrow read |",
-    "| load + validate XLSX within 1.5x the fastexcel read |",
-    "| peak memory of the CSV load under 2 GB |",
+    "| pkp validate CSV (cache off) within 2.0x the bare reads |",
+    "| pkp validate XLSX (cache off) within 1.3x the bare reads |",
+    "| pkp status national, cold (empty cache / cache warm), under 4.0 s |",
+    "| pkp status national, peak memory under 1 GB |",
+    "| pkp status --province Bali, cache warm, at most +0.25 s over import pandas |",
     "| pkp --help within 1.3x a bare Typer app |",
 )
+YEAR_LINES = ("| cold: 2 weeks, empty cache |", "| warm: the same again |", "| after adding the last week's folder |")
 
 
 @pytest.mark.slow
@@ -40,12 +47,15 @@ def test_bench_smoke_runs_and_writes_figures(tmp_path: Path) -> None:
     )
     assert proc.returncode == 0, f"bench --smoke exited {proc.returncode}:\n{proc.stderr[-4000:]}"
     text = out.read_text(encoding="utf-8")
-    for line in (*FIGURE_LINES, *GOAL_LINES):
+    for line in (*FIGURE_LINES, *GOAL_LINES, *YEAR_LINES):
         assert line in text, f"missing from the results: {line}"
+    # Adding the last week read only its 22 workbooks (the rest came from the per-file cache).
+    added = next(ln for ln in text.splitlines() if ln.startswith(YEAR_LINES[2]))
+    assert "| 22 |" in added and "MORE THAN" not in added, added
     # The loaded accounting adds up on both loads (each file's line ends in PASS, none in FAIL).
     accounting = text.split("## Load accounting", 1)[1].split("##", 1)[0]
-    rows = [ln for ln in accounting.splitlines() if ln.startswith(("| CSV |", "| XLSX |"))]
-    assert len(rows) == 4, accounting
+    rows = [ln for ln in accounting.splitlines() if ln.startswith(("| CSV |", "| XLSX |", "| year,"))]
+    assert len(rows) == 5, accounting
     assert all(ln.endswith("| **PASS** |") for ln in rows), accounting
     # Every goal has a verdict.
     goals = text.split("## Goals", 1)[1].split("##", 1)[0]

@@ -107,6 +107,59 @@ def test_a_foreign_folder_with_the_entry_name_is_never_removed_as_corrupt(tmp_pa
     assert (entry / "meta.json").is_file()
 
 
+def _file_entry(folder: Path, name: str, age_days: float, ours: bool = True, size: int = 100) -> Path:
+    p = folder / name
+    p.write_bytes((cache.FILE_MAGIC if ours else b"my own notes\n") + b"x" * size)
+    old = time.time() - 86_400 * age_days
+    os.utime(p, (old, old))
+    return p
+
+
+@pytest.mark.parametrize("bound", ["count", "bytes"])
+def test_file_entry_pruning_touches_only_pkp_files(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, bound: str) -> None:
+    """Per-file entries share the cache folder with a user's files and look-alikes: over a bound, only pkp's own
+    file entries go, oldest first; a look-alike (pkp's name, not its magic bytes) and a symlink are not touched
+    nor counted."""
+    folder = tmp_path / "shared"
+    folder.mkdir()
+    users = _old_folders(folder, 3)
+    notes = _file_entry(folder, "notes.txt", 90, ours=True)  # pkp's bytes but not its name: not ours
+    look_alike = _file_entry(folder, f"{cache.FILE_PREFIX}{'e' * 32}{cache.FILE_SUFFIX}", 99, ours=False)
+    elsewhere = _file_entry(tmp_path, f"{cache.FILE_PREFIX}{'d' * 32}{cache.FILE_SUFFIX}", 98)
+    link = folder / elsewhere.name
+    link.symlink_to(elsewhere)
+    ours = [_file_entry(folder, f"{cache.FILE_PREFIX}{i:032x}{cache.FILE_SUFFIX}", 50 - i) for i in range(5)]
+    stale_tmp = _file_entry(folder, cache.FILE_TMP_PREFIX + "abc123", 2)
+    user_tmp = _file_entry(folder, cache.FILE_TMP_PREFIX + "mine", 2, ours=False)
+    if bound == "count":
+        monkeypatch.setattr(cache, "MAX_FILE_ENTRIES", 2)
+    else:
+        # Each of ours is len(FILE_MAGIC) + 100 bytes: two fit.
+        monkeypatch.setattr(cache, "MAX_FILE_BYTES", 2 * (len(cache.FILE_MAGIC) + 100) + 10)
+    cache.prune_files(folder)
+    assert all((d / "thesis.docx").is_file() for d in users)
+    assert notes.is_file() and look_alike.is_file() and link.is_symlink() and elsewhere.is_file() and user_tmp.is_file()
+    assert [p.exists() for p in ours] == [False, False, False, True, True]  # the three oldest of ours went
+    assert not stale_tmp.exists()  # left by a killed run, carries the magic
+
+
+def test_a_foreign_file_with_a_file_entry_name_is_never_removed_nor_overwritten(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import pyarrow as pa
+
+    folder = tmp_path / "c"
+    folder.mkdir()
+    key = "b" * 32
+    foreign = folder / f"{cache.FILE_PREFIX}{key}{cache.FILE_SUFFIX}"
+    foreign.write_bytes(b"somebody else's data")
+    assert cache.load_file(folder, key) is None
+    assert "corrupt" in capsys.readouterr().err
+    assert cache.save_file(folder, key, {"x": 1}, {"t": pa.table({"a": [1]})}) == 0
+    assert foreign.read_bytes() == b"somebody else's data"
+    assert [p.name for p in folder.iterdir()] == [foreign.name]  # no temporary file left behind
+
+
 def test_rejects_workbook_never_holds_a_formula_anywhere(tmp_path: Path) -> None:
     """Headers, data cells and sheet names from a hostile CSV and xlsx: every written cell is text or a number."""
     data = tmp_path / "data"

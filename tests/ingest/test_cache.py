@@ -1,4 +1,5 @@
-"""The load cache: a hit gives exactly what a fresh load gives, and any change to the inputs misses."""
+"""The load cache: a hit gives exactly what a fresh load gives, and any change to the inputs misses; per file, only
+new and changed files are read again, and an entry that is not whole is rebuilt with a note."""
 
 from __future__ import annotations
 
@@ -32,6 +33,7 @@ def same(a, b) -> None:
     assert a.errors == b.errors and a.warnings == b.warnings and a.unreadable == b.unreadable
     assert (a.errors_total, a.warnings_total, a.ignored) == (b.errors_total, b.warnings_total, b.ignored)
     assert a.lokasi_missing_columns == b.lokasi_missing_columns
+    assert a.lokasi_rejected == b.lokasi_rejected
 
 
 def test_hit_equals_a_fresh_load(data_dir: Path, tmp_path: Path, mini_schedule) -> None:
@@ -42,7 +44,11 @@ def test_hit_equals_a_fresh_load(data_dir: Path, tmp_path: Path, mini_schedule) 
     assert "cache" not in first.timings and "cache" in second.timings  # the second came from the cache
     same(fresh, first)
     same(fresh, second)
-    assert len([p for p in cache.iterdir() if not p.name.startswith(".")]) == 1
+    assert first.parsed == [str(data_dir / "lokasi.xlsx"), str(data_dir / "progres" / "2022-05-20" / "bali.xlsx")]
+    assert second.parsed == []  # nothing was read from a workbook
+    names = sorted(p.name for p in cache.iterdir() if not p.name.startswith("."))
+    # One load entry (the whole result) and one entry per file.
+    assert [n.split("-")[1] for n in names] == ["file", "file", "load"]
 
 
 def test_a_changed_file_or_setting_misses(data_dir: Path, tmp_path: Path, mini_schedule) -> None:
@@ -64,10 +70,103 @@ def test_a_changed_file_or_setting_misses(data_dir: Path, tmp_path: Path, mini_s
 def test_broken_entry_falls_back_and_rejects_bypass(data_dir: Path, tmp_path: Path, mini_schedule) -> None:
     cache = tmp_path / "cache"
     load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache)
-    (entry,) = [p for p in cache.iterdir() if not p.name.startswith(".")]
+    (entry,) = [p for p in cache.iterdir() if p.name.startswith("pkp-load-")]
     (entry / "progres.parquet").write_bytes(b"not parquet")
     again = load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache)
     assert "cache" not in again.timings and len(again.progres) == 3
     assert "cache" in load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache).timings  # rebuilt
     rejects = load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache, collect_rejects=True)
     assert rejects.rejected  # the rows as written need the workbooks themselves
+
+
+def _another_week(data_dir: Path) -> Path:
+    """bali.xlsx as the report of 27 May (another title date, so not a byte-identical copy)."""
+    target = data_dir / "progres" / "2022-05-27" / "bali.xlsx"
+    target.parent.mkdir(parents=True)
+    wb = openpyxl.load_workbook(data_dir / "progres" / "2022-05-20" / "bali.xlsx")
+    wb.active["B4"] = "Keadaan s.d. 27 Mei 2022"
+    wb.save(target)
+    return target
+
+
+def _touch(path: Path) -> None:
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 1_000_000))
+
+
+def test_a_changed_or_new_file_is_read_alone(data_dir: Path, tmp_path: Path, mini_schedule) -> None:
+    cache = tmp_path / "cache"
+    week2 = _another_week(data_dir)
+    first = load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache)
+    assert len(first.parsed) == 3
+    # Week 2 changes: its province row (C9) names an unknown location. Only week 2 is read again, and the
+    # result equals a load without the cache.
+    wb = openpyxl.load_workbook(week2)
+    wb.active["C9"] = "51.04.09"
+    wb.save(week2)
+    _touch(week2)
+    changed = load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache)
+    assert changed.parsed == [str(week2)]
+    same(changed, load_data([data_dir], mini_schedule, today=TODAY))
+    assert any(i.file == str(week2) and i.cell == "C9" and i.code == "location-unknown" for i in changed.errors)
+    # A new week's file: only it is read.
+    week3 = data_dir / "progres" / "2022-06-03" / "bali.xlsx"
+    week3.parent.mkdir()
+    wb.active["B4"] = "Keadaan s.d. 3 Juni 2022"
+    wb.save(week3)
+    added = load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache)
+    assert added.parsed == [str(week3)]
+    same(added, load_data([data_dir], mini_schedule, today=TODAY))
+
+
+def test_cross_file_checks_run_again_on_cached_files(data_dir: Path, tmp_path: Path, mini_schedule) -> None:
+    """Only the location workbook changes; the unchanged progress file, taken from its entry, is checked anew."""
+    cache = tmp_path / "cache"
+    fresh = load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache)
+    assert not any(i.code == "location-unknown" and i.cell == "C10" for i in fresh.errors)
+    lokasi = data_dir / "lokasi.xlsx"
+    wb = openpyxl.load_workbook(lokasi)
+    wb["PISEW"].delete_rows(2)  # 51.04.01 (Sukawati) is no longer a location
+    wb.save(lokasi)
+    _touch(lokasi)
+    again = load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache)
+    assert again.parsed == [str(lokasi)]
+    # bali.xlsx row 10 names 51.04.01: now rejected, at its cell, though bali.xlsx came from the cache.
+    assert any(i.code == "location-unknown" and i.cell == "C10" for i in again.errors)
+    same(again, load_data([data_dir], mini_schedule, today=TODAY))
+
+
+@pytest.mark.parametrize("damage", ["garbage", "truncated", "another-table"])
+def test_a_file_entry_not_whole_is_rebuilt_with_a_note(
+    data_dir: Path, tmp_path: Path, mini_schedule, capsys: pytest.CaptureFixture[str], damage: str
+) -> None:
+    import pyarrow as pa
+
+    from pkp_cli.ingest import cache as cache_mod
+
+    cache = tmp_path / "cache"
+    load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache)
+    entries = sorted(cache.glob("pkp-file-*"))
+    assert len(entries) == 2
+    for entry in entries:
+        data = entry.read_bytes()
+        if damage == "garbage":
+            entry.write_bytes(cache_mod.FILE_MAGIC + b"\x00" * 40)
+        elif damage == "truncated":
+            entry.write_bytes(data[: len(data) // 2])
+        else:  # whole and readable, but not records: a table without _sid, _grp, _src, _row
+            header = {"shown": "x", "digest": "0", "reports": [], "ignored_sheets": [], "file_warnings": []}
+            header |= {"missing_columns": [], "kinds": {"progres": {"members": []}}}
+            cache_mod.save_file(
+                cache, entry.name[len("pkp-file-") : -len(".pkpc")], header, {"progres": pa.table({"a": [1]})}
+            )
+    capsys.readouterr()
+    # Another "today": the whole-load entry misses, so the file entries are asked for.
+    other = dt.date(2022, 6, 29)
+    rebuilt = load_data([data_dir], mini_schedule, today=other, cache_dir=cache)
+    err = capsys.readouterr().err
+    assert err.count("corrupt, rebuilt") == 2, err
+    assert len(rebuilt.parsed) == 2
+    same(rebuilt, load_data([data_dir], mini_schedule, today=other))
+    # Rebuilt: the next load reads no workbook.
+    again = load_data([data_dir], mini_schedule, today=dt.date(2022, 6, 28), cache_dir=cache)
+    assert again.parsed == [] and "corrupt" not in capsys.readouterr().err

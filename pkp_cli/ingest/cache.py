@@ -57,6 +57,7 @@ _FILE_NAME = re.compile(r"^pkp-file-[0-9a-f]{32}\.pkpc$")
 _FILE_TMP_NAME = re.compile(r"^\.pkp-file-tmp-[A-Za-z0-9_]+$")
 MAX_FILE_ENTRIES = 20_000
 MAX_FILE_BYTES = 1 << 30
+COMPRESS_ABOVE_BYTES = 1 << 20
 
 
 def cache_key(parts: dict[str, Any], files: list[tuple[Path, str]]) -> str:
@@ -238,8 +239,10 @@ def save_file(folder: Path, key: str, header: dict[str, Any], tables: dict[str, 
         blobs: list[bytes] = []
         spans: dict[str, list[int]] = {}
         offset = 0
-        options = pa.ipc.IpcWriteOptions(compression="lz4" if pa.Codec.is_available("lz4_frame") else None)
         for name, table in tables.items():
+            # Small tables (a weekly workbook) read fastest as they are; big ones are compressed.
+            big = table.nbytes > COMPRESS_ABOVE_BYTES and pa.Codec.is_available("lz4_frame")
+            options = pa.ipc.IpcWriteOptions(compression="lz4" if big else None)
             sink = pa.BufferOutputStream()
             with pa.ipc.new_stream(sink, table.schema, options=options) as writer:
                 writer.write_table(table)
@@ -251,12 +254,8 @@ def save_file(folder: Path, key: str, header: dict[str, Any], tables: dict[str, 
         fd, name = tempfile.mkstemp(dir=folder, prefix=FILE_TMP_PREFIX)
         tmp = Path(name)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(FILE_MAGIC)
-            fh.write(len(head).to_bytes(8, "little"))
-            fh.write(head)
-            for blob in blobs:
-                fh.write(blob)
-        size = tmp.stat().st_size
+            fh.write(b"".join([FILE_MAGIC, len(head).to_bytes(8, "little"), head, *blobs]))
+        size = len(FILE_MAGIC) + 8 + len(head) + offset
         target = folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}"
         if target.exists() and not is_our_file(target):
             _remove_file(tmp, _FILE_TMP_NAME)  # somebody else's file under pkp's name: left as it is

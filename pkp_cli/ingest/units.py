@@ -17,7 +17,7 @@ import pandas as pd
 from pkp_cli.ingest.contract import KIND_LOKASI, columns_of
 from pkp_cli.ingest.header import Layout
 from pkp_cli.ingest.read import RawSheet
-from pkp_cli.ingest.sheets import SheetRecords, concat_errors, provenance
+from pkp_cli.ingest.sheets import SheetRecords, concat_errors, no_errors, provenance
 from pkp_cli.model.issues import Issue, SheetReport
 
 _DTYPES = {
@@ -54,8 +54,24 @@ class FileUnit:
     from_cache: bool = False
 
 
+_EMPTY: dict[str, pd.DataFrame] = {}
+
+
 def no_warnings() -> pd.DataFrame:
-    return pd.DataFrame({c: pd.Series(dtype=object) for c in WARNING_COLUMNS})
+    """One shared empty warning table (also an empty error table: the same columns). Never mutated."""
+    if "warnings" not in _EMPTY:
+        _EMPTY["warnings"] = pd.DataFrame({c: pd.Series(dtype=object) for c in WARNING_COLUMNS})
+    return _EMPTY["warnings"]
+
+
+def _empty_frame() -> pd.DataFrame:
+    """One shared empty frame for the grid and records of a member restored from the cache."""
+    if "frame" not in _EMPTY:
+        _EMPTY["frame"] = pd.DataFrame()
+    return _EMPTY["frame"]
+
+
+_NO_ROWS = np.array([], dtype=np.int64)
 
 
 def dtype_of(column: str, kind: str) -> Any:
@@ -116,7 +132,7 @@ def split(batch: SheetRecords, unit_of_member: list[int], table: Any) -> dict[in
             batch.sheet,
             batch.layout,
             batch.report,
-            pd.DataFrame(),
+            _empty_frame(),
             _rows_in(errors, err_rec, lo, hi),
             group_cols=batch.group_cols[g0:g1],
             group_headers=batch.group_headers[g0:g1],
@@ -219,11 +235,11 @@ def placeholder_member(
     """A member sheet restored from the cache: what the cross-file checks and messages need, no grid."""
     member = SheetRecords(
         file,
-        RawSheet(sheet, pd.DataFrame(), np.array([], dtype=np.int64)),
+        RawSheet(sheet, _empty_frame(), _NO_ROWS),
         Layout(kind, 0, 1, [], {}),
         report,
-        pd.DataFrame(),
-        concat_errors([]),
+        _empty_frame(),
+        no_errors(),
         data_rows=int(meta["data_rows"]),
     )
     member.report_date = pd.Timestamp(meta["report_date"]).date() if meta.get("report_date") else None
@@ -318,10 +334,10 @@ def unit_of(header: dict[str, Any], tables: dict[str, Any]) -> FileUnit:
             raise ValueError(f"{kind}: the records lack {sorted(needed - set(table.column_names))}")
         sets[kind] = SheetRecords(
             header["shown"],
-            members[0].sheet if members else RawSheet(None, pd.DataFrame(), np.array([], dtype=np.int64)),
+            members[0].sheet if members else RawSheet(None, _empty_frame(), _NO_ROWS),
             Layout(kind, 0, 1, [], {}),
             SheetReport(None, kind, None),
-            pd.DataFrame(),
+            _empty_frame(),
             _table_from_json(k["errors"]),
             group_cols=[{str(c): int(j) for c, j in g.items()} for g in k["group_cols"]],
             group_headers=[{str(c): str(h) for c, h in g.items()} for g in k["group_headers"]],

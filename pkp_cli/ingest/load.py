@@ -7,7 +7,9 @@ Flow: discover files -> read each sheet (pkp_cli.ingest.sheets) -> combine per k
 from __future__ import annotations
 
 import hashlib
+import os
 import re
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -145,6 +147,8 @@ def _load(
     reading = {"format": 1, "stages": stage_key(schedule), "max_mb": max_uncompressed_mb}
     if cache_dir is not None:
         from pkp_cli.ingest import cache
+    # First each file's identity: its cache entry, else its digest (a byte-identical copy is not read twice).
+    slots: list[_Slot] = []
     for path, shown in files:
         unit = None
         key = None
@@ -166,24 +170,37 @@ def _load(
             try:
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
             except OSError as exc:
-                unreadable.append(
-                    Issue(shown, None, None, None, None, None, "file-unreadable", (("reason", exc.strerror),))
-                )
+                problem = Issue(shown, None, None, None, None, None, "file-unreadable", (("reason", exc.strerror),))
+                slots.append(_Slot(path, shown, key, "", None, problem=problem))
                 continue
         if digest in seen_hash:
-            file_warnings.append(
-                Issue(shown, None, None, None, None, None, "file-duplicate", (("other", seen_hash[digest]),))
-            )
-            ignored.append((shown, "duplicate-file"))
+            slots.append(_Slot(path, shown, key, digest, None, duplicate_of=seen_hash[digest]))
             continue
         seen_hash[digest] = shown
+        slots.append(_Slot(path, shown, key, digest, unit))
+    # Then the files to read, two at a time: the readers (pyarrow, calamine) release the GIL, so a big CSV and
+    # the location workbook, or a folder of workbooks, are read side by side on a 2-core machine.
+    to_read = [(s.path, s.shown) for s in slots if s.unit is None and s.problem is None and s.duplicate_of is None]
+    results = _read_all(to_read, schedule, max_uncompressed_mb)
+    for slot in slots:
+        shown, unit = slot.shown, slot.unit
+        if slot.problem is not None:
+            unreadable.append(slot.problem)
+            continue
+        if slot.duplicate_of is not None:
+            other = slot.duplicate_of
+            file_warnings.append(Issue(shown, None, None, None, None, None, "file-duplicate", (("other", other),)))
+            ignored.append((shown, "duplicate-file"))
+            continue
         if unit is None:
-            try:
-                got, ignored_sheets = read_sheets(path, shown, schedule, max_uncompressed_mb)
-            except FileProblem as exc:
-                unreadable.append(Issue(shown, None, None, None, None, None, exc.code, tuple(exc.params.items())))
+            outcome = results[(slot.path, shown)]
+            if isinstance(outcome, FileProblem):
+                unreadable.append(
+                    Issue(shown, None, None, None, None, None, outcome.code, tuple(outcome.params.items()))
+                )
                 continue
-            unit = FileUnit(shown, digest, [s.report for s in got], ignored_sheets, key=key, fresh=got)
+            got, ignored_sheets = outcome
+            unit = FileUnit(shown, slot.digest, [s.report for s in got], ignored_sheets, key=slot.key, fresh=got)
         if not unit.reports:
             ignored.append((shown, "no-pkp-table"))
             units.append(unit)  # cached as such: an unchanged file without a pkp table is not read again
@@ -289,6 +306,39 @@ def _load(
         timings=clock.timings,
         parsed=[u.shown for u in units if not u.from_cache],
     )
+
+
+ReadOutcome = tuple[list[SheetRecords], list[str]] | FileProblem
+
+
+@dataclass
+class _Slot:
+    """A file found, in discovery order: from the cache (unit), to read, a duplicate, or not readable."""
+
+    path: Path
+    shown: str
+    key: str | None
+    digest: str
+    unit: FileUnit | None
+    problem: Issue | None = None
+    duplicate_of: str | None = None
+
+
+def _read_all(files: list[tuple[Path, str]], schedule: Schedule, max_mb: int) -> dict[tuple[Path, str], ReadOutcome]:
+    """Each file's sheets (or why it cannot be read), read on up to two threads."""
+
+    def one(item: tuple[Path, str]) -> ReadOutcome:
+        try:
+            return read_sheets(item[0], item[1], schedule, max_mb)
+        except FileProblem as exc:
+            return exc
+
+    if len(files) < 2 or (os.cpu_count() or 1) < 2:
+        return {f: one(f) for f in files}
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        return dict(zip(files, pool.map(one, files), strict=True))
 
 
 def _parse_fresh(units: list[FileUnit], cache_dir: Path | None, clock: _Clock) -> dict[str, SheetRecords]:

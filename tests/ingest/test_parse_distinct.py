@@ -14,7 +14,19 @@ from pkp_cli.ingest.sheets import parse_distinct
 
 # Cells as they arrive: canonical codes, codes with spaces or typed as numbers, dates in every form, words.
 CELLS = {
-    "code": ["51", "51.04", "51.04.01", "51.04.01.2001", " 51.04.01 ", "51.1", "5104", "51.04.01.2001 ", " 51.04", "x", "  "],
+    "code": [
+        "51",
+        "51.04",
+        "51.04.01",
+        "51.04.01.2001",
+        " 51.04.01 ",
+        "51.1",
+        "5104",
+        "51.04.01.2001 ",
+        " 51.04",
+        "x",
+        "  ",
+    ],
     "date": ["2022-05-20", "20/05/2022", "20 Mei 2022", "31/02/2022", "45000", "Mei", " ", "20-05-22"],
     "program": ["PISEW", "kotaku", "KOTAKU (APBN)", "Pisew ", "other", ""],
     "text": ["Sukawati", " Sukawati", "SUKAWATI ", "   ", "Desa Batubulan"],

@@ -418,8 +418,7 @@ def _rejected_rows(
         src = sr.records["_src"].to_numpy()
         sid = sr.records["_sid"].to_numpy()
         msgs: dict[tuple[int, int], list[str]] = {}
-        for rec_i, column, code, params in sr.errors.itertuples(index=False):
-            issue = _issue(sr, int(rec_i), column, code, params)
+        for rec_i, issue in zip(sr.errors["rec"].tolist(), _issues_of(sr, sr.errors), strict=True):
             where = (int(sid[int(rec_i)]), int(src[int(rec_i)]))
             msgs.setdefault(where, []).append(f"{issue.cell or issue.column or ''}: {issue.message(lang)}")
         for i, member in enumerate(sr.members):
@@ -481,9 +480,7 @@ def _issues(sheets: list[SheetRecords], what: str, limit: int, lang: str) -> tup
     for sr in sheets:
         if len(out) >= limit:
             break
-        errs = sr.errors.sort_values(["rec"], kind="stable").head(limit - len(out))
-        for rec_i, column, code, params in errs.itertuples(index=False):
-            out.append(_issue(sr, int(rec_i), column, code, params))
+        out.extend(_issues_of(sr, sr.errors.sort_values(["rec"], kind="stable").head(limit - len(out))))
     out.sort(key=lambda i: (i.file, i.sheet or "", i.row or 0, i.cell or ""))
     return out, total
 
@@ -493,41 +490,55 @@ def _issues_from_frames(sheets: list[SheetRecords], frames: list[pd.DataFrame], 
     total = sum(len(f) for f in frames)
     out: list[Issue] = []
     for f in frames:
-        for sid, rec_i, column, code, params in f[["sheet_id", "rec", "column", "code", "params"]].itertuples(
-            index=False
-        ):
-            if len(out) >= limit:
-                return out, total
-            out.append(_issue(by_id[sid], int(rec_i), column, code, params))
+        if len(out) >= limit:
+            break
+        for sid, part in f.head(limit - len(out)).groupby("sheet_id", sort=False):
+            out.extend(_issues_of(by_id[int(sid)], part))
     return out, total
 
 
-def _issue(sr: SheetRecords, rec_i: int, column: str, code: str, params: Any) -> Issue:
-    r = sr.records.iloc[rec_i]
-    grp = int(r["_grp"]) if "_grp" in r and sr.group_cols else 0
-    col_idx = sr.group_cols[grp].get(column) if sr.group_cols else None
-    header = sr.group_headers[grp].get(column) if sr.group_headers else None
-    raw = r.get(f"_raw_{column}")
-    member = sr.members[int(r["_sid"])] if sr.members and "_sid" in r else sr
-    if col_idx is None or pd.isna(col_idx) or int(col_idx) < 0:
-        cell = None
-        if column == "tanggal_laporan" and member.report_date_cell:
-            cell = f"{col_letter(member.report_date_cell[1])}{member.report_date_cell[0]}"
-    else:
-        cell = f"{col_letter(int(col_idx))}{int(r['_row'])}"
-    value = None if raw is None or (isinstance(raw, float) and pd.isna(raw)) else str(raw)
-    p = tuple(params.items()) if isinstance(params, dict) else ()
-    return Issue(
-        member.file,
-        member.sheet.name,
-        int(r["_row"]),
-        cell,
-        None if header is None or (isinstance(header, float) and pd.isna(header)) else str(header),
-        value,
-        code,
-        p,
-        _province_of(r),
-    )
+def _issues_of(sr: SheetRecords, table: pd.DataFrame) -> list[Issue]:
+    """Issues for the rows of `table` (rec, column, code, params), the records they name taken in one go: a
+    load of 1.66 M rows with thousands of warnings reads thousands of rows, not the whole frame row by row."""
+    if not len(table):
+        return []
+    recs = table["rec"].to_numpy(dtype=np.int64)
+    needed = ["_grp", "_sid", "_row", "kode_provinsi", "_raw_kode_lokasi"]
+    needed += [f"_raw_{c}" for c in dict.fromkeys(table["column"])]
+    sub = sr.records[[c for c in dict.fromkeys(needed) if c in sr.records.columns]].iloc[recs]
+    cols = {c: sub[c].to_numpy(dtype=object) for c in sub.columns}
+    out = []
+    for k, (column, code, params) in enumerate(
+        zip(table["column"].tolist(), table["code"].tolist(), table["params"].tolist(), strict=True)
+    ):
+        grp = int(cols["_grp"][k]) if "_grp" in cols and sr.group_cols else 0
+        col_idx = sr.group_cols[grp].get(column) if sr.group_cols else None
+        header = sr.group_headers[grp].get(column) if sr.group_headers else None
+        raw = cols[f"_raw_{column}"][k] if f"_raw_{column}" in cols else None
+        member = sr.members[int(cols["_sid"][k])] if sr.members and "_sid" in cols else sr
+        row = int(cols["_row"][k])
+        if col_idx is None or pd.isna(col_idx) or int(col_idx) < 0:
+            cell = None
+            if column == "tanggal_laporan" and member.report_date_cell:
+                cell = f"{col_letter(member.report_date_cell[1])}{member.report_date_cell[0]}"
+        else:
+            cell = f"{col_letter(int(col_idx))}{row}"
+        value = None if raw is None or (isinstance(raw, float) and pd.isna(raw)) else str(raw)
+        p = tuple(params.items()) if isinstance(params, dict) else ()
+        out.append(
+            Issue(
+                member.file,
+                member.sheet.name,
+                row,
+                cell,
+                None if header is None or (isinstance(header, float) and pd.isna(header)) else str(header),
+                value,
+                code,
+                p,
+                _province_of({c: cols[c][k] for c in ("kode_provinsi", "_raw_kode_lokasi") if c in cols}),
+            )
+        )
+    return out
 
 
 def _province_of(r: Any) -> str | None:

@@ -492,8 +492,9 @@ def _issues_from_frames(sheets: list[SheetRecords], frames: list[pd.DataFrame], 
     for f in frames:
         if len(out) >= limit:
             break
-        for sid, part in f.head(limit - len(out)).groupby("sheet_id", sort=False):
-            out.extend(_issues_of(by_id[int(sid)], part))
+        part = f.head(limit - len(out))
+        for sid in dict.fromkeys(part["sheet_id"].tolist()):
+            out.extend(_issues_of(by_id[sid], part[part["sheet_id"] == sid]))
     return out, total
 
 

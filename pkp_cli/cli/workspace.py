@@ -113,12 +113,14 @@ class Workspace:
         """The working-day calendar, with the holiday override file from the config (date,libur|kerja)."""
         from pkp_cli.engines.workdays import WorkCalendar
         from pkp_cli.ingest.holidays import read_holidays_file
+        from pkp_cli.ingest.locate import cache_dir
 
+        store = cache_dir(self.cfg)  # the national holiday list is kept there (None: cache off)
         path = self.cfg.get("holidays_file")
         if not path:
-            return WorkCalendar()
+            return WorkCalendar(store=store)
         off, work = read_holidays_file(Path(path))
-        return WorkCalendar(extra_off=off, extra_work=work)
+        return WorkCalendar(extra_off=off, extra_work=work, store=store)
 
     def status(self) -> pd.DataFrame:
         """The status of every location and province stage at the status date (computed once)."""

@@ -11,10 +11,15 @@ is first needed, so commands that never count working days do not pay for it.
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
+import json
+import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -29,12 +34,47 @@ DayArray = npt.NDArray[np.datetime64]
 
 
 @lru_cache(maxsize=32)
-def _national_holidays(years: tuple[int, ...], categories: tuple[str, ...]) -> tuple[date, ...]:
-    """The package's holidays for these years; cached because building them takes milliseconds each."""
+def _national_holidays(
+    years: tuple[int, ...], categories: tuple[str, ...], store: Path | None = None
+) -> tuple[date, ...]:
+    """The package's holidays for these years; cached because building them takes milliseconds each.
+
+    With `store` (pkp's cache folder), the list is also kept on disk: importing `holidays` and building the
+    list cost about a tenth of a second, a good part of a warm `pkp status`.
+    """
+    entry = _holiday_entry(store, years, categories) if store is not None else None
+    if entry is not None:
+        try:
+            stored = json.loads(entry.read_text(encoding="utf-8"))
+            return tuple(date.fromisoformat(d) for d in stored)
+        except (OSError, ValueError, TypeError):
+            pass  # missing or damaged: built again below and written anew
     import holidays  # lazy: only needed when working days are counted
 
-    found = holidays.country_holidays("ID", years=list(years), categories=categories)
-    return tuple(sorted(found))
+    found = tuple(sorted(holidays.country_holidays("ID", years=list(years), categories=categories)))
+    if entry is not None:
+        with contextlib.suppress(OSError):
+            entry.parent.mkdir(parents=True, exist_ok=True)
+            tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
+            tmp.write_text(json.dumps([d.isoformat() for d in found]), encoding="utf-8")
+            os.replace(tmp, entry)
+    return found
+
+
+def _holiday_entry(store: Path, years: tuple[int, ...], categories: tuple[str, ...]) -> Path | None:
+    """pkp-holidays-<key>.json, keyed by the installed `holidays` package (its file's size and time) and the
+    years and categories asked for; None when the package cannot be found (then nothing is stored)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or spec.origin is None:
+        return None
+    try:
+        st = Path(spec.origin).stat()
+    except OSError:
+        return None
+    key = json.dumps([spec.origin, st.st_size, st.st_mtime_ns, list(years), list(categories)])
+    return store / f"pkp-holidays-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
 
 
 def _as_days(values: Any) -> DayArray:
@@ -57,6 +97,7 @@ class WorkCalendar:
     extra_off: frozenset[date] = field(default_factory=frozenset)
     extra_work: frozenset[date] = field(default_factory=frozenset)
     cuti_bersama: bool = True
+    store: Path | None = field(default=None, compare=False)  # where the national list may be kept (pkp's cache)
 
     @classmethod
     def with_overrides(
@@ -67,7 +108,7 @@ class WorkCalendar:
     def holidays_between(self, first_year: int, last_year: int) -> DayArray:
         """Weekday-or-not days off of these years: national list + extra_off - extra_work, sorted."""
         categories = CATEGORIES_WITH_CUTI_BERSAMA if self.cuti_bersama else CATEGORIES_WITHOUT_CUTI_BERSAMA
-        days = set(_national_holidays(tuple(range(first_year, last_year + 1)), categories))
+        days = set(_national_holidays(tuple(range(first_year, last_year + 1)), categories, self.store))
         days |= {d for d in self.extra_off if first_year <= d.year <= last_year}
         days -= self.extra_work
         return np.array(sorted(days), dtype="datetime64[D]")

@@ -228,9 +228,19 @@ def parse_dates(s: pd.Series) -> tuple[pd.Series, pd.Series]:
     return _by_unique(s, _parse_dates_unique, "datetime64[ns]")
 
 
+_ISO_DAY = re.compile(r"(\d{4})-(\d{1,2})-(\d{1,2})")
+
+
 @cache
 def parse_date_text(text: str) -> date | None:
     """One date by the same rules (for titles, file and folder names); titles repeat, so results are kept."""
+    iso = _ISO_DAY.fullmatch(text)
+    if iso and int(iso.group(1)) >= 1900:
+        # The form of dated folder and file names ("2022-05-20"): the same answer without a pandas call each.
+        try:
+            return date(int(iso.group(1)), int(iso.group(2)), int(iso.group(3)))
+        except ValueError:
+            return None  # no such day
     vals, _errs = parse_dates(pd.Series([text], dtype=object))
     v = vals.iloc[0]
     return None if pd.isna(v) else v.date()

@@ -30,12 +30,18 @@ def _data_dir() -> Path:
 
 
 @cache
+def _wilayah() -> dict[str, str]:
+    """Provinces, kabupaten/kota and kecamatan (the small file; desa are 90 % of the reference)."""
+    with gzip.open(_data_dir() / "wilayah.json.gz", "rt", encoding="utf-8") as fh:
+        out: dict[str, str] = json.load(fh)
+    return out
+
+
+@cache
 def reference() -> dict[str, str]:
     """Every region code (province NN, kabupaten NN.NN, kecamatan NN.NN.NN, desa NN.NN.NN.NNNN) -> name."""
-    d = _data_dir()
-    with gzip.open(d / "wilayah.json.gz", "rt", encoding="utf-8") as fh:
-        ref: dict[str, str] = json.load(fh)
-    with gzip.open(d / "desa.json.gz", "rt", encoding="utf-8") as fh:
+    ref = dict(_wilayah())
+    with gzip.open(_data_dir() / "desa.json.gz", "rt", encoding="utf-8") as fh:
         ref.update(json.load(fh))
     return ref
 
@@ -68,7 +74,7 @@ def province_index() -> dict[str, str]:
     from pkp_cli.model.aliases import province_key, province_short_names
 
     out: dict[str, str] = {}
-    for code, name in reference().items():
+    for code, name in _wilayah().items():  # provinces only: the desa file is not read for a --province option
         if len(code) == 2:
             out[province_key(name)] = code
     for short, code in province_short_names().items():
@@ -84,5 +90,5 @@ def province_code(text: object) -> str | None:
 
     t = str(text).strip()
     if re.fullmatch(r"\d{2}", t):
-        return t if t in reference() else None
+        return t if t in _wilayah() else None
     return province_index().get(province_key(t)) if t else None

@@ -71,7 +71,7 @@ def test_broken_entry_falls_back_and_rejects_bypass(data_dir: Path, tmp_path: Pa
     cache = tmp_path / "cache"
     load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache)
     (entry,) = [p for p in cache.iterdir() if p.name.startswith("pkp-load-")]
-    (entry / "progres.parquet").write_bytes(b"not parquet")
+    (entry / "progres.arrow").write_bytes(b"not arrow")
     again = load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache)
     assert "cache" not in again.timings and len(again.progres) == 3
     assert "cache" in load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache).timings  # rebuilt

@@ -123,19 +123,55 @@ class Workspace:
         return WorkCalendar(extra_off=off, extra_work=work, store=store)
 
     def status(self) -> pd.DataFrame:
-        """The status of every location and province stage at the status date (computed once)."""
+        """The status of every location and province stage at the status date (computed once; with the load
+        cache on, kept next to the load it came from, so a warm `pkp status` on 1.66 M rows does not compute
+        it again)."""
         if self._status is None:
             from pkp_cli.engines.status import compute_status
+            from pkp_cli.ingest import cache
+            from pkp_cli.ingest.locate import cache_dir
 
-            self._status = compute_status(
-                self.loaded.lokasi,
-                self.loaded.progres,
-                self.schedule,
-                self.as_of,
-                stale_days=self.stale_days,
-                calendar=self.calendar(),
-            )
+            store = cache_dir(self.cfg)
+            key = None
+            if store is not None and self.loaded.cache_key is not None:
+                key = cache.derived_key("status", self._status_inputs())
+                self._status = cache.load_frame(store, key, "status")
+            if self._status is None:
+                self._status = compute_status(
+                    self.loaded.lokasi,
+                    self.loaded.progres,
+                    self.schedule,
+                    self.as_of,
+                    stale_days=self.stale_days,
+                    calendar=self.calendar(),
+                )
+                if key is not None and store is not None:
+                    cache.save_frame(store, key, "status", self._status)
         return self._status
+
+    def _status_inputs(self) -> dict[str, Any]:
+        """Everything the status frame depends on besides the load: date, schedule, staleness, the calendar."""
+        import hashlib
+        import importlib.util
+
+        holidays_file = self.cfg.get("holidays_file")
+        try:
+            override = hashlib.sha256(Path(holidays_file).read_bytes()).hexdigest() if holidays_file else None
+        except OSError:
+            override = "unreadable"
+        spec = importlib.util.find_spec("holidays")
+        package = None
+        if spec is not None and spec.origin:
+            st = Path(spec.origin).stat()
+            package = [spec.origin, st.st_size, st.st_mtime_ns]
+        return {
+            "load": self.loaded.cache_key,
+            "as_of": self.as_of.isoformat(),
+            "schedule": self.schedule.sha256,
+            "stale_days": self.stale_days,
+            "holidays_file": override,
+            "holidays": package,
+        }
 
     def newest_report(self) -> date | None:
         from pkp_cli.engines.status import default_as_of

@@ -355,3 +355,45 @@ def prune_files(folder: Path) -> None:
         _remove_file(p)
         count -= 1
         total -= size
+
+
+# ---------------------------------------------------------------------------------------------- derived frames
+
+
+def derived_key(kind: str, parts: dict[str, Any]) -> str:
+    """The key of a frame computed from a load (kind "status": the status frame of an as-of date)."""
+    from pkp_cli import __version__
+
+    text = json.dumps({"derived": kind, "version": __version__, **parts}, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def save_frame(folder: Path, key: str, kind: str, frame: Any) -> None:
+    """Keep a derived frame as a file entry (same store, bounds and safety as the per-file entries)."""
+    import pyarrow as pa
+
+    try:
+        table = pa.Table.from_pandas(frame, preserve_index=False)  # with its pandas dtypes (categoricals...)
+    except (pa.ArrowException, ValueError, TypeError):
+        return
+    save_file(folder, key, {"derived": kind, "columns": list(frame.columns)}, {"frame": table})
+    prune_files(folder)
+
+
+def load_frame(folder: Path, key: str, kind: str) -> Any | None:
+    """A derived frame kept by save_frame, or None (missing, or not whole: rebuilt with a note)."""
+    entry = load_file(folder, key)
+    if entry is None:
+        return None
+    header, tables = entry
+    try:
+        if header.get("derived") != kind:
+            raise ValueError(f"not a {kind} entry")
+        frame = tables["frame"].to_pandas()
+        if list(frame.columns) != header["columns"]:
+            raise ValueError("unexpected columns")
+        return frame
+    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+        note_corrupt(folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}", exc)
+        _remove_file(folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}")
+        return None

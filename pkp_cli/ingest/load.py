@@ -88,6 +88,7 @@ def load_data(
         key = cache.cache_key(settings, files)
         hit = cache.load(cache_dir, key)
         if hit is not None:
+            hit.cache_key = key
             return hit
     result = _load(
         paths,
@@ -103,6 +104,7 @@ def load_data(
     )
     if key is not None and cache_dir is not None:
         cache.save(cache_dir, key, result)
+        result.cache_key = key
     return result
 
 

@@ -125,6 +125,8 @@ class LoadResult:
     timings: dict[str, float] = field(default_factory=dict)  # seconds per loading phase (for the benchmark)
     # The files read from their bytes by this load; the others came from the load cache (pkp_cli.ingest.cache).
     parsed: list[str] = field(default_factory=list)
+    # The load cache's key of this result (None without the cache): results derived from it may be kept too.
+    cache_key: str | None = None
 
     def total(self, attr: str) -> int:
         return sum(f.total(attr) for f in self.files)

@@ -99,8 +99,9 @@ def _filled(values: Any) -> np.ndarray:
     import pyarrow.compute as pc
 
     arr = values._pa_array if hasattr(values, "_pa_array") else pa.array(values, type=pa.string(), from_pandas=True)
-    trimmed = pc.utf8_length(pc.utf8_trim_whitespace(arr))
-    return np.asarray(pc.fill_null(pc.greater(trimmed, 0), False).to_numpy(zero_copy_only=False), dtype=bool)
+    # Not empty and not only white space; no trimmed copy of the column is made.
+    filled = pc.and_(pc.greater(pc.utf8_length(arr), 0), pc.invert(pc.utf8_is_space(arr)))
+    return np.asarray(pc.fill_null(filled, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 
 def _blank_lines_between(sheet: RawSheet, layout: Layout, last: int) -> int:

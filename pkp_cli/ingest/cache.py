@@ -371,17 +371,30 @@ def derived_key(kind: str, parts: dict[str, Any]) -> str:
 def save_frame(folder: Path, key: str, kind: str, frame: Any) -> None:
     """Keep a derived frame as a file entry (same store, bounds and safety as the per-file entries)."""
     import pyarrow as pa
+    import pyarrow.compute as pc
 
     try:
         table = pa.Table.from_pandas(frame, preserve_index=False)  # with its pandas dtypes (categoricals...)
+        # Text columns that repeat (codes of 1.66 M status rows) are kept as dictionaries: a quarter of the
+        # bytes, and read back without decompressing; they are text again when read.
+        encoded = []
+        for i, field in enumerate(table.schema):
+            if pa.types.is_large_string(field.type) or pa.types.is_string(field.type):
+                column = pc.dictionary_encode(table.column(i))
+                if column.num_chunks and sum(len(c.dictionary) for c in column.chunks) * 2 < max(len(table), 1):
+                    table = table.set_column(i, field.name, column)
+                    encoded.append(field.name)
     except (pa.ArrowException, ValueError, TypeError):
         return
-    save_file(folder, key, {"derived": kind, "columns": list(frame.columns)}, {"frame": table})
+    header = {"derived": kind, "columns": list(frame.columns), "encoded": encoded}
+    save_file(folder, key, header, {"frame": table})
     prune_files(folder)
 
 
 def load_frame(folder: Path, key: str, kind: str) -> Any | None:
     """A derived frame kept by save_frame, or None (missing, or not whole: rebuilt with a note)."""
+    import pyarrow as pa
+
     entry = load_file(folder, key)
     if entry is None:
         return None
@@ -389,11 +402,16 @@ def load_frame(folder: Path, key: str, kind: str) -> Any | None:
     try:
         if header.get("derived") != kind:
             raise ValueError(f"not a {kind} entry")
-        frame = tables["frame"].to_pandas()
+        table = tables["frame"]
+        for name in header["encoded"]:
+            i = table.schema.get_field_index(name)
+            decoded = pa.chunked_array([c.dictionary_decode() for c in table.column(i).chunks])
+            table = table.set_column(i, name, decoded)
+        frame = table.to_pandas()
         if list(frame.columns) != header["columns"]:
             raise ValueError("unexpected columns")
         return frame
-    except (KeyError, ValueError, TypeError, AttributeError) as exc:
+    except (KeyError, ValueError, TypeError, AttributeError, pa.ArrowException) as exc:
         note_corrupt(folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}", exc)
         _remove_file(folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}")
         return None

@@ -123,6 +123,10 @@ def split(batch: SheetRecords, unit_of_member: list[int], table: Any) -> dict[in
         lo, hi = int(bounds[m0]), int(bounds[m1])
         g0, g1 = int(n_groups[m0]), int(n_groups[m1])
         part = table.slice(lo, hi - lo)
+        if hi - lo < len(sid):
+            # A file's rows as their own compact arrays: a slice of the batch's (chunked) columns would be
+            # written to the cache with whole buffers of the batch (tens of MB for a 20-row workbook).
+            part = part.combine_chunks()
         for col, shift in (("_sid", m0), ("_grp", g0)):
             if shift:
                 i = names.index(col)

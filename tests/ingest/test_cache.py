@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from pkp_cli.ingest.load import load_data
-from tests.factories import write_lokasi, write_progres
+from tests.factories import ROOT, write_lokasi, write_progres
 
 TODAY = dt.date(2022, 6, 30)
 
@@ -170,3 +170,23 @@ def test_a_file_entry_not_whole_is_rebuilt_with_a_note(
     # Rebuilt: the next load reads no workbook.
     again = load_data([data_dir], mini_schedule, today=dt.date(2022, 6, 28), cache_dir=cache)
     assert again.parsed == [] and "corrupt" not in capsys.readouterr().err
+
+
+def test_a_file_entry_holds_only_its_own_rows(tmp_path: Path) -> None:
+    """Files read in one batch are kept each with its own rows, not a slice that carries the batch's buffers:
+    the sample's wide-form workbooks (Jawa Tengah, Kalimantan Barat; 39 and 63 records) once took 1.2 MB each,
+    and a year of weekly folders took over 1 GB."""
+    from pkp_cli.ingest import cache as cache_mod
+    from pkp_cli.model.schedule import load_schedule
+
+    schedule = load_schedule(ROOT / "schedules" / "jadwal-nasional-2022.yaml")
+    store = tmp_path / "cache"
+    load_data([ROOT / "data"], schedule, today=dt.date(2022, 12, 31), cache_dir=store)
+    per_row = []
+    for entry in store.glob("pkp-file-*.pkpc"):
+        header, tables = cache_mod.load_file(store, entry.name[len("pkp-file-") : -len(".pkpc")])
+        rows = sum(t.num_rows for t in tables.values())
+        per_row.append((entry.stat().st_size / max(rows, 1), header["shown"]))
+    assert len(per_row) == 67  # every workbook of the sample has its entry
+    # About 500 bytes a record (raw and parsed values of ~20 columns); 2 KB leaves room, 1.2 MB / 39 does not.
+    assert max(per_row)[0] < 2_000, max(per_row)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -150,6 +151,9 @@ def _load(
     if cache_dir is not None:
         from pkp_cli.ingest import cache
     # First each file's identity: its cache entry, else its digest (a byte-identical copy is not read twice).
+    # Only files that share their size with another can be copies: the others are not hashed (reading and
+    # hashing an 88 MB CSV costs a fifth of a second before its reading could start).
+    sizes = Counter(_size(path) for path, _ in files)
     slots: list[_Slot] = []
     for path, shown in files:
         unit = None
@@ -166,8 +170,11 @@ def _load(
                 except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
                     cache.note_corrupt(cache_dir / str(key), exc)
                     unit = None
-        if unit is not None:
+        if unit is not None and (unit.digest or sizes[_size(path)] == 1):
             digest = unit.digest
+        elif sizes[_size(path)] == 1:
+            digest = ""  # nothing else has its size: not a copy of anything here (an unreadable file says so later)
+            # (a cached file whose entry has no digest, when another file of its size turns up, is hashed below)
         else:
             try:
                 digest = hashlib.sha256(path.read_bytes()).hexdigest()
@@ -175,10 +182,11 @@ def _load(
                 problem = Issue(shown, None, None, None, None, None, "file-unreadable", (("reason", exc.strerror),))
                 slots.append(_Slot(path, shown, key, "", None, problem=problem))
                 continue
-        if digest in seen_hash:
+        if digest and digest in seen_hash:
             slots.append(_Slot(path, shown, key, digest, None, duplicate_of=seen_hash[digest]))
             continue
-        seen_hash[digest] = shown
+        if digest:
+            seen_hash[digest] = shown
         slots.append(_Slot(path, shown, key, digest, unit))
     # Then the files to read, two at a time: the readers (pyarrow, calamine) release the GIL, so a big CSV and
     # the location workbook, or a folder of workbooks, are read side by side on a 2-core machine.
@@ -311,6 +319,13 @@ def _load(
 
 
 ReadOutcome = tuple[list[SheetRecords], list[str]] | FileProblem
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return -1  # not to be skipped: hashing it says what is wrong
 
 
 @dataclass

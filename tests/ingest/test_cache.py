@@ -190,3 +190,19 @@ def test_a_file_entry_holds_only_its_own_rows(tmp_path: Path) -> None:
     assert len(per_row) == 67  # every workbook of the sample has its entry
     # About 500 bytes a record (raw and parsed values of ~20 columns); 2 KB leaves room, 1.2 MB / 39 does not.
     assert max(per_row)[0] < 2_000, max(per_row)
+
+
+def test_a_copy_of_a_cached_file_is_still_found(data_dir: Path, tmp_path: Path, mini_schedule) -> None:
+    """Files of a size no other file has are not hashed (nothing can be their copy), so their entries may hold
+    no digest; a byte-identical copy that turns up later is still found and skipped."""
+    cache = tmp_path / "cache"
+    src = data_dir / "progres" / "2022-05-20" / "bali.xlsx"
+    load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache)
+    copy = data_dir / "progres" / "salinan" / "bali.xlsx"
+    copy.parent.mkdir()
+    copy.write_bytes(src.read_bytes())
+    again = load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache)
+    assert (str(copy), "duplicate-file") in again.ignored
+    assert any(w.code == "file-duplicate" and w.file == str(copy) for w in again.warnings)
+    assert again.parsed == []  # the original came from its entry, the copy was not read
+    same(again, load_data([data_dir], mini_schedule, today=TODAY))

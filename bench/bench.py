@@ -144,13 +144,14 @@ def child_load(a: dict[str, Any]) -> dict[str, Any]:
 
         prof = cProfile.Profile()
         prof.enable()
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     res = load_data(paths, schedule, today=date.fromisoformat(a["today"]), cache_dir=cache_dir)
-    seconds = time.perf_counter() - t0
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
     if prof is not None:
         prof.disable()
     out = {
         "seconds": seconds,
+        "cpu": cpu,
         "rss_mb": _rss_mb(),
         "files": _accounting(res),
         "errors_total": res.errors_total,
@@ -247,6 +248,7 @@ class Proc:
     exit: int
     stdout: str
     stderr: str
+    cpu: float = 0.0  # user + system seconds of the process: steadier than wall when other work shares the CPUs
 
 
 def run_proc(argv: list[str], env: dict[str, str] | None = None, cwd: Path = REPO, timeout: float = 3600) -> Proc:
@@ -273,6 +275,7 @@ def run_proc(argv: list[str], env: dict[str, str] | None = None, cwd: Path = REP
             p.returncode,
             out.read().decode("utf-8", "replace"),
             err.read().decode("utf-8", "replace"),
+            usage.ru_utime + usage.ru_stime,
         )
 
 
@@ -316,6 +319,10 @@ class Series:
     @property
     def peak_mb(self) -> float:
         return max(p.rss_mb for p in self.runs)
+
+    @property
+    def cpu(self) -> float:
+        return statistics.median(p.cpu for p in self.runs)
 
 
 def grouped(cmds: list[Cmd], pairs: int, warm_up: bool = True) -> list[Series]:
@@ -444,12 +451,13 @@ class Run:
     def note(self, text: str) -> None:
         self.ctx["notes"].append(text)
 
-    def figure(self, label: str, value: str, runs: str = "—", peak: str = "—", note: str = "") -> None:
-        self.ctx["figures"].append({"label": label, "value": value, "runs": runs, "peak": peak, "note": note})
-        log(f"{label}: {value} {note}")
+    def figure(self, label: str, value: str, runs: str = "—", peak: str = "—", note: str = "", cpu: str = "—") -> None:
+        row = {"label": label, "value": value, "runs": runs, "peak": peak, "note": note, "cpu": cpu}
+        self.ctx["figures"].append(row)
+        log(f"{label}: {value} (cpu {cpu}) {note}")
 
     def series(self, s: Series, note: str = "") -> None:
-        self.figure(s.cmd.label, _s(s.median), _runs(s.times), f"{s.peak_mb:.0f} MB", note)
+        self.figure(s.cmd.label, _s(s.median), _runs(s.times), f"{s.peak_mb:.0f} MB", note, _s(s.cpu))
 
     def goal(self, name: str, measured: str, yardstick: str, ratio: str, limit: str, ok: bool | None) -> None:
         result = "SKIPPED" if ok is None else ("PASS" if ok else "MISS")
@@ -537,13 +545,14 @@ def render(ctx: dict[str, Any]) -> str:
         "",
         "## Figures",
         "",
-        "Value = median; runs in the order taken; peak = the largest peak resident memory of the runs.",
+        "Value = median wall time; runs in the order taken; CPU = median user + system time of the process (the "
+        "steadier figure when other work shares the CPUs); peak = the largest peak resident memory of the runs.",
         "",
-        "| figure | value | runs (s) | peak | note |",
-        "|---|---|---|---|---|",
+        "| figure | value | runs (s) | CPU | peak | note |",
+        "|---|---|---|---|---|---|",
     ]
     for f in ctx["figures"]:
-        lines.append(f"| {f['label']} | {f['value']} | {f['runs']} | {f['peak']} | {f['note']} |")
+        lines.append(f"| {f['label']} | {f['value']} | {f['runs']} | {f['cpu']} | {f['peak']} | {f['note']} |")
     if ctx["year"]:
         lines += [
             "",
@@ -552,13 +561,13 @@ def render(ctx: dict[str, Any]) -> str:
             "load_data with the cache in a fresh folder, timed around the call in a fresh process. "
             "Files parsed = read from their bytes (the rest came from the per-file cache).",
             "",
-            "| load | seconds (median) | runs (s) | files parsed | of files | peak | note |",
-            "|---|---|---|---|---|---|---|",
+            "| load | seconds (median) | runs (s) | CPU | files parsed | of files | peak | note |",
+            "|---|---|---|---|---|---|---|---|",
         ]
         for y in ctx["year"]:
             lines.append(
-                f"| {y['label']} | {_s(y['median'])} | {_runs(y['runs'])} | {y['parsed']} | {y['files']:,} | "
-                f"{y['peak']:.0f} MB | {y.get('note', '')} |"
+                f"| {y['label']} | {_s(y['median'])} | {_runs(y['runs'])} | {_s(y['cpu'])} | {y['parsed']} | "
+                f"{y['files']:,} | {y['peak']:.0f} MB | {y.get('note', '')} |"
             )
     lines += [
         "",
@@ -961,6 +970,7 @@ def measure_year(r: Run, cache: Path, sizes: dict[str, int]) -> None:
             {
                 "label": labels[key],
                 "median": statistics.median(times),
+                "cpu": statistics.median(x["cpu"] for x in got),
                 "runs": times,
                 "parsed": got[0]["parsed"],
                 "files": len(got[0]["files"]),
@@ -1053,11 +1063,23 @@ def run(args: argparse.Namespace) -> int:
         if args.analysis and Path(args.analysis).exists():
             r.ctx["analysis"] = Path(args.analysis).read_text(encoding="utf-8").rstrip("\n").splitlines()
         out.parent.mkdir(parents=True, exist_ok=True)
-        out.write_text(render(r.ctx), encoding="utf-8")
+        out.write_text(render(r.ctx) + _kept_sections(out), encoding="utf-8")
         log(f"results written to {out}")
         if tmp_root is not None and not args.keep:
             shutil.rmtree(tmp_root, ignore_errors=True)
     return 1 if r.failed else 0
+
+
+def _kept_sections(out: Path) -> str:
+    """The section bench/packs.py writes into the same file (between its markers), kept as it is."""
+    start, end = "<!-- packs:start -->", "<!-- packs:end -->"
+    try:
+        text = out.read_text(encoding="utf-8")
+    except OSError:
+        return ""
+    if start not in text or end not in text:
+        return ""
+    return "\n" + text[text.index(start) : text.index(end) + len(end)] + "\n"
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -319,6 +319,7 @@ def _load(
 
 
 ReadOutcome = tuple[list[SheetRecords], list[str]] | FileProblem
+READ_THREADS = 2  # files read at a time (bench/bench.py sets 1 to profile the reading in one thread)
 
 
 def _size(path: Path) -> int:
@@ -350,11 +351,11 @@ def _read_all(files: list[tuple[Path, str]], schedule: Schedule, max_mb: int) ->
         except FileProblem as exc:
             return exc
 
-    if len(files) < 2 or (os.cpu_count() or 1) < 2:
+    if len(files) < 2 or min(os.cpu_count() or 1, READ_THREADS) < 2:
         return {f: one(f) for f in files}
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
         return dict(zip(files, pool.map(one, files), strict=True))
 
 

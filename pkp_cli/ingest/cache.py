@@ -67,9 +67,25 @@ def cache_key(parts: dict[str, Any], files: list[tuple[Path, str]]) -> str:
     h = hashlib.sha256()
     h.update(json.dumps({"version": __version__, "reference": REFERENCE_EDITION, **parts}, sort_keys=True).encode())
     for path, shown in files:
-        st = path.stat()
-        h.update(f"\n{shown}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode())
+        try:
+            st = path.stat()
+            h.update(f"\n{shown}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode())
+        except OSError:
+            h.update(f"\n{shown}\0unreadable".encode())
     return h.hexdigest()[:32]
+
+
+def files_under(paths: list[Path]) -> list[tuple[Path, str]]:
+    """Every file under `paths` (none opened), for a load entry's key: a superset of the files a load reads,
+    so any change to one of them, or a file added or removed, makes another key."""
+    out: list[tuple[Path, str]] = []
+    for root in paths:
+        try:
+            found = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        except OSError:
+            found = [root]
+        out.extend((p, str(p)) for p in found)
+    return out
 
 
 def is_ours(path: Path, name_pattern: re.Pattern[str] = _ENTRY_NAME) -> bool:

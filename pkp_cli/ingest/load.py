@@ -76,7 +76,7 @@ def load_data(
     if use_cache and cache_dir is not None:
         from pkp_cli.ingest import cache
 
-        files, _ = discover([*paths, *(lokasi_paths or [])], display_root)
+        files = cache.files_under([*paths, *(lokasi_paths or [])])
         settings = {
             "paths": [str(p) for p in paths],
             "lokasi_paths": [str(p) for p in lokasi_paths or []],

@@ -131,10 +131,11 @@ class Workspace:
             from pkp_cli.ingest import cache
             from pkp_cli.ingest.locate import cache_dir
 
+            calendar = self.calendar()  # reads (and checks) the holiday override file, as every run does
             store = cache_dir(self.cfg)
             key = None
             if store is not None and self.loaded.cache_key is not None:
-                key = cache.derived_key("status", self._status_inputs())
+                key = cache.derived_key("status", self._status_inputs(calendar))
                 self._status = cache.load_frame(store, key, "status")
             if self._status is None:
                 self._status = compute_status(
@@ -143,33 +144,29 @@ class Workspace:
                     self.schedule,
                     self.as_of,
                     stale_days=self.stale_days,
-                    calendar=self.calendar(),
+                    calendar=calendar,
                 )
                 if key is not None and store is not None:
                     cache.save_frame(store, key, "status", self._status)
         return self._status
 
-    def _status_inputs(self) -> dict[str, Any]:
+    def _status_inputs(self, calendar: Any) -> dict[str, Any]:
         """Everything the status frame depends on besides the load: date, schedule, staleness, the calendar."""
-        import hashlib
         import importlib.util
 
-        holidays_file = self.cfg.get("holidays_file")
-        try:
-            override = hashlib.sha256(Path(holidays_file).read_bytes()).hexdigest() if holidays_file else None
-        except OSError:
-            override = "unreadable"
         spec = importlib.util.find_spec("holidays")
         package = None
         if spec is not None and spec.origin:
             st = Path(spec.origin).stat()
             package = [spec.origin, st.st_size, st.st_mtime_ns]
+        override = [sorted(d.isoformat() for d in days) for days in (calendar.extra_off, calendar.extra_work)]
         return {
             "load": self.loaded.cache_key,
             "as_of": self.as_of.isoformat(),
             "schedule": self.schedule.sha256,
             "stale_days": self.stale_days,
-            "holidays_file": override,
+            "holidays_override": override,
+            "cuti_bersama": calendar.cuti_bersama,
             "holidays": package,
         }
 

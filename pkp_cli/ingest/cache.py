@@ -80,11 +80,14 @@ def files_under(paths: list[Path]) -> list[tuple[Path, str]]:
     so any change to one of them, or a file added or removed, makes another key."""
     out: list[tuple[Path, str]] = []
     for root in paths:
-        try:
-            found = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
-        except OSError:
-            found = [root]
-        out.extend((p, str(p)) for p in found)
+        if not root.is_dir():
+            out.append((root, str(root)))
+            continue
+        found: list[Path] = []
+        # Links to folders are not followed (no loops), and nothing is opened: a FIFO is only listed.
+        for folder, _dirs, names in os.walk(root):
+            found.extend(Path(folder) / n for n in names)
+        out.extend((p, str(p)) for p in sorted(found))
     return out
 
 

@@ -6,7 +6,6 @@ Flow: discover files -> read each sheet (pkp_cli.ingest.sheets) -> combine per k
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from collections import Counter
@@ -18,6 +17,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pkp_cli.ingest.cell_problems import apply_reader_problems, unread_column_index
 from pkp_cli.ingest.checks import (
     check_dates,
     check_lokasi_regions,
@@ -33,8 +33,9 @@ from pkp_cli.ingest.contract import (
     KIND_PROGRES,
     KIND_TEMUAN,
 )
-from pkp_cli.ingest.discover import discover
+from pkp_cli.ingest.discover import scan
 from pkp_cli.ingest.read import DEFAULT_MAX_UNCOMPRESSED_MB, FileProblem, col_letter
+from pkp_cli.ingest.rejects import rejected_rows
 from pkp_cli.ingest.sheets import (
     SheetRecords,
     combine,
@@ -47,6 +48,7 @@ from pkp_cli.ingest.sheets import (
 from pkp_cli.ingest.units import FileUnit, merge, normalise, unit_of
 from pkp_cli.model.frames import LOKASI, PROGRES, TEMUAN, LoadResult
 from pkp_cli.model.issues import FileReport, Issue
+from pkp_cli.model.regular_file import NotRegularFile, sha256_of
 from pkp_cli.model.schedule import Schedule
 
 
@@ -139,15 +141,18 @@ def _load(
     cache_dir: Path | None,
 ) -> LoadResult:
     clock = _Clock()
-    files, ignored = discover(paths, display_root)
+    found = scan(paths, display_root)
+    files, ignored = found.files, found.ignored
     reports: list[FileReport] = []
-    unreadable: list[Issue] = []
+    unreadable = [
+        Issue(shown, None, None, None, None, None, code, tuple(p.items())) for shown, code, p in found.unreadable
+    ]
     units: list[FileUnit] = []
     warn_frames: list[pd.DataFrame] = []
     file_warnings: list[Issue] = []
     seen_hash: dict[str, str] = {}
     # What decides how a file reads, besides the file itself (the per-file cache key).
-    reading = {"format": 1, "stages": stage_key(schedule), "max_mb": max_uncompressed_mb}
+    reading = {"format": 2, "stages": stage_key(schedule), "max_mb": max_uncompressed_mb}
     if cache_dir is not None:
         from pkp_cli.ingest import cache
     # First each file's identity: its cache entry, else its digest (a byte-identical copy is not read twice).
@@ -177,9 +182,14 @@ def _load(
             # (a cached file whose entry has no digest, when another file of its size turns up, is hashed below)
         else:
             try:
-                digest = hashlib.sha256(path.read_bytes()).hexdigest()
+                digest = sha256_of(path)
+            except NotRegularFile as exc:  # replaced by a FIFO or a device since it was found: never opened
+                problem = Issue(shown, None, None, None, None, None, "input-not-regular", (("kind", exc.kind),))
+                slots.append(_Slot(path, shown, key, "", None, problem=problem))
+                continue
             except OSError as exc:
-                problem = Issue(shown, None, None, None, None, None, "file-unreadable", (("reason", exc.strerror),))
+                reason = exc.strerror or str(exc)
+                problem = Issue(shown, None, None, None, None, None, "file-unreadable", (("reason", reason),))
                 slots.append(_Slot(path, shown, key, "", None, problem=problem))
                 continue
         if digest and digest in seen_hash:
@@ -223,6 +233,9 @@ def _load(
 
     kinds = _parse_fresh(units, cache_dir, clock)
     missing_cols: set[str] = set()
+    for kind in (KIND_LOKASI, KIND_PROGRES, KIND_TEMUAN):
+        for unit in units:
+            file_warnings.extend(unit.reader_warnings.get(kind, []))
     for unit in units:
         file_warnings.extend(unit.file_warnings)
         missing_cols |= unit.missing_columns
@@ -312,7 +325,7 @@ def _load(
         unreadable=unreadable,
         lokasi_missing_columns=missing_cols,
         lokasi_rejected=lokasi_rejected,
-        rejected=_rejected_rows(combined_sets, lang) if collect_rejects else {},
+        rejected=rejected_rows(combined_sets, lang) if collect_rejects else {},
         timings=clock.timings,
         parsed=[u.shown for u in units if not u.from_cache],
     )
@@ -363,6 +376,7 @@ def _parse_fresh(units: list[FileUnit], cache_dir: Path | None, clock: _Clock) -
     """Parse and row-check the files read from their bytes, in one batch per kind; cut the batches into one set
     per file and keep them in the cache; then each kind's sets of all files as one, in discovery order."""
     fresh = [u for u in units if u.fresh is not None]
+    unit_of_file = {u.shown: u for u in fresh}
     batches: dict[str, SheetRecords] = {}
     for kind in (KIND_LOKASI, KIND_PROGRES, KIND_TEMUAN):
         members = [s for u in fresh for s in u.fresh or [] if s.layout.kind == kind]
@@ -370,6 +384,10 @@ def _parse_fresh(units: list[FileUnit], cache_dir: Path | None, clock: _Clock) -
             continue
         batch = combine(members)
         batch.errors = concat_errors([batch.errors, *parse_records(batch.records, kind)])
+        # The readers' own findings (a date serial calamine could not turn into a date, a quote never closed):
+        # errors at their records, kept with each file; warnings for rows that hold no record.
+        for issue in apply_reader_problems(batch):
+            unit_of_file[issue.file].reader_warnings.setdefault(kind, []).append(issue)
         if kind == KIND_LOKASI:
             _check_lokasi_rows(batch, fresh)
         batch.records = normalise(batch.records, kind, batch.members)
@@ -423,31 +441,6 @@ def _check_lokasi_rows(batch: SheetRecords, fresh: list[FileUnit]) -> None:
                 # An empty cell in a present column means Tidak; a missing column stays unknown.
                 here = sid == i
                 batch.records.loc[here, c] = batch.records.loc[here, c].fillna(False)
-
-
-def _rejected_rows(
-    sets: list[SheetRecords], lang: str
-) -> dict[str, list[tuple[str | None, list[str], list[tuple[int, list[Any], str]]]]]:
-    """Per source file: each sheet's rejected rows as written, with the reasons."""
-    out: dict[str, list[tuple[str | None, list[str], list[tuple[int, list[Any], str]]]]] = {}
-    for sr in sets:
-        if not len(sr.errors):
-            continue
-        src = sr.records["_src"].to_numpy()
-        sid = sr.records["_sid"].to_numpy()
-        msgs: dict[tuple[int, int], list[str]] = {}
-        for rec_i, issue in zip(sr.errors["rec"].tolist(), _issues_of(sr, sr.errors), strict=True):
-            where = (int(sid[int(rec_i)]), int(src[int(rec_i)]))
-            msgs.setdefault(where, []).append(f"{issue.cell or issue.column or ''}: {issue.message(lang)}")
-        for i, member in enumerate(sr.members):
-            rows = []
-            for m_i, s_i in sorted(k for k in msgs if k[0] == i):
-                g = member.layout.data_start + s_i
-                values = [None if pd.isna(v) else v for v in member.sheet.grid.iloc[g]]
-                rows.append((int(member.sheet.row_numbers[g]), values, "; ".join(msgs[(m_i, s_i)])))
-            if rows:
-                out.setdefault(member.file, []).append((member.sheet.name, list(member.layout.headers), rows))
-    return out
 
 
 def _fill_undated(sr: SheetRecords, today: date, warnings: list[Issue]) -> None:
@@ -532,6 +525,8 @@ def _issues_of(sr: SheetRecords, table: pd.DataFrame) -> list[Issue]:
     ):
         grp = int(cols["_grp"][k]) if "_grp" in cols and sr.group_cols else 0
         col_idx = sr.group_cols[grp].get(column) if sr.group_cols else None
+        if col_idx is None:
+            col_idx = unread_column_index(column)  # a row-level reader problem in a column pkp does not read
         header = sr.group_headers[grp].get(column) if sr.group_headers else None
         raw = cols[f"_raw_{column}"][k] if f"_raw_{column}" in cols else None
         member = sr.members[int(cols["_sid"][k])] if sr.members and "_sid" in cols else sr

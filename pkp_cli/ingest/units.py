@@ -48,6 +48,7 @@ class FileUnit:
     ignored_sheets: list[str]
     sets: dict[str, SheetRecords] = field(default_factory=dict)
     file_warnings: list[Issue] = field(default_factory=list)
+    reader_warnings: dict[str, list[Issue]] = field(default_factory=dict)  # per kind, rows without a record
     missing_columns: set[str] = field(default_factory=set)
     key: str | None = None  # its load-cache key, when the cache is on
     fresh: list[SheetRecords] | None = None  # the sheets as read, until the batch is parsed
@@ -317,6 +318,7 @@ def entry_of(unit: FileUnit) -> tuple[dict[str, Any], dict[str, Any]]:
         "reports": [where[id(r)] for r in unit.reports],
         "ignored_sheets": unit.ignored_sheets,
         "file_warnings": [issue_to_json(i) for i in unit.file_warnings],
+        "reader_warnings": {k: [issue_to_json(i) for i in v] for k, v in unit.reader_warnings.items()},
         "missing_columns": sorted(unit.missing_columns),
         "kinds": kinds,
     }
@@ -357,6 +359,7 @@ def unit_of(header: dict[str, Any], tables: dict[str, Any]) -> FileUnit:
         [str(x) for x in header["ignored_sheets"]],
         sets,
         [issue_from_json(d) for d in header["file_warnings"]],
+        {str(k): [issue_from_json(d) for d in v] for k, v in header["reader_warnings"].items()},
         set(header["missing_columns"]),
         from_cache=True,
     )

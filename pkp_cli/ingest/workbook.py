@@ -16,6 +16,7 @@ import math
 import os
 import re
 import sys
+import threading
 import zipfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -200,30 +201,53 @@ class _SheetScan:
         return cols * rows
 
 
+# File descriptor 2 is one per process, and the loader reads two workbooks at a time: the first reader in
+# points it at a temporary file, the last one out points it back (each saving and restoring it on its own, two
+# readers could leave it pointed at the closed temporary file and every later message would be lost).
+_STDERR_LOCK = threading.Lock()
+_STDERR: dict[str, Any] = {"readers": 0, "saved": None, "captured": None}
+
+
+def _stderr_aside() -> None:
+    with _STDERR_LOCK:
+        if _STDERR["readers"] == 0:
+            import tempfile
+
+            sys.stderr.flush()
+            _STDERR["saved"] = os.dup(2)
+            _STDERR["captured"] = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the last reader out)
+            os.dup2(_STDERR["captured"].fileno(), 2)
+        _STDERR["readers"] += 1
+
+
+def _stderr_back() -> None:
+    with _STDERR_LOCK:
+        _STDERR["readers"] -= 1
+        if _STDERR["readers"] == 0:
+            os.dup2(_STDERR["saved"], 2)
+            os.close(_STDERR["saved"])
+            _STDERR["captured"].close()
+            _STDERR["saved"] = _STDERR["captured"] = None
+
+
 @contextlib.contextmanager
 def _calamine(what: str) -> Iterator[None]:
     """Run calamine: any error, a Rust panic included (pyo3's PanicException derives from BaseException), is
     "file unreadable" with its first line. Rust prints a panic straight to file descriptor 2, so stderr is
     pointed at a temporary file meanwhile: the user sees pkp's one line, not a Rust backtrace."""
-    import tempfile
-
-    sys.stderr.flush()
-    saved = os.dup(2)
-    with tempfile.TemporaryFile() as captured:
-        os.dup2(captured.fileno(), 2)
-        try:
-            yield
-        except FileProblem:
+    _stderr_aside()
+    try:
+        yield
+    except FileProblem:
+        raise
+    except Exception as exc:
+        raise FileProblem("file-unreadable", reason=f"{what}{_first_line(exc)}") from None
+    except BaseException as exc:
+        if type(exc).__name__ != "PanicException":
             raise
-        except Exception as exc:
-            raise FileProblem("file-unreadable", reason=f"{what}{_first_line(exc)}") from None
-        except BaseException as exc:
-            if type(exc).__name__ != "PanicException":
-                raise
-            raise FileProblem("file-unreadable", reason=f"{what}calamine: {_first_line(exc)}") from None
-        finally:
-            os.dup2(saved, 2)
-            os.close(saved)
+        raise FileProblem("file-unreadable", reason=f"{what}calamine: {_first_line(exc)}") from None
+    finally:
+        _stderr_back()
 
 
 def _first_line(exc: BaseException) -> str:

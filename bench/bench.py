@@ -1075,15 +1075,17 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _kept_sections(out: Path) -> str:
-    """The section bench/packs.py writes into the same file (between its markers), kept as it is."""
-    start, end = "<!-- packs:start -->", "<!-- packs:end -->"
+    """The sections other benchmarks write into the same file between their markers (bench/packs.py's
+    `<!-- packs:start -->`, bench/hostile_rejects.py's `<!-- hostile-rejects:begin -->`), kept as they are."""
+    import re
+
     try:
         text = out.read_text(encoding="utf-8")
     except OSError:
         return ""
-    if start not in text or end not in text:
-        return ""
-    return "\n" + text[text.index(start) : text.index(end) + len(end)] + "\n"
+    marked = re.compile(r"<!-- ([\w-]+):(?:start|begin) -->.*?<!-- \1:end -->", re.S)
+    sections = [m.group(0) for m in marked.finditer(text)]
+    return "".join("\n" + section + "\n" for section in sections)
 
 
 def main(argv: list[str] | None = None) -> int:

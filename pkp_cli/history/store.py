@@ -196,6 +196,17 @@ def read(
     return frame
 
 
+def _plain(table: Any) -> Any:
+    """Categorical columns (the status frame's names) as their text: the tables of a snapshot share one schema,
+    and a reader asks for categoricals by name (`categories`)."""
+    import pyarrow as pa
+
+    for i, column in enumerate(table.schema):
+        if pa.types.is_dictionary(column.type):
+            table = table.set_column(i, column.name, table.column(i).cast(column.type.value_type))
+    return table
+
+
 def write(folder: Path, meta: dict[str, Any], tables: dict[str, pd.DataFrame], compression: str = "zstd") -> Path:
     """Write a week's snapshot atomically (replacing that week's file, if any) and return its path."""
     import pyarrow as pa
@@ -204,7 +215,7 @@ def write(folder: Path, meta: dict[str, Any], tables: dict[str, pd.DataFrame], c
     from pkp_cli.render.safe import atomic_write
 
     meta = {**meta, "format": FORMAT, "rows": {name: len(tables[name]) for name in TABLES}}
-    parts = {name: pa.Table.from_pandas(tables[name], preserve_index=False) for name in TABLES}
+    parts = {name: _plain(pa.Table.from_pandas(tables[name], preserve_index=False)) for name in TABLES}
     union = pa.unify_schemas([t.schema.remove_metadata() for t in parts.values()], promote_options="permissive")
     schema = pa.schema(
         [pa.field(TABLE_COLUMN, pa.string()), *union], metadata={META_KEY: json.dumps(meta, ensure_ascii=False)}

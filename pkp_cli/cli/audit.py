@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pkp_cli.cli.i18n import help_lang, t
+from pkp_cli.cli.i18n import t
 from pkp_cli.cli.options import (
     AsOfOpt,
     DataOpt,
@@ -61,7 +61,6 @@ def audit(
 
 
 def register(app: Any, guarded: Any) -> None:
-    from pkp_cli.views.legend import help_epilog
-    from pkp_cli.views.specs import AUDIT_TABLES
+    from pkp_cli.cli.i18n import legend_command
 
-    app.command("audit", help=HELP, epilog=help_epilog(AUDIT_TABLES, help_lang()))(guarded(audit))
+    app.command("audit", help=HELP, cls=legend_command("AUDIT_TABLES"))(guarded(audit))

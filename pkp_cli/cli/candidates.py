@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pkp_cli.cli.i18n import help_lang, t
+from pkp_cli.cli.i18n import t
 from pkp_cli.cli.options import (
     AsOfOpt,
     DataOpt,
@@ -99,7 +99,6 @@ def candidates(
 
 
 def register(app: Any, guarded: Any) -> None:
-    from pkp_cli.views.legend import help_epilog
-    from pkp_cli.views.specs import CANDIDATES_TABLES
+    from pkp_cli.cli.i18n import legend_command
 
-    app.command("candidates", help=HELP, epilog=help_epilog(CANDIDATES_TABLES, help_lang()))(guarded(candidates))
+    app.command("candidates", help=HELP, cls=legend_command("CANDIDATES_TABLES"))(guarded(candidates))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pkp_cli.cli.i18n import help_lang, t
+from pkp_cli.cli.i18n import t
 from pkp_cli.cli.options import DataOpt, Format, FormatOpt, LangOpt, OutOpt, TableOpt
 from pkp_cli.errors import PkpError
 
@@ -54,7 +54,6 @@ def config_cmd(
 
 
 def register(app: Any, guarded: Any) -> None:
-    from pkp_cli.views.legend import help_epilog
-    from pkp_cli.views.specs import CONFIG_TABLES
+    from pkp_cli.cli.i18n import legend_command
 
-    app.command("config", help=HELP, epilog=help_epilog(CONFIG_TABLES, help_lang()))(guarded(config_cmd))
+    app.command("config", help=HELP, cls=legend_command("CONFIG_TABLES"))(guarded(config_cmd))

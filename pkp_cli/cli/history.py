@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from pkp_cli.cli.i18n import help_lang, t
+from pkp_cli.cli.i18n import t
 from pkp_cli.cli.options import Format, FormatOpt, LangOpt, OutOpt, TableOpt
 from pkp_cli.cli.weekly import HistoryOpt
 
@@ -49,7 +49,6 @@ def history_cmd(
 
 
 def register(app: Any, guarded: Any) -> None:
-    from pkp_cli.views.legend import help_epilog
-    from pkp_cli.views.specs import HISTORY_TABLES
+    from pkp_cli.cli.i18n import legend_command
 
-    app.command("history", help=HELP, epilog=help_epilog(HISTORY_TABLES, help_lang()))(guarded(history_cmd))
+    app.command("history", help=HELP, cls=legend_command("HISTORY_TABLES"))(guarded(history_cmd))

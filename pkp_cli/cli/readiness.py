@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from pkp_cli.cli.i18n import help_lang, t
+from pkp_cli.cli.i18n import t
 from pkp_cli.cli.options import (
     AsOfOpt,
     DataOpt,
@@ -60,7 +60,6 @@ def readiness(
 
 
 def register(app: Any, guarded: Any) -> None:
-    from pkp_cli.views.legend import help_epilog
-    from pkp_cli.views.specs import READINESS_TABLES
+    from pkp_cli.cli.i18n import legend_command
 
-    app.command("readiness", help=HELP, epilog=help_epilog(READINESS_TABLES, help_lang()))(guarded(readiness))
+    app.command("readiness", help=HELP, cls=legend_command("READINESS_TABLES"))(guarded(readiness))

@@ -119,10 +119,7 @@ def report(
 
 
 def register(app: Any, guarded: Any) -> None:
-    from pkp_cli.cli.i18n import help_lang
-    from pkp_cli.views.legend import help_epilog
-    from pkp_cli.views.specs import REPORT_TABLES
+    from pkp_cli.cli.i18n import legend_command
 
-    lang = help_lang()
-    head = "Tables of the packs (a sheet each in xlsx):" if lang == "en" else "Tabel paket (satu sheet di xlsx):"
-    app.command("report", help=HELP, epilog=help_epilog(REPORT_TABLES, lang, head))(guarded(report))
+    head = ("Tabel paket (satu sheet di xlsx):", "Tables of the packs (a sheet each in xlsx):")
+    app.command("report", help=HELP, cls=legend_command("REPORT_TABLES", head))(guarded(report))

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pkp_cli.cli.i18n import help_lang, t
+from pkp_cli.cli.i18n import t
 from pkp_cli.cli.options import DataOpt, Format, FormatOpt, LangOpt, OutOpt, ProgramOpt, ScheduleOpt, TableOpt
 from pkp_cli.errors import Exit
 
@@ -69,7 +69,6 @@ def _check(path: Path, lang: str) -> int:
 
 
 def register(app: Any, guarded: Any) -> None:
-    from pkp_cli.views.legend import help_epilog
-    from pkp_cli.views.specs import SCHEDULE_TABLES
+    from pkp_cli.cli.i18n import legend_command
 
-    app.command("schedule", help=HELP, epilog=help_epilog(SCHEDULE_TABLES, help_lang()))(guarded(schedule_cmd))
+    app.command("schedule", help=HELP, cls=legend_command("SCHEDULE_TABLES"))(guarded(schedule_cmd))

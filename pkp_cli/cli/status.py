@@ -6,7 +6,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pkp_cli.cli.i18n import help_lang, t
+from pkp_cli.cli.i18n import t
 from pkp_cli.cli.options import (
     AsOfOpt,
     DataOpt,
@@ -94,7 +94,6 @@ def status(
 
 
 def register(app: Any, guarded: Any) -> None:
-    from pkp_cli.views.legend import help_epilog
-    from pkp_cli.views.specs import STATUS_TABLES
+    from pkp_cli.cli.i18n import legend_command
 
-    app.command("status", help=HELP, epilog=help_epilog(STATUS_TABLES, help_lang()))(guarded(status))
+    app.command("status", help=HELP, cls=legend_command("STATUS_TABLES"))(guarded(status))

@@ -7,7 +7,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pkp_cli.cli.i18n import help_lang, t
+from pkp_cli.cli.i18n import t
 from pkp_cli.cli.options import (
     AsOfOpt,
     DataOpt,
@@ -107,7 +107,6 @@ def validate(
 
 
 def register(app: Any, guarded: Any) -> None:
-    from pkp_cli.views.legend import help_epilog
-    from pkp_cli.views.specs import VALIDATE_TABLES
+    from pkp_cli.cli.i18n import legend_command
 
-    app.command("validate", help=HELP, epilog=help_epilog(VALIDATE_TABLES, help_lang()))(guarded(validate))
+    app.command("validate", help=HELP, cls=legend_command("VALIDATE_TABLES"))(guarded(validate))

@@ -12,7 +12,7 @@ from typing import Annotated, Any
 
 import typer
 
-from pkp_cli.cli.i18n import help_lang, t
+from pkp_cli.cli.i18n import t
 from pkp_cli.cli.options import (
     AsOfOpt,
     DataOpt,
@@ -235,7 +235,6 @@ def _stdout(inp: Any, summary: Any, fmt: str, table: str | None) -> None:
 
 
 def register(app: Any, guarded: Any) -> None:
-    from pkp_cli.views.legend import help_epilog
-    from pkp_cli.views.specs import WEEKLY_TABLES
+    from pkp_cli.cli.i18n import legend_command
 
-    app.command("weekly", help=HELP, epilog=help_epilog(WEEKLY_TABLES, help_lang()))(guarded(weekly))
+    app.command("weekly", help=HELP, cls=legend_command("WEEKLY_TABLES"))(guarded(weekly))

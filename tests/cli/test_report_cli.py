@@ -27,10 +27,10 @@ from pkp_cli.cli.app import app
 from tests.factories import ROOT
 
 CURVE_POINTS = 22  # Fridays 7 January .. 3 June 2022
-# the readiness board has a table per program (PISEW, KOTAKU): two sheets where a province runs both
+# the readiness board has a table per program (PISEW, KOTAKU): a sheet each, named by its program
 PROVINCE_SHEETS = [
-    "ringkasan", "kesiapan", "kesiapan (2)", "kesiapan_lokasi", "persiapan", "kabupaten", "terlambat", "konstruksi",
-    "kandidat", "menunggu", "audit", "lewat_batas", "perubahan", "kurva_s", "Keterangan",
+    "ringkasan", "kesiapan PISEW", "kesiapan KOTAKU", "kesiapan_lokasi", "persiapan", "kabupaten", "terlambat",
+    "konstruksi", "kandidat", "menunggu", "audit", "lewat_batas", "perubahan", "kurva_s", "Keterangan",
 ]  # fmt: skip
 NATIONAL_SHEETS = ["provinsi", "belum_melapor", "tahapan_terlambat", "program", "kurva_s", "Keterangan"]
 IN_CI = os.environ.get("CI") == "true"
@@ -132,7 +132,7 @@ def test_a_province_pack_holds_its_readiness_candidates_and_audit(packs: tuple[P
         return list(wb[sheet].iter_rows(min_row=3, max_row=last, values_only=True))
 
     readiness = _command_json("readiness", "-p", "Bali")["tables"]
-    assert len(data_rows("kesiapan")) + len(data_rows("kesiapan (2)")) == len(readiness["kesiapan"]) == 2
+    assert len(data_rows("kesiapan PISEW")) + len(data_rows("kesiapan KOTAKU")) == len(readiness["kesiapan"]) == 2
     assert len([r for r in data_rows("kesiapan_lokasi") if r[1] == "Bali"]) == len(readiness["lokasi"]) == 2
     candidates = _command_json("candidates", "-p", "Bali")["tables"]
     assert len(candidates["kandidat"]) == 6

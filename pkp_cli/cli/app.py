@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import io
 import os
 import sys
 from collections.abc import Callable
@@ -181,6 +182,11 @@ def main() -> None:
     from typer._click import exceptions as click  # typer 0.29 vendors click (pinned in pyproject.toml)
 
     signal.signal(signal.SIGTERM, _on_sigterm)
+    # A stream whose encoding cannot hold every character (PYTHONIOENCODING=ascii, an old cron locale) shows
+    # the others as \u escapes instead of ending the run in a UnicodeEncodeError.
+    for stream in (sys.stdout, sys.stderr):
+        if isinstance(stream, io.TextIOWrapper):
+            stream.reconfigure(errors="backslashreplace")
     if os.environ.get("PKP_DEBUG") != "1":
         sys.unraisablehook = _quiet_unraisable
     command = typer.main.get_command(app)

@@ -134,6 +134,7 @@ def _run(province: list[str] | None, data: Path | None, schedule: Path | None, r
     out_dir = out or Path(cfg.get("output") or ".")
     with hold(folder, label("w.locked", code)):
         ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
+        _check_since(since_day, ws.as_of, code)
         rule_set = ws.rules(rules, required=False)
         st = ws.status()
         present = dict(zip(st["kode_provinsi"], st["provinsi"], strict=False))
@@ -180,6 +181,21 @@ def _run(province: list[str] | None, data: Path | None, schedule: Path | None, r
         if not quiet:
             _stdout(inp, summary, fmt, table)
     return most_severe(*codes)
+
+
+def _check_since(since: date | None, as_of: date, lang: str) -> None:
+    """--since names a week before the status date's week (the week this run stores)."""
+    from pkp_cli.errors import Exit, PkpError
+    from pkp_cli.history.store import iso_week
+    from pkp_cli.text.formats import fmt_date
+    from pkp_cli.text.labels import label
+
+    if since is None or iso_week(since) < iso_week(as_of):
+        return
+    text = label("w.since_not_before", lang).format(
+        wanted=iso_week(since), week=iso_week(as_of), as_of=fmt_date(as_of, lang)
+    )
+    raise PkpError(Exit.USAGE, f"--since {since.isoformat()}: {text}")
 
 
 def _parse_day(option: str, text: str | None, lang: str) -> date | None:

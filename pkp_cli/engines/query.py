@@ -132,10 +132,29 @@ def resolve_stages(wanted: Sequence[str] | None, schedule: Schedule, program: st
 
 
 def resolve_statuses(wanted: Sequence[str] | None) -> tuple[str, ...]:
+    """--status values as status codes, whatever their case and separators (`Selesai Terlambat`, `belum-mulai`)."""
+    import re
+
+    out: list[str] = []
     for s in wanted or []:
-        if s not in STATUS_CODES:
+        code = re.sub(r"[\s\-_]+", "_", s.strip().casefold())
+        if code not in STATUS_CODES:
             raise UnknownValue("--status", s, list(STATUS_CODES), "choose")
-    return tuple(wanted or ())
+        out += [code] if code not in out else []
+    return tuple(out)
+
+
+def check_lokasi_within(code: str | None, provinces: Sequence[str], kabupaten: Sequence[str],
+                        status: pd.DataFrame) -> None:  # fmt: skip
+    """--lokasi with --province / --kabupaten that do not hold it: a contradiction to resolve, not an empty
+    table (the suggestion is where the location is)."""
+    if not code or (not provinces and not kabupaten):
+        return
+    if (not provinces or code[:2] in provinces) and (not kabupaten or code[:5] in kabupaten):
+        return
+    own = status.loc[status["kode_lokasi"] == code, ["kabupaten_kota", "provinsi"]].head(1)
+    where = ", ".join(str(v) for v in own.iloc[0] if pd.notna(v)) if len(own) else code[:5]
+    raise UnknownValue("--lokasi", code, [where], "outside_filter")
 
 
 def near_codes(code: str, known: Iterable[str], limit: int = 3) -> list[str]:

@@ -123,6 +123,7 @@ def _run(province: list[str] | None, data: Path | None, schedule: Path | None, r
     from pkp_cli.history import job
     from pkp_cli.history.inputs import fingerprint
     from pkp_cli.history.lock import hold
+    from pkp_cli.render.pack import prepare_folder
     from pkp_cli.settings import default_history_dir, load_config
     from pkp_cli.text.labels import label
     from pkp_cli.views import weekly as view
@@ -132,6 +133,7 @@ def _run(province: list[str] | None, data: Path | None, schedule: Path | None, r
     since_day = _parse_day("--since", since, code)
     folder = history or Path(cfg.get("history") or default_history_dir())
     out_dir = out or Path(cfg.get("output") or ".")
+    prepare_folder(folder)  # a file at --history is "not a folder", not a failed lock under its name
     with hold(folder, label("w.locked", code)):
         ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
         _check_since(since_day, ws.as_of, code)
@@ -224,7 +226,13 @@ def _write_summary(report: Any, folder: Path, stem: str) -> tuple[list[Path], An
         "xlsx": lambda path: write_xlsx([report], path),
         "html": lambda path: write_html([report], path),
     }
+    from pkp_cli.render.pack import prepare_folder
+
     written: list[Path] = []
+    try:
+        prepare_folder(folder)
+    except PkpError as exc:
+        return written, exc
     for suffix in SUMMARY_FORMATS:
         try:
             path = inside(folder, f"{stem}.{suffix}")

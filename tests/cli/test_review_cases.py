@@ -117,3 +117,37 @@ def test_lokasi_outside_the_province_or_kabupaten_asked_is_a_usage_error() -> No
     assert "pkp: --lokasi 51.01.04: ada di Kabupaten Jembrana, Bali, di luar --province / --kabupaten" in err
     rc, out, _ = pkp("status", "--lokasi", "51.01.04", "--province", "Bali", "--kabupaten", "Jembrana", "-f", "json")
     assert rc == 0 and len(json.loads(out)["tables"]["tahapan"]) > 0
+
+
+def test_weekly_history_or_out_that_is_a_file_says_so(tmp_path) -> None:
+    """--history or --out naming a file: exit 73 and 'is not a folder', not mkdir's 'File exists' under a name the
+    user never gave (`<file>/.lock`)."""
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "cfg"), "XDG_DATA_HOME": str(tmp_path / "xdg"), "NO_COLOR": "1"}
+    a_file = tmp_path / "berkas"
+    a_file.write_text("x")
+    res = runner.invoke(app, ["weekly", "--data", DATA, "--history", str(a_file), "--out", str(tmp_path / "o")],
+                        env=env)  # fmt: skip
+    assert res.exit_code == 73
+    assert f"pkp: {a_file}: bukan folder / is not a folder" in res.stderr.splitlines()
+    assert not (tmp_path / "o").exists()
+    res = runner.invoke(app, ["weekly", "--data", DATA, "--history", str(tmp_path / "h"), "--out", str(a_file)],
+                        env=env)  # fmt: skip
+    assert res.exit_code == 73
+    assert f"pkp: {a_file}: bukan folder / is not a folder" in res.stderr.splitlines()
+    assert (tmp_path / "h" / "2022-W22.parquet").exists()  # whatever could be written is
+    assert a_file.read_text() == "x"
+
+
+def test_table_names_as_typed_and_an_unknown_one_says_unknown() -> None:
+    """`--table KABUPATEN` and `--table kurva-s` are the tables kabupaten and kurva_s; a typo is 'unknown' with the
+    choices, like every other unknown value (exit 2)."""
+    rc, out, _ = pkp("status", "-p", "Bali", "-f", "csv", "--table", "KABUPATEN")
+    assert rc == 0 and out.splitlines()[0].startswith("kode_provinsi,provinsi,kode_kabupaten,kabupaten_kota,")
+    rc, out, _ = pkp("status", "-p", "Bali", "-f", "csv", "--table", "kurva-s")
+    assert rc == 0 and out.splitlines()[0] == "kode_provinsi,program,tanggal,rencana_persen,realisasi_persen,deviasi"
+    rc, _, err = pkp("status", "-p", "Bali", "-f", "csv", "--table", "kabupatn", "--lang", "en")
+    assert rc == 2
+    assert (
+        "pkp: --table kabupatn: unknown (choose from: ringkasan, persiapan, kabupaten, terlambat, konstruksi, kurva_s)"
+        in err.splitlines()
+    )

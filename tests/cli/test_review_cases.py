@@ -151,3 +151,25 @@ def test_table_names_as_typed_and_an_unknown_one_says_unknown() -> None:
         "pkp: --table kabupatn: unknown (choose from: ringkasan, persiapan, kabupaten, terlambat, konstruksi, kurva_s)"
         in err.splitlines()
     )
+
+
+ENVELOPE = ["as_of", "fiscal_year", "data_source", "schedule", "schedule_sha256", "newest_report", "stale"]
+
+
+def test_every_json_envelope_has_the_same_keys_totals_included(tmp_path) -> None:
+    """The README's envelope: the facts first, then main_table, tables and totals, for every command and view, so
+    a script reads doc["totals"] without a KeyError when the report has no total row ({} then)."""
+    cases = [
+        ["status"], ["status", "-p", "Bali"], ["status", "--lokasi", "51.01.04"], ["status", "--detail", "-p", "Bali"],
+        ["candidates"], ["candidates", "--explain", "51.01.04"], ["readiness"], ["audit"], ["validate"],
+    ]  # fmt: skip
+    for args in cases:
+        rc, out, err = pkp(*args, "-f", "json")
+        assert rc == 0, (args, err)
+        doc = json.loads(out)
+        keys = list(doc)
+        assert keys[: len(ENVELOPE)] == ENVELOPE, args
+        assert keys[-3:] == ["main_table", "tables", "totals"], (args, keys)
+        assert isinstance(doc["totals"], dict)
+    rc, out, _ = pkp("status", "-p", "Bali", "-f", "json")
+    assert json.loads(out)["totals"] == {}

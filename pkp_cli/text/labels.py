@@ -119,6 +119,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "choose": ("tidak dikenal", "unknown"),
     "did_you_mean": ("maksud Anda", "did you mean"),
     "not_in_data": ("tidak ada dalam data", "is not in the data"),
+    "tpl.neither": ("sebut --province NAMA atau --all (salah satu)", "name --province NAME or --all (one of them)"),
+    "tpl.both": (
+        "--province dan --all tidak dapat dipakai bersama; pilih salah satu",
+        "--province and --all cannot be used together; choose one",
+    ),
     "outside_filter": (
         "ada di {where}, di luar --province / --kabupaten yang diminta",
         "is in {where}, outside --province / --kabupaten as asked",

@@ -173,3 +173,13 @@ def test_every_json_envelope_has_the_same_keys_totals_included(tmp_path) -> None
         assert isinstance(doc["totals"], dict)
     rc, out, _ = pkp("status", "-p", "Bali", "-f", "json")
     assert json.loads(out)["totals"] == {}
+
+
+def test_template_needs_exactly_one_of_province_or_all_and_says_which(tmp_path) -> None:
+    rc, _, err = pkp("template", "--out", str(tmp_path / "t"), "--lang", "en")
+    assert rc == 2
+    assert "pkp: template: name --province NAME or --all (one of them)" in err.splitlines()
+    rc, _, err = pkp("template", "--out", str(tmp_path / "t"), "--all", "--province", "Bali")
+    assert rc == 2
+    assert "pkp: template: --province dan --all tidak dapat dipakai bersama; pilih salah satu" in err.splitlines()
+    assert not (tmp_path / "t").exists()

@@ -76,7 +76,7 @@ def status(
     present = dict(zip(pairs["kode_provinsi"], pairs["provinsi"], strict=False))
     prog = qr.resolve_program(ws.schedule, program)
     provinces = qr.resolve_provinces(province, present)
-    kabs = qr.resolve_kabupaten(kabupaten, st if not provinces else st[st["kode_provinsi"].isin(provinces)])
+    kabs = qr.resolve_kabupaten_within(kabupaten, st, provinces)
     if kabs and not provinces:  # a kabupaten alone shows its province
         provinces = tuple(dict.fromkeys(k[:2] for k in kabs))
     lokasi_code = qr.resolve_lokasi(lokasi, st)

@@ -115,6 +115,25 @@ def resolve_kabupaten(wanted: Sequence[str] | None, status: pd.DataFrame) -> tup
     return tuple(out)
 
 
+def resolve_kabupaten_within(wanted: Sequence[str] | None, status: pd.DataFrame,
+                             provinces: Sequence[str]) -> tuple[str, ...]:  # fmt: skip
+    """resolve_kabupaten among the provinces asked (all when none); a kabupaten the data holds in another
+    province is a contradiction that names where it is, not a near miss."""
+    if not provinces:
+        return resolve_kabupaten(wanted, status)
+    mine = status[status["kode_provinsi"].isin(list(provinces))]
+    try:
+        return resolve_kabupaten(wanted, mine)
+    except UnknownValue as exc:
+        try:
+            found = resolve_kabupaten([exc.value], status)
+        except UnknownValue:
+            raise exc from None
+        own = status.loc[status["kode_kabupaten"].isin(found), ["kabupaten_kota", "provinsi"]].drop_duplicates()
+        where = "; ".join(", ".join(str(v) for v in row if pd.notna(v)) for row in own.itertuples(index=False))
+        raise UnknownValue("--kabupaten", exc.value, [where], "outside_filter") from None
+
+
 def resolve_stages(wanted: Sequence[str] | None, schedule: Schedule, program: str | None) -> tuple[str, ...]:
     """--stage values (code or name, as typed) as stage codes; a name two programs share means both."""
     from pkp_cli.model.stage_names import StageIndex

@@ -183,3 +183,16 @@ def test_template_needs_exactly_one_of_province_or_all_and_says_which(tmp_path) 
     assert rc == 2
     assert "pkp: template: --province dan --all tidak dapat dipakai bersama; pilih salah satu" in err.splitlines()
     assert not (tmp_path / "t").exists()
+
+
+def test_kabupaten_of_another_province_says_where_it_is() -> None:
+    """`--province Bali --kabupaten Makassar`: Kota Makassar is in the data, in Sulawesi Selatan; the message says
+    so instead of suggesting Kota Denpasar."""
+    rc, _, err = pkp("status", "--province", "Bali", "--kabupaten", "Makassar", "--lang", "en")
+    assert rc == 2
+    assert (
+        "pkp: --kabupaten Makassar: is in Kota Makassar, Sulawesi Selatan, outside --province / --kabupaten as asked"
+        in err
+    )
+    rc, _, err = pkp("status", "--province", "Bali", "--kabupaten", "Tabnan", "--lang", "en")
+    assert rc == 2 and "did you mean: Kabupaten Tabanan" in err

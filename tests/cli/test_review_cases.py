@@ -196,3 +196,25 @@ def test_kabupaten_of_another_province_says_where_it_is() -> None:
     )
     rc, _, err = pkp("status", "--province", "Bali", "--kabupaten", "Tabnan", "--lang", "en")
     assert rc == 2 and "did you mean: Kabupaten Tabanan" in err
+
+
+def test_config_screen_speaks_the_users_language(tmp_path) -> None:
+    """`pkp config` in Indonesian showed 'absent', 'default', 'unset', 'folder in current directory' and Python's
+    'True'. The screen follows --lang; JSON keeps the identifiers."""
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "cfg"), "XDG_DATA_HOME": str(tmp_path / "xdg"), "NO_COLOR": "1",
+           "COLUMNS": "300"}  # fmt: skip
+    res = runner.invoke(app, ["config", "--lang", "id"], env=env)
+    assert res.exit_code == 0
+    rows = {line.split()[0]: line for line in res.stdout.splitlines() if line.strip()}
+    assert rows["config_file"].endswith("tidak ada")
+    assert rows["history"].endswith("bawaan")
+    assert rows["holidays_file"].split()[-2:] == ["tidak", "diatur"]
+    assert rows["cache"].split()[1:] == ["true", "bawaan"]
+    for word in ("absent", "default", "unset", "True"):
+        assert word not in res.stdout
+    res = runner.invoke(app, ["config", "--lang", "en"], env=env)
+    rows = {line.split()[0]: line for line in res.stdout.splitlines() if line.strip()}
+    assert rows["config_file"].endswith("absent") and rows["holidays_file"].endswith("unset")
+    doc = json.loads(runner.invoke(app, ["config", "-f", "json", "--lang", "id"], env=env).stdout)
+    sources = {r["key"]: r["source"] for r in doc["tables"]["pengaturan"]}
+    assert sources["config_file"] == "absent" and sources["history"] == "default"

@@ -162,6 +162,13 @@ def _run(province: list[str] | None, data: Path | None, schedule: Path | None, r
             codes.append(int(result.write_error.code))
         elif result.snapshot is not None:
             inform(f"{label('w.snapshot', code)}: {result.snapshot}")
+            if result.replaced_as_of is not None and result.replaced_as_of > ws.as_of:
+                from pkp_cli.text.formats import fmt_date
+
+                text = label("w.replaced_newer", code).format(
+                    old=fmt_date(result.replaced_as_of, code), new=fmt_date(ws.as_of, code)
+                )
+                say(f"pkp: {result.week}: {text}")
         inp = view.WeeklyInputs(
             ws.facts(),
             result,

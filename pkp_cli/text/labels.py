@@ -415,6 +415,10 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "w.locked": ("pkp lain sedang berjalan dan memegang kunci ini", "another pkp run holds this lock"),
     "w.snapshot": ("Snapshot", "Snapshot"),
+    "w.replaced_newer": (
+        "snapshot tersimpan per {old} diganti dengan tanggal posisi yang lebih awal, {new}",
+        "the stored snapshot as of {old} was replaced by an earlier status date, {new}",
+    ),
     "w.since_not_before": (
         "{wanted} tidak sebelum minggu tanggal posisi ({week}, {as_of})",
         "{wanted} is not before the week of the status date ({week}, {as_of})",

@@ -218,3 +218,20 @@ def test_config_screen_speaks_the_users_language(tmp_path) -> None:
     doc = json.loads(runner.invoke(app, ["config", "-f", "json", "--lang", "id"], env=env).stdout)
     sources = {r["key"]: r["source"] for r in doc["tables"]["pengaturan"]}
     assert sources["config_file"] == "absent" and sources["history"] == "default"
+
+
+def test_rerun_of_a_week_with_an_earlier_status_date_says_it_replaces_a_newer_snapshot(tmp_path) -> None:
+    """W21 stored as of Friday 27 May; a replay as of Wednesday 25 May (same ISO week) replaces it, as the README
+    says, but an analyst must know the week now holds older news: one line on stderr names both dates."""
+    env = {"XDG_CONFIG_HOME": str(tmp_path / "cfg"), "XDG_DATA_HOME": str(tmp_path / "xdg"), "NO_COLOR": "1"}
+    args = ["weekly", "--data", DATA, "--history", str(tmp_path / "h"), "--out", str(tmp_path / "o"), "--lang", "en"]
+    assert runner.invoke(app, [*args, "--as-of", "2022-05-27"], env=env).exit_code == 0
+    res = runner.invoke(app, [*args, "--as-of", "2022-05-27"], env=env)  # same date again: nothing to say
+    assert res.exit_code == 0 and "replaced" not in res.stderr
+    res = runner.invoke(app, [*args, "--as-of", "2022-05-25"], env=env)
+    assert res.exit_code == 0
+    assert (
+        "pkp: 2022-W21: the stored snapshot as of 27 May 2022 was replaced by an earlier status date, 25 May 2022"
+        in res.stderr.splitlines()
+    )
+    assert sorted(p.name for p in (tmp_path / "h").glob("*.parquet")) == ["2022-W21.parquet"]

@@ -92,4 +92,4 @@ class UnknownValue(Exception):
         self.option = option
         self.value = value
         self.suggestions = list(suggestions or [])
-        self.reason = reason  # "unknown" | "not_in_data" | "ambiguous" | "choose"
+        self.reason = reason  # "unknown" | "not_in_data" | "ambiguous" | "choose" | "outside_filter"

@@ -126,6 +126,8 @@ def unknown_value_text(exc: UnknownValue) -> str:
     if exc.suggestions:
         if exc.reason == "choose":
             text += f" ({label('choose_from', lang)} {', '.join(exc.suggestions)})"
+        elif exc.reason == "outside_filter":
+            text = f"{exc.option} {exc.value}: {label('outside_filter', lang).format(where=exc.suggestions[0])}"
         elif exc.reason == "not_in_data":
             text = f"{exc.option} {exc.value}: {exc.suggestions[0]} {label('not_in_data', lang)}"
         else:

@@ -45,7 +45,8 @@ def config_cmd(
             value, source = cfg.get(key), cfg.source(key)
             if value is None and key in fallback:
                 value, source = fallback[key], "default"
-            rows.append({"key": key, "value_text": None if value is None else str(value), "source": source})
+            shown = None if value is None else str(value).lower() if isinstance(value, bool) else str(value)
+            rows.append({"key": key, "value_text": shown, "source": source})  # booleans as TOML writes them
     if lang is not None:
         rows.append({"key": "lang (now)", "value_text": code, "source": "--lang"})
     facts = Facts(code, None, None, None, False, None, None)

@@ -76,9 +76,11 @@ def status(
     present = dict(zip(pairs["kode_provinsi"], pairs["provinsi"], strict=False))
     prog = qr.resolve_program(ws.schedule, program)
     provinces = qr.resolve_provinces(province, present)
-    kabs = qr.resolve_kabupaten(kabupaten, st if not provinces else st[st["kode_provinsi"].isin(provinces)])
+    kabs = qr.resolve_kabupaten_within(kabupaten, st, provinces)
     if kabs and not provinces:  # a kabupaten alone shows its province
         provinces = tuple(dict.fromkeys(k[:2] for k in kabs))
+    lokasi_code = qr.resolve_lokasi(lokasi, st)
+    qr.check_lokasi_within(lokasi_code, provinces, kabs, st)
     query = qr.Query(
         provinces=provinces,
         kabupaten=kabs,
@@ -86,7 +88,7 @@ def status(
         stages=qr.resolve_stages(stage, ws.schedule, prog),
         statuses=qr.resolve_statuses(status_code),
         late_only=late_only,
-        lokasi=qr.resolve_lokasi(lokasi, st),
+        lokasi=lokasi_code,
     )
     inputs = view.StatusInputs(st, ws.loaded.progres, ws.schedule, ws.facts(), ws.stale_days)
     emit(view.build(inputs, query, detail), fmt.value, table=table, out=out)

@@ -46,7 +46,11 @@ def template(
     from pkp_cli.views import template as view
 
     if bool(province) == every:
-        raise PkpError(Exit.USAGE, "--province NAMA | --all")
+        from pkp_cli.cli.workspace import resolve_lang
+        from pkp_cli.settings import load_config
+
+        code = resolve_lang(lang, load_config())
+        raise PkpError(Exit.USAGE, "template: " + label("tpl.both" if every else "tpl.neither", code))
     ws = open_workspace(data=data, schedule=schedule, as_of=None, lang=lang)
     lok = ws.loaded.lokasi
     present = dict(zip(lok["kode_provinsi"], lok["provinsi"], strict=False))

@@ -126,6 +126,7 @@ def _run(province: list[str] | None, data: Path | None, schedule: Path | None, r
     from pkp_cli.history import job
     from pkp_cli.history.inputs import fingerprint
     from pkp_cli.history.lock import hold
+    from pkp_cli.render.pack import prepare_folder
     from pkp_cli.settings import default_history_dir, load_config
     from pkp_cli.text.labels import label
     from pkp_cli.views import weekly as view
@@ -135,8 +136,10 @@ def _run(province: list[str] | None, data: Path | None, schedule: Path | None, r
     since_day = _parse_day("--since", since, code)
     folder = history or Path(cfg.get("history") or default_history_dir())
     out_dir = out or Path(cfg.get("output") or ".")
+    prepare_folder(folder)  # a file at --history is "not a folder", not a failed lock under its name
     with hold(folder, label("w.locked", code)):
         ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
+        _check_since(since_day, ws.as_of, code)
         rule_set = ws.rules(rules, required=False)
         st = ws.status()
         present = dict(zip(st["kode_provinsi"], st["provinsi"], strict=False))
@@ -162,6 +165,13 @@ def _run(province: list[str] | None, data: Path | None, schedule: Path | None, r
             codes.append(int(result.write_error.code))
         elif result.snapshot is not None:
             inform(f"{label('w.snapshot', code)}: {result.snapshot}")
+            if result.replaced_as_of is not None and result.replaced_as_of > ws.as_of:
+                from pkp_cli.text.formats import fmt_date
+
+                text = label("w.replaced_newer", code).format(
+                    old=fmt_date(result.replaced_as_of, code), new=fmt_date(ws.as_of, code)
+                )
+                say(f"pkp: {result.week}: {text}")
         inp = view.WeeklyInputs(
             ws.facts(),
             result,
@@ -183,6 +193,21 @@ def _run(province: list[str] | None, data: Path | None, schedule: Path | None, r
         if not quiet:
             _stdout(inp, summary, fmt, table)
     return most_severe(*codes)
+
+
+def _check_since(since: date | None, as_of: date, lang: str) -> None:
+    """--since names a week before the status date's week (the week this run stores)."""
+    from pkp_cli.errors import Exit, PkpError
+    from pkp_cli.history.store import iso_week
+    from pkp_cli.text.formats import fmt_date
+    from pkp_cli.text.labels import label
+
+    if since is None or iso_week(since) < iso_week(as_of):
+        return
+    text = label("w.since_not_before", lang).format(
+        wanted=iso_week(since), week=iso_week(as_of), as_of=fmt_date(as_of, lang)
+    )
+    raise PkpError(Exit.USAGE, f"--since {since.isoformat()}: {text}")
 
 
 def _parse_day(option: str, text: str | None, lang: str) -> date | None:
@@ -211,7 +236,13 @@ def _write_summary(report: Any, folder: Path, stem: str) -> tuple[list[Path], An
         "xlsx": lambda path: write_xlsx([report], path),
         "html": lambda path: write_html([report], path),
     }
+    from pkp_cli.render.pack import prepare_folder
+
     written: list[Path] = []
+    try:
+        prepare_folder(folder)
+    except PkpError as exc:
+        return written, exc
     for suffix in SUMMARY_FORMATS:
         try:
             path = inside(folder, f"{stem}.{suffix}")

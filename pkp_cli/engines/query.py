@@ -115,6 +115,25 @@ def resolve_kabupaten(wanted: Sequence[str] | None, status: pd.DataFrame) -> tup
     return tuple(out)
 
 
+def resolve_kabupaten_within(wanted: Sequence[str] | None, status: pd.DataFrame,
+                             provinces: Sequence[str]) -> tuple[str, ...]:  # fmt: skip
+    """resolve_kabupaten among the provinces asked (all when none); a kabupaten the data holds in another
+    province is a contradiction that names where it is, not a near miss."""
+    if not provinces:
+        return resolve_kabupaten(wanted, status)
+    mine = status[status["kode_provinsi"].isin(list(provinces))]
+    try:
+        return resolve_kabupaten(wanted, mine)
+    except UnknownValue as exc:
+        try:
+            found = resolve_kabupaten([exc.value], status)
+        except UnknownValue:
+            raise exc from None
+        own = status.loc[status["kode_kabupaten"].isin(found), ["kabupaten_kota", "provinsi"]].drop_duplicates()
+        where = "; ".join(", ".join(str(v) for v in row if pd.notna(v)) for row in own.itertuples(index=False))
+        raise UnknownValue("--kabupaten", exc.value, [where], "outside_filter") from None
+
+
 def resolve_stages(wanted: Sequence[str] | None, schedule: Schedule, program: str | None) -> tuple[str, ...]:
     """--stage values (code or name, as typed) as stage codes; a name two programs share means both."""
     from pkp_cli.model.stage_names import StageIndex
@@ -132,10 +151,29 @@ def resolve_stages(wanted: Sequence[str] | None, schedule: Schedule, program: st
 
 
 def resolve_statuses(wanted: Sequence[str] | None) -> tuple[str, ...]:
+    """--status values as status codes, whatever their case and separators (`Selesai Terlambat`, `belum-mulai`)."""
+    import re
+
+    out: list[str] = []
     for s in wanted or []:
-        if s not in STATUS_CODES:
+        code = re.sub(r"[\s\-_]+", "_", s.strip().casefold())
+        if code not in STATUS_CODES:
             raise UnknownValue("--status", s, list(STATUS_CODES), "choose")
-    return tuple(wanted or ())
+        out += [code] if code not in out else []
+    return tuple(out)
+
+
+def check_lokasi_within(code: str | None, provinces: Sequence[str], kabupaten: Sequence[str],
+                        status: pd.DataFrame) -> None:  # fmt: skip
+    """--lokasi with --province / --kabupaten that do not hold it: a contradiction to resolve, not an empty
+    table (the suggestion is where the location is)."""
+    if not code or (not provinces and not kabupaten):
+        return
+    if (not provinces or code[:2] in provinces) and (not kabupaten or code[:5] in kabupaten):
+        return
+    own = status.loc[status["kode_lokasi"] == code, ["kabupaten_kota", "provinsi"]].head(1)
+    where = ", ".join(str(v) for v in own.iloc[0] if pd.notna(v)) if len(own) else code[:5]
+    raise UnknownValue("--lokasi", code, [where], "outside_filter")
 
 
 def near_codes(code: str, known: Iterable[str], limit: int = 3) -> list[str]:

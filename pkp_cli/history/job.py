@@ -68,6 +68,7 @@ class WeekResult:
     set_aside: list[tuple[Path, Path]] = field(default_factory=list)  # (file at this week's name, its new name)
     snapshot: Path | None = None
     write_error: PkpError | None = None
+    replaced_as_of: date | None = None  # the status date of the week's snapshot this run replaced, if any
 
 
 def run(src: Sources, folder: Path, meta: dict[str, Any], since: date | None = None,
@@ -95,7 +96,10 @@ def run(src: Sources, folder: Path, meta: dict[str, Any], since: date | None = N
     )
     trends = _trends(listing, week, state, bad)
     result = WeekResult(week, state, baseline, changes, trends, plan_changed, [], bad)
+    same_week = listing.week(week)
     _store(result, folder, src, meta)
+    if result.snapshot is not None and same_week is not None:
+        result.replaced_as_of = same_week.as_of
     stored = {s.week for s in listing.snapshots if s.path.exists()} | ({week} if result.snapshot else set())
     result.stored_weeks = sorted(stored)
     return result

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import re
+import unicodedata
 from functools import cache
 from importlib import resources
 
@@ -19,8 +20,11 @@ _PROVINCE_PREFIX = re.compile(r"^(?:prov(?:insi)?|prop(?:insi)?)\b\.?\s*")
 def province_key(text: object) -> str:
     """Comparable form of a province as typed: lower case, no "Prov."/"Provinsi" prefix, no spaces or
     punctuation at all, so `D.I. Yogyakarta`, `DI Yogyakarta` and `di-yogyakarta` meet, as do `N.T.B.`,
-    `NTB` and `Prov. NTB`."""
-    s = re.sub(r"[^0-9a-z]+", " ", str(text).lower()).strip()
+    `NTB` and `Prov. NTB`. Accents are dropped first (`Sulawési` = `Sulawesi`), never the letter under them."""
+    s = unicodedata.normalize("NFKD", str(text))
+    if not s.isascii():
+        s = "".join(c for c in s if not unicodedata.combining(c))
+    s = re.sub(r"[^0-9a-z]+", " ", s.lower()).strip()
     prev = None
     while prev != s:
         prev = s

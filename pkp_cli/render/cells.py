@@ -12,7 +12,7 @@ from datetime import date, datetime
 from typing import Any
 
 from pkp_cli.text.formats import as_date, fmt_date, fmt_number, missing
-from pkp_cli.text.labels import label
+from pkp_cli.text.labels import LABELS, label
 from pkp_cli.views.model import Column
 
 
@@ -31,8 +31,9 @@ def text(column: Column, v: Any, lang: str) -> str:
         return "; ".join(_stage_text(s, lang) for s in (v or [])) if isinstance(v, (list, tuple)) else _plain(v)
     if missing(v):
         return ""
-    if kind == "status":
-        return label(f"{column.vocab or 'status'}.{v}", lang)
+    if kind == "status":  # a value with no label (a path, a variable's name) is shown as it is
+        key = f"{column.vocab or 'status'}.{v}"
+        return label(key, lang) if key in LABELS else str(v)
     if kind == "bool":
         return label("yes", lang) if bool(v) else ""
     if kind == "date":

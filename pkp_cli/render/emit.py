@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 from typing import IO
 
-from pkp_cli.errors import Exit, PkpError
+from pkp_cli.errors import Exit, PkpError, UnknownValue
 from pkp_cli.text.labels import label
 from pkp_cli.views.model import Report
 
@@ -39,9 +40,12 @@ def pick_table(report: Report, wanted: str | None) -> str:
         if main is None:
             raise PkpError(Exit.USAGE, label("no_tables", report.lang))
         return main
-    if wanted not in names:
-        raise PkpError(Exit.USAGE, f"--table {wanted}: {label('choose_from', report.lang)} {', '.join(names)}")
-    return wanted
+    if wanted in names:
+        return wanted
+    typed = re.sub(r"[\s\-]+", "_", wanted.strip().casefold())
+    if typed in names:
+        return typed
+    raise UnknownValue("--table", wanted, list(names), "choose")
 
 
 def table_list(report: Report) -> str:

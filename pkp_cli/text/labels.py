@@ -65,6 +65,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "sch.title": ("Jadwal Nasional", "National schedule"),
     "sch.valid": ("jadwal valid", "schedule is valid"),
     "t.settings": ("Pengaturan yang berlaku", "Effective settings"),
+    "why.found": ("ada", "found"),
+    "why.absent": ("tidak ada", "absent"),
+    "why.default": ("bawaan", "default"),
+    "why.unset": ("tidak diatur", "unset"),
     "why.sample": ("sampel bawaan pkp", "sample bundled with pkp"),
     "why.bundled": ("bawaan pkp", "bundled with pkp"),
     "why.folder in current directory": ("folder di direktori kerja", "folder in current directory"),
@@ -84,6 +88,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "Filters {filters} narrow the rows listed only; the summary figures are for the whole group.",
     ),
     "national_total": ("NASIONAL", "NATIONAL"),
+    "program_scope": (
+        "Program: {program} (semua angka, termasuk ringkasan dan total, hanya untuk program ini)",
+        "Program: {program} (every figure, the summary and totals included, is for this program only)",
+    ),
     "not_reported_note": (
         "{n} provinsi belum melapor minggu ini (laporan terbaru lebih dari {days} hari sebelum tanggal posisi): "
         "{names}",
@@ -99,6 +107,10 @@ LABELS: dict[str, tuple[str, str]] = {
         "WARNING: the status date is {days} days after the newest report ({newest}), more than stale_days = {limit}; "
         "the figures below come from old data",
     ),
+    "no_report_yet": (
+        "PERHATIAN: belum ada laporan bertanggal sampai {as_of}; angka di bawah menganggap belum ada yang dikerjakan",
+        "WARNING: no report is dated on or before {as_of}; the figures below count nothing as done",
+    ),
     "columns_hidden": ("kolom disembunyikan karena layar sempit", "columns hidden, the screen is narrow"),
     "no_tables": ("laporan ini tidak memiliki tabel", "this report has no tables"),
     "choose_from": ("pilihan:", "choose from:"),
@@ -111,6 +123,15 @@ LABELS: dict[str, tuple[str, str]] = {
     "choose": ("tidak dikenal", "unknown"),
     "did_you_mean": ("maksud Anda", "did you mean"),
     "not_in_data": ("tidak ada dalam data", "is not in the data"),
+    "tpl.neither": ("sebut --province NAMA atau --all (salah satu)", "name --province NAME or --all (one of them)"),
+    "tpl.both": (
+        "--province dan --all tidak dapat dipakai bersama; pilih salah satu",
+        "--province and --all cannot be used together; choose one",
+    ),
+    "outside_filter": (
+        "ada di {where}, di luar --province / --kabupaten yang diminta",
+        "is in {where}, outside --province / --kabupaten as asked",
+    ),
     "t.candidates": ("Lokasi yang dapat dipercepat", "Locations that can be accelerated"),
     "t.readiness": ("Papan kesiapan provinsi", "Province readiness board"),
     "t.audit": ("Tindak lanjut temuan audit", "Audit follow-up"),
@@ -394,6 +415,14 @@ LABELS: dict[str, tuple[str, str]] = {
     ),
     "w.locked": ("pkp lain sedang berjalan dan memegang kunci ini", "another pkp run holds this lock"),
     "w.snapshot": ("Snapshot", "Snapshot"),
+    "w.replaced_newer": (
+        "snapshot tersimpan per {old} diganti dengan tanggal posisi yang lebih awal, {new}",
+        "the stored snapshot as of {old} was replaced by an earlier status date, {new}",
+    ),
+    "w.since_not_before": (
+        "{wanted} tidak sebelum minggu tanggal posisi ({week}, {as_of})",
+        "{wanted} is not before the week of the status date ({week}, {as_of})",
+    ),
     "w.detail_cap": (
         "{shown} dari {n} baris (terburuk dahulu); semua baris: pkp status --late-only --format csv",
         "{shown} of {n} rows (worst first); every row: pkp status --late-only --format csv",

@@ -1168,12 +1168,13 @@ _ALL: list[Column] = [
     _c("value_text", "text", ("nilai", "value"), ("Nilai yang berlaku.", "The effective value.")),
     _c(
         "source",
-        "text",
+        "status",
         ("asal", "source"),
         (
             "Asal nilai: opsi, lingkungan, berkas konfigurasi atau bawaan.",
             "Where the value came from: option, environment, config file or default.",
         ),
+        vocab="why",
     ),
 ]
 COLUMNS: dict[str, Column] = {c.key: c for c in _ALL}

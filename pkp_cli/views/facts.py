@@ -25,9 +25,12 @@ class Facts:
 
     @property
     def stale(self) -> bool:
-        """The status date is past the newest report by more than stale_days: the data says little about it."""
-        if self.as_of is None or self.newest_report is None:
+        """The status date is past the newest report by more than stale_days, or no report is dated on or before
+        it: the data says little or nothing about it."""
+        if self.as_of is None:
             return False
+        if self.newest_report is None:
+            return True
         return (self.as_of - self.newest_report).days > self.stale_days
 
     def meta(self, **extra: Any) -> dict[str, Any]:
@@ -62,7 +65,9 @@ class Facts:
     def stale_text(self) -> str:
         from pkp_cli.text.formats import fmt_date
 
-        assert self.as_of is not None and self.newest_report is not None
+        assert self.as_of is not None
+        if self.newest_report is None:
+            return label("no_report_yet", self.lang).format(as_of=fmt_date(self.as_of, self.lang))
         return label("stale_data", self.lang).format(
             days=(self.as_of - self.newest_report).days,
             newest=fmt_date(self.newest_report, self.lang),

@@ -113,7 +113,15 @@ def _filter_note(q: Query, lang: str) -> list[str]:
 
 def _base(facts: Facts, q: Query) -> Report:
     meta_extra: dict[str, Any] = {"program": q.program} if q.program else {}
-    return Report("status", facts.lang, header=facts.header(), meta=facts.meta(**meta_extra), warnings=facts.warnings())
+    header = facts.header()
+    if q.program:  # the one filter that changes the roll-ups: say which subset they describe
+        header.append(label("program_scope", facts.lang).format(program=q.program))
+    return Report("status", facts.lang, header=header, meta=facts.meta(**meta_extra), warnings=facts.warnings())
+
+
+def _scoped(title: str, q: Query) -> str:
+    """A roll-up's title names the program when --program narrows it."""
+    return f"{title} — {q.program}" if q.program else title
 
 
 # --- national ---------------------------------------------------------------------------------------------
@@ -154,7 +162,7 @@ def national(inp: StatusInputs, q: Query) -> Report:
     report.tables.append(
         Table(
             "provinsi",
-            label("t.provinces", lang),
+            _scoped(label("t.provinces", lang), q),
             _cols(NATIONAL_KEYS, {"jumlah"}),
             per_prov,
             total=total,
@@ -207,7 +215,7 @@ def provinces(inp: StatusInputs, q: Query) -> Report:
         report.tables.append(
             Table(
                 "ringkasan",
-                f"{name} ({code})",
+                _scoped(f"{name} ({code})", q),
                 _cols(SUMMARY_KEYS, _PROVINCE | {"median_terlambat"}),
                 summary[SUMMARY_KEYS],
                 layout="card",

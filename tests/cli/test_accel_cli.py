@@ -104,7 +104,10 @@ def test_candidates_explain_one_location() -> None:
         (("candidates", "--explain", "51.01.99"), "--explain 51.01.99: tidak dikenal (maksud Anda: 51.01.02, "),
         (("candidates", "--program", "XYZ"), "--program XYZ: tidak dikenal (pilihan: PISEW, KOTAKU)"),
         (("readiness", "--province", "Atlantis"), "--province Atlantis: tidak dikenal"),
-        (("audit", "-f", "csv", "--table", "nope"), "--table nope: pilihan: provinsi, lewat_batas, perubahan"),
+        (
+            ("audit", "-f", "csv", "--table", "nope"),
+            "--table nope: tidak dikenal (pilihan: provinsi, lewat_batas, perubahan)",
+        ),
     ],
 )
 def test_usage_errors_name_the_option_and_the_value(args: tuple[str, ...], message: str) -> None:

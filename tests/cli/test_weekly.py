@@ -182,7 +182,11 @@ def test_rejected_rows_exit_65_and_the_summary_says_so(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "expected", "said"),
     [
-        (["--since", "2022-05-25"], 2, "--since 2022-05-25: 2022-W21 >= 2022-W21"),
+        (
+            ["--since", "2022-05-25"],
+            2,
+            "--since 2022-05-25: 2022-W21 tidak sebelum minggu tanggal posisi (2022-W21, 27 Mei",
+        ),
         (["--since", "kemarin"], 2, "--since kemarin"),
         (["--as-of", "2022-02-30"], 2, "--as-of 2022-02-30"),
     ],

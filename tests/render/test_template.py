@@ -155,6 +155,6 @@ def test_every_province_and_the_usage_errors(tmp_path: Path) -> None:
     names = sorted(p.name for p in (tmp_path / "all").iterdir() if p.name != WRITTEN_NAME)
     assert len(names) == 22 and "progres-sulawesi-selatan.xlsx" in names and "progres-bali.xlsx" in names
     res = CliRunner().invoke(app, ["template", "--out", str(tmp_path / "x"), *data], env=env)
-    assert res.exit_code == 2 and "--province NAMA | --all" in res.stderr
+    assert res.exit_code == 2 and "sebut --province NAMA atau --all (salah satu)" in res.stderr
     res = CliRunner().invoke(app, ["template", "-p", "Balii", "--out", str(tmp_path / "x"), *data], env=env)
     assert res.exit_code == 2 and "Bali" in res.stderr  # did you mean

@@ -111,12 +111,10 @@ def rollup(
     status_id = pd.Categorical(status["status"], categories=STATUS_CODES).codes
     for i, code in enumerate(STATUS_CODES):
         work[code] = (status_id == i).astype(np.int64)
-    group_cols = keys or ["_all"]
-    for k in keys:
-        work[k] = status[k].array  # positional: the status frame may be a filtered slice
-    if not keys:
-        work["_all"] = 0
-    grouped = work.groupby(group_cols, sort=True, dropna=True)
+    group_id, key_frame = group_ids(status, keys)
+    work["_g"] = group_id
+    work = work[group_id >= 0]  # an empty key: left out
+    grouped = work.groupby("_g", sort=True)
     out = grouped[["_w", "_wp", "_wa", *STATUS_CODES]].sum()
     out.insert(0, "jumlah", grouped.size())
     out["rencana_persen"] = 100.0 * out["_wp"] / out["_w"]
@@ -124,28 +122,66 @@ def rollup(
     out["deviasi"] = out["realisasi_persen"] - out["rencana_persen"]
     out["median_terlambat"] = grouped["_slip"].median()
     out["maks_terlambat"] = grouped["_slip"].max()
-    out["tahapan_terburuk"] = _worst_stage(status, keys, group_cols).reindex(out.index)
-    out = out.reset_index()
-    if not keys:
-        out = out.drop(columns=["_all"])
+    out["tahapan_terburuk"] = _worst_stage(status, group_id).reindex(out.index)
+    out = pd.concat([key_frame.iloc[out.index.to_numpy()].reset_index(drop=True), out.reset_index(drop=True)], axis=1)
     return out[[*keys, *ROLLUP_VALUES]]
 
 
-def _worst_stage(status: pd.DataFrame, keys: list[str], group_cols: list[str]) -> pd.Series:
+def group_ids(status: pd.DataFrame, keys: list[str]) -> tuple[npt.NDArray[np.int64], pd.DataFrame]:
+    """Each row's group of `keys` (-1 where a key is empty) and the groups' keys as text, in key order.
+
+    Each key column is factorised once (a categorical by its codes), then the integer codes are combined: no
+    grouping by text of 1.66 M rows, and the same groups whether the codes are text or categoricals.
+    """
+    if not keys:
+        return np.zeros(len(status), dtype=np.int64), pd.DataFrame(index=pd.RangeIndex(1))
+    combined = np.zeros(len(status), dtype=np.int64)
+    empty = np.zeros(len(status), dtype=bool)
+    uniques = []
+    for k in keys:
+        codes, values = pd.factorize(status[k], sort=True)
+        codes = np.asarray(codes, dtype=np.int64)
+        empty |= codes < 0
+        combined = combined * max(len(values), 1) + np.maximum(codes, 0)
+        uniques.append(values)
+    if len(keys) == 1:  # factorised in key order already: the codes are the groups
+        keyed = pd.array(np.asarray(uniques[0], dtype=object), dtype="str")
+        return combined if not empty.any() else np.where(empty, -1, combined), pd.DataFrame({keys[0]: keyed})
+    used, group_id = np.unique(combined[~empty], return_inverse=True)
+    out = np.full(len(status), -1, dtype=np.int64)
+    out[~empty] = group_id
+    columns = {}
+    rest = used
+    for k, values in reversed(list(zip(keys, uniques, strict=True))):
+        n = max(len(values), 1)
+        columns[k] = pd.array(np.asarray(values, dtype=object)[rest % n], dtype="str")
+        rest = rest // n
+    return out, pd.DataFrame({k: columns[k] for k in keys})
+
+
+def _worst_stage(status: pd.DataFrame, group_id: npt.NDArray[np.int64]) -> pd.Series:
     """Per group: the open late stage with the most days late; ties go to the stage late at more locations, then
     to the earlier stage in the schedule."""
-    late = status.loc[status["status"] == "terlambat", [*keys, "tahapan", "urutan", "hari_terlambat"]]
-    if not keys:
-        late = late.assign(_all=0)
+    rows = (status["status"] == "terlambat").to_numpy(dtype=bool) & (group_id >= 0)
+    stage_id, stages = pd.factorize(status["tahapan"], sort=True)  # ties keep the stages' text order
+    late = pd.DataFrame(
+        {
+            "_g": group_id[rows],
+            "_stage": np.asarray(stage_id, dtype=np.int64)[rows],
+            "urutan": status["urutan"].to_numpy()[rows],
+            "hari_terlambat": status["hari_terlambat"].to_numpy()[rows],
+        }
+    )
+    late = late[late["_stage"] >= 0]
     per_stage = (
-        late.groupby([*group_cols, "tahapan", "urutan"], dropna=True, observed=True)
+        late.groupby(["_g", "_stage", "urutan"], sort=True)
         .agg(_days=("hari_terlambat", "max"), _n=("hari_terlambat", "size"))
         .reset_index()
     )
-    order = [*group_cols, "_days", "_n", "urutan"]
-    per_stage = per_stage.sort_values(order, ascending=[*([True] * len(group_cols)), False, False, True])
-    best = per_stage.drop_duplicates(group_cols, keep="first").set_index(group_cols)["tahapan"]
-    return best.astype("str")
+    per_stage = per_stage.sort_values(["_g", "_days", "_n", "urutan"], ascending=[True, False, False, True])
+    best = per_stage.drop_duplicates(["_g"], keep="first").set_index("_g")["_stage"]
+    names = np.asarray(stages, dtype=object)
+    return pd.Series(pd.array(names[best.to_numpy()] if len(best) else [], dtype="str"), index=best.index)
 
 
 def worst_first(df: pd.DataFrame, keys: Sequence[str] | None = None) -> pd.DataFrame:
@@ -246,12 +282,8 @@ def s_curve(
     """
     keys = _keys(by)
     points = np.array(week_ends(schedule, as_of), dtype="datetime64[D]")
-    if keys:
-        grouped = status[keys].reset_index(drop=True).groupby(keys, sort=True, dropna=True)
-        group_id = grouped.ngroup().fillna(-1).to_numpy(dtype=np.int64)  # -1: an empty key, left out
-        key_frame: pd.DataFrame | None = grouped.size().index.to_frame(index=False)
-    else:
-        group_id, key_frame = np.zeros(len(status), dtype=np.int64), None
+    group_id, keyed = group_ids(status, keys)  # -1: an empty key, left out
+    key_frame: pd.DataFrame | None = keyed if keys else None
     n_groups = len(key_frame) if key_frame is not None else 1
     n_points = len(points)
     w = stage_weights(status, schedule)

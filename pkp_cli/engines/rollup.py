@@ -122,18 +122,22 @@ def rollups(
 def _rollup_of(work: pd.DataFrame, status: pd.DataFrame, status_id: npt.NDArray[np.int64], open_late: _OpenLate,
                keys: list[str]) -> pd.DataFrame:  # fmt: skip
     group_id, key_frame = group_ids(status, keys)
-    keep = group_id >= 0  # an empty key: left out
-    grouped = work[keep].groupby(group_id[keep], sort=True) if not keep.all() else work.groupby(group_id, sort=True)
+    keep = group_id >= 0  # an empty key (-1): its group is dropped below
+    # Grouped over every row (not a filtered copy), as pandas sums the groups of the whole frame: the same
+    # float sums, to the last bit, as grouping by the key columns themselves.
+    grouped = work.groupby(group_id, sort=True)
     out = grouped[["_w", "_wp", "_wa"]].sum()
+    out = out[out.index.to_numpy() >= 0]
+    at = out.index.to_numpy()
     # counts by integer codes: rows per group, and per group and status code
     n_groups = len(key_frame)
     codes = len(STATUS_CODES)
     known = keep & (status_id >= 0)
     per_status = np.bincount(group_id[known] * codes + status_id[known], minlength=n_groups * codes)
-    per_status = per_status.reshape(n_groups, codes)[out.index.to_numpy()]
+    per_status = per_status.reshape(n_groups, codes)[at]
     for i, code in enumerate(STATUS_CODES):
         out[code] = per_status[:, i].astype(np.int64)
-    out.insert(0, "jumlah", np.bincount(group_id[keep], minlength=n_groups)[out.index.to_numpy()].astype(np.int64))
+    out.insert(0, "jumlah", np.bincount(group_id[keep], minlength=n_groups)[at].astype(np.int64))
     out["rencana_persen"] = 100.0 * out["_wp"] / out["_w"]
     out["realisasi_persen"] = 100.0 * out["_wa"] / out["_w"]
     out["deviasi"] = out["realisasi_persen"] - out["rencana_persen"]

@@ -121,7 +121,8 @@ def _lookup_stage(status: pd.DataFrame, levels: pd.DataFrame, who: pd.DataFrame,
     q = who[["kode_lokasi", "kode_provinsi", "program"]].reset_index(drop=True)
     q = q.assign(tahapan=pd.Series(tahapan.to_numpy(), dtype=object))
     q = q.merge(levels, on=["program", "tahapan"], how="left")
-    q["_kunci"] = q["kode_lokasi"].where(q["tingkat"] != "provinsi", q["kode_provinsi"])
+    # as text: the status frame's codes are categoricals with different categories
+    q["_kunci"] = q["kode_lokasi"].astype("str").where(q["tingkat"] != "provinsi", q["kode_provinsi"].astype("str"))
     wanted = list(pd.unique(q["tahapan"].dropna()))
     columns = ["kode_lokasi", "program", "tahapan", "nama_tahapan", "status", "tanggal_mulai", "tanggal_selesai"]
     rows = status.loc[status["tahapan"].isin(wanted), [*columns, "tertunda_dipa"]]

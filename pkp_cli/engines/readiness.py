@@ -81,9 +81,11 @@ def _shares(lokasi: pd.DataFrame, status: pd.DataFrame, schedule: Schedule) -> p
     rows = status[(status["tingkat"] == "lokasi") & status["tahapan"].isin([c for c in key_codes if c])]
     # Only the locations in `lokasi` (a hash lookup: Series.isin on 80,000 pyarrow strings is slow).
     rows = rows[pd.Index(locations["kode_lokasi"]).get_indexer(rows["kode_lokasi"]) >= 0]
+    program = rows["program"].astype("str")  # as text: the status frame's codes may be categoricals
+    tahapan = rows["tahapan"].astype("str")
     for role in SHARE_ROLES:
-        code = rows["program"].map({p: schedule.key_stage(p, role) for p in rows["program"].unique()})
-        done = rows[(rows["tahapan"] == code) & rows["status"].isin(FINISHED)]
+        code = program.map({p: schedule.key_stage(p, role) for p in program.unique()})
+        done = rows[(tahapan == code) & rows["status"].isin(FINISHED)]
         count = done.drop_duplicates("kode_lokasi").groupby(_KEYS).size()
         out[f"{role}_selesai"] = count.reindex(out.index, fill_value=0).astype(int)
         # No key stage for the role in a program: the share is unknown (NaN), not 0 %.

@@ -391,11 +391,10 @@ def compute_status(
     days_late = np.where(np.isnat(late_end), 0, (late_end - selesai).astype(np.int64))
     start_or_end = np.where(np.isnat(s), e, s)
 
-    names = ("provinsi", "kabupaten_kota", "nama_lokasi")
-    out = pd.DataFrame({c: (_name_array if c in names else _str_array)(units[c], row_unit) for c in _UNIT_COLUMNS})
-    out["tingkat"] = _str_array(stages["tingkat"], row_stage)
+    out = pd.DataFrame({c: _name_array(units[c], row_unit) for c in _UNIT_COLUMNS})
+    out["tingkat"] = _name_array(stages["tingkat"], row_stage)
     out["urutan"] = stages["urutan"].to_numpy(dtype=np.int64)[row_stage]
-    out["tahapan"] = _str_array(stages["tahapan"], row_stage)
+    out["tahapan"] = _name_array(stages["tahapan"], row_stage)
     out["nama_tahapan"] = _name_array(stages["nama_tahapan"], row_stage)
     out["jadwal_mulai"] = mulai.astype("datetime64[ns]")
     out["jadwal_selesai"] = selesai.astype("datetime64[ns]")

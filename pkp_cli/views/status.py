@@ -16,7 +16,7 @@ import pandas as pd
 from pkp_cli.engines import standing
 from pkp_cli.engines.construction import forecast
 from pkp_cli.engines.query import Query
-from pkp_cli.engines.rollup import ROLLUP_VALUES, rollup, s_curve, worst_first
+from pkp_cli.engines.rollup import ROLLUP_VALUES, rollup, rollups, s_curve, worst_first
 from pkp_cli.model.schedule import Schedule
 from pkp_cli.text.labels import label
 from pkp_cli.views.columns import COLUMNS, columns
@@ -91,6 +91,11 @@ class StatusInputs:
         assert self.as_of is not None
         return rollup(rows, self.schedule, self.as_of, by=by)
 
+    def rollups(self, rows: pd.DataFrame, bys: list[list[str] | None]) -> list[pd.DataFrame]:
+        """Several roll-ups of the same rows (each row's shares computed once)."""
+        assert self.as_of is not None
+        return rollups(rows, self.schedule, self.as_of, bys)
+
 
 def _names(status: pd.DataFrame, code: str, name: str) -> pd.DataFrame:
     return status[[code, name]].dropna(subset=[code]).drop_duplicates(code)
@@ -130,9 +135,8 @@ def _scoped(title: str, q: Query) -> str:
 def national(inp: StatusInputs, q: Query) -> Report:
     lang = inp.facts.lang
     pop = q.program_rows(inp.status)
-    per_prov = inp.rollup(pop, ["kode_provinsi"]).merge(
-        _names(pop, "kode_provinsi", "provinsi"), on="kode_provinsi", how="left"
-    )
+    by_province, national_row, per_program = inp.rollups(pop, [["kode_provinsi"], None, ["program"]])
+    per_prov = by_province.merge(_names(pop, "kode_provinsi", "provinsi"), on="kode_provinsi", how="left")
     fc = inp.forecast if q.program is None else inp.forecast[inp.forecast["program"] == q.program]
     counts = standing.construction_counts(fc)
     per_prov = per_prov.merge(counts, left_on="kode_provinsi", right_index=True, how="left")
@@ -141,7 +145,7 @@ def national(inp: StatusInputs, q: Query) -> Report:
     per_prov = worst_first(per_prov[NATIONAL_KEYS], keys=["kode_provinsi"])
     if q.late_only:
         per_prov = per_prov[per_prov["terlambat"] > 0]
-    total: dict[str, Any] = {str(k): v for k, v in inp.rollup(pop).iloc[0].items()} if len(pop) else {}
+    total: dict[str, Any] = {str(k): v for k, v in national_row.iloc[0].items()} if len(pop) else {}
     total.update(
         provinsi=label("national_total", lang),
         konstruksi_kritis=int(counts["konstruksi_kritis"].sum()),
@@ -180,7 +184,6 @@ def national(inp: StatusInputs, q: Query) -> Report:
             limit=LATE_STAGES_LIMIT,
         )
     )
-    per_program = inp.rollup(pop, ["program"])
     report.tables.append(Table("program", label("t.programs", lang), _cols(PROGRAM_KEYS, {"jumlah"}), per_program))
     report.tables.append(_curve(inp, pop, label("t.curve", lang)))
     return report

@@ -137,7 +137,7 @@ def _as_text_grid(grid: pd.DataFrame, empty_is_null: bool = False) -> pd.DataFra
 def _sniff_delimiter(text: str) -> str:
     lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
     best, best_score = ";", -1.0
-    for delim in (";", ",", "\t"):
+    for delim in (";", ",", "\t", "|"):
         counts = [ln.count(delim) for ln in lines]
         if not counts or max(counts) == 0:
             continue

@@ -352,6 +352,11 @@ def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
             sheet = next((s for s, m in paths.items() if m == name), name)
             raise FileProblem("xlsx-range-too-large", sheet=sheet, cells=f"{cells:,}", limit=f"{MAX_RANGE_CELLS:,}")
     source: Any = str(path)
+    if not source.isascii():
+        try:
+            source.encode("utf-8")
+        except UnicodeEncodeError:  # a name with bytes that are not UTF-8: calamine takes no such path, only bytes
+            source = path.read_bytes()
     patch = {name: set(sc.bad_dates) for name, sc in scans.items() if sc.bad_dates}
     if patch:
         # Rare: calamine reads a date cell whose serial is no date as empty, or panics (NaN, inf, -1e11).

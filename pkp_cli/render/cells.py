@@ -22,8 +22,24 @@ def _stage_text(s: dict[str, Any], lang: str) -> str:
     return name if missing(days) else f"{name} ({fmt_number(days, lang, 0)})"
 
 
+def visible(s: str, keep: str = "\n") -> str:
+    """Text from a workbook as it may reach a terminal: control and format characters (an escape sequence that
+    recolours or clears the screen, sets the window title, a carriage return that overwrites the line, a
+    right-to-left override) shown as \\xNN or \\uNNNN; the characters in `keep` stay as they are."""
+    if s.isprintable():
+        return s
+    return "".join(
+        ch if ch.isprintable() or ch in keep else (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
+        for ch in s
+    )
+
+
 def text(column: Column, v: Any, lang: str) -> str:
-    """The cell as a person reads it ("" for an empty value)."""
+    """The cell as a person reads it ("" for an empty value), never a control character but a line break."""
+    return visible(_text(column, v, lang))
+
+
+def _text(column: Column, v: Any, lang: str) -> str:
     kind = column.kind
     if kind == "list":
         return "; ".join(str(x) for x in (v or []) if not missing(x)) if isinstance(v, (list, tuple)) else _plain(v)
@@ -104,12 +120,12 @@ def machine_scalar(v: Any) -> Any:
 def csv_text(column: Column, v: Any) -> str:
     """The cell for CSV: the machine value as text; lists joined by "; ", stages as "PSW-12 (31)"."""
     if column.kind == "stages" and isinstance(v, (list, tuple)):
-        return "; ".join(f"{s.get('tahapan')} ({machine_scalar(s.get('hari'))})" for s in v)
+        return visible("; ".join(f"{s.get('tahapan')} ({machine_scalar(s.get('hari'))})" for s in v), "\n\r\t")
     m = machine(column, v)
     if m is None:
         return ""
     if isinstance(m, bool):
         return "true" if m else "false"
     if isinstance(m, list):
-        return "; ".join("" if x is None else str(x) for x in m)
-    return str(m)
+        return visible("; ".join("" if x is None else str(x) for x in m), "\n\r\t")
+    return visible(str(m), "\n\r\t")

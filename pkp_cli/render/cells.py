@@ -13,6 +13,7 @@ from typing import Any
 
 from pkp_cli.text.formats import as_date, fmt_date, fmt_number, missing
 from pkp_cli.text.labels import label
+from pkp_cli.text.visible import visible
 from pkp_cli.views.model import Column
 
 
@@ -20,18 +21,6 @@ def _stage_text(s: dict[str, Any], lang: str) -> str:
     days = s.get("hari")
     name = f"{s.get('tahapan', '')} {s.get('nama_tahapan') or ''}".strip()
     return name if missing(days) else f"{name} ({fmt_number(days, lang, 0)})"
-
-
-def visible(s: str, keep: str = "\n") -> str:
-    """Text from a workbook as it may reach a terminal: control and format characters (an escape sequence that
-    recolours or clears the screen, sets the window title, a carriage return that overwrites the line, a
-    right-to-left override) shown as \\xNN or \\uNNNN; the characters in `keep` stay as they are."""
-    if s.isprintable():
-        return s
-    return "".join(
-        ch if ch.isprintable() or ch in keep else (f"\\x{ord(ch):02x}" if ord(ch) < 0x100 else f"\\u{ord(ch):04x}")
-        for ch in s
-    )
 
 
 def text(column: Column, v: Any, lang: str) -> str:

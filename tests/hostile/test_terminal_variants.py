@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from pkp_cli.ingest.discover import printable_name
-from pkp_cli.render.cells import visible
-from tests.hostile.corpus import HEADER, data_folder, progres_xlsx, run_pkp
+from pkp_cli.text.visible import visible
+from tests.hostile.corpus import HEADER, assert_one_line, data_folder, progres_xlsx, run_pkp
 
 ESC = b"\x1b"
 
@@ -80,3 +80,31 @@ def test_escape_sequences_in_cells_never_reach_the_screen_raw(tmp_path: Path, fm
     assert res.returncode == 65, res.stderr
     assert not _raw_controls(res.stdout.encode()), res.stdout
     assert "\\x1b" in res.stdout and "\\x9b" in res.stdout
+
+
+def test_a_path_from_the_environment_never_reaches_stderr_raw(tmp_path: Path) -> None:
+    """PKP_DATA with an escape sequence and a line break: one `pkp:` line, both shown escaped."""
+    res = run_pkp(["status"], cwd=tmp_path, env={"PKP_DATA": str(tmp_path / "a\x1b[2Jb\nc")})
+    assert res.returncode == 66, res.stderr
+    assert not _raw_controls(res.stderr.encode())
+    line = assert_one_line(res.stderr, "PKP_DATA")
+    assert "a\\x1b[2Jb\\x0ac" in line
+
+
+def test_a_config_path_with_an_escape_sequence_is_shown_escaped(tmp_path: Path) -> None:
+    conf = tmp_path / "xdg" / "pkp"
+    conf.mkdir(parents=True)
+    (conf / "config.toml").write_text('data = "/nowhere/\\u001b]0;T\\u0007"\n', encoding="utf-8")
+    res = run_pkp(["status"], cwd=tmp_path, env={"XDG_CONFIG_HOME": str(tmp_path / "xdg")})
+    assert res.returncode in (66, 78), res.stderr
+    assert not _raw_controls(res.stderr.encode())
+    assert "\\x1b]0;T\\x07" in res.stderr
+
+
+def test_a_config_file_with_a_utf8_bom_is_read(tmp_path: Path) -> None:
+    conf = tmp_path / "xdg" / "pkp"
+    conf.mkdir(parents=True)
+    (conf / "config.toml").write_bytes(b"\xef\xbb\xbfstale_days = 3\n")
+    res = run_pkp(["config", "--format", "json"], cwd=tmp_path, env={"XDG_CONFIG_HOME": str(tmp_path / "xdg")})
+    assert res.returncode == 0, res.stderr
+    assert '"stale_days"' in res.stdout and "3" in res.stdout

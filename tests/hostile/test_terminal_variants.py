@@ -108,3 +108,21 @@ def test_a_config_file_with_a_utf8_bom_is_read(tmp_path: Path) -> None:
     res = run_pkp(["config", "--format", "json"], cwd=tmp_path, env={"XDG_CONFIG_HOME": str(tmp_path / "xdg")})
     assert res.returncode == 0, res.stderr
     assert '"stale_days"' in res.stdout and "3" in res.stdout
+
+
+def test_schedule_check_names_a_hostile_file_name_escaped(tmp_path: Path) -> None:
+    path = tmp_path / "jadwal\x1b[2J.yaml"
+    path.write_text("a: 1\n", encoding="utf-8")
+    res = run_pkp(["schedule", "--check", str(path)], cwd=tmp_path)
+    assert res.returncode == 78, res.stderr
+    assert not _raw_controls(res.stderr.encode()) and "jadwal\\x1b[2J.yaml" in res.stderr
+
+
+def test_a_data_folder_with_an_escape_sequence_in_its_name(tmp_path: Path) -> None:
+    """The folder named on the command line reaches the header lines and messages: escaped everywhere."""
+    data = data_folder(tmp_path)
+    hostile = tmp_path / "data\x1b]0;T\x07"
+    data.rename(hostile)
+    res = run_pkp(["validate", "--data", str(hostile)], cwd=tmp_path)
+    assert res.returncode == 65, res.stderr
+    assert not _raw_controls(res.stdout.encode()) and not _raw_controls(res.stderr.encode())

@@ -158,6 +158,17 @@ _BOMS = (
 )
 
 
+def _check_text(head: bytes) -> None:
+    """A CSV is text: a file whose first bytes are mostly zero bytes or other control bytes (a file zeroed by a
+    crash or a sync that never finished, a binary file under a .csv name) is no CSV, refused (exit 66) instead
+    of being listed as "no pkp table" with exit 0. A few stray NULs in a text file still load."""
+    if not head:
+        return
+    control = sum(head.count(bytes([c])) for c in (*range(0, 9), 11, 12, *range(14, 32), 127))
+    if control * 10 > len(head):
+        raise FileProblem("file-not-workbook")
+
+
 def _utf16_without_bom(head: bytes) -> str | None:
     """UTF-16 text saved without a BOM shows as a zero byte in every other position (ASCII-range text)."""
     pairs = len(head) // 2
@@ -202,6 +213,7 @@ def read_csv(path: Path) -> RawSheet:
 
     data, encoding = decode_csv_bytes(read_regular_file(path))
     head = data[: 1 << 16]
+    _check_text(head)
     delim = _sniff_delimiter(head.decode(encoding, errors="replace"))
     # pyarrow checks the UTF-8 itself; invalid text is tried again as cp1252.
     fast = _read_csv_fast(data, delim, encoding)

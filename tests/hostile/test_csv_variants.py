@@ -63,3 +63,24 @@ def test_pipe_in_text_does_not_beat_semicolons(tmp_path: Path) -> None:
     path.write_text(HEADER + "\n" + ROWS.replace(";a", ";a|b|c"), encoding="utf-8")
     (sheet,) = read_file(path)
     assert sheet.grid.shape[1] == 5
+
+
+@pytest.mark.parametrize(
+    "content",
+    [b"\0" * 4096, bytes(range(256)) * 8, b"\x01\x02\x03\x04" * 100],
+    ids=["zeroed", "binary", "control-bytes"],
+)
+def test_a_csv_that_is_no_text_is_refused(tmp_path: Path, content: bytes) -> None:
+    """A file zeroed by a crash or an unfinished sync was "no pkp table", exit 0: now 66, naming the file."""
+    path = tmp_path / "progres-bali.csv"
+    path.write_bytes(content)
+    with pytest.raises(FileProblem) as err:
+        read_file(path)
+    assert err.value.code == "file-not-workbook"
+
+
+def test_a_few_nul_bytes_in_a_text_csv_still_load(tmp_path: Path, mini_schedule) -> None:
+    data = data_folder(tmp_path)
+    (data / "bali.csv").write_bytes((HEADER + "\n" + ROWS.replace(";a", ";a\0")).encode() + b"\0\0\0\n")
+    r = load([data], mini_schedule)
+    assert_csv_accounted(r, "bali.csv", 4)  # the three rows and the NUL line, which is rejected at its cell

@@ -64,7 +64,8 @@ def test_validate_csv_neutralises_look_alikes_from_a_workbook(tmp_path: Path) ->
     for cell in shown:
         head = cell.lstrip(" \t\r\n\u3000\u00a0\u200b\ufeff")
         assert not (head[:1] in set("=+-@\uff1d\uff0b\uff0d\uff20\ufe66") and cell[:1] != "'"), cell
-    assert sum(1 for cell in shown if cell.startswith("'")) >= len(LOOK_ALIKES) - 2  # "\n=" rows may be merged
+    # Zero-width marks are shown escaped ("\\u200b=6+6", no formula); the others carry the apostrophe.
+    assert sum(1 for cell in shown if cell.startswith("'")) >= len(LOOK_ALIKES) - 4
 
 
 def test_template_stage_list_never_holds_a_formula_from_the_schedule(tmp_path: Path) -> None:

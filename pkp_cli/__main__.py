@@ -1,3 +1,3 @@
-from pkp_cli.cli.app import main
+from pkp_cli.cli.app import run
 
-main()
+run()

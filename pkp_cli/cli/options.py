@@ -10,6 +10,16 @@ import typer
 
 from pkp_cli.cli.i18n import t
 
+EMPTY_PATH = "empty path"  # the reason cli/usage.py words in the user's language
+
+
+def path_value(value: str) -> Path:
+    """A path given on the command line. An empty or blank one is a usage error: Path("") is the current folder,
+    where `--history ""` would have stored its snapshots and `--out ""` its files."""
+    if not value.strip():
+        raise typer.BadParameter(EMPTY_PATH)
+    return Path(value)
+
 
 class Lang(StrEnum):
     id = "id"
@@ -28,6 +38,7 @@ DataOpt = Annotated[
     Path | None,
     typer.Option(
         "--data",
+        parser=path_value,
         help=t("Folder data (workbook progres, lokasi, temuan).", "Data folder."),
         show_default=False,
     ),
@@ -36,6 +47,7 @@ ScheduleOpt = Annotated[
     Path | None,
     typer.Option(
         "--schedule",
+        parser=path_value,
         help=t("Berkas Jadwal Nasional (YAML).", "National schedule file (YAML)."),
         show_default=False,
     ),
@@ -44,6 +56,7 @@ RulesOpt = Annotated[
     Path | None,
     typer.Option(
         "--rules",
+        parser=path_value,
         help=t("Berkas aturan percepatan (YAML).", "Acceleration rules file (YAML)."),
         show_default=False,
     ),
@@ -101,6 +114,7 @@ OutOpt = Annotated[
     Path | None,
     typer.Option(
         "--out",
+        parser=path_value,
         help=t(
             "Tulis ke folder ini: dengan --format csv setiap tabel menjadi berkas <perintah>-<tabel>.csv.",
             "Write into this folder: with --format csv each table becomes <command>-<table>.csv.",

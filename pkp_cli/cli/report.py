@@ -9,7 +9,7 @@ from typing import Annotated, Any
 import typer
 
 from pkp_cli.cli.i18n import t
-from pkp_cli.cli.options import AsOfOpt, DataOpt, LangOpt, ProvinceOpt, RulesOpt, ScheduleOpt
+from pkp_cli.cli.options import AsOfOpt, DataOpt, LangOpt, ProvinceOpt, RulesOpt, ScheduleOpt, path_value
 
 HELP = t(
     "Bahan rapat koordinasi: satu paket per provinsi (ringkasan, kesiapan, persiapan, kabupaten/kota, lokasi "
@@ -54,6 +54,7 @@ def report(
         Path | None,
         typer.Option(
             "--out",
+            parser=path_value,
             help=t(
                 "Folder keluaran; bawaan: <output>/laporan-<tanggal posisi> (output dari berkas konfigurasi), "
                 "selain itu ./laporan-<tanggal posisi>.",

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 import typer
 
 from pkp_cli.cli.i18n import t
-from pkp_cli.cli.options import LangOpt
+from pkp_cli.cli.options import LangOpt, path_value
 from pkp_cli.errors import Exit, PkpError
 
 HELP = t(
@@ -22,7 +22,7 @@ HELP = t(
 
 
 def sample(
-    target: Annotated[Path, typer.Argument(help=t("Folder tujuan.", "Target folder."))],
+    target: Annotated[Path, typer.Argument(parser=path_value, help=t("Folder tujuan.", "Target folder."))],
     lang: LangOpt = None,
 ) -> int:
     from pkp_cli.cli.workspace import say

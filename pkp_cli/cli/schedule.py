@@ -9,7 +9,17 @@ from typing import Annotated, Any
 import typer
 
 from pkp_cli.cli.i18n import t
-from pkp_cli.cli.options import DataOpt, Format, FormatOpt, LangOpt, OutOpt, ProgramOpt, ScheduleOpt, TableOpt
+from pkp_cli.cli.options import (
+    DataOpt,
+    Format,
+    FormatOpt,
+    LangOpt,
+    OutOpt,
+    ProgramOpt,
+    ScheduleOpt,
+    TableOpt,
+    path_value,
+)
 from pkp_cli.errors import Exit
 
 HELP = t(
@@ -24,7 +34,12 @@ def schedule_cmd(
     program: ProgramOpt = None,
     check: Annotated[
         Path | None,
-        typer.Option("--check", help=t("Periksa berkas ini saja.", "Check this file only."), show_default=False),
+        typer.Option(
+            "--check",
+            parser=path_value,
+            help=t("Periksa berkas ini saja.", "Check this file only."),
+            show_default=False,
+        ),
     ] = None,
     data: DataOpt = None,
     schedule: ScheduleOpt = None,

@@ -8,7 +8,7 @@ from typing import Annotated, Any
 import typer
 
 from pkp_cli.cli.i18n import t
-from pkp_cli.cli.options import DataOpt, LangOpt, ProvinceOpt, ScheduleOpt
+from pkp_cli.cli.options import DataOpt, LangOpt, ProvinceOpt, ScheduleOpt, path_value
 
 HELP = t(
     "Templat laporan progres untuk BPPW: lokasi dan tahapan provinsi sudah terisi (kode, nama, jendela Jadwal "
@@ -26,7 +26,7 @@ HELP = t(
 def template(
     out: Annotated[
         Path,
-        typer.Option("--out", help=t("Folder keluaran.", "Output folder."), show_default=False),
+        typer.Option("--out", parser=path_value, help=t("Folder keluaran.", "Output folder."), show_default=False),
     ],
     province: ProvinceOpt = None,
     every: Annotated[

@@ -23,6 +23,7 @@ WORDS = {
     "at_least": ("minimal", "at least"),
     "whole": ("harus bilangan bulat", "must be a whole number"),
     "number": ("harus angka", "must be a number"),
+    "empty_path": ("jalur kosong", "empty path"),
 }
 
 
@@ -62,6 +63,8 @@ def _detail(text: str, lang: str) -> str:
     import re
 
     text = text.removeprefix("Value error, ").strip()
+    if text == "empty path":  # cli/options.py path_value
+        return _w("empty_path", lang)
     if "is not one of" in text:
         return f"{_w('choose', lang)}: " + ", ".join(re.findall(r"'([^']*)'", text.split("is not one of", 1)[1]))
     bound = re.search(r"greater than or equal to (\S+)", text)
@@ -100,7 +103,7 @@ def _message(exc: Any, lang: str) -> str:
         opts = list(exc.param.opts)
         name = opts[0] if opts else getattr(exc.param, "name", "")
         value = _given(opts)
-        shown = f"{name} {value}" if value is not None else name
+        shown = name if value is None else f"{name} {value}" if value.strip() else f'{name} "{value}"'
         return f"{shown}: {_w('bad_value', lang)} ({_detail(exc.message, lang)}){hint}"
     text = exc.format_message()
     if "No such command" in text:

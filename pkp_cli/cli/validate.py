@@ -19,6 +19,7 @@ from pkp_cli.cli.options import (
     RulesOpt,
     ScheduleOpt,
     TableOpt,
+    path_value,
 )
 from pkp_cli.errors import Exit, most_severe
 
@@ -38,6 +39,7 @@ def validate(
     paths: Annotated[
         list[Path] | None,
         typer.Argument(
+            parser=path_value,
             help=t("Berkas atau folder; kosong = data bawaan.", "Files or folders; none = the default data."),
             show_default=False,
         ),
@@ -55,6 +57,7 @@ def validate(
         Path | None,
         typer.Option(
             "--rejects",
+            parser=path_value,
             help=t("Folder untuk <sumber>-ditolak.xlsx.", "Folder for <source>-ditolak.xlsx."),
             show_default=False,
         ),

@@ -23,6 +23,7 @@ from pkp_cli.cli.options import (
     RulesOpt,
     ScheduleOpt,
     TableOpt,
+    path_value,
 )
 
 HELP = t(
@@ -50,6 +51,7 @@ HistoryOpt = Annotated[
     Path | None,
     typer.Option(
         "--history",
+        parser=path_value,
         help=t(
             "Folder riwayat snapshot (bawaan: kunci history di konfigurasi, lalu $XDG_DATA_HOME/pkp/history).",
             "Snapshot history folder (default: the config's history key, else $XDG_DATA_HOME/pkp/history).",
@@ -74,6 +76,7 @@ def weekly(
         Path | None,
         typer.Option(
             "--out",
+            parser=path_value,
             help=t(
                 "Folder ringkasan (bawaan: kunci output di konfigurasi, lalu folder kerja).",
                 "Folder for the summary files (default: the config's output key, else the current folder).",

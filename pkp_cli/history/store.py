@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from pkp_cli.errors import Exit, PkpError
+from pkp_cli.model.provenance import WRITTEN_NAME
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -158,7 +159,7 @@ def scan(folder: Path) -> Listing:
         raise PkpError(Exit.NO_INPUT, f"{folder}: {exc.strerror}") from None
     for entry in entries:
         name = entry.name
-        if name == LOCK_NAME:
+        if name in (LOCK_NAME, WRITTEN_NAME):
             continue
         if TMP_NAME.match(name):
             out.leftovers.append(entry)
@@ -236,7 +237,8 @@ def write(folder: Path, meta: dict[str, Any], tables: dict[str, pd.DataFrame], c
                 writer.write_table(conform(name, parts[name]), row_group_size=ROW_GROUP_ROWS)
 
     path = folder / f"{meta['week']}.parquet"
-    atomic_write(path, dump)
+    # the week's file, if any, was read as a pkp snapshot (or set aside) by the job before this write
+    atomic_write(path, dump, owner_checked=True)
     return path
 
 

@@ -16,7 +16,7 @@ from pkp_cli.ingest.contract import (
     match_header,
     norm,
 )
-from pkp_cli.ingest.read import RawSheet
+from pkp_cli.ingest.read import RawSheet, top_rows
 
 HEADER_SEARCH_ROWS = 30
 
@@ -50,7 +50,7 @@ def _texts(sheet: RawSheet) -> list[list[str]]:
     """The cell texts of the rows the header search looks at, read once per sheet."""
     cached: list[list[str]] | None = getattr(sheet, "_header_texts", None)
     if cached is None:
-        top = sheet.grid.iloc[: HEADER_SEARCH_ROWS + 2].to_numpy(dtype=object)
+        top = top_rows(sheet.grid, HEADER_SEARCH_ROWS + 2)
         cached = [[_cell_text(v) for v in row] for row in top]
         sheet._header_texts = cached  # type: ignore[attr-defined]
     return cached

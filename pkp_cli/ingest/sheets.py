@@ -22,7 +22,7 @@ from pkp_cli.ingest.contract import (
     columns_of,
 )
 from pkp_cli.ingest.header import Layout, WideGroup, detect_layout
-from pkp_cli.ingest.read import FileProblem, RawSheet, col_letter, read_file
+from pkp_cli.ingest.read import FileProblem, RawSheet, col_letter, read_file, top_rows
 from pkp_cli.model.issues import SheetReport
 from pkp_cli.model.schedule import Schedule
 
@@ -260,8 +260,9 @@ def parse_records(rec: pd.DataFrame, kind: str) -> list[pd.DataFrame]:
 
 
 def _title_date(sheet: RawSheet, layout: Layout) -> tuple[date | None, tuple[int, int] | None]:
+    above = top_rows(sheet.grid, layout.header_index)
     for i in range(layout.header_index):
-        for j, v in enumerate(sheet.grid.iloc[i]):
+        for j, v in enumerate(above[i]):
             if v is None:
                 continue
             found = parse.find_date_in_text(str(v))

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from pkp_cli.errors import Exit, PkpError
+from pkp_cli.model.provenance import PKP_MARKER, WRITTEN_NAME
 
 # OWASP: a cell starting with one of these may be evaluated by a spreadsheet.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -110,14 +111,20 @@ def remove_stale_temp_files(folder: Path) -> list[Path]:
     return removed
 
 
-def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
+def atomic_write(path: Path, write: Callable[[IO[bytes]], None], *, owner_checked: bool = False) -> None:
     """Write through a temporary file in the same folder, then rename it into place.
 
     The file gets the mode a plain open() would give (0666 less the umask): mkstemp's 0600 would make
     reports on a shared folder unreadable to colleagues. The file appears whole or not at all: on any failure,
     Ctrl-C (KeyboardInterrupt) or SIGTERM (Terminated, raised by pkp's handler) the temporary file is removed;
     a full disk is "cannot write output" (73). A temporary file left by a run that was killed outright is
-    removed by the next write into the folder."""
+    removed by the next write into the folder.
+
+    pkp never overwrites what it did not write: a file already at `path` is replaced only when the folder's
+    record says pkp wrote it and it has not changed since (`owned`); otherwise 73 naming it. `owner_checked`:
+    the caller has recognised the file as pkp's by its content (a history snapshot's footer)."""
+    if not owner_checked and os.path.lexists(path) and not owned(path):
+        raise PkpError(Exit.CANT_WRITE, f"{path}: {_NOT_OURS}")
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         remove_stale_temp_files(path.parent)
@@ -138,6 +145,90 @@ def atomic_write(path: Path, write: Callable[[IO[bytes]], None]) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    if not owner_checked:
+        _record(path)
+
+
+# --- what pkp wrote in a folder -------------------------------------------------------------------------------
+# `.pkp-written.json` beside the files: name -> size, modification time, inode and sha256 of each file as pkp
+# left it. A file is pkp's to replace when its stat is unchanged, or (copied, touched) its bytes are.
+_WRITTEN_MAX = 4_000_000  # bytes of record read at most: a bigger one is not pkp's
+_NOT_OURS = (
+    "ada berkas dengan nama ini yang tidak ditulis pkp (atau sudah diubah); pkp tidak menimpanya: pindahkan atau "
+    "hapus berkas itu, atau pilih --out lain / a file of this name exists that pkp did not write (or that was "
+    "changed since): pkp does not overwrite it; move or remove it, or choose another --out"
+)
+
+
+def _read_written(folder: Path) -> dict[str, Any]:
+    """The folder's record of what pkp wrote; empty when missing, too big or not pkp's (never trusted then)."""
+    import json
+
+    try:
+        with open(folder / WRITTEN_NAME, "rb") as fh:
+            raw = fh.read(_WRITTEN_MAX + 1)
+        doc = json.loads(raw) if len(raw) <= _WRITTEN_MAX else None
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(doc, dict) or doc.get("generator") != PKP_MARKER or not isinstance(doc.get("files"), dict):
+        return {}
+    return {k: v for k, v in doc["files"].items() if isinstance(v, dict)}
+
+
+def _sha256(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _stat_key(st: os.stat_result) -> list[int]:
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+def owned(path: Path) -> bool:
+    """Whether the file at `path` is one pkp wrote and nobody changed since (a symlink or folder never is)."""
+    import stat
+
+    entry = _read_written(path.parent).get(path.name)
+    try:
+        st = os.lstat(path)
+    except OSError:
+        return False
+    if entry is None or not stat.S_ISREG(st.st_mode):
+        return False
+    if entry.get("stat") == _stat_key(st):
+        return True
+    try:  # copied or touched: the same bytes are still pkp's
+        return entry.get("size") == st.st_size and entry.get("sha256") == _sha256(path)
+    except OSError:
+        return False
+
+
+def _record(path: Path) -> None:
+    """Add the file just written to its folder's record (rewritten whole, through a temporary file; entries of
+    files that are gone are dropped). Failing to record only means a later run will not overwrite the file."""
+    import json
+
+    folder = path.parent
+    try:
+        files = {n: e for n, e in _read_written(folder).items() if os.path.lexists(folder / n)}
+        st = os.stat(path)
+        files[path.name] = {"stat": _stat_key(st), "size": st.st_size, "sha256": _sha256(path)}
+        data = json.dumps({"generator": PKP_MARKER, "files": files}, sort_keys=True, indent=0).encode()
+        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{WRITTEN_NAME}.pkp{os.getpid()}-", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data)
+            os.replace(tmp, folder / WRITTEN_NAME)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    except OSError:
+        return
 
 
 def pause_for_tests(path: Path) -> None:

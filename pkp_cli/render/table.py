@@ -9,15 +9,23 @@ from typing import Any
 GAP = 2  # spaces between two columns (one padding cell and one blank separator of the box)
 WRAP_FLOOR = 10  # a free-text column is not squeezed below this many characters (or its widest word)
 WRAP_WORD_CAP = 20  # ... nor does one long word (a URL, say) claim more than this
+PIPED_WIDTH, LEAST_WIDTH = 120, 20  # the width when piped; the least pkp lays tables out in (COLUMNS=0, say)
 
 
-def console(stderr: bool = False) -> Any:
+def _columns_env() -> int:
+    """COLUMNS as the width when piped; anything but a number (a typo, "-5") is the default, not a crash."""
+    raw = os.environ.get("COLUMNS", "").strip()
+    return int(raw) if raw.isdigit() and int(raw) > 0 else PIPED_WIDTH
+
+
+def console(stderr: bool = False, width: int | None = None) -> Any:
+    """A rich console on stdout (or stderr): colour on a terminal only; `width` or the terminal's, 120 piped."""
     from rich.console import Console
 
     stream = sys.stderr if stderr else sys.stdout
     tty = stream.isatty()
-    width = None if tty else int(os.environ.get("COLUMNS", "120"))
-    return Console(
+    width = width or (None if tty else _columns_env())
+    con = Console(
         file=stream,
         width=width,
         no_color=bool(os.environ.get("NO_COLOR")) or not tty,
@@ -27,6 +35,9 @@ def console(stderr: bool = False) -> Any:
         emoji=False,
         markup=False,
     )
+    if con.width < LEAST_WIDTH:  # a terminal or COLUMNS narrower than any table: laid out at the least width
+        con.width = LEAST_WIDTH
+    return con
 
 
 def _longest_word(text: str) -> int:

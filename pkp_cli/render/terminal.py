@@ -77,8 +77,8 @@ def _card(t: Table, lang: str) -> list[str]:
 
 
 def render(report: Report, width: int | None = None) -> str:
-    con = console()
-    width = width or con.width
+    con = console(width=width)
+    width = con.width
     lang = report.lang
     with con.capture() as cap:
         for line in report.header:

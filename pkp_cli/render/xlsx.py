@@ -457,7 +457,7 @@ def build_workbook(reports: list[Report]) -> Any:
         footer = banner
         as_of = report.meta.get("as_of")
         for t in report.tables:
-            ws = wb.create_sheet(_sheet_title(t.name, used))
+            ws = wb.create_sheet(_sheet_title(f"{t.name} {t.part}" if t.part else t.name, used))
             if t.layout == "card" and len(t.rows) == 1:
                 _card_sheet(ws, st, t, banner, footer)
             else:

@@ -190,8 +190,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "risk).",
     ),
     "percepatan.dikecualikan": (
-        "{n} lokasi tidak memenuhi syarat wajib (tampilkan dengan --all).",
-        "{n} locations fail a required condition (show them with --all).",
+        "{n} lokasi tidak memenuhi syarat wajib (tampilkan dengan pkp candidates --all).",
+        "{n} locations fail a required condition (show them with pkp candidates --all).",
     ),
     "percepatan.tertahan": (
         "Tahapan lokasi yang memenuhi syarat yang belum dapat dimulai",

@@ -69,6 +69,7 @@ class Table:
     styles: list[str | None] | None = None  # per row: a status code whose colour the terminal may use
     screen: bool = True  # False: for files only (CSV, JSON, xlsx, and the HTML chart), not the terminal/markdown
     chart: Literal["s_curve"] | None = None  # also drawn as a chart in xlsx and HTML (columns tanggal + measures)
+    part: str = ""  # which part of a table split in several instances (a program's): names its own xlsx sheet
 
     def column(self, key: str) -> Column:
         for c in self.columns:

@@ -116,7 +116,7 @@ def readiness_tables(inp: ReadinessInputs, q: Query = Query()) -> list[Table]:
     note = label("kesiapan.catatan", lang)
     present = set(board["program"])
     tables = [
-        Table("kesiapan", f"{title} — {p}", board_cols, board[board["program"] == p], empty=label("none", lang))
+        Table("kesiapan", f"{title} — {p}", board_cols, board[board["program"] == p], empty=label("none", lang), part=p)
         for p in inp.schedule.programs
         if p in present
     ] or [Table("kesiapan", title, board_cols, board, empty=label("none", lang))]

@@ -57,7 +57,7 @@ def test_candidates_bali_lists_the_six_that_meet_all_three_conditions() -> None:
     screen = ok("candidates", "--province", "Bali")
     assert "Lokasi yang dapat dipercepat — Bali (6)" in screen
     assert "6 dari 26 lokasi memenuhi syarat wajib; 0 di antaranya" in " ".join(screen.split())
-    assert "20 lokasi tidak memenuhi syarat wajib (tampilkan dengan --all)." in screen
+    assert "20 lokasi tidak memenuhi syarat wajib (tampilkan dengan pkp candidates --all)." in screen
 
 
 def test_candidates_all_shows_the_excluded_with_the_condition_they_fail() -> None:

@@ -24,16 +24,22 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from pkp_cli.cli.app import app
+from pkp_cli.model.provenance import WRITTEN_NAME  # pkp's record of the files it wrote
 from tests.factories import ROOT
 
 CURVE_POINTS = 22  # Fridays 7 January .. 3 June 2022
-# the readiness board has a table per program (PISEW, KOTAKU): two sheets where a province runs both
+# the readiness board has a table per program (PISEW, KOTAKU): a sheet each, named by its program
 PROVINCE_SHEETS = [
-    "ringkasan", "kesiapan", "kesiapan (2)", "kesiapan_lokasi", "persiapan", "kabupaten", "terlambat", "konstruksi",
-    "kandidat", "menunggu", "audit", "lewat_batas", "perubahan", "kurva_s", "Keterangan",
+    "ringkasan", "kesiapan PISEW", "kesiapan KOTAKU", "kesiapan_lokasi", "persiapan", "kabupaten", "terlambat",
+    "konstruksi", "kandidat", "menunggu", "audit", "lewat_batas", "perubahan", "kurva_s", "Keterangan",
 ]  # fmt: skip
 NATIONAL_SHEETS = ["provinsi", "belum_melapor", "tahapan_terlambat", "program", "kurva_s", "Keterangan"]
 IN_CI = os.environ.get("CI") == "true"
+
+
+def listing(folder: Path) -> list[str]:
+    """The files of an output folder, but pkp's record of them."""
+    return sorted(p.name for p in folder.iterdir() if p.name != WRITTEN_NAME)
 
 
 def _env(config_home: Path, **extra: str) -> dict[str, str]:
@@ -65,7 +71,7 @@ def _national_order() -> list[str]:
 def test_every_pack_in_every_default_format(packs: tuple[Path, Result]) -> None:
     out, res = packs
     assert res.exit_code == 0, res.output
-    names = {p.name for p in out.iterdir()}
+    names = set(listing(out))
     stems = {n.rsplit(".", 1)[0] for n in names} - {"index"}
     assert len(stems) == 23 and "nasional" in stems and "bali" in stems and "sulawesi-selatan" in stems
     assert names == {f"{s}.{f}" for s in stems for f in ("xlsx", "html", "md")} | {"index.html", "index.md"}
@@ -132,7 +138,7 @@ def test_a_province_pack_holds_its_readiness_candidates_and_audit(packs: tuple[P
         return list(wb[sheet].iter_rows(min_row=3, max_row=last, values_only=True))
 
     readiness = _command_json("readiness", "-p", "Bali")["tables"]
-    assert len(data_rows("kesiapan")) + len(data_rows("kesiapan (2)")) == len(readiness["kesiapan"]) == 2
+    assert len(data_rows("kesiapan PISEW")) + len(data_rows("kesiapan KOTAKU")) == len(readiness["kesiapan"]) == 2
     assert len([r for r in data_rows("kesiapan_lokasi") if r[1] == "Bali"]) == len(readiness["lokasi"]) == 2
     candidates = _command_json("candidates", "-p", "Bali")["tables"]
     assert len(candidates["kandidat"]) == 6
@@ -166,9 +172,27 @@ def test_named_provinces_only_worst_first_without_the_national_pack(tmp_path: Pa
     out = tmp_path / "out"
     res = run(["report", "-p", "Bali", "-p", "Sulsel", "--format", "xlsx", "--out", str(out)], tmp_path)
     assert res.exit_code == 0, res.output
-    assert sorted(p.name for p in out.iterdir()) == ["bali.xlsx", "index.html", "index.md", "sulawesi-selatan.xlsx"]
+    assert listing(out) == ["bali.xlsx", "index.html", "index.md", "sulawesi-selatan.xlsx"]
     rows = [line for line in (out / "index.md").read_text().splitlines() if line.startswith("| [xlsx]")]
     assert [r.split(" | ")[1] for r in rows] == ["Sulawesi Selatan", "Bali"]  # -9.8 before +15.9; no total row
+
+
+def test_a_rerun_replaces_the_packs_but_never_a_file_pkp_did_not_write(tmp_path: Path) -> None:
+    """An analyst's own bali.md in the output folder was overwritten by the pack without a word. pkp now keeps a
+    record of what it wrote (.pkp-written.json) and replaces only those files, while nobody changed them."""
+    out = tmp_path / "out"
+    args = ["report", "-p", "Bali", "--format", "md", "--out", str(out)]
+    assert run(args, tmp_path).exit_code == 0
+    first = (out / "bali.md").read_text()
+    again = run(args, tmp_path)  # the next meeting: pkp's own files are replaced
+    assert again.exit_code == 0, again.output
+    assert (out / "bali.md").read_text() == first
+    (out / "bali.md").write_text("# Bali\n\ncatatan rapat saya\n")  # the analyst edits the pack
+    res = run(args, tmp_path)
+    assert res.exit_code == 73, res.output
+    (line,) = [x for x in res.stderr.splitlines() if x.startswith("pkp:")]
+    assert line.startswith(f"pkp: {out / 'bali.md'}: ada berkas dengan nama ini yang tidak ditulis pkp")
+    assert (out / "bali.md").read_text() == "# Bali\n\ncatatan rapat saya\n"
 
 
 @pytest.mark.slow
@@ -180,7 +204,7 @@ def test_default_folder_and_sample_marker_on_every_page_and_sheet(tmp_path: Path
     res = run(["report", "--province", "Bali", "--quiet"], cfg, cwd=work)
     assert res.exit_code == 0, res.output
     out = work / "laporan-2022-06-03"
-    assert sorted(p.name for p in out.iterdir()) == ["bali.html", "bali.md", "bali.xlsx", "index.html", "index.md"]
+    assert listing(out) == ["bali.html", "bali.md", "bali.xlsx", "index.html", "index.md"]
     assert res.stderr.count("paket ditulis") == 0  # --quiet
     for name in ("bali.md", "bali.html", "index.md", "index.html"):
         assert "DATA CONTOH (bawaan pkp)" in (out / name).read_text(encoding="utf-8"), name
@@ -268,7 +292,7 @@ def test_pdf_pack_is_printed_by_chromium(tmp_path: Path) -> None:
     out = tmp_path / "out"
     res = run(["report", "--province", "Bali", "--format", "pdf", "--out", str(out)], tmp_path)
     assert res.exit_code == 0, res.output
-    assert sorted(p.name for p in out.iterdir()) == ["bali.pdf", "index.html", "index.md"]  # no page left behind
+    assert listing(out) == ["bali.pdf", "index.html", "index.md"]  # no page left behind
     pdf = (out / "bali.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-") and len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 2
     assert '<a href="bali.pdf">pdf</a>' in (out / "index.html").read_text(encoding="utf-8")
@@ -298,8 +322,8 @@ def test_same_input_same_bytes_under_two_clocks(tmp_path: Path) -> None:
         assert proc.returncode == 0, proc.stderr.decode()
         outs.append(out)
     a, b = outs
-    names = sorted(p.name for p in a.iterdir())
-    assert names == sorted(p.name for p in b.iterdir()) and len(names) == 71
+    names = listing(a)
+    assert names == listing(b) and len(names) == 71
     assert [n for n in names if (a / n).read_bytes() != (b / n).read_bytes()] == []
 
 

@@ -70,3 +70,33 @@ def test_as_of_outside_the_fiscal_year_is_a_usage_error(monkeypatch, capsys, com
 def test_as_of_on_the_fiscal_year_boundaries_is_accepted(monkeypatch, capsys, day) -> None:
     code, err = run_main(monkeypatch, capsys, "status", "--as-of", day, "--format", "json")
     assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("status", "--data", ""),
+        ("status", "--schedule", " "),
+        ("candidates", "--rules", ""),
+        ("status", "--table", "kabupaten", "--format", "csv", "--out", ""),
+        ("weekly", "--history", ""),
+        ("history", "--history", ""),
+        ("report", "--out", ""),
+        ("template", "--out", ""),
+        ("validate", "--rejects", ""),
+        ("validate", ""),
+        ("schedule", "--check", ""),
+        ("sample", ""),
+    ],
+)
+def test_an_empty_path_is_a_usage_error_not_the_current_folder(monkeypatch, capsys, tmp_path, args) -> None:
+    """Path("") is the current folder: `weekly --history ""` stored its snapshot, lock and summaries in the
+    folder pkp ran from, `--out ""` wrote there. Every path given on the command line must name something."""
+    before = sorted(p.name for p in ROOT.iterdir())
+    code, err = run_main(monkeypatch, capsys, *args)
+    lines = [line for line in err.splitlines() if line.startswith("pkp:")]
+    assert code == 2, err
+    assert len(lines) == 1 and "nilai tidak sah (jalur kosong)" in lines[0], err
+    if args[-2].startswith("--"):
+        assert lines[0].startswith(f'pkp: {args[-2]} "{args[-1]}": '), err  # the empty value shown in quotes
+    assert sorted(p.name for p in ROOT.iterdir()) == before  # nothing written where pkp ran

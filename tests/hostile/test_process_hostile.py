@@ -147,3 +147,37 @@ def test_a_temporary_file_of_a_killed_run_is_removed_by_the_next_run(tmp_path: P
     assert not stale.exists()
     assert alive.exists() and foreign.exists() and mine.exists()
     assert (out / "bali-ditolak.xlsx").is_file()
+
+
+@pytest.mark.parametrize("columns", ["abc", "-5", "0", "3", " 80x"])
+def test_a_columns_variable_that_is_no_width_lays_tables_out_anyway(columns: str) -> None:
+    """COLUMNS sets the width of piped output; a typo, a negative or a zero was `int()`-ed and ended in exit 1
+    ("galat internal"). Not a number: the 120-column default; narrower than 20: 20 columns. Bali is printed."""
+    res = subprocess.run(
+        [sys.executable, "-m", "pkp_cli", "status", "--province", "Bali"],
+        env={**ENV, "COLUMNS": columns},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert res.returncode == 0, res.stderr
+    assert "galat internal" not in res.stderr and "Traceback" not in res.stderr
+    words = " ".join(res.stdout.split())  # Bali's line, wrapped or not
+    assert "rencana % 16,0, realisasi % 31,9, deviasi +15,9" in words
+    widest = max(len(line) for line in res.stdout.splitlines())
+    assert widest == (20 if columns == "3" else 120)  # 3 is below the least width; the rest are no number
+
+
+def test_an_ascii_only_stdout_shows_other_characters_escaped() -> None:
+    """PYTHONIOENCODING=ascii (or a cron job's narrow locale) ended the run in exit 1 at the first dash "—" of a
+    title; the characters it cannot hold are shown as \\u escapes and the answer is still printed."""
+    res = subprocess.run(
+        [sys.executable, "-m", "pkp_cli", "status", "--province", "Bali"],
+        env={**ENV, "PYTHONIOENCODING": "ascii"},
+        capture_output=True,
+        timeout=120,
+    )
+    assert res.returncode == 0, res.stderr
+    out = res.stdout.decode("ascii")  # nothing but ASCII reached the stream
+    assert "rencana % 16,0, realisasi % 31,9, deviasi +15,9" in " ".join(out.split())
+    assert "Bali \\u2014 lokasi terlambat (0)" in out

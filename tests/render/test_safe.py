@@ -13,6 +13,7 @@ from typing import IO
 import pytest
 
 from pkp_cli.errors import Exit, PkpError
+from pkp_cli.model.provenance import WRITTEN_NAME
 from pkp_cli.render.safe import atomic_write, atomic_write_text
 
 
@@ -73,4 +74,60 @@ def test_a_failed_write_keeps_the_previous_file_whole(tmp_path: Path) -> None:
 
     with pytest.raises(KeyboardInterrupt):
         atomic_write(path, interrupted)
-    assert path.read_text() == "minggu lalu\n" and [p.name for p in tmp_path.iterdir()] == ["bali.md"]
+    assert path.read_text() == "minggu lalu\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [".pkp-written.json", "bali.md"]  # no temporary file
+
+
+# --- pkp overwrites only what it wrote ------------------------------------------------------------------------
+
+
+def test_a_file_pkp_did_not_write_is_never_overwritten(tmp_path: Path) -> None:
+    """A colleague's notes named bali.md in the output folder were replaced by the pack without a word."""
+    mine = tmp_path / "bali.md"
+    mine.write_text("catatan saya\n")
+    with pytest.raises(PkpError) as err:
+        atomic_write_text(mine, "paket\n")
+    assert err.value.code == Exit.CANT_WRITE and str(mine) in err.value.message
+    assert "tidak ditulis pkp" in err.value.message and "did not write" in err.value.message
+    assert mine.read_text() == "catatan saya\n" and sorted(p.name for p in tmp_path.iterdir()) == ["bali.md"]
+
+
+def test_pkp_replaces_its_own_file_until_someone_changes_it(tmp_path: Path) -> None:
+    path = tmp_path / "bali.md"
+    atomic_write_text(path, "minggu 21\n")
+    atomic_write_text(path, "minggu 22\n")  # its own, unchanged: replaced
+    assert path.read_text() == "minggu 22\n"
+    os.utime(path, ns=(0, 0))  # touched (a copy that kept the bytes): still its own by content
+    atomic_write_text(path, "minggu 23\n")
+    assert path.read_text() == "minggu 23\n"
+    path.write_text("minggu 23, dengan catatan rapat\n")  # edited by a person: theirs now
+    with pytest.raises(PkpError):
+        atomic_write_text(path, "minggu 24\n")
+    assert path.read_text() == "minggu 23, dengan catatan rapat\n"
+
+
+@pytest.mark.parametrize(
+    "record", ["", "{", "[]", '{"generator": "bukan-pkp", "files": {"bali.md": {}}}', "x" * 5_000_000]
+)
+def test_a_record_that_is_not_pkps_vouches_for_nothing(tmp_path: Path, record: str) -> None:
+    """A broken, foreign or oversized record (truncated by a crash, written by someone else) proves nothing."""
+    (tmp_path / WRITTEN_NAME).write_text(record)
+    mine = tmp_path / "bali.md"
+    mine.write_text("catatan saya\n")
+    with pytest.raises(PkpError):
+        atomic_write_text(mine, "paket\n")
+    assert mine.read_text() == "catatan saya\n"
+
+
+def test_a_symlink_or_folder_in_the_way_is_not_pkps(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.md"
+    target.write_text("milik orang lain\n")
+    atomic_write_text(tmp_path / "bali.md", "paket\n")
+    (tmp_path / "bali.md").unlink()
+    (tmp_path / "bali.md").symlink_to(target)  # the record still names bali.md, but this is a link now
+    with pytest.raises(PkpError):
+        atomic_write_text(tmp_path / "bali.md", "paket\n")
+    assert target.read_text() == "milik orang lain\n" and (tmp_path / "bali.md").is_symlink()
+    (tmp_path / "ringkasan.md").mkdir()
+    with pytest.raises(PkpError):
+        atomic_write_text(tmp_path / "ringkasan.md", "paket\n")

@@ -140,7 +140,7 @@ def test_filters_narrow_the_rows_never_the_summary() -> None:
     assert t.rows["kode_lokasi"].tolist() == ["51.01.01"]
     # 2 of Bali's 3 eligible (51.01.03 fails kinerja), both with stages to start early (sos and ren, 30 days)
     assert t.notes[0].startswith("2 dari 3 lokasi memenuhi syarat wajib; 2 di antaranya dapat memulai")
-    assert t.notes[1] == "1 lokasi tidak memenuhi syarat wajib (tampilkan dengan --all)."
+    assert t.notes[1] == "1 lokasi tidak memenuhi syarat wajib (tampilkan dengan pkp candidates --all)."
     assert t.title == "Lokasi yang dapat dipercepat — Provinsi 51 (1)"
     everyone = view.build(inp, show_all=True, min_score=76).combined("kandidat")[1]
     assert everyone["kode_lokasi"].tolist() == ["51.01.01", "52.01.01", "51.01.02"]

@@ -78,7 +78,7 @@ def load_config(path: Path | None = None) -> Config:
     if st.st_size > CONFIG_MAX_BYTES:
         raise PkpError(Exit.CONFIG, f"{path}: {st.st_size} bytes > {CONFIG_MAX_BYTES}")
     try:
-        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+        raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM (Windows Notepad) is no statement
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         raise PkpError(Exit.CONFIG, f"{path}: {str(exc)[:200]}") from exc
     for key, given in raw.items():

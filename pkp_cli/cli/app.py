@@ -40,9 +40,13 @@ _NO_ROOM = {getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG") if ha
 
 
 def _say(line: str) -> None:
-    """One line on stderr; a closed stderr is not worth a traceback."""
+    """One line on stderr; a closed stderr is not worth a traceback. A path or value in it (from a config file,
+    an environment variable, a workbook) cannot drive the terminal nor break the line: control characters,
+    a line break included, are shown as \\xNN."""
+    from pkp_cli.text.visible import visible
+
     with contextlib.suppress(OSError, ValueError):
-        print(line, file=sys.stderr, flush=True)
+        print(visible(line, ""), file=sys.stderr, flush=True)
 
 
 def _silence_stdout() -> None:

@@ -72,11 +72,12 @@ def _check(path: Path, lang: str) -> int:
     from pkp_cli.cli.workspace import say
     from pkp_cli.model.schedule import check_schedule_text, read_yaml_bytes
     from pkp_cli.text.labels import label
+    from pkp_cli.text.visible import visible
 
     text = read_yaml_bytes(path, lang).decode("utf-8", errors="replace")  # bounded: a FIFO or 124 MB file is 78
     model, probs = check_schedule_text(text)
     for p in probs:
-        print(f"{path}: {p.message(lang)}", file=sys.stderr)
+        print(visible(f"{path}: {p.message(lang)}", ""), file=sys.stderr)
     if model is None:
         return int(Exit.CONFIG)
     say(f"{path}: {label('sch.valid', lang)}")

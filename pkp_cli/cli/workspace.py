@@ -32,8 +32,11 @@ QUIET: list[bool] = [False]
 
 
 def say(text: str) -> None:
-    """A message for the person, on stderr (stdout carries only the result)."""
-    print(text, file=sys.stderr)
+    """A message for the person, on stderr (stdout carries only the result); control characters from a path or
+    a value in it are shown as \\xNN (its own line breaks stay)."""
+    from pkp_cli.text.visible import visible
+
+    print(visible(text), file=sys.stderr)
 
 
 def inform(text: str) -> None:

@@ -74,6 +74,25 @@ def _walk(root: Path) -> list[tuple[Path, str]]:
     return sorted(out)
 
 
+def printable_name(name: str) -> str:
+    """A file name as pkp shows it (terminal, JSON, CSV, workbooks): a byte that is not UTF-8 (kept by Python as a
+    lone surrogate, which no encoder accepts) as \\xNN, a control or format character (an escape sequence, a line
+    break, a right-to-left override) as \\xNN or \\uNNNN, so a name can neither break a writer nor drive the
+    terminal. Only the name shown changes; the file is opened by its real path."""
+    if name.isprintable():
+        return name
+    out = []
+    for ch in name:
+        o = ord(ch)
+        if 0xDC80 <= o <= 0xDCFF:
+            out.append(f"\\x{o - 0xDC00:02x}")
+        elif ch.isprintable():
+            out.append(ch)
+        else:
+            out.append(f"\\x{o:02x}" if o < 0x100 else f"\\u{o:04x}")
+    return "".join(out)
+
+
 def scan(paths: Iterable[Path], display_root: Path | None = None) -> Discovery:
     """The files to read, the ignored entries with reasons, and the named paths that cannot be read.
 
@@ -83,7 +102,8 @@ def scan(paths: Iterable[Path], display_root: Path | None = None) -> Discovery:
     for root in paths:
 
         def shown_as(p: Path, root: Path = root) -> str:
-            return str(p.relative_to(display_root)) if display_root and p.is_relative_to(display_root) else str(p)
+            name = str(p.relative_to(display_root)) if display_root and p.is_relative_to(display_root) else str(p)
+            return printable_name(name)
 
         try:
             root_mode = root.stat().st_mode  # follows a link named on the command line

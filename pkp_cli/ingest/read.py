@@ -151,7 +151,7 @@ def _as_text_grid(grid: pd.DataFrame, empty_is_null: bool = False) -> pd.DataFra
 def _sniff_delimiter(text: str) -> str:
     lines = [ln for ln in text.splitlines()[:50] if ln.strip()]
     best, best_score = ";", -1.0
-    for delim in (";", ",", "\t"):
+    for delim in (";", ",", "\t", "|"):
         counts = [ln.count(delim) for ln in lines]
         if not counts or max(counts) == 0:
             continue
@@ -170,6 +170,17 @@ _BOMS = (
     (b"\xff\xfe", "utf-16-le"),
     (b"\xfe\xff", "utf-16-be"),
 )
+
+
+def _check_text(head: bytes) -> None:
+    """A CSV is text: a file whose first bytes are mostly zero bytes or other control bytes (a file zeroed by a
+    crash or a sync that never finished, a binary file under a .csv name) is no CSV, refused (exit 66) instead
+    of being listed as "no pkp table" with exit 0. A few stray NULs in a text file still load."""
+    if not head:
+        return
+    control = sum(head.count(bytes([c])) for c in (*range(0, 9), 11, 12, *range(14, 32), 127))
+    if control * 10 > len(head):
+        raise FileProblem("file-not-workbook")
 
 
 def _utf16_without_bom(head: bytes) -> str | None:
@@ -216,6 +227,7 @@ def read_csv(path: Path) -> RawSheet:
 
     data, encoding = decode_csv_bytes(read_regular_file(path))
     head = data[: 1 << 16]
+    _check_text(head)
     delim = _sniff_delimiter(head.decode(encoding, errors="replace"))
     # pyarrow checks the UTF-8 itself; invalid text is tried again as cp1252.
     fast = _read_csv_fast(data, delim, encoding)

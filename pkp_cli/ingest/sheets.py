@@ -22,7 +22,7 @@ from pkp_cli.ingest.contract import (
     columns_of,
 )
 from pkp_cli.ingest.header import Layout, WideGroup, detect_layout
-from pkp_cli.ingest.read import RawSheet, read_file, top_rows
+from pkp_cli.ingest.read import FileProblem, RawSheet, col_letter, read_file, top_rows
 from pkp_cli.model.issues import SheetReport
 from pkp_cli.model.schedule import Schedule
 
@@ -282,6 +282,7 @@ def read_sheets(path: Path, shown: str, schedule: Schedule | None, max_mb: int) 
             ignored.append(sheet.name or "")
             continue
         layout = detect_layout(sheet, is_stage)
+        _check_header_quotes(sheet, layout)
         if layout is None:
             ignored.append(sheet.name or "")
             continue
@@ -314,6 +315,29 @@ def read_sheets(path: Path, shown: str, schedule: Schedule | None, max_mb: int) 
                         break
         out.append(sr)
     return out, ignored
+
+
+def _check_header_quotes(sheet: RawSheet, layout: Layout | None) -> None:
+    """A quote never closed that swallowed the rest of the header line: the headers after it sit in one cell
+    (the reader keeps the rest of the line there), so the columns found are not the sender's and the sheet could
+    pass as another kind of table, or as none (then its rows were dropped as "no pkp table"). The file is
+    refused at that line (exit 66), never read askew. A broken quote around the last header alone keeps every
+    header whole: a warning at its cell, as on any other line that holds no record."""
+    broken = [(int(line), int(col)) for line, col, code, _p, _r in sheet.problems if code == "csv-quote-unclosed"]
+    if not broken:
+        return
+    header_line = int(sheet.row_numbers[layout.header_index]) if layout is not None else None
+    lines = {int(n): i for i, n in enumerate(sheet.row_numbers)}
+    for line, col in broken:
+        if header_line is not None and line != header_line:
+            continue
+        at, j = lines.get(line), col - sheet.origin_col
+        cell = sheet.grid.iat[at, j] if at is not None and 0 <= j < sheet.grid.shape[1] else None
+        if isinstance(cell, str) and any(d in cell for d in _DELIMITERS):
+            raise FileProblem("csv-header-quote-unclosed", line=line, column=col_letter(col))
+
+
+_DELIMITERS = (";", ",", "\t", "|")
 
 
 def _percent_flags(sheet: RawSheet, rec: pd.DataFrame, group_cols: list[dict[str, int]]) -> np.ndarray:

@@ -39,8 +39,16 @@ _BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(
 _CELL_VALUE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>(?:(?!</c>).)*?<(?:v|is)>', re.S)
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 # A value that could be no date: anything but a digit or a point first (a sign, NaN/inf, text such as "&amp;" in a
-# number cell), 8+ integer digits, or a positive exponent.
-_ODD_VALUE = (re.compile(rb"<v>(?:[^0-9.<]|\d{8})"), re.compile(rb"E\+"), re.compile(rb"e\+"))
+# number cell), 8+ integer digits, a positive exponent, or serial 60.
+_ODD_VALUE = (
+    re.compile(rb"<v>(?:[^0-9.<]|\d{8})"),
+    re.compile(rb"E\+"),
+    re.compile(rb"e\+"),
+    re.compile(rb"<v>60[.<]"),
+)
+# Serial 60 is 29 February 1900, a day that never was (Lotus 1-2-3's leap-year bug, kept by Excel): no date.
+_PHANTOM_SERIAL = (60.0, 61.0)
+_ERROR_CELL = b't="e"'  # a cell holding an Excel error (#DIV/0!, #REF!, #N/A...), usually a formula's cached value
 _CELL_TAG = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,9})"([^>]*)>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]{0,64})</v>')
 _ATTR = re.compile(rb'(\w+)="([^"]*)"')
 # The used range: a sheet of at most 26 columns and fewer than 1,000,000 rows is at most 26 M cells; any other
@@ -118,6 +126,7 @@ class _SheetScan:
         self.merges: dict[tuple[int, int, int, int], None] = {}  # ordered, no duplicates
         self.pct: set[tuple[int, int]] = set()
         self.bad_dates: dict[bytes, tuple[int, int, str]] = {}  # ref -> (row, col, raw value)
+        self.error_cells: dict[bytes, tuple[int, int, str]] = {}  # ref -> (row, col, the error's text)
         self.date_styles = date_styles
         self.pct_re = (
             re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*? s="(?:' + "|".join(pct_styles).encode() + rb')"')
@@ -156,7 +165,19 @@ class _SheetScan:
                 self.merges[ref] = None
         if self.date_styles and any(rx.search(buf) for rx in _ODD_VALUE):
             self._odd_dates(buf)
+        if _ERROR_CELL in buf:
+            self._errors(buf)
         self._extent(buf)
+
+    def _errors(self, buf: bytes) -> None:
+        """Cells holding an Excel error: calamine reads them as empty, which would pass as "not filled in"
+        (a date as not started); each becomes a `cell-error` at its cell with the error's text as the value."""
+        for m in _CELL_TAG.finditer(buf):
+            if dict(_ATTR.findall(m.group(3))).get(b"t") != b"e":
+                continue
+            raw = m.group(4).decode("ascii", "replace").strip() or "#?"
+            row, col = int(m.group(2)), col_index(m.group(1).decode())
+            self.error_cells[m.group(1) + m.group(2)] = (row, col, raw)
 
     def _odd_dates(self, buf: bytes) -> None:
         """Date-formatted number cells whose serial is no date (rare: only then is every cell looked at)."""
@@ -171,7 +192,8 @@ class _SheetScan:
                 value = float(raw)
             except ValueError:
                 value = math.nan
-            if math.isfinite(value) and 0 <= value <= MAX_SERIAL:
+            phantom = _PHANTOM_SERIAL[0] <= value < _PHANTOM_SERIAL[1]
+            if math.isfinite(value) and 0 <= value <= MAX_SERIAL and not phantom:
                 continue
             row, col = int(m.group(2)), col_index(m.group(1).decode())
             self.bad_dates[m.group(1) + m.group(2)] = (row, col, raw)
@@ -330,6 +352,11 @@ def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
             sheet = next((s for s, m in paths.items() if m == name), name)
             raise FileProblem("xlsx-range-too-large", sheet=sheet, cells=f"{cells:,}", limit=f"{MAX_RANGE_CELLS:,}")
     source: Any = str(path)
+    if not source.isascii():
+        try:
+            source.encode("utf-8")
+        except UnicodeEncodeError:  # a name with bytes that are not UTF-8: calamine takes no such path, only bytes
+            source = path.read_bytes()
     patch = {name: set(sc.bad_dates) for name, sc in scans.items() if sc.bad_dates}
     if patch:
         # Rare: calamine reads a date cell whose serial is no date as empty, or panics (NaN, inf, -1e11).
@@ -359,8 +386,15 @@ def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
             origin_row = first[0]
             nonnull = np.flatnonzero(grid.iloc[0].notna().to_numpy())
             origin_col = first[1] - (int(nonnull[0]) if len(nonnull) else 0)
-        if found is not None and found.bad_dates:
-            grid = _raw_values(grid, found.bad_dates.values(), origin_row, max(origin_col, 0))
+        if found is not None and (found.bad_dates or found.error_cells):
+            raw = [*found.bad_dates.values(), *found.error_cells.values()]
+            grid = _raw_values(grid, raw, origin_row, max(origin_col, 0))
+        problems: list[tuple[int, int, str, dict[str, Any], bool]] = (
+            [(r, c, "date-invalid", {}, False) for r, c, _ in found.bad_dates.values()]
+            + [(r, c, "cell-error", {"value": v}, False) for r, c, v in found.error_cells.values()]
+            if found
+            else []
+        )
         sheets.append(
             RawSheet(
                 name=name,
@@ -369,7 +403,7 @@ def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
                 origin_col=max(origin_col, 0),
                 merges=list(found.merges) if found else [],
                 percent_cells=found.pct if found else set(),
-                problems=[(r, c, "date-invalid", {}, False) for r, c, _ in found.bad_dates.values()] if found else [],
+                problems=problems,
             )
         )
     return sheets

@@ -166,7 +166,13 @@ def load_yaml_with_lines(text: str) -> tuple[Any, Any]:
     """
     if len(text) > MAX_YAML_BYTES:
         raise YamlSyntaxError(None, "too large", "yaml-too-large", {"size": len(text), "limit": MAX_YAML_BYTES})
-    loader = BoundedLoader(text)
+    try:
+        loader = BoundedLoader(text)
+    except yaml.reader.ReaderError as exc:
+        # A character YAML does not allow (NUL, an escape sequence, UTF-16 read as UTF-8): refused at its line.
+        line = text.count("\n", 0, max(exc.position, 0)) + 1
+        detail = f"karakter #x{exc.character:04x} tidak diizinkan / character #x{exc.character:04x} is not allowed"
+        raise YamlSyntaxError(line, detail) from None
     try:
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None

@@ -13,6 +13,7 @@ from typing import Any
 
 from pkp_cli.text.formats import as_date, fmt_date, fmt_number, missing
 from pkp_cli.text.labels import LABELS, label
+from pkp_cli.text.visible import visible
 from pkp_cli.views.model import Column
 
 
@@ -23,7 +24,11 @@ def _stage_text(s: dict[str, Any], lang: str) -> str:
 
 
 def text(column: Column, v: Any, lang: str) -> str:
-    """The cell as a person reads it ("" for an empty value)."""
+    """The cell as a person reads it ("" for an empty value), never a control character but a line break."""
+    return visible(_text(column, v, lang))
+
+
+def _text(column: Column, v: Any, lang: str) -> str:
     kind = column.kind
     if kind == "list":
         return "; ".join(str(x) for x in (v or []) if not missing(x)) if isinstance(v, (list, tuple)) else _plain(v)
@@ -105,12 +110,12 @@ def machine_scalar(v: Any) -> Any:
 def csv_text(column: Column, v: Any) -> str:
     """The cell for CSV: the machine value as text; lists joined by "; ", stages as "PSW-12 (31)"."""
     if column.kind == "stages" and isinstance(v, (list, tuple)):
-        return "; ".join(f"{s.get('tahapan')} ({machine_scalar(s.get('hari'))})" for s in v)
+        return visible("; ".join(f"{s.get('tahapan')} ({machine_scalar(s.get('hari'))})" for s in v), "\n\r\t")
     m = machine(column, v)
     if m is None:
         return ""
     if isinstance(m, bool):
         return "true" if m else "false"
     if isinstance(m, list):
-        return "; ".join("" if x is None else str(x) for x in m)
-    return str(m)
+        return visible("; ".join("" if x is None else str(x) for x in m), "\n\r\t")
+    return visible(str(m), "\n\r\t")

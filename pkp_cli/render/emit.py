@@ -62,8 +62,10 @@ def table_list(report: Report) -> str:
 def emit(report: Report, fmt: str, *, table: str | None = None, out: Path | None = None,
          stream: IO[str] | None = None) -> list[Path]:  # fmt: skip
     """Write the report; return the files written (with --out). Warnings go first, to stderr."""
+    from pkp_cli.text.visible import visible
+
     for line in report.warnings:
-        print(f"pkp: {line}", file=sys.stderr)
+        print(visible(f"pkp: {line}", ""), file=sys.stderr)
     stream = stream or sys.stdout
     if table == "list":
         stream.write(table_list(report))

@@ -16,6 +16,11 @@ from pkp_cli.model.provenance import PKP_MARKER, WRITTEN_NAME
 
 # OWASP: a cell starting with one of these may be evaluated by a spreadsheet.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
+# The same signs in their full-width and small forms (an East Asian input method types "＝"; some spreadsheets
+# read it as "="), and what may stand before the sign unseen: a spreadsheet that trims a cell, or a user who
+# does, finds the formula behind spaces, no-break spaces, ideographic spaces, line breaks and zero-width marks.
+_FORMULA_SIGNS = frozenset("=+-@\uff1d\uff0b\uff0d\uff20\ufe66\ufe62\ufe63\u2212")
+_UNSEEN = re.compile(r"^[\s\u200b-\u200f\u2028-\u202f\u2060-\u2064\ufeff\u00ad\u180e]+")
 _NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)*$")
 _WINDOWS_DEVICES = {
     "con",
@@ -29,7 +34,12 @@ _WINDOWS_DEVICES = {
 
 def neutralise(value: Any) -> Any:
     """Prefix text that a spreadsheet would read as a formula with an apostrophe; numbers pass unchanged."""
-    if isinstance(value, str) and value.startswith(FORMULA_START) and not _NUMBER.match(value):
+    if not isinstance(value, str) or not value or _NUMBER.match(value):
+        return value
+    if value.startswith(FORMULA_START):
+        return "'" + value
+    head = _UNSEEN.sub("", value, count=1)
+    if head and head[0] in _FORMULA_SIGNS:
         return "'" + value
     return value
 

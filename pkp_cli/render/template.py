@@ -96,6 +96,10 @@ def build_workbook(t: Template, lang: str = "id") -> Any:
     lists.append(["Kode Tahapan", "Uraian", "Program", "Jadwal Mulai", "Jadwal Selesai"])
     for s in t.stages:
         lists.append([s.code, s.name, s.program, s.start, s.end])
+    for row in lists.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # a stage name from the schedule file is text, never a formula
     lists.sheet_state = "hidden"
 
     # --- data validation

@@ -12,6 +12,7 @@ from typing import Any
 from pkp_cli.render import cells
 from pkp_cli.render.table import GAP, WRAP_FLOOR, WRAP_WORD_CAP, console, table
 from pkp_cli.text.labels import label
+from pkp_cli.text.visible import visible
 from pkp_cli.views.model import NUMERIC_KINDS, WRAPPING_KINDS, Column, Report, Table
 
 STATUS_STYLE = {"terlambat": "red", "selesai_terlambat": "yellow", "selesai": "green", "berjalan": "cyan"}
@@ -81,19 +82,19 @@ def render(report: Report, width: int | None = None) -> str:
     lang = report.lang
     with con.capture() as cap:
         for line in report.header:
-            con.print(line)
+            con.print(visible(line))
         for t in report.tables:
             if not t.screen:
                 continue
             con.print()
             if t.layout == "card":
-                con.print(t.title)
+                con.print(visible(t.title))
                 for line in _card(t, lang):
-                    con.print(line)
+                    con.print(visible(line))
                 _notes(con, t.notes)
                 continue
             if t.rows.empty and t.total is None:
-                con.print(t.title)
+                con.print(visible(t.title))
                 con.print(f"  ({t.empty or label('none', lang)})")
                 _notes(con, t.notes)
                 continue
@@ -107,7 +108,7 @@ def render(report: Report, width: int | None = None) -> str:
             styles = _styles(t, len(body))
             wrap = {i for i, c in enumerate(cols) if c.kind in WRAPPING_KINDS}
             right = {i for i, c in enumerate(cols) if c.kind in NUMERIC_KINDS}
-            con.print(table(t.title, heads, body, styles, wrap, right, width))
+            con.print(table(visible(t.title), heads, body, styles, wrap, right, width))
             hidden = len(t.rows) - (len(t.rows) if t.limit is None else min(t.limit, len(t.rows)))
             if hidden > 0:
                 con.print(f"  … {hidden} {label('more_rows', lang)}")
@@ -123,7 +124,7 @@ def render(report: Report, width: int | None = None) -> str:
 
 def _notes(con: Any, notes: list[str]) -> None:
     for line in notes:
-        con.print(line)
+        con.print(visible(line))
 
 
 def _styles(t: Table, n: int) -> list[str | None]:

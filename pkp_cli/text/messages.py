@@ -207,6 +207,14 @@ CATALOGUE: dict[str, tuple[str, str]] = {
         "{columns} kolom dalam satu baris, melebihi batas {limit} (jumlah kolom Excel)",
         "{columns} fields in a line, above the limit of {limit} (Excel's number of columns)",
     ),
+    "cell-error": (
+        "sel berisi galat Excel {value} (nilai rumus yang gagal); perbaiki rumusnya atau isi nilainya",
+        "the cell holds the Excel error {value} (a formula that failed); fix the formula or type the value",
+    ),
+    "csv-header-quote-unclosed": (
+        "tanda kutip di baris judul kolom {line} (kolom {column}) tidak ditutup; judul kolom tidak dapat dibaca",
+        "a quote in the header line {line} (column {column}) is never closed; the headers cannot be read",
+    ),
     "csv-quote-unclosed": (
         "tanda kutip di sel ini tidak ditutup dengan benar; baris-baris berikutnya dibaca tersendiri",
         "the quote in this cell is not closed properly; the lines after it are read on their own",

@@ -1,3 +1,3 @@
 """pkp: progress monitoring for the PISEW and KOTAKU programs of Dit. PKP."""
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

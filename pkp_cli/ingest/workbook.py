@@ -39,13 +39,8 @@ _BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(
 _CELL_VALUE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>(?:(?!</c>).)*?<(?:v|is)>', re.S)
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 # A value that could be no date: anything but a digit or a point first (a sign, NaN/inf, text such as "&amp;" in a
-# number cell), 8+ integer digits, a positive exponent, or serial 60.
-_ODD_VALUE = (
-    re.compile(rb"<v>(?:[^0-9.<]|\d{8})"),
-    re.compile(rb"E\+"),
-    re.compile(rb"e\+"),
-    re.compile(rb"<v>60[.<]"),
-)
+# number cell), 8+ integer digits, a positive exponent; serial 60 is looked for in date-styled cells only.
+_ODD_VALUE = (re.compile(rb"<v>(?:[^0-9.<]|\d{8})"), re.compile(rb"E\+"), re.compile(rb"e\+"))
 # Serial 60 is 29 February 1900, a day that never was (Lotus 1-2-3's leap-year bug, kept by Excel): no date.
 _PHANTOM_SERIAL = (60.0, 61.0)
 _ERROR_CELL = b't="e"'  # a cell holding an Excel error (#DIV/0!, #REF!, #N/A...), usually a formula's cached value
@@ -128,6 +123,15 @@ class _SheetScan:
         self.bad_dates: dict[bytes, tuple[int, int, str]] = {}  # ref -> (row, col, raw value)
         self.error_cells: dict[bytes, tuple[int, int, str]] = {}  # ref -> (row, col, the error's text)
         self.date_styles = date_styles
+        # serial 60 in a date-styled cell (a plain 60, a percent say, is common and must not trigger the full scan)
+        self.phantom_re = (
+            re.compile(
+                rb'<c r="[A-Z]+\d+"[^>]*? s="(?:' + "|".join(sorted(date_styles)).encode() + rb')"[^>]*>'
+                rb"(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>60[.<]"
+            )
+            if date_styles
+            else None
+        )
         self.pct_re = (
             re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*? s="(?:' + "|".join(pct_styles).encode() + rb')"')
             if pct_styles
@@ -163,7 +167,7 @@ class _SheetScan:
             for m in _MERGE.finditer(buf):
                 ref = (int(m.group(2)), col_index(m.group(1).decode()), int(m.group(4)), col_index(m.group(3).decode()))
                 self.merges[ref] = None
-        if self.date_styles and any(rx.search(buf) for rx in _ODD_VALUE):
+        if self.phantom_re is not None and (any(rx.search(buf) for rx in _ODD_VALUE) or self.phantom_re.search(buf)):
             self._odd_dates(buf)
         if _ERROR_CELL in buf:
             self._errors(buf)

@@ -210,10 +210,13 @@ def test_the_writer_never_emits_a_cell_excel_refuses(tmp_path: Path) -> None:
     from pkp_cli.render.xlsx import EXCEL_CELL_MAX, write_table_workbook
 
     long = "y" * (EXCEL_CELL_MAX + 10)
-    write_table_workbook(tmp_path / "w.xlsx", [("s", ["h"], [[long], ["a\x00b\x1f<&>_x0041_"], [float("nan")], [7]])])
+    rows = [[long], ["a\x00b\x1f<&>_x0041_"], [float("nan")], [7], ["=1+1"], ["#N/A"], [True]]
+    write_table_workbook(tmp_path / "w.xlsx", [("s", ["h"], rows)])
     book = openpyxl.load_workbook(tmp_path / "w.xlsx")
-    cells = [c.value for row in book.worksheets[0].iter_rows() for c in row]
-    assert cells[1] == "y" * EXCEL_CELL_MAX and cells[3] == "nan" and cells[4] == 7
+    cells = [c for row in book.worksheets[0].iter_rows() for c in row]
+    assert cells[1].value == "y" * EXCEL_CELL_MAX and cells[3].value == "nan" and cells[4].value == 7
+    # a formula and an error value as typed by the sender: text cells, never evaluated; a bool is its text
+    assert [(c.value, c.data_type) for c in cells[5:]] == [("=1+1", "s"), ("#N/A", "s"), ("True", "s")]
     back = fastexcel.read_excel(str(tmp_path / "w.xlsx")).load_sheet(0, header_row=None).to_arrow().column(0)
     assert back[2].as_py() == "a\x00b\x1f<&>_x0041_"
 

@@ -3,16 +3,22 @@ table the legend: each column's description."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from pkp_cli.render import cells
 from pkp_cli.text.labels import label
 from pkp_cli.views.model import Report, Table
 
+# A "<" that could open an HTML tag, comment or autolink (a letter, "/", "!" or "?" after it): a markdown viewer
+# would run it as HTML, so it is written &lt;. "rencana < 70 %" keeps its "<", readable when pasted into a chat.
+_TAG_OPEN = re.compile(r"<(?=[A-Za-z/!?])")
+
 
 def escape(v: Any) -> str:
     s = "" if v is None else str(v)
-    return s.replace("\\", "\\\\").replace("|", "\\|").replace("<", "&lt;").replace("`", "\\`").replace("\n", " ")
+    s = s.replace("\\", "\\\\").replace("|", "\\|").replace("`", "\\`").replace("\n", " ")
+    return _TAG_OPEN.sub("&lt;", s)
 
 
 def bold(text: str) -> str:

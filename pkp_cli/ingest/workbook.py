@@ -44,6 +44,12 @@ _ODD_VALUE = (re.compile(rb"<v>(?:[^0-9.<]|\d{8})"), re.compile(rb"E\+"), re.com
 # Serial 60 is 29 February 1900, a day that never was (Lotus 1-2-3's leap-year bug, kept by Excel): no date.
 _PHANTOM_SERIAL = (60.0, 61.0)
 _ERROR_CELL = b't="e"'  # a cell holding an Excel error (#DIV/0!, #REF!, #N/A...), usually a formula's cached value
+# A shared-string cell whose value is no index (-1, abc, 0.5): calamine reads it as string 0, silently, so a
+# remark or a code would come from another cell. (An index past the end is calamine's own error.)
+_BAD_STRING_INDEX = re.compile(
+    rb't="s"(?:\s[^>]*)?>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>(?!\d{1,10}</v>|</v>)([^<]{0,40})'
+)
+_CELL_START = re.compile(rb'<c r="([A-Z]{1,3}\d{1,9})"')
 _CELL_TAG = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,9})"([^>]*)>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]{0,64})</v>')
 _ATTR = re.compile(rb'(\w+)="([^"]*)"')
 # The used range: a sheet of at most 26 columns and fewer than 1,000,000 rows is at most 26 M cells; any other
@@ -171,6 +177,16 @@ class _SheetScan:
             self._odd_dates(buf)
         if _ERROR_CELL in buf:
             self._errors(buf)
+        if b't="s"' in buf:
+            bad = _BAD_STRING_INDEX.search(buf)
+            if bad:
+                start = buf.rfind(b"<c ", 0, bad.start())
+                cell = _CELL_START.match(buf, start) if start >= 0 else None
+                where = cell.group(1).decode() if cell else "?"
+                value = bad.group(1).decode("ascii", "replace")
+                raise FileProblem(
+                    "xlsx-xml-invalid", member=self.member, reason=f"{where}: shared-string index {value!r}"
+                )
         self._extent(buf)
 
     def _errors(self, buf: bytes) -> None:

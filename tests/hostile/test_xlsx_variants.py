@@ -11,7 +11,17 @@ from pathlib import Path
 import pytest
 
 from pkp_cli.text.messages import render
-from tests.hostile.corpus import cells, data_folder, load, progres_xlsx, with_xml_value
+from tests.hostile.corpus import (
+    assert_one_line,
+    cells,
+    data_folder,
+    load,
+    members,
+    progres_xlsx,
+    run_pkp,
+    with_xml_value,
+    write_members,
+)
 
 SHEET = "xl/worksheets/sheet1.xml"
 
@@ -63,3 +73,54 @@ def test_the_new_codes_render_in_both_languages() -> None:
     for lang in ("id", "en"):
         assert "{" not in render("cell-error", lang, value="#REF!")
         assert "{" not in render("csv-header-quote-unclosed", lang, line=1, column="B")
+
+
+def _with_shared_strings(path: Path, e2_value: str) -> None:
+    """The workbook with a shared-strings part ("lain", "catatan") and cell E2 a shared-string cell holding
+    `e2_value` (openpyxl writes inline strings, Excel writes shared ones)."""
+    import re
+
+    parts = members(path)
+    parts["xl/sharedStrings.xml"] = (
+        b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        b'count="2" uniqueCount="2"><si><t>lain</t></si><si><t>catatan</t></si></sst>'
+    )
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+    cell = f'<c r="E2" t="s"><v>{e2_value}</v></c>'.encode()
+    parts[SHEET], n = re.subn(rb'<c r="E2"[^>]*>.*?</c>', cell, parts[SHEET])
+    assert n == 1
+    write_members(path, parts)
+
+
+def _keterangan_workbook(path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["Kode Lokasi", "Program", "Tahapan", "Tanggal Mulai", "Keterangan"])
+    wb.active.append(["51.04.01", "PISEW", "L1", "01/04/2022", "ditulis inline"])
+    wb.save(path)
+
+
+@pytest.mark.parametrize("index", ["-1", "abc", "0.5", " 1", "99999999999"])
+def test_a_shared_string_cell_that_holds_no_index_is_66(tmp_path: Path, index: str) -> None:
+    """calamine read `<c t="s"><v>-1</v>` as shared string 0: a remark (or a code) silently taken from another
+    cell. A value that is no index is a malformed sheet (66), like an index past the end, naming the cell."""
+    data = data_folder(tmp_path)
+    _keterangan_workbook(data / "bali.xlsx")
+    _with_shared_strings(data / "bali.xlsx", index)
+    res = run_pkp(["validate", "--data", str(data)], cwd=tmp_path, timeout=120)
+    assert res.returncode == 66, res.stderr
+    line = assert_one_line(res.stderr, "bali.xlsx")
+    assert f"E2: shared-string index '{index}'" in line and SHEET in line
+
+
+def test_a_shared_string_index_in_range_reads_its_string(tmp_path: Path, mini_schedule) -> None:
+    data = data_folder(tmp_path)
+    _keterangan_workbook(data / "bali.xlsx")
+    _with_shared_strings(data / "bali.xlsx", "1")
+    r = load([data], mini_schedule)
+    assert list(r.progres["keterangan"]) == ["catatan"]

@@ -249,7 +249,7 @@ def open_workspace(
     collect_rejects: bool = False,
 ) -> Workspace:
     from pkp_cli.engines.status import default_as_of
-    from pkp_cli.ingest.load import load_data
+    from pkp_cli.ingest.cached import load_data
     from pkp_cli.ingest.locate import Resolved, cache_dir, resolve_data
     from pkp_cli.ingest.read import require_defusedxml
     from pkp_cli.settings import load_config

@@ -17,6 +17,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+# The public entry, with the load cache in front (ingest/cached.py imports this module only on a miss).
+from pkp_cli.ingest.cached import load_data as load_data
 from pkp_cli.ingest.cell_problems import apply_reader_problems, unread_column_index
 from pkp_cli.ingest.checks import (
     check_dates,
@@ -34,7 +36,7 @@ from pkp_cli.ingest.contract import (
     KIND_TEMUAN,
 )
 from pkp_cli.ingest.discover import scan
-from pkp_cli.ingest.read import DEFAULT_MAX_UNCOMPRESSED_MB, FileProblem, col_letter
+from pkp_cli.ingest.read import FileProblem, col_letter
 from pkp_cli.ingest.rejects import rejected_rows
 from pkp_cli.ingest.sheets import (
     SheetRecords,
@@ -50,65 +52,6 @@ from pkp_cli.model.frames import LOKASI, PROGRES, TEMUAN, LoadResult
 from pkp_cli.model.issues import FileReport, Issue
 from pkp_cli.model.regular_file import NotRegularFile, sha256_of
 from pkp_cli.model.schedule import Schedule
-
-
-def load_data(
-    paths: list[Path],
-    schedule: Schedule,
-    *,
-    lokasi_paths: list[Path] | None = None,
-    today: date | None = None,
-    max_errors: int = 10_000,
-    lang: str = "id",
-    max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB,
-    collect_rejects: bool = False,
-    display_root: Path | None = None,
-    cache_dir: Path | None = None,
-) -> LoadResult:
-    """Read every workbook under `paths` and validate it against `schedule`.
-
-    `lokasi_paths` supplies location data for the cross-file checks when `paths` holds none (pkp validate on
-    a single progress file). Nothing is dropped: each row is loaded, rejected (errors) or skipped (counted).
-    With `cache_dir`, a result loaded before from exactly the same files and settings is reused, and else
-    each file unchanged since it was last read comes from its own entry (only the cross-file checks run again).
-    """
-    today = today or date.today()
-    key = None
-    use_cache = cache_dir is not None and not collect_rejects
-    if use_cache and cache_dir is not None:
-        from pkp_cli.ingest import cache
-
-        files = cache.files_under([*paths, *(lokasi_paths or [])])
-        settings = {
-            "paths": [str(p) for p in paths],
-            "lokasi_paths": [str(p) for p in lokasi_paths or []],
-            "schedule": schedule.sha256,
-            "today": today.isoformat(),
-            "max_errors": max_errors,
-            "max_mb": max_uncompressed_mb,
-            "display_root": str(display_root),
-        }
-        key = cache.cache_key(settings, files)
-        hit = cache.load(cache_dir, key)
-        if hit is not None:
-            hit.cache_key = key
-            return hit
-    result = _load(
-        paths,
-        schedule,
-        lokasi_paths=lokasi_paths,
-        today=today,
-        max_errors=max_errors,
-        lang=lang,
-        max_uncompressed_mb=max_uncompressed_mb,
-        collect_rejects=collect_rejects,
-        display_root=display_root,
-        cache_dir=cache_dir if use_cache else None,
-    )
-    if key is not None and cache_dir is not None:
-        cache.save(cache_dir, key, result)
-        result.cache_key = key
-    return result
 
 
 class _Clock:
@@ -127,7 +70,7 @@ class _Clock:
         self.last = now
 
 
-def _load(
+def load_uncached(
     paths: list[Path],
     schedule: Schedule,
     *,

@@ -1,0 +1,39 @@
+"""A warm run (its load in the cache) does not import the loader: the readers, parsers and checks behind
+`pkp_cli.ingest.load` cost about 25 ms of a 0.25 s budget over `import pandas` (issue 13)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.factories import ROOT
+
+PROBE = """
+import sys
+from pkp_cli.cli.app import main
+sys.argv = ["pkp", "status", "--province", "Bali"]
+try:
+    main()
+except SystemExit:
+    pass
+print("LOADER", "pkp_cli.ingest.load" in sys.modules, "pkp_cli.ingest.sheets" in sys.modules, file=sys.stderr)
+"""
+
+
+def _run(env: dict[str, str]) -> tuple[str, str]:
+    res = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    (line,) = [x for x in res.stderr.splitlines() if x.startswith("LOADER")]
+    return line, res.stdout
+
+
+def test_a_warm_status_run_does_not_import_the_loader(tmp_path: Path) -> None:
+    env = {**os.environ, "NO_COLOR": "1", "XDG_CACHE_HOME": str(tmp_path / "cache"),
+           "XDG_CONFIG_HOME": str(tmp_path / "config")}  # fmt: skip
+    env.pop("PKP_NO_CACHE", None)
+    cold, first = _run(env)
+    assert cold == "LOADER True True"  # an empty cache: the workbooks are read
+    warm, second = _run(env)
+    assert warm == "LOADER False False"  # the same files again: the load comes from the cache
+    assert second == first and "deviasi +15,9" in second  # and the answer is the same

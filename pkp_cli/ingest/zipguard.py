@@ -78,6 +78,8 @@ class VerifiedZip:
 
     def _inflate(self, info: zipfile.ZipInfo, fh: IO[bytes]) -> Iterator[bytes]:
         name = info.filename
+        if info.header_offset < 0:  # a central directory that points before the file's start (zipfile allows it)
+            raise FileProblem("file-unreadable", reason=f"{name}: kepala zip rusak / bad zip header")
         fh.seek(info.header_offset)
         header = fh.read(_LOCAL_HEADER.size)
         if len(header) < _LOCAL_HEADER.size or header[:4] != b"PK\x03\x04":

@@ -15,6 +15,7 @@ import openpyxl
 import pandas as pd
 
 from pkp_cli.model.frames import LOKASI, PROGRES
+from pkp_cli.model.provenance import WRITTEN_NAME
 from pkp_cli.model.schedule import Schedule, check_schedule_text, load_schedule
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -317,3 +318,8 @@ def write_weekly_fixture(root: Path, week: int) -> dict[str, Path]:
         ws.append([number, prov, f"Temuan {number}", "Rp 1.000.000", status, due, closed, report_day])
     wb.save(data / "temuan" / "temuan.xlsx")
     return {"data": data, "schedule": schedule, "rules": rules}
+
+
+def output_files(folder: Path) -> list[str]:
+    """The names of the files in an output folder, sorted, but pkp's record of them (.pkp-written.json)."""
+    return sorted(p.name for p in folder.iterdir() if p.name != WRITTEN_NAME)

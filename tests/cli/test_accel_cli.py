@@ -19,8 +19,7 @@ import pytest
 from typer.testing import CliRunner
 
 from pkp_cli.cli.app import app
-from pkp_cli.model.provenance import WRITTEN_NAME
-from tests.factories import ROOT
+from tests.factories import ROOT, output_files
 
 DATA = str(ROOT / "data")
 
@@ -120,8 +119,7 @@ def test_usage_errors_name_the_option_and_the_value(args: tuple[str, ...], messa
 def test_candidates_out_writes_every_table(tmp_path: Path) -> None:
     res = run("candidates", "--province", "Bali", "-f", "csv", "--out", str(tmp_path))
     assert res.exit_code == 0, res.output
-    written = sorted(p.name for p in tmp_path.iterdir() if p.name != WRITTEN_NAME)  # not pkp's record of them
-    assert written == ["candidates-kandidat.csv", "candidates-menunggu.csv"]
+    assert output_files(tmp_path) == ["candidates-kandidat.csv", "candidates-menunggu.csv"]
     assert len(csv_rows((tmp_path / "candidates-kandidat.csv").read_text(encoding="utf-8"))) == 6
 
 

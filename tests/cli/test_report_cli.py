@@ -24,8 +24,7 @@ import pytest
 from typer.testing import CliRunner, Result
 
 from pkp_cli.cli.app import app
-from pkp_cli.model.provenance import WRITTEN_NAME  # pkp's record of the files it wrote
-from tests.factories import ROOT
+from tests.factories import ROOT, output_files
 
 CURVE_POINTS = 22  # Fridays 7 January .. 3 June 2022
 # the readiness board has a table per program (PISEW, KOTAKU): a sheet each, named by its program
@@ -35,11 +34,6 @@ PROVINCE_SHEETS = [
 ]  # fmt: skip
 NATIONAL_SHEETS = ["provinsi", "belum_melapor", "tahapan_terlambat", "program", "kurva_s", "Keterangan"]
 IN_CI = os.environ.get("CI") == "true"
-
-
-def listing(folder: Path) -> list[str]:
-    """The files of an output folder, but pkp's record of them."""
-    return sorted(p.name for p in folder.iterdir() if p.name != WRITTEN_NAME)
 
 
 def _env(config_home: Path, **extra: str) -> dict[str, str]:
@@ -71,7 +65,7 @@ def _national_order() -> list[str]:
 def test_every_pack_in_every_default_format(packs: tuple[Path, Result]) -> None:
     out, res = packs
     assert res.exit_code == 0, res.output
-    names = set(listing(out))
+    names = set(output_files(out))
     stems = {n.rsplit(".", 1)[0] for n in names} - {"index"}
     assert len(stems) == 23 and "nasional" in stems and "bali" in stems and "sulawesi-selatan" in stems
     assert names == {f"{s}.{f}" for s in stems for f in ("xlsx", "html", "md")} | {"index.html", "index.md"}
@@ -172,7 +166,7 @@ def test_named_provinces_only_worst_first_without_the_national_pack(tmp_path: Pa
     out = tmp_path / "out"
     res = run(["report", "-p", "Bali", "-p", "Sulsel", "--format", "xlsx", "--out", str(out)], tmp_path)
     assert res.exit_code == 0, res.output
-    assert listing(out) == ["bali.xlsx", "index.html", "index.md", "sulawesi-selatan.xlsx"]
+    assert output_files(out) == ["bali.xlsx", "index.html", "index.md", "sulawesi-selatan.xlsx"]
     rows = [line for line in (out / "index.md").read_text().splitlines() if line.startswith("| [xlsx]")]
     assert [r.split(" | ")[1] for r in rows] == ["Sulawesi Selatan", "Bali"]  # -9.8 before +15.9; no total row
 
@@ -204,7 +198,7 @@ def test_default_folder_and_sample_marker_on_every_page_and_sheet(tmp_path: Path
     res = run(["report", "--province", "Bali", "--quiet"], cfg, cwd=work)
     assert res.exit_code == 0, res.output
     out = work / "laporan-2022-06-03"
-    assert listing(out) == ["bali.html", "bali.md", "bali.xlsx", "index.html", "index.md"]
+    assert output_files(out) == ["bali.html", "bali.md", "bali.xlsx", "index.html", "index.md"]
     assert res.stderr.count("paket ditulis") == 0  # --quiet
     for name in ("bali.md", "bali.html", "index.md", "index.html"):
         assert "DATA CONTOH (bawaan pkp)" in (out / name).read_text(encoding="utf-8"), name
@@ -292,7 +286,7 @@ def test_pdf_pack_is_printed_by_chromium(tmp_path: Path) -> None:
     out = tmp_path / "out"
     res = run(["report", "--province", "Bali", "--format", "pdf", "--out", str(out)], tmp_path)
     assert res.exit_code == 0, res.output
-    assert listing(out) == ["bali.pdf", "index.html", "index.md"]  # no page left behind
+    assert output_files(out) == ["bali.pdf", "index.html", "index.md"]  # no page left behind
     pdf = (out / "bali.pdf").read_bytes()
     assert pdf.startswith(b"%PDF-") and len(re.findall(rb"/Type\s*/Page\b", pdf)) >= 2
     assert '<a href="bali.pdf">pdf</a>' in (out / "index.html").read_text(encoding="utf-8")
@@ -322,8 +316,8 @@ def test_same_input_same_bytes_under_two_clocks(tmp_path: Path) -> None:
         assert proc.returncode == 0, proc.stderr.decode()
         outs.append(out)
     a, b = outs
-    names = listing(a)
-    assert names == listing(b) and len(names) == 71
+    names = output_files(a)
+    assert names == output_files(b) and len(names) == 71
     assert [n for n in names if (a / n).read_bytes() != (b / n).read_bytes()] == []
 
 

@@ -15,8 +15,7 @@ from typer.testing import CliRunner
 
 from pkp_cli.cli.app import app
 from pkp_cli.history import store
-from pkp_cli.model.provenance import WRITTEN_NAME  # pkp's record of the files it wrote
-from tests.factories import ROOT, WEEKLY_SCHEDULE, write_weekly_fixture
+from tests.factories import ROOT, WEEKLY_SCHEDULE, output_files, write_weekly_fixture
 
 runner = CliRunner()
 
@@ -307,9 +306,7 @@ def test_two_weeks_from_the_bundled_data(tmp_path: Path) -> None:
     listed = run_pkp(["history", "--history", str(hist), "--format", "json"], env)
     assert listed.returncode == 0, listed.stderr
     assert [w["minggu"] for w in json.loads(listed.stdout)["tables"]["minggu"]] == ["2022-W22", "2022-W21"]
-    assert sorted(p.name for p in outdir.iterdir() if p.name != WRITTEN_NAME) == [
-        f"ringkasan-2022-W{w}.{ext}" for w in (21, 22) for ext in ("html", "md", "xlsx")
-    ]
+    assert output_files(outdir) == [f"ringkasan-2022-W{w}.{ext}" for w in (21, 22) for ext in ("html", "md", "xlsx")]
 
 
 def test_trends_appear_with_three_weeks(tmp_path: Path) -> None:

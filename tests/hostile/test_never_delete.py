@@ -15,9 +15,8 @@ from typer.testing import CliRunner
 
 from pkp_cli.cli.app import app
 from pkp_cli.ingest import cache
-from pkp_cli.model.provenance import WRITTEN_NAME
 from tests.conftest import MINI_SCHEDULE
-from tests.factories import write_lokasi
+from tests.factories import output_files, write_lokasi
 
 runner = CliRunner()
 
@@ -181,7 +180,7 @@ def test_rejects_workbook_never_holds_a_formula_anywhere(tmp_path: Path) -> None
     out = tmp_path / "ditolak"
     res = runner.invoke(app, ["validate", "--data", str(data), "--rejects", str(out)], env={"NO_COLOR": "1"})
     assert res.exit_code == 65, res.output
-    written = sorted(p for p in out.iterdir() if p.name != WRITTEN_NAME)  # not pkp's record of them
+    written = [out / name for name in output_files(out)]
     assert [p.name for p in written] == ["bali-ditolak.xlsx", "lokasi-ditolak.xlsx"]
     seen = set()
     for path in written:

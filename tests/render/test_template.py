@@ -19,10 +19,9 @@ from typer.testing import CliRunner
 from pkp_cli.cli.app import app
 from pkp_cli.ingest.contract import match_header
 from pkp_cli.ingest.load import load_data
-from pkp_cli.model.provenance import WRITTEN_NAME  # pkp's record of the files it wrote
 from pkp_cli.model.schedule import load_schedule
 from pkp_cli.views.template import COLUMNS, READS_AS
-from tests.factories import ROOT
+from tests.factories import ROOT, output_files
 
 ROWS = 2 * 8 + 26 * 10
 FIRST, LAST = 5, 4 + ROWS
@@ -152,7 +151,7 @@ def test_every_province_and_the_usage_errors(tmp_path: Path) -> None:
     data = ["--data", str(ROOT / "data")]
     res = CliRunner().invoke(app, ["template", "--all", "--out", str(tmp_path / "all"), *data], env=env)
     assert res.exit_code == 0, res.output
-    names = sorted(p.name for p in (tmp_path / "all").iterdir() if p.name != WRITTEN_NAME)
+    names = output_files(tmp_path / "all")
     assert len(names) == 22 and "progres-sulawesi-selatan.xlsx" in names and "progres-bali.xlsx" in names
     res = CliRunner().invoke(app, ["template", "--out", str(tmp_path / "x"), *data], env=env)
     assert res.exit_code == 2 and "sebut --province NAMA atau --all (salah satu)" in res.stderr

@@ -661,6 +661,11 @@ def measure_validate(r: Run, data: dict[str, Any], sched: Path, sizes: dict[str,
             [sys.executable, str(FLOORS_PY), floor_kind, *inputs],
             _env,
         )
+        floor_pd = Cmd(
+            f"second yardstick: the same reads made pandas frames ({kind.upper()} and lokasi)",
+            [sys.executable, str(FLOORS_PY), f"{floor_kind}-pandas", *inputs],
+            _env,
+        )
         validate = Cmd(
             f"pkp validate {kind.upper()} + lokasi, cache off",
             [*pkp, "validate", *inputs, "--schedule", str(sched)],
@@ -671,13 +676,14 @@ def measure_validate(r: Run, data: dict[str, Any], sched: Path, sizes: dict[str,
             [*pkp, "validate", *inputs, "--schedule", str(sched)],
             caches.fresh,
         )
-        got = r.attempt(f"validate {kind}", grouped, [floor, validate, first], sizes["pairs"])
+        got = r.attempt(f"validate {kind}", grouped, [floor, floor_pd, validate, first], sizes["pairs"])
         r.loadavg()
         if got is None:
             r.goal(f"pkp validate {kind.upper()} within {limit}x the bare reads", "—", "—", "—", f"{limit}x", None)
             continue
-        fl, va, fi = got
+        fl, fp, va, fi = got
         r.series(fl, "pyarrow.csv + fastexcel" if kind == "csv" else "fastexcel, both workbooks")
+        r.series(fp, f"not the goal's yardstick: pkp validate (cache off) per pair {_runs(pair_ratios(fp, va))}x it")
         rv, rf = pair_ratios(fl, va), pair_ratios(fl, fi)
         r.series(va, f"ratio to the floor per pair: {_runs(rv)}")
         r.series(fi, f"ratio to the floor per pair: {_runs(rf)}")

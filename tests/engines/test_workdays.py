@@ -11,7 +11,11 @@ from datetime import date
 
 import numpy as np
 import pandas as pd
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
+from pkp_cli.engines import workdays
 from pkp_cli.engines.workdays import WorkCalendar, working_days_after
 
 
@@ -61,3 +65,41 @@ def test_is_working_day():
     assert WorkCalendar().is_working_day(days).tolist() == [False, False, True, False]
     cal = WorkCalendar.with_overrides(extra_work=[date(2022, 5, 7)], extra_off=[date(2022, 5, 9)])
     assert cal.is_working_day(days).tolist() == [False, True, False, False]
+
+
+# count_after tabulates a running count over the span of its dates, or counts pair by pair with busday_count
+# when the span is wider than _TABLE_MAX_DAYS. Both must agree, with overrides (a worked Saturday, an extra day
+# off, a cuti bersama worked), NaT, equal and reversed pairs, and pairs at the span's first and last day.
+_FIRST = np.datetime64("2021-11-01")
+_day_st = st.integers(min_value=0, max_value=3 * 366).map(lambda n: _FIRST + np.timedelta64(n, "D"))
+
+
+@given(
+    st.lists(st.tuples(_day_st, _day_st), min_size=1, max_size=40),
+    st.lists(_day_st, max_size=4),
+    st.lists(_day_st, max_size=4),
+    st.booleans(),
+)
+def test_the_running_count_equals_busday_count(pairs, off, work, cuti):
+    cal = WorkCalendar(
+        frozenset(x.astype(object) for x in off), frozenset(x.astype(object) for x in work), cuti_bersama=cuti
+    )
+    start = np.array([a for a, _ in pairs] + [np.datetime64("NaT")], dtype="datetime64[D]")
+    end = np.array([b for _, b in pairs] + [d("2022-06-01")], dtype="datetime64[D]")
+    tabulated = cal.count_after(start, end)
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(workdays, "_TABLE_MAX_DAYS", 0)
+        assert tabulated.tolist() == cal.count_after(start, end).tolist()
+
+
+def test_a_span_one_day_past_the_table_limit_counts_pair_by_pair(monkeypatch):
+    # (Fri 29 Apr, Mon 9 May 2022] spans 11 days from its start to its end: 1 working day either way. A spy on
+    # busday_count (behaviour kept) shows the path: tabulated at a limit of exactly 11 days, pair by pair at 10.
+    calls = []
+    real = np.busday_count
+    monkeypatch.setattr(workdays.np, "busday_count", lambda *a, **k: calls.append(1) or real(*a, **k))
+    for limit, pair_by_pair in ((11, False), (10, True)):
+        calls.clear()
+        monkeypatch.setattr(workdays, "_TABLE_MAX_DAYS", limit)
+        assert working_days_after(d("2022-04-29"), d("2022-05-09")).tolist() == 1
+        assert bool(calls) is pair_by_pair

@@ -93,9 +93,13 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        from pkp_cli.ingest.background import deferring
+
         try:
-            code = fn(*args, **kwargs)
-            sys.stdout.flush()
+            # cache writes run beside the command; it waits for them once its output is out
+            with deferring():
+                code = fn(*args, **kwargs)
+                sys.stdout.flush()
         except PkpError as exc:
             _say(f"pkp: {exc.message}")
             raise typer.Exit(int(exc.code)) from None

@@ -122,14 +122,12 @@ def issue_from_json(d: dict[str, Any]) -> Any:
 
 
 def save(folder: Path, key: str, result: Any) -> None:
-    """Write one entry; any failure leaves the cache as it was (the cache is an optimisation only)."""
-    tmp: Path | None = None
+    """Write one entry; any failure leaves the cache as it was (the cache is an optimisation only). The frames
+    become Arrow tables here; the writing may run beside the command (ingest/background.py)."""
+    from pkp_cli.ingest import background
+
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=folder, prefix=TMP_PREFIX))
-        (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        for name in ("lokasi", "progres", "temuan"):
-            _write_frame(tmp / f"{name}.arrow", getattr(result, name))
+        tables = {name: _table(getattr(result, name)) for name in ("lokasi", "progres", "temuan")}
         meta = {
             "files": [{"path": f.path, "sheets": [asdict(s) for s in f.sheets]} for f in result.files],
             "errors": [issue_to_json(i) for i in result.errors],
@@ -142,7 +140,21 @@ def save(folder: Path, key: str, result: Any) -> None:
             "lokasi_rejected": result.lokasi_rejected,
         }
         meta["columns"] = {n: list(getattr(result, n).columns) for n in ("lokasi", "progres", "temuan")}
-        (tmp / "meta.json").write_text(json.dumps(meta, ensure_ascii=False), encoding="utf-8")
+        text = json.dumps(meta, ensure_ascii=False)
+    except (ValueError, TypeError, ImportError):
+        return
+    background.later(_save_tables, folder, key, tables, text)
+
+
+def _save_tables(folder: Path, key: str, tables: dict[str, Any], meta: str) -> None:
+    tmp: Path | None = None
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(dir=folder, prefix=TMP_PREFIX))
+        (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        for name, table in tables.items():
+            _write_table(tmp / f"{name}.arrow", table)
+        (tmp / "meta.json").write_text(meta, encoding="utf-8")
         target = folder / (ENTRY_PREFIX + key)
         if target.exists():
             _remove(tmp, _TMP_NAME)
@@ -154,12 +166,20 @@ def save(folder: Path, key: str, result: Any) -> None:
             _remove(tmp, _TMP_NAME)
 
 
-def _write_frame(path: Path, frame: Any) -> None:
-    """A frame as an Arrow IPC file with its pandas dtypes: read back with next to no decoding (a warm
-    `pkp status` on the national data reads 1.66 M rows), compressed only when big."""
+def _table(frame: Any) -> Any:
+    """A frame as an Arrow table with its pandas dtypes (read back with next to no decoding)."""
     import pyarrow as pa
 
-    table = pa.Table.from_pandas(frame, preserve_index=False)
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except pa.ArrowException as exc:
+        raise ValueError(str(exc)) from None
+
+
+def _write_table(path: Path, table: Any) -> None:
+    """An Arrow IPC file (a warm `pkp status` on the national data reads 1.66 M rows), compressed only when big."""
+    import pyarrow as pa
+
     big = table.nbytes > COMPRESS_ABOVE_BYTES and pa.Codec.is_available("lz4_frame")
     options = pa.ipc.IpcWriteOptions(compression="lz4" if big else None)
     with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema, options=options) as writer:
@@ -275,7 +295,7 @@ def save_file(folder: Path, key: str, header: dict[str, Any], tables: dict[str, 
     tmp: Path | None = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        blobs: list[bytes] = []
+        blobs: list[Any] = []  # pyarrow Buffers
         spans: dict[str, list[int]] = {}
         offset = 0
         for name, table in tables.items():
@@ -285,15 +305,17 @@ def save_file(folder: Path, key: str, header: dict[str, Any], tables: dict[str, 
             sink = pa.BufferOutputStream()
             with pa.ipc.new_stream(sink, table.schema, options=options) as writer:
                 writer.write_table(table)
-            blob = sink.getvalue().to_pybytes()
-            spans[name] = [offset, len(blob)]
-            offset += len(blob)
+            blob = sink.getvalue()  # written as it is (no copy to bytes: 88 MB for the national CSV's entry)
+            spans[name] = [offset, blob.size]
+            offset += blob.size
             blobs.append(blob)
         head = json.dumps({**header, "tables": spans}, ensure_ascii=False, default=str).encode("utf-8")
         fd, name = tempfile.mkstemp(dir=folder, prefix=FILE_TMP_PREFIX)
         tmp = Path(name)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(b"".join([FILE_MAGIC, len(head).to_bytes(8, "little"), head, *blobs]))
+            fh.write(FILE_MAGIC + len(head).to_bytes(8, "little") + head)
+            for blob in blobs:
+                fh.write(blob)
         size = len(FILE_MAGIC) + 8 + len(head) + offset
         target = folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}"
         if target.exists() and not is_our_file(target):
@@ -407,7 +429,15 @@ def save_frame(folder: Path, key: str, kind: str, frame: Any) -> None:
     except (pa.ArrowException, ValueError, TypeError):
         return
     header = {"derived": kind, "columns": list(frame.columns), "encoded": encoded}
-    save_file(folder, key, header, {"frame": table})
+    from pkp_cli.ingest import background
+
+    background.later(save_files, folder, [(key, header, {"frame": table})])
+
+
+def save_files(folder: Path, entries: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> None:
+    """Write file entries (key, header, Arrow tables), then keep the store within its bounds."""
+    for key, header, tables in entries:
+        save_file(folder, key, header, tables)
     prune_files(folder)
 
 

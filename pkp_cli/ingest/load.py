@@ -346,13 +346,11 @@ def _parse_fresh(units: list[FileUnit], cache_dir: Path | None, clock: _Clock) -
             for i, part in parts.items():
                 units[i].sets[kind] = part
     if cache_dir is not None:
-        from pkp_cli.ingest import cache
+        from pkp_cli.ingest import background, cache
         from pkp_cli.ingest.units import entry_of
 
-        for u in fresh:
-            if u.key is not None:
-                cache.save_file(cache_dir, u.key, *entry_of(u))
-        cache.prune_files(cache_dir)
+        # Arrow tables (immutable) only: the writing may run beside the rest of the command.
+        background.later(cache.save_files, cache_dir, [(u.key, *entry_of(u)) for u in fresh if u.key is not None])
         clock.lap("cache_write")
     for u in fresh:
         u.fresh = None  # the grids are no longer needed

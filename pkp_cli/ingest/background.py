@@ -1,0 +1,74 @@
+"""Cache writes that run beside the command's own work.
+
+Writing the national data's cache entries (an 88 MB compressed file entry, the load entry, the status entry)
+costs about a second and a half of a cold `pkp status`, almost all of it in Arrow's compression and file
+writes, which release the GIL. The CLI turns deferral on for a command (`deferring()`): each write then runs
+on its own thread while the command computes and prints, and the command waits for them before it exits,
+after its output is out (the exit code is the command's: a failed write is only a slower next run). Anywhere
+else (library use, tests) every write happens at once, as before.
+
+Only immutable data crosses to a thread: Arrow tables built by the caller, never a pandas frame the command
+may still change. A write that fails leaves the cache as it was (the cache is an aid); a run stopped before its
+writes finish leaves at most a temporary file, which the cache's pruning removes once stale (never renamed
+into place, so never trusted).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Callable, Iterator
+from typing import Any
+
+_pending: list[threading.Thread] | None = None
+
+
+def _quietly(fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    # A write is an optimisation: whatever goes wrong in it must not reach the user as a traceback.
+    with contextlib.suppress(Exception):
+        delay = os.environ.get("PKP_TEST_WRITE_DELAY")  # test-only: a slow disk, to show the command waits
+        if delay:
+            time.sleep(float(delay))
+        fn(*args)
+
+
+def later(fn: Callable[..., Any], *args: Any) -> None:
+    """Run `fn(*args)` on a thread when deferring, else now (and then as any call: its errors are the caller's)."""
+    if _pending is None:
+        fn(*args)
+        return
+    thread = threading.Thread(target=_quietly, args=(fn, args), name="pkp-cache-write", daemon=True)
+    thread.start()
+    _pending.append(thread)
+
+
+def finish() -> None:
+    """Wait for every deferred write."""
+    for thread in _pending or []:
+        thread.join()
+    if _pending is not None:
+        _pending.clear()
+
+
+@contextlib.contextmanager
+def deferring() -> Iterator[None]:
+    """Defer writes inside the block and wait for them at its end, whatever ended it (an exit code raised, an
+    error reported), except a stop (Ctrl-C, SIGTERM: pkp's Terminated): then the command exits at once and a
+    write cut short leaves only its temporary name."""
+    from pkp_cli.errors import Terminated
+
+    global _pending
+    outer, _pending = _pending, []
+    try:
+        yield
+    except (KeyboardInterrupt, Terminated):
+        raise
+    except BaseException:
+        finish()
+        raise
+    else:
+        finish()
+    finally:
+        _pending = outer

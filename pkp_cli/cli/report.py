@@ -98,7 +98,7 @@ def report(
     present = dict(zip(st["kode_provinsi"], st["provinsi"], strict=False))
     provinces = resolve_provinces(province, present)
     loaded, facts = ws.loaded, ws.facts()
-    inputs = StatusInputs(st, loaded.progres, ws.schedule, facts, ws.stale_days)
+    inputs = StatusInputs(st, loaded.progres, ws.schedule, facts, ws.stale_days, keep=ws.kept_tables)
     rule_set = ws.rules(rules, required=False)  # no rules file for the data's year: no candidates tables
     sources = pack_view.PackSources(
         readiness=ReadinessInputs(loaded.lokasi, st, loaded.temuan, ws.schedule, facts),

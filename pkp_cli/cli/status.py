@@ -71,16 +71,20 @@ def status(
     from pkp_cli.views import status as view
 
     ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
-    st = ws.status()
-    pairs = st[["kode_provinsi", "provinsi"]].drop_duplicates()  # not 1.66 M rows one by one in Python
-    present = dict(zip(pairs["kode_provinsi"], pairs["provinsi"], strict=False))
     prog = qr.resolve_program(ws.schedule, program)
-    provinces = qr.resolve_provinces(province, present)
-    kabs = qr.resolve_kabupaten_within(kabupaten, st, provinces)
-    if kabs and not provinces:  # a kabupaten alone shows its province
-        provinces = tuple(dict.fromkeys(k[:2] for k in kabs))
-    lokasi_code = qr.resolve_lokasi(lokasi, st)
-    qr.check_lokasi_within(lokasi_code, provinces, kabs, st)
+    provinces: tuple[str, ...] = ()
+    kabs: tuple[str, ...] = ()
+    lokasi_code = None
+    if province or kabupaten or lokasi:  # names and codes in the data: the status frame is read
+        st = ws.status()
+        pairs = st[["kode_provinsi", "provinsi"]].drop_duplicates()  # not 1.66 M rows one by one in Python
+        present = dict(zip(pairs["kode_provinsi"], pairs["provinsi"], strict=False))
+        provinces = qr.resolve_provinces(province, present)
+        kabs = qr.resolve_kabupaten_within(kabupaten, st, provinces)
+        if kabs and not provinces:  # a kabupaten alone shows its province
+            provinces = tuple(dict.fromkeys(k[:2] for k in kabs))
+        lokasi_code = qr.resolve_lokasi(lokasi, st)
+        qr.check_lokasi_within(lokasi_code, provinces, kabs, st)
     query = qr.Query(
         provinces=provinces,
         kabupaten=kabs,
@@ -90,7 +94,9 @@ def status(
         late_only=late_only,
         lokasi=lokasi_code,
     )
-    inputs = view.StatusInputs(st, ws.loaded.progres, ws.schedule, ws.facts(), ws.stale_days)
+    # The frames are read when the view needs them: a warm national report kept by the workspace needs neither.
+    inputs = view.StatusInputs(ws.status, lambda: ws.loaded.progres, ws.schedule, ws.facts(), ws.stale_days,
+                               keep=ws.kept_tables)  # fmt: skip
     emit(view.build(inputs, query, detail), fmt.value, table=table, out=out)
     return ws.exit_code()
 

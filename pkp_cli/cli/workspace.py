@@ -12,6 +12,9 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
 from pkp_cli.errors import Exit, PkpError
 
 if TYPE_CHECKING:
@@ -98,6 +101,7 @@ class Workspace:
     as_of: date
     as_of_given: bool
     _status: pd.DataFrame | None = field(default=None, repr=False)
+    _calendar: Any = field(default=None, repr=False)
 
     @property
     def data_source(self) -> str:
@@ -113,17 +117,21 @@ class Workspace:
         return int(self.cfg.get("stale_days"))
 
     def calendar(self) -> Any:
-        """The working-day calendar, with the holiday override file from the config (date,libur|kerja)."""
-        from pkp_cli.engines.workdays import WorkCalendar
-        from pkp_cli.ingest.holidays import read_holidays_file
-        from pkp_cli.ingest.locate import cache_dir
+        """The working-day calendar, with the holiday override file from the config (date,libur|kerja); read
+        once per run."""
+        if self._calendar is None:
+            from pkp_cli.engines.workdays import WorkCalendar
+            from pkp_cli.ingest.holidays import read_holidays_file
+            from pkp_cli.ingest.locate import cache_dir
 
-        store = cache_dir(self.cfg)  # the national holiday list is kept there (None: cache off)
-        path = self.cfg.get("holidays_file")
-        if not path:
-            return WorkCalendar(store=store)
-        off, work = read_holidays_file(Path(path))
-        return WorkCalendar(extra_off=off, extra_work=work, store=store)
+            store = cache_dir(self.cfg)  # the national holiday list is kept there (None: cache off)
+            path = self.cfg.get("holidays_file")
+            if not path:
+                self._calendar = WorkCalendar(store=store)
+            else:
+                off, work = read_holidays_file(Path(path))
+                self._calendar = WorkCalendar(extra_off=off, extra_work=work, store=store)
+        return self._calendar
 
     def status(self) -> pd.DataFrame:
         """The status of every location and province stage at the status date (computed once; with the load
@@ -173,12 +181,36 @@ class Workspace:
             "holidays": package,
         }
 
+    def kept_tables(self, kind: str, parts: dict[str, Any], compute: Callable[[], dict[str, pd.DataFrame]]
+                    ) -> dict[str, pd.DataFrame]:  # fmt: skip
+        """Small tables computed from the status frame (a view's data: codes and numbers, a few hundred rows),
+        kept in the cache under the status frame's key plus `parts` (what else they depend on: the query), so a
+        warm run reads neither the status frame nor the progress history. Without the cache: computed."""
+        from pkp_cli.ingest import cache
+        from pkp_cli.ingest.locate import cache_dir
+
+        store = cache_dir(self.cfg)
+        if store is None or self.loaded.cache_key is None:
+            return compute()
+        key = cache.derived_key(kind, {"status": self._status_inputs(self.calendar()), "parts": parts})
+        kept = cache.load_kept_tables(store, key, kind)
+        if kept is not None:
+            return kept
+        tables = compute()
+        cache.save_kept_tables(store, key, kind, tables)
+        return tables
+
     def newest_report(self) -> date | None:
         from pkp_cli.engines.status import default_as_of
 
+        dated = self.loaded.dated_reports
+        if dated is not None:  # kept with the load: the progress frame is not read
+            cut = _timestamp(self.as_of)
+            known = [d for d in map(_timestamp, dated) if d <= cut]
+            return max(known).date() if known else None
         progres = self.loaded.progres
-        known = progres[progres["tanggal_laporan"] <= _timestamp(self.as_of)] if len(progres) else progres
-        return default_as_of(known)
+        known_rows = progres[progres["tanggal_laporan"] <= _timestamp(self.as_of)] if len(progres) else progres
+        return default_as_of(known_rows)
 
     def facts(self, **extra: Any) -> Facts:
         from pkp_cli.views.facts import Facts
@@ -232,7 +264,7 @@ class Workspace:
         return code
 
 
-def _timestamp(d: date) -> Any:
+def _timestamp(d: date | str) -> Any:
     import pandas as pd
 
     return pd.Timestamp(d)
@@ -248,7 +280,6 @@ def open_workspace(
     max_errors: int = 10_000,
     collect_rejects: bool = False,
 ) -> Workspace:
-    from pkp_cli.engines.status import default_as_of
     from pkp_cli.ingest.cached import load_data
     from pkp_cli.ingest.locate import Resolved, cache_dir, resolve_data
     from pkp_cli.ingest.read import require_defusedxml
@@ -286,7 +317,7 @@ def open_workspace(
     )
     if wanted_day is not None:
         _check_as_of_year(wanted_day, sched.year, loaded, code)
-    day = wanted_day or default_as_of(loaded.progres) or _fallback_day(sched.year)
+    day = wanted_day or _newest_dated(loaded) or _fallback_day(sched.year)
     return Workspace(code, cfg, shown, sched_src, sched, loaded, day, wanted_day is not None)
 
 
@@ -296,10 +327,23 @@ def _check_as_of_year(day: date, year: int, loaded: LoadResult, lang: str) -> No
 
     if day.year == year:
         return
-    progres = loaded.progres
-    if len(progres) and (progres["tanggal_laporan"].dt.year == day.year).any():
-        return
+    if loaded.report_years is not None:  # kept with the load: the progress frame is not read
+        if day.year in loaded.report_years:
+            return
+    else:
+        progres = loaded.progres
+        if len(progres) and (progres["tanggal_laporan"].dt.year == day.year).any():
+            return
     raise PkpError(Exit.USAGE, f"--as-of {day.isoformat()}: {label('as_of_outside_year', lang).format(year=year)}")
+
+
+def _newest_dated(loaded: LoadResult) -> date | None:
+    """The newest dated report (engines.status.default_as_of), from the dates kept with the load when there."""
+    from pkp_cli.engines.status import default_as_of
+
+    if loaded.dated_reports is not None:
+        return max(_timestamp(d) for d in loaded.dated_reports).date() if loaded.dated_reports else None
+    return default_as_of(loaded.progres)
 
 
 def _fallback_day(year: int) -> date:

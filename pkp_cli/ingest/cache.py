@@ -31,6 +31,7 @@ import shutil
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -140,8 +141,9 @@ def save(folder: Path, key: str, result: Any) -> None:
             "lokasi_rejected": result.lokasi_rejected,
         }
         meta["columns"] = {n: list(getattr(result, n).columns) for n in ("lokasi", "progres", "temuan")}
+        meta["dated_reports"], meta["report_years"] = report_dates(result.progres)
         text = json.dumps(meta, ensure_ascii=False)
-    except (ValueError, TypeError, ImportError):
+    except (ValueError, TypeError, KeyError, ImportError):
         return
     background.later(_save_tables, folder, key, tables, text)
 
@@ -195,11 +197,17 @@ def _read_frame(path: Path) -> Any:
         return pa.ipc.open_file(source).read_all().to_pandas(split_blocks=True, self_destruct=True)
 
 
-def load(folder: Path, key: str) -> Any | None:
-    """The entry for `key`, or None (missing or unreadable: the caller loads from the workbooks)."""
+def load(folder: Path, key: str, rebuild: Callable[[], Any] | None = None) -> Any | None:
+    """The entry for `key`, or None (missing or unreadable: the caller loads from the workbooks).
+
+    With `rebuild` (the load from the workbooks), the frames are read on first use only (LazyLoadResult): a
+    warm run that needs only the accounting reads none of the 1.66 M progress rows. Their files are opened at
+    once (schema and footer: a truncated or foreign file misses here); a frame that still cannot be read in
+    full later is noted like any broken entry and comes from `rebuild` instead.
+    """
 
     from pkp_cli.model import frames as shapes
-    from pkp_cli.model.frames import LoadResult
+    from pkp_cli.model.frames import LazyLoadResult
     from pkp_cli.model.issues import FileReport, SheetReport
 
     entry = folder / (ENTRY_PREFIX + key)
@@ -209,16 +217,20 @@ def load(folder: Path, key: str) -> Any | None:
         if not is_ours(entry):
             raise ValueError("no pkp marker")
         meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
-        frames = {n: _read_frame(entry / f"{n}.arrow") for n in ("lokasi", "progres", "temuan")}
-        # A valid Parquet file holding another table is as broken as an unreadable one.
-        for name, required in (("lokasi", shapes.LOKASI), ("progres", shapes.PROGRES), ("temuan", shapes.TEMUAN)):
-            if list(frames[name].columns) != meta["columns"][name] or not set(required) <= set(frames[name].columns):
+        # A valid Arrow file holding another table is as broken as an unreadable one.
+        required = {"lokasi": shapes.LOKASI, "progres": shapes.PROGRES, "temuan": shapes.TEMUAN}
+        frames: dict[str, Any] = {}
+        for name in shapes.FRAMES:
+            path = entry / f"{name}.arrow"
+            columns = _frame_columns(path) if rebuild is not None else None
+            if columns is None:
+                frames[name] = _read_frame(path)
+                columns = list(frames[name].columns)
+            if columns != meta["columns"][name] or not set(required[name]) <= set(columns):
                 raise ValueError(f"{name}.arrow: unexpected columns")
         os.utime(entry)  # recently used entries survive pruning
-        return LoadResult(
-            lokasi=frames["lokasi"],
-            progres=frames["progres"],
-            temuan=frames["temuan"],
+        result = LazyLoadResult(
+            _frame_reader(entry, meta["columns"], rebuild),
             files=[FileReport(f["path"], [SheetReport(**s) for s in f["sheets"]]) for f in meta["files"]],
             errors=[issue_from_json(d) for d in meta["errors"]],
             warnings=[issue_from_json(d) for d in meta["warnings"]],
@@ -229,12 +241,76 @@ def load(folder: Path, key: str) -> Any | None:
             lokasi_missing_columns=set(meta["lokasi_missing_columns"]),
             lokasi_rejected={str(k): str(v) for k, v in meta["lokasi_rejected"].items()},
             timings={"cache": 0.0},
+            dated_reports=_str_list(meta.get("dated_reports")),
+            report_years=_int_list(meta.get("report_years")),
         )
+        for name, frame in frames.items():  # read already (no rebuild given)
+            setattr(result, name, frame)
+        return result
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, ArithmeticError) as exc:
         # pkp's own broken entry is rebuilt by this load; a folder pkp did not write is left alone.
-        print(f"pkp: cache {entry}: rusak, dimuat ulang / corrupt, rebuilt ({type(exc).__name__})", file=sys.stderr)
+        note_corrupt(entry, exc)
         _remove(entry)
         return None
+
+
+def _frame_columns(path: Path) -> list[str] | None:
+    """The column names of a frame file, from its schema and footer alone (no rows read)."""
+    import pyarrow as pa
+
+    try:
+        with pa.OSFile(str(path), "rb") as source:
+            return list(pa.ipc.open_file(source).schema.names)
+    except pa.ArrowException as exc:
+        raise ValueError(f"{path.name}: {exc}") from None
+
+
+def _frame_reader(entry: Path, columns: dict[str, list[str]], rebuild: Callable[[], Any] | None
+                  ) -> Callable[[str], dict[str, Any]]:  # fmt: skip
+    def read(name: str) -> dict[str, Any]:
+        import pyarrow as pa
+
+        try:
+            frame = _read_frame(entry / f"{name}.arrow")
+            if list(frame.columns) != columns[name]:
+                raise ValueError(f"{name}.arrow: unexpected columns")
+            return {name: frame}
+        except (OSError, ValueError, KeyError, TypeError, IndexError, pa.ArrowException) as exc:
+            note_corrupt(entry, exc)
+            _remove(entry)
+            if rebuild is None:
+                raise
+            fresh = rebuild()
+            return {n: getattr(fresh, n) for n in ("lokasi", "progres", "temuan")}
+
+    return read
+
+
+def _str_list(value: Any) -> list[str] | None:
+    return [str(v) for v in value] if isinstance(value, list) else None
+
+
+def _int_list(value: Any) -> list[int] | None:
+    return [int(v) for v in value] if isinstance(value, list) else None
+
+
+MAX_REPORT_DATES = 10_000  # more distinct report dates than this: not kept (the frame answers instead)
+
+
+def report_dates(progres: Any) -> tuple[list[str] | None, list[int]]:
+    """The distinct report dates of dated reports (ISO timestamps) and the years of all report dates: what the
+    status date (the newest dated report) and the newest report before a date are computed from."""
+    import pandas as pd
+
+    if progres.empty:
+        return [], []
+    stamps = pd.to_datetime(progres["tanggal_laporan"])
+    undated = progres["laporan_tanpa_tanggal"].astype("boolean").fillna(True).to_numpy(dtype=bool)
+    dated = pd.unique(stamps[~undated].dropna())
+    years = sorted(int(y) for y in pd.unique(stamps.dt.year.dropna()))
+    if len(dated) > MAX_REPORT_DATES:
+        return None, years
+    return sorted(pd.Timestamp(d).isoformat() for d in dated), years
 
 
 def _prune(folder: Path) -> None:
@@ -467,3 +543,82 @@ def load_frame(folder: Path, key: str, kind: str) -> Any | None:
         note_corrupt(folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}", exc)
         _remove_file(folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}")
         return None
+
+
+# ---------------------------------------------------------------------------------------------- derived tables
+
+
+def save_kept_tables(folder: Path, key: str, kind: str, frames: dict[str, Any]) -> None:
+    """Keep a few small derived frames (a view's data) as one file entry, each with its pandas dtypes and index.
+    Kept only when every frame reads back exactly as it is (dtypes, values, index): what a warm run shows must
+    be what it would have computed."""
+    import pyarrow as pa
+
+    try:
+        tables = {name: pa.Table.from_pandas(frame) for name, frame in frames.items()}
+        for name, table in tables.items():
+            if not _same_frame(frames[name], _small_to_pandas(table)):
+                return
+    except (pa.ArrowException, ValueError, TypeError, KeyError, AttributeError):
+        return
+    save_file(folder, key, {"derived": kind, "names": list(frames)}, tables)
+    prune_files(folder)
+
+
+def load_kept_tables(folder: Path, key: str, kind: str) -> dict[str, Any] | None:
+    """The frames kept by save_kept_tables, or None (missing, or not whole: rebuilt with a note)."""
+    import pyarrow as pa
+
+    entry = load_file(folder, key)
+    if entry is None:
+        return None
+    header, tables = entry
+    try:
+        if header.get("derived") != kind or list(tables) != header["names"]:
+            raise ValueError(f"not a {kind} entry")
+        return {name: _small_to_pandas(table) for name, table in tables.items()}
+    except (KeyError, ValueError, TypeError, AttributeError, pa.ArrowException) as exc:
+        path = folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}"
+        note_corrupt(path, exc)
+        _remove_file(path)
+        return None
+
+
+def _small_to_pandas(table: Any) -> Any:
+    """A kept table as the frame it was: text columns that were plain object columns are object again (Arrow
+    gives pandas' string dtype)."""
+    frame = table.to_pandas()
+    meta = table.schema.pandas_metadata or {}
+    for column in meta.get("columns", []):
+        name = column.get("name")
+        if column.get("numpy_type") == "object" and name in frame.columns and frame[name].dtype != object:
+            frame[name] = frame[name].astype(object)
+    return frame
+
+
+def _same_frame(a: Any, b: Any) -> bool:
+    """Two frames equal in columns, index, dtypes and every value, NaN/None/NaT and value types included (object
+    columns are compared value by value: these frames have a few hundred rows)."""
+    import pandas as pd
+
+    if list(a.columns) != list(b.columns) or not a.index.equals(b.index) or type(a.index) is not type(b.index):
+        return False
+    if list(a.dtypes) != list(b.dtypes) or a.index.dtype != b.index.dtype:
+        return False
+    for i in range(a.shape[1]):
+        x, y = a.iloc[:, i], b.iloc[:, i]
+        if x.dtype == object:
+            xs, ys = x.tolist(), y.tolist()
+            if [type(v) for v in xs] != [type(v) for v in ys]:
+                return False
+            if not all(_same_value(v, w, pd.isna) for v, w in zip(xs, ys, strict=True)):
+                return False
+        elif not x.equals(y):
+            return False
+    return True
+
+
+def _same_value(v: Any, w: Any, isna: Callable[[Any], Any]) -> bool:
+    if isna(v) is True or isna(w) is True:  # NaN, None, NaT, NA: the same kind of empty (types compared before)
+        return isna(v) is True and isna(w) is True
+    return bool(v == w)

@@ -32,8 +32,9 @@ def load_data(
 
     `lokasi_paths` supplies location data for the cross-file checks when `paths` holds none (pkp validate on
     a single progress file). Nothing is dropped: each row is loaded, rejected (errors) or skipped (counted).
-    With `cache_dir`, a result loaded before from exactly the same files and settings is reused, and else
-    each file unchanged since it was last read comes from its own entry (only the cross-file checks run again).
+    With `cache_dir`, a result loaded before from exactly the same files and settings is reused (its frames read
+    on first use), and else each file unchanged since it was last read comes from its own entry (only the
+    cross-file checks run again).
     """
     today = today or date.today()
     key = None
@@ -52,7 +53,19 @@ def load_data(
             "display_root": str(display_root),
         }
         key = cache.cache_key(settings, files)
-        hit = cache.load(cache_dir, key)
+
+        def rebuild() -> LoadResult:
+            """The entry's frames turned out not whole: the load again, kept under the same key."""
+            from pkp_cli.ingest.load import load_uncached
+
+            fresh = load_uncached(paths, schedule, lokasi_paths=lokasi_paths, today=today, max_errors=max_errors,
+                                  lang=lang, max_uncompressed_mb=max_uncompressed_mb, display_root=display_root,
+                                  collect_rejects=False, cache_dir=cache_dir)  # fmt: skip
+            if cache_dir is not None and key is not None:
+                cache.save(cache_dir, key, fresh)
+            return fresh
+
+        hit = cache.load(cache_dir, key, rebuild)
         if hit is not None:
             hit.cache_key = key
             return hit

@@ -7,6 +7,8 @@ All frames are plain pandas DataFrames with these columns (and maybe more). Code
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -127,6 +129,10 @@ class LoadResult:
     parsed: list[str] = field(default_factory=list)
     # The load cache's key of this result (None without the cache): results derived from it may be kept too.
     cache_key: str | None = None
+    # Set by the load cache (None otherwise): the distinct report dates of dated reports (ISO timestamps) and the
+    # years of all report dates, so the status date and the newest report need not read the progress frame.
+    dated_reports: list[str] | None = None
+    report_years: list[int] | None = None
 
     def total(self, attr: str) -> int:
         return sum(f.total(attr) for f in self.files)
@@ -152,3 +158,40 @@ class LoadResult:
             warnings=warnings[:max_errors],
             warnings_total=len(warnings),
         )
+
+
+FRAMES = ("lokasi", "progres", "temuan")
+
+
+class LazyLoadResult(LoadResult):
+    """A LoadResult from the load cache whose frames are read on first use: a warm run that needs only the
+    accounting and the report dates (a warm national `pkp status` whose tables are kept) reads none of them.
+
+    `read_frames(name)` returns that frame, or all three when the entry turned out not whole and the load was
+    made again from the workbooks (frames already read are kept: the same inputs give the same frames).
+    """
+
+    def __init__(self, read_frames: Callable[[str], dict[str, pd.DataFrame]] | None = None, **fields: Any) -> None:
+        if read_frames is None:  # dataclasses.replace and copies: every field is given
+            super().__init__(**fields)
+            return
+        self.__dict__["_read_frames"] = read_frames
+        for f in dataclasses.fields(LoadResult):
+            if f.name in FRAMES:
+                continue
+            if f.name in fields:
+                value = fields[f.name]
+            elif f.default is not dataclasses.MISSING:
+                value = f.default
+            else:
+                value = f.default_factory()  # type: ignore[operator]
+            setattr(self, f.name, value)
+
+    def __getattr__(self, name: str) -> Any:
+        # Called only for attributes not set yet: a frame not read so far.
+        read = self.__dict__.get("_read_frames")
+        if name not in FRAMES or read is None:
+            raise AttributeError(name)
+        for key, frame in read(name).items():
+            self.__dict__.setdefault(key, frame)
+        return self.__dict__[name]

@@ -9,6 +9,8 @@ replay with --as-of 2022-05-27 shows what was known then.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import asdict
 from typing import Any
 
 import pandas as pd
@@ -53,19 +55,47 @@ def _cols(keys: list[str], off_screen: set[str] | frozenset[str] = frozenset()) 
     return [c.but(screen=False) if c.key in off_screen else c for c in columns(*keys)]
 
 
-class StatusInputs:
-    """Everything the status views read, computed once whatever the output format."""
+Frames = dict[str, pd.DataFrame]
+# (kind, what else the tables depend on besides the status frame's inputs, compute) -> the tables: the workspace
+# keeps them in the cache (cli/workspace.py::Workspace.kept_tables).
+Keep = Callable[[str, dict[str, Any], Callable[[], Frames]], Frames]
+Lazy = pd.DataFrame | Callable[[], pd.DataFrame]
 
-    def __init__(self, status: pd.DataFrame, progres: pd.DataFrame, schedule: Schedule, facts: Facts,
-                 stale_days: int):  # fmt: skip
-        self.status = status
-        self.progres = progres
+
+class StatusInputs:
+    """Everything the status views read, computed once whatever the output format.
+
+    `status` and `progres` may be given as functions that return them: they are called on first use only (a
+    warm national report whose tables are kept by `keep` needs neither frame).
+    """
+
+    def __init__(self, status: Lazy, progres: Lazy, schedule: Schedule, facts: Facts, stale_days: int,
+                 keep: Keep | None = None):  # fmt: skip
+        self._status_source = status
+        self._progres_source = progres
         self.schedule = schedule
         self.facts = facts
         self.stale_days = stale_days
         self.as_of = facts.as_of
         assert self.as_of is not None
         self._forecast: pd.DataFrame | None = None
+        self.keep = keep
+
+    @property
+    def status(self) -> pd.DataFrame:
+        if callable(self._status_source):
+            self._status_source = self._status_source()
+        return self._status_source
+
+    @property
+    def progres(self) -> pd.DataFrame:
+        if callable(self._progres_source):
+            self._progres_source = self._progres_source()
+        return self._progres_source
+
+    def kept(self, kind: str, q: Query, compute: Callable[[], Frames]) -> Frames:
+        """Tables computed from the status frame, the progress history and `q`, kept when the CLI keeps them."""
+        return compute() if self.keep is None else self.keep(kind, {"query": asdict(q)}, compute)
 
     @property
     def forecast(self) -> pd.DataFrame:
@@ -132,8 +162,10 @@ def _scoped(title: str, q: Query) -> str:
 # --- national ---------------------------------------------------------------------------------------------
 
 
-def national(inp: StatusInputs, q: Query) -> Report:
-    lang = inp.facts.lang
+def national_tables(inp: StatusInputs, q: Query) -> Frames:
+    """The national report's data: codes and numbers only (no language), a few hundred rows whatever the size of
+    the data, so it can be kept (StatusInputs.kept). Per province (worst first, --late-only applied), the
+    national row, the construction totals, the late stages, per program, the S-curve."""
     pop = q.program_rows(inp.status)
     by_province, national_row, per_program = inp.rollups(pop, [["kode_provinsi"], None, ["program"]])
     per_prov = by_province.merge(_names(pop, "kode_provinsi", "provinsi"), on="kode_provinsi", how="left")
@@ -145,11 +177,33 @@ def national(inp: StatusInputs, q: Query) -> Report:
     per_prov = worst_first(per_prov[NATIONAL_KEYS], keys=["kode_provinsi"])
     if q.late_only:
         per_prov = per_prov[per_prov["terlambat"] > 0]
-    total: dict[str, Any] = {str(k): v for k, v in national_row.iloc[0].items()} if len(pop) else {}
+    construction = pd.DataFrame(
+        {
+            "konstruksi_kritis": [int(counts["konstruksi_kritis"].sum())],
+            "konstruksi_lewat_batas": [int(counts["konstruksi_lewat_batas"].sum())],
+        }
+    )
+    assert inp.as_of is not None
+    return {
+        "provinsi": per_prov,
+        "nasional": national_row if len(pop) else national_row.iloc[0:0],
+        "konstruksi": construction,
+        "tahapan_terlambat": standing.late_stages(q.rows(inp.status)),
+        "program": per_program,
+        "kurva_s": s_curve(pop, inp.schedule, inp.as_of, by=["program"], progres=inp.progres),
+    }
+
+
+def national(inp: StatusInputs, q: Query) -> Report:
+    lang = inp.facts.lang
+    data = inp.kept("status-national", q, lambda: national_tables(inp, q))
+    per_prov, counts = data["provinsi"], data["konstruksi"]
+    national_row = data["nasional"]
+    total: dict[str, Any] = {str(k): v for k, v in national_row.iloc[0].items()} if len(national_row) else {}
     total.update(
         provinsi=label("national_total", lang),
-        konstruksi_kritis=int(counts["konstruksi_kritis"].sum()),
-        konstruksi_lewat_batas=int(counts["konstruksi_lewat_batas"].sum()),
+        konstruksi_kritis=int(counts["konstruksi_kritis"].iloc[0]),
+        konstruksi_lewat_batas=int(counts["konstruksi_lewat_batas"].iloc[0]),
         laporan_terakhir=inp.facts.newest_report,
     )
     lagging = per_prov[per_prov["belum_melapor"].fillna(False).astype(bool)]
@@ -173,19 +227,19 @@ def national(inp: StatusInputs, q: Query) -> Report:
             notes=notes + _filter_note(q, lang),
         )
     )
-    late = standing.late_stages(q.rows(inp.status))
     report.tables.append(
         Table(
             "tahapan_terlambat",
             label("t.late_stages", lang),
             _cols(LATE_STAGE_KEYS, {"tingkat"}),
-            late,
+            data["tahapan_terlambat"],
             empty=label("none", lang),
             limit=LATE_STAGES_LIMIT,
         )
     )
-    report.tables.append(Table("program", label("t.programs", lang), _cols(PROGRAM_KEYS, {"jumlah"}), per_program))
-    report.tables.append(_curve(inp, pop, label("t.curve", lang)))
+    report.tables.append(Table("program", label("t.programs", lang), _cols(PROGRAM_KEYS, {"jumlah"}), data["program"]))
+    report.tables.append(Table("kurva_s", label("t.curve", lang), columns(*CURVE_KEYS), data["kurva_s"],
+                               screen=False, chart="s_curve"))  # fmt: skip
     return report
 
 

@@ -231,9 +231,8 @@ def load(folder: Path, key: str, rebuild: Callable[[], Any] | None = None) -> An
         os.utime(entry)  # recently used entries survive pruning
         result = LazyLoadResult(
             _frame_reader(entry, meta["columns"], rebuild),
+            {name: _issues_later(meta[name]) for name in ("errors", "warnings")},
             files=[FileReport(f["path"], [SheetReport(**s) for s in f["sheets"]]) for f in meta["files"]],
-            errors=[issue_from_json(d) for d in meta["errors"]],
-            warnings=[issue_from_json(d) for d in meta["warnings"]],
             errors_total=meta["errors_total"],
             warnings_total=meta["warnings_total"],
             ignored=[tuple(x) for x in meta["ignored"]],
@@ -252,6 +251,25 @@ def load(folder: Path, key: str, rebuild: Callable[[], Any] | None = None) -> An
         note_corrupt(entry, exc)
         _remove(entry)
         return None
+
+
+def _issues_later(raw: Any) -> Callable[[], list[Any]]:
+    """The entry's issues, made into Issue objects on first use (a status report shows none of them); checked
+    now, so that making them later cannot fail (a broken entry is found while it can still be rebuilt)."""
+    from dataclasses import fields
+
+    from pkp_cli.model.issues import Issue
+
+    names = {f.name for f in fields(Issue)}
+    if not isinstance(raw, list) or not all(
+        isinstance(d, dict)
+        and d.keys() == names
+        and isinstance(d["params"], list)
+        and all(isinstance(p, list) and len(p) == 2 for p in d["params"])
+        for d in raw
+    ):
+        raise ValueError("meta.json: not a list of issues")
+    return lambda: [issue_from_json(d) for d in raw]
 
 
 def _frame_columns(path: Path) -> list[str] | None:
@@ -306,11 +324,12 @@ def report_dates(progres: Any) -> tuple[list[str] | None, list[int]]:
         return [], []
     stamps = pd.to_datetime(progres["tanggal_laporan"])
     undated = progres["laporan_tanpa_tanggal"].astype("boolean").fillna(True).to_numpy(dtype=bool)
-    dated = pd.unique(stamps[~undated].dropna())
-    years = sorted(int(y) for y in pd.unique(stamps.dt.year.dropna()))
+    every = pd.DatetimeIndex(pd.unique(stamps)).dropna()  # one pass over the rows; the rest on distinct dates
+    dated = every if not undated.any() else pd.DatetimeIndex(pd.unique(stamps[~undated])).dropna()
+    years = sorted({int(y) for y in every.year})
     if len(dated) > MAX_REPORT_DATES:
         return None, years
-    return sorted(pd.Timestamp(d).isoformat() for d in dated), years
+    return sorted(d.isoformat() for d in dated), years
 
 
 def _prune(folder: Path) -> None:

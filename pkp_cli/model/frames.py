@@ -169,15 +169,18 @@ class LazyLoadResult(LoadResult):
 
     `read_frames(name)` returns that frame, or all three when the entry turned out not whole and the load was
     made again from the workbooks (frames already read are kept: the same inputs give the same frames).
+    `later` makes other fields on first use (the issues: thousands of objects a status report does not show).
     """
 
-    def __init__(self, read_frames: Callable[[str], dict[str, pd.DataFrame]] | None = None, **fields: Any) -> None:
+    def __init__(self, read_frames: Callable[[str], dict[str, pd.DataFrame]] | None = None,
+                 later: dict[str, Callable[[], Any]] | None = None, **fields: Any) -> None:  # fmt: skip
         if read_frames is None:  # dataclasses.replace and copies: every field is given
             super().__init__(**fields)
             return
         self.__dict__["_read_frames"] = read_frames
+        self.__dict__["_later"] = dict(later or {})
         for f in dataclasses.fields(LoadResult):
-            if f.name in FRAMES:
+            if f.name in FRAMES or f.name in self._later:
                 continue
             if f.name in fields:
                 value = fields[f.name]
@@ -188,7 +191,11 @@ class LazyLoadResult(LoadResult):
             setattr(self, f.name, value)
 
     def __getattr__(self, name: str) -> Any:
-        # Called only for attributes not set yet: a frame not read so far.
+        # Called only for attributes not set yet: a frame not read so far, or a field not made yet.
+        later = self.__dict__.get("_later")
+        if later and name in later:
+            self.__dict__[name] = later.pop(name)()
+            return self.__dict__[name]
         read = self.__dict__.get("_read_frames")
         if name not in FRAMES or read is None:
             raise AttributeError(name)

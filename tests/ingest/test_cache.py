@@ -79,6 +79,33 @@ def test_broken_entry_falls_back_and_rejects_bypass(data_dir: Path, tmp_path: Pa
     assert rejects.rejected  # the rows as written need the workbooks themselves
 
 
+def test_frames_are_read_on_first_use_and_one_not_whole_loads_again(
+    data_dir: Path, tmp_path: Path, mini_schedule, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A hit reads its frames only when used (a warm national status needs none); a frame whose file opens (its
+    schema and footer are whole) but whose rows cannot be read is noted and comes from the workbooks again."""
+    cache = tmp_path / "cache"
+    fresh = load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache)
+    (entry,) = [p for p in cache.iterdir() if p.name.startswith("pkp-load-")]
+    path = entry / "progres.arrow"
+    body = bytearray(path.read_bytes())
+    footer = int.from_bytes(body[-10:-6], "little")  # Arrow file: ..., footer, its int32 length, "ARROW1"
+    body[8 : len(body) - 10 - footer] = b"\xff" * (len(body) - 18 - footer)  # the messages between, not the footer
+    path.write_bytes(bytes(body))
+    capsys.readouterr()
+    warm = load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache)
+    assert "cache" in warm.timings and not {"lokasi", "progres", "temuan"} & set(vars(warm))  # none read yet
+    # The report dates come with the entry: the newest dated report (20 May) without the progress frame.
+    assert warm.dated_reports == ["2022-05-20T00:00:00"] and warm.report_years == [2022]
+    assert capsys.readouterr().err == ""
+    same(fresh, warm)  # reading progres fails here: noted, and the load made again
+    assert "corrupt, rebuilt" in capsys.readouterr().err
+    again = load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache)
+    assert "cache" in again.timings  # the entry was written again, whole
+    same(fresh, again)
+    assert capsys.readouterr().err == ""
+
+
 def _another_week(data_dir: Path) -> Path:
     """bali.xlsx as the report of 27 May (another title date, so not a byte-identical copy)."""
     target = data_dir / "progres" / "2022-05-27" / "bali.xlsx"

@@ -580,8 +580,9 @@ def save_kept_tables(folder: Path, key: str, kind: str, frames: dict[str, Any]) 
                 return
     except (pa.ArrowException, ValueError, TypeError, KeyError, AttributeError):
         return
-    save_file(folder, key, {"derived": kind, "names": list(frames)}, tables)
-    prune_files(folder)
+    from pkp_cli.ingest import background
+
+    background.later(save_files, folder, [(key, {"derived": kind, "names": list(frames)}, tables)])
 
 
 def load_kept_tables(folder: Path, key: str, kind: str) -> dict[str, Any] | None:

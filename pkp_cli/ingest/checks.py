@@ -360,25 +360,28 @@ def _resolve_stages(
         return pd.Series(pd.array(values, dtype="str").take(take, allow_fill=True), index=rec.index)
 
     resolved_code = spread([r[0] for r in resolved])
-    err_u = (
-        np.array([r[2] for r in resolved] + [None], dtype=object)[take] if len(resolved) else np.array([], dtype=object)
-    )
+    # Per record, the pair's error and level as small integers (a take of 1.66 M bytes), compared as integers:
+    # object arrays of 1.66 M strings cost a Python comparison per row.
+    pair = np.where(take >= 0, take, len(resolved))
+    errors = ("stage-ambiguous", "stage-suggest", "stage-unknown")
+    err_u = np.array([errors.index(r[2]) + 1 if r[2] else 0 for r in resolved] + [0], dtype=np.int8)[pair]
     params_u = np.array([r[3] for r in resolved] + [None], dtype=object)
     has_stage = stage_text.notna().to_numpy()
-    for err in ("stage-ambiguous", "stage-suggest", "stage-unknown"):
-        add_errors(sr, has_stage & (err_u == err), "tahapan", err, lambda idx: list(params_u[take[idx]]))
+    for i, err in enumerate(errors, start=1):
+        add_errors(sr, has_stage & (err_u == i), "tahapan", err, lambda idx: list(params_u[take[idx]]))
     rec["tahapan"] = resolved_code
     rec["program"] = program.where(program.notna(), spread([r[1] for r in resolved]))
-    lvl_u = np.array([level.get(r[0]) if r[0] else None for r in resolved] + [None], dtype=object)
-    lvl = lvl_u[np.where(take >= 0, take, len(resolved))]
+    levels = {"provinsi": 1, "lokasi": 2}
+    lvl_u = np.array([levels.get(level.get(r[0]) or "", 0) if r[0] else 0 for r in resolved] + [0], dtype=np.int8)
+    lvl = lvl_u[pair]
 
     def p_level(idx: np.ndarray) -> list[dict[str, Any]]:
         return [
             {"stage": s, "code": c} for s, c in zip(resolved_code.iloc[idx], rec["kode_lokasi"].iloc[idx], strict=True)
         ]
 
-    add_errors(sr, is_loc & (lvl == "provinsi"), "tahapan", "stage-level-province", p_level)
-    add_errors(sr, is_prov & (lvl == "lokasi"), "tahapan", "stage-level-location", p_level)
+    add_errors(sr, is_loc & (lvl == levels["provinsi"]), "tahapan", "stage-level-province", p_level)
+    add_errors(sr, is_prov & (lvl == levels["lokasi"]), "tahapan", "stage-level-location", p_level)
 
 
 def _progress_warnings(sr: SheetRecords, schedule: Schedule, warnings: list[pd.DataFrame]) -> None:
@@ -393,12 +396,29 @@ def _progress_warnings(sr: SheetRecords, schedule: Schedule, warnings: list[pd.D
     st = schedule.stage_table()
     st = st[~st["dapat_dipercepat"].astype(bool)]
     # The window's opening per record, by one index lookup on (program, stage) for the rows with progress.
+    # Decided per distinct (program, stage) pair (integer ids, no text copied per row), spread by a take.
     at = np.flatnonzero(some)
-    pos = pd.MultiIndex.from_arrays([st["program"], st["tahapan"]]).get_indexer(
-        pd.MultiIndex.from_arrays([rec["program"].iloc[at].astype(object), rec["tahapan"].iloc[at].astype(object)])
+    prog_at, stage_at = rec["program"].iloc[at], rec["tahapan"].iloc[at]
+    pair, pairs = pd.factorize(group_ids([prog_at, stage_at])[0])
+    first = np.zeros(len(pairs), dtype=np.int64)
+    first[pair[::-1]] = np.arange(len(at))[::-1]  # a record of each pair
+    window_of = dict(
+        zip(
+            zip(st["program"].tolist(), st["tahapan"].tolist(), strict=True),
+            st["jadwal_mulai"].to_numpy(dtype="datetime64[ns]"),
+            strict=True,
+        )
     )
-    opens = np.full(len(rec), np.datetime64("NaT"), dtype="datetime64[ns]")
-    opens[at[pos >= 0]] = st["jadwal_mulai"].to_numpy(dtype="datetime64[ns]")[pos[pos >= 0]]
+    nat = np.datetime64("NaT", "ns")
+    opens_u = np.array(
+        [
+            window_of.get((p, t), nat) if isinstance(p, str) and isinstance(t, str) else nat
+            for p, t in zip(prog_at.iloc[first].tolist(), stage_at.iloc[first].tolist(), strict=True)
+        ],
+        dtype="datetime64[ns]",
+    )
+    opens = np.full(len(rec), nat, dtype="datetime64[ns]")
+    opens[at] = opens_u[pair] if len(at) else opens[at]
     window = pd.Series(opens, index=rec.index)
     report = rec["tanggal_laporan"]
     early = some & (report < window).fillna(False).to_numpy(dtype=bool)
@@ -524,8 +544,10 @@ def dedupe(sr: SheetRecords, key: list[str], value_cols: list[str], warn: list[p
     if not ok.any():
         return
     cols = [*key, *[c for c in value_cols if c not in key]]
-    allr = sr.records.loc[ok, cols]
-    kdup = allr.duplicated(key, keep=False).to_numpy(dtype=bool)
+    # The key as one integer per record (no copy of the rows, no text hashed twice); missing equals missing,
+    # as in DataFrame.duplicated.
+    gid, _na = group_ids([sr.records[c] for c in key])
+    kdup = pd.Series(gid[ok]).duplicated(keep=False).to_numpy(dtype=bool)
     if not kdup.any():
         return
     rec_idx = np.flatnonzero(ok)[kdup]
@@ -564,33 +586,67 @@ def dedupe(sr: SheetRecords, key: list[str], value_cols: list[str], warn: list[p
         add_errors(sr, mask, key[0], "duplicate-conflict", lambda rows: [conflict[int(i)] for i in rows])
 
 
+def group_ids(columns: list[pd.Series], sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """(one int64 per row naming its combination of values, whether any of them is missing).
+
+    Each column is factorised once (Arrow's hash for text) and the codes combined by arithmetic, so grouping
+    and duplicate searches over 1.66 M rows work on integers. Missing is a value of its own. With `sort`, the
+    ids follow the values' sort order column by column (missing last), as a sort by the columns would."""
+    n = len(columns[0]) if columns else 0
+    gid = np.zeros(n, dtype=np.int64)
+    missing = np.zeros(n, dtype=bool)
+    for s in columns:
+        codes, uniques = pd.factorize(s, sort=sort, use_na_sentinel=True)
+        codes = np.asarray(codes, dtype=np.int64)
+        na = codes < 0
+        missing |= na
+        k = len(uniques) + 1
+        if n and int(gid.max()) > (2**62) // k:
+            gid = np.asarray(pd.factorize(gid, sort=sort)[0], dtype=np.int64)  # keeps the order, smaller numbers
+        gid = gid * k + np.where(na, len(uniques), codes)
+    return gid, missing
+
+
 def superseded_warnings(progres: pd.DataFrame) -> list[Issue]:
     """A newer report that clears a date an older report had."""
     if progres.empty:
         return []
     key = ["kode_lokasi", "program", "tahapan"]
-    again = progres.duplicated(key, keep=False).to_numpy(dtype=bool)
+    gid, missing = group_ids([progres[c] for c in key], sort=True)
+    again = pd.Series(gid).duplicated(keep=False).to_numpy(dtype=bool)
     if not again.any():
         return []
-    p = progres.loc[again].sort_values([*key, "tanggal_laporan"])
+    # The reports of each (location, program, stage) in date order, groups in the key's sort order: one sort of
+    # integers, the previous report of a row the row before it in the same group (a group with a missing key
+    # value has no previous report, as in a groupby).
+    at = np.flatnonzero(again)
+    day = progres["tanggal_laporan"].to_numpy(dtype="datetime64[ns]")[at].view(np.int64)
+    day = np.where(day == np.iinfo(np.int64).min, np.iinfo(np.int64).max, day)  # NaT last
+    order = at[np.lexsort((day, gid[at]))]
+    g = gid[order]
+    has_prev = np.zeros(len(order), dtype=bool)
+    has_prev[1:] = (g[1:] == g[:-1]) & ~missing[order[1:]]
+    prev_of = np.where(has_prev, np.roll(order, 1), -1)
+    files = progres["_file"].to_numpy(dtype=object)
+    rows = progres["_row"].to_numpy()
     out: list[Issue] = []
     for c in ("tanggal_mulai", "tanggal_selesai"):
-        prev = p.groupby(key, sort=False)[c].shift(1)
-        prev_file = p.groupby(key, sort=False)["_file"].shift(1)
-        prev_row = p.groupby(key, sort=False)["_row"].shift(1)
-        cleared = p[c].isna() & prev.notna()
-        for idx in np.flatnonzero(cleared.to_numpy()):
-            r = p.iloc[idx]
+        values = progres[c]
+        empty = values.isna().to_numpy()
+        cleared = has_prev & empty[order] & ~empty[np.maximum(prev_of, 0)]
+        for j in np.flatnonzero(cleared):
+            i, before = int(order[j]), int(prev_of[j])
+            shown = fmt_day(values.iloc[before])
             out.append(
                 Issue(
-                    str(prev_file.iloc[idx]),
+                    str(files[before]),
                     None,
-                    int(prev_row.iloc[idx]),
+                    int(rows[before]),
                     None,
                     c,
-                    fmt_day(prev.iloc[idx]),
+                    shown,
                     "superseded-cleared",
-                    (("other", f"{r['_file']}:{r['_row']}"), ("column", c), ("value", fmt_day(prev.iloc[idx]))),
+                    (("other", f"{files[i]}:{rows[i]}"), ("column", c), ("value", shown)),
                 )
             )
     return out

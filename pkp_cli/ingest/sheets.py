@@ -188,21 +188,32 @@ def parse_distinct(raw: pd.Series, value_type: str) -> tuple[pd.Series, pd.Serie
     A 1.66 M-row column holds a few hundred dates or 83,000 codes: they are found once (one hash pass in
     Arrow), and codes already in canonical form skip the parser (and its per-value Python) altogether.
     """
+    vals, bad, codes = parse_distinct_sparse(raw, value_type)
+    errs = np.full(len(raw), None, dtype=object)
+    errs[bad] = codes
+    return vals, pd.Series(errs, index=raw.index, dtype=object)
+
+
+def parse_distinct_sparse(raw: pd.Series, value_type: str) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+    """`parse_distinct` with its errors as (the rows that have one, their codes): most rows have none, and a
+    column of 1.66 M Python Nones, built and then searched for the few that are not, costs more than the parse."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     parser = parse.PARSERS[value_type]
     codes, uniques = pd.factorize(raw, use_na_sentinel=True)
     if not len(uniques) or (len(uniques) * 2 > len(raw) and value_type != "code"):
-        return parser(raw)  # mostly distinct (or empty): nothing to gain, but for the canonical codes
+        vals, errs = parser(raw)  # mostly distinct (or empty): nothing to gain, but for the canonical codes
+        bad = np.flatnonzero(errs.notna().to_numpy(dtype=bool))
+        return vals, bad, errs.to_numpy(dtype=object)[bad]
     u = pd.Series(uniques, dtype=raw.dtype if str(raw.dtype) == "str" else object)
     if value_type == "code" and str(u.dtype) == "str":
         good = np.asarray(pc.fill_null(pc.match_substring_regex(pa.array(u.array), _CANONICAL_CODE), False), dtype=bool)
     else:
         good = np.zeros(len(u), dtype=bool)
+    errs_u = np.full(len(u), None, dtype=object)
     if good.all():
         vals_u: Any = u.array
-        errs_u = np.full(len(u), None, dtype=object)
     else:
         rest = np.flatnonzero(~good)
         v_rest, e_rest = parser(u.iloc[rest].reset_index(drop=True))
@@ -211,15 +222,19 @@ def parse_distinct(raw: pd.Series, value_type: str) -> tuple[pd.Series, pd.Serie
             vals_u[rest] = v_rest.array
         else:
             vals_u = v_rest.array
-        errs_u = np.full(len(u), None, dtype=object)
         errs_u[rest] = e_rest.to_numpy(dtype=object)
-    errs = np.append(errs_u, np.array([None], dtype=object))[np.where(codes >= 0, codes, len(u))]
+    bad_u = np.array([e is not None and not (isinstance(e, float) and np.isnan(e)) for e in errs_u], dtype=bool)
+    if bad_u.any():
+        bad = np.flatnonzero(np.append(bad_u, False)[np.where(codes >= 0, codes, len(u))])
+        bad_codes = errs_u[codes[bad]]
+    else:
+        bad, bad_codes = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
     same = str(raw.dtype) == "str" and value_type in ("code", "text", "stage")
     if same and bool((pd.Series(vals_u) == u).all()):
         vals = raw  # every distinct value parses to itself (clean codes and names): the column as it is
     else:
         vals = pd.Series(vals_u.take(codes, allow_fill=True), index=raw.index)
-    return vals, pd.Series(errs, index=raw.index, dtype=object)
+    return vals, bad, bad_codes
 
 
 def parse_records(rec: pd.DataFrame, kind: str) -> list[pd.DataFrame]:
@@ -232,14 +247,16 @@ def parse_records(rec: pd.DataFrame, kind: str) -> list[pd.DataFrame]:
         rec[f"_raw_{c}"] = raw
         if col.type == "percent":
             vals, errs = parse.parse_percent(raw, rec["_pct"] if "_pct" in rec.columns else None)
+            at = np.flatnonzero(errs.notna().to_numpy(dtype=bool))
+            codes = errs.to_numpy(dtype=object)[at]
         else:
-            vals, errs = parse_distinct(raw, col.type)
+            vals, at, codes = parse_distinct_sparse(raw, col.type)
         rec[c] = vals
-        bad = errs.notna().to_numpy()
-        if bad.any():
-            errors.append(pd.DataFrame({"rec": np.flatnonzero(bad), "column": c, "code": errs[bad].to_numpy()}))
+        if len(at):
+            errors.append(pd.DataFrame({"rec": at, "column": c, "code": codes}))
         if col.required:
-            missing = pd.isna(vals).to_numpy(dtype=bool) & ~bad
+            missing = np.array(pd.isna(vals), dtype=bool)  # a copy: the rows with a parse error are not "missing"
+            missing[at] = False
             if missing.any():
                 errors.append(pd.DataFrame({"rec": np.flatnonzero(missing), "column": c, "code": "required-missing"}))
     if "_pct" in rec.columns:

@@ -257,6 +257,9 @@ def resolve_progres(
         [c[:2] if p is not None else pv for c, p, pv in zip(code_u, loc_u, prov_u, strict=True)]
     )
     rec["kode_lokasi"] = code.where(~is_prov, prov)
+    # The final code of each distinct code as a sortable integer, kept for the duplicate and superseded checks.
+    final_u = [pv if pv is not None else c for c, pv in zip(code_u, prov_u, strict=True)]
+    rec[KEY_PREFIX + "kode_lokasi"] = _spread_keys(final_u, np.asarray(code_ix, dtype=np.int64))
     _check_progres_names(sr, is_loc, is_prov, warnings)
     # Program: from the column, else from the location; province rows may take it from the stage.
     given = rec["program"].astype("str")
@@ -278,6 +281,18 @@ def resolve_progres(
     add_errors(sr, runs_not, "kode_lokasi", "location-unknown", lambda idx: [{"code": c} for c in code.iloc[idx]])
     _resolve_report_date(sr, schedule, today)
     _progress_warnings(sr, schedule, warnings)
+
+
+# Columns `_key_<column>`: the final value of a resolved column as an integer that sorts as the text does (-1 =
+# missing), so the checks after resolving (duplicates, superseded reports) neither hash nor sort the text again.
+KEY_PREFIX = "_key_"
+
+
+def _spread_keys(values: list[Any], at: np.ndarray) -> np.ndarray:
+    """`values` (one per distinct item, None = missing) as sort ranks, spread to the rows by `at` (-1 = none)."""
+    ranks, _ = pd.factorize(pd.Series(values, dtype=object), sort=True, use_na_sentinel=True)
+    ranks = np.append(np.asarray(ranks, dtype=np.int64), -1)
+    return ranks[np.where(at >= 0, at, len(values))]
 
 
 def _first_of_source_row(rec: pd.DataFrame) -> np.ndarray:
@@ -330,10 +345,12 @@ def _resolve_stages(
     take = np.asarray(take, dtype=np.int64)
     # Per distinct pair: (code, program, error code, params).
     resolved: list[tuple[str | None, str | None, str | None, dict[str, Any] | None]] = []
+    pair_prog: list[str | None] = []  # the program the pair was resolved with
     for combo in pair_ix:
         si, pi = divmod(int(combo), len(p_u) + 1)
         text = str(s_u[si - 1]) if si else None
         prog = str(p_u[pi - 1]) if pi else None
+        pair_prog.append(prog)
         if text is None:
             resolved.append((None, None, None, None))
             continue
@@ -371,6 +388,11 @@ def _resolve_stages(
         add_errors(sr, has_stage & (err_u == i), "tahapan", err, lambda idx: list(params_u[take[idx]]))
     rec["tahapan"] = resolved_code
     rec["program"] = program.where(program.notna(), spread([r[1] for r in resolved]))
+    # The final stage and program are the pair's: their sortable integers per pair, spread by the same take.
+    rec[KEY_PREFIX + "tahapan"] = _spread_keys([r[0] for r in resolved], take)
+    rec[KEY_PREFIX + "program"] = _spread_keys(
+        [p if p is not None else r[1] for p, r in zip(pair_prog, resolved, strict=True)], take
+    )
     levels = {"provinsi": 1, "lokasi": 2}
     lvl_u = np.array([levels.get(level.get(r[0]) or "", 0) if r[0] else 0 for r in resolved] + [0], dtype=np.int8)
     lvl = lvl_u[pair]
@@ -546,7 +568,7 @@ def dedupe(sr: SheetRecords, key: list[str], value_cols: list[str], warn: list[p
     cols = [*key, *[c for c in value_cols if c not in key]]
     # The key as one integer per record (no copy of the rows, no text hashed twice); missing equals missing,
     # as in DataFrame.duplicated.
-    gid, _na = group_ids([sr.records[c] for c in key])
+    gid, _na = group_ids(key_columns(sr.records, key))
     kdup = pd.Series(gid[ok]).duplicated(keep=False).to_numpy(dtype=bool)
     if not kdup.any():
         return
@@ -586,7 +608,7 @@ def dedupe(sr: SheetRecords, key: list[str], value_cols: list[str], warn: list[p
         add_errors(sr, mask, key[0], "duplicate-conflict", lambda rows: [conflict[int(i)] for i in rows])
 
 
-def group_ids(columns: list[pd.Series], sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
+def group_ids(columns: list[Any], sort: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """(one int64 per row naming its combination of values, whether any of them is missing).
 
     Each column is factorised once (Arrow's hash for text) and the codes combined by arithmetic, so grouping
@@ -596,23 +618,35 @@ def group_ids(columns: list[pd.Series], sort: bool = False) -> tuple[np.ndarray,
     gid = np.zeros(n, dtype=np.int64)
     missing = np.zeros(n, dtype=bool)
     for s in columns:
-        codes, uniques = pd.factorize(s, sort=sort, use_na_sentinel=True)
-        codes = np.asarray(codes, dtype=np.int64)
+        if isinstance(s, np.ndarray):
+            codes, n_u = s.astype(np.int64, copy=False), int(s.max(initial=-1)) + 1  # keys already (_key_*)
+        else:
+            codes, uniques = pd.factorize(s, sort=sort, use_na_sentinel=True)
+            codes, n_u = np.asarray(codes, dtype=np.int64), len(uniques)
         na = codes < 0
         missing |= na
-        k = len(uniques) + 1
+        k = n_u + 1
         if n and int(gid.max()) > (2**62) // k:
             gid = np.asarray(pd.factorize(gid, sort=sort)[0], dtype=np.int64)  # keeps the order, smaller numbers
-        gid = gid * k + np.where(na, len(uniques), codes)
+        gid = gid * k + np.where(na, n_u, codes)
     return gid, missing
 
 
-def superseded_warnings(progres: pd.DataFrame) -> list[Issue]:
-    """A newer report that clears a date an older report had."""
+def key_columns(records: pd.DataFrame, key: list[str]) -> list[Any]:
+    """The key's columns for `group_ids`: the resolved columns' integer keys where the records have them."""
+    return [
+        records[KEY_PREFIX + c].to_numpy(dtype=np.int64) if KEY_PREFIX + c in records.columns else records[c]
+        for c in key
+    ]
+
+
+def superseded_warnings(progres: pd.DataFrame, keys: list[np.ndarray] | None = None) -> list[Issue]:
+    """A newer report that clears a date an older report had. `keys`: the integer keys (`_key_*`, sorting as the
+    text) of the frame's kode_lokasi, program and tahapan, when the loader has them."""
     if progres.empty:
         return []
     key = ["kode_lokasi", "program", "tahapan"]
-    gid, missing = group_ids([progres[c] for c in key], sort=True)
+    gid, missing = group_ids(keys if keys is not None else [progres[c] for c in key], sort=True)
     again = pd.Series(gid).duplicated(keep=False).to_numpy(dtype=bool)
     if not again.any():
         return []

@@ -21,6 +21,7 @@ import pandas as pd
 from pkp_cli.ingest.cached import load_data as load_data
 from pkp_cli.ingest.cell_problems import apply_reader_problems, unread_column_index
 from pkp_cli.ingest.checks import (
+    KEY_PREFIX,
     check_dates,
     check_lokasi_regions,
     dedupe,
@@ -228,7 +229,7 @@ def load_uncached(
     clock.lap("temuan")
     progres = _frame(prog, PROGRES)
     clock.lap("frames")
-    superseded = superseded_warnings(progres)
+    superseded = superseded_warnings(progres, _loaded_keys(prog, ["kode_lokasi", "program", "tahapan"]))
     clock.lap("superseded")
     temuan = _frame(tem, TEMUAN)
 
@@ -411,13 +412,27 @@ def _fill_undated(sr: SheetRecords, today: date, warnings: list[Issue]) -> None:
         )
 
 
+def _loaded(sr: SheetRecords) -> np.ndarray:
+    """The records that load: no error, not a duplicate copy."""
+    ok = ~has_error(sr)
+    if "_dup" in sr.records.columns:
+        ok &= ~sr.records["_dup"].fillna(False).to_numpy(dtype=bool)
+    return ok
+
+
+def _loaded_keys(sr: SheetRecords, key: list[str]) -> list[np.ndarray] | None:
+    """The integer keys (checks.KEY_PREFIX) of the loaded rows' `key` columns, when the checks made them all."""
+    if not sr.members or any(KEY_PREFIX + c not in sr.records.columns for c in key):
+        return None
+    ok = _loaded(sr)
+    return [sr.records[KEY_PREFIX + c].to_numpy(dtype=np.int64)[ok] for c in key]
+
+
 def _frame(sr: SheetRecords, columns: list[str]) -> pd.DataFrame:
     """The loaded rows: no error, not a duplicate copy; exactly `columns`."""
     if not sr.members:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
-    ok = ~has_error(sr)
-    if "_dup" in sr.records.columns:
-        ok &= ~sr.records["_dup"].fillna(False).to_numpy(dtype=bool)
+    ok = _loaded(sr)
     out = sr.records.loc[ok].reindex(columns=columns).reset_index(drop=True)
     for c in columns:
         if c.startswith(("tanggal", "batas")):

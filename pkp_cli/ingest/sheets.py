@@ -272,7 +272,10 @@ def parse_records(rec: pd.DataFrame, kind: str) -> list[pd.DataFrame]:
         elif col.type == "date":
             rec[c] = pd.Series(pd.NaT, index=rec.index, dtype="datetime64[ns]")
         else:
-            rec[c] = None
+            # Missing text, built as Arrow nulls: a column of 1.66 M Python Nones made text later costs 0.1 s.
+            import pyarrow as pa
+
+            rec[c] = pd.Series(pd.array(pa.nulls(len(rec), pa.large_string()), dtype="str"), index=rec.index)
     return errors
 
 

@@ -53,19 +53,21 @@ def classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRep
     """Class per grid row below the header: 0 data, 1 blank, 2 totals, 3 heading. Trailing empties dropped."""
     start = layout.data_start
     n_rows, n_cols = max(len(sheet.grid) - start, 0), sheet.grid.shape[1]
-    filled = np.zeros((n_rows, n_cols), dtype=bool)
-    for j in range(n_cols):
-        filled[:, j] = _filled(sheet.grid[j].array[start:])
-    any_filled = filled.any(axis=1)
+    # One flag array per column (a row-major block's reductions along its short rows cost more than the flags).
+    filled = [_filled(sheet.grid[j].array[start:]) for j in range(n_cols)]
+    any_filled = np.logical_or.reduce(filled) if filled else np.zeros(n_rows, dtype=bool)
     last = int(np.flatnonzero(any_filled)[-1]) + 1 if any_filled.any() else 0
-    filled = filled[:last]
+    filled = [f[:last] for f in filled]
+    any_filled = any_filled[:last]
     cls = np.zeros(last, dtype=np.int8)
-    cls[~filled.any(axis=1)] = 1
+    cls[~any_filled] = 1
     # Totals: the first filled cell says JUMLAH / TOTAL / SUBTOTAL / REKAP.
-    first_col = np.where(filled.any(axis=1), filled.argmax(axis=1), -1)
+    first_col = np.full(last, -1, dtype=np.int64)
+    for k in range(n_cols - 1, -1, -1):
+        first_col[filled[k]] = k
     totals_re = "^(?:" + "|".join(re.escape(w) for w in TOTALS_WORDS) + r")\b"
     totals = np.zeros(last, dtype=bool)
-    for j in np.unique(first_col[first_col >= 0]):
+    for j in np.flatnonzero(np.bincount(first_col + 1, minlength=n_cols + 1)[1:]):
         here = first_col == j
         # Judged once per distinct text: a code column repeats the same few thousand values.
         codes, uniques = pd.factorize(pd.Series(sheet.grid[int(j)].array[start : start + last]))
@@ -79,7 +81,7 @@ def classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRep
     ]
     key_col = layout.columns.get(key)
     if key_col is not None and value_cols:
-        has_value = filled[:, sorted(set(value_cols))].any(axis=1)
+        has_value = np.logical_or.reduce([filled[j] for j in sorted(set(value_cols))])
         cls[(cls == 0) & ~has_value] = 3
     report = SheetReport(
         name=sheet.name,

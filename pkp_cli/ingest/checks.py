@@ -101,7 +101,7 @@ def _check_names(
     r_all = ref_name[has].astype("str").reset_index(drop=True)
     code_vals = codes[has].to_numpy(dtype=object)
     # Most names match as written but for case; the rest mostly once folded (prefixes, punctuation).
-    same = (g_all.str.strip().str.casefold() == r_all.str.casefold()).to_numpy(dtype=bool).copy()
+    same = _same_casefolded(g_all.str.strip(), r_all)
     if not same.all():
         rest = np.flatnonzero(~same)
         folded = name_keys(g_all.iloc[rest]).to_numpy() == name_keys(r_all.iloc[rest]).to_numpy()
@@ -157,6 +157,28 @@ def _check_names(
                 {"sheet_id": id(sr), "rec": rows_var, "column": col, "code": "name-variant", "params": var_params}
             )
         )
+
+
+def _same_casefolded(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """`a.str.casefold() == b.str.casefold()`, with Arrow's lower case for the pairs that are ASCII (where lower
+    case is case folding): Python's casefold runs per value, and 83,000 names per level took 0.05 s each side."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    if not len(a):
+        return np.zeros(0, dtype=bool)
+    pa_a, pa_b = pa.array(a.array, type=pa.large_string()), pa.array(b.array, type=pa.large_string())
+    ascii_ = pc.and_(pc.string_is_ascii(pa_a), pc.string_is_ascii(pa_b))
+    ascii_ = np.asarray(pc.fill_null(ascii_, False).to_numpy(zero_copy_only=False), dtype=bool)
+    out = np.asarray(pc.fill_null(pc.equal(pc.ascii_lower(pa_a), pc.ascii_lower(pa_b)), False), dtype=bool)
+    out = out & ascii_
+    rest = np.flatnonzero(~ascii_)
+    if len(rest):
+        folded = a.iloc[rest].str.casefold().to_numpy(dtype=object) == b.iloc[rest].str.casefold().to_numpy(
+            dtype=object
+        )
+        out[rest] = np.asarray(folded, dtype=bool)
+    return out
 
 
 def rejected_locations(sr: SheetRecords) -> dict[str, str]:

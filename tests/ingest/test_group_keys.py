@@ -1,12 +1,15 @@
 """Integer keys of the cross-file checks: `group_ids` groups and sorts as the text columns do, and the superseded
-reports found from the loader's integer keys are those found from the text."""
+reports found from the loader's integer keys are those found from the text; the name check's case-folded
+comparison."""
 
 from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
 
-from pkp_cli.ingest.checks import _spread_keys, group_ids, superseded_warnings
+from pkp_cli.ingest.checks import _same_casefolded, _spread_keys, group_ids, superseded_warnings
 
 
 def test_group_ids_equal_rows_share_an_id_and_missing_equals_missing() -> None:
@@ -70,3 +73,12 @@ def test_superseded_from_keys_equals_from_text() -> None:
         for c in ("kode_lokasi", "program", "tahapan")
     ]
     assert superseded_warnings(progres, keys) == from_text
+
+
+@given(st.lists(st.tuples(st.text(max_size=6), st.text(max_size=6)), max_size=20))
+def test_same_casefolded_is_casefold_equality(pairs: list[tuple[str, str]]) -> None:
+    # Names compared as the name check compares them: ASCII pairs by Arrow's lower case, the rest by casefold.
+    a = pd.Series([p[0] for p in pairs] + ["BALI", "Straße"], dtype="str")
+    b = pd.Series([p[1] for p in pairs] + ["bali", "STRASSE"], dtype="str")
+    want = [x.casefold() == y.casefold() for x, y in zip(a, b, strict=True)]
+    assert _same_casefolded(a, b).tolist() == want

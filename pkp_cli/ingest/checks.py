@@ -313,7 +313,7 @@ KEY_PREFIX = "_key_"
 def _spread_keys(values: list[Any], at: np.ndarray) -> np.ndarray:
     """`values` (one per distinct item, None = missing) as sort ranks, spread to the rows by `at` (-1 = none)."""
     ranks, _ = pd.factorize(pd.Series(values, dtype=object), sort=True, use_na_sentinel=True)
-    ranks = np.append(np.asarray(ranks, dtype=np.int64), -1)
+    ranks = np.append(np.asarray(ranks, dtype=np.int32), np.int32(-1))  # 4 bytes a row: 1.66 M rows, 6.6 MB a key
     return ranks[np.where(at >= 0, at, len(values))]
 
 
@@ -641,25 +641,25 @@ def group_ids(columns: list[Any], sort: bool = False) -> tuple[np.ndarray, np.nd
     missing = np.zeros(n, dtype=bool)
     for s in columns:
         if isinstance(s, np.ndarray):
-            codes, n_u = s.astype(np.int64, copy=False), int(s.max(initial=-1)) + 1  # keys already (_key_*)
+            codes, n_u = s, int(s.max(initial=-1)) + 1  # keys already (_key_*)
         else:
             codes, uniques = pd.factorize(s, sort=sort, use_na_sentinel=True)
-            codes, n_u = np.asarray(codes, dtype=np.int64), len(uniques)
+            n_u = len(uniques)
         na = codes < 0
         missing |= na
         k = n_u + 1
         if n and int(gid.max()) > (2**62) // k:
             gid = np.asarray(pd.factorize(gid, sort=sort)[0], dtype=np.int64)  # keeps the order, smaller numbers
-        gid = gid * k + np.where(na, n_u, codes)
+        # gid * k + code, missing as code n_u (the last), in place: no 13 MB temporaries per column.
+        gid *= k
+        gid += codes
+        gid[na] += n_u + 1
     return gid, missing
 
 
 def key_columns(records: pd.DataFrame, key: list[str]) -> list[Any]:
     """The key's columns for `group_ids`: the resolved columns' integer keys where the records have them."""
-    return [
-        records[KEY_PREFIX + c].to_numpy(dtype=np.int64) if KEY_PREFIX + c in records.columns else records[c]
-        for c in key
-    ]
+    return [records[KEY_PREFIX + c].to_numpy() if KEY_PREFIX + c in records.columns else records[c] for c in key]
 
 
 def superseded_warnings(progres: pd.DataFrame, keys: list[np.ndarray] | None = None) -> list[Issue]:

@@ -425,7 +425,7 @@ def _loaded_keys(sr: SheetRecords, key: list[str]) -> list[np.ndarray] | None:
     if not sr.members or any(KEY_PREFIX + c not in sr.records.columns for c in key):
         return None
     ok = _loaded(sr)
-    return [sr.records[KEY_PREFIX + c].to_numpy(dtype=np.int64)[ok] for c in key]
+    return [sr.records[KEY_PREFIX + c].to_numpy()[ok] for c in key]
 
 
 def _frame(sr: SheetRecords, columns: list[str]) -> pd.DataFrame:

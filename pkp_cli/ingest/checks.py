@@ -258,10 +258,14 @@ def resolve_progres(
     def spread_code(values: list[Any]) -> pd.Series:
         return pd.Series(pd.array(values, dtype="str").take(code_ix, allow_fill=True), index=rec.index)
 
+    def spread_flag(values: list[Any]) -> np.ndarray:
+        # Which rows' code has a value: a take of booleans, not of text.
+        known = np.array([not pd.isna(v) for v in values] + [False], dtype=bool)
+        return known[np.where(code_ix >= 0, code_ix, len(values))]
+
     loc_program = spread_code(loc_u)
-    prov = spread_code(prov_u)
-    is_loc = loc_program.notna().to_numpy()
-    is_prov = prov.notna().to_numpy()
+    is_loc = spread_flag(loc_u)
+    is_prov = spread_flag(prov_u)
     unknown = ~bad_code & ~is_loc & ~is_prov
     if rejected:
         where = spread_code([rejected.get(c) for c in code_u])
@@ -278,7 +282,10 @@ def resolve_progres(
     rec["kode_provinsi"] = spread_code(
         [c[:2] if p is not None else pv for c, p, pv in zip(code_u, loc_u, prov_u, strict=True)]
     )
-    rec["kode_lokasi"] = code.where(~is_prov, prov)
+    if is_prov.any():
+        rec["kode_lokasi"] = code.where(~is_prov, spread_code(prov_u))
+    else:
+        rec["kode_lokasi"] = code  # no province row: the codes as they are (no copy of 1.66 M strings)
     # The final code of each distinct code as a sortable integer, kept for the duplicate and superseded checks.
     final_u = [pv if pv is not None else c for c, pv in zip(code_u, prov_u, strict=True)]
     rec[KEY_PREFIX + "kode_lokasi"] = _spread_keys(final_u, np.asarray(code_ix, dtype=np.int64))
@@ -442,10 +449,11 @@ def _progress_warnings(sr: SheetRecords, schedule: Schedule, warnings: list[pd.D
     # The window's opening per record, by one index lookup on (program, stage) for the rows with progress.
     # Decided per distinct (program, stage) pair (integer ids, no text copied per row), spread by a take.
     at = np.flatnonzero(some)
-    prog_at, stage_at = rec["program"].iloc[at], rec["tahapan"].iloc[at]
-    pair, pairs = pd.factorize(group_ids([prog_at, stage_at])[0])
+    keys = [c[at] if isinstance(c, np.ndarray) else c.iloc[at] for c in key_columns(rec, ["program", "tahapan"])]
+    pair, pairs = pd.factorize(group_ids(keys)[0])
     first = np.zeros(len(pairs), dtype=np.int64)
     first[pair[::-1]] = np.arange(len(at))[::-1]  # a record of each pair
+    prog_at, stage_at = rec["program"].iloc[at[first]], rec["tahapan"].iloc[at[first]]
     window_of = dict(
         zip(
             zip(st["program"].tolist(), st["tahapan"].tolist(), strict=True),
@@ -457,7 +465,7 @@ def _progress_warnings(sr: SheetRecords, schedule: Schedule, warnings: list[pd.D
     opens_u = np.array(
         [
             window_of.get((p, t), nat) if isinstance(p, str) and isinstance(t, str) else nat
-            for p, t in zip(prog_at.iloc[first].tolist(), stage_at.iloc[first].tolist(), strict=True)
+            for p, t in zip(prog_at.tolist(), stage_at.tolist(), strict=True)
         ],
         dtype="datetime64[ns]",
     )

@@ -260,7 +260,7 @@ def resolve_progres(
 
     def spread_flag(values: list[Any]) -> np.ndarray:
         # Which rows' code has a value: a take of booleans, not of text.
-        known = np.array([not pd.isna(v) for v in values] + [False], dtype=bool)
+        known = np.append(~pd.isna(np.array(values, dtype=object)), False)  # one vectorised pass, not 83,000 calls
         return known[np.where(code_ix >= 0, code_ix, len(values))]
 
     loc_program = spread_code(loc_u)

@@ -53,9 +53,7 @@ def _national_holidays(
             return tuple(date.fromisoformat(d) for d in stored)
         except (OSError, ValueError, TypeError):
             pass  # missing or damaged: built again below and written anew
-    import holidays  # lazy: only needed when working days are counted
-
-    found = tuple(sorted(holidays.country_holidays("ID", years=list(years), categories=categories)))
+    found = tuple(sorted(_indonesia_holidays(list(years), categories)))
     if entry is not None:
         with contextlib.suppress(OSError):
             entry.parent.mkdir(parents=True, exist_ok=True)
@@ -63,6 +61,41 @@ def _national_holidays(
             tmp.write_text(json.dumps([d.isoformat() for d in found]), encoding="utf-8")
             os.replace(tmp, entry)
     return found
+
+
+def _indonesia_holidays(years: list[int], categories: tuple[str, ...]) -> Any:
+    """`holidays.country_holidays("ID", years=..., categories=...)`, without importing every country.
+
+    The package's `holidays.countries` imports all of its 250 countries (about 0.1 s, a good part of a cold
+    `pkp status` on the bundled sample), and the country code resolves through it. Indonesia's module is loaded
+    on its own from the package's folder instead; its own imports are the package's shared modules, not the
+    other countries. Should the package lay its files out differently, the ordinary call is used.
+    """
+    import importlib.util
+    import sys
+
+    try:
+        spec = importlib.util.find_spec("holidays")
+        if spec is None or spec.origin is None:
+            raise ImportError("holidays")
+        module = sys.modules.get("holidays.countries.indonesia") or sys.modules.get(_ALONE)
+        if module is None:
+            path = Path(spec.origin).parent / "countries" / "indonesia.py"
+            alone = importlib.util.spec_from_file_location(_ALONE, path)
+            if alone is None or alone.loader is None:
+                raise ImportError(str(path))
+            module = importlib.util.module_from_spec(alone)
+            alone.loader.exec_module(module)
+            sys.modules[_ALONE] = module
+        return module.Indonesia(years=years, categories=categories)
+    except Exception:  # any layout surprise: the package's own way, same answer
+        import holidays
+
+        return holidays.country_holidays("ID", years=years, categories=categories)
+
+
+# The name Indonesia's module is loaded under (not the package's own name: its parent package stays unimported).
+_ALONE = "pkp_cli._holidays_indonesia"
 
 
 def _holiday_entry(store: Path, years: tuple[int, ...], categories: tuple[str, ...]) -> Path | None:

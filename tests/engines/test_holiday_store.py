@@ -45,3 +45,32 @@ def test_a_damaged_list_is_built_again(tmp_path: Path) -> None:
     workdays._national_holidays.cache_clear()
     assert _count(WorkCalendar(store=tmp_path)) == 8
     assert entry.read_text(encoding="utf-8").startswith('["')  # rewritten
+
+
+def test_indonesia_alone_gives_the_package_list() -> None:
+    # The module loaded on its own gives exactly country_holidays("ID")'s days and names, for several years and
+    # both category sets (with and without cuti bersama).
+    import holidays
+
+    years = [2021, 2022, 2023, 2024, 2025, 2026]
+    for categories in (workdays.CATEGORIES_WITH_CUTI_BERSAMA, workdays.CATEGORIES_WITHOUT_CUTI_BERSAMA):
+        alone = workdays._indonesia_holidays(years, categories)
+        package = holidays.country_holidays("ID", years=years, categories=categories)
+        assert sorted(alone.items()) == sorted(package.items())
+        assert len(alone) > 15 * len(years)  # about 16-25 days a year: a real list, not an empty one
+
+
+def test_building_the_list_does_not_import_every_country() -> None:
+    # A fresh interpreter (this one may have imported holidays.countries already): only Indonesia's module.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from pkp_cli.engines.workdays import _indonesia_holidays\n"
+        "days = _indonesia_holidays([2022], ('public', 'government'))\n"
+        "assert len(days) == 20, len(days)\n"  # 2022: 16 public days + 4 cuti bersama days (29 Apr, 4-6 May)
+        "print(sorted(m for m in sys.modules if m.startswith('holidays.countries')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -305,3 +305,51 @@ def test_pydantic_and_vectorised_agree_on_progres_rows(row: dict) -> None:
 )
 def test_pydantic_and_vectorised_agree_on_temuan_rows(row: dict) -> None:
     assert _pydantic_codes(TemuanRow, row) == _vector_codes("temuan", row)
+
+
+# --- one date in plain Python (titles, file and folder names) agrees with the vectorised parser ---------------
+
+# The pieces dates are written with, and pieces of what stands around them (split at "|"; " " and "" included).
+_PIECE_TEXT = (
+    "| |  |,|.|-|/|_|T|:|0|1|2|3|05|12|13|29|30|31|00|99|1899|1900|2022|2261|2262|9999|22|2022-05-20|20/05/2022|"
+    "31.02.22|Mei|mei|MEI|Juni|Agt|Sept|Pebruari|Mar|Xyz|Jumat|jum'at|Fri|FRIDAY|Senin|Sen|Ahad|Rp|Rp -|--|13:05|"
+    "13:05:07.5|s.d.|Keadaan|x"
+)
+_DATE_PIECES = st.sampled_from(_PIECE_TEXT.split("|"))
+
+
+def _vectorised_one(text: str) -> dt.date | None:
+    vals, _errs = parse.parse_dates(pd.Series([text], dtype=object))
+    v = vals.iloc[0]
+    return None if pd.isna(v) else v.date()
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("27 Mei 2022", dt.date(2022, 5, 27)),
+        ("Jumat, 3 Juni 2022", dt.date(2022, 6, 3)),  # 3 June 2022 was a Friday
+        ("Kamis, 3 Juni 2022", None),  # ... not a Thursday: no date
+        ("20-05-22", dt.date(2022, 5, 20)),  # two-digit year is 20xx
+        ("2022/05/20 13:05", dt.date(2022, 5, 20)),  # a time of day after the date is that day
+        ("31/02/2022", None),  # no such day
+        ("8 Juni", None),  # no year
+        ("1/1/1899", None),  # Excel's day zero is no date
+        ("1/1/2262", None),  # past the frames' nanosecond range
+        ("Rp -", None),  # a placeholder is an empty cell
+        ("   ", None),
+    ],
+)
+def test_one_date_hand_picked(text: str, expected: dt.date | None) -> None:
+    assert parse._one_date(text) == expected
+    assert _vectorised_one(text) == expected
+
+
+@given(st.lists(_DATE_PIECES, max_size=8).map("".join) | st.lists(_DATE_PIECES, max_size=6).map(" ".join))
+def test_one_date_agrees_with_parse_dates(text: str) -> None:
+    assert parse._one_date(text) == _vectorised_one(text)
+
+
+@given(st.text(alphabet=st.characters(max_codepoint=127), max_size=24))
+def test_one_date_agrees_on_any_ascii(text: str) -> None:
+    assert parse._one_date(text) == _vectorised_one(text)

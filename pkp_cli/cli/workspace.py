@@ -81,13 +81,17 @@ def parse_as_of(text: str | None, lang: str) -> date | None:
 
 def open_schedule(schedule_opt: Path | None, data: Resolved, cfg: Config, lang: str) -> tuple[Resolved, Schedule]:
     from pkp_cli.ingest.discover import dates_in_names
-    from pkp_cli.ingest.locate import resolve_year_file
-    from pkp_cli.model.schedule import load_schedule
+    from pkp_cli.ingest.locate import cache_dir, resolve_year_file
+    from pkp_cli.ingest.schedule_entry import load_schedule_kept
 
     years = [d.year for d in dates_in_names([data.path])]
     year = max(years) if years else None
     src = resolve_year_file("jadwal-nasional", schedule_opt, "PKP_SCHEDULE", "schedule", cfg, data, year)
-    return src, load_schedule(src.path, lang)
+    try:
+        store = cache_dir(cfg)  # the validated schedule is kept there (None: cache off)
+    except PkpError:
+        store = None  # a cache_dir that is no folder is reported where the data is loaded, as before
+    return src, load_schedule_kept(src.path, lang, store)
 
 
 @dataclass

@@ -10,13 +10,18 @@ import hashlib
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field, field_validator
 
 from pkp_cli.errors import Exit, PkpError
 from pkp_cli.model.strict import StrictModel
-from pkp_cli.model.yamlio import Problem, YamlSyntaxError, check_yaml_model, locate_line, read_yaml_file
+
+if TYPE_CHECKING:
+    from pkp_cli.model.yamlio import Problem
+
+# The YAML reader (PyYAML and pkp's bounded loader, pkp_cli.model.yamlio) is imported where a file is parsed: a
+# schedule kept validated in pkp's cache (pkp_cli.ingest.schedule_entry) comes back without it.
 
 KEY_STAGE_ROLES = ("rekrutmen", "revisi_dipa", "kelembagaan", "survei", "konstruksi")
 
@@ -123,6 +128,8 @@ class Schedule:
 
 
 def _semantic_problems(m: ScheduleModel, raw: Any, lines: Any) -> list[Problem]:
+    from pkp_cli.model.yamlio import Problem, locate_line
+
     probs: list[Problem] = []
     year = m.tahun_anggaran
 
@@ -219,6 +226,8 @@ def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
 
 def check_schedule_text(text: str) -> tuple[ScheduleModel | None, list[Problem]]:
     """Validate schedule YAML text; returns the model (if valid) and every problem found."""
+    from pkp_cli.model.yamlio import check_yaml_model
+
     return check_yaml_model(text, ScheduleModel, "schedule", _semantic_problems)
 
 
@@ -243,6 +252,8 @@ def read_checked(path: Path, check: Any, lang: str) -> tuple[Any, str]:
 
 def read_yaml_bytes(path: Path, lang: str = "id") -> bytes:
     """A schedule or rules file's bytes: a regular file of at most MAX_YAML_BYTES, else PkpError(CONFIG)."""
+    from pkp_cli.model.yamlio import Problem, YamlSyntaxError, read_yaml_file
+
     try:
         return read_yaml_file(path)
     except YamlSyntaxError as exc:

@@ -53,8 +53,9 @@ def classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRep
     """Class per grid row below the header: 0 data, 1 blank, 2 totals, 3 heading. Trailing empties dropped."""
     start = layout.data_start
     n_rows, n_cols = max(len(sheet.grid) - start, 0), sheet.grid.shape[1]
-    # One flag array per column (a row-major block's reductions along its short rows cost more than the flags).
-    filled = [_filled(sheet.grid[j].array[start:]) for j in range(n_cols)]
+    # One flag array per column (a row-major block's reductions along its short rows cost more than the flags);
+    # a small sheet's flags come from one pass of Arrow kernels over its columns chained.
+    filled = _filled_grid(sheet.grid, start, n_rows, n_cols)
     any_filled = np.logical_or.reduce(filled) if filled else np.zeros(n_rows, dtype=bool)
     last = int(np.flatnonzero(any_filled)[-1]) + 1 if any_filled.any() else 0
     filled = [f[:last] for f in filled]
@@ -65,14 +66,12 @@ def classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRep
     first_col = np.full(last, -1, dtype=np.int64)
     for k in range(n_cols - 1, -1, -1):
         first_col[filled[k]] = k
-    totals_re = "^(?:" + "|".join(re.escape(w) for w in TOTALS_WORDS) + r")\b"
     totals = np.zeros(last, dtype=bool)
     for j in np.flatnonzero(np.bincount(first_col + 1, minlength=n_cols + 1)[1:]):
         here = first_col == j
         # Judged once per distinct text: a code column repeats the same few thousand values.
         codes, uniques = pd.factorize(pd.Series(sheet.grid[int(j)].array[start : start + last]))
-        is_total = pd.Series(uniques, dtype="str").str.strip().str.lower().str.match(totals_re).fillna(False)
-        totals |= here & np.append(is_total.to_numpy(dtype=bool), False)[codes]
+        totals |= here & np.append(_is_total(uniques), False)[codes]
     cls[(cls == 0) & totals] = 2
     # Group headings: no key, and text only in a name, No or unmapped column.
     key = "nomor_temuan" if layout.kind == KIND_TEMUAN else "kode_lokasi"
@@ -95,12 +94,62 @@ def classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRep
     return cls, report
 
 
+_TOTALS_RE = "^(?:" + "|".join(re.escape(w) for w in TOTALS_WORDS) + r")\b"
+
+
+def _is_total(uniques: Any) -> np.ndarray:
+    """`Series(uniques, dtype="str").str.strip().str.lower().str.match(_TOTALS_RE).fillna(False)` as a bool array.
+
+    For Arrow text pandas runs these as Arrow kernels, and the match with Arrow's regex engine when every text is
+    ASCII (with Python's `re` otherwise, as its \\b is Unicode-aware); but each call first parses the pattern
+    with Python's regex parser to decide, about 1.5 ms a sheet. The ASCII case is called here the way pandas
+    calls it (`^(<pattern without ^>)`); anything else goes through pandas itself.
+    """
+    import pyarrow.compute as pc
+
+    values = uniques.array if isinstance(uniques, pd.Index) else uniques  # factorize gives an Index here
+    arr = getattr(values, "_pa_array", None)
+    if arr is not None and str(getattr(values, "dtype", "")) == "str":
+        text = pc.utf8_lower(pc.utf8_trim_whitespace(arr))
+        if pc.all(pc.string_is_ascii(text), min_count=0).as_py():
+            hit = pc.match_substring_regex(text, f"^({_TOTALS_RE[1:]})")
+            return np.asarray(pc.fill_null(hit, False).to_numpy(zero_copy_only=False), dtype=bool)
+    is_total = pd.Series(uniques, dtype="str").str.strip().str.lower().str.match(_TOTALS_RE).fillna(False)
+    return is_total.to_numpy(dtype=bool)
+
+
+# Cells up to which a sheet's columns are chained for the filled-cell test (the kernels' per-call cost is what
+# chaining saves; on a 1.66 M-row CSV it would only hold the lengths of 33 M cells at once).
+CHAIN_CELLS = 1_000_000
+
+
+def _filled_grid(grid: pd.DataFrame, start: int, n_rows: int, n_cols: int) -> list[np.ndarray]:
+    """`_filled` of every column from row `start` on, one flag array per column: for a small sheet one pass of
+    Arrow kernels over the columns chained together (each column alone costs four kernel calls; a sheet has
+    dozens of columns), cut back into columns."""
+    import pyarrow as pa
+
+    arrays = [grid[j].array[start:] for j in range(n_cols)]
+    parts: list[Any] = [getattr(a, "_pa_array", None) for a in arrays]
+    small = n_rows * n_cols <= CHAIN_CELLS  # a big sheet's columns one at a time: no lengths of every cell at once
+    if small and n_rows and n_cols > 1 and all(p is not None and p.type == parts[0].type for p in parts):
+        chained = pa.chunked_array([c for p in parts for c in p.chunks], type=parts[0].type)
+        flags = _filled_arrow(chained)
+        return [flags[k * n_rows : (k + 1) * n_rows] for k in range(n_cols)]
+    return [_filled(values) for values in arrays]
+
+
 def _filled(values: Any) -> np.ndarray:
     """Cells holding more than white space, computed by Arrow in one pass over the column."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     arr = values._pa_array if hasattr(values, "_pa_array") else pa.array(values, type=pa.string(), from_pandas=True)
+    return _filled_arrow(arr)
+
+
+def _filled_arrow(arr: Any) -> np.ndarray:
+    import pyarrow.compute as pc
+
     # Not empty and not only white space; no trimmed copy of the column is made.
     filled = pc.and_(pc.greater(pc.utf8_length(arr), 0), pc.invert(pc.utf8_is_space(arr)))
     return np.asarray(pc.fill_null(filled, False).to_numpy(zero_copy_only=False), dtype=bool)

@@ -1,0 +1,52 @@
+"""The row classes' two shortcuts agree with the pandas expressions they replace: the totals test on a column's
+distinct texts (Arrow kernels called as pandas calls them, for ASCII text) and the filled-cell test of all
+columns in one pass."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pkp_cli.ingest import sheets
+
+# Texts around the totals words: case, white space of several kinds (Arrow and Python disagree on some), word
+# boundaries, non-ASCII letters (pandas then matches with Python's re, whose \b is Unicode-aware).
+_PIECES = st.sampled_from(
+    ["JUMLAH", "jumlah", "Total", "SUBTOTAL", "sub total", "Rekap", "grand total", "Grand  Total", "x", "1", "_",
+     " ", "\t", "\n", "\x0b", "\x1c", "\u00a0", "\u3000", "é", "İ", "ß", ":", "-", ".", "jumlahé", "totalş", ""]
+)  # fmt: skip
+_TEXTS = st.lists(st.lists(_PIECES, max_size=4).map("".join) | st.none(), min_size=1, max_size=12, unique=True)
+
+
+def _pandas_totals(uniques: pd.Index) -> np.ndarray:
+    is_total = pd.Series(uniques, dtype="str").str.strip().str.lower().str.match(sheets._TOTALS_RE).fillna(False)
+    return is_total.to_numpy(dtype=bool)
+
+
+def test_totals_hand_picked() -> None:
+    # A totals word at the start of the trimmed text, whole word, any case: rows 0, 1, 3 are totals.
+    _codes, uniques = pd.factorize(
+        pd.Series([" JUMLAH ", "Total:", "Totalnya", "Sub Total Desa", "51.01"], dtype="str")
+    )
+    assert sheets._is_total(uniques).tolist() == [True, True, False, True, False]
+    assert _pandas_totals(uniques).tolist() == [True, True, False, True, False]
+
+
+@given(_TEXTS)
+def test_totals_agree_with_pandas(texts: list[str | None]) -> None:
+    _codes, uniques = pd.factorize(pd.Series(texts, dtype="str"))
+    assert sheets._is_total(uniques).tolist() == _pandas_totals(uniques).tolist()
+
+
+@given(
+    st.integers(min_value=0, max_value=6),
+    st.lists(st.lists(_PIECES | st.none(), min_size=6, max_size=6), min_size=1, max_size=5),
+)
+def test_filled_grid_agrees_column_by_column(start: int, columns: list[list[str | None]]) -> None:
+    grid = pd.DataFrame({j: pd.Series(col, dtype="str") for j, col in enumerate(columns)})
+    n_rows, n_cols = max(len(grid) - start, 0), grid.shape[1]
+    expected = [sheets._filled(grid[j].array[start:]) for j in range(n_cols)]
+    got = sheets._filled_grid(grid, start, n_rows, n_cols)
+    assert [g.tolist() for g in got] == [x.tolist() for x in expected]

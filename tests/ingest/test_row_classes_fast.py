@@ -50,3 +50,21 @@ def test_filled_grid_agrees_column_by_column(start: int, columns: list[list[str 
     expected = [sheets._filled(grid[j].array[start:]) for j in range(n_cols)]
     got = sheets._filled_grid(grid, start, n_rows, n_cols)
     assert [g.tolist() for g in got] == [x.tolist() for x in expected]
+
+
+def test_concat_arrays_is_pd_concat() -> None:
+    # Three parts of Arrow text (a taken column, an all-missing part, a plain one): the same values, dtype and
+    # chunks as pd.concat of the parts as Series; a part of another dtype goes through pd.concat itself.
+    parts = [
+        pd.array(["a", None, "b", "c"], dtype="str").take(np.array([3, 0, 1])),
+        pd.array([None, None], dtype="str"),
+        pd.array(["x", ""], dtype="str"),
+    ]
+    expected = pd.concat([pd.Series(p) for p in parts], ignore_index=True).array
+    got = sheets._concat_arrays(parts)
+    assert type(got) is type(expected) and got.dtype == expected.dtype
+    assert got.equals(expected)
+    assert [None if pd.isna(v) else v for v in got] == ["c", "a", None, None, None, "x", ""]
+    assert got._pa_array.num_chunks == expected._pa_array.num_chunks
+    mixed = [pd.array(["a"], dtype="str"), pd.array([1], dtype="Int64")]
+    assert sheets._concat_arrays(mixed).tolist() == pd.concat([pd.Series(p) for p in mixed], ignore_index=True).tolist()

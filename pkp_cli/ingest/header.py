@@ -53,6 +53,7 @@ def _texts(sheet: RawSheet) -> list[list[str]]:
         top = top_rows(sheet.grid, HEADER_SEARCH_ROWS + 2)
         cached = [[_cell_text(v) for v in row] for row in top]
         sheet._header_texts = cached  # type: ignore[attr-defined]
+        sheet._top_rows = top  # type: ignore[attr-defined]  # the title-date scan reads the rows above the header
     return cached
 
 

@@ -339,7 +339,9 @@ def parse_records(rec: pd.DataFrame, kind: str) -> list[pd.DataFrame]:
 
 
 def _title_date(sheet: RawSheet, layout: Layout) -> tuple[date | None, tuple[int, int] | None]:
-    above = top_rows(sheet.grid, layout.header_index)
+    above = getattr(sheet, "_top_rows", None)  # the header search's top rows (header.py), when it kept them
+    if above is None or len(above) < layout.header_index:
+        above = top_rows(sheet.grid, layout.header_index)
     for i in range(layout.header_index):
         for j, v in enumerate(above[i]):
             if v is None:

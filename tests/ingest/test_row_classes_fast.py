@@ -52,6 +52,27 @@ def test_filled_grid_agrees_column_by_column(start: int, columns: list[list[str 
     assert [g.tolist() for g in got] == [x.tolist() for x in expected]
 
 
+def test_filled_grid_of_a_big_sheet_goes_column_by_column(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Above CHAIN_CELLS (lowered here to 5 cells) the columns are tested one at a time, with the same answer:
+    # a filled cell, an empty one, blanks only, missing. 2 columns x 4 rows = 8 cells > 5.
+    grid = pd.DataFrame(
+        {0: pd.Series(["a", "", " ", None], dtype="str"), 1: pd.Series([None, "x", "\t", "y"], dtype="str")}
+    )
+    chained = sheets._filled_grid(grid, 0, 4, 2)
+    monkeypatch.setattr(sheets, "CHAIN_CELLS", 5)
+    calls = []
+    real = sheets._filled
+    monkeypatch.setattr(sheets, "_filled", lambda values: calls.append(len(values)) or real(values))
+    alone = sheets._filled_grid(grid, 0, 4, 2)
+    assert calls == [4, 4]  # one call per column
+    # Per column: a, '', ' ', missing -> only 'a'; missing, x, tab, y -> x and y.
+    assert (
+        [c.tolist() for c in chained]
+        == [c.tolist() for c in alone]
+        == [[True, False, False, False], [False, True, False, True]]
+    )
+
+
 def test_concat_arrays_is_pd_concat() -> None:
     # Three parts of Arrow text (a taken column, an all-missing part, a plain one): the same values, dtype and
     # chunks as pd.concat of the parts as Series; a part of another dtype goes through pd.concat itself.

@@ -79,12 +79,15 @@ def parse_as_of(text: str | None, lang: str) -> date | None:
         raise PkpError(Exit.USAGE, f"--as-of {text}: {label('as_of_invalid', lang)}") from None
 
 
-def open_schedule(schedule_opt: Path | None, data: Resolved, cfg: Config, lang: str) -> tuple[Resolved, Schedule]:
+def open_schedule(
+    schedule_opt: Path | None, data: Resolved, cfg: Config, lang: str, read: list[Path] | None = None
+) -> tuple[Resolved, Schedule]:
+    """The schedule of the year the names of what is read say (`read`: the paths given, else the data folder)."""
     from pkp_cli.ingest.discover import dates_in_names
     from pkp_cli.ingest.locate import cache_dir, resolve_year_file
     from pkp_cli.ingest.schedule_entry import load_schedule_kept
 
-    years = [d.year for d in dates_in_names([data.path])]
+    years = [d.year for d in dates_in_names(read or [data.path])]
     year = max(years) if years else None
     src = resolve_year_file("jadwal-nasional", schedule_opt, "PKP_SCHEDULE", "schedule", cfg, data, year)
     try:
@@ -301,7 +304,8 @@ def open_workspace(
         shown = Resolved(paths[0] if len(paths) == 1 else Path("."), "PATH")
     else:
         shown = src
-    sched_src, sched = open_schedule(schedule, shown if paths else src, cfg, code)
+    # the year from the names of the files given, not of the folder pkp runs in (`shown` is "." for several)
+    sched_src, sched = open_schedule(schedule, shown if paths else src, cfg, code, list(paths) if paths else None)
     en = code == "en"
     if paths:
         inform(("Files" if en else "Berkas") + ": " + ", ".join(str(p) for p in paths))

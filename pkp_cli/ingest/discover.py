@@ -168,12 +168,17 @@ def _written_by_pkp(path: Path) -> bool:
 
 
 def dates_in_names(paths: Iterable[Path]) -> list[date]:
-    """Dates written in file and folder names (cheap: nothing is opened)."""
+    """Dates written in file and folder names (cheap: nothing is opened): a file's own name, a folder's
+    contents' names. A folder that cannot be listed, or changes while it is walked, is passed over (os.walk
+    ignores such errors; the load itself reports what it cannot read)."""
     out = []
     for root in paths:
-        items = [root] if root.is_file() else list(root.rglob("*"))
-        for p in items:
-            d = parse.find_date_in_text(p.name)
+        try:
+            names = [root.name] if root.is_file() else [n for _, ds, fs in os.walk(root) for n in (*ds, *fs)]
+        except OSError:
+            continue
+        for name in names:
+            d = parse.find_date_in_text(name)
             if d:
                 out.append(d)
     return out

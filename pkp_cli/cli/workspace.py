@@ -12,12 +12,11 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-if TYPE_CHECKING:
-    from collections.abc import Callable
-
 from pkp_cli.errors import Exit, PkpError
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
 
     from pkp_cli.ingest.locate import Resolved
@@ -208,16 +207,7 @@ class Workspace:
         return tables
 
     def newest_report(self) -> date | None:
-        from pkp_cli.engines.status import default_as_of
-
-        dated = self.loaded.dated_reports
-        if dated is not None:  # kept with the load: the progress frame is not read
-            cut = _timestamp(self.as_of)
-            known = [d for d in map(_timestamp, dated) if d <= cut]
-            return max(known).date() if known else None
-        progres = self.loaded.progres
-        known_rows = progres[progres["tanggal_laporan"] <= _timestamp(self.as_of)] if len(progres) else progres
-        return default_as_of(known_rows)
+        return _newest_dated(self.loaded, until=self.as_of)
 
     def facts(self, **extra: Any) -> Facts:
         from pkp_cli.views.facts import Facts
@@ -345,13 +335,19 @@ def _check_as_of_year(day: date, year: int, loaded: LoadResult, lang: str) -> No
     raise PkpError(Exit.USAGE, f"--as-of {day.isoformat()}: {label('as_of_outside_year', lang).format(year=year)}")
 
 
-def _newest_dated(loaded: LoadResult) -> date | None:
-    """The newest dated report (engines.status.default_as_of), from the dates kept with the load when there."""
+def _newest_dated(loaded: LoadResult, until: date | None = None) -> date | None:
+    """The newest dated report (engines.status.default_as_of), at most `until`; from the dates kept with the load
+    when there (the progress frame is then not read)."""
     from pkp_cli.engines.status import default_as_of
 
+    cut = _timestamp(until) if until is not None else None
     if loaded.dated_reports is not None:
-        return max(_timestamp(d) for d in loaded.dated_reports).date() if loaded.dated_reports else None
-    return default_as_of(loaded.progres)
+        known = [d for d in map(_timestamp, loaded.dated_reports) if cut is None or d <= cut]
+        return max(known).date() if known else None
+    progres = loaded.progres
+    if cut is not None and len(progres):
+        progres = progres[progres["tanggal_laporan"] <= cut]
+    return default_as_of(progres)
 
 
 def _fallback_day(year: int) -> date:

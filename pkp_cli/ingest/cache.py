@@ -36,6 +36,8 @@ from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
+from pkp_cli.model.frames import FRAMES  # no pandas at import: its frames are types only there
+
 KEEP_ENTRIES = 8
 # pkp deletes only what it created: entries are folders named ENTRY_PREFIX + 32 hex digits holding MARKER with
 # MARKER_TEXT, temporary folders TMP_PREFIX + random holding the same marker. A cache_dir that points at a
@@ -128,7 +130,7 @@ def save(folder: Path, key: str, result: Any) -> None:
     from pkp_cli.ingest import background
 
     try:
-        tables = {name: _table(getattr(result, name)) for name in ("lokasi", "progres", "temuan")}
+        tables = {name: _table(getattr(result, name)) for name in FRAMES}
         meta = {
             "files": [{"path": f.path, "sheets": [asdict(s) for s in f.sheets]} for f in result.files],
             "errors": [issue_to_json(i) for i in result.errors],
@@ -140,7 +142,7 @@ def save(folder: Path, key: str, result: Any) -> None:
             "lokasi_missing_columns": sorted(result.lokasi_missing_columns),
             "lokasi_rejected": result.lokasi_rejected,
         }
-        meta["columns"] = {n: list(getattr(result, n).columns) for n in ("lokasi", "progres", "temuan")}
+        meta["columns"] = {n: list(getattr(result, n).columns) for n in FRAMES}
         meta["dated_reports"], meta["report_years"] = report_dates(result.progres)
         text = json.dumps(meta, ensure_ascii=False)
     except (ValueError, TypeError, KeyError, ImportError):
@@ -220,7 +222,7 @@ def load(folder: Path, key: str, rebuild: Callable[[], Any] | None = None) -> An
         # A valid Arrow file holding another table is as broken as an unreadable one.
         required = {"lokasi": shapes.LOKASI, "progres": shapes.PROGRES, "temuan": shapes.TEMUAN}
         frames: dict[str, Any] = {}
-        for name in shapes.FRAMES:
+        for name in FRAMES:
             path = entry / f"{name}.arrow"
             columns = _frame_columns(path) if rebuild is not None else None
             if columns is None:
@@ -299,7 +301,7 @@ def _frame_reader(entry: Path, columns: dict[str, list[str]], rebuild: Callable[
             if rebuild is None:
                 raise
             fresh = rebuild()
-            return {n: getattr(fresh, n) for n in ("lokasi", "progres", "temuan")}
+            return {n: getattr(fresh, n) for n in FRAMES}
 
     return read
 

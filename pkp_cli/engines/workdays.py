@@ -12,10 +12,8 @@ do not pay for it.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
@@ -46,20 +44,18 @@ def _national_holidays(
     With `store` (pkp's cache folder), the list is also kept on disk: importing `holidays` and building the
     list cost about a tenth of a second, a good part of a warm `pkp status`.
     """
+    from pkp_cli.ingest.kept_json import read_kept, write_kept
+
     entry = _holiday_entry(store, years, categories) if store is not None else None
-    if entry is not None:
+    text = read_kept(entry) if entry is not None else None
+    if text is not None:
         try:
-            stored = json.loads(entry.read_text(encoding="utf-8"))
-            return tuple(date.fromisoformat(d) for d in stored)
-        except (OSError, ValueError, TypeError):
-            pass  # missing or damaged: built again below and written anew
+            return tuple(date.fromisoformat(d) for d in json.loads(text))
+        except (ValueError, TypeError):
+            pass  # damaged: built again below and written anew
     found = tuple(sorted(_indonesia_holidays(list(years), categories)))
     if entry is not None:
-        with contextlib.suppress(OSError):
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-            tmp.write_text(json.dumps([d.isoformat() for d in found]), encoding="utf-8")
-            os.replace(tmp, entry)
+        write_kept(entry, json.dumps([d.isoformat() for d in found]))
     return found
 
 
@@ -110,7 +106,10 @@ def _holiday_entry(store: Path, years: tuple[int, ...], categories: tuple[str, .
         st = Path(spec.origin).stat()
     except OSError:
         return None
-    key = json.dumps([spec.origin, st.st_size, st.st_mtime_ns, list(years), list(categories)])
+    from pkp_cli.ingest.kept_json import MAGIC
+
+    # The format's magic in the key: an entry of an older format is never read (nor overwritten).
+    key = json.dumps([MAGIC, spec.origin, st.st_size, st.st_mtime_ns, list(years), list(categories)])
     return store / f"pkp-holidays-{hashlib.sha256(key.encode()).hexdigest()[:24]}.json"
 
 

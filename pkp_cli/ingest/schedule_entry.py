@@ -11,10 +11,8 @@ passed every check is kept; a file with problems is read (and refused) every tim
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -31,6 +29,7 @@ def load_schedule_kept(path: Path, lang: str, store: Path | None) -> Schedule:
 
     if store is None:
         return load_schedule(path, lang)
+    from pkp_cli.ingest.kept_json import read_kept, write_kept
     from pkp_cli.model.regular_file import read_regular_file
 
     try:
@@ -39,23 +38,19 @@ def load_schedule_kept(path: Path, lang: str, store: Path | None) -> Schedule:
         return load_schedule(path, lang)
     sha = hashlib.sha256(data).hexdigest()
     entry = _entry(store, sha)
-    if entry is not None:
+    text = read_kept(entry) if entry is not None else None
+    if text is not None:
         try:
-            text = entry.read_text(encoding="utf-8")
             # JSON has no dates: pydantic's own dump is read back in lax mode, and used only if it dumps to exactly
             # the text kept (what a strict read of the file gave); anything else is read from the file again.
             model = ScheduleModel.model_validate_json(text, strict=False)
             if model.model_dump_json() == text:
                 return Schedule(model=model, path=path, sha256=sha)
-        except (OSError, ValueError):
-            pass  # missing or damaged (pydantic's ValidationError is a ValueError): read and kept anew below
+        except ValueError:
+            pass  # damaged (pydantic's ValidationError is a ValueError): read and kept anew below
     schedule = load_schedule(path, lang)
     if entry is not None and schedule.sha256 == sha:  # the file did not change between the two reads
-        with contextlib.suppress(OSError):
-            entry.parent.mkdir(parents=True, exist_ok=True)
-            tmp = entry.with_name(f".{entry.name}.{os.getpid()}.tmp")
-            tmp.write_text(schedule.model.model_dump_json(), encoding="utf-8")
-            os.replace(tmp, entry)
+        write_kept(entry, schedule.model.model_dump_json())
     return schedule
 
 
@@ -64,9 +59,12 @@ def _entry(store: Path, sha: str) -> Path | None:
     import importlib.util
 
     from pkp_cli import __version__
+    from pkp_cli.ingest.kept_json import MAGIC
     from pkp_cli.model import schedule as models
 
-    parts: list[object] = [sha, __version__]
+    # The entry format's magic is part of the key: entries of an older format are never read, and never
+    # overwritten (without the magic, they are not recognisably pkp's).
+    parts: list[object] = [MAGIC, sha, __version__]
     try:
         parts.append(_stamp(Path(models.__file__)))
         for package in ("yaml", "pydantic"):

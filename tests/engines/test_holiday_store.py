@@ -10,6 +10,7 @@ import numpy as np
 
 from pkp_cli.engines import workdays
 from pkp_cli.engines.workdays import WorkCalendar
+from pkp_cli.ingest.kept_json import MAGIC
 
 
 def _count(cal: WorkCalendar) -> int:
@@ -41,10 +42,22 @@ def test_a_damaged_list_is_built_again(tmp_path: Path) -> None:
     workdays._national_holidays.cache_clear()
     _count(WorkCalendar(store=tmp_path))
     (entry,) = tmp_path.glob("pkp-holidays-*.json")
-    entry.write_text("not json", encoding="utf-8")
+    good = entry.read_text(encoding="utf-8")
+    assert good.startswith(MAGIC + '["')
+    entry.write_text(MAGIC + "not json", encoding="utf-8")  # pkp's entry (its magic), the list damaged
     workdays._national_holidays.cache_clear()
     assert _count(WorkCalendar(store=tmp_path)) == 8
-    assert entry.read_text(encoding="utf-8").startswith('["')  # rewritten
+    assert entry.read_text(encoding="utf-8") == good  # rewritten
+
+
+def test_a_file_without_the_magic_is_neither_used_nor_overwritten(tmp_path: Path) -> None:
+    workdays._national_holidays.cache_clear()
+    _count(WorkCalendar(store=tmp_path))
+    (entry,) = tmp_path.glob("pkp-holidays-*.json")
+    entry.write_text('["2022-05-23"]', encoding="utf-8")  # valid JSON, but not written by pkp
+    workdays._national_holidays.cache_clear()
+    assert _count(WorkCalendar(store=tmp_path)) == 8  # 23 May is not taken as a holiday
+    assert entry.read_text(encoding="utf-8") == '["2022-05-23"]'
 
 
 def test_indonesia_alone_gives_the_package_list() -> None:

@@ -13,6 +13,7 @@ import pytest
 
 from pkp_cli.errors import PkpError
 from pkp_cli.ingest import schedule_entry
+from pkp_cli.ingest.kept_json import MAGIC
 from pkp_cli.ingest.schedule_entry import load_schedule_kept
 from pkp_cli.model import yamlio
 from pkp_cli.model.schedule import load_schedule
@@ -74,10 +75,24 @@ def test_a_damaged_or_foreign_entry_is_not_used(tmp_path: Path, damage) -> None:
     (entry,) = _entries(store)
     good = entry.read_text(encoding="utf-8")
     assert '"perlu_revisi_dipa":false' in good and '"bobot":1.0' in good  # the forms the damage replaces
-    entry.write_text(damage(good), encoding="utf-8")
+    assert good.startswith(MAGIC)
+    entry.write_text(MAGIC + damage(good[len(MAGIC) :]), encoding="utf-8")  # pkp's entry, its JSON damaged
     again = load_schedule_kept(path, "id", store)
     assert again == plain  # from the file, no "X" name
     assert entry.read_text(encoding="utf-8") == good  # and kept anew
+
+
+def test_a_file_without_the_magic_is_neither_used_nor_overwritten(tmp_path: Path) -> None:
+    # The cache folder may be a user's folder: a file under an entry's name that pkp did not write (no magic,
+    # e.g. an older format's entry or a user's file) is read from the YAML around, and left as it is.
+    path, store = _file(tmp_path), tmp_path / "cache"
+    plain = load_schedule_kept(path, "id", store)
+    (entry,) = _entries(store)
+    foreign = _x(entry.read_text(encoding="utf-8")[len(MAGIC) :])  # pydantic's own form, but no magic
+    entry.write_text(foreign, encoding="utf-8")
+    for _ in range(2):
+        assert load_schedule_kept(path, "id", store) == plain  # no "X" name: the entry was not used
+    assert entry.read_text(encoding="utf-8") == foreign
 
 
 def test_a_schedule_with_problems_is_refused_every_time_and_not_kept(tmp_path: Path) -> None:

@@ -1,0 +1,97 @@
+"""Small JSON entries (ingest/kept_json.py: the validated schedule and the holiday list): written under a temporary
+name and renamed, read back only with pkp's magic, temporary files of killed runs cleared, the number of entries
+bounded, and nothing without pkp's magic ever removed or overwritten."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import pytest
+
+from pkp_cli.ingest import kept_json
+from pkp_cli.ingest.kept_json import MAGIC, TMP_PREFIX, prune_kept, read_kept, write_kept
+
+HOUR = 3600
+
+
+def _name(i: int, kind: str = "schedule") -> str:
+    return f"pkp-{kind}-{i:024x}.json"
+
+
+def _age(path: Path, seconds: float) -> None:
+    t = time.time() - seconds
+    os.utime(path, (t, t), follow_symlinks=False)
+
+
+def test_written_then_read_back(tmp_path: Path) -> None:
+    entry = tmp_path / "cache" / _name(1)
+    write_kept(entry, '{"a": 1}')
+    assert entry.read_text(encoding="utf-8") == MAGIC + '{"a": 1}'
+    assert read_kept(entry) == '{"a": 1}'
+    assert [p.name for p in entry.parent.iterdir()] == [entry.name]  # no temporary file left
+
+
+def test_missing_or_foreign_reads_as_nothing(tmp_path: Path) -> None:
+    assert read_kept(tmp_path / _name(1)) is None
+    (tmp_path / _name(2)).write_text('{"a": 1}', encoding="utf-8")  # the JSON, but not pkp's magic
+    assert read_kept(tmp_path / _name(2)) is None
+    (tmp_path / _name(3)).write_bytes(b"\xff\xfe")  # not text
+    assert read_kept(tmp_path / _name(3)) is None
+
+
+def test_a_foreign_file_under_the_name_is_not_overwritten(tmp_path: Path) -> None:
+    entry = tmp_path / _name(1)
+    entry.write_text("a user's notes", encoding="utf-8")
+    write_kept(entry, "[]")
+    assert entry.read_text(encoding="utf-8") == "a user's notes"
+    assert [p.name for p in tmp_path.iterdir()] == [entry.name]
+
+
+def test_a_name_that_is_not_an_entry_is_not_written(tmp_path: Path) -> None:
+    write_kept(tmp_path / "notes.json", "[]")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_stale_temporary_files_of_killed_runs_go_and_nothing_else(tmp_path: Path) -> None:
+    stale = tmp_path / f"{TMP_PREFIX}abc123"
+    stale.write_text(MAGIC + "[", encoding="utf-8")  # a write cut short
+    _age(stale, HOUR + 60)
+    fresh = tmp_path / f"{TMP_PREFIX}def456"  # another run may be writing it now
+    fresh.write_text(MAGIC + "[", encoding="utf-8")
+    _age(fresh, HOUR - 60)  # the boundary: younger than an hour stays
+    foreign = tmp_path / f"{TMP_PREFIX}ghi789"  # pkp's temporary name, not pkp's content
+    foreign.write_text("keep me", encoding="utf-8")
+    _age(foreign, 10 * HOUR)
+    prune_kept(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([fresh.name, foreign.name])
+
+
+def test_entries_are_bounded_least_recently_used_first(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(kept_json, "MAX_ENTRIES", 3)
+    entries = [tmp_path / _name(i, "holidays" if i % 2 else "schedule") for i in range(4)]
+    for age, entry in zip((40, 30, 20, 10), entries, strict=True):
+        entry.write_text(MAGIC + "[]", encoding="utf-8")
+        _age(entry, age)
+    assert read_kept(entries[0]) == "[]"  # the oldest is used now: the second oldest goes instead
+    lookalike = tmp_path / _name(9)  # an entry's name without the magic: neither counted first nor removed
+    lookalike.write_text("[]", encoding="utf-8")
+    _age(lookalike, 1000)
+    prune_kept(tmp_path)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert left == sorted([entries[0].name, entries[2].name, entries[3].name, lookalike.name])
+    # At the bound nothing goes.
+    prune_kept(tmp_path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == left
+
+
+def test_a_symlink_under_an_entry_name_is_left_alone(tmp_path: Path) -> None:
+    target = tmp_path / "elsewhere.txt"
+    target.write_text(MAGIC + "[]", encoding="utf-8")
+    store = tmp_path / "store"
+    store.mkdir()
+    link = store / _name(1)
+    link.symlink_to(target)
+    write_kept(link, '["x"]')
+    assert link.is_symlink() and target.read_text(encoding="utf-8") == MAGIC + "[]"

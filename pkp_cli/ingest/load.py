@@ -18,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 # The public entry, with the load cache in front (ingest/cached.py imports this module only on a miss).
+from pkp_cli.ingest.arrow_pool import use_load_pool
 from pkp_cli.ingest.cached import load_data as load_data
 from pkp_cli.ingest.cell_problems import apply_reader_problems, unread_column_index
 from pkp_cli.ingest.checks import (
@@ -85,6 +86,7 @@ def load_uncached(
     cache_dir: Path | None,
 ) -> LoadResult:
     clock = _Clock()
+    use_load_pool()  # before the readers allocate (ingest/arrow_pool.py says why)
     found = scan(paths, display_root)
     files, ignored = found.files, found.ignored
     reports: list[FileReport] = []

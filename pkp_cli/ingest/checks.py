@@ -263,7 +263,6 @@ def resolve_progres(
         known = np.append(~pd.isna(np.array(values, dtype=object)), False)  # one vectorised pass, not 83,000 calls
         return known[np.where(code_ix >= 0, code_ix, len(values))]
 
-    loc_program = spread_code(loc_u)
     is_loc = spread_flag(loc_u)
     is_prov = spread_flag(prov_u)
     unknown = ~bad_code & ~is_loc & ~is_prov
@@ -290,18 +289,29 @@ def resolve_progres(
     final_u = [pv if pv is not None else c for c, pv in zip(code_u, prov_u, strict=True)]
     rec[KEY_PREFIX + "kode_lokasi"] = _spread_keys(final_u, np.asarray(code_ix, dtype=np.int64))
     _check_progres_names(sr, is_loc, is_prov, warnings)
-    # Program: from the column, else from the location; province rows may take it from the stage.
+    # Program: from the column, else from the location; province rows may take it from the stage. Compared and
+    # chosen as integer ids of the few distinct program texts: no 1.66 M-row text column of the location's
+    # program, nor of the program chosen, is made.
     given = rec["program"].astype("str")
-    differs = is_loc & given.notna().to_numpy() & (given != loc_program).fillna(False).to_numpy(dtype=bool)
+    given_ix, given_u = pd.factorize(given)
+    names = [str(p) for p in np.asarray(given_u, dtype=object)]
+    loc_ix, loc_names = pd.factorize(pd.Series(loc_u, dtype=object))  # None and NaN (no program): -1
+    for p in np.asarray(loc_names, dtype=object):
+        if str(p) not in names:
+            names.append(str(p))
+    loc_id_u = np.array([names.index(str(p)) for p in np.asarray(loc_names, dtype=object)] + [-1], dtype=np.int64)
+    loc_id = loc_id_u[np.where(loc_ix >= 0, loc_ix, len(loc_names))][np.where(code_ix >= 0, code_ix, len(loc_u))]
+    given_ix = np.asarray(given_ix, dtype=np.int64)
+    differs = is_loc & (given_ix >= 0) & (given_ix != loc_id)
     add_errors(
         sr,
         differs,
         "program",
         "program-differs",
-        lambda idx: [{"given": g, "program": p} for g, p in zip(given.iloc[idx], loc_program.iloc[idx], strict=True)],
+        lambda idx: [{"given": names[g], "program": names[p]} for g, p in zip(given_ix[idx], loc_id[idx], strict=True)],
     )
-    program = given.where(given.notna(), loc_program)
-    _resolve_stages(sr, schedule, program, is_loc, is_prov)
+    program_id = np.where(given_ix >= 0, given_ix, loc_id)
+    _resolve_stages(sr, schedule, program_id, names, is_loc, is_prov)
     # A province row needs that province to run the program.
     prov_rows = np.flatnonzero(is_prov)
     runs_not = np.zeros(len(rec), dtype=bool)
@@ -357,10 +367,16 @@ def _check_progres_names(
 
 
 def _resolve_stages(
-    sr: SheetRecords, schedule: Schedule, program: pd.Series, is_loc: np.ndarray, is_prov: np.ndarray
+    sr: SheetRecords,
+    schedule: Schedule,
+    program_id: np.ndarray,
+    program_names: list[str],
+    is_loc: np.ndarray,
+    is_prov: np.ndarray,
 ) -> None:
-    """Stage code (any separator, padding or case) or name (any case or spacing) within the row's program, through
-    the one StageIndex; decided once per distinct (text, program) pair. Unknown text gets suggestions."""
+    """Stage code (any separator, padding or case) or name (any case or spacing) within the row's program
+    (`program_names[program_id]`, -1 = none), through the one StageIndex; decided once per distinct (text,
+    program) pair. Unknown text gets suggestions."""
     from pkp_cli.model.stage_names import StageIndex
 
     rec = sr.records
@@ -368,7 +384,7 @@ def _resolve_stages(
     level = {code: st.tingkat for _, st in schedule.stages() for code in [st.kode]}
     stage_text = rec["tahapan"].astype("str")
     s_ix, s_u = pd.factorize(stage_text)
-    p_ix, p_u = pd.factorize(program)
+    p_ix, p_u = program_id, program_names
     # The distinct (text, program) pairs by one hash pass over integer keys (no sort of 1.66 M rows).
     take, pair_ix = pd.factorize((s_ix + 1) * (len(p_u) + 1) + (p_ix + 1))
     take = np.asarray(take, dtype=np.int64)
@@ -416,12 +432,12 @@ def _resolve_stages(
     for i, err in enumerate(errors, start=1):
         add_errors(sr, has_stage & (err_u == i), "tahapan", err, lambda idx: list(params_u[take[idx]]))
     rec["tahapan"] = resolved_code
-    rec["program"] = program.where(program.notna(), spread([r[1] for r in resolved]))
-    # The final stage and program are the pair's: their sortable integers per pair, spread by the same take.
+    # The final program is the pair's: the row's own (given, else the location's), else the stage's. One take of
+    # the per-pair values, as the final stage; their sortable integers per pair, spread by the same take.
+    final_prog = [p if p is not None else r[1] for p, r in zip(pair_prog, resolved, strict=True)]
+    rec["program"] = spread(final_prog)
     rec[KEY_PREFIX + "tahapan"] = _spread_keys([r[0] for r in resolved], take)
-    rec[KEY_PREFIX + "program"] = _spread_keys(
-        [p if p is not None else r[1] for p, r in zip(pair_prog, resolved, strict=True)], take
-    )
+    rec[KEY_PREFIX + "program"] = _spread_keys(final_prog, take)
     levels = {"provinsi": 1, "lokasi": 2}
     lvl_u = np.array([levels.get(level.get(r[0]) or "", 0) if r[0] else 0 for r in resolved] + [0], dtype=np.int8)
     lvl = lvl_u[pair]

@@ -435,7 +435,10 @@ def _frame(sr: SheetRecords, columns: list[str]) -> pd.DataFrame:
     if not sr.members:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     ok = _loaded(sr)
-    out = sr.records.loc[ok].reindex(columns=columns).reset_index(drop=True)
+    # When every record loads (clean data), the columns as they are: pandas shares them (copy on write) instead of
+    # a filtered copy of every column, which on 1.66 M rows held about 180 MB more at the load's peak.
+    picked = sr.records if ok.all() else sr.records.loc[ok]
+    out = picked.reindex(columns=columns).reset_index(drop=True)
     for c in columns:
         if c.startswith(("tanggal", "batas")):
             out[c] = pd.to_datetime(out[c]).astype("datetime64[ns]")

@@ -18,7 +18,7 @@ import numpy as np
 import pandas as pd
 
 # The public entry, with the load cache in front (ingest/cached.py imports this module only on a miss).
-from pkp_cli.ingest.arrow_pool import use_load_pool
+from pkp_cli.ingest.arrow_pool import give_back_freed, use_load_pool
 from pkp_cli.ingest.cached import load_data as load_data
 from pkp_cli.ingest.cell_problems import apply_reader_problems, unread_column_index
 from pkp_cli.ingest.checks import (
@@ -98,7 +98,7 @@ def load_uncached(
     file_warnings: list[Issue] = []
     seen_hash: dict[str, str] = {}
     # What decides how a file reads, besides the file itself (the per-file cache key).
-    reading = {"format": 2, "stages": stage_key(schedule), "max_mb": max_uncompressed_mb}
+    reading = {"format": 3, "stages": stage_key(schedule), "max_mb": max_uncompressed_mb}
     if cache_dir is not None:
         from pkp_cli.ingest import cache
     # First each file's identity: its cache entry, else its digest (a byte-identical copy is not read twice).
@@ -177,7 +177,7 @@ def load_uncached(
         units.append(unit)
     clock.lap("read")
 
-    kinds = _parse_fresh(units, cache_dir, clock)
+    kinds = _parse_fresh(units, cache_dir, clock, keep_grids=collect_rejects)
     missing_cols: set[str] = set()
     for kind in (KIND_LOKASI, KIND_PROGRES, KIND_TEMUAN):
         for unit in units:
@@ -258,6 +258,7 @@ def load_uncached(
     errors, errors_total = _issues(combined_sets, "errors", max_errors, lang)
     warns, warnings_total = _issues_from_frames(combined_sets, warn_frames, max_errors)
     warns = file_warnings + superseded + warns
+    give_back_freed()
     return LoadResult(
         lokasi=lokasi,
         progres=progres,
@@ -318,9 +319,15 @@ def _read_all(files: list[tuple[Path, str]], schedule: Schedule, max_mb: int) ->
         return dict(zip(files, pool.map(one, files), strict=True))
 
 
-def _parse_fresh(units: list[FileUnit], cache_dir: Path | None, clock: _Clock) -> dict[str, SheetRecords]:
+def _parse_fresh(
+    units: list[FileUnit], cache_dir: Path | None, clock: _Clock, keep_grids: bool = True
+) -> dict[str, SheetRecords]:
     """Parse and row-check the files read from their bytes, in one batch per kind; cut the batches into one set
-    per file and keep them in the cache; then each kind's sets of all files as one, in discovery order."""
+    per file and keep them in the cache; then each kind's sets of all files as one, in discovery order.
+
+    Without `keep_grids` (only the rejected-rows file reads the grids after parsing) each sheet's grid is let go
+    once parsed: the records hold what the checks need, and the cells they do not (a date column's text, once
+    parsed and kept compact) are freed for the rest of the load."""
     fresh = [u for u in units if u.fresh is not None]
     unit_of_file = {u.shown: u for u in fresh}
     batches: dict[str, SheetRecords] = {}
@@ -338,6 +345,10 @@ def _parse_fresh(units: list[FileUnit], cache_dir: Path | None, clock: _Clock) -
             _check_lokasi_rows(batch, fresh)
         batch.records = normalise(batch.records, kind, batch.members)
         batches[kind] = batch
+        if not keep_grids:
+            for member in batch.members:
+                member.sheet.grid = _NO_GRID
+                member.records = _NO_GRID  # its records as read, before `combine` made the batch of them
     clock.lap("parse")
     cached_any = any(u.from_cache for u in units)
     if cache_dir is not None or cached_any:
@@ -365,6 +376,9 @@ def _parse_fresh(units: list[FileUnit], cache_dir: Path | None, clock: _Clock) -
         else:
             out[kind] = merge([u.sets[kind] for u in units if kind in u.sets], kind)
     return out
+
+
+_NO_GRID = pd.DataFrame()  # a parsed sheet's grid and records once let go (never mutated)
 
 
 def _check_lokasi_rows(batch: SheetRecords, fresh: list[FileUnit]) -> None:

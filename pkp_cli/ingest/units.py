@@ -91,6 +91,8 @@ def normalise(records: pd.DataFrame, kind: str, members: list[SheetRecords]) -> 
     """Each column in its one dtype; the file and sheet of each record from `_sid` and the members."""
     for c in records.columns:
         want = dtype_of(c, kind)
+        if c.startswith("_raw_") and isinstance(records[c].dtype, pd.CategoricalDtype):
+            continue  # a big column's cells kept compact (sheets._compact_raw): the same text, read as such
         if want is not None and str(records[c].dtype) != want:
             records[c] = records[c].astype(want)
     provenance(records, members)
@@ -183,6 +185,11 @@ def merge(parts: list[SheetRecords], kind: str) -> SheetRecords:
     rows = groups = n_members = 0
     for p in parts:
         t = p.arrow
+        for i, f in enumerate(t.schema):
+            if pa.types.is_dictionary(f.type):
+                # Cells kept compact in an entry (sheets._compact_raw) as plain text, so that entries of either
+                # form concatenate (Arrow cannot join a dictionary column with a text one).
+                t = t.set_column(i, f.name, t.column(i).cast(f.type.value_type))
         for col, shift in (("_sid", n_members), ("_grp", groups)):
             if shift:
                 i = t.column_names.index(col)

@@ -385,8 +385,10 @@ def _remove_file(path: Path, name_pattern: re.Pattern[str] = _FILE_NAME) -> None
             path.unlink()
 
 
-def save_file(folder: Path, key: str, header: dict[str, Any], tables: dict[str, Any]) -> int:
-    """Write one file entry; returns its size (0 when it could not be written: the cache is only an aid)."""
+def save_file(folder: Path, key: str, header: dict[str, Any], tables: dict[str, Any], *, release: bool = False) -> int:
+    """Write one file entry; returns its size (0 when it could not be written: the cache is only an aid).
+
+    With `release`, `tables` is emptied once serialised, before the file is written (see save_files)."""
     import pyarrow as pa
 
     tmp: Path | None = None
@@ -406,6 +408,8 @@ def save_file(folder: Path, key: str, header: dict[str, Any], tables: dict[str, 
             spans[name] = [offset, blob.size]
             offset += blob.size
             blobs.append(blob)
+        if release:
+            tables.clear()  # the blobs hold all of it now
         head = json.dumps({**header, "tables": spans}, ensure_ascii=False, default=str).encode("utf-8")
         fd, name = tempfile.mkstemp(dir=folder, prefix=FILE_TMP_PREFIX)
         tmp = Path(name)
@@ -532,9 +536,16 @@ def save_frame(folder: Path, key: str, kind: str, frame: Any) -> None:
 
 
 def save_files(folder: Path, entries: list[tuple[str, dict[str, Any], dict[str, Any]]]) -> None:
-    """Write file entries (key, header, Arrow tables), then keep the store within its bounds."""
-    for key, header, tables in entries:
-        save_file(folder, key, header, tables)
+    """Write file entries (key, header, Arrow tables), then keep the store within its bounds.
+
+    Each entry is taken off `entries` and its tables let go once serialised, before its file is written: a write
+    runs beside the command (ingest/background.py), and the national CSV's records table holds about 300 MB of
+    buffers the command itself no longer needs after the load; on a busy disk the write of the 88 MB entry took
+    seconds, and those buffers stayed in the command's peak until it was done."""
+    while entries:
+        key, header, tables = entries.pop(0)
+        save_file(folder, key, header, tables, release=True)
+        del tables
     prune_files(folder)
 
 

@@ -300,7 +300,9 @@ def resolve_progres(
         if str(p) not in names:
             names.append(str(p))
     loc_id_u = np.array([names.index(str(p)) for p in np.asarray(loc_names, dtype=object)] + [-1], dtype=np.int64)
-    loc_id = loc_id_u[np.where(loc_ix >= 0, loc_ix, len(loc_names))][np.where(code_ix >= 0, code_ix, len(loc_u))]
+    # Per distinct code, then per row; a row without a code (code_ix -1) has no location's program.
+    loc_id_of_code = np.append(loc_id_u[np.where(loc_ix >= 0, loc_ix, len(loc_names))], -1)
+    loc_id = loc_id_of_code[np.where(code_ix >= 0, code_ix, len(loc_u))]
     given_ix = np.asarray(given_ix, dtype=np.int64)
     differs = is_loc & (given_ix >= 0) & (given_ix != loc_id)
     add_errors(

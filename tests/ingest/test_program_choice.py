@@ -22,8 +22,8 @@ LOCATION_PROGRAM = {"51.04.01": "PISEW", "51.04.02": "PISEW", "51.04.01.2001": "
 STAGE_PROGRAM = {"P1": "PISEW", "P2": "PISEW", "L1": "PISEW", "L2": "PISEW", "K0": "KOTAKU", "K1": "KOTAKU"}
 
 ROW = st.tuples(
-    st.sampled_from(["51.04.01", "51.04.02", "51.04.03", "51.04.01.2001", "51", "52", "51.04.09"]),
-    st.sampled_from([None, "PISEW", "KOTAKU", "kotaku", "Pisew"]),
+    st.sampled_from(["51.04.01", "51.04.02", "51.04.03", "51.04.01.2001", "51", "52", "51.04.09", ""]),
+    st.sampled_from([None, "PISEW", "KOTAKU", "kotaku", "Pisew"]),  # "" above: a row without a code
     st.sampled_from([None, "P1", "L1", "L2", "K0", "K1", "XX"]),
 )
 

@@ -76,15 +76,17 @@ def test_any_csv_text_is_read_or_refused_and_accounted(rows: list[list[str]], en
 @given(
     rows=st.lists(st.lists(PLAIN, min_size=5, max_size=5), max_size=15), encoding=st.sampled_from(["utf-8", "utf-16"])
 )
+@example(rows=[["", "", "", "", ""], ["", "", "", "", "0"]], encoding="utf-8")  # a blank line between: skipped, counted
 def test_one_line_records_are_each_loaded_rejected_or_skipped(rows: list[list[str]], encoding: str) -> None:
-    """No quote or line break inside a field: the records are the non-blank lines, countable without pkp."""
+    """No quote or line break inside a field: every line up to the last non-blank one is a record (a blank one
+    among them is skipped and counted; blank lines after the last are the file's end), countable without pkp."""
     path = _WORK / "plain.csv"
     path.write_bytes(("\n".join([HEADER] + [";".join(r) for r in rows]) + "\n").encode(encoding))
     r = _accounted(path)
-    expected = sum(1 for row in rows if any(v.strip() for v in row))
+    filled = [i for i, row in enumerate(rows) if any(v.strip() for v in row)]
+    expected = filled[-1] + 1 if filled else 0
     report = [f for f in r.files if f.path.endswith("plain.csv")]  # type: ignore[attr-defined]
     counted = sum(s.rows_read + s.rows_skipped for f in report for s in f.sheets)
-    # A file whose last records are blank-ish still counts every record up to the last non-empty one.
     assert counted == expected
 
 

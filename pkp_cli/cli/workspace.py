@@ -107,6 +107,7 @@ class Workspace:
     as_of: date
     as_of_given: bool
     _status: pd.DataFrame | None = field(default=None, repr=False)
+    _status_work: Any = field(default=None, repr=False)  # engines.status.StatusWork of a computed _status
     _calendar: Any = field(default=None, repr=False)
 
     @property
@@ -144,7 +145,7 @@ class Workspace:
         cache on, kept next to the load it came from, so a warm `pkp status` on 1.66 M rows does not compute
         it again)."""
         if self._status is None:
-            from pkp_cli.engines.status import compute_status
+            from pkp_cli.engines.status import compute_status_work
             from pkp_cli.ingest import cache
             from pkp_cli.ingest.locate import cache_dir
 
@@ -155,7 +156,7 @@ class Workspace:
                 key = cache.derived_key("status", self._status_inputs(calendar))
                 self._status = cache.load_frame(store, key, "status")
             if self._status is None:
-                self._status = compute_status(
+                self._status, self._status_work = compute_status_work(
                     self.loaded.lokasi,
                     self.loaded.progres,
                     self.schedule,
@@ -166,6 +167,12 @@ class Workspace:
                 if key is not None and store is not None:
                     cache.save_frame(store, key, "status", self._status)
         return self._status
+
+    def status_work(self) -> Any:
+        """What the status engine worked out for the status frame (engines.status.StatusWork), when this run
+        computed it; None when it came from the cache."""
+        self.status()
+        return self._status_work
 
     def _status_inputs(self, calendar: Any) -> dict[str, Any]:
         """Everything the status frame depends on besides the load: date, schedule, staleness, the calendar."""

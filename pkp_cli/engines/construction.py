@@ -26,7 +26,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from pkp_cli.engines.rollup import actual_share, construction_codes, planned_share
-from pkp_cli.engines.status import grid_from_status, is_finished
+from pkp_cli.engines.status import StageGrid, grid_from_status, is_finished
 from pkp_cli.model.schedule import Schedule
 
 BoolArray = npt.NDArray[np.bool_]
@@ -80,9 +80,10 @@ def _days(n: FloatArray) -> npt.NDArray[np.timedelta64]:
     return np.asarray(n, dtype=np.int64).astype("timedelta64[D]")
 
 
-def projected_ends(status: pd.DataFrame, schedule: Schedule, as_of: date) -> DayArray:
-    """Projected end of every row of `status` (datetime64[D]); see the module doc for the rules."""
-    grid = grid_from_status(status, schedule)
+def projected_ends(status: pd.DataFrame, schedule: Schedule, as_of: date, grid: StageGrid | None = None) -> DayArray:
+    """Projected end of every row of `status` (datetime64[D]); see the module doc for the rules. `grid`: the
+    frame's own grid when its maker kept it (engines.status.StatusWork), else worked out from the frame."""
+    grid = grid if grid is not None else grid_from_status(status, schedule)
     d = np.datetime64(as_of, "D")
     mulai = status["jadwal_mulai"].to_numpy(dtype="datetime64[D]")
     selesai = status["jadwal_selesai"].to_numpy(dtype="datetime64[D]")
@@ -122,9 +123,10 @@ def projected_ends(status: pd.DataFrame, schedule: Schedule, as_of: date) -> Day
     return proj
 
 
-def forecast(status: pd.DataFrame, schedule: Schedule, as_of: date) -> pd.DataFrame:
-    """One row per location with a construction stage: FORECAST_COLUMNS, in status order."""
-    proj = projected_ends(status, schedule, as_of)
+def forecast(status: pd.DataFrame, schedule: Schedule, as_of: date, grid: StageGrid | None = None) -> pd.DataFrame:
+    """One row per location with a construction stage: FORECAST_COLUMNS, in status order (`grid`: see
+    projected_ends)."""
+    proj = projected_ends(status, schedule, as_of, grid)
     rows = np.flatnonzero(status["tahapan"].isin(construction_codes(schedule)).to_numpy(dtype=bool))
     part = status.iloc[rows].reset_index(drop=True)
     d = np.datetime64(as_of, "D")

@@ -247,7 +247,10 @@ def week_ends(schedule: Schedule, as_of: date) -> list[date]:
 
 
 def _curve_events(
-    status: pd.DataFrame, schedule: Schedule, progres: pd.DataFrame | None
+    status: pd.DataFrame,
+    schedule: Schedule,
+    progres: pd.DataFrame | None,
+    progres_rows: npt.NDArray[np.int64] | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.datetime64], npt.NDArray[np.float64]]:
     """(status row, date, share from that date on) for every change of a row's actual share.
 
@@ -263,7 +266,7 @@ def _curve_events(
     ev_vals = [np.ones(int(done.sum()))]
     construction = status["tahapan"].isin(construction_codes(schedule)).to_numpy(dtype=bool)
     if construction.any():
-        r, d, v = _construction_reports(status, construction, progres)
+        r, d, v = _construction_reports(status, construction, progres, progres_rows)
         before_end = np.isnat(end[r]) | (d < end[r])  # from the finish date on the share is 1
         ev_rows.append(r[before_end])
         ev_dates.append(d[before_end])
@@ -272,18 +275,35 @@ def _curve_events(
 
 
 def _construction_reports(
-    status: pd.DataFrame, construction: npt.NDArray[np.bool_], progres: pd.DataFrame | None
+    status: pd.DataFrame,
+    construction: npt.NDArray[np.bool_],
+    progres: pd.DataFrame | None,
+    progres_rows: npt.NDArray[np.int64] | None = None,
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.datetime64], npt.NDArray[np.float64]]:
+    """(status row, report date, share) of every report on a construction row. `progres_rows`: each progress
+    row's status row when the status frame's maker kept it (engines.status.StatusWork; reports after as_of
+    there are -1, which the date test below drops anyway), else matched by (location, program, stage)."""
     rows = np.flatnonzero(construction)
     report = status["tanggal_laporan"].to_numpy(dtype="datetime64[D]")
     if progres is None or progres.empty:
         has = rows[~np.isnat(report[rows])]
         return has, report[has], progress_fraction(status["progres_persen"].to_numpy()[has])
+    if progres_rows is not None and len(progres_rows) == len(progres):
+        at = np.flatnonzero(progres_rows >= 0)
+        at = at[construction[progres_rows[at]]]  # in progress-row order, as the matching below gives them
+        r = progres_rows[at]
+        d = progres["tanggal_laporan"].to_numpy(dtype="datetime64[D]")[at]
+        pct = progres["progres_persen"].to_numpy(dtype=np.float64, na_value=np.nan)[at]
+        ok = ~np.isnat(d)
+        ok[ok] = d[ok] <= report[r[ok]]  # only what the status frame knew: reports up to its newest one
+        return r[ok], d[ok], progress_fraction(pct[ok])
     # as text, like the progress rows they are matched with (the status frame's codes may be categoricals)
     keys = pd.MultiIndex.from_arrays(
         [status[c].iloc[rows].astype("str").array for c in ("kode_lokasi", "program", "tahapan")]
     )
-    cand = progres[progres["tahapan"].isin(set(status["tahapan"].iloc[rows]))]
+    # the four columns needed, then the rows: not a copy of every column of the history's construction rows
+    wanted = progres["tahapan"].isin(set(status["tahapan"].iloc[rows])).to_numpy(dtype=bool)
+    cand = progres[["kode_lokasi", "program", "tahapan", "tanggal_laporan", "progres_persen"]][wanted]
     hit = keys.get_indexer(pd.MultiIndex.from_arrays([cand["kode_lokasi"], cand["program"], cand["tahapan"]]))
     r = np.where(hit >= 0, rows[np.maximum(hit, 0)], -1)
     d = cand["tanggal_laporan"].to_numpy(dtype="datetime64[D]")
@@ -299,6 +319,7 @@ def s_curve(
     by: str | Sequence[str] | None = None,
     *,
     progres: pd.DataFrame | None = None,
+    progres_rows: npt.NDArray[np.int64] | None = None,
 ) -> pd.DataFrame:
     """Kurva S: planned and actual cumulative % at each point of `week_ends`, per group of `by`.
 
@@ -306,7 +327,8 @@ def s_curve(
     row per group and point, groups in key order. At a point W a row counts as finished only if its finish
     date is on or before W, and a construction row has the progress of its newest report dated on or
     before W: nothing dated after W is used. Pass `progres` (the progress history) for the construction
-    progress of past weeks; without it only the newest report is known, from its date on.
+    progress of past weeks; without it only the newest report is known, from its date on. `progres_rows`: each
+    progress row's row in `status` when its maker kept them (engines.status.StatusWork of this very frame).
 
     The curve shows what is known NOW (at as_of) about each past week: a stage finished on 26 May and first
     reported on 3 June counts from 26 May on in a curve computed as of 3 June, while a replay as of 27 May
@@ -336,7 +358,7 @@ def s_curve(
     planned = weight_gs @ share_sp
 
     # actual: each change of a row's share, binned to the first point on or after its date, then summed
-    ev_row, ev_date, ev_val = _curve_events(status, schedule, progres)
+    ev_row, ev_date, ev_val = _curve_events(status, schedule, progres, progres_rows)
     order = np.lexsort((ev_val, ev_date, ev_row))  # on one day, the higher share (the finish) comes last
     ev_row, ev_date, ev_val = ev_row[order], ev_date[order], ev_val[order]
     first_of_row = np.ones(len(ev_row), dtype=bool)

@@ -219,23 +219,46 @@ def grid_from_status(status: pd.DataFrame, schedule: Schedule) -> StageGrid:
 
 
 def _lookup_codes(values: pd.Series, known: BoolArray, index: pd.Index) -> IntArray:
-    """Positions in `index` of `values` (masked to `known`), -1 if absent.
+    """Positions in `index` of `values` (masked to `known`), -1 if absent (or missing).
 
-    Factorising first means the (few) distinct codes are hashed once, not the millions of rows.
+    Text held by Arrow is looked up by Arrow's hash kernel against the index's few distinct values in one pass;
+    anything else is factorised first, so that the (few) distinct codes are hashed once, not the millions of rows.
     """
+    where = _arrow_index_in(values, index)
+    if where is not None:
+        return np.where(known & (where >= 0), where, -1)
     codes, uniques = pd.factorize(values)
-    where = np.asarray(index.get_indexer(pd.Index(uniques)), dtype=np.int64)
+    found = np.asarray(index.get_indexer(pd.Index(uniques)), dtype=np.int64)
     out = np.full(len(values), -1, dtype=np.int64)
     ok = known & (codes >= 0)
-    out[ok] = where[codes[ok]]
+    out[ok] = found[codes[ok]]
     return out
 
 
-def _latest_report_source(progres: pd.DataFrame, units: pd.DataFrame, grid: StageGrid, as_of: date) -> IntArray:
-    """Per grid row: position in `progres` of its newest report on or before as_of, or -1."""
+def _arrow_index_in(values: pd.Series, index: pd.Index) -> IntArray | None:
+    """Positions in `index` (unique text) of Arrow-backed text `values`, -1 where absent or missing; None when
+    either side is not plain Arrow text (the caller then factorises)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arrow = getattr(values.array, "_pa_array", None)
+    choices = getattr(index.array, "_pa_array", None)
+    if arrow is None or choices is None or not index.is_unique:
+        return None
+    if not (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)) or arrow.type != choices.type:
+        return None
+    found = pc.index_in(arrow, value_set=choices.combine_chunks(), skip_nulls=True)  # missing: never a match
+    return np.asarray(found.to_numpy(zero_copy_only=False) if found.null_count == 0 else
+                      pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)  # fmt: skip
+
+
+def _latest_report_source(progres: pd.DataFrame, units: pd.DataFrame, grid: StageGrid, as_of: date
+                          ) -> tuple[IntArray, IntArray]:  # fmt: skip
+    """Per grid row: position in `progres` of its newest report on or before as_of, or -1; and per progress row:
+    the grid row it reports on, -1 if none or reported after as_of (or undated)."""
     src = np.full(grid.n_rows, -1, dtype=np.int64)
     if progres.empty:
-        return src
+        return src, np.zeros(0, dtype=np.int64)
     report_day = to_days(progres["tanggal_laporan"])
     known = report_day <= day(as_of)
     # a unit is (kode_lokasi, program); look the two up separately, then combine in a small table.
@@ -252,7 +275,7 @@ def _latest_report_source(progres: pd.DataFrame, units: pd.DataFrame, grid: Stag
     row[ok] = np.where(table[loc[ok], prog[ok]] >= 0, row[ok], -1)
     cand = np.flatnonzero(row >= 0)
     if cand.size == 0:
-        return src
+        return src, row
     # newest report per row, without sorting: the largest (day, position) key wins, so on equal dates
     # the later source row wins (newest-wins within a report date is already applied by the loader).
     rday = (report_day[cand] - report_day[cand].min()).astype(np.int64)
@@ -261,7 +284,7 @@ def _latest_report_source(progres: pd.DataFrame, units: pd.DataFrame, grid: Stag
     np.maximum.at(best, row[cand], key)
     hit = best >= 0
     src[hit] = best[hit] % len(progres)
-    return src
+    return src, row
 
 
 def _take(series: pd.Series, src: IntArray) -> Any:
@@ -314,11 +337,27 @@ def _name_array(vocabulary: Any, idx: IntArray) -> Any:
     1.66 M status rows repeat 83,000 unit names and a few dozen stage names: as a categorical each row holds a
     small integer instead of a copy of the text (about 200 MB less on the national data). Codes stay "str",
     which the engines compare and map. The categories are sorted, so sorting by a name sorts as the text would.
+    The codes are made in the width pandas keeps them in and picked once per row (no check of 1.66 M codes that
+    come from factorising the vocabulary itself, no second copy to narrow them).
     """
     codes, cats = pd.factorize(pd.Series(vocabulary, dtype="str"), sort=True)
-    codes = np.asarray(codes, dtype=np.int64)
-    picked = np.where(idx >= 0, codes[np.maximum(idx, 0)] if len(codes) else -1, -1)
-    return pd.Categorical.from_codes(picked, dtype=pd.CategoricalDtype(pd.Index(cats, dtype="str")))
+    dtype = pd.CategoricalDtype(pd.Index(cats, dtype="str"))
+    codes = np.asarray(codes, dtype=_code_width(len(cats)))
+    if not len(idx):
+        picked = codes[:0]
+    elif len(codes) and int(idx.min()) >= 0:
+        picked = codes[idx]
+    else:
+        picked = np.where(idx >= 0, codes[np.maximum(idx, 0)] if len(codes) else -1, -1).astype(codes.dtype)
+    return pd.Categorical.from_codes(picked, dtype=dtype, validate=False)
+
+
+def _code_width(n_categories: int) -> type[np.signedinteger[Any]]:
+    """The integer width pandas stores a categorical's codes in for `n_categories` (codes and -1 fit)."""
+    for width in (np.int8, np.int16, np.int32):
+        if n_categories < np.iinfo(width).max:
+            return width
+    return np.int64
 
 
 def _order_violated(grid: StageGrid, start: DayArray, end: DayArray) -> BoolArray:
@@ -356,6 +395,20 @@ def _waiting_for_dipa(grid: StageGrid, schedule: Schedule, end: DayArray) -> Boo
     return out
 
 
+@dataclass(frozen=True)
+class StatusWork:
+    """What compute_status worked out on the way that the national view would otherwise work out again from the
+    frame (a cold national run): the grid of its rows, and each progress row's status row. Valid for that frame
+    only, whole and unchanged (a program's subset has other row numbers)."""
+
+    grid: StageGrid
+    progres_rows: IntArray  # per progress row: its status row, -1 if none or reported after as_of (or undated)
+    n_rows: int  # rows of the status frame it belongs to
+
+    def fits(self, status: pd.DataFrame) -> bool:
+        return len(status) == self.n_rows
+
+
 def compute_status(
     lokasi: pd.DataFrame,
     progres: pd.DataFrame,
@@ -371,11 +424,24 @@ def compute_status(
     gives the actual dates, progress and remark; an actual date after as_of was not yet true on as_of,
     so it is treated as empty (this is what makes `--as-of` a replay of the past).
     """
+    return compute_status_work(lokasi, progres, schedule, as_of, stale_days=stale_days, calendar=calendar)[0]
+
+
+def compute_status_work(
+    lokasi: pd.DataFrame,
+    progres: pd.DataFrame,
+    schedule: Schedule,
+    as_of: date,
+    *,
+    stale_days: int = 14,
+    calendar: WorkCalendar | None = None,
+) -> tuple[pd.DataFrame, StatusWork]:
+    """compute_status, and the StatusWork of the frame it returns."""
     stages = schedule.stage_table()
     units = _units(lokasi, stages)
     row_unit, row_stage = _layout(units, stages)
     grid = _grid(units, stages, row_unit, row_stage)
-    src = _latest_report_source(progres, units, grid, as_of)
+    src, progres_rows = _latest_report_source(progres, units, grid, as_of)
     d = day(as_of)
 
     laporan = to_days(_take(progres["tanggal_laporan"], src)) if len(progres) else np.full(len(src), NAT)
@@ -418,7 +484,7 @@ def compute_status(
     out["laporan_basi"] = ~np.isnat(laporan) & (laporan < d - np.timedelta64(stale_days, "D"))
     out["tertunda_dipa"] = _waiting_for_dipa(grid, schedule, e)
     out["keterangan"] = keterangan
-    return out[STATUS]
+    return out[STATUS], StatusWork(grid, progres_rows, len(out))
 
 
 def is_finished(status: pd.DataFrame) -> pd.Series:
@@ -439,7 +505,9 @@ def default_as_of(progres: pd.DataFrame) -> date | None:
 
 __all__ = [
     "StageGrid",
+    "StatusWork",
     "compute_status",
+    "compute_status_work",
     "day",
     "default_as_of",
     "grid_from_status",

@@ -19,6 +19,7 @@ from pkp_cli.engines import standing
 from pkp_cli.engines.construction import forecast
 from pkp_cli.engines.query import Query
 from pkp_cli.engines.rollup import ROLLUP_VALUES, rollup, rollups, s_curve, worst_first
+from pkp_cli.engines.status import StatusWork
 from pkp_cli.model.schedule import Schedule
 from pkp_cli.text.labels import label
 from pkp_cli.views.columns import COLUMNS, columns
@@ -66,11 +67,13 @@ class StatusInputs:
     """Everything the status views read, computed once whatever the output format.
 
     `status` and `progres` may be given as functions that return them: they are called on first use only (a
-    warm national report whose tables are kept by `keep` needs neither frame).
+    warm national report whose tables are kept by `keep` needs neither frame). `work`, called after `status`,
+    gives what the status engine worked out for that frame (engines.status.StatusWork), or None (the frame came
+    from the cache): the national view then does not work it out again.
     """
 
     def __init__(self, status: Lazy, progres: Lazy, schedule: Schedule, facts: Facts, stale_days: int,
-                 keep: Keep | None = None):  # fmt: skip
+                 keep: Keep | None = None, work: Callable[[], StatusWork | None] | None = None):  # fmt: skip
         self._status_source = status
         self._progres_source = progres
         self.schedule = schedule
@@ -80,6 +83,7 @@ class StatusInputs:
         assert self.as_of is not None
         self._forecast: pd.DataFrame | None = None
         self.keep = keep
+        self._work = work
 
     @property
     def status(self) -> pd.DataFrame:
@@ -93,6 +97,12 @@ class StatusInputs:
             self._progres_source = self._progres_source()
         return self._progres_source
 
+    def work(self) -> StatusWork | None:
+        """The status engine's StatusWork for `status` as it is (whole), or None."""
+        status = self.status
+        work = self._work() if self._work is not None else None
+        return work if work is not None and work.fits(status) else None
+
     def kept(self, kind: str, q: Query, compute: Callable[[], Frames]) -> Frames:
         """Tables computed from the status frame, the progress history and `q`, kept when the CLI keeps them."""
         return compute() if self.keep is None else self.keep(kind, {"query": asdict(q)}, compute)
@@ -101,7 +111,8 @@ class StatusInputs:
     def forecast(self) -> pd.DataFrame:
         if self._forecast is None:
             assert self.as_of is not None
-            self._forecast = forecast(self.status, self.schedule, self.as_of)
+            work = self.work()
+            self._forecast = forecast(self.status, self.schedule, self.as_of, work.grid if work else None)
         return self._forecast
 
     def reporting(self) -> pd.DataFrame:
@@ -177,6 +188,8 @@ def national_tables(inp: StatusInputs, q: Query) -> Frames:
     per_prov = worst_first(per_prov[NATIONAL_KEYS], keys=["kode_provinsi"])
     if q.late_only:
         per_prov = per_prov[per_prov["terlambat"] > 0]
+    work = inp.work() if pop is inp.status else None  # each progress row's status row: valid for the whole frame
+    rows = work.progres_rows if work is not None else None
     construction = pd.DataFrame(
         {
             "konstruksi_kritis": [int(counts["konstruksi_kritis"].sum())],
@@ -190,7 +203,7 @@ def national_tables(inp: StatusInputs, q: Query) -> Frames:
         "konstruksi": construction,
         "tahapan_terlambat": standing.late_stages(q.rows(inp.status)),
         "program": per_program,
-        "kurva_s": s_curve(pop, inp.schedule, inp.as_of, by=["program"], progres=inp.progres),
+        "kurva_s": s_curve(pop, inp.schedule, inp.as_of, by=["program"], progres=inp.progres, progres_rows=rows),
     }
 
 

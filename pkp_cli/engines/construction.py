@@ -80,9 +80,17 @@ def _days(n: FloatArray) -> npt.NDArray[np.timedelta64]:
     return np.asarray(n, dtype=np.int64).astype("timedelta64[D]")
 
 
-def projected_ends(status: pd.DataFrame, schedule: Schedule, as_of: date, grid: StageGrid | None = None) -> DayArray:
+def projected_ends(
+    status: pd.DataFrame,
+    schedule: Schedule,
+    as_of: date,
+    grid: StageGrid | None = None,
+    stages: set[str] | None = None,
+) -> DayArray:
     """Projected end of every row of `status` (datetime64[D]); see the module doc for the rules. `grid`: the
-    frame's own grid when its maker kept it (engines.status.StatusWork), else worked out from the frame."""
+    frame's own grid when its maker kept it (engines.status.StatusWork), else worked out from the frame.
+    `stages`: only these stage codes are wanted; they and the stages they wait for (through `setelah`) are
+    projected, the rows of every other stage are left NaT."""
     grid = grid if grid is not None else grid_from_status(status, schedule)
     d = np.datetime64(as_of, "D")
     mulai = status["jadwal_mulai"].to_numpy(dtype="datetime64[D]")
@@ -98,7 +106,11 @@ def projected_ends(status: pd.DataFrame, schedule: Schedule, as_of: date, grid: 
 
     proj = np.full(len(status), np.datetime64("NaT"), dtype="datetime64[D]")
     slip = np.zeros(len(status), dtype=np.float64)
-    for j in grid.dependency_order():
+    order = grid.dependency_order()
+    if stages is not None:
+        needed = _waited_for(grid, {j for j, code in enumerate(grid.stages["tahapan"]) if code in stages})
+        order = [j for j in order if j in needed]
+    for j in order:
         rows = grid.rows_of_stage(j)
         if rows.size == 0:
             continue
@@ -123,11 +135,24 @@ def projected_ends(status: pd.DataFrame, schedule: Schedule, as_of: date, grid: 
     return proj
 
 
+def _waited_for(grid: StageGrid, wanted: set[int]) -> set[int]:
+    """`wanted` and every stage they wait for, directly or through others."""
+    out: set[int] = set()
+    todo = list(wanted)
+    while todo:
+        j = todo.pop()
+        if j not in out:
+            out.add(j)
+            todo.extend(grid.preds[j])
+    return out
+
+
 def forecast(status: pd.DataFrame, schedule: Schedule, as_of: date, grid: StageGrid | None = None) -> pd.DataFrame:
     """One row per location with a construction stage: FORECAST_COLUMNS, in status order (`grid`: see
     projected_ends)."""
-    proj = projected_ends(status, schedule, as_of, grid)
-    rows = np.flatnonzero(status["tahapan"].isin(construction_codes(schedule)).to_numpy(dtype=bool))
+    codes = construction_codes(schedule)
+    proj = projected_ends(status, schedule, as_of, grid, stages=codes)  # only the construction rows are shown
+    rows = np.flatnonzero(status["tahapan"].isin(codes).to_numpy(dtype=bool))
     part = status.iloc[rows].reset_index(drop=True)
     d = np.datetime64(as_of, "D")
     rencana = 100.0 * planned_share(part["jadwal_mulai"], part["jadwal_selesai"], d)

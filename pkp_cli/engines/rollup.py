@@ -180,6 +180,10 @@ def group_ids(status: pd.DataFrame, keys: list[str]) -> tuple[npt.NDArray[np.int
     return out, pd.DataFrame({k: columns[k] for k in keys})
 
 
+# Groups x stages up to this many: worst_stage counts per pair in a dense table instead of sorting its rows.
+_DENSE_PAIRS = 1 << 22
+
+
 class _OpenLate:
     """The open late (`terlambat`) rows of a status frame, for the worst stage of any grouping of its rows."""
 
@@ -203,12 +207,27 @@ class _OpenLate:
             return pd.Series(pd.array([], dtype="str"), index=pd.Index([], dtype=np.int64))
         # one entry per (group, stage): a stage's urutan is its place in the schedule, one per stage
         span = int(urutan.max()) + 1
-        pairs, at = np.unique(g * span + urutan, return_inverse=True)
-        n = np.bincount(at, minlength=len(pairs))
-        most = np.full(len(pairs), -np.inf)
-        np.fmax.at(most, at, days)
-        which = np.zeros(len(pairs), dtype=np.int64)
-        which[at] = stage
+        key = g * span + urutan
+        if (int(g.max()) + 1) * span <= _DENSE_PAIRS:
+            # counted in a table of every (group, stage) pair, the present ones taken in key order: the pairs,
+            # counts, maxima and stages np.unique's sort would give, without sorting the open late rows
+            size = (int(g.max()) + 1) * span
+            n_all = np.bincount(key, minlength=size)
+            pairs = np.flatnonzero(n_all)
+            n = n_all[pairs]
+            most_all = np.full(size, -np.inf)
+            np.fmax.at(most_all, key, days)
+            most = most_all[pairs]
+            which_all = np.zeros(size, dtype=np.int64)
+            which_all[key] = stage
+            which = which_all[pairs]
+        else:
+            pairs, at = np.unique(key, return_inverse=True)
+            n = np.bincount(at, minlength=len(pairs))
+            most = np.full(len(pairs), -np.inf)
+            np.fmax.at(most, at, days)
+            which = np.zeros(len(pairs), dtype=np.int64)
+            which[at] = stage
         group, order_in_schedule = pairs // span, pairs % span
         order = np.lexsort((which, order_in_schedule, -n, -most, group))
         first = np.ones(len(order), dtype=bool)

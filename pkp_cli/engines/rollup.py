@@ -371,8 +371,15 @@ def s_curve(
     selesai = np.zeros(len(stage_codes), dtype="datetime64[D]")
     mulai[stage_idx] = status["jadwal_mulai"].to_numpy(dtype="datetime64[D]")
     selesai[stage_idx] = status["jadwal_selesai"].to_numpy(dtype="datetime64[D]")
-    weight_gs = np.zeros((n_groups, len(stage_codes)))
-    np.add.at(weight_gs, (group_id[valid], stage_idx[valid]), w[valid])
+    # np.bincount adds the weights in row order, as np.add.at does (the same sums to the last bit), in one pass
+    n_stages = len(stage_codes)
+    if (stage_idx[valid] >= 0).all():
+        flat = group_id[valid] * n_stages + stage_idx[valid]
+        weights = np.bincount(flat, weights=w[valid], minlength=n_groups * n_stages)
+        weight_gs = np.asarray(weights, dtype=np.float64).reshape(n_groups, n_stages)
+    else:  # a row without a stage code (never from compute_status): as before, its weight lands on the last stage
+        weight_gs = np.zeros((n_groups, n_stages))
+        np.add.at(weight_gs, (group_id[valid], stage_idx[valid]), w[valid])
     share_sp = planned_share(mulai[:, None], selesai[:, None], points[None, :])
     planned = weight_gs @ share_sp
 
@@ -383,10 +390,11 @@ def s_curve(
     first_of_row = np.ones(len(ev_row), dtype=bool)
     first_of_row[1:] = ev_row[1:] != ev_row[:-1]
     delta = ev_val - np.where(first_of_row, 0.0, np.roll(ev_val, 1))  # change from the row's last share
-    point = np.searchsorted(points, ev_date, side="left")
+    # events are dated (no NaT): searched as day numbers, which numpy does faster than dates
+    point = np.searchsorted(points.astype(np.int64), ev_date.astype(np.int64), side="left")
     keep = (point < n_points) & valid[ev_row]
-    actual = np.zeros(n_groups * n_points)
-    np.add.at(actual, group_id[ev_row[keep]] * n_points + point[keep], w[ev_row[keep]] * delta[keep])
+    at = group_id[ev_row[keep]] * n_points + point[keep]
+    actual = np.bincount(at, weights=w[ev_row[keep]] * delta[keep], minlength=n_groups * n_points)
     actual = np.cumsum(actual.reshape(n_groups, n_points), axis=1)
 
     with np.errstate(invalid="ignore", divide="ignore"):

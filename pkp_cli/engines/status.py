@@ -270,16 +270,23 @@ def _latest_report_source(progres: pd.DataFrame, units: pd.DataFrame, grid: Stag
     table = np.full((len(loc_index), len(prog_index)), -1, dtype=np.int64)
     table[loc_index.get_indexer(units["kode_lokasi"]), prog_index.get_indexer(units["program"])] = np.arange(len(units))
     ok = (loc >= 0) & (prog >= 0) & (stage >= 0)
+    # 1.66 M progress rows make every temporary here 7-13 MB: each is made once and let go when done with
+    unit = table[loc[ok], prog[ok]]
+    del loc, prog
     row = np.full(len(progres), -1, dtype=np.int64)
-    row[ok] = grid.pos[np.maximum(table[loc[ok], prog[ok]], 0), stage[ok]]
-    row[ok] = np.where(table[loc[ok], prog[ok]] >= 0, row[ok], -1)
+    row[ok] = np.where(unit >= 0, grid.pos[np.maximum(unit, 0), stage[ok]], -1)
+    del unit, stage, ok, known
     cand = np.flatnonzero(row >= 0)
     if cand.size == 0:
         return src, row
     # newest report per row, without sorting: the largest (day, position) key wins, so on equal dates
     # the later source row wins (newest-wins within a report date is already applied by the loader).
-    rday = (report_day[cand] - report_day[cand].min()).astype(np.int64)
-    key = rday * len(progres) + cand
+    days = report_day[cand]
+    del report_day
+    key = (days - days.min()).view(np.int64)  # days since the first, made the key in place
+    del days
+    key *= len(progres)
+    key += cand
     best = np.full(grid.n_rows, -1, dtype=np.int64)
     np.maximum.at(best, row[cand], key)
     hit = best >= 0

@@ -170,9 +170,11 @@ class Workspace:
 
     def status_work(self) -> Any:
         """What the status engine worked out for the status frame (engines.status.StatusWork), when this run
-        computed it; None when it came from the cache."""
+        computed it; None when it came from the cache. Handed over once: the workspace then forgets it, so that
+        the view that took it decides when its memory goes."""
         self.status()
-        return self._status_work
+        work, self._status_work = self._status_work, None
+        return work
 
     def _status_inputs(self, calendar: Any) -> dict[str, Any]:
         """Everything the status frame depends on besides the load: date, schedule, staleness, the calendar."""

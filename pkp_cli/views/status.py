@@ -84,6 +84,7 @@ class StatusInputs:
         self._forecast: pd.DataFrame | None = None
         self.keep = keep
         self._work = work
+        self._work_value: StatusWork | None = None
 
     @property
     def status(self) -> pd.DataFrame:
@@ -98,10 +99,19 @@ class StatusInputs:
         return self._progres_source
 
     def work(self) -> StatusWork | None:
-        """The status engine's StatusWork for `status` as it is (whole), or None."""
+        """The status engine's StatusWork for `status` as it is (whole), or None (none given, or let go)."""
         status = self.status
-        work = self._work() if self._work is not None else None
+        if self._work is not None:  # taken once from its source, which forgets it (see drop_work)
+            self._work_value = self._work()
+            self._work = None
+        work = self._work_value
         return work if work is not None and work.fits(status) else None
+
+    def drop_work(self) -> None:
+        """Let the StatusWork go (about 70 MB on the national data) once nothing more needs it; later users of
+        `work()` get None and work it out from the frame."""
+        self._work = None
+        self._work_value = None
 
     def kept(self, kind: str, q: Query, compute: Callable[[], Frames]) -> Frames:
         """Tables computed from the status frame, the progress history and `q`, kept when the CLI keeps them."""
@@ -177,10 +187,18 @@ def national_tables(inp: StatusInputs, q: Query) -> Frames:
     """The national report's data: codes and numbers only (no language), a few hundred rows whatever the size of
     the data, so it can be kept (StatusInputs.kept). Per province (worst first, --late-only applied), the
     national row, the construction totals, the late stages, per program, the S-curve."""
+    assert inp.as_of is not None
     pop = q.program_rows(inp.status)
+    # First what the status engine's work serves (the forecast's grid, the S-curve's progress rows), then that
+    # work is let go before the roll-ups make their 1.66 M-row temporaries: a cold run's peak is there.
+    fc = inp.forecast if q.program is None else inp.forecast[inp.forecast["program"] == q.program]
+    work = inp.work() if pop is inp.status else None  # each progress row's status row: valid for the whole frame
+    rows = work.progres_rows if work is not None else None
+    curve = s_curve(pop, inp.schedule, inp.as_of, by=["program"], progres=inp.progres, progres_rows=rows)
+    del work, rows
+    inp.drop_work()
     by_province, national_row, per_program = inp.rollups(pop, [["kode_provinsi"], None, ["program"]])
     per_prov = by_province.merge(_names(pop, "kode_provinsi", "provinsi"), on="kode_provinsi", how="left")
-    fc = inp.forecast if q.program is None else inp.forecast[inp.forecast["program"] == q.program]
     counts = standing.construction_counts(fc)
     per_prov = per_prov.merge(counts, left_on="kode_provinsi", right_index=True, how="left")
     per_prov[CONSTRUCTION_COUNTS] = per_prov[CONSTRUCTION_COUNTS].fillna(0).astype("int64")
@@ -188,22 +206,19 @@ def national_tables(inp: StatusInputs, q: Query) -> Frames:
     per_prov = worst_first(per_prov[NATIONAL_KEYS], keys=["kode_provinsi"])
     if q.late_only:
         per_prov = per_prov[per_prov["terlambat"] > 0]
-    work = inp.work() if pop is inp.status else None  # each progress row's status row: valid for the whole frame
-    rows = work.progres_rows if work is not None else None
     construction = pd.DataFrame(
         {
             "konstruksi_kritis": [int(counts["konstruksi_kritis"].sum())],
             "konstruksi_lewat_batas": [int(counts["konstruksi_lewat_batas"].sum())],
         }
     )
-    assert inp.as_of is not None
     return {
         "provinsi": per_prov,
         "nasional": national_row if len(pop) else national_row.iloc[0:0],
         "konstruksi": construction,
         "tahapan_terlambat": standing.late_stages(q.rows(inp.status)),
         "program": per_program,
-        "kurva_s": s_curve(pop, inp.schedule, inp.as_of, by=["program"], progres=inp.progres, progres_rows=rows),
+        "kurva_s": curve,
     }
 
 

@@ -158,3 +158,74 @@ def test_lookup_codes_missing_absent_and_unknown_rows_are_minus_one(dtype):
     known = np.array([True, True, True, True, False, True])
     got = _lookup_codes(values, known, pd.Index(["a", "b", "c"], dtype="str"))
     assert got.tolist() == [0, -1, -1, 2, -1, 0]
+
+
+def test_the_view_takes_the_work_once_and_lets_it_go(computed, mini_schedule):
+    # StatusInputs asks its source once (the workspace forgets it then); drop_work lets it go, after which the
+    # view works the grid out from the frame again (work() is None) and the tables stay the same
+    from pkp_cli.engines.query import Query
+    from pkp_cli.views.facts import Facts
+    from pkp_cli.views.status import StatusInputs, national_tables
+
+    status, work, progres, schedule = computed
+    asked: list[int] = []
+
+    def source() -> StatusWork:
+        asked.append(1)
+        return work
+
+    facts = Facts(lang="id", as_of=AS_OF, fiscal_year=2022, data_source="x", is_sample=False, schedule="x",
+                  schedule_sha256=schedule.sha256, newest_report=AS_OF, stale_days=14, extra={})  # fmt: skip
+    inp = StatusInputs(status, progres, schedule, facts, 14, work=source)
+    assert inp.work() is work and inp.work() is work and asked == [1]
+    inp.drop_work()
+    assert inp.work() is None
+    with_work = national_tables(StatusInputs(status, progres, schedule, facts, 14, work=lambda: work), Query())
+    without = national_tables(StatusInputs(status, progres, schedule, facts, 14), Query())
+    assert list(with_work) == list(without)
+    for name in with_work:
+        pd.testing.assert_frame_equal(with_work[name], without[name], check_exact=True)
+
+
+def test_a_cold_national_run_uses_the_engines_work_and_prints_what_the_frame_way_prints(tmp_path, monkeypatch):
+    # The bundled sample, cache off: the status frame is computed in the run, so the forecast gets its grid and
+    # the S-curve its progress rows from the engine (grid_from_status is never called); with the status frame
+    # read back from the cache (second run, kept national tables removed) they are worked out from the frame.
+    # Both print the same JSON.
+    from typer.testing import CliRunner
+
+    from pkp_cli.cli.app import app
+    from pkp_cli.engines import construction
+    from pkp_cli.ingest import cache
+    from tests.factories import ROOT
+
+    runner = CliRunner()
+    args = ["status", "--data", str(ROOT / "data"), "--as-of", "2022-06-03", "-f", "json"]
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
+
+    def refuse(*_: object, **__: object) -> None:
+        raise AssertionError("the grid was worked out again from the frame")
+
+    monkeypatch.setattr(construction, "grid_from_status", refuse)
+    cold = runner.invoke(app, args, env={"PKP_NO_CACHE": "1"})
+    assert cold.exit_code == 0, cold.output
+    assert '"provinsi": "Bali"' in cold.stdout
+    monkeypatch.undo()
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
+    monkeypatch.delenv("PKP_NO_CACHE", raising=False)
+    first = runner.invoke(app, args)  # computes and keeps the status frame (with its work) and the tables
+    assert first.exit_code == 0 and first.stdout == cold.stdout
+    store = tmp_path / "xdg" / "pkp"
+    for p in store.glob("pkp-file-*.pkpc"):  # drop the kept national tables: the status frame stays
+        entry = cache.load_file(store, p.name[len("pkp-file-") : -len(".pkpc")])
+        if entry is not None and entry[0].get("derived") == "status-national":
+            p.unlink()
+    called: list[int] = []
+    original = construction.grid_from_status
+    monkeypatch.setattr(construction, "grid_from_status", lambda *a: called.append(1) or original(*a))
+    again = runner.invoke(app, args)
+    assert again.exit_code == 0, again.output
+    assert called == [1]  # the frame came from the cache: its grid worked out from it
+    assert again.stdout == cold.stdout

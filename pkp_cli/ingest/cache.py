@@ -419,7 +419,8 @@ def save_file(folder: Path, key: str, header: dict[str, Any], tables: dict[str, 
         for name, table in tables.items():
             # Small tables (a weekly workbook) read fastest as they are; big ones are compressed.
             big = table.nbytes > COMPRESS_ABOVE_BYTES
-            options = pa.ipc.IpcWriteOptions(compression=_codec(codec) if big else None)
+            # one buffer compressed at a time: this runs beside the command, whose peak it should not raise
+            options = pa.ipc.IpcWriteOptions(compression=_codec(codec) if big else None, use_threads=False)
             sink = pa.BufferOutputStream()
             with pa.ipc.new_stream(sink, table.schema, options=options) as writer:
                 writer.write_table(table)

@@ -46,13 +46,13 @@ def test_another_date_or_a_damaged_entry_computes_again(
 ) -> None:
     base = _open().status()
     calls = []
-    real = engine.compute_status
+    real = engine.compute_status_work  # what the workspace calls (the frame and the engine's work for the view)
 
     def counting(*args, **kwargs):
         calls.append(args[3])
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(engine, "compute_status", counting)
+    monkeypatch.setattr(engine, "compute_status_work", counting)
     other = _open("2022-05-27").status()
     assert [d.isoformat() for d in calls] == ["2022-05-27"]
     assert not other.equals(base)

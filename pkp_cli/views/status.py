@@ -358,8 +358,14 @@ def _province_tables(inp: StatusInputs, name: str, frames: Frames) -> list[Table
             empty=none,
             limit=SCREEN_LIMIT,
         ),
-        Table("kurva_s", f"{name} — {label('t.curve', lang)}", columns(*CURVE_KEYS), frames["kurva_s"], screen=False,
-              chart="s_curve"),  # fmt: skip
+        Table(
+            "kurva_s",
+            f"{name} — {label('t.curve', lang)}",
+            columns(*CURVE_KEYS),
+            frames["kurva_s"],
+            screen=False,
+            chart="s_curve",
+        ),
     ]
 
 

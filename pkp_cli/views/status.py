@@ -277,7 +277,8 @@ def provinces(inp: StatusInputs, q: Query) -> Report:
     report.main = "terlambat"
     for code in q.provinces:
         summary = data[f"{code}/ringkasan"]
-        name = str(summary["provinsi"].iloc[0])
+        # no row when --program leaves the province none: then its code names it
+        name = str(summary["provinsi"].iloc[0]) if len(summary) else code
         report.tables.append(
             Table(
                 "ringkasan",

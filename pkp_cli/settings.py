@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import stat
-import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -77,6 +76,8 @@ def load_config(path: Path | None = None) -> Config:
         raise PkpError(Exit.CONFIG, f"{path}: bukan berkas biasa / not a regular file")
     if st.st_size > CONFIG_MAX_BYTES:
         raise PkpError(Exit.CONFIG, f"{path}: {st.st_size} bytes > {CONFIG_MAX_BYTES}")
+    import tomllib  # only when there is a config file to read (most runs have none)
+
     try:
         raw = tomllib.loads(path.read_text(encoding="utf-8-sig"))  # a BOM (Windows Notepad) is no statement
     except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:

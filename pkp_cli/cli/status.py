@@ -75,16 +75,17 @@ def status(
     provinces: tuple[str, ...] = ()
     kabs: tuple[str, ...] = ()
     lokasi_code = None
-    if province or kabupaten or lokasi:  # names and codes in the data: the status frame is read
+    if kabupaten or lokasi:  # names and codes in the data: the status frame is read
         st = ws.status()
         pairs = st[["kode_provinsi", "provinsi"]].drop_duplicates()  # not 1.66 M rows one by one in Python
-        present = dict(zip(pairs["kode_provinsi"], pairs["provinsi"], strict=False))
-        provinces = qr.resolve_provinces(province, present)
+        provinces = qr.resolve_provinces(province, dict(zip(pairs["kode_provinsi"], pairs["provinsi"], strict=False)))
         kabs = qr.resolve_kabupaten_within(kabupaten, st, provinces)
         if kabs and not provinces:  # a kabupaten alone shows its province
             provinces = tuple(dict.fromkeys(k[:2] for k in kabs))
         lokasi_code = qr.resolve_lokasi(lokasi, st)
         qr.check_lokasi_within(lokasi_code, provinces, kabs, st)
+    elif province:  # the provinces' names only: kept beside the status frame, which a warm run then does not read
+        provinces = qr.resolve_provinces(province, ws.province_names())
     query = qr.Query(
         provinces=provinces,
         kabupaten=kabs,

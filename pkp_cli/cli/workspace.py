@@ -215,6 +215,17 @@ class Workspace:
         cache.save_kept_tables(store, key, kind, tables)
         return tables
 
+    def province_names(self) -> dict[str, str]:
+        """Code -> name of the provinces in the status frame (what --province resolves against), kept in the cache
+        beside it: a warm `pkp status --province` run does not read the status frame for them."""
+
+        def pairs() -> dict[str, pd.DataFrame]:
+            # drop_duplicates on the two columns: not 1.66 M rows one by one in Python
+            return {"provinsi": self.status()[["kode_provinsi", "provinsi"]].drop_duplicates()}
+
+        kept = self.kept_tables("status-provinces", {}, pairs)["provinsi"]
+        return dict(zip(kept["kode_provinsi"], kept["provinsi"], strict=False))
+
     def newest_report(self) -> date | None:
         return _newest_dated(self.loaded, until=self.as_of)
 

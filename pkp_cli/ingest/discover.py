@@ -124,23 +124,40 @@ def scan(paths: Iterable[Path], display_root: Path | None = None) -> Discovery:
             continue
         for p, what in entries:
             shown = shown_as(p)
-            rel_parts = p.relative_to(root).parts if p != root else (p.name,)
-            if what != "file":
-                found.ignored.append((shown, what))
-            elif any(part.startswith(".") for part in rel_parts):
-                found.ignored.append((shown, "hidden"))
-            elif p.name.startswith("~$"):
-                found.ignored.append((shown, "excel-lock-file"))
-            elif p.suffix.lower() not in WORKBOOK_SUFFIXES:
-                if p == root:
-                    found.files.append((p, shown))
-                else:
-                    found.ignored.append((shown, "not-a-workbook"))
-            elif p.suffix.lower() != ".csv" and _written_by_pkp(p):
-                found.ignored.append((shown, "written-by-pkp"))
-            else:
+            why = _ignored_because(p, root, what)
+            if why is None:
                 found.files.append((p, shown))
+            else:
+                found.ignored.append((shown, why))
     return found
+
+
+def _ignored_because(p: Path, root: Path, what: str) -> str | None:
+    """Why `p` (an entry under `root`, of _walk's kind `what`) is not read; None: it is a file to read."""
+    rel_parts = p.relative_to(root).parts if p != root else (p.name,)
+    if what != "file":
+        return what
+    if any(part.startswith(".") for part in rel_parts):
+        return "hidden"
+    if p.name.startswith("~$"):
+        return "excel-lock-file"
+    if p.suffix.lower() not in WORKBOOK_SUFFIXES:
+        return None if p == root else "not-a-workbook"
+    if p.suffix.lower() != ".csv" and _written_by_pkp(p):
+        return "written-by-pkp"
+    return None
+
+
+def holds_workbook(folder: Path) -> bool:
+    """Whether `scan([folder])` of a folder would find a file to read: stops at the first one, where a scan
+    opens every workbook to check pkp's marker (66 zip directories for the bundled sample)."""
+    try:
+        if not stat.S_ISDIR(folder.stat().st_mode):
+            return False
+        os.scandir(folder).close()
+    except OSError:
+        return False
+    return any(_ignored_because(p, folder, what) is None for p, what in _walk(folder))
 
 
 def discover(

@@ -22,12 +22,9 @@ class Resolved:
 
 
 def _holds_workbook(folder: Path) -> bool:
-    from pkp_cli.ingest.discover import discover
+    from pkp_cli.ingest.discover import holds_workbook
 
-    if not folder.is_dir():
-        return False
-    files, _ = discover([folder])
-    return bool(files)
+    return holds_workbook(folder)
 
 
 def resolve_data(option: Path | None, cfg: Config) -> Resolved:

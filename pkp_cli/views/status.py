@@ -271,23 +271,18 @@ def national(inp: StatusInputs, q: Query) -> Report:
     return report
 
 
-def _curve(inp: StatusInputs, rows: pd.DataFrame, title: str) -> Table:
-    assert inp.as_of is not None
-    curve = s_curve(rows, inp.schedule, inp.as_of, by=["program"], progres=inp.progres)
-    return Table("kurva_s", title, columns(*CURVE_KEYS), curve, screen=False, chart="s_curve")
-
-
 # --- provinces --------------------------------------------------------------------------------------------
 
 
-def provinces(inp: StatusInputs, q: Query) -> Report:
-    lang = inp.facts.lang
-    report = _base(inp.facts, q)
-    report.main = "terlambat"
+def province_tables(inp: StatusInputs, q: Query) -> Frames:
+    """The province reports' data: codes and numbers only (no language), a few hundred rows, so it can be kept
+    (StatusInputs.kept). Per province asked, `<code>/<table>`: the summary card (ringkasan, which names the
+    province), preparations, kabupaten/kota, late locations, construction flagged, the S-curve."""
     reporting = inp.reporting()
     pop = q.program_rows(inp.status)
     shown = q.rows(inp.status)
     fc_all = inp.forecast if q.program is None else inp.forecast[inp.forecast["program"] == q.program]
+    out: Frames = {}
     for code in q.provinces:
         mine = pop[pop["kode_provinsi"] == code]
         name = str(mine["provinsi"].iloc[0]) if len(mine) else code
@@ -297,23 +292,40 @@ def provinces(inp: StatusInputs, q: Query) -> Report:
             summary[key] = int(value)
         for key in REPORTING:
             summary[key] = reporting[key].get(code)
+        out[f"{code}/ringkasan"] = summary[SUMMARY_KEYS]
+        tables = _province_frames(inp, q, code, name, mine, shown[shown["kode_provinsi"] == code], fc)
+        out.update({f"{code}/{key}": frame for key, frame in tables.items()})
+    return out
+
+
+def provinces(inp: StatusInputs, q: Query) -> Report:
+    lang = inp.facts.lang
+    data = inp.kept("status-province", q, lambda: province_tables(inp, q))
+    report = _base(inp.facts, q)
+    report.main = "terlambat"
+    for code in q.provinces:
+        summary = data[f"{code}/ringkasan"]
+        # no row when --program leaves the province none: then its code names it
+        name = str(summary["provinsi"].iloc[0]) if len(summary) else code
         report.tables.append(
             Table(
                 "ringkasan",
                 _scoped(f"{name} ({code})", q),
                 _cols(SUMMARY_KEYS, _PROVINCE | {"median_terlambat"}),
-                summary[SUMMARY_KEYS],
+                summary,
                 layout="card",
                 notes=_filter_note(q, lang),
             )
         )
-        report.tables += _province_tables(inp, q, code, name, mine, shown[shown["kode_provinsi"] == code], fc)
+        report.tables += _province_tables(inp, name, {key: data[f"{code}/{key}"] for key in _PROVINCE_FRAMES})
     return report
 
 
-def _province_tables(inp: StatusInputs, q: Query, code: str, name: str, mine: pd.DataFrame, shown: pd.DataFrame,
-                     fc: pd.DataFrame) -> list[Table]:  # fmt: skip
-    lang = inp.facts.lang
+_PROVINCE_FRAMES = ("persiapan", "kabupaten", "terlambat", "konstruksi", "kurva_s")
+
+
+def _province_frames(inp: StatusInputs, q: Query, code: str, name: str, mine: pd.DataFrame, shown: pd.DataFrame,
+                     fc: pd.DataFrame) -> Frames:  # fmt: skip
     persiapan = shown[shown["tingkat"] == "provinsi"].sort_values("urutan", kind="stable")
     locations = mine[mine["tingkat"] == "lokasi"]
     per_kab = inp.rollup(locations, ["kode_kabupaten"]).merge(
@@ -329,29 +341,41 @@ def _province_tables(inp: StatusInputs, q: Query, code: str, name: str, mine: pd
     if q.kabupaten:
         flagged = flagged[flagged["kode_kabupaten"].isin(q.kabupaten)]
     flagged = flagged.sort_values(["deviasi", "kode_lokasi"], kind="stable")
+    assert inp.as_of is not None
+    curve = s_curve(mine, inp.schedule, inp.as_of, by=["program"], progres=inp.progres)
+    return {
+        "persiapan": persiapan.reindex(columns=PERSIAPAN_KEYS),
+        "kabupaten": per_kab,
+        "terlambat": late.reindex(columns=LATE_LOCATION_KEYS),
+        "konstruksi": flagged.reindex(columns=CONSTRUCTION_KEYS),
+        "kurva_s": curve.assign(kode_provinsi=code),
+    }
+
+
+def _province_tables(inp: StatusInputs, name: str, frames: Frames) -> list[Table]:
+    lang = inp.facts.lang
     none = label("none", lang)
-    curve = _curve(inp, mine, f"{name} — {label('t.curve', lang)}")
-    curve.rows = curve.rows.assign(kode_provinsi=code)
+    late, flagged = frames["terlambat"], frames["konstruksi"]
     return [
         Table(
             "persiapan",
             f"{name} — {label('t.preparation', lang)}",
             _cols(PERSIAPAN_KEYS, _OFF_SCREEN | _PROVINCE | {"jadwal_mulai"}),
-            persiapan.reindex(columns=PERSIAPAN_KEYS),
+            frames["persiapan"],
             empty=none,
         ),
         Table(
             "kabupaten",
             f"{name} — {label('t.kabupaten', lang)}",
             _cols(KABUPATEN_KEYS, _PROVINCE | {"jumlah"}),
-            per_kab,
+            frames["kabupaten"],
             empty=none,
         ),
         Table(
             "terlambat",
             f"{name} — {label('t.late_locations', lang)} ({len(late)})",
             _cols(LATE_LOCATION_KEYS, _PROVINCE | {"hari_kerja_terlambat"}),
-            late.reindex(columns=LATE_LOCATION_KEYS),
+            late,
             empty=none,
             limit=SCREEN_LIMIT,
         ),
@@ -359,11 +383,18 @@ def _province_tables(inp: StatusInputs, q: Query, code: str, name: str, mine: pd
             "konstruksi",
             f"{name} — {label('t.construction', lang)} ({len(flagged)})",
             _cols(CONSTRUCTION_KEYS, _PROVINCE),
-            flagged.reindex(columns=CONSTRUCTION_KEYS),
+            flagged,
             empty=none,
             limit=SCREEN_LIMIT,
         ),
-        curve,
+        Table(
+            "kurva_s",
+            f"{name} — {label('t.curve', lang)}",
+            columns(*CURVE_KEYS),
+            frames["kurva_s"],
+            screen=False,
+            chart="s_curve",
+        ),
     ]
 
 

@@ -1,6 +1,8 @@
 """A warm run (its load in the cache) does not import the loader: the readers, parsers and checks behind
 `pkp_cli.ingest.load` cost about 25 ms of a 0.25 s budget over `import pandas` (issue 13). Nor PyYAML (the
-schedule comes validated from the cache: about 40 ms with its parse) nor the `holidays` package."""
+schedule comes validated from the cache: about 40 ms with its parse) nor the `holidays` package. Nor, without a
+config file, `tomllib`; and `--province` alone reads neither the status frame nor the progress history (the
+province's tables and the provinces' names are kept in the cache: tests/cli/test_status_province_cache.py)."""
 
 from __future__ import annotations
 
@@ -21,12 +23,14 @@ except SystemExit:
     pass
 print("LOADER", "pkp_cli.ingest.load" in sys.modules, "pkp_cli.ingest.sheets" in sys.modules, file=sys.stderr)
 print("YAML", "yaml" in sys.modules, "holidays" in sys.modules, file=sys.stderr)
+print("TOML", "tomllib" in sys.modules, file=sys.stderr)
 """
 
 
 def _run(env: dict[str, str]) -> tuple[str, str]:
     res = subprocess.run([sys.executable, "-c", PROBE], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
-    lines = [x for x in res.stderr.splitlines() if x.startswith(("LOADER", "YAML"))]
+    lines = [x for x in res.stderr.splitlines() if x.startswith(("LOADER", "YAML", "TOML"))]
+    assert "corrupt" not in res.stderr, res.stderr
     return " / ".join(lines), res.stdout
 
 
@@ -36,8 +40,17 @@ def test_a_warm_status_run_does_not_import_the_loader(tmp_path: Path) -> None:
     env.pop("PKP_NO_CACHE", None)
     cold, first = _run(env)
     # An empty cache: the workbooks are read, the schedule parsed, the holiday list built.
-    assert cold == "LOADER True True / YAML True True"
+    assert cold == "LOADER True True / YAML True True / TOML False"  # no config file: nothing to parse
+    from pkp_cli.ingest import cache
+
+    entries = sorted((tmp_path / "cache" / "pkp").glob("pkp-file-*.pkpc"))
+    kinds = [cache.load_file(e.parent, e.name[len("pkp-file-") : -len(".pkpc")])[0].get("derived") for e in entries]
+    assert {"status", "status-province", "status-provinces"} <= set(kinds)
+    # A status entry the warm run would read is refused: were it read, the run would say "corrupt, rebuilt".
+    for entry, kind in zip(entries, kinds, strict=True):
+        if kind == "status":
+            entry.write_bytes(b"not an entry")
     warm, second = _run(env)
-    # The same files again: the load, the schedule and the status frame come from the cache.
-    assert warm == "LOADER False False / YAML False False"
+    # The same files again: the load, the schedule and the province's tables come from the cache.
+    assert warm == "LOADER False False / YAML False False / TOML False"
     assert second == first and "deviasi +15,9" in second  # and the answer is the same

@@ -95,8 +95,9 @@ def test_deferring_nests_and_restores(tmp_path: Path) -> None:
 def test_the_console_script_exits_only_after_its_cache_writes(tmp_path: Path) -> None:
     # `python -m pkp_cli` ends with os._exit (no interpreter teardown, no wait for threads): the command itself
     # must have waited. After one cold run: the load entry, one file entry per workbook read (the sample's 65
-    # progress workbooks of three weeks, 22 + 21 + 22, its lokasi and temuan workbooks), the status entry, and no
-    # temporary names.
+    # progress workbooks of three weeks, 22 + 21 + 22, its lokasi and temuan workbooks), the status entry, the
+    # province's tables and the provinces' names (views/status.py::province_tables, Workspace.province_names),
+    # and no temporary names.
     import os
     import subprocess
     import sys
@@ -120,5 +121,5 @@ def test_the_console_script_exits_only_after_its_cache_writes(tmp_path: Path) ->
     loads = [n for n in names if n.startswith("pkp-load-")]
     files = [n for n in names if n.startswith("pkp-file-")]
     assert len(loads) == 1 and (store / loads[0] / "meta.json").is_file()
-    assert len(files) == 67 + 1  # 67 workbooks + the status frame
+    assert len(files) == 67 + 1 + 2  # 67 workbooks + the status frame + the province's tables and names
     assert not [n for n in names if n.startswith(".")]

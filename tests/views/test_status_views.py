@@ -143,3 +143,13 @@ def test_stale_data_is_said_and_marked(inputs) -> None:
     edge = view.build(inputs(as_of=date(2022, 4, 19)), Query())
     assert edge.meta["stale"] is False and not edge.warnings
     assert rows(edge, "provinsi")["belum_melapor"].tolist() == [False]
+
+
+def test_a_province_the_program_leaves_empty_is_named_by_its_code(inputs) -> None:
+    """The fixture's locations are all PISEW: --program KOTAKU leaves Bali no row. The province's tables (kept in
+    the cache as data, views/status.py::province_tables) are then empty and the titles name it by its code."""
+    report = view.build(inputs(), Query(provinces=("51",), program="KOTAKU"))
+    assert report.names() == ["ringkasan", "persiapan", "kabupaten", "terlambat", "konstruksi", "kurva_s"]
+    assert rows(report, "ringkasan").empty and rows(report, "kabupaten").empty
+    assert report.tables[0].title == "51 (51) — KOTAKU"
+    assert report.tables[1].title.startswith("51 — ")

@@ -23,6 +23,10 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 _pending: list[threading.Thread] | None = None
+# Writes held until the command's output is out (`later(..., hold=True)`): a derived frame's entry (the status
+# frame, about 50 MB of buffers while it is serialised) would otherwise be compressed while the national view
+# builds its own temporaries, and set the cold run's peak memory.
+_held: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
 
 
 def _quietly(fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
@@ -34,18 +38,29 @@ def _quietly(fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
         fn(*args)
 
 
-def later(fn: Callable[..., Any], *args: Any) -> None:
-    """Run `fn(*args)` on a thread when deferring, else now (and then as any call: its errors are the caller's)."""
+def later(fn: Callable[..., Any], *args: Any, hold: bool = False) -> None:
+    """Run `fn(*args)` on a thread when deferring, else now (and then as any call: its errors are the caller's).
+
+    With `hold`, the thread starts only when the command is done (`finish`), after its output is out."""
     if _pending is None:
         fn(*args)
-        return
+    elif hold:
+        _held.append((fn, args))
+    else:
+        _start(fn, args)
+
+
+def _start(fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    assert _pending is not None
     thread = threading.Thread(target=_quietly, args=(fn, args), name="pkp-cache-write", daemon=True)
     thread.start()
     _pending.append(thread)
 
 
 def finish() -> None:
-    """Wait for every deferred write."""
+    """Start the held writes, then wait for every deferred write."""
+    while _held and _pending is not None:
+        _start(*_held.pop(0))
     for thread in _pending or []:
         thread.join()
     if _pending is not None:
@@ -59,11 +74,13 @@ def deferring() -> Iterator[None]:
     write cut short leaves only its temporary name."""
     from pkp_cli.errors import Terminated
 
-    global _pending
+    global _pending, _held
     outer, _pending = _pending, []
+    outer_held, _held = _held, []
     try:
         yield
     except (KeyboardInterrupt, Terminated):
+        _held.clear()  # never started: nothing half-written
         raise
     except BaseException:
         finish()
@@ -71,4 +88,4 @@ def deferring() -> Iterator[None]:
     else:
         finish()
     finally:
-        _pending = outer
+        _pending, _held = outer, outer_held

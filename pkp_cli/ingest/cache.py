@@ -552,7 +552,8 @@ def save_frame(folder: Path, key: str, kind: str, frame: Any) -> None:
     header = {"derived": kind, "columns": list(frame.columns), "encoded": encoded}
     from pkp_cli.ingest import background
 
-    background.later(save_files, folder, [(key, header, {"frame": table})], DERIVED_CODEC)
+    # Held until the output is out: serialising the national status frame beside the view set the peak memory.
+    background.later(save_files, folder, [(key, header, {"frame": table})], DERIVED_CODEC, hold=True)
 
 
 def save_files(folder: Path, entries: list[tuple[str, dict[str, Any], dict[str, Any]]],

@@ -48,6 +48,35 @@ def test_inside_deferring_writes_run_on_threads_and_are_done_at_the_end(tmp_path
     assert seen and all(name == "pkp-cache-write" for name in seen)
 
 
+def test_a_held_write_starts_only_when_the_command_is_done(tmp_path: Path) -> None:
+    # The status frame's entry is held: serialising it beside the national view set the cold run's peak memory.
+    seen: list[str] = []
+    with background.deferring():
+        background.later(_write, tmp_path / "held", seen, hold=True)
+        background.later(_write, tmp_path / "now", seen)
+        for thread in threading.enumerate():  # the unheld write runs now: wait for it, then nothing else ran
+            if thread.name == "pkp-cache-write":
+                thread.join(10)
+        assert (tmp_path / "now").exists() and not (tmp_path / "held").exists()
+    assert (tmp_path / "held").read_text() == "entry"  # started and waited for at the end, on a thread
+    assert seen == ["pkp-cache-write", "pkp-cache-write"]
+
+
+def test_a_held_write_outside_deferring_happens_at_once(tmp_path: Path) -> None:
+    background.later(_write, tmp_path / "e", [], hold=True)
+    assert (tmp_path / "e").read_text() == "entry"
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt(), Terminated()])
+def test_a_stopped_command_never_starts_its_held_writes(tmp_path: Path, stop: BaseException) -> None:
+    with pytest.raises(type(stop)), background.deferring():
+        background.later(_write, tmp_path / "e", [], hold=True)
+        raise stop
+    with background.deferring():  # and a later command does not inherit them
+        pass
+    assert not (tmp_path / "e").exists()
+
+
 @pytest.mark.parametrize("ending", [typer.Exit(65), PkpError(Exit.NO_INPUT, "x"), ValueError("a bug")])
 def test_a_command_ending_with_an_exit_code_or_an_error_still_waits(tmp_path: Path, ending: BaseException) -> None:
     # `pkp validate` with rejected rows ends with exit 65: its cache entries must still be written

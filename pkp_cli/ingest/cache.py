@@ -303,7 +303,15 @@ def _frame_reader(entry: Path, columns: dict[str, list[str]], rebuild: Callable[
                 raise ValueError(f"{name}.arrow: unexpected columns")
             return {name: frame}
         except (OSError, ValueError, KeyError, TypeError, IndexError, pa.ArrowException) as exc:
-            note_corrupt(entry, exc)
+            if isinstance(exc, FileNotFoundError):
+                # Pruned by another pkp run (after 8 newer loads) while this one still used it: not damage.
+                print(
+                    f"pkp: cache {entry}: dihapus oleh proses pkp lain, dimuat ulang / removed by another pkp "
+                    "run, reloaded",
+                    file=sys.stderr,
+                )
+            else:
+                note_corrupt(entry, exc)
             _remove(entry)
             if rebuild is None:
                 raise

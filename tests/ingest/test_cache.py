@@ -106,6 +106,25 @@ def test_frames_are_read_on_first_use_and_one_not_whole_loads_again(
     assert capsys.readouterr().err == ""
 
 
+def test_an_entry_pruned_by_another_run_while_in_use_is_reloaded_and_said_so(
+    data_dir: Path, tmp_path: Path, mini_schedule, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # Another pkp process may prune a load entry (8 newer loads) while this run has not read its frames yet: the
+    # frames come from the workbooks again, and the note says why, not "corrupt".
+    import shutil
+
+    cache = tmp_path / "cache"
+    fresh = load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache)
+    warm = load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache)
+    assert "cache" in warm.timings and "progres" not in vars(warm)  # the entry is open, its frames not read
+    (entry,) = [p for p in cache.iterdir() if p.name.startswith("pkp-load-")]
+    shutil.rmtree(entry)
+    capsys.readouterr()
+    same(fresh, warm)
+    err = capsys.readouterr().err
+    assert "removed by another pkp run, reloaded" in err and "corrupt" not in err, err
+
+
 def _another_week(data_dir: Path) -> Path:
     """bali.xlsx as the report of 27 May (another title date, so not a byte-identical copy)."""
     target = data_dir / "progres" / "2022-05-27" / "bali.xlsx"

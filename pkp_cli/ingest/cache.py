@@ -383,19 +383,19 @@ def file_key(path: Path, shown: str, parts: dict[str, Any]) -> str:
     return h.hexdigest()[:32]
 
 
-def is_our_file(path: Path, name_pattern: re.Pattern[str] = _FILE_NAME) -> bool:
-    """A file pkp wrote as a file entry (or a temporary one): its name and its first bytes say so."""
+def is_our_file(path: Path, name_pattern: re.Pattern[str] = _FILE_NAME, magic: bytes = FILE_MAGIC) -> bool:
+    """A file pkp wrote as an entry (or a temporary one): its name and its first bytes say so."""
     try:
         if not name_pattern.match(path.name) or path.is_symlink() or not path.is_file():
             return False
         with path.open("rb") as fh:
-            return fh.read(len(FILE_MAGIC)) == FILE_MAGIC
+            return fh.read(len(magic)) == magic
     except OSError:
         return False
 
 
-def _remove_file(path: Path, name_pattern: re.Pattern[str] = _FILE_NAME) -> None:
-    if is_our_file(path, name_pattern):
+def remove_our_file(path: Path, name_pattern: re.Pattern[str] = _FILE_NAME, magic: bytes = FILE_MAGIC) -> None:
+    if is_our_file(path, name_pattern, magic):
         with contextlib.suppress(OSError):
             path.unlink()
 
@@ -448,13 +448,13 @@ def save_file(folder: Path, key: str, header: dict[str, Any], tables: dict[str, 
         size = len(FILE_MAGIC) + 8 + len(head) + offset
         target = folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}"
         if target.exists() and not is_our_file(target):
-            _remove_file(tmp, _FILE_TMP_NAME)  # somebody else's file under pkp's name: left as it is
+            remove_our_file(tmp, _FILE_TMP_NAME)  # somebody else's file under pkp's name: left as it is
             return 0
         os.replace(tmp, target)
         return size
     except (OSError, ValueError, TypeError, ImportError, ArithmeticError):
         if tmp is not None:
-            _remove_file(tmp, _FILE_TMP_NAME)
+            remove_our_file(tmp, _FILE_TMP_NAME)
         return 0
 
 
@@ -484,7 +484,7 @@ def load_file(folder: Path, key: str) -> tuple[dict[str, Any], dict[str, Any]] |
         return header, tables
     except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError, pa.ArrowException) as exc:
         note_corrupt(entry, exc)
-        _remove_file(entry)
+        remove_our_file(entry)
         return None
 
 
@@ -495,35 +495,42 @@ def note_corrupt(entry: Path, exc: BaseException) -> None:
 def prune_files(folder: Path) -> None:
     """Keep file entries within MAX_FILE_ENTRIES and MAX_FILE_BYTES, dropping the least recently used first;
     drop temporary files of killed runs. Only pkp's own entries are ever touched."""
+    prune_store(folder, _FILE_NAME, _FILE_TMP_NAME, FILE_MAGIC, MAX_FILE_ENTRIES, MAX_FILE_BYTES)
+
+
+def prune_store(folder: Path, name: re.Pattern[str], tmp_name: re.Pattern[str], magic: bytes,
+                max_entries: int, max_bytes: int | None = None) -> None:  # fmt: skip
+    """Keep the entries named `name` within `max_entries` (and `max_bytes`), least recently used first, and drop
+    temporary files (`tmp_name`) older than STALE_TMP_SECONDS; a file without `magic` is never touched."""
     now = time.time()
     entries: list[tuple[float, int, Path]] = []
     try:
         names = os.listdir(folder)
     except OSError:
         return
-    for name in names:
-        p = folder / name
-        if _FILE_NAME.match(name):
-            try:
+    for n in names:
+        p = folder / n
+        try:
+            if name.match(n):
                 st = p.lstat()
-            except OSError:
-                continue
-            entries.append((st.st_mtime, st.st_size, p))
-        elif _FILE_TMP_NAME.match(name):
-            try:
-                if now - p.lstat().st_mtime > STALE_TMP_SECONDS:
-                    _remove_file(p, _FILE_TMP_NAME)
-            except OSError:
-                pass
-    if len(entries) <= MAX_FILE_ENTRIES and sum(size for _, size, _ in entries) <= MAX_FILE_BYTES:
+                entries.append((st.st_mtime, st.st_size, p))
+            elif tmp_name.match(n) and now - p.lstat().st_mtime > STALE_TMP_SECONDS:
+                remove_our_file(p, tmp_name, magic)
+        except OSError:
+            continue
+
+    def within(count: int, total: int) -> bool:
+        return count <= max_entries and (max_bytes is None or total <= max_bytes)
+
+    if within(len(entries), sum(size for _, size, _ in entries)):
         return
     # Over a bound: count only pkp's own entries (a look-alike is neither counted nor touched).
-    ours = sorted((e for e in entries if is_our_file(e[2])), key=lambda e: e[0])  # oldest use first
+    ours = sorted((e for e in entries if is_our_file(e[2], name, magic)), key=lambda e: e[0])  # oldest use first
     count, total = len(ours), sum(size for _, size, _ in ours)
     for _, size, p in ours:
-        if count <= MAX_FILE_ENTRIES and total <= MAX_FILE_BYTES:
+        if within(count, total):
             break
-        _remove_file(p)
+        remove_our_file(p, name, magic)
         count -= 1
         total -= size
 
@@ -603,7 +610,7 @@ def load_frame(folder: Path, key: str, kind: str) -> Any | None:
         return frame
     except (KeyError, ValueError, TypeError, AttributeError, pa.ArrowException) as exc:
         note_corrupt(folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}", exc)
-        _remove_file(folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}")
+        remove_our_file(folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}")
         return None
 
 
@@ -643,7 +650,7 @@ def load_kept_tables(folder: Path, key: str, kind: str) -> dict[str, Any] | None
     except (KeyError, ValueError, TypeError, AttributeError, pa.ArrowException) as exc:
         path = folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}"
         note_corrupt(path, exc)
-        _remove_file(path)
+        remove_our_file(path)
         return None
 
 

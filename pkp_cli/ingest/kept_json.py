@@ -12,7 +12,6 @@ import contextlib
 import os
 import re
 import tempfile
-import time
 from pathlib import Path
 
 MAGIC = "pkp-cli kept json v1\n"
@@ -21,7 +20,6 @@ _NAME = re.compile(r"^pkp-(schedule|holidays)-[0-9a-f]{24}\.json$")
 _TMP_NAME = re.compile(r"^\.pkp-json-tmp-[A-Za-z0-9_]+$")
 # A new schedule file (an edit of the YAML) or a new holidays package makes a new entry; each is a few KB.
 MAX_ENTRIES = 64
-STALE_TMP_SECONDS = 3600  # the load cache's rule: a temporary file this old was left by a killed run
 
 
 def read_kept(entry: Path) -> str | None:
@@ -63,39 +61,18 @@ def write_kept(entry: Path, text: str) -> None:
 def prune_kept(folder: Path) -> None:
     """Drop temporary files of killed runs and keep at most MAX_ENTRIES entries (least recently used go first);
     only pkp's own files (name and magic) are ever touched."""
-    now = time.time()
-    entries: list[tuple[float, Path]] = []
-    try:
-        names = os.listdir(folder)
-    except OSError:
-        return
-    for name in names:
-        p = folder / name
-        try:
-            if _NAME.match(name):
-                entries.append((p.lstat().st_mtime, p))
-            elif _TMP_NAME.match(name) and now - p.lstat().st_mtime > STALE_TMP_SECONDS:
-                _remove(p, _TMP_NAME)
-        except OSError:
-            continue
-    if len(entries) <= MAX_ENTRIES:
-        return
-    ours = sorted((e for e in entries if _ours(e[1], _NAME)), key=lambda e: e[0])  # oldest use first
-    for _, p in ours[: max(0, len(ours) - MAX_ENTRIES)]:
-        _remove(p, _NAME)
+    from pkp_cli.ingest.cache import prune_store
+
+    prune_store(folder, _NAME, _TMP_NAME, MAGIC.encode(), MAX_ENTRIES)
 
 
 def _ours(path: Path, pattern: re.Pattern[str]) -> bool:
-    try:
-        if not pattern.match(path.name) or path.is_symlink() or not path.is_file():
-            return False
-        with path.open("rb") as fh:
-            return fh.read(len(MAGIC)) == MAGIC.encode()
-    except OSError:
-        return False
+    from pkp_cli.ingest.cache import is_our_file
+
+    return is_our_file(path, pattern, MAGIC.encode())
 
 
 def _remove(path: Path, pattern: re.Pattern[str]) -> None:
-    if _ours(path, pattern):
-        with contextlib.suppress(OSError):
-            path.unlink()
+    from pkp_cli.ingest.cache import remove_our_file
+
+    remove_our_file(path, pattern, MAGIC.encode())

@@ -617,7 +617,7 @@ def dedupe(sr: SheetRecords, key: list[str], value_cols: list[str], warn: list[p
     # The key as one integer per record (no copy of the rows, no text hashed twice); missing equals missing,
     # as in DataFrame.duplicated.
     gid, _na = group_ids(key_columns(sr.records, key))
-    kdup = pd.Series(gid[ok]).duplicated(keep=False).to_numpy(dtype=bool)
+    kdup = repeated(gid[ok])
     if not kdup.any():
         return
     rec_idx = np.flatnonzero(ok)[kdup]
@@ -683,6 +683,27 @@ def group_ids(columns: list[Any], sort: bool = False) -> tuple[np.ndarray, np.nd
     return gid, missing
 
 
+def repeated(ids: np.ndarray) -> np.ndarray:
+    """`pd.Series(ids).duplicated(keep=False)` of integer ids (every row whose id occurs more than once), by a
+    sort instead of a hash table: numpy's SIMD sort of 1.66 M ids takes a tenth of pandas' hash pass here, and a
+    load without repeated keys (one report per location and stage) stops after it."""
+    ids = np.asarray(ids)
+    out = np.zeros(len(ids), dtype=bool)
+    if len(ids) < 2:
+        return out
+    ordered = np.sort(ids)
+    if not (ordered[1:] == ordered[:-1]).any():
+        return out
+    order = np.argsort(ids)  # which of equal ids comes first does not matter: all of them are marked
+    ordered = ids[order]
+    same = ordered[1:] == ordered[:-1]
+    hit = np.zeros(len(ids), dtype=bool)
+    hit[1:] = same
+    hit[:-1] |= same
+    out[order] = hit
+    return out
+
+
 def key_columns(records: pd.DataFrame, key: list[str]) -> list[Any]:
     """The key's columns for `group_ids`: the resolved columns' integer keys where the records have them."""
     return [records[KEY_PREFIX + c].to_numpy() if KEY_PREFIX + c in records.columns else records[c] for c in key]
@@ -695,7 +716,7 @@ def superseded_warnings(progres: pd.DataFrame, keys: list[np.ndarray] | None = N
         return []
     key = ["kode_lokasi", "program", "tahapan"]
     gid, missing = group_ids(keys if keys is not None else [progres[c] for c in key], sort=True)
-    again = pd.Series(gid).duplicated(keep=False).to_numpy(dtype=bool)
+    again = repeated(gid)
     if not again.any():
         return []
     # The reports of each (location, program, stage) in date order, groups in the key's sort order: one sort of

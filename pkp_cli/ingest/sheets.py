@@ -328,9 +328,7 @@ def parse_records(rec: pd.DataFrame, kind: str) -> list[pd.DataFrame]:
         raw = rec[c]
         rec[f"_raw_{c}"] = raw
         if col.type == "percent":
-            vals, errs = parse.parse_percent(raw, rec["_pct"] if "_pct" in rec.columns else None)
-            at = np.flatnonzero(errs.notna().to_numpy(dtype=bool))
-            codes = errs.to_numpy(dtype=object)[at]
+            vals, at, codes = parse.parse_percent_sparse(raw, rec["_pct"] if "_pct" in rec.columns else None)
         else:
             vals, at, codes, row_codes, uniques = _parse_distinct_parts(raw, col.type)
             rec[f"_raw_{c}"] = _compact_raw(raw, vals, row_codes, uniques)

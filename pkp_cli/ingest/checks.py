@@ -12,7 +12,7 @@ import numpy as np
 import pandas as pd
 
 from pkp_cli.ingest import parse
-from pkp_cli.ingest.sheets import SheetRecords, add_errors, has_error
+from pkp_cli.ingest.sheets import SheetRecords, add_errors, factorized, has_error
 from pkp_cli.model.issues import Issue
 from pkp_cli.model.schedule import Schedule
 
@@ -250,7 +250,7 @@ def resolve_progres(
     code = rec["kode_lokasi"].astype("str")
     bad_code = has_error(sr, "kode_lokasi") | code.isna().to_numpy()
     # Everything about a code is decided once per distinct code (83,000 at most), then spread by a take.
-    code_ix, code_uniques = pd.factorize(code)
+    code_ix, code_uniques = factorized(sr, "kode_lokasi", code)
     code_u = [str(c) for c in np.asarray(code_uniques, dtype=object)]
     loc_u = [loc_prog.get(c) for c in code_u]
     prov_u = [None if p is not None else province_code(c) for c, p in zip(code_u, loc_u, strict=True)]
@@ -293,7 +293,7 @@ def resolve_progres(
     # chosen as integer ids of the few distinct program texts: no 1.66 M-row text column of the location's
     # program, nor of the program chosen, is made.
     given = rec["program"].astype("str")
-    given_ix, given_u = pd.factorize(given)
+    given_ix, given_u = factorized(sr, "program", given)
     names = [str(p) for p in np.asarray(given_u, dtype=object)]
     loc_ix, loc_names = pd.factorize(pd.Series(loc_u, dtype=object))  # None and NaN (no program): -1
     for p in np.asarray(loc_names, dtype=object):
@@ -385,7 +385,7 @@ def _resolve_stages(
     index = StageIndex.of(schedule)
     level = {code: st.tingkat for _, st in schedule.stages() for code in [st.kode]}
     stage_text = rec["tahapan"].astype("str")
-    s_ix, s_u = pd.factorize(stage_text)
+    s_ix, s_u = factorized(sr, "tahapan", stage_text)
     p_ix, p_u = program_id, program_names
     # The distinct (text, program) pairs by one hash pass over integer keys (no sort of 1.66 M rows).
     take, pair_ix = pd.factorize((s_ix + 1) * (len(p_u) + 1) + (p_ix + 1))

@@ -336,7 +336,7 @@ def _parse_fresh(
         if not members:
             continue
         batch = combine(members)
-        batch.errors = concat_errors([batch.errors, *parse_records(batch.records, kind)])
+        batch.errors = concat_errors([batch.errors, *parse_records(batch.records, kind, batch.factorizations)])
         # The readers' own findings (a date serial calamine could not turn into a date, a quote never closed):
         # errors at their records, kept with each file; warnings for rows that hold no record.
         for issue in apply_reader_problems(batch):

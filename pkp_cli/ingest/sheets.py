@@ -47,6 +47,8 @@ class SheetRecords:
     # Row-check warnings of a parsed set (rec, column, code, params), kept with it for the per-file cache.
     warnings: pd.DataFrame | None = None
     arrow: Any = None  # the records as an Arrow table, for a set cut from a batch or read from the cache
+    # The parse's factorisation of a key column whose values it left as they were (see `factorized`).
+    factorizations: dict[str, tuple[Any, np.ndarray, Any]] = field(default_factory=dict)
 
 
 def classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetReport]:
@@ -294,7 +296,7 @@ def _parse_distinct_parts(raw: pd.Series, value_type: str) -> tuple[pd.Series, n
         bad_codes = errs_u[codes[bad]]
     else:
         bad, bad_codes = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=object)
-    same = str(raw.dtype) == "str" and value_type in ("code", "text", "stage")
+    same = str(raw.dtype) == "str" and value_type in ("code", "text", "stage", "program")
     if same and bool((pd.Series(vals_u) == u).all()):
         vals = raw  # every distinct value parses to itself (clean codes and names): the column as it is
     else:
@@ -319,7 +321,16 @@ def _compact_raw(raw: pd.Series, vals: pd.Series, codes: Any, uniques: Any) -> p
     return pd.Series(cat, index=raw.index)
 
 
-def parse_records(rec: pd.DataFrame, kind: str) -> list[pd.DataFrame]:
+# The columns the progress checks factorise again (location code, program, stage): 1.66 M-row text columns each
+# hashed by the parse already, whose (codes, distinct values) are kept for the checks (`factorized`).
+REUSED_FACTORIZATIONS = ("kode_lokasi", "program", "tahapan")
+
+
+def parse_records(
+    rec: pd.DataFrame, kind: str, keep: dict[str, tuple[Any, np.ndarray, Any]] | None = None
+) -> list[pd.DataFrame]:
+    """Parse every contract column of `rec` in place; the errors as tables (rec, column, code). With `keep`, the
+    factorisation of each of REUSED_FACTORIZATIONS that parsed to itself is kept there (`factorized`)."""
     errors = []
     spec = columns_of(kind)
     for c, col in spec.items():
@@ -333,6 +344,10 @@ def parse_records(rec: pd.DataFrame, kind: str) -> list[pd.DataFrame]:
             vals, at, codes, row_codes, uniques = _parse_distinct_parts(raw, col.type)
             rec[f"_raw_{c}"] = _compact_raw(raw, vals, row_codes, uniques)
         rec[c] = vals
+        if keep is not None and c in REUSED_FACTORIZATIONS and col.type != "percent" and vals is raw:
+            arrow = getattr(rec[c].array, "_pa_array", None)
+            if arrow is not None and len(uniques) < 2**31:
+                keep[c] = (arrow, np.asarray(row_codes, dtype=np.int32), uniques)
         if len(at):
             errors.append(pd.DataFrame({"rec": at, "column": c, "code": codes}))
         if col.required:
@@ -358,6 +373,17 @@ def parse_records(rec: pd.DataFrame, kind: str) -> list[pd.DataFrame]:
 
             rec[c] = pd.Series(pd.array(pa.nulls(len(rec), pa.large_string()), dtype="str"), index=rec.index)
     return errors
+
+
+def factorized(sr: SheetRecords, column: str, values: pd.Series) -> tuple[np.ndarray, Any]:
+    """`pd.factorize(values)` of the records' `column` (`values` is that column or the same as "str"): the parse's
+    own factorisation when it kept one and the column still holds exactly the Arrow array it was made from (the
+    array is immutable; any change to the column replaces it), else a new one. Used once: it is let go."""
+    kept = sr.factorizations.pop(column, None)
+    if kept is not None and getattr(values.array, "_pa_array", None) is kept[0] and len(values) == len(kept[1]):
+        return kept[1].astype(np.intp), kept[2]  # kept in 4 bytes a row; given back as pandas gives them
+    codes, uniques = pd.factorize(values)
+    return np.asarray(codes), uniques
 
 
 def _title_date(sheet: RawSheet, layout: Layout) -> tuple[date | None, tuple[int, int] | None]:

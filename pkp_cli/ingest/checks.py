@@ -336,6 +336,25 @@ def _spread_keys(values: list[Any], at: np.ndarray) -> np.ndarray:
     return ranks[np.where(at >= 0, at, len(values))]
 
 
+def _factorize_small(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """`pd.factorize(keys)` (codes as int64, distinct keys in order of first appearance) of integer keys in
+    range(size). A small range (the few hundred (stage, program) pairs of 1.66 M rows) is counted in a table
+    indexed by the key, with no hash pass over the rows; a large one goes through pandas."""
+    keys = np.asarray(keys, dtype=np.int64)
+    if size > 4 * len(keys) + 4096:
+        codes, uniques = pd.factorize(keys)
+        return np.asarray(codes, dtype=np.int64), np.asarray(uniques)
+    first = np.full(size, len(keys), dtype=np.int64)
+    # The first row of each key: written from the last row to the first, so the first row's index stays (numpy
+    # writes a repeated index in order; were it not so, only the numbering of the pairs would differ, no result).
+    first[keys[::-1]] = np.arange(len(keys) - 1, -1, -1, dtype=np.int64)
+    present = np.flatnonzero(first < len(keys))
+    uniques = present[np.argsort(first[present], kind="stable")]
+    number = np.full(size, -1, dtype=np.int64)
+    number[uniques] = np.arange(len(uniques), dtype=np.int64)
+    return number[keys], uniques
+
+
 def _first_of_source_row(rec: pd.DataFrame) -> np.ndarray:
     """One record per source row: a wide-form row holds one record per stage, and a warning about a cell they
     share is said once."""
@@ -387,9 +406,8 @@ def _resolve_stages(
     stage_text = rec["tahapan"].astype("str")
     s_ix, s_u = factorized(sr, "tahapan", stage_text)
     p_ix, p_u = program_id, program_names
-    # The distinct (text, program) pairs by one hash pass over integer keys (no sort of 1.66 M rows).
-    take, pair_ix = pd.factorize((s_ix + 1) * (len(p_u) + 1) + (p_ix + 1))
-    take = np.asarray(take, dtype=np.int64)
+    # The distinct (text, program) pairs, numbered in order of first appearance as pd.factorize numbers them.
+    take, pair_ix = _factorize_small((s_ix + 1) * (len(p_u) + 1) + (p_ix + 1), (len(s_u) + 1) * (len(p_u) + 1))
     # Per distinct pair: (code, program, error code, params).
     resolved: list[tuple[str | None, str | None, str | None, dict[str, Any] | None]] = []
     pair_prog: list[str | None] = []  # the program the pair was resolved with

@@ -152,8 +152,9 @@ def _filled(values: Any) -> np.ndarray:
 def _filled_arrow(arr: Any) -> np.ndarray:
     import pyarrow.compute as pc
 
-    # Not empty and not only white space; no trimmed copy of the column is made.
-    filled = pc.and_(pc.greater(pc.utf8_length(arr), 0), pc.invert(pc.utf8_is_space(arr)))
+    # Not empty and not only white space; no trimmed copy of the column is made. Empty is zero bytes (the
+    # offsets alone; counting characters would read every byte).
+    filled = pc.and_(pc.greater(pc.binary_length(arr), 0), pc.invert(pc.utf8_is_space(arr)))
     return np.asarray(pc.fill_null(filled, False).to_numpy(zero_copy_only=False), dtype=bool)
 
 

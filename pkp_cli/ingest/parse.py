@@ -311,7 +311,9 @@ def parse_percent(s: pd.Series, percent_format: pd.Series | None = None) -> tupl
 _PERCENT_ERRORS = np.array([None, "number-invalid", "percent-range"], dtype=object)
 
 
-def parse_percent_sparse(s: pd.Series, percent_format: pd.Series | None = None) -> tuple[pd.Series, np.ndarray, np.ndarray]:
+def parse_percent_sparse(
+    s: pd.Series, percent_format: pd.Series | None = None
+) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     """`parse_percent` with its errors as (the rows that have one, their codes). Each distinct text is judged
     once, as it is and as a percentage cell (x 100); the rows take their value and error by one take each,
     with no per-row float or object temporaries (a progress column has 1.66 M rows and a few hundred values)."""

@@ -313,7 +313,9 @@ def resolve_progres(
         lambda idx: [{"given": names[g], "program": names[p]} for g, p in zip(given_ix[idx], loc_id[idx], strict=True)],
     )
     program_id = np.where(given_ix >= 0, given_ix, loc_id)
-    _resolve_stages(sr, schedule, program_id, names, is_loc, is_prov)
+    # Every row names its program: the final program is the row's own text (no new column is needed).
+    own_program = given if bool((given_ix >= 0).all()) else None
+    _resolve_stages(sr, schedule, program_id, names, is_loc, is_prov, own_program)
     # A province row needs that province to run the program.
     prov_rows = np.flatnonzero(is_prov)
     runs_not = np.zeros(len(rec), dtype=bool)
@@ -394,10 +396,12 @@ def _resolve_stages(
     program_names: list[str],
     is_loc: np.ndarray,
     is_prov: np.ndarray,
+    own_program: pd.Series | None = None,
 ) -> None:
     """Stage code (any separator, padding or case) or name (any case or spacing) within the row's program
     (`program_names[program_id]`, -1 = none), through the one StageIndex; decided once per distinct (text,
-    program) pair. Unknown text gets suggestions."""
+    program) pair. Unknown text gets suggestions. `own_program`: the program column as text, when every row
+    names its program (`program_id` is then each row's own)."""
     from pkp_cli.model.stage_names import StageIndex
 
     rec = sr.records
@@ -411,11 +415,13 @@ def _resolve_stages(
     # Per distinct pair: (code, program, error code, params).
     resolved: list[tuple[str | None, str | None, str | None, dict[str, Any] | None]] = []
     pair_prog: list[str | None] = []  # the program the pair was resolved with
+    pair_text: list[str | None] = []  # the stage as written
     for combo in pair_ix:
         si, pi = divmod(int(combo), len(p_u) + 1)
         text = str(s_u[si - 1]) if si else None
         prog = str(p_u[pi - 1]) if pi else None
         pair_prog.append(prog)
+        pair_text.append(text)
         if text is None:
             resolved.append((None, None, None, None))
             continue
@@ -441,7 +447,9 @@ def _resolve_stages(
     def spread(values: list[Any]) -> pd.Series:
         return pd.Series(pd.array(values, dtype="str").take(take, allow_fill=True), index=rec.index)
 
-    resolved_code = spread([r[0] for r in resolved])
+    # A column whose every stage is written as its code (clean data) stays as it is: no 1.66 M-row copy of it.
+    same_stage = all(r[0] == t for r, t in zip(resolved, pair_text, strict=True))
+    resolved_code = stage_text if same_stage else spread([r[0] for r in resolved])
     # Per record, the pair's error and level as small integers (a take of 1.66 M bytes), compared as integers:
     # object arrays of 1.66 M strings cost a Python comparison per row.
     pair = np.where(take >= 0, take, len(resolved))
@@ -455,7 +463,10 @@ def _resolve_stages(
     # The final program is the pair's: the row's own (given, else the location's), else the stage's. One take of
     # the per-pair values, as the final stage; their sortable integers per pair, spread by the same take.
     final_prog = [p if p is not None else r[1] for p, r in zip(pair_prog, resolved, strict=True)]
-    rec["program"] = spread(final_prog)
+    if own_program is not None and all(p is not None for p in pair_prog):
+        rec["program"] = own_program  # each row's pair program is its own text: the same values, not copied
+    else:
+        rec["program"] = spread(final_prog)
     rec[KEY_PREFIX + "tahapan"] = _spread_keys([r[0] for r in resolved], take)
     rec[KEY_PREFIX + "program"] = _spread_keys(final_prog, take)
     levels = {"provinsi": 1, "lokasi": 2}

@@ -333,9 +333,30 @@ KEY_PREFIX = "_key_"
 
 def _spread_keys(values: list[Any], at: np.ndarray) -> np.ndarray:
     """`values` (one per distinct item, None = missing) as sort ranks, spread to the rows by `at` (-1 = none)."""
-    ranks, _ = pd.factorize(pd.Series(values, dtype=object), sort=True, use_na_sentinel=True)
-    ranks = np.append(np.asarray(ranks, dtype=np.int32), np.int32(-1))  # 4 bytes a row: 1.66 M rows, 6.6 MB a key
+    ranks = np.append(_sort_ranks(values), np.int32(-1))  # 4 bytes a row: 1.66 M rows, 6.6 MB a key
     return ranks[np.where(at >= 0, at, len(values))]
+
+
+def _sort_ranks(values: list[Any]) -> np.ndarray:
+    """`pd.factorize(values, sort=True)`'s codes (the rank of each value among the distinct ones, -1 = missing) as
+    int32. Text ranked by Arrow (UTF-8 bytes sort as the characters do in Python): the 83,000 codes of a national
+    load in a third of the time of pandas' sort of Python strings. Anything else goes through pandas."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    present = [i for i, v in enumerate(values) if v is not None]
+    if len(values) > 1000 and all(type(values[i]) is str for i in present):
+        try:
+            text = pa.array([values[i] for i in present], type=pa.large_string())
+        except (pa.ArrowException, UnicodeError):
+            text = None  # text Arrow cannot hold (a lone surrogate): pandas below
+        if text is not None:
+            out = np.full(len(values), -1, dtype=np.int32)
+            dense = pc.rank(text, sort_keys="ascending", tiebreaker="dense").to_numpy()  # 1 = the smallest
+            out[np.array(present, dtype=np.int64)] = dense.astype(np.int32) - 1
+            return out
+    ranks, _ = pd.factorize(pd.Series(values, dtype=object), sort=True, use_na_sentinel=True)
+    return np.asarray(ranks, dtype=np.int32)
 
 
 def _factorize_small(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:

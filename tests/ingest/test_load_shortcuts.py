@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pkp_cli.ingest import sheets
-from pkp_cli.ingest.checks import _factorize_small, repeated
+from pkp_cli.ingest.checks import _factorize_small, _sort_ranks, repeated
 from pkp_cli.ingest.load import load_data
 from pkp_cli.ingest.parse import parse_percent, parse_percent_sparse
 from tests.factories import write_lokasi
@@ -167,3 +167,16 @@ def test_load_with_and_without_reused_factorisations(
     assert [(r.rows_loaded, r.rows_rejected, r.duplicates) for f in reused.files for r in f.sheets] == [
         (r.rows_loaded, r.rows_rejected, r.duplicates) for f in plain.files for r in f.sheets
     ]
+
+
+@given(
+    st.lists(
+        st.one_of(st.none(), st.text(max_size=4), st.sampled_from(["51.04", "51.04.01", "Ä", "a", "B"])), max_size=40
+    ),
+    st.booleans(),
+)
+def test_sort_ranks_as_pandas(values: list[str | None], big: bool) -> None:
+    # Ranked by Arrow for long lists (over 1,000 values), by pandas otherwise: the same ranks either way.
+    values = values * 30 if big else values
+    want, _ = pd.factorize(pd.Series(values, dtype=object), sort=True, use_na_sentinel=True)
+    assert _sort_ranks(values).tolist() == want.tolist()

@@ -34,7 +34,10 @@ def check_lokasi_regions(sr: SheetRecords, warnings: list[pd.DataFrame]) -> None
         | ((prog == "KOTAKU").fillna(False).to_numpy(dtype=bool) & pisew)
     )
     add_errors(sr, mismatch, "kode_lokasi", "program-mismatch", lambda idx: [{"program": p} for p in prog.iloc[idx]])
-    known = parse.isin_set(code, ref)
+    # Each code's own reference name, looked up once: whether the code is known (every name in the reference is
+    # text), and the kelurahan/desa level's name below (that level's code is the code itself).
+    own_name = parse.map_dict(code, ref)
+    known = own_name.notna().to_numpy(dtype=bool)
     add_errors(
         sr,
         has_code & (pisew | kotaku) & ~known,
@@ -54,7 +57,8 @@ def check_lokasi_regions(sr: SheetRecords, warnings: list[pd.DataFrame]) -> None
         "kelurahan_desa": c.where(kotaku, ""),
     }
     for col, codes in levels.items():
-        ref_name = parse.map_dict(codes, ref).where(ok)
+        looked = own_name.where(pd.Series(kotaku, index=rec.index)) if col == "kelurahan_desa" else None
+        ref_name = (parse.map_dict(codes, ref) if looked is None else looked).where(ok)
         _check_names(sr, col, codes, ref_name, rec[col], ok, warnings)
         rec[col] = ref_name
     rec["nama_lokasi"] = rec["kelurahan_desa"].where(pd.Series(kotaku, index=rec.index), rec["kecamatan"])

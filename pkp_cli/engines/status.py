@@ -443,55 +443,69 @@ def compute_status_work(
     stale_days: int = 14,
     calendar: WorkCalendar | None = None,
 ) -> tuple[pd.DataFrame, StatusWork]:
-    """compute_status, and the StatusWork of the frame it returns."""
+    """compute_status, and the StatusWork of the frame it returns.
+
+    On the national data every row-length array is 13 MB and the frame itself about 170 MB, made while the
+    loaded frames are alive: this is where a cold `pkp status` peaks. So each column is made once, in the frame's
+    dtype, and put in `cols` (the frame is built from them without a copy: assigning a numpy array to a column
+    copies it), and each intermediate day array is let go as soon as its last column is made.
+    """
     stages = schedule.stage_table()
     units = _units(lokasi, stages)
     row_unit, row_stage = _layout(units, stages)
     grid = _grid(units, stages, row_unit, row_stage)
     src, progres_rows = _latest_report_source(progres, units, grid, as_of)
     d = day(as_of)
+    n = len(src)
+    cols: dict[str, Any] = {c: _name_array(units[c], row_unit) for c in _UNIT_COLUMNS}
+    cols["tingkat"] = _name_array(stages["tingkat"], row_stage)
+    cols["urutan"] = stages["urutan"].to_numpy(dtype=np.int64)[row_stage]
+    cols["tahapan"] = _name_array(stages["tahapan"], row_stage)
+    cols["nama_tahapan"] = _name_array(stages["nama_tahapan"], row_stage)
 
-    laporan = to_days(_take(progres["tanggal_laporan"], src)) if len(progres) else np.full(len(src), NAT)
-    s = to_days(_take(progres["tanggal_mulai"], src)) if len(progres) else np.full(len(src), NAT)
-    e = to_days(_take(progres["tanggal_selesai"], src)) if len(progres) else np.full(len(src), NAT)
+    laporan = to_days(_take(progres["tanggal_laporan"], src)) if len(progres) else np.full(n, NAT)
+    cols["tanggal_laporan"] = laporan.astype("datetime64[ns]")
+    cols["tanpa_laporan"] = np.isnat(laporan)
+    cols["laporan_basi"] = ~cols["tanpa_laporan"] & (laporan < d - np.timedelta64(stale_days, "D"))
+    del laporan
+    if len(progres):
+        pct = pd.Series(_take(progres["progres_persen"], src))
+        cols["progres_persen"] = pct.to_numpy(dtype=np.float64, na_value=np.nan)
+        del pct
+        # take first, convert after: only the chosen remarks become "str", not the whole history
+        cols["keterangan"] = pd.Series(_take(progres["keterangan"], src)).astype("str").array
+    else:
+        cols["progres_persen"] = np.full(n, np.nan)
+        cols["keterangan"] = pd.array([pd.NA] * n, dtype="str")
+    s = to_days(_take(progres["tanggal_mulai"], src)) if len(progres) else np.full(n, NAT)
+    e = to_days(_take(progres["tanggal_selesai"], src)) if len(progres) else np.full(n, NAT)
+    del src
     s[s > d] = NAT  # reported as a future date: not true yet on as_of
     e[e > d] = NAT
     mulai = stages["jadwal_mulai"].to_numpy(dtype="datetime64[D]")[row_stage]
+    cols["jadwal_mulai"] = mulai.astype("datetime64[ns]")
     selesai = stages["jadwal_selesai"].to_numpy(dtype="datetime64[D]")[row_stage]
+    cols["jadwal_selesai"] = selesai.astype("datetime64[ns]")
 
     code = _status_codes(s, e, mulai, selesai, d)
-    late_end = np.where(code == _SELESAI_TERLAMBAT, e, np.where(code == _TERLAMBAT, d, NAT))
-    days_late = np.where(np.isnat(late_end), 0, (late_end - selesai).astype(np.int64))
-    start_or_end = np.where(np.isnat(s), e, s)
-
-    out = pd.DataFrame({c: _name_array(units[c], row_unit) for c in _UNIT_COLUMNS})
-    out["tingkat"] = _name_array(stages["tingkat"], row_stage)
-    out["urutan"] = stages["urutan"].to_numpy(dtype=np.int64)[row_stage]
-    out["tahapan"] = _name_array(stages["tahapan"], row_stage)
-    out["nama_tahapan"] = _name_array(stages["nama_tahapan"], row_stage)
-    out["jadwal_mulai"] = mulai.astype("datetime64[ns]")
-    out["jadwal_selesai"] = selesai.astype("datetime64[ns]")
-    out["tanggal_mulai"] = s.astype("datetime64[ns]")
-    out["tanggal_selesai"] = e.astype("datetime64[ns]")
-    if len(progres):
-        pct = pd.Series(_take(progres["progres_persen"], src))
-        out["progres_persen"] = pct.to_numpy(dtype=np.float64, na_value=np.nan)
-        # take first, convert after: only the chosen remarks become "str", not the whole history
-        keterangan = pd.Series(_take(progres["keterangan"], src)).astype("str").array
-    else:
-        out["progres_persen"] = np.nan
-        keterangan = pd.array([pd.NA] * len(src), dtype="str")
-    out["tanggal_laporan"] = laporan.astype("datetime64[ns]")
+    del mulai
     # A categorical in the catalogue's order: the roll-ups count statuses by these codes without hashing text.
-    out["status"] = pd.Categorical.from_codes(code, dtype=pd.CategoricalDtype(pd.Index(STATUS_CODES, dtype="str")))
-    out["hari_terlambat"] = days_late
-    out["hari_kerja_terlambat"] = working_days_after(selesai, late_end, calendar)
-    out["urutan_dilanggar"] = _order_violated(grid, start_or_end, e)
-    out["tanpa_laporan"] = np.isnat(laporan)
-    out["laporan_basi"] = ~np.isnat(laporan) & (laporan < d - np.timedelta64(stale_days, "D"))
-    out["tertunda_dipa"] = _waiting_for_dipa(grid, schedule, e)
-    out["keterangan"] = keterangan
-    return out[STATUS], StatusWork(grid, progres_rows, len(out))
+    cols["status"] = pd.Categorical.from_codes(code, dtype=pd.CategoricalDtype(pd.Index(STATUS_CODES, dtype="str")))
+    late_end = np.where(code == _SELESAI_TERLAMBAT, e, np.where(code == _TERLAMBAT, d, NAT))
+    del code
+    cols["hari_terlambat"] = np.where(np.isnat(late_end), 0, (late_end - selesai).astype(np.int64))
+    cols["hari_kerja_terlambat"] = working_days_after(selesai, late_end, calendar)
+    del late_end, selesai
+    start_or_end = np.where(np.isnat(s), e, s)
+    cols["tanggal_mulai"] = s.astype("datetime64[ns]")
+    del s
+    cols["urutan_dilanggar"] = _order_violated(grid, start_or_end, e)
+    del start_or_end
+    cols["tertunda_dipa"] = _waiting_for_dipa(grid, schedule, e)
+    cols["tanggal_selesai"] = e.astype("datetime64[ns]")
+    del e
+    out = pd.DataFrame({c: cols.pop(c) for c in STATUS}, copy=False)
+    return out, StatusWork(grid, progres_rows, len(out))
 
 
 def is_finished(status: pd.DataFrame) -> pd.Series:

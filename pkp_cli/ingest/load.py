@@ -375,6 +375,9 @@ def _parse_fresh(
             out[kind] = batches.get(kind) or merge([], kind)
         else:
             out[kind] = merge([u.sets[kind] for u in units if kind in u.sets], kind)
+    if not cached_any:
+        for u in fresh:
+            u.sets = {}
     return out
 
 

@@ -278,9 +278,8 @@ def _curve_events(
     status's own report date, i.e. up to as_of), else from its newest report alone.
     """
     end = status["tanggal_selesai"].to_numpy(dtype="datetime64[D]")
-    rows = np.arange(len(status), dtype=np.int64)
     done = ~np.isnat(end)
-    ev_rows = [rows[done]]
+    ev_rows = [np.flatnonzero(done).astype(np.int64, copy=False)]
     ev_dates = [end[done]]
     ev_vals = [np.ones(int(done.sum()))]
     construction = status["tahapan"].isin(construction_codes(schedule)).to_numpy(dtype=bool)
@@ -303,19 +302,21 @@ def _construction_reports(
     row's status row when the status frame's maker kept it (engines.status.StatusWork; reports after as_of
     there are -1, which the date test below drops anyway), else matched by (location, program, stage)."""
     rows = np.flatnonzero(construction)
-    report = status["tanggal_laporan"].to_numpy(dtype="datetime64[D]")
     if progres is None or progres.empty:
+        report = status["tanggal_laporan"].to_numpy(dtype="datetime64[D]")
         has = rows[~np.isnat(report[rows])]
         return has, report[has], progress_fraction(status["progres_persen"].to_numpy()[has])
     if progres_rows is not None and len(progres_rows) == len(progres):
         at = np.flatnonzero(progres_rows >= 0)
         at = at[construction[progres_rows[at]]]  # in progress-row order, as the matching below gives them
         r = progres_rows[at]
-        d = progres["tanggal_laporan"].to_numpy(dtype="datetime64[D]")[at]
-        pct = progres["progres_persen"].to_numpy(dtype=np.float64, na_value=np.nan)[at]
+        # the rows taken first, then made days or floats: no whole-length copy of the 1.66 M-row columns
+        d = _days_at(progres["tanggal_laporan"], at)
+        pct = pd.Series(progres["progres_persen"].array.take(at)).to_numpy(dtype=np.float64, na_value=np.nan)
         ok = ~np.isnat(d)
-        ok[ok] = d[ok] <= report[r[ok]]  # only what the status frame knew: reports up to its newest one
+        ok[ok] = d[ok] <= _days_at(status["tanggal_laporan"], r[ok])  # only reports up to the status's newest
         return r[ok], d[ok], progress_fraction(pct[ok])
+    report = status["tanggal_laporan"].to_numpy(dtype="datetime64[D]")
     # as text, like the progress rows they are matched with (the status frame's codes may be categoricals)
     keys = pd.MultiIndex.from_arrays(
         [status[c].iloc[rows].astype("str").array for c in ("kode_lokasi", "program", "tahapan")]
@@ -329,6 +330,11 @@ def _construction_reports(
     ok = (r >= 0) & ~np.isnat(d)
     ok[ok] = d[ok] <= report[r[ok]]  # only what the status frame knew: reports up to its newest one
     return r[ok], d[ok], progress_fraction(cand["progres_persen"].to_numpy()[ok])
+
+
+def _days_at(dates: pd.Series, at: npt.NDArray[np.int64]) -> npt.NDArray[np.datetime64]:
+    """dates.to_numpy(dtype="datetime64[D]")[at], converting only the rows taken."""
+    return np.asarray(pd.Series(dates.array.take(at)).to_numpy(dtype="datetime64[D]"))
 
 
 def s_curve(
@@ -376,10 +382,12 @@ def s_curve(
     if (stage_idx[valid] >= 0).all():
         flat = group_id[valid] * n_stages + stage_idx[valid]
         weights = np.bincount(flat, weights=w[valid], minlength=n_groups * n_stages)
+        del flat  # 13 MB on the national data, not kept through the events below
         weight_gs = np.asarray(weights, dtype=np.float64).reshape(n_groups, n_stages)
     else:  # a row without a stage code (never from compute_status): as before, its weight lands on the last stage
         weight_gs = np.zeros((n_groups, n_stages))
         np.add.at(weight_gs, (group_id[valid], stage_idx[valid]), w[valid])
+    del stage_idx
     share_sp = planned_share(mulai[:, None], selesai[:, None], points[None, :])
     planned = weight_gs @ share_sp
 

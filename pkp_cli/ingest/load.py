@@ -210,6 +210,7 @@ def load_uncached(
         check_dates(prog, "tanggal_mulai", "tanggal_selesai", "tanggal_laporan")
         _fill_undated(prog, today, file_warnings)
     clock.lap("progres_checks")
+    give_back_freed()  # see give_back_freed: freed heap left below the checks' columns is not reused after them
     if prog.members:
         dedupe(
             prog,
@@ -218,6 +219,7 @@ def load_uncached(
             warn_frames,
         )
     clock.lap("progres_duplicates")
+    give_back_freed()
     tem = kinds[KIND_TEMUAN]
     if tem.members:
         resolve_temuan(tem, schedule, today, lokasi, warn_frames)
@@ -229,11 +231,22 @@ def load_uncached(
             warn_frames,
         )
     clock.lap("temuan")
+    combined_sets = list(kinds.values())
+    # The errors and warnings as Issues (the cells as written, `_raw_*`, are read for them) before the frames: then
+    # the records keep only what the accounting reads (see _accounting_only) while the superseded check runs.
+    errors, errors_total = _issues(combined_sets, "errors", max_errors, lang)
+    warns, warnings_total = _issues_from_frames(combined_sets, warn_frames, max_errors)
+    clock.lap("issues")
     progres = _frame(prog, PROGRES)
-    clock.lap("frames")
-    superseded = superseded_warnings(progres, _loaded_keys(prog, ["kode_lokasi", "program", "tahapan"]))
-    clock.lap("superseded")
     temuan = _frame(tem, TEMUAN)
+    clock.lap("frames")
+    superseded_keys = _loaded_keys(prog, ["kode_lokasi", "program", "tahapan"])
+    if not collect_rejects:  # the rejected rows' file reads every cell of the records
+        for combined in combined_sets:
+            _accounting_only(combined)
+    superseded = superseded_warnings(progres, superseded_keys)
+    del superseded_keys
+    clock.lap("superseded")
 
     # Accounting: a record with an error rejects its whole source row (a wide row holds several records).
     for combined in kinds.values():
@@ -254,9 +267,6 @@ def load_uncached(
             member.report.rows_loaded = member.data_rows - n_bad - n_dup
 
     clock.lap("accounting")
-    combined_sets = list(kinds.values())
-    errors, errors_total = _issues(combined_sets, "errors", max_errors, lang)
-    warns, warnings_total = _issues_from_frames(combined_sets, warn_frames, max_errors)
     warns = file_warnings + superseded + warns
     give_back_freed()
     return LoadResult(
@@ -350,6 +360,7 @@ def _parse_fresh(
                 member.sheet.grid = _NO_GRID
                 member.records = _NO_GRID  # its records as read, before `combine` made the batch of them
     clock.lap("parse")
+    give_back_freed()  # the reading's and parsing's temporaries, before the checks and the cache write allocate
     cached_any = any(u.from_cache for u in units)
     if cache_dir is not None or cached_any:
         from pkp_cli.ingest.units import split, to_arrow
@@ -429,6 +440,18 @@ def _fill_undated(sr: SheetRecords, today: date, warnings: list[Issue]) -> None:
                 (("count", count), ("date", fmt_day(fallback))),
             )
         )
+
+
+_ACCOUNTED = ("_sid", "_src", "_dup")  # what the accounting reads of the records once the frames exist
+
+
+def _accounting_only(sr: SheetRecords) -> None:
+    """Let the records go but for the columns the accounting reads, once the frames are made (they share the
+    data columns) and the issues read the cells as written. On the national data the records' other columns (the
+    cells as written, names, keys, row numbers: about 150 MB) would otherwise stay through the superseded check,
+    where the load peaked."""
+    if len(sr.records.columns):
+        sr.records = sr.records[[c for c in _ACCOUNTED if c in sr.records.columns]]
 
 
 def _loaded(sr: SheetRecords) -> np.ndarray:

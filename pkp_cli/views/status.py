@@ -194,9 +194,10 @@ def national_tables(inp: StatusInputs, q: Query) -> Frames:
     fc = inp.forecast if q.program is None else inp.forecast[inp.forecast["program"] == q.program]
     work = inp.work() if pop is inp.status else None  # each progress row's status row: valid for the whole frame
     rows = work.progres_rows if work is not None else None
+    del work
+    inp.drop_work()  # its grid (about 45 MB) served the forecast: let go before the S-curve's temporaries
     curve = s_curve(pop, inp.schedule, inp.as_of, by=["program"], progres=inp.progres, progres_rows=rows)
-    del work, rows
-    inp.drop_work()
+    del rows
     by_province, national_row, per_program = inp.rollups(pop, [["kode_provinsi"], None, ["program"]])
     per_prov = by_province.merge(_names(pop, "kode_provinsi", "provinsi"), on="kode_provinsi", how="left")
     counts = standing.construction_counts(fc)

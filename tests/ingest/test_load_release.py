@@ -22,9 +22,9 @@ TODAY = dt.date(2022, 6, 30)
 def _dirty_folder(root: Path) -> Path:
     """Two weekly CSVs over the sample's locations (tests.factories.write_lokasi: 51.04.01 and 51.04.02, PISEW).
 
-    20 May: line 2 loads; line 3 names an unknown location ("51.99.99" as written); line 4 has an invalid start
-    date ("2/30/2022", no such day); line 5 repeats line 2 (a duplicate). 27 May: line 2 reports L1 of 51.04.01 again without
-    its end date, which clears the 15 May end the older report had (superseded-cleared)."""
+    20 May: line 2 loads; line 3 names an unknown location ("51.99.99" as written); line 4 has a start date that
+    does not exist ("2/30/2022"); line 5 repeats line 2 (a duplicate). 27 May: line 2 reports L1 of 51.04.01
+    again without its end date, which clears the 15 May end the older report had (superseded-cleared)."""
     d = root / "data"
     d.mkdir()
     write_lokasi(d / "lokasi.xlsx")
@@ -85,8 +85,9 @@ def test_issues_are_those_of_a_load_that_keeps_every_record(tmp_path: Path, mini
 
 def test_accounting_only_keeps_the_accounting_columns_and_leaves_a_frame_made_before() -> None:
     records = pd.DataFrame(
-        {"_sid": [0, 0], "_src": [1, 2], "_dup": [False, True], "_raw_kode_lokasi": ["51.04.01 ", "x"], "kode": ["a", "b"]}
-    )
+        {"_sid": [0, 0], "_src": [1, 2], "_dup": [False, True], "_raw_kode_lokasi": ["51.04.01 ", "x"],
+         "kode": ["a", "b"]}
+    )  # fmt: skip
     sr = type("Set", (), {"records": records})()
     frame = records[["kode"]].reset_index(drop=True)  # as load._frame shares the columns
     load_module._accounting_only(sr)

@@ -59,6 +59,10 @@ class RawSheet:
     def forget_columns(self) -> None:
         self.__dict__.pop("_columns", None)
 
+    def known_columns(self, arrays: list[Any]) -> None:
+        """The grid's column arrays, when whoever made the grid has them (`arrow_text_grid`)."""
+        self.__dict__["_columns"] = (self.grid, arrays)
+
 
 def require_defusedxml() -> None:
     """openpyxl expands XML entities unless defusedxml is importable: refuse to run without it."""
@@ -120,12 +124,18 @@ def read_file(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
     return [read_csv(path)]
 
 
-# Cells up to which a sheet's columns go through the kernels chained as one array (see _arrow_text_grid).
+# Cells up to which a sheet's columns go through the kernels chained as one array (see arrow_text_grid).
 CHAIN_TEXT_CELLS = 1_000_000
 
 
 def _arrow_text_grid(batch: object) -> pd.DataFrame:
-    """A calamine record batch as a text grid: empty strings become missing in Arrow, before pandas.
+    """A calamine record batch as a text grid: empty strings become missing in Arrow, before pandas."""
+    return arrow_text_grid(batch)[0]
+
+
+def arrow_text_grid(batch: object) -> tuple[pd.DataFrame, list[Any]]:
+    """A calamine record batch as a text grid: empty strings become missing in Arrow, before pandas; with the
+    grid's column arrays (what `RawSheet.columns` gives).
 
     The frame is built from pandas' Arrow text arrays directly (what `Table.to_pandas` makes for large strings,
     without its per-call machinery); a small sheet's columns go through the two kernels once, chained, and are
@@ -150,7 +160,7 @@ def _arrow_text_grid(batch: object) -> pd.DataFrame:
     arrays = [pd.arrays.ArrowStringArray(pa.chunked_array([t]), dtype=dtype) for t in texts]  # type: ignore[call-arg]
     grid = pd.DataFrame(dict(enumerate(arrays)), index=pd.RangeIndex(n_rows), copy=False)
     grid.columns = pd.RangeIndex(len(arrays))
-    return grid
+    return grid, arrays
 
 
 def top_rows(grid: pd.DataFrame, k: int, arrays: list[Any] | None = None) -> np.ndarray:

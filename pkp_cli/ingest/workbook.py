@@ -25,7 +25,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from pkp_cli.ingest.read import DEFAULT_MAX_UNCOMPRESSED_MB, FileProblem, RawSheet, _arrow_text_grid, col_index
+from pkp_cli.ingest.read import DEFAULT_MAX_UNCOMPRESSED_MB, FileProblem, RawSheet, arrow_text_grid, col_index
 from pkp_cli.ingest.zipguard import VerifiedZip
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -449,8 +449,9 @@ def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
             batch = reader.load_sheet(name, header_row=None, dtypes="string").to_arrow()
         if batch.num_columns > EXCEL_COLUMNS or batch.num_rows > EXCEL_ROWS:  # cells placed without references
             raise FileProblem("xlsx-beyond-excel", sheet=name, columns=batch.num_columns, rows=batch.num_rows)
-        grid = _arrow_text_grid(batch)
+        grid, arrays = arrow_text_grid(batch)
         raw_sheet = RawSheet(name=name, grid=grid, row_numbers=np.zeros(0, dtype=np.int64))
+        raw_sheet.known_columns(arrays)
         found = scans.get(paths.get(name, ""))
         origin_row, origin_col = 1, 0
         first = found.first if found else None

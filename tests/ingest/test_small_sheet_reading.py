@@ -15,7 +15,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pkp_cli.ingest import load, read, sheets
-from pkp_cli.ingest.read import RawSheet, _arrow_text_grid
+from pkp_cli.ingest.read import RawSheet, _arrow_text_grid, arrow_text_grid
 
 _CELLS = st.sampled_from(["", " ", "51.01.01.2001", "JUMLAH", "Selesai", "é", "27 Mei 2022", "x\ty"]) | st.none()
 
@@ -48,6 +48,8 @@ def test_text_grid_is_the_tables_own_conversion(columns: list[list[str | None]])
     pd.testing.assert_frame_equal(got, expected, check_exact=True)
     assert list(got.dtypes.astype(str)) == list(expected.dtypes.astype(str))
     assert all(got[j].array._pa_array.type == expected[j].array._pa_array.type for j in got.columns)
+    grid, arrays = arrow_text_grid(batch)  # the column arrays handed over with it are the grid's own
+    assert len(arrays) == grid.shape[1] and all(grid[j].array.equals(arrays[j]) for j in grid.columns)
 
 
 def test_text_grid_of_a_big_sheet_goes_column_by_column(monkeypatch: pytest.MonkeyPatch) -> None:

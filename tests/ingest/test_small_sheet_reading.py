@@ -4,6 +4,8 @@ Each gives what the plain pandas way gives."""
 
 from __future__ import annotations
 
+import gc
+import weakref
 from pathlib import Path
 
 import numpy as np
@@ -72,7 +74,11 @@ def test_column_arrays_follow_the_grid() -> None:
     first = sheet.columns()
     assert [a.tolist() for a in first] == [["a", np.nan], ["b", "c"]]  # the grid's own columns
     assert sheet.columns() is first  # made once
-    sheet.grid = _arrow_text_grid(_batch([["z", "y"]]))  # replaced: made again
+    old = weakref.ref(sheet.grid)
+    del first
+    sheet.grid = _arrow_text_grid(_batch([["z", "y"]]))  # replaced: made again, and the old grid let go
+    gc.collect()
+    assert old() is None
     assert [a.tolist() for a in sheet.columns()] == [["z", "y"]]
     sheet.grid[0] = pd.Series(["q", "r"], dtype="str")  # changed in place: forgotten on request
     sheet.forget_columns()

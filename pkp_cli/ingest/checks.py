@@ -18,11 +18,12 @@ from pkp_cli.model.schedule import Schedule
 
 
 def check_lokasi_regions(sr: SheetRecords, warnings: list[pd.DataFrame]) -> None:
-    from pkp_cli.model.regions import REFERENCE_EDITION, reference
+    from pkp_cli.model.regions import REFERENCE_EDITION, reference_for
 
     rec = sr.records
-    ref = reference()
     code = rec["kode_lokasi"].astype("string")
+    # Only the names these codes (and their prefixes) can have: a few hundred desa, not all 84,000.
+    ref = reference_for(pd.unique(code.dropna()).tolist())
     prog = rec["program"].astype("string")
     pisew = code.str.fullmatch(r"\d{2}\.\d{2}\.\d{2}").fillna(False).to_numpy(dtype=bool)
     kotaku = code.str.fullmatch(r"\d{2}\.\d{2}\.\d{2}\.\d{4}").fillna(False).to_numpy(dtype=bool)

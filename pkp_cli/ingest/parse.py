@@ -151,7 +151,79 @@ def _weekday_prefix() -> re.Pattern[str]:
     return re.compile(rf"^\s*({alts})\.?\s*,?\s+(?=\d)", re.IGNORECASE)
 
 
+# Up to this many distinct texts a date column is parsed text by text in plain Python (`_dates_one_by_one`):
+# pandas' string methods cost about 2 ms a call whatever the length, and the vectorised parse makes a dozen; a
+# folder of weekly workbooks holds a few hundred distinct dates.
+ONE_BY_ONE_DATES = 2_000
+
+
 def _parse_dates_unique(u: pd.Series) -> tuple[pd.Series, pd.Series]:
+    if len(u) <= ONE_BY_ONE_DATES and all(type(t) is str for t in u.tolist()):
+        return _dates_one_by_one(u.tolist())
+    return _parse_dates_vectorised(u)
+
+
+def _dates_one_by_one(texts: list[str]) -> tuple[pd.Series, pd.Series]:
+    """`_parse_dates_vectorised` text by text: the same patterns, in the same order, with the same outcome for
+    each text (tests/ingest/test_dates_one_by_one.py compares the two)."""
+    from datetime import date as _date
+
+    # The unit pandas gives dates assembled from their parts (to_datetime of year, month, day columns).
+    nat = np.datetime64("NaT", "us")
+    vals = np.full(len(texts), nat, dtype="datetime64[us]")
+    errs = np.full(len(texts), None, dtype=object)
+    names = weekday_names() if any(_weekday_prefix().search(t) for t in texts) else {}
+    for i, text in enumerate(texts):
+        weekday = None
+        if names:
+            found = _weekday_prefix().search(text)
+            if found:
+                weekday = names.get(found.group(1).lower())
+            text = _weekday_prefix().sub("", text)
+        y = m = d = -1
+        if iso := _ISO.search(text):
+            y, m, d = int(iso.group(1)), int(iso.group(3)), int(iso.group(4))
+        elif dmy := _DMY.search(text):
+            d, m, y = int(dmy.group(1)), int(dmy.group(3)), int(dmy.group(4))
+        elif txt := _DMONY.search(text):
+            month = month_names().get(txt.group(2).lower())
+            if month is not None:
+                d, m, y = int(txt.group(1)), month, int(txt.group(3))
+        if 0 <= y < 100:
+            y += 2000
+        if not 1900 <= y <= 2261:
+            code = "date-invalid"
+            if _NUMBER.match(text):
+                code = "date-number"
+            if _no_year_one(text):
+                code = "date-no-year"
+            errs[i] = code
+            continue
+        try:
+            day = _date(y, m, d)
+        except ValueError:
+            errs[i] = "date-nonexistent"
+            continue
+        if weekday is not None and day.weekday() != weekday:
+            errs[i] = "date-weekday"
+            continue
+        vals[i] = np.datetime64(day, "us")
+    return pd.Series(vals), pd.Series(errs)
+
+
+def _no_year_one(text: str) -> bool:
+    """`_no_year` of one text."""
+    out = False
+    if dmon := _DMON.search(text):
+        day = int(dmon.group(1))
+        out = dmon.group(2).lower() in month_names() and 1 <= day <= 31
+    if dm := _DM.search(text):
+        dd, mm = int(dm.group(1)), int(dm.group(2))
+        out = 1 <= dd <= 31 and 1 <= mm <= 12
+    return out
+
+
+def _parse_dates_vectorised(u: pd.Series) -> tuple[pd.Series, pd.Series]:
     n = len(u)
     y = np.full(n, -1, dtype=np.int64)
     m = np.full(n, -1, dtype=np.int64)

@@ -12,7 +12,7 @@ import io
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -44,6 +44,33 @@ class RawSheet:
     # (row, column 0-based absolute, catalogue code, params, row_level). A row-level problem rejects its row
     # whichever column it is in; a cell-level one only when that column is read.
     problems: list[tuple[int, int, str, dict[str, Any], bool]] = field(default_factory=list)
+
+    def columns(self) -> list[Any]:
+        """The grid's column arrays (`grid[j].array` for every j), made once per grid: the header search, the
+        row classes and the records each read most columns, and `grid[j]` builds a Series each time (about 40
+        a sheet, a folder holds dozens of sheets). Made again if `grid` is replaced; whoever changes the grid's
+        columns in place calls `forget_columns`."""
+        kept = self.__dict__.get("_columns")
+        if kept is None or kept[0] is not self.grid:
+            kept = (self.grid, [self.grid[j].array for j in self.grid.columns])
+            self.__dict__["_columns"] = kept
+        return kept[1]
+
+    def forget_columns(self) -> None:
+        self.__dict__.pop("_columns", None)
+
+    if not TYPE_CHECKING:  # (hidden from mypy, which would then allow any attribute on a RawSheet)
+
+        def __setattr__(self, name: str, value: Any) -> None:
+            # A grid replaced (the load lets each parsed sheet's grid go) takes its column arrays with it: kept
+            # here, they would hold the old grid's cells for the rest of the load (+90 MB on the bench's CSV).
+            if name == "grid":
+                self.__dict__.pop("_columns", None)
+            object.__setattr__(self, name, value)
+
+    def known_columns(self, arrays: list[Any]) -> None:
+        """The grid's column arrays, when whoever made the grid has them (`arrow_text_grid`)."""
+        self.__dict__["_columns"] = (self.grid, arrays)
 
 
 def require_defusedxml() -> None:
@@ -106,32 +133,57 @@ def read_file(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
     return [read_csv(path)]
 
 
+# Cells up to which a sheet's columns go through the kernels chained as one array (see arrow_text_grid).
+CHAIN_TEXT_CELLS = 1_000_000
+
+
 def _arrow_text_grid(batch: object) -> pd.DataFrame:
     """A calamine record batch as a text grid: empty strings become missing in Arrow, before pandas."""
+    return arrow_text_grid(batch)[0]
+
+
+def arrow_text_grid(batch: object) -> tuple[pd.DataFrame, list[Any]]:
+    """A calamine record batch as a text grid: empty strings become missing in Arrow, before pandas; with the
+    grid's column arrays (what `RawSheet.columns` gives).
+
+    The frame is built from pandas' Arrow text arrays directly (what `Table.to_pandas` makes for large strings,
+    without its per-call machinery); a small sheet's columns go through the two kernels once, chained, and are
+    cut back into columns (zero-copy slices). A workbook folder holds dozens of small sheets: this was about
+    0.7 ms a sheet, now about 0.25."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    cols = []
-    for col in batch.columns:  # type: ignore[attr-defined]
-        col = col.cast(pa.string())
-        cols.append(pc.if_else(pc.equal(col, ""), pa.scalar(None, pa.string()), col))
-    table = pa.table(cols, names=[str(i) for i in range(len(cols))])
-    grid = table.to_pandas()
-    grid.columns = pd.RangeIndex(len(cols))
-    return grid
+    columns = list(batch.columns)  # type: ignore[attr-defined]
+    n_rows = batch.num_rows  # type: ignore[attr-defined]
+    null = pa.scalar(None, pa.large_string())
+    if columns and n_rows * len(columns) <= CHAIN_TEXT_CELLS and all(c.type == pa.string() for c in columns):
+        whole = pa.chunked_array(columns, type=pa.string()).cast(pa.large_string())
+        whole = pc.if_else(pc.equal(whole, ""), null, whole).combine_chunks()
+        texts = [whole.slice(i * n_rows, n_rows) for i in range(len(columns))]
+    else:
+        texts = []
+        for col in columns:
+            col = col.cast(pa.large_string())
+            texts.append(pc.if_else(pc.equal(col, ""), null, col))
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default text dtype ("str")
+    arrays = [pd.arrays.ArrowStringArray(pa.chunked_array([t]), dtype=dtype) for t in texts]  # type: ignore[call-arg]
+    grid = pd.DataFrame(dict(enumerate(arrays)), index=pd.RangeIndex(n_rows), copy=False)
+    grid.columns = pd.RangeIndex(len(arrays))
+    return grid, arrays
 
 
-def top_rows(grid: pd.DataFrame, k: int) -> np.ndarray:
+def top_rows(grid: pd.DataFrame, k: int, arrays: list[Any] | None = None) -> np.ndarray:
     """`grid.iloc[:k].to_numpy(dtype=object)` (missing cells NaN), built column by column from the Arrow text:
-    the frame's own conversion costs about a millisecond per sheet, and a folder holds dozens of sheets."""
+    the frame's own conversion costs about a millisecond per sheet, and a folder holds dozens of sheets.
+    `arrays`: the grid's column arrays when the caller has them (`RawSheet.columns`)."""
     k = min(max(k, 0), len(grid))
-    cols = [grid[j] for j in grid.columns]
-    if not cols or any(str(c.dtype) != "str" or not hasattr(c.array, "_pa_array") for c in cols):
+    cols = arrays if arrays is not None else [grid[j].array for j in grid.columns]
+    if not cols or any(str(c.dtype) != "str" or not hasattr(c, "_pa_array") for c in cols):
         out: np.ndarray = grid.iloc[:k].to_numpy(dtype=object)
         return out
     block = np.empty((k, len(cols)), dtype=object)
     for i, c in enumerate(cols):
-        block[:, i] = [np.nan if v is None else v for v in c.array._pa_array.slice(0, k).to_pylist()]
+        block[:, i] = [np.nan if v is None else v for v in c._pa_array.slice(0, k).to_pylist()]
     return block
 
 

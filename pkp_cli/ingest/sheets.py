@@ -57,7 +57,7 @@ def classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRep
     n_rows, n_cols = max(len(sheet.grid) - start, 0), sheet.grid.shape[1]
     # One flag array per column (a row-major block's reductions along its short rows cost more than the flags);
     # a small sheet's flags come from one pass of Arrow kernels over its columns chained.
-    filled = _filled_grid(sheet.grid, start, n_rows, n_cols)
+    filled = _filled_grid(sheet.columns(), start, n_rows, n_cols)
     any_filled = np.logical_or.reduce(filled) if filled else np.zeros(n_rows, dtype=bool)
     last = int(np.flatnonzero(any_filled)[-1]) + 1 if any_filled.any() else 0
     filled = [f[:last] for f in filled]
@@ -72,7 +72,7 @@ def classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRep
     for j in np.flatnonzero(np.bincount(first_col + 1, minlength=n_cols + 1)[1:]):
         here = first_col == j
         # Judged once per distinct text: a code column repeats the same few thousand values.
-        codes, uniques = pd.factorize(pd.Series(sheet.grid[int(j)].array[start : start + last]))
+        codes, uniques = _distinct(sheet.columns()[int(j)][start : start + last])
         totals |= here & np.append(_is_total(uniques), False)[codes]
     cls[(cls == 0) & totals] = 2
     # Group headings: no key, and text only in a name, No or unmapped column.
@@ -94,6 +94,22 @@ def classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRep
         headings=int((cls == 3).sum()),
     )
     return cls, report
+
+
+def _distinct(values: Any) -> tuple[np.ndarray, Any]:
+    """`pd.factorize(pd.Series(values))` for what is only tested per distinct value (the order of the distinct
+    values may differ): Arrow text is dictionary-encoded by Arrow itself, without a Series and pandas' hashing."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    arr = getattr(values, "_pa_array", None)
+    if arr is None or str(values.dtype) != "str" or len(values) > CHAIN_CELLS:
+        # (a big column as before: no combined copy of it)
+        return pd.factorize(pd.Series(values))
+    encoded = pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
+    codes = np.asarray(pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False), dtype=np.intp)
+    text = pa.chunked_array([encoded.dictionary])
+    return codes, pd.arrays.ArrowStringArray(text, dtype=values.dtype)  # type: ignore[call-arg]
 
 
 _TOTALS_RE = "^(?:" + "|".join(re.escape(w) for w in TOTALS_WORDS) + r")\b"
@@ -125,13 +141,13 @@ def _is_total(uniques: Any) -> np.ndarray:
 CHAIN_CELLS = 1_000_000
 
 
-def _filled_grid(grid: pd.DataFrame, start: int, n_rows: int, n_cols: int) -> list[np.ndarray]:
+def _filled_grid(columns: list[Any], start: int, n_rows: int, n_cols: int) -> list[np.ndarray]:
     """`_filled` of every column from row `start` on, one flag array per column: for a small sheet one pass of
     Arrow kernels over the columns chained together (each column alone costs four kernel calls; a sheet has
     dozens of columns), cut back into columns."""
     import pyarrow as pa
 
-    arrays = [grid[j].array[start:] for j in range(n_cols)]
+    arrays = [columns[j][start:] for j in range(n_cols)]
     parts: list[Any] = [getattr(a, "_pa_array", None) for a in arrays]
     small = n_rows * n_cols <= CHAIN_CELLS  # a big sheet's columns one at a time: no lengths of every cell at once
     if small and n_rows and n_cols > 1 and all(p is not None and p.type == parts[0].type for p in parts):
@@ -175,7 +191,7 @@ def extract_records(
     Cell addresses and headers are kept per group of records, not per record: a 1.66 M-row sheet would
     otherwise carry millions of copies of the same header text.
     """
-    grid = sheet.grid
+    grid = sheet.columns()
     rows = layout.data_start + data_idx
     groups: list[WideGroup | None] = list(layout.wide) or [None]
     group_cols: list[dict[str, int]] = []
@@ -192,7 +208,7 @@ def extract_records(
             # A stage with no value in this row is simply not reported: not a record.
             present = np.zeros(len(rows), dtype=bool)
             for j in g.columns.values():
-                present |= ~np.asarray(pd.isna(grid[j].array.take(rows)), dtype=bool)
+                present |= ~np.asarray(pd.isna(grid[j].take(rows)), dtype=bool)
             pick = rows[present]
         group_cols.append({c: sheet.origin_col + j for c, j in cols.items()})
         group_headers.append(headers)
@@ -208,12 +224,12 @@ def extract_records(
     for c in canon:
         if contiguous:
             # One group over contiguous rows (the usual long form): a zero-copy slice of the column.
-            rec[c] = grid[layout.columns[c]].array[rows[0] : rows[-1] + 1]
+            rec[c] = grid[layout.columns[c]][rows[0] : rows[-1] + 1]
             continue
         parts = []
         for gc, pick in zip(group_cols, picks, strict=True):
             if c in gc:
-                parts.append(grid[gc[c] - sheet.origin_col].array.take(pick))
+                parts.append(grid[gc[c] - sheet.origin_col].take(pick))
             else:
                 parts.append(pd.array([None] * len(pick), dtype="str"))
         rec[c] = _concat_arrays(parts)
@@ -222,8 +238,13 @@ def extract_records(
             pd.array([g.stage_text if g else None] * len(p), dtype="str") for g, p in zip(groups, picks, strict=True)
         ]
         rec["tahapan"] = _concat_arrays(stages)
+    if "progres_persen" in rec:
+        # Which progress cells are formatted as percentages, set before the frame is made (a column assigned to
+        # a frame costs about 0.3 ms; a folder holds dozens of sheets).
+        rec["_pct"] = _percent_flags(sheet, rec["_row"], rec["_grp"], group_cols)
     # The file and sheet of each record are set once for all sheets of a kind (pkp_cli.ingest.units.provenance).
-    return pd.DataFrame(rec), group_cols, group_headers
+    # The arrays above are new or read-only slices: the frame need not copy them.
+    return pd.DataFrame(rec, copy=False), group_cols, group_headers
 
 
 def _concat_arrays(parts: list[Any]) -> Any:
@@ -395,7 +416,7 @@ def factorized(sr: SheetRecords, column: str, values: pd.Series) -> tuple[np.nda
 def _title_date(sheet: RawSheet, layout: Layout) -> tuple[date | None, tuple[int, int] | None]:
     above = getattr(sheet, "_top_rows", None)  # the header search's top rows (header.py), when it kept them
     if above is None or len(above) < layout.header_index:
-        above = top_rows(sheet.grid, layout.header_index)
+        above = top_rows(sheet.grid, layout.header_index, sheet.columns())
     for i in range(layout.header_index):
         for j, v in enumerate(above[i]):
             if v is None:
@@ -424,8 +445,6 @@ def read_sheets(path: Path, shown: str, schedule: Schedule | None, max_mb: int) 
         cls, report = classify_rows(sheet, layout)
         data_idx = np.flatnonzero(cls == 0)
         rec, group_cols, group_headers = extract_records(sheet, layout, data_idx, shown)
-        if "progres_persen" in rec.columns:
-            rec["_pct"] = _percent_flags(sheet, rec, group_cols)
         sr = SheetRecords(
             shown,
             sheet,
@@ -475,12 +494,13 @@ def _check_header_quotes(sheet: RawSheet, layout: Layout | None) -> None:
 _DELIMITERS = (";", ",", "\t", "|")
 
 
-def _percent_flags(sheet: RawSheet, rec: pd.DataFrame, group_cols: list[dict[str, int]]) -> np.ndarray:
-    """Which progress cells are formatted as percentages (their value 0.455 means 45.5 %)."""
+def _percent_flags(sheet: RawSheet, rows: np.ndarray, grps: np.ndarray, group_cols: list[dict[str, int]]) -> np.ndarray:
+    """Which progress cells are formatted as percentages (their value 0.455 means 45.5 %), for records at these
+    rows of these groups."""
     if not sheet.percent_cells:
-        return np.zeros(len(rec), dtype=bool)
+        return np.zeros(len(rows), dtype=bool)
     per_group = np.array([gc.get("progres_persen", -1) for gc in group_cols])
-    pairs = pd.MultiIndex.from_arrays([rec["_row"].to_numpy(), per_group[rec["_grp"].to_numpy()]])
+    pairs = pd.MultiIndex.from_arrays([np.asarray(rows), per_group[np.asarray(grps)]])
     return np.asarray(pairs.isin(list(sheet.percent_cells)), dtype=bool)
 
 

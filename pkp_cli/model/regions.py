@@ -10,6 +10,7 @@ import gzip
 import importlib.util
 import json
 import re
+from collections.abc import Iterable
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -44,6 +45,63 @@ def reference() -> dict[str, str]:
     with gzip.open(_data_dir() / "desa.json.gz", "rt", encoding="utf-8") as fh:
         ref.update(json.load(fh))
     return ref
+
+
+# Up to this many kecamatan their desa are looked up one run at a time (about 0.07 ms each, plus unpacking the
+# file), beyond it the whole file is parsed (about 75 ms).
+PARTIAL_KECAMATAN = 500
+_DESA_HEAD = re.compile(r"[0-9]{2}\.[0-9]{2}\.[0-9]{2}\.")
+_KEY_START = re.compile(rb'[{,]\s*"')
+
+
+def reference_for(codes: Iterable[object]) -> dict[str, str]:
+    """What `reference()` says about `codes`: every province, kabupaten/kota and kecamatan, and the desa of the
+    kecamatan the desa codes among `codes` are in. Any of `codes` that is a key of `reference()` is a key here,
+    with the same name, and so is each of its prefixes.
+
+    The whole desa file is 84,000 names (its JSON about 75 ms); one province's data needs a few hundred. The file
+    is one JSON object sorted by code (tests/model/test_regions.py checks the pinned file), so each kecamatan's
+    desa are one run of entries, found by bisecting the text, and only those runs are parsed."""
+    if reference.cache_info().currsize:
+        return reference()
+    heads = sorted({c[:9] for c in codes if isinstance(c, str) and len(c) > 9 and _DESA_HEAD.match(c)})
+    if len(heads) > PARTIAL_KECAMATAN:
+        return reference()
+    ref = dict(_wilayah())
+    if not heads:
+        return ref
+    with gzip.open(_data_dir() / "desa.json.gz", "rb") as fh:
+        text = fh.read()
+    runs = []
+    for head in heads:
+        start = _first_key_from(text, head.encode())
+        end = _first_key_from(text, head[:-1].encode() + b"/")  # "/" sorts right after "."
+        if end > start:
+            runs.append(text[start:end].rstrip(b", \t\r\n}"))
+    if runs:
+        ref.update(json.loads(b"{" + b",".join(runs) + b"}"))
+    return ref
+
+
+def _first_key_from(text: bytes, target: bytes) -> int:
+    """The offset of the opening quote of the first key >= `target` in a JSON object of text keys sorted in
+    order, or the offset of its closing brace. A key starts after `{` or `,` and white space: inside a JSON
+    string a quote is always escaped, so `,"` is never inside one."""
+
+    def key_start(pos: int) -> int | None:
+        found = _KEY_START.search(text, pos)
+        return None if found is None else found.end() - 1
+
+    lo, hi = 0, len(text)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        at = key_start(mid)
+        if at is None or text[at + 1 : text.index(b'"', at + 1)] >= target:
+            hi = mid
+        else:
+            lo = at + 1
+    at = key_start(lo)
+    return at if at is not None else text.rindex(b"}")
 
 
 def name_key(name: object) -> str:

@@ -48,7 +48,7 @@ def test_filled_grid_agrees_column_by_column(start: int, columns: list[list[str 
     grid = pd.DataFrame({j: pd.Series(col, dtype="str") for j, col in enumerate(columns)})
     n_rows, n_cols = max(len(grid) - start, 0), grid.shape[1]
     expected = [sheets._filled(grid[j].array[start:]) for j in range(n_cols)]
-    got = sheets._filled_grid(grid, start, n_rows, n_cols)
+    got = sheets._filled_grid([grid[j].array for j in grid.columns], start, n_rows, n_cols)
     assert [g.tolist() for g in got] == [x.tolist() for x in expected]
 
 
@@ -58,12 +58,13 @@ def test_filled_grid_of_a_big_sheet_goes_column_by_column(monkeypatch) -> None: 
     grid = pd.DataFrame(
         {0: pd.Series(["a", "", " ", None], dtype="str"), 1: pd.Series([None, "x", "\t", "y"], dtype="str")}
     )
-    chained = sheets._filled_grid(grid, 0, 4, 2)
+    arrays = [grid[j].array for j in grid.columns]
+    chained = sheets._filled_grid(arrays, 0, 4, 2)
     monkeypatch.setattr(sheets, "CHAIN_CELLS", 5)
     calls = []
     real = sheets._filled
     monkeypatch.setattr(sheets, "_filled", lambda values: calls.append(len(values)) or real(values))
-    alone = sheets._filled_grid(grid, 0, 4, 2)
+    alone = sheets._filled_grid(arrays, 0, 4, 2)
     assert calls == [4, 4]  # one call per column
     # Per column: a, '', ' ', missing -> only 'a'; missing, x, tab, y -> x and y.
     assert (

@@ -93,10 +93,8 @@ LABELS: dict[str, tuple[str, str]] = {
         "Program: {program} (every figure, the summary and totals included, is for this program only)",
     ),
     "not_reported_note": (
-        "{n} provinsi belum melapor minggu ini (laporan terbaru lebih dari {days} hari sebelum tanggal posisi): "
-        "{names}",
-        "{n} provinces have not reported this week (newest report more than {days} days before the status date): "
-        "{names}",
+        "{n} provinsi belum melapor dalam {days} hari sebelum tanggal posisi (laporan terbaru lebih tua): {names}",
+        "{n} provinces have not reported in the {days} days before the status date (newest report older): {names}",
     ),
     "t.programs": ("Per program", "Per program"),
     "t.curve": ("Kurva S (rencana vs realisasi kumulatif)", "S-curve (cumulative planned vs actual)"),

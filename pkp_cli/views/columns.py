@@ -409,8 +409,10 @@ _ALL: list[Column] = [
         "bool",
         ("belum melapor", "not reported"),
         (
-            "Laporan terbaru lebih tua dari stale_days hari sebelum tanggal posisi: belum melapor minggu ini.",
-            "The newest report is older than stale_days days before the status date: has not reported this week.",
+            "Tidak ada laporan dalam stale_days hari sebelum tanggal posisi: laporan terbaru lebih tua dari itu "
+            "(pkp weekly memakai arti lain: tidak melapor sejak minggu sebelumnya).",
+            "No report in the stale_days days before the status date: the newest report is older than that "
+            "(pkp weekly uses another meaning: no report since the week before).",
         ),
     ),
     # --- construction ------------------------------------------------------------------------------------

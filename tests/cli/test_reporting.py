@@ -48,12 +48,17 @@ def test_the_late_report_sets_the_date_and_the_others_are_marked(data: Path) -> 
     assert doc["as_of"] == "2022-06-20" and doc["newest_report"] == "2022-06-20" and doc["stale"] is False
     rows = {r["provinsi"]: r for r in doc["tables"]["provinsi"]}
     assert rows["Bali"]["laporan_terakhir"] == "2022-06-20" and rows["Bali"]["belum_melapor"] is False
-    # 3 June is 17 days before 20 June, more than stale_days (14): not reported this week
+    # 3 June is 17 days before 20 June, more than stale_days (14): not reported in the last 14 days
     others = [r for name, r in rows.items() if name != "Bali"]
     assert len(others) == 21 and all(r["belum_melapor"] and r["laporan_terakhir"] == "2022-06-03" for r in others)
     assert doc["provinces_not_reported"] == 21
     screen = runner.invoke(app, ["status", "--data", str(data)], env={"NO_COLOR": "1", "COLUMNS": "120"}).stdout
-    assert "21 provinsi belum melapor minggu ini" in screen
+    # the note names the 14 days it means (not "this week": pkp weekly's "belum melapor minggu ini" is another test)
+    assert "21 provinsi belum melapor dalam 14 hari sebelum tanggal posisi (laporan terbaru lebih tua)" in screen
+    english = runner.invoke(
+        app, ["status", "--data", str(data), "--lang", "en"], env={"NO_COLOR": "1", "COLUMNS": "200"}
+    )
+    assert "21 provinces have not reported in the 14 days before the status date" in english.stdout
 
 
 def test_a_province_summary_says_when_it_last_reported(data: Path) -> None:

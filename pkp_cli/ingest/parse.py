@@ -158,57 +158,58 @@ ONE_BY_ONE_DATES = 2_000
 
 
 def _parse_dates_unique(u: pd.Series) -> tuple[pd.Series, pd.Series]:
-    if len(u) <= ONE_BY_ONE_DATES and all(type(t) is str for t in u.tolist()):
-        return _dates_one_by_one(u.tolist())
+    values = u.tolist()
+    # ASCII only, as _one_date: Unicode digits and case folding are judged by one parser, the vectorised one.
+    if len(values) <= ONE_BY_ONE_DATES and all(type(t) is str and t.isascii() for t in values):
+        return _dates_one_by_one(values)
     return _parse_dates_vectorised(u)
 
 
 def _dates_one_by_one(texts: list[str]) -> tuple[pd.Series, pd.Series]:
-    """`_parse_dates_vectorised` text by text: the same patterns, in the same order, with the same outcome for
-    each text (tests/ingest/test_dates_one_by_one.py compares the two)."""
-    from datetime import date as _date
-
+    """`_parse_dates_vectorised` text by text (`_date_verdict`): the same outcome for each text
+    (tests/ingest/test_dates_one_by_one.py compares the two)."""
     # The unit pandas gives dates assembled from their parts (to_datetime of year, month, day columns).
-    nat = np.datetime64("NaT", "us")
-    vals = np.full(len(texts), nat, dtype="datetime64[us]")
+    vals = np.full(len(texts), np.datetime64("NaT", "us"), dtype="datetime64[us]")
     errs = np.full(len(texts), None, dtype=object)
-    names = weekday_names() if any(_weekday_prefix().search(t) for t in texts) else {}
     for i, text in enumerate(texts):
-        weekday = None
-        if names:
-            found = _weekday_prefix().search(text)
-            if found:
-                weekday = names.get(found.group(1).lower())
-            text = _weekday_prefix().sub("", text)
-        y = m = d = -1
-        if iso := _ISO.search(text):
-            y, m, d = int(iso.group(1)), int(iso.group(3)), int(iso.group(4))
-        elif dmy := _DMY.search(text):
-            d, m, y = int(dmy.group(1)), int(dmy.group(3)), int(dmy.group(4))
-        elif txt := _DMONY.search(text):
-            month = month_names().get(txt.group(2).lower())
-            if month is not None:
-                d, m, y = int(txt.group(1)), month, int(txt.group(3))
-        if 0 <= y < 100:
-            y += 2000
-        if not 1900 <= y <= 2261:
-            code = "date-invalid"
-            if _NUMBER.match(text):
-                code = "date-number"
-            if _no_year_one(text):
-                code = "date-no-year"
-            errs[i] = code
-            continue
-        try:
-            day = _date(y, m, d)
-        except ValueError:
-            errs[i] = "date-nonexistent"
-            continue
-        if weekday is not None and day.weekday() != weekday:
-            errs[i] = "date-weekday"
-            continue
-        vals[i] = np.datetime64(day, "us")
+        day, error = _date_verdict(text)
+        if day is None:
+            errs[i] = error
+        else:
+            vals[i] = np.datetime64(day, "us")
     return pd.Series(vals), pd.Series(errs)
+
+
+def _date_verdict(text: str) -> tuple[date | None, str | None]:
+    """One ASCII text's date, or the error code `_parse_dates_vectorised` gives it: the same patterns in the same
+    order, in plain Python (pandas' string methods cost about 2 ms a call whatever the length)."""
+    weekday = None
+    found = _weekday_prefix().search(text)
+    if found:
+        weekday = weekday_names().get(found.group(1).lower())
+        text = _weekday_prefix().sub("", text)
+    y = m = d = -1
+    if iso := _ISO.search(text):
+        y, m, d = int(iso.group(1)), int(iso.group(3)), int(iso.group(4))
+    elif dmy := _DMY.search(text):
+        d, m, y = int(dmy.group(1)), int(dmy.group(3)), int(dmy.group(4))
+    elif txt := _DMONY.search(text):
+        month = month_names().get(txt.group(2).lower())
+        if month is not None:
+            d, m, y = int(txt.group(1)), month, int(txt.group(3))
+    if 0 <= y < 100:
+        y += 2000
+    if not 1900 <= y <= 2261:
+        if _no_year_one(text):
+            return None, "date-no-year"
+        return None, "date-number" if _NUMBER.match(text) else "date-invalid"
+    try:
+        day = date(y, m, d)
+    except ValueError:
+        return None, "date-nonexistent"
+    if weekday is not None and day.weekday() != weekday:
+        return None, "date-weekday"  # the weekday named is not the date's
+    return day, None
 
 
 def _no_year_one(text: str) -> bool:
@@ -326,31 +327,7 @@ def _one_date(text: str) -> date | None:
     the vectorised path, so Unicode digits and case folding are never judged twice, two ways."""
     if not text.strip() or DASH_ONLY.match(text):
         return None  # a blank or a placeholder is an empty cell (_by_unique)
-    weekday = None
-    found = _weekday_prefix().search(text)
-    if found:
-        weekday = weekday_names().get(found.group(1).lower())
-        text = _weekday_prefix().sub("", text)
-    y = m = d = -1
-    if iso := _ISO.search(text):
-        y, m, d = int(iso.group(1)), int(iso.group(3)), int(iso.group(4))
-    elif dmy := _DMY.search(text):
-        d, m, y = int(dmy.group(1)), int(dmy.group(3)), int(dmy.group(4))
-    elif txt := _DMONY.search(text):
-        month = month_names().get(txt.group(2).lower())
-        if month is not None:
-            d, m, y = int(txt.group(1)), month, int(txt.group(3))
-    if 0 <= y < 100:
-        y += 2000
-    if not 1900 <= y <= 2261:
-        return None
-    try:
-        day = date(y, m, d)
-    except ValueError:
-        return None  # no such day
-    if weekday is not None and day.weekday() != weekday:
-        return None  # the weekday named is not the date's
-    return day
+    return _date_verdict(text)[0]
 
 
 _DATE_IN_TEXT = re.compile(

@@ -50,11 +50,11 @@ class RawSheet:
         row classes and the records each read most columns, and `grid[j]` builds a Series each time (about 40
         a sheet, a folder holds dozens of sheets). Made again if `grid` is replaced; whoever changes the grid's
         columns in place calls `forget_columns`."""
-        kept = self.__dict__.get("_columns")
-        if kept is None or kept[0] is not self.grid:
-            kept = (self.grid, [self.grid[j].array for j in self.grid.columns])
+        kept: list[Any] | None = self.__dict__.get("_columns")
+        if kept is None:
+            kept = [self.grid[j].array for j in self.grid.columns]
             self.__dict__["_columns"] = kept
-        return kept[1]
+        return kept
 
     def forget_columns(self) -> None:
         self.__dict__.pop("_columns", None)
@@ -64,13 +64,13 @@ class RawSheet:
         def __setattr__(self, name: str, value: Any) -> None:
             # A grid replaced (the load lets each parsed sheet's grid go) takes its column arrays with it: kept
             # here, they would hold the old grid's cells for the rest of the load (+90 MB on the bench's CSV).
-            if name == "grid":
+            if name == "grid" and value is not self.__dict__.get("grid"):
                 self.__dict__.pop("_columns", None)
             object.__setattr__(self, name, value)
 
     def known_columns(self, arrays: list[Any]) -> None:
         """The grid's column arrays, when whoever made the grid has them (`arrow_text_grid`)."""
-        self.__dict__["_columns"] = (self.grid, arrays)
+        self.__dict__["_columns"] = arrays
 
 
 def require_defusedxml() -> None:

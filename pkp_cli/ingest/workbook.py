@@ -384,9 +384,9 @@ def _check_string_count(member: str, size: int, head: bytes) -> None:
             raise FileProblem("xlsx-xml-invalid", member=member, reason=f"count={int(count)}")
 
 
-def _raw_values(grid: Any, cells: Any, origin_row: int, origin_col: int) -> Any:
-    """The grid with the given (row, col, raw text) cells set to the raw text of the sheet XML: a date serial
-    calamine could not turn into a date is shown as it was written (1e+308, not empty or 309 digits)."""
+def _raw_values(grid: Any, cells: Any, origin_row: int, origin_col: int) -> None:
+    """Set the given (row, col, raw text) cells of the grid, in place, to the raw text of the sheet XML: a date
+    serial calamine could not turn into a date is shown as it was written (1e+308, not empty or 309 digits)."""
     import pandas as pd
 
     by_col: dict[int, list[tuple[int, str]]] = {}
@@ -399,7 +399,6 @@ def _raw_values(grid: Any, cells: Any, origin_row: int, origin_col: int) -> Any:
         for i, raw in items:
             values[i] = raw
         grid[j] = pd.Series(values, index=grid.index, dtype="str")
-    return grid
 
 
 def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB) -> list[RawSheet]:
@@ -473,15 +472,14 @@ def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
             origin_col = first[1] - (nonnull[0] if nonnull else 0)
         if found is not None and (found.bad_dates or found.error_cells):
             raw = [*found.bad_dates.values(), *found.error_cells.values()]
-            grid = _raw_values(grid, raw, origin_row, max(origin_col, 0))
-            raw_sheet.forget_columns()  # columns replaced in the frame itself
+            _raw_values(grid, raw, origin_row, max(origin_col, 0))
+            raw_sheet.forget_columns()
         problems: list[tuple[int, int, str, dict[str, Any], bool]] = (
             [(r, c, "date-invalid", {}, False) for r, c, _ in found.bad_dates.values()]
             + [(r, c, "cell-error", {"value": v}, False) for r, c, v in found.error_cells.values()]
             if found
             else []
         )
-        raw_sheet.grid = grid
         raw_sheet.row_numbers = np.arange(origin_row, origin_row + len(grid), dtype=np.int64)
         raw_sheet.origin_col = max(origin_col, 0)
         raw_sheet.merges = list(found.merges) if found else []

@@ -80,6 +80,9 @@ def test_column_arrays_follow_the_grid() -> None:
     gc.collect()
     assert old() is None
     assert [a.tolist() for a in sheet.columns()] == [["z", "y"]]
+    kept = sheet.columns()
+    sheet.grid = sheet.grid  # the same grid set again: its arrays stay (read_xlsx sets every field it found)
+    assert sheet.columns() is kept
     sheet.grid[0] = pd.Series(["q", "r"], dtype="str")  # changed in place: forgotten on request
     sheet.forget_columns()
     assert [a.tolist() for a in sheet.columns()] == [["q", "r"]]
@@ -108,3 +111,23 @@ def test_one_thread_unless_a_file_is_big(tmp_path: Path) -> None:
     with big.open("r+b") as fh:
         fh.truncate(load.THREADS_MIN_FILE_BYTES - 1)  # one byte less: small
     assert not load._worth_threads([(small, "a.xlsx"), (big, "b.csv")])
+
+
+def test_an_xlsx_sheet_keeps_the_column_arrays_its_grid_was_built_with(tmp_path: Path) -> None:
+    """read_xlsx hands over the arrays arrow_text_grid made with the grid: the later steps (header search, row
+    classes, records) read them instead of making them again from the frame."""
+    import openpyxl
+
+    from pkp_cli.ingest.workbook import read_xlsx
+
+    path = tmp_path / "kecil.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Kode", "Nama"])
+    ws.append(["51.01", "Bali"])
+    wb.save(path)
+    (sheet,) = read_xlsx(path)
+    kept = sheet.__dict__.get("_columns")
+    assert kept is not None and sheet.columns() is kept
+    assert [a.tolist() for a in kept] == [["Kode", "51.01"], ["Nama", "Bali"]]

@@ -144,6 +144,11 @@ def weekday_names() -> dict[str, int]:
     return names
 
 
+# Every weekday name starts with a letter: a text that does not is parsed without Babel's locale data, whose
+# loading (about 0.1 s) a column of ISO dates would otherwise pay once per process.
+_LETTER_FIRST = re.compile(r"^\s*[^\W\d_]")
+
+
 @cache
 def _weekday_prefix() -> re.Pattern[str]:
     """A weekday name before the date ("Jumat, 3 Juni 2022", "Fri 3 June 2022")."""
@@ -184,7 +189,7 @@ def _date_verdict(text: str) -> tuple[date | None, str | None]:
     """One ASCII text's date, or the error code `_parse_dates_vectorised` gives it: the same patterns in the same
     order, in plain Python (pandas' string methods cost about 2 ms a call whatever the length)."""
     weekday = None
-    found = _weekday_prefix().search(text)
+    found = _weekday_prefix().search(text) if _LETTER_FIRST.match(text) else None
     if found:
         weekday = weekday_names().get(found.group(1).lower())
         text = _weekday_prefix().sub("", text)
@@ -230,10 +235,12 @@ def _parse_dates_vectorised(u: pd.Series) -> tuple[pd.Series, pd.Series]:
     m = np.full(n, -1, dtype=np.int64)
     d = np.full(n, -1, dtype=np.int64)
     # A weekday before the date is dropped here and checked against the date at the end.
-    wd_match = u.str.extract(_weekday_prefix())[0]
-    weekday = wd_match.str.lower().map(weekday_names()).to_numpy(dtype=float, na_value=np.nan)
-    if wd_match.notna().any():
-        u = u.str.replace(_weekday_prefix(), "", regex=True)
+    weekday = np.full(n, np.nan)
+    if u.str.match(_LETTER_FIRST).any():
+        wd_match = u.str.extract(_weekday_prefix())[0]
+        weekday = wd_match.str.lower().map(weekday_names()).to_numpy(dtype=float, na_value=np.nan)
+        if wd_match.notna().any():
+            u = u.str.replace(_weekday_prefix(), "", regex=True)
     iso = u.str.extract(_ISO)
     ok = iso[0].notna().to_numpy()
     y[ok] = iso.loc[ok, 0].astype(int)

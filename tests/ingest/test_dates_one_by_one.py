@@ -119,3 +119,20 @@ def test_many_distinct_texts_take_the_vectorised_parse(monkeypatch: pytest.Monke
     assert calls == []  # 2 texts: one by one
     parse._parse_dates_unique(pd.Series(["3 Juni 2022", "4 Juni 2022", "5 Juni 2022"], dtype=object))
     assert calls == [3]
+
+
+@pytest.mark.parametrize("one_by_one", [True, False])
+def test_dates_without_a_leading_letter_do_not_load_the_weekday_names(one_by_one: bool) -> None:
+    # Babel's locale data (about 0.1 s to load) is only needed for a text that could start with a weekday name;
+    # a column of ISO or day-first dates never asks for it, on either path. A weekday text still does, and is
+    # still checked against its date (3 June 2022 was a Friday).
+    parse.weekday_names.cache_clear()
+    parse._weekday_prefix.cache_clear()
+    texts = ["2022-06-03", " 03/06/2022", "44715", ""]
+    run = parse._dates_one_by_one if one_by_one else lambda t: parse._parse_dates_vectorised(pd.Series(t))
+    vals, errs = run(texts)
+    assert _outcomes(vals, errs) == ["2022-06-03", "2022-06-03", "date-number", "date-invalid"]
+    assert parse.weekday_names.cache_info().currsize == 0
+    vals, errs = run(["Senin, 3 Juni 2022", " Jumat, 3 Juni 2022"])
+    assert _outcomes(vals, errs) == ["date-weekday", "2022-06-03"]
+    assert parse.weekday_names.cache_info().currsize == 1

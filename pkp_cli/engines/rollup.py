@@ -23,6 +23,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from pkp_cli.engines.codes import category_codes, is_in
+from pkp_cli.engines.grouped import median_max, whole_days
 from pkp_cli.model.frames import FINISHED, STATUS_CODES
 from pkp_cli.model.schedule import Schedule
 
@@ -69,8 +71,8 @@ def progress_fraction(progres_persen: Any) -> FloatArray:
 
 def actual_share(status: pd.DataFrame, schedule: Schedule) -> FloatArray:
     """Element-wise actual share of each row (see module doc)."""
-    finished = status["status"].isin(FINISHED).to_numpy(dtype=bool)
-    construction = status["tahapan"].isin(construction_codes(schedule)).to_numpy(dtype=bool)
+    finished = is_in(status["status"], FINISHED)
+    construction = is_in(status["tahapan"], construction_codes(schedule))
     pct = progress_fraction(status["progres_persen"])
     return np.where(finished, 1.0, np.where(construction, pct, 0.0))
 
@@ -105,22 +107,43 @@ def rollups(
 ) -> list[pd.DataFrame]:
     """`rollup` of the same rows by each of `bys`: each row's weights, shares and counts are computed once."""
     w = stage_weights(status, schedule)
-    late = status["status"].isin(LATE).to_numpy(dtype=bool)
-    work = pd.DataFrame(
-        {
-            "_w": w,
-            "_wp": w * planned_share(status["jadwal_mulai"], status["jadwal_selesai"], np.datetime64(as_of)),
-            "_wa": w * actual_share(status, schedule),
-            "_slip": np.where(late, status["hari_terlambat"].to_numpy(dtype=np.float64), np.nan),
-        }
-    )
-    status_id = np.asarray(pd.Categorical(status["status"], categories=STATUS_CODES).codes, dtype=np.int64)
+    # The three summed columns made in place in one (3, rows) block, which the frame holds without a copy (a frame
+    # built from a dict of arrays copies them into its block): pandas sums them as before, to the last bit.
+    sums = np.empty((3, len(status)), dtype=np.float64)
+    sums[0] = w
+    np.multiply(w, planned_share(status["jadwal_mulai"], status["jadwal_selesai"], np.datetime64(as_of)), out=sums[1])
+    np.multiply(w, actual_share(status, schedule), out=sums[2])
+    del w
+    work = pd.DataFrame(sums.T, columns=["_w", "_wp", "_wa"], copy=False)
+    status_id = np.asarray(category_codes(status["status"], STATUS_CODES), dtype=np.int64)
+    late = _LateDays(status, status_id)
     open_late = _OpenLate(status)
-    return [_rollup_of(work, status, status_id, open_late, _keys(by)) for by in bys]
+    return [_rollup_of(work, status, status_id, late, open_late, _keys(by)) for by in bys]
 
 
-def _rollup_of(work: pd.DataFrame, status: pd.DataFrame, status_id: npt.NDArray[np.int64], open_late: _OpenLate,
-               keys: list[str]) -> pd.DataFrame:  # fmt: skip
+class _LateDays:
+    """The late rows' (terlambat, selesai_terlambat) days late, for each grouping's median and maximum."""
+
+    def __init__(self, status: pd.DataFrame, status_id: npt.NDArray[np.int64]) -> None:
+        self.rows = np.flatnonzero(np.isin(status_id, [STATUS_CODES.index(c) for c in LATE]))
+        days = status["hari_terlambat"]
+        self.whole = whole_days(days)  # the engine's int64; else pandas' grouping below
+        self.days = days.to_numpy(dtype=np.int64 if self.whole else np.float64)[self.rows]
+
+    def median_max(self, group_id: npt.NDArray[np.int64], n_groups: int) -> tuple[FloatArray, FloatArray]:
+        """Per group 0..n_groups-1: the median and the maximum of its late rows' days, NaN where it has none: as
+        pandas' grouped median and max over every row with NaN outside the late rows."""
+        g = group_id[self.rows]
+        if self.whole:
+            return median_max(g, self.days, n_groups)
+        grouped = pd.Series(self.days).groupby(g)
+        at = np.arange(n_groups)
+        return (grouped.median().reindex(at).to_numpy(dtype=np.float64),
+                grouped.max().reindex(at).to_numpy(dtype=np.float64))  # fmt: skip
+
+
+def _rollup_of(work: pd.DataFrame, status: pd.DataFrame, status_id: npt.NDArray[np.int64], late: _LateDays,
+               open_late: _OpenLate, keys: list[str]) -> pd.DataFrame:  # fmt: skip
     group_id, key_frame = group_ids(status, keys)
     keep = group_id >= 0  # an empty key (-1): its group is dropped below
     # Grouped over every row (not a filtered copy), as pandas sums the groups of the whole frame: the same
@@ -141,8 +164,9 @@ def _rollup_of(work: pd.DataFrame, status: pd.DataFrame, status_id: npt.NDArray[
     out["rencana_persen"] = 100.0 * out["_wp"] / out["_w"]
     out["realisasi_persen"] = 100.0 * out["_wa"] / out["_w"]
     out["deviasi"] = out["realisasi_persen"] - out["rencana_persen"]
-    out["median_terlambat"] = grouped["_slip"].median()
-    out["maks_terlambat"] = grouped["_slip"].max()
+    median, most = late.median_max(group_id, n_groups)
+    out["median_terlambat"] = median[at]
+    out["maks_terlambat"] = most[at]
     out["tahapan_terburuk"] = open_late.worst_stage(group_id).reindex(out.index)
     out = pd.concat([key_frame.iloc[out.index.to_numpy()].reset_index(drop=True), out.reset_index(drop=True)], axis=1)
     return out[[*keys, *ROLLUP_VALUES]]
@@ -282,7 +306,7 @@ def _curve_events(
     ev_rows = [np.flatnonzero(done).astype(np.int64, copy=False)]
     ev_dates = [end[done]]
     ev_vals = [np.ones(int(done.sum()))]
-    construction = status["tahapan"].isin(construction_codes(schedule)).to_numpy(dtype=bool)
+    construction = is_in(status["tahapan"], construction_codes(schedule))
     if construction.any():
         r, d, v = _construction_reports(status, construction, progres, progres_rows)
         before_end = np.isnat(end[r]) | (d < end[r])  # from the finish date on the share is 1

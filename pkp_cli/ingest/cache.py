@@ -129,7 +129,7 @@ def issue_to_json(issue: Any) -> dict[str, Any]:
 
 
 @functools.cache
-def _field_names(kind: type) -> tuple[str, ...]:
+def _field_names(kind: Any) -> tuple[str, ...]:
     return tuple(f.name for f in fields(kind))
 
 

@@ -23,7 +23,6 @@ safe to delete.
 from __future__ import annotations
 
 import contextlib
-import functools
 import hashlib
 import json
 import os
@@ -123,14 +122,9 @@ def _remove(path: Path, name_pattern: re.Pattern[str] = _ENTRY_NAME) -> None:
 def issue_to_json(issue: Any) -> dict[str, Any]:
     # the fields as they are (text, numbers, None), in their order: `asdict` would copy each one deeply, and
     # params (tuples of tuples) are made anew just below; a cold national load writes some 20,000 issues
-    d = {name: getattr(issue, name) for name in _field_names(type(issue))}
+    d = {f.name: getattr(issue, f.name) for f in fields(issue)}
     d["params"] = [[k, v if isinstance(v, (str, int, float, bool)) or v is None else str(v)] for k, v in issue.params]
     return d
-
-
-@functools.cache
-def _field_names(kind: Any) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(kind))
 
 
 def issue_from_json(d: dict[str, Any]) -> Any:

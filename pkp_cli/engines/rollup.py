@@ -57,6 +57,25 @@ def planned_share(jadwal_mulai: Any, jadwal_selesai: Any, at: Any) -> FloatArray
     return np.asarray(np.clip(elapsed / length, 0.0, 1.0), dtype=np.float64)
 
 
+def _rows_planned_share(status: pd.DataFrame, at: np.datetime64) -> FloatArray:
+    """planned_share of every row at `at`. The rows of one stage share its window in every status frame, so the
+    share is computed once per stage and repeated, when the frame shows that (each row's window equal to its
+    stage's); else row by row. The same values either way: the same arithmetic on the same dates."""
+    mulai = status["jadwal_mulai"].to_numpy()
+    selesai = status["jadwal_selesai"].to_numpy()
+    stage, uniques = pd.factorize(status["tahapan"])
+    stage = np.asarray(stage, dtype=np.int64)
+    if len(stage) and mulai.dtype.kind == "M" and selesai.dtype.kind == "M" and int(stage.min()) >= 0:
+        one = np.zeros(len(uniques), dtype=np.int64)
+        one[stage] = np.arange(len(stage), dtype=np.int64)  # a row of each stage
+        m, s = mulai[one], selesai[one]
+        if np.array_equal(m.view(np.int64)[stage], mulai.view(np.int64)) and np.array_equal(
+            s.view(np.int64)[stage], selesai.view(np.int64)
+        ):
+            return planned_share(m, s, at)[stage]
+    return planned_share(mulai, selesai, at)
+
+
 def construction_codes(schedule: Schedule) -> set[str]:
     """The stage codes that are a program's key stage `konstruksi`."""
     codes = {schedule.key_stage(p, "konstruksi") for p in schedule.programs}
@@ -111,7 +130,7 @@ def rollups(
     # built from a dict of arrays copies them into its block): pandas sums them as before, to the last bit.
     sums = np.empty((3, len(status)), dtype=np.float64)
     sums[0] = w
-    np.multiply(w, planned_share(status["jadwal_mulai"], status["jadwal_selesai"], np.datetime64(as_of)), out=sums[1])
+    np.multiply(w, _rows_planned_share(status, np.datetime64(as_of, "D")), out=sums[1])
     np.multiply(w, actual_share(status, schedule), out=sums[2])
     del w
     work = pd.DataFrame(sums.T, columns=["_w", "_wp", "_wa"], copy=False)
@@ -397,10 +416,13 @@ def s_curve(
 
     # planned: rows of one stage share a window, so weight per (group, stage) times share per (stage, point)
     stage_idx, stage_codes = pd.factorize(status["tahapan"])
-    mulai = np.zeros(len(stage_codes), dtype="datetime64[D]")
-    selesai = np.zeros(len(stage_codes), dtype="datetime64[D]")
-    mulai[stage_idx] = status["jadwal_mulai"].to_numpy(dtype="datetime64[D]")
-    selesai[stage_idx] = status["jadwal_selesai"].to_numpy(dtype="datetime64[D]")
+    # each stage's window from one of its rows (the one a row-by-row assignment would leave last), made days
+    # there: not two 1.66 M-row conversions and scatters
+    one = np.zeros(len(stage_codes), dtype=np.int64)
+    one[stage_idx] = np.arange(len(stage_idx), dtype=np.int64)
+    mulai = status["jadwal_mulai"].iloc[one].to_numpy(dtype="datetime64[D]")
+    selesai = status["jadwal_selesai"].iloc[one].to_numpy(dtype="datetime64[D]")
+    del one
     # np.bincount adds the weights in row order, as np.add.at does (the same sums to the last bit), in one pass
     n_stages = len(stage_codes)
     if (stage_idx[valid] >= 0).all():

@@ -22,7 +22,7 @@ def category_codes(values: pd.Series, categories: Sequence[str]) -> npt.NDArray[
         where = pd.Index(categories).get_indexer(pd.Index(values.cat.categories))
         table = np.append(where, -1).astype(np.int64)  # code -1 (missing) reads the last entry
         return np.asarray(table[np.asarray(values.cat.codes)], dtype=np.int64)
-    return np.asarray(pd.Index(list(categories)).get_indexer(values), dtype=np.int64)  # missing or other: -1
+    return np.asarray(pd.Index(list(categories)).get_indexer(pd.Index(values)), dtype=np.int64)  # missing or other: -1
 
 
 def is_in(values: pd.Series, wanted: Collection[Any]) -> npt.NDArray[np.bool_]:

@@ -25,8 +25,10 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from pkp_cli.engines.codes import is_in
 from pkp_cli.engines.rollup import actual_share, construction_codes, planned_share
-from pkp_cli.engines.status import StageGrid, grid_from_status, is_finished
+from pkp_cli.engines.status import StageGrid, grid_from_status
+from pkp_cli.model.frames import FINISHED
 from pkp_cli.model.schedule import Schedule
 
 BoolArray = npt.NDArray[np.bool_]
@@ -100,8 +102,8 @@ def projected_ends(
     start_all = status["tanggal_mulai"].to_numpy()
     end_all = status["tanggal_selesai"].to_numpy()
     pct_all = status["progres_persen"].to_numpy(dtype=np.float64)
-    finished = is_finished(status).to_numpy(dtype=bool)
-    construction = status["tahapan"].isin(construction_codes(schedule)).to_numpy(dtype=bool)
+    finished = is_in(status["status"], FINISHED)
+    construction = is_in(status["tahapan"], construction_codes(schedule))
 
     proj = np.full(len(status), np.datetime64("NaT"), dtype="datetime64[D]")
     slip = np.zeros(len(status), dtype=np.float64)
@@ -159,14 +161,14 @@ def forecast(status: pd.DataFrame, schedule: Schedule, as_of: date, grid: StageG
     projected_ends)."""
     codes = construction_codes(schedule)
     proj = projected_ends(status, schedule, as_of, grid, stages=codes)  # only the construction rows are shown
-    rows = np.flatnonzero(status["tahapan"].isin(codes).to_numpy(dtype=bool))
+    rows = np.flatnonzero(is_in(status["tahapan"], codes))
     part = status.iloc[rows].reset_index(drop=True)
     d = np.datetime64(as_of, "D")
     rencana = 100.0 * planned_share(part["jadwal_mulai"], part["jadwal_selesai"], d)
     realisasi = 100.0 * actual_share(part, schedule)
     end = proj[rows]
     after = end > np.datetime64(schedule.deadline, "D")
-    finished = is_finished(part).to_numpy(dtype=bool)
+    finished = is_in(part["status"], FINISHED)
     out = part[
         [
             "kode_provinsi",

@@ -23,6 +23,8 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from pkp_cli.engines.codes import category_codes, is_in
+from pkp_cli.engines.grouped import median_max, whole_days
 from pkp_cli.model.frames import FINISHED, STATUS_CODES
 from pkp_cli.model.schedule import Schedule
 
@@ -55,6 +57,25 @@ def planned_share(jadwal_mulai: Any, jadwal_selesai: Any, at: Any) -> FloatArray
     return np.asarray(np.clip(elapsed / length, 0.0, 1.0), dtype=np.float64)
 
 
+def _rows_planned_share(status: pd.DataFrame, at: np.datetime64) -> FloatArray:
+    """planned_share of every row at `at`. The rows of one stage share its window in every status frame, so the
+    share is computed once per stage and repeated, when the frame shows that (each row's window equal to its
+    stage's); else row by row. The same values either way: the same arithmetic on the same dates."""
+    mulai = status["jadwal_mulai"].to_numpy()
+    selesai = status["jadwal_selesai"].to_numpy()
+    stage, uniques = pd.factorize(status["tahapan"])
+    stage = np.asarray(stage, dtype=np.int64)
+    if len(stage) and mulai.dtype.kind == "M" and selesai.dtype.kind == "M" and int(stage.min()) >= 0:
+        one = np.zeros(len(uniques), dtype=np.int64)
+        one[stage] = np.arange(len(stage), dtype=np.int64)  # a row of each stage
+        m, s = mulai[one], selesai[one]
+        if np.array_equal(m.view(np.int64)[stage], mulai.view(np.int64)) and np.array_equal(
+            s.view(np.int64)[stage], selesai.view(np.int64)
+        ):
+            return planned_share(m, s, at)[stage]
+    return planned_share(mulai, selesai, at)
+
+
 def construction_codes(schedule: Schedule) -> set[str]:
     """The stage codes that are a program's key stage `konstruksi`."""
     codes = {schedule.key_stage(p, "konstruksi") for p in schedule.programs}
@@ -69,8 +90,8 @@ def progress_fraction(progres_persen: Any) -> FloatArray:
 
 def actual_share(status: pd.DataFrame, schedule: Schedule) -> FloatArray:
     """Element-wise actual share of each row (see module doc)."""
-    finished = status["status"].isin(FINISHED).to_numpy(dtype=bool)
-    construction = status["tahapan"].isin(construction_codes(schedule)).to_numpy(dtype=bool)
+    finished = is_in(status["status"], FINISHED)
+    construction = is_in(status["tahapan"], construction_codes(schedule))
     pct = progress_fraction(status["progres_persen"])
     return np.where(finished, 1.0, np.where(construction, pct, 0.0))
 
@@ -105,22 +126,43 @@ def rollups(
 ) -> list[pd.DataFrame]:
     """`rollup` of the same rows by each of `bys`: each row's weights, shares and counts are computed once."""
     w = stage_weights(status, schedule)
-    late = status["status"].isin(LATE).to_numpy(dtype=bool)
-    work = pd.DataFrame(
-        {
-            "_w": w,
-            "_wp": w * planned_share(status["jadwal_mulai"], status["jadwal_selesai"], np.datetime64(as_of)),
-            "_wa": w * actual_share(status, schedule),
-            "_slip": np.where(late, status["hari_terlambat"].to_numpy(dtype=np.float64), np.nan),
-        }
-    )
-    status_id = np.asarray(pd.Categorical(status["status"], categories=STATUS_CODES).codes, dtype=np.int64)
+    # The three summed columns made in place in one (3, rows) block, which the frame holds without a copy (a frame
+    # built from a dict of arrays copies them into its block): pandas sums them as before, to the last bit.
+    sums = np.empty((3, len(status)), dtype=np.float64)
+    sums[0] = w
+    np.multiply(w, _rows_planned_share(status, np.datetime64(as_of, "D")), out=sums[1])
+    np.multiply(w, actual_share(status, schedule), out=sums[2])
+    del w
+    work = pd.DataFrame(sums.T, columns=["_w", "_wp", "_wa"], copy=False)
+    status_id = np.asarray(category_codes(status["status"], STATUS_CODES), dtype=np.int64)
+    late = _LateDays(status, status_id)
     open_late = _OpenLate(status)
-    return [_rollup_of(work, status, status_id, open_late, _keys(by)) for by in bys]
+    return [_rollup_of(work, status, status_id, late, open_late, _keys(by)) for by in bys]
 
 
-def _rollup_of(work: pd.DataFrame, status: pd.DataFrame, status_id: npt.NDArray[np.int64], open_late: _OpenLate,
-               keys: list[str]) -> pd.DataFrame:  # fmt: skip
+class _LateDays:
+    """The late rows' (terlambat, selesai_terlambat) days late, for each grouping's median and maximum."""
+
+    def __init__(self, status: pd.DataFrame, status_id: npt.NDArray[np.int64]) -> None:
+        self.rows = np.flatnonzero(np.isin(status_id, [STATUS_CODES.index(c) for c in LATE]))
+        days = status["hari_terlambat"]
+        self.whole = whole_days(days)  # the engine's int64; else pandas' grouping below
+        self.days = days.to_numpy(dtype=np.int64 if self.whole else np.float64)[self.rows]
+
+    def median_max(self, group_id: npt.NDArray[np.int64], n_groups: int) -> tuple[FloatArray, FloatArray]:
+        """Per group 0..n_groups-1: the median and the maximum of its late rows' days, NaN where it has none: as
+        pandas' grouped median and max over every row with NaN outside the late rows."""
+        g = group_id[self.rows]
+        if self.whole:
+            return median_max(g, self.days, n_groups)
+        grouped = pd.Series(self.days).groupby(g)
+        at = np.arange(n_groups)
+        return (grouped.median().reindex(at).to_numpy(dtype=np.float64),
+                grouped.max().reindex(at).to_numpy(dtype=np.float64))  # fmt: skip
+
+
+def _rollup_of(work: pd.DataFrame, status: pd.DataFrame, status_id: npt.NDArray[np.int64], late: _LateDays,
+               open_late: _OpenLate, keys: list[str]) -> pd.DataFrame:  # fmt: skip
     group_id, key_frame = group_ids(status, keys)
     keep = group_id >= 0  # an empty key (-1): its group is dropped below
     # Grouped over every row (not a filtered copy), as pandas sums the groups of the whole frame: the same
@@ -141,8 +183,9 @@ def _rollup_of(work: pd.DataFrame, status: pd.DataFrame, status_id: npt.NDArray[
     out["rencana_persen"] = 100.0 * out["_wp"] / out["_w"]
     out["realisasi_persen"] = 100.0 * out["_wa"] / out["_w"]
     out["deviasi"] = out["realisasi_persen"] - out["rencana_persen"]
-    out["median_terlambat"] = grouped["_slip"].median()
-    out["maks_terlambat"] = grouped["_slip"].max()
+    median, most = late.median_max(group_id, n_groups)
+    out["median_terlambat"] = median[at]
+    out["maks_terlambat"] = most[at]
     out["tahapan_terburuk"] = open_late.worst_stage(group_id).reindex(out.index)
     out = pd.concat([key_frame.iloc[out.index.to_numpy()].reset_index(drop=True), out.reset_index(drop=True)], axis=1)
     return out[[*keys, *ROLLUP_VALUES]]
@@ -282,7 +325,7 @@ def _curve_events(
     ev_rows = [np.flatnonzero(done).astype(np.int64, copy=False)]
     ev_dates = [end[done]]
     ev_vals = [np.ones(int(done.sum()))]
-    construction = status["tahapan"].isin(construction_codes(schedule)).to_numpy(dtype=bool)
+    construction = is_in(status["tahapan"], construction_codes(schedule))
     if construction.any():
         r, d, v = _construction_reports(status, construction, progres, progres_rows)
         before_end = np.isnat(end[r]) | (d < end[r])  # from the finish date on the share is 1
@@ -373,10 +416,13 @@ def s_curve(
 
     # planned: rows of one stage share a window, so weight per (group, stage) times share per (stage, point)
     stage_idx, stage_codes = pd.factorize(status["tahapan"])
-    mulai = np.zeros(len(stage_codes), dtype="datetime64[D]")
-    selesai = np.zeros(len(stage_codes), dtype="datetime64[D]")
-    mulai[stage_idx] = status["jadwal_mulai"].to_numpy(dtype="datetime64[D]")
-    selesai[stage_idx] = status["jadwal_selesai"].to_numpy(dtype="datetime64[D]")
+    # each stage's window from one of its rows (the one a row-by-row assignment would leave last), made days
+    # there: not two 1.66 M-row conversions and scatters
+    one = np.zeros(len(stage_codes), dtype=np.int64)
+    one[stage_idx] = np.arange(len(stage_idx), dtype=np.int64)
+    mulai = status["jadwal_mulai"].iloc[one].to_numpy(dtype="datetime64[D]")
+    selesai = status["jadwal_selesai"].iloc[one].to_numpy(dtype="datetime64[D]")
+    del one
     # np.bincount adds the weights in row order, as np.add.at does (the same sums to the last bit), in one pass
     n_stages = len(stage_codes)
     if (stage_idx[valid] >= 0).all():

@@ -7,7 +7,12 @@ from datetime import date
 import numpy as np
 import pandas as pd
 
+from pkp_cli.engines.codes import is_in
+from pkp_cli.engines.grouped import median_max, whole_days
+
 LATE = ("terlambat", "selesai_terlambat")
+# Combinations of the late-stages keys up to this many: counted in a dense table; more, grouped by pandas.
+_DENSE_GROUPS = 1 << 22
 LATE_STAGE_COLUMNS = [
     "program",
     "tingkat",
@@ -39,11 +44,50 @@ def not_reported(newest: pd.Series, as_of: date, stale_days: int) -> pd.Series:
 
 def late_stages(status: pd.DataFrame) -> pd.DataFrame:
     """Stages with at least one `terlambat` row: most such rows first, then schedule order."""
-    work = status[["program", "tingkat", "tahapan", "nama_tahapan", "urutan", "status", "hari_terlambat"]]
-    late = work[work["status"].isin(LATE)]
     keys = ["urutan", "program", "tingkat", "tahapan", "nama_tahapan"]
+    late = np.flatnonzero(is_in(status["status"], LATE))
+    # The groups of the five keys among the late rows, by integer codes in each key's sort order (a categorical's
+    # codes are in its categories' order, as grouping by it sorts), combined into one number per row: the same
+    # groups in the same order, and the same counts, median and maximum, as a grouped aggregate of the late rows.
+    combined = np.zeros(len(late), dtype=np.int64)
+    whole = np.ones(len(late), dtype=bool)
+    size = 1
+    for k in keys:
+        col = status[k]
+        if isinstance(col.dtype, pd.CategoricalDtype):
+            codes, n = np.asarray(col.cat.codes, dtype=np.int64)[late], len(col.cat.categories)
+        else:
+            found, uniques = pd.factorize(col.iloc[late], sort=True)
+            codes, n = np.asarray(found, dtype=np.int64), len(uniques)
+        whole &= codes >= 0  # a row with an empty key belongs to no group, as grouping drops it
+        size *= max(n, 1)
+        combined = combined * max(n, 1) + np.maximum(codes, 0)
+    if size > _DENSE_GROUPS or not whole_days(status["hari_terlambat"]):
+        return _late_stages_grouped(status.iloc[late], keys)  # rare: many key values, or days that may be NaN
+    late, combined = late[whole], combined[whole]
+    seen = np.bincount(combined, minlength=size)
+    present = np.flatnonzero(seen)  # the groups, in key order
+    rank = np.zeros(size, dtype=np.int64)
+    rank[present] = np.arange(len(present))
+    group = rank[combined]
+    first = np.full(len(present), len(late), dtype=np.int64)
+    np.minimum.at(first, group, np.arange(len(late), dtype=np.int64))  # a row of each group, for its keys
+    open_late = (status["status"].iloc[late] == "terlambat").to_numpy(dtype=bool)
+    terlambat = np.bincount(group[open_late], minlength=len(present)).astype(np.int64)
+    days = status["hari_terlambat"].to_numpy(dtype=np.int64)[late]
+    median, most = median_max(group, days, len(present))
+    counts = status[keys].iloc[late[first]].reset_index(drop=True)
+    counts["terlambat"] = terlambat
+    counts["selesai_terlambat"] = seen[present].astype(np.int64) - terlambat
+    counts["median_terlambat"] = median
+    counts["maks_terlambat"] = most
+    return _late_stages_order(counts)
+
+
+def _late_stages_grouped(late: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    work = late[["program", "tingkat", "tahapan", "nama_tahapan", "urutan", "status", "hari_terlambat"]]
     counts = (
-        late.assign(**{c: (late["status"] == c).astype(np.int64) for c in LATE})
+        work.assign(**{c: (work["status"] == c).astype(np.int64) for c in LATE})
         .groupby(keys, sort=True, observed=True)
         .agg(
             terlambat=("terlambat", "sum"),
@@ -53,6 +97,10 @@ def late_stages(status: pd.DataFrame) -> pd.DataFrame:
         )
         .reset_index()
     )
+    return _late_stages_order(counts)
+
+
+def _late_stages_order(counts: pd.DataFrame) -> pd.DataFrame:
     counts = counts[counts["terlambat"] > 0]
     counts = counts.sort_values(["terlambat", "urutan"], ascending=[False, True], kind="stable")
     counts["median_terlambat"] = counts["median_terlambat"].astype(np.float64)

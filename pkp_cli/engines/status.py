@@ -148,8 +148,12 @@ def _units(lokasi: pd.DataFrame, stages: pd.DataFrame) -> pd.DataFrame:
     prov["nama_lokasi"] = prov["provinsi"]
     units = pd.concat([prov, loc], ignore_index=True)
     # a location code equal to a province code would make the progress lookup ambiguous; keep the province.
-    units = units.drop_duplicates(["kode_lokasi", "program"])
-    units["_prog"] = units["program"].map(order)
+    # (Each part has no duplicate already: only a location code among the few province codes needs the check.)
+    if loc["kode_lokasi"].isin(prov["kode_lokasi"].unique()).any():
+        units = units.drop_duplicates(["kode_lokasi", "program"])
+    # the program's place in the schedule, looked up once per program (not 83,000 times through a dict)
+    prog_codes, progs = pd.factorize(units["program"])
+    units["_prog"] = np.array([order[p] for p in progs], dtype=np.int64)[prog_codes]
     units["_lvl"] = (units["tingkat"] == LEVEL_LOCATION).astype(int)
     units = units.sort_values(["kode_provinsi", "_prog", "_lvl", "kode_kabupaten", "kode_lokasi"], kind="stable")
     return units.drop(columns=["_prog", "_lvl"]).reset_index(drop=True)

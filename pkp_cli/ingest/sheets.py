@@ -243,8 +243,14 @@ def extract_records(
         # a frame costs about 0.3 ms; a folder holds dozens of sheets).
         rec["_pct"] = _percent_flags(sheet, rec["_row"], rec["_grp"], group_cols)
     # The file and sheet of each record are set once for all sheets of a kind (pkp_cli.ingest.units.provenance).
-    # The arrays above are new or read-only slices: the frame need not copy them.
-    return pd.DataFrame(rec, copy=False), group_cols, group_headers
+    # The arrays above are new or read-only slices, of equal length, under distinct names: the frame is made from
+    # them as they are, without the dict constructor's checks (about 0.11 ms of a 0.16 ms frame; a folder holds
+    # dozens of sheets). pandas is pinned to 3.1.
+    n = len(all_rows)
+    frame = pd.DataFrame._from_arrays(  # type: ignore[attr-defined]
+        list(rec.values()), columns=list(rec), index=pd.RangeIndex(n), verify_integrity=False
+    )
+    return frame, group_cols, group_headers
 
 
 def _concat_arrays(parts: list[Any]) -> Any:

@@ -9,7 +9,7 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pkp_cli.ingest import sheets
+from pkp_cli.ingest import contract, sheets
 
 _TEXT = st.sampled_from(["51.01", "Selesai", "", "é", "27 Mei 2022"]) | st.none()
 # name -> (kind of column); a part holds any subset of them in any order
@@ -65,3 +65,56 @@ def test_concat_records_fills_a_missing_text_column_and_orders_columns_by_first_
     assert got["u"].isna().tolist() == [True, True, False]
     assert str(got["u"].dtype) == "str"
     _same(got, pd.concat([a, b], ignore_index=True))
+
+
+def _match_header_every_alias(header: str, kind: str) -> tuple[str | None, bool]:
+    """contract.match_header as it was: the partial match tries every alias of the kind."""
+    h = contract.norm(header)
+    if not h or h in contract.NO_COLUMN:
+        return None, False
+    planned = h.startswith(contract.PLANNED_PREFIXES)
+    idx = contract.alias_index(kind)
+    hit = idx.get(h)
+    if hit is not None:
+        if planned and hit.startswith("tanggal_"):
+            return None, False
+        return hit, True
+    best: tuple[int, str] | None = None
+    for alias, canon in idx.items():
+        if planned and canon.startswith("tanggal_"):
+            continue
+        if len(alias) >= 3 and f" {alias} " in f" {h} " and (best is None or len(alias) > best[0]):
+            best = (len(alias), canon)
+    return (best[1], False) if best else (None, False)
+
+
+_WORDS = sorted(
+    {w for kind in contract.CONTRACT for alias in contract.alias_index(kind) for w in alias.split(" ")}
+    | {"jadwal", "rencana", "realisasi", "x", "51", "", "(%)", "Tgl.", "KODE", "no"}
+)
+
+
+@given(st.lists(st.sampled_from(_WORDS), max_size=6), st.sampled_from(sorted(contract.CONTRACT)))
+def test_match_header_tries_the_aliases_that_can_match_and_finds_what_every_alias_finds(
+    words: list[str], kind: str
+) -> None:
+    header = " ".join(words)
+    contract.match_header.cache_clear()
+    assert contract.match_header(header, kind) == _match_header_every_alias(header, kind)
+
+
+def test_match_header_every_alias_and_two_joined() -> None:
+    for kind in contract.CONTRACT:
+        aliases = list(contract.alias_index(kind))
+        for a in aliases:
+            for header in (a, f"jadwal {a}", f"{a} lokasi", *(f"{a} {b}" for b in aliases[:12])):
+                assert contract.match_header(header, kind) == _match_header_every_alias(header, kind), header
+    # Worked by hand: "Realisasi Tanggal Mulai Kegiatan" holds the alias "tanggal mulai" (and shorter ones):
+    # the longest wins, a partial match.
+    assert contract.match_header("Realisasi Tanggal Mulai Kegiatan", "progres") == ("tanggal_mulai", False)
+
+
+def test_alias_index_by_first_word_holds_every_alias_once_in_order() -> None:
+    for kind in contract.CONTRACT:
+        entries = sorted(e for group in contract._aliases_by_first_word(kind).values() for e in group)
+        assert [(alias, canon) for _, alias, canon in entries] == list(contract.alias_index(kind).items())

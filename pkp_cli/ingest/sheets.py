@@ -583,7 +583,7 @@ def _concat_records(parts: list[pd.DataFrame]) -> pd.DataFrame:
     if len(parts) == 1 or not all(part.columns.is_unique for part in parts):
         return pd.concat(parts, ignore_index=True)
     # The column arrays without a Series each (`frame[c]` costs about 17 us; pandas is pinned to 3.1).
-    cols = [{c: part._get_column_array(j) for j, c in enumerate(part.columns)} for part in parts]
+    cols = [{c: part._get_column_array(j) for j, c in enumerate(part.columns)} for part in parts]  # type: ignore[operator]
     order: dict[str, None] = {}
     for own in cols:
         order.update(dict.fromkeys(own))
@@ -598,7 +598,8 @@ def _concat_records(parts: list[pd.DataFrame]) -> pd.DataFrame:
                 own[c] if c in own else first.take(np.full(len(part), -1, dtype=np.int64), allow_fill=True)
                 for own, part in zip(cols, parts, strict=True)
             ]
-            out[c] = type(first)._concat_same_type(arrays)
+            kind: Any = type(first)
+            out[c] = kind._concat_same_type(arrays)
         elif len(present) == len(parts) and all(
             isinstance(a, np.ndarray) and a.dtype == first.dtype and a.dtype.kind in "biuf" for a in present
         ):

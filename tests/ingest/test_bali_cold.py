@@ -4,12 +4,17 @@ what the plain way gives."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
 from pkp_cli.ingest import contract, sheets
+from tests.factories import ROOT
 
 _TEXT = st.sampled_from(["51.01", "Selesai", "", "é", "27 Mei 2022"]) | st.none()
 # name -> (kind of column); a part holds any subset of them in any order
@@ -118,3 +123,26 @@ def test_alias_index_by_first_word_holds_every_alias_once_in_order() -> None:
     for kind in contract.CONTRACT:
         entries = sorted(e for group in contract._aliases_by_first_word(kind).values() for e in group)
         assert [(alias, canon) for _, alias, canon in entries] == list(contract.alias_index(kind).items())
+
+
+def test_the_sample_loads_without_the_whole_region_reference_or_rapidfuzz(tmp_path: Path) -> None:
+    """The bundled sample's names all match their codes: its load reads only the reference's small file and the
+    kecamatan runs its desa codes are in (the whole desa file is 84,000 names), and never imports rapidfuzz
+    (which only judges a name that differs). A fresh process, so nothing earlier loaded either."""
+    script = (
+        "import sys\n"
+        "from datetime import date\n"
+        "from pathlib import Path\n"
+        "from pkp_cli.ingest.cached import load_data\n"
+        "from pkp_cli.model import regions\n"
+        "from pkp_cli.model.schedule import load_schedule\n"
+        f"root = Path({str(ROOT)!r})\n"
+        "s = load_schedule(root / 'schedules' / 'jadwal-nasional-2022.yaml')\n"
+        "r = load_data([root / 'data'], s, today=date(2022, 6, 3), cache_dir=None)\n"
+        "print(len(r.progres), len(r.lokasi), len(r.temuan), len(r.errors))\n"
+        "print(regions.reference.cache_info().currsize, 'rapidfuzz' in sys.modules)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=tmp_path)
+    loaded, reference_and_rapidfuzz = out.stdout.splitlines()
+    assert int(loaded.split()[0]) > 0  # the sample's progress rows loaded (the checks ran on them)
+    assert reference_and_rapidfuzz == "0 False"

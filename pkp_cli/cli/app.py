@@ -241,6 +241,9 @@ def run() -> None:
     a failing flush, a thread still running, or a non-integer exit code."""
     import threading
 
+    from pkp_cli.cli.collector import one_shot
+
+    one_shot()
     try:
         main()
     except SystemExit as exc:

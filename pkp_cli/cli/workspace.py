@@ -302,11 +302,13 @@ def open_workspace(
     max_errors: int = 10_000,
     collect_rejects: bool = False,
 ) -> Workspace:
+    from pkp_cli.cli.collector import freeze_imports
     from pkp_cli.ingest.cached import load_data
     from pkp_cli.ingest.locate import Resolved, cache_dir, resolve_data
     from pkp_cli.ingest.read import require_defusedxml
     from pkp_cli.settings import load_config
 
+    freeze_imports()  # pandas and the loader are imported by now; the data is not read yet
     require_defusedxml()
     cfg = load_config()
     code = resolve_lang(lang, cfg)

@@ -94,8 +94,6 @@ def _check_names(
     name-contradiction, naming it. A spelling variant: a warning (the code wins). Anything else: rejected as
     name-unmatched, naming the reference name to write. `warn_rows` limits warnings to those records (one per
     source row of a wide-form sheet)."""
-    from rapidfuzz import fuzz
-
     from pkp_cli.model.regions import name_key, name_keys, province_code, reference
 
     has = ok & given.notna().to_numpy() & ref_name.notna().to_numpy()
@@ -119,6 +117,8 @@ def _check_names(
         same[rest] = [alias[g] == str(code_vals[i])[:2] for g, i in zip(g_all.iloc[rest], rest, strict=True)]
     if same.all():
         return
+    from rapidfuzz import fuzz  # only for names that differ (its import costs about 35 ms)
+
     ref = reference()
     level_len = _LEVEL_LEN[col]
     verdict: dict[tuple[str, str, str], tuple[str, dict[str, Any]]] = {}
@@ -395,20 +395,23 @@ def _check_progres_names(
     sr: SheetRecords, is_loc: np.ndarray, is_prov: np.ndarray, warnings: list[pd.DataFrame]
 ) -> None:
     """A progress sheet's own Provinsi / Kabupaten columns, when filled, must name the code's regions."""
-    from pkp_cli.model.regions import reference
+    from pkp_cli.model.regions import reference_for
 
     rec = sr.records
-    ref = reference()
     present = [c for c in ("provinsi", "kabupaten_kota") if c in rec.columns and rec[c].notna().any()]
     if not present:
         return
     ok = (is_loc | is_prov) & ~has_error(sr, "kode_lokasi")
     first = _first_of_source_row(rec)
     c = rec["kode_lokasi"].astype("str").fillna("")
-    for col, codes, rows in (
+    levels = (
         ("provinsi", rec["kode_provinsi"].astype("str").fillna(""), ok),
         ("kabupaten_kota", c.str.slice(0, 5), ok & is_loc),
-    ):
+    )
+    # Only the names of the codes looked up (province and kabupaten codes: the small file, not the 84,000 desa). A
+    # generator: reference_for reads no code when the whole reference is loaded already (the big data's case).
+    ref = reference_for(u for _, codes, _ in levels for u in codes.unique().tolist())
+    for col, codes, rows in levels:
         if col not in present:
             continue
         ref_name = parse.map_dict(codes, ref).where(rows)
@@ -617,7 +620,7 @@ def resolve_temuan(
     """The province of each finding (Kode Provinsi, else Provinsi: a code, a name or a short name such as NTB),
     its name checked against the code when both are given, and its report date. A finding in a province where
     the location data runs no program loads with a warning (when location data is loaded at all)."""
-    from pkp_cli.model.regions import province_code, reference
+    from pkp_cli.model.regions import province_code, reference_for
 
     warnings = [] if warnings is None else warnings
     rec = sr.records
@@ -633,7 +636,8 @@ def resolve_temuan(
     # Neither column filled: say it where the sheet has a column for it.
     where = "kode_provinsi" if rec["kode_provinsi"].notna().any() or "provinsi" not in rec.columns else "provinsi"
     add_errors(sr, codes.isna().to_numpy(), where, "required-missing")
-    ref = reference()
+    # Only the provinces' names (`prov` holds province codes only): the small file, not the 84,000 desa.
+    ref = reference_for(c for c in mapping.values() if c is not None)
     ref_name = parse.map_dict(prov, ref)
     both = by_code & prov.notna().to_numpy() & rec["provinsi"].notna().to_numpy()
     if both.any():

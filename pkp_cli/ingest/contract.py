@@ -151,12 +151,25 @@ def match_header(header: str, kind: str) -> tuple[str | None, bool]:
         return hit, True
     best: tuple[int, str] | None = None
     padded = f" {h} "
-    for alias, canon in idx.items():
+    # An alias found as whole words in the header starts with one of the header's words: only those aliases are
+    # tried (most header texts share no word with any alias), in the index's order, as the loop over all did.
+    by_word = _aliases_by_first_word(kind)
+    tried = sorted({entry for word in set(h.split(" ")) for entry in by_word.get(word, ())})
+    for _, alias, canon in tried:
         if planned and canon.startswith("tanggal_"):
             continue
         if len(alias) >= 3 and f" {alias} " in padded and (best is None or len(alias) > best[0]):
             best = (len(alias), canon)
     return (best[1], False) if best else (None, False)
+
+
+@cache
+def _aliases_by_first_word(kind: str) -> dict[str, tuple[tuple[int, str, str], ...]]:
+    """First word of each normalised alias -> (its place in `alias_index(kind)`, the alias, its column)."""
+    out: dict[str, list[tuple[int, str, str]]] = {}
+    for at, (alias, canon) in enumerate(alias_index(kind).items()):
+        out.setdefault(alias.split(" ")[0], []).append((at, alias, canon))
+    return {word: tuple(entries) for word, entries in out.items()}
 
 
 def columns_of(kind: str) -> dict[str, Column]:

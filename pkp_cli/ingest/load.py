@@ -151,7 +151,8 @@ def load_uncached(
             seen_hash[digest] = shown
         slots.append(_Slot(path, shown, key, digest, unit))
     # Then the files to read, two at a time: the readers (pyarrow, calamine) release the GIL, so a big CSV and
-    # the location workbook, or a folder of workbooks, are read side by side on a 2-core machine.
+    # the location workbook, or a folder of workbooks, are read side by side on a 2-core machine. (Those `early`
+    # started are under way since before this module was imported: their reads are taken from there.)
     to_read = [(s.path, s.shown) for s in slots if s.unit is None and s.problem is None and s.duplicate_of is None]
     results = _read_all(to_read, schedule, max_uncompressed_mb, early)
     for slot in slots:
@@ -332,9 +333,8 @@ def _read_all(
         return dict(zip(files, pool.map(one, files), strict=True))
 
 
-# (THREADS_MIN_FILE_BYTES, in ingest/early.py, says when a second reading thread pays.)
 def _worth_threads(files: list[tuple[Path, str]]) -> bool:
-    """Whether some file is big enough that reading beside it gains (see THREADS_MIN_FILE_BYTES)."""
+    """Whether some file is big enough that reading beside it gains (see THREADS_MIN_FILE_BYTES, ingest/early.py)."""
     return any(_size(path) >= THREADS_MIN_FILE_BYTES for path, _ in files)
 
 

@@ -142,9 +142,11 @@ def child_load(a: dict[str, Any]) -> dict[str, Any]:
     if a.get("profile"):
         import cProfile
 
+        import pkp_cli.ingest.early
         import pkp_cli.ingest.load
 
         pkp_cli.ingest.load.READ_THREADS = 1  # the profiler sees one thread: read the files in it
+        pkp_cli.ingest.early.READ_THREADS = 1  # (and no early reads on threads of their own)
         prof = cProfile.Profile()
         prof.enable()
     t0, c0 = time.perf_counter(), time.process_time()

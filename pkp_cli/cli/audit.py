@@ -41,14 +41,17 @@ def audit(
     table: TableOpt = None,
     out: OutOpt = None,
 ) -> int:
+    from pkp_cli.cli.workspace import open_workspace
+
+    # The modules that import pandas are imported after the load has started its reads (ingest/early.py).
+    ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
+
     import pandas as pd
 
-    from pkp_cli.cli.workspace import open_workspace
     from pkp_cli.engines import query as qr
     from pkp_cli.render.emit import emit
     from pkp_cli.views import audit as view
 
-    ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
     loaded = ws.loaded
     # A province with findings but no locations can still be asked for.
     known = pd.concat([loaded.lokasi[["kode_provinsi", "provinsi"]], loaded.temuan[["kode_provinsi", "provinsi"]]])

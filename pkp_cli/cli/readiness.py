@@ -44,11 +44,14 @@ def readiness(
     out: OutOpt = None,
 ) -> int:
     from pkp_cli.cli.workspace import open_workspace
+
+    # The modules that import pandas are imported after the load has started its reads (ingest/early.py).
+    ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
+
     from pkp_cli.engines import query as qr
     from pkp_cli.render.emit import emit
     from pkp_cli.views import readiness as view
 
-    ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
     lok = ws.loaded.lokasi
     query = qr.Query(
         provinces=qr.resolve_provinces(province, dict(zip(lok["kode_provinsi"], lok["provinsi"], strict=False))),

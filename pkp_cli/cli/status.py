@@ -66,11 +66,14 @@ def status(
     out: OutOpt = None,
 ) -> int:
     from pkp_cli.cli.workspace import open_workspace
+
+    # The modules that import pandas are imported after the load has started its reads (ingest/early.py).
+    ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
+
     from pkp_cli.engines import query as qr
     from pkp_cli.render.emit import emit
     from pkp_cli.views import status as view
 
-    ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
     prog = qr.resolve_program(ws.schedule, program)
     provinces: tuple[str, ...] = ()
     kabs: tuple[str, ...] = ()

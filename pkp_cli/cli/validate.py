@@ -72,12 +72,8 @@ def validate(
     ] = 10_000,
 ) -> int:
     from pkp_cli.cli.workspace import open_workspace, say
-    from pkp_cli.engines.query import resolve_provinces
-    from pkp_cli.model.regions import reference
-    from pkp_cli.render.emit import emit
-    from pkp_cli.render.rejects import write_rejects
-    from pkp_cli.views import validate as view
 
+    # The modules that import pandas are imported after the load has started its reads (ingest/early.py).
     ws = open_workspace(
         data=data,
         schedule=schedule,
@@ -88,6 +84,12 @@ def validate(
         max_errors=max_errors if not province else 10**9,
         collect_rejects=rejects is not None,
     )
+    from pkp_cli.engines.query import resolve_provinces
+    from pkp_cli.model.regions import reference
+    from pkp_cli.render.emit import emit
+    from pkp_cli.render.rejects import write_rejects
+    from pkp_cli.views import validate as view
+
     ws.rules(rules, required=False)  # a bad rules file is a configuration error, found here too
     loaded = ws.loaded
     if province:

@@ -460,6 +460,12 @@ def save_file(folder: Path, key: str, header: dict[str, Any], tables: dict[str, 
         return 0
 
 
+def has_file(folder: Path, key: str) -> bool:
+    """Whether anything is at `key`'s entry (trusted or not: `load_file` decides; ingest/early.py reads early only
+    a file that has no entry at all)."""
+    return os.path.lexists(folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}")
+
+
 def load_file(folder: Path, key: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """The header and Arrow tables of `key`'s entry, or None (missing or not trusted: the caller reads the file)."""
     import pyarrow as pa

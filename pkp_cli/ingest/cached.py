@@ -69,20 +69,34 @@ def load_data(
         if hit is not None:
             hit.cache_key = key
             return hit
-    from pkp_cli.ingest.load import load_uncached
+    # Not in the load cache: the files' reads start now, on threads, while the loader (and pandas) is imported.
+    from pkp_cli.ingest import early
 
-    result = load_uncached(
+    reads = early.start(
         paths,
         schedule,
-        lokasi_paths=lokasi_paths,
-        today=today,
-        max_errors=max_errors,
-        lang=lang,
-        max_uncompressed_mb=max_uncompressed_mb,
-        collect_rejects=collect_rejects,
         display_root=display_root,
+        max_mb=max_uncompressed_mb,
         cache_dir=cache_dir if use_cache else None,
     )
+    try:
+        from pkp_cli.ingest.load import load_uncached
+
+        result = load_uncached(
+            paths,
+            schedule,
+            lokasi_paths=lokasi_paths,
+            today=today,
+            max_errors=max_errors,
+            lang=lang,
+            max_uncompressed_mb=max_uncompressed_mb,
+            collect_rejects=collect_rejects,
+            display_root=display_root,
+            cache_dir=cache_dir if use_cache else None,
+            early=reads,
+        )
+    finally:
+        reads.close()
     if key is not None and cache_dir is not None:
         cache.save(cache_dir, key, result)
         result.cache_key = key

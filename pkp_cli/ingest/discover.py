@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from pkp_cli.ingest import parse
 from pkp_cli.model.provenance import PKP_MARKER
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm", ".csv")
@@ -195,6 +194,13 @@ def dates_in_names(paths: Iterable[Path]) -> list[date]:
         except OSError:
             continue
         for name in names:
+            # Every date form find_date_in_text knows has digits: a name without one holds none, and the date
+            # parser (with pandas) is imported only for a name that may (ingest/early.py: the reading may start
+            # before pandas is imported).
+            if not any(ch.isdecimal() for ch in name):
+                continue
+            from pkp_cli.ingest import parse
+
             d = parse.find_date_in_text(name)
             if d:
                 out.append(d)

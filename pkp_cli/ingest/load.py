@@ -38,6 +38,8 @@ from pkp_cli.ingest.contract import (
     KIND_TEMUAN,
 )
 from pkp_cli.ingest.discover import scan
+from pkp_cli.ingest.early import THREADS_MIN_FILE_BYTES, EarlyReads, reading_parts
+from pkp_cli.ingest.early import file_size as _size
 from pkp_cli.ingest.read import FileProblem, col_letter
 from pkp_cli.ingest.rejects import rejected_rows
 from pkp_cli.ingest.sheets import (
@@ -47,7 +49,6 @@ from pkp_cli.ingest.sheets import (
     has_error,
     parse_records,
     read_sheets,
-    stage_key,
 )
 from pkp_cli.ingest.units import FileUnit, merge, normalise, unit_of
 from pkp_cli.model.frames import LOKASI, PROGRES, TEMUAN, LoadResult
@@ -84,10 +85,15 @@ def load_uncached(
     collect_rejects: bool,
     display_root: Path | None,
     cache_dir: Path | None,
+    early: EarlyReads | None = None,
 ) -> LoadResult:
+    """The load itself. `early`: reads `load_data` started before this module was imported (ingest/early.py),
+    with the discovery they come from."""
     clock = _Clock()
     use_load_pool()  # before the readers allocate (ingest/arrow_pool.py says why)
-    found = scan(paths, display_root)
+    found = early.discovery() if early is not None else None
+    if found is None:
+        found = scan(paths, display_root)
     files, ignored = found.files, found.ignored
     reports: list[FileReport] = []
     unreadable = [
@@ -98,7 +104,7 @@ def load_uncached(
     file_warnings: list[Issue] = []
     seen_hash: dict[str, str] = {}
     # What decides how a file reads, besides the file itself (the per-file cache key).
-    reading = {"format": 3, "stages": stage_key(schedule), "max_mb": max_uncompressed_mb}
+    reading = reading_parts(schedule, max_uncompressed_mb)
     if cache_dir is not None:
         from pkp_cli.ingest import cache
     # First each file's identity: its cache entry, else its digest (a byte-identical copy is not read twice).
@@ -145,9 +151,10 @@ def load_uncached(
             seen_hash[digest] = shown
         slots.append(_Slot(path, shown, key, digest, unit))
     # Then the files to read, two at a time: the readers (pyarrow, calamine) release the GIL, so a big CSV and
-    # the location workbook, or a folder of workbooks, are read side by side on a 2-core machine.
+    # the location workbook, or a folder of workbooks, are read side by side on a 2-core machine. (Those `early`
+    # started are under way since before this module was imported: their reads are taken from there.)
     to_read = [(s.path, s.shown) for s in slots if s.unit is None and s.problem is None and s.duplicate_of is None]
-    results = _read_all(to_read, schedule, max_uncompressed_mb)
+    results = _read_all(to_read, schedule, max_uncompressed_mb, early)
     for slot in slots:
         shown, unit = slot.shown, slot.unit
         if slot.problem is not None:
@@ -292,13 +299,6 @@ ReadOutcome = tuple[list[SheetRecords], list[str]] | FileProblem
 READ_THREADS = 2  # files read at a time (bench/bench.py sets 1 to profile the reading in one thread)
 
 
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:
-        return -1  # not to be skipped: hashing it says what is wrong
-
-
 @dataclass
 class _Slot:
     """A file found, in discovery order: from the cache (unit), to read, a duplicate, or not readable."""
@@ -312,12 +312,16 @@ class _Slot:
     duplicate_of: str | None = None
 
 
-def _read_all(files: list[tuple[Path, str]], schedule: Schedule, max_mb: int) -> dict[tuple[Path, str], ReadOutcome]:
-    """Each file's sheets (or why it cannot be read), read on up to two threads."""
+def _read_all(
+    files: list[tuple[Path, str]], schedule: Schedule, max_mb: int, early: EarlyReads | None = None
+) -> dict[tuple[Path, str], ReadOutcome]:
+    """Each file's sheets (or why it cannot be read), read on up to two threads; a file read early (`early`)
+    is taken from there: its FileProblem, or its sheets made from what was read."""
 
     def one(item: tuple[Path, str]) -> ReadOutcome:
         try:
-            return read_sheets(item[0], item[1], schedule, max_mb)
+            pre = early.take(item[0], item[1], max_mb) if early is not None else None
+            return read_sheets(item[0], item[1], schedule, max_mb, pre)
         except FileProblem as exc:
             return exc
 
@@ -329,14 +333,8 @@ def _read_all(files: list[tuple[Path, str]], schedule: Schedule, max_mb: int) ->
         return dict(zip(files, pool.map(one, files), strict=True))
 
 
-# A second reading thread pays only while the other waits on a big file in calamine or pyarrow (which release the
-# GIL). Small workbooks are mostly per-sheet Python and pandas work under the GIL: on the bundled sample (67 files
-# of 5-20 kB) one thread was as fast or faster (cold `pkp status`: 1.78-1.79 s wall against 1.90-1.96 s).
-THREADS_MIN_FILE_BYTES = 2_000_000
-
-
 def _worth_threads(files: list[tuple[Path, str]]) -> bool:
-    """Whether some file is big enough that reading beside it gains (see THREADS_MIN_FILE_BYTES)."""
+    """Whether some file is big enough that reading beside it gains (see THREADS_MIN_FILE_BYTES, ingest/early.py)."""
     return any(_size(path) >= THREADS_MIN_FILE_BYTES for path, _ in files)
 
 

@@ -10,12 +10,19 @@ from __future__ import annotations
 import csv
 import io
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas is imported where a grid is made, not with this module: the reading that needs no pandas (the file's
+# bytes, the zip guard and sheet scan, calamine's and pyarrow's reads to Arrow) may start on a thread while the
+# command imports pandas (ingest/early.py).
 
 DEFAULT_MAX_UNCOMPRESSED_MB = 1024
 MAX_COMPRESSION_RATIO = 200
@@ -108,6 +115,13 @@ def read_file(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
 
     The content decides, not the name alone: a zip is read as a workbook even under a `.csv` name (Excel users
     rename files), and a FIFO or a device is refused without being read."""
+    return read_stage(path, max_uncompressed_mb)()
+
+
+def read_stage(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB) -> Callable[[], list[RawSheet]]:
+    """`read_file` in two parts: this call does what needs no pandas (the checks of the file, its bytes, the zip
+    guard and sheet scan, calamine's or pyarrow's read into Arrow), in the same order, raising the same
+    FileProblem; the function it returns makes the sheets' grids from that (pandas)."""
     from pkp_cli.model.regular_file import NotRegularFile, open_regular
 
     suffix = path.suffix.lower()
@@ -125,12 +139,13 @@ def read_file(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
         # An encrypted xlsx is an OLE container; so is the old .xls format.
         raise FileProblem("file-encrypted" if suffix in (".xlsx", ".xlsm") else "file-ole")
     if head.startswith(ZIP_MAGIC) or suffix in (".xlsx", ".xlsm"):
-        from pkp_cli.ingest.workbook import read_xlsx
+        from pkp_cli.ingest.workbook import xlsx_stage
 
-        return read_xlsx(path, max_uncompressed_mb)
+        return xlsx_stage(path, max_uncompressed_mb)
     if size > max_uncompressed_mb * 1e6:
         raise FileProblem("file-too-large", size=round(size / 1e6), limit=max_uncompressed_mb)
-    return [read_csv(path)]
+    sheet = csv_stage(path)
+    return lambda: [sheet()]
 
 
 # Cells up to which a sheet's columns go through the kernels chained as one array (see arrow_text_grid).
@@ -150,6 +165,7 @@ def arrow_text_grid(batch: object) -> tuple[pd.DataFrame, list[Any]]:
     without its per-call machinery); a small sheet's columns go through the two kernels once, chained, and are
     cut back into columns (zero-copy slices). A workbook folder holds dozens of small sheets: this was about
     0.7 ms a sheet, now about 0.25."""
+    import pandas as pd
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -193,6 +209,8 @@ def top_rows(grid: pd.DataFrame, k: int, arrays: list[Any] | None = None) -> np.
 def _as_text_grid(grid: pd.DataFrame, empty_is_null: bool = False) -> pd.DataFrame:
     """Columns 0..n-1 of Arrow-backed text; empty cells are missing. Arrow text keeps big sheets compact
     (no Python object per cell) and makes factorize and string operations run in C."""
+    import pandas as pd
+
     cols = {}
     for j in range(grid.shape[1]):
         col = grid.iloc[:, j].astype("str")
@@ -278,6 +296,12 @@ def decode_csv_bytes(data: bytes) -> tuple[bytes, str]:
 
 
 def read_csv(path: Path) -> RawSheet:
+    return csv_stage(path)()
+
+
+def csv_stage(path: Path) -> Callable[[], RawSheet]:
+    """`read_csv` in two parts (see read_stage): the bytes, their checks and pyarrow's parse into Arrow now;
+    the function returned makes the grid (or runs the exact reader, when pyarrow's parse was refused)."""
     from pkp_cli.model.regular_file import read_regular_file
 
     data, encoding = decode_csv_bytes(read_regular_file(path))
@@ -285,21 +309,32 @@ def read_csv(path: Path) -> RawSheet:
     _check_text(head)
     delim = _sniff_delimiter(head.decode(encoding, errors="replace"))
     # pyarrow checks the UTF-8 itself; invalid text is tried again as cp1252.
-    fast = _read_csv_fast(data, delim, encoding)
+    fast = _csv_fast_stage(data, delim, encoding)
     if fast is None and encoding == "utf-8":
-        fast = _read_csv_fast(data, delim, "cp1252")
+        fast = _csv_fast_stage(data, delim, "cp1252")
         encoding = "cp1252" if fast is not None else encoding
     if fast is not None:
         return fast
-    try:
-        text = data.decode(encoding)
-    except UnicodeDecodeError:
-        text = data.decode("cp1252", errors="replace")
-    return _read_csv_python(text, delim)
+
+    def exact() -> RawSheet:
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+        return _read_csv_python(text, delim)
+
+    return exact
 
 
 def _read_csv_fast(data: bytes, delim: str, encoding: str) -> RawSheet | None:
-    """pyarrow for files where every record is one line and has the same number of fields.
+    """pyarrow for files where every record is one line and has the same number of fields (see _csv_fast_stage)."""
+    stage = _csv_fast_stage(data, delim, encoding)
+    return None if stage is None else stage()
+
+
+def _csv_fast_stage(data: bytes, delim: str, encoding: str) -> Callable[[], RawSheet] | None:
+    """pyarrow for files where every record is one line and has the same number of fields: the parse into Arrow
+    now, the grid from it when the function returned is called (it holds the table, not the bytes).
 
     Works on the bytes as they are (pyarrow transcodes cp1252). A quoted value that holds a line break, or a
     row with another number of fields, makes it hand the file to the exact (slower) reader, which knows the
@@ -315,8 +350,8 @@ def _read_csv_fast(data: bytes, delim: str, encoding: str) -> RawSheet | None:
         table = _arrow_read(data, delim, encoding, ncols)
         if table is None or table.num_rows != simple:
             return None
-        grid = _as_text_grid(table.to_pandas(), empty_is_null=True)
-        return RawSheet(name=None, grid=grid, row_numbers=np.arange(1, simple + 1, dtype=np.int64))
+        lines = simple
+        return lambda: RawSheet(name=None, grid=_arrow_grid(table), row_numbers=np.arange(1, lines + 1, dtype=np.int64))
     buf = np.frombuffer(data, dtype=np.uint8)
     nl = np.flatnonzero(buf == 10)
     starts = np.concatenate(([0], nl + 1))
@@ -324,7 +359,7 @@ def _read_csv_fast(data: bytes, delim: str, encoding: str) -> RawSheet | None:
     if len(starts) and starts[-1] >= len(buf):  # the file ends with a newline: no last line
         starts, ends = starts[:-1], ends[:-1]
     if len(starts) == 0:
-        return RawSheet(name=None, grid=pd.DataFrame(), row_numbers=np.array([], dtype=np.int64))
+        return _empty_csv
     quotes = np.flatnonzero(buf == 34)
     if len(quotes) and len(starts):
         # A line with an odd number of quotes holds a line break inside quotes or a quote never closed:
@@ -343,9 +378,18 @@ def _read_csv_fast(data: bytes, delim: str, encoding: str) -> RawSheet | None:
     line_no = np.flatnonzero(nonempty) + 1
     if len(line_no) != table.num_rows:
         return None
-    grid = _as_text_grid(table.to_pandas(), empty_is_null=True)
     blank = np.flatnonzero(~nonempty) + 1
-    return RawSheet(name=None, grid=grid, row_numbers=line_no.astype(np.int64), blank_lines=blank)
+    return lambda: RawSheet(name=None, grid=_arrow_grid(table), row_numbers=line_no.astype(np.int64), blank_lines=blank)
+
+
+def _arrow_grid(table: Any) -> pd.DataFrame:
+    return _as_text_grid(table.to_pandas(), empty_is_null=True)
+
+
+def _empty_csv() -> RawSheet:
+    import pandas as pd
+
+    return RawSheet(name=None, grid=pd.DataFrame(), row_numbers=np.array([], dtype=np.int64))
 
 
 def _simple_lines(data: bytes) -> int | None:
@@ -466,6 +510,8 @@ def _csv_records(text: str, delim: str) -> tuple[list[list[str]], list[int], lis
 
 
 def _read_csv_python(text: str, delim: str) -> RawSheet:
+    import pandas as pd
+
     rows, starts, blank, broken = _csv_records(text, delim)
     width = max((len(r) for r in rows), default=0)
     _check_width(width)

@@ -433,10 +433,17 @@ def _title_date(sheet: RawSheet, layout: Layout) -> tuple[date | None, tuple[int
     return None, None
 
 
-def read_sheets(path: Path, shown: str, schedule: Schedule | None, max_mb: int) -> tuple[list[SheetRecords], list[str]]:
-    """Records of every pkp sheet in a file, and the names of the sheets that are not pkp tables."""
+def read_sheets(
+    path: Path,
+    shown: str,
+    schedule: Schedule | None,
+    max_mb: int,
+    read: Callable[[], list[RawSheet]] | None = None,
+) -> tuple[list[SheetRecords], list[str]]:
+    """Records of every pkp sheet in a file, and the names of the sheets that are not pkp tables. `read`: what
+    makes the file's sheets from its early read (read.read_stage's result), else the file is read now."""
     is_stage = _stage_test(schedule)
-    sheets = read_file(path, max_mb)
+    sheets = read() if read is not None else read_file(path, max_mb)
     out: list[SheetRecords] = []
     ignored: list[str] = []
     for sheet in sheets:
@@ -647,14 +654,6 @@ def _stage_test(schedule: Schedule | None) -> Callable[[str], bool]:
     from pkp_cli.model.stage_names import StageIndex
 
     return StageIndex.of(schedule).is_stage
-
-
-def stage_key(schedule: Schedule | None) -> list[list[str]]:
-    """What in the schedule decides how a sheet reads (its stage codes and names find wide-form stage columns):
-    part of the per-file cache key, so that a schedule change in dates only does not read every file again."""
-    if schedule is None:
-        return []
-    return sorted([st.kode, st.nama] for _, st in schedule.stages())
 
 
 def add_errors(sr: SheetRecords, mask: np.ndarray, column: str, code: str, params: Any = None) -> None:

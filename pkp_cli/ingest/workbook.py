@@ -18,12 +18,11 @@ import re
 import sys
 import threading
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-import pandas as pd
 
 from pkp_cli.ingest.read import DEFAULT_MAX_UNCOMPRESSED_MB, FileProblem, RawSheet, arrow_text_grid, col_index
 from pkp_cli.ingest.zipguard import VerifiedZip
@@ -402,6 +401,13 @@ def _raw_values(grid: Any, cells: Any, origin_row: int, origin_col: int) -> None
 
 
 def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB) -> list[RawSheet]:
+    return xlsx_stage(path, max_uncompressed_mb)()
+
+
+def xlsx_stage(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB) -> Callable[[], list[RawSheet]]:
+    """`read_xlsx` in two parts (see read.read_stage): the zip guard, the sheet scan and calamine's read of every
+    sheet into Arrow now, in that order (calamine sees only what the guard approved), with every refusal they
+    make; the function returned makes the grids from the sheets' Arrow batches (pandas)."""
     import fastexcel
 
     vz = VerifiedZip(path, max_uncompressed_mb)
@@ -449,7 +455,7 @@ def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
                     data = _unstyled(data, patch[name])
                 out.writestr(name, data)
         source = buf.getvalue()
-    sheets: list[RawSheet] = []
+    batches: list[tuple[str, Any]] = []
     with _calamine(""):
         reader = fastexcel.read_excel(source)
         names = list(reader.sheet_names)
@@ -458,32 +464,48 @@ def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB
             batch = reader.load_sheet(name, header_row=None, dtypes="string").to_arrow()
         if batch.num_columns > EXCEL_COLUMNS or batch.num_rows > EXCEL_ROWS:  # cells placed without references
             raise FileProblem("xlsx-beyond-excel", sheet=name, columns=batch.num_columns, rows=batch.num_rows)
-        grid, arrays = arrow_text_grid(batch)
-        raw_sheet = RawSheet(name=name, grid=grid, row_numbers=np.zeros(0, dtype=np.int64))
-        raw_sheet.known_columns(arrays)
-        found = scans.get(paths.get(name, ""))
-        origin_row, origin_col = 1, 0
-        first = found.first if found else None
-        if first is not None and len(grid):
-            origin_row = first[0]
-            # The first cell of the grid's first row that holds a value (from the column arrays the later steps
-            # read too: the frame's own row 0 as a Series cost about 0.3 ms a sheet).
-            nonnull = [j for j, values in enumerate(raw_sheet.columns()) if not pd.isna(values[0])]
-            origin_col = first[1] - (nonnull[0] if nonnull else 0)
-        if found is not None and (found.bad_dates or found.error_cells):
-            raw = [*found.bad_dates.values(), *found.error_cells.values()]
-            _raw_values(grid, raw, origin_row, max(origin_col, 0))
-            raw_sheet.forget_columns()
-        problems: list[tuple[int, int, str, dict[str, Any], bool]] = (
-            [(r, c, "date-invalid", {}, False) for r, c, _ in found.bad_dates.values()]
-            + [(r, c, "cell-error", {"value": v}, False) for r, c, v in found.error_cells.values()]
-            if found
-            else []
-        )
-        raw_sheet.row_numbers = np.arange(origin_row, origin_row + len(grid), dtype=np.int64)
-        raw_sheet.origin_col = max(origin_col, 0)
-        raw_sheet.merges = list(found.merges) if found else []
-        raw_sheet.percent_cells = found.pct if found else set()
-        raw_sheet.problems = problems
-        sheets.append(raw_sheet)
-    return sheets
+        batches.append((name, batch))
+    del reader, source
+    sheet_of = {name: scans.get(member) for name, member in paths.items()}
+
+    def grids() -> list[RawSheet]:
+        sheets: list[RawSheet] = []
+        while batches:
+            name, batch = batches.pop(0)  # each batch let go once its grid is made
+            sheets.append(_sheet_of(name, batch, sheet_of.get(name)))
+        return sheets
+
+    return grids
+
+
+def _sheet_of(name: str, batch: Any, found: _SheetScan | None) -> RawSheet:
+    """One sheet's grid from calamine's batch, with what the scan found: origin, merges, percent cells, problems."""
+    import pandas as pd
+
+    grid, arrays = arrow_text_grid(batch)
+    raw_sheet = RawSheet(name=name, grid=grid, row_numbers=np.zeros(0, dtype=np.int64))
+    raw_sheet.known_columns(arrays)
+    origin_row, origin_col = 1, 0
+    first = found.first if found else None
+    if first is not None and len(grid):
+        origin_row = first[0]
+        # The first cell of the grid's first row that holds a value (from the column arrays the later steps
+        # read too: the frame's own row 0 as a Series cost about 0.3 ms a sheet).
+        nonnull = [j for j, values in enumerate(raw_sheet.columns()) if not pd.isna(values[0])]
+        origin_col = first[1] - (nonnull[0] if nonnull else 0)
+    if found is not None and (found.bad_dates or found.error_cells):
+        raw = [*found.bad_dates.values(), *found.error_cells.values()]
+        _raw_values(grid, raw, origin_row, max(origin_col, 0))
+        raw_sheet.forget_columns()
+    problems: list[tuple[int, int, str, dict[str, Any], bool]] = (
+        [(r, c, "date-invalid", {}, False) for r, c, _ in found.bad_dates.values()]
+        + [(r, c, "cell-error", {"value": v}, False) for r, c, v in found.error_cells.values()]
+        if found
+        else []
+    )
+    raw_sheet.row_numbers = np.arange(origin_row, origin_row + len(grid), dtype=np.int64)
+    raw_sheet.origin_col = max(origin_col, 0)
+    raw_sheet.merges = list(found.merges) if found else []
+    raw_sheet.percent_cells = found.pct if found else set()
+    raw_sheet.problems = problems
+    return raw_sheet

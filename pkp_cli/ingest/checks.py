@@ -37,7 +37,7 @@ def check_lokasi_regions(sr: SheetRecords, warnings: list[pd.DataFrame]) -> None
     add_errors(sr, mismatch, "kode_lokasi", "program-mismatch", lambda idx: [{"program": p} for p in prog.iloc[idx]])
     # Each code's own reference name, looked up once: whether the code is known (every name in the reference is
     # text), and the kelurahan/desa level's name below (that level's code is the code itself).
-    own_name = parse.map_dict(code, ref)
+    own_name = _reference_names(code, ref)
     known = own_name.notna().to_numpy(dtype=bool)
     add_errors(
         sr,
@@ -66,6 +66,23 @@ def check_lokasi_regions(sr: SheetRecords, warnings: list[pd.DataFrame]) -> None
 
 
 _LEVEL_LEN = {"provinsi": 2, "kabupaten_kota": 5, "kecamatan": 8, "kelurahan_desa": 13}
+
+
+def _reference_names(codes: pd.Series, ref: dict[str, str]) -> pd.Series:
+    """`parse.map_dict(codes, ref)` for codes that are mostly distinct (a lokasi sheet's own codes), by Arrow:
+    the reference's codes and names as two Arrow arrays, each code's row found by one hash lookup (`index_in`)
+    and its name taken. The 83,000 codes of a national lokasi sheet cost as many Python dictionary lookups of
+    fresh strings, and their names a text column built from Python strings (about 0.07 s in a fresh process,
+    0.02 s here). A column of few distinct codes is quicker through map_dict (one lookup per distinct code)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = pa.array(list(ref), type=pa.large_string())
+    names = pa.array(list(ref.values()), type=pa.large_string())
+    values = pa.chunked_array(pa.array(codes.array, type=pa.large_string()))
+    found = pc.take(names, pc.index_in(values, value_set=keys))
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)  # "str", as map_dict gives
+    return pd.Series(pd.arrays.ArrowStringArray(found, dtype=dtype), index=codes.index)  # type: ignore[call-arg]
 
 
 @cache

@@ -309,7 +309,7 @@ def resolve_progres(
         rec["kode_lokasi"] = code  # no province row: the codes as they are (no copy of 1.66 M strings)
     # The final code of each distinct code as a sortable integer, kept for the duplicate and superseded checks.
     final_u = [pv if pv is not None else c for c, pv in zip(code_u, prov_u, strict=True)]
-    rec[KEY_PREFIX + "kode_lokasi"] = _spread_keys(final_u, np.asarray(code_ix, dtype=np.int64))
+    rec[KEY_PREFIX + "kode_lokasi"] = _column(rec, _spread_keys(final_u, np.asarray(code_ix, dtype=np.int64)))
     _check_progres_names(sr, is_loc, is_prov, warnings)
     # Program: from the column, else from the location; province rows may take it from the stage. Compared and
     # chosen as integer ids of the few distinct program texts: no 1.66 M-row text column of the location's
@@ -351,6 +351,12 @@ def resolve_progres(
 # Columns `_key_<column>`: the final value of a resolved column as an integer that sorts as the text does (-1 =
 # missing), so the checks after resolving (duplicates, superseded reports) neither hash nor sort the text again.
 KEY_PREFIX = "_key_"
+
+
+def _column(rec: pd.DataFrame, values: np.ndarray) -> pd.Series:
+    """A new array of the records' length, to be set as a column without a copy (a frame copies an array it is
+    given, in pandas 3: on 1.66 M rows that is fresh memory, whose page faults cost more than the copy)."""
+    return pd.Series(values, index=rec.index, copy=False)
 
 
 def _spread_keys(values: list[Any], at: np.ndarray) -> np.ndarray:
@@ -513,8 +519,8 @@ def _resolve_stages(
         rec["program"] = own_program  # each row's pair program is its own text: the same values, not copied
     else:
         rec["program"] = spread(final_prog)
-    rec[KEY_PREFIX + "tahapan"] = _spread_keys([r[0] for r in resolved], take)
-    rec[KEY_PREFIX + "program"] = _spread_keys(final_prog, take)
+    rec[KEY_PREFIX + "tahapan"] = _column(rec, _spread_keys([r[0] for r in resolved], take))
+    rec[KEY_PREFIX + "program"] = _column(rec, _spread_keys(final_prog, take))
     levels = {"provinsi": 1, "lokasi": 2}
     lvl_u = np.array([levels.get(level.get(r[0]) or "", 0) if r[0] else 0 for r in resolved] + [0], dtype=np.int8)
     lvl = lvl_u[pair]
@@ -564,7 +570,7 @@ def _progress_warnings(sr: SheetRecords, schedule: Schedule, warnings: list[pd.D
     )
     opens = np.full(len(rec), nat, dtype="datetime64[ns]")
     opens[at] = opens_u[pair] if len(at) else opens[at]
-    window = pd.Series(opens, index=rec.index)
+    window = pd.Series(opens, index=rec.index, copy=False)
     report = rec["tanggal_laporan"]
     early = some & (report < window).fillna(False).to_numpy(dtype=bool)
 

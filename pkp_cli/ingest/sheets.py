@@ -410,6 +410,7 @@ def parse_records(
                 errors.append(pd.DataFrame({"rec": np.flatnonzero(missing), "column": c, "code": "required-missing"}))
     if "_pct" in rec.columns:
         del rec["_pct"]  # the number-format flags served their parse
+    nulls = None
     for c, col in spec.items():
         if c in rec.columns:
             continue
@@ -424,7 +425,10 @@ def parse_records(
             # Missing text, built as Arrow nulls: a column of 1.66 M Python Nones made text later costs 0.1 s.
             import pyarrow as pa
 
-            rec[c] = pd.Series(pd.array(pa.nulls(len(rec), pa.large_string()), dtype="str"), index=rec.index)
+            if nulls is None:  # one Arrow array of nulls for every absent text column (Arrow data is immutable)
+                nulls = pd.array(pa.nulls(len(rec), pa.large_string()), dtype="str")
+            # Each column its own pandas array over that data (a pandas array's setitem replaces its Arrow data).
+            rec[c] = pd.Series(type(nulls)(nulls._pa_array, dtype=nulls.dtype), index=rec.index, copy=False)
     return errors
 
 

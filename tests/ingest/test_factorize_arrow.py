@@ -41,3 +41,16 @@ def test_only_missing_empty_and_object_columns() -> None:
 @given(st.lists(st.one_of(st.none(), st.sampled_from(["", " ", "a", "A", "é", "51.04"]), st.text(max_size=4))))
 def test_any_text_numbers_as_pandas_does(values: list[str | None]) -> None:
     _same(pd.Series(pd.array(values, dtype="str")))
+
+
+def test_absent_text_columns_share_their_nulls_but_not_their_cells() -> None:
+    # parse_records gives every absent text column the same Arrow nulls (one 1.66 M-row array, not one each):
+    # a cell set in one of them must not appear in another (guards the sharing; it passed before it too).
+    from pkp_cli.ingest.sheets import parse_records
+
+    rec = pd.DataFrame({"kode_lokasi": pd.array(["51.01.01.2001"] * 3, dtype="str"), "tahapan": ["KTK-01"] * 3})
+    rec["tahapan"] = rec["tahapan"].astype("str")
+    parse_records(rec, "progres")
+    assert rec["provinsi"].isna().all() and rec["kabupaten_kota"].isna().all()
+    rec.loc[1, "provinsi"] = "Bali"
+    assert rec["provinsi"].tolist()[1] == "Bali" and rec["kabupaten_kota"].isna().all()

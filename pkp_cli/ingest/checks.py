@@ -467,7 +467,13 @@ def _resolve_stages(
     s_ix, s_u = factorized(sr, "tahapan", stage_text)
     p_ix, p_u = program_id, program_names
     # The distinct (text, program) pairs, numbered in order of first appearance as pd.factorize numbers them.
-    take, pair_ix = _factorize_small((s_ix + 1) * (len(p_u) + 1) + (p_ix + 1), (len(s_u) + 1) * (len(p_u) + 1))
+    # The pair key (s_ix + 1) * (len(p_u) + 1) + (p_ix + 1), computed in place in one new array (not four).
+    pair_key = np.add(s_ix, 1, dtype=np.int64)
+    pair_key *= len(p_u) + 1
+    pair_key += p_ix
+    pair_key += 1
+    take, pair_ix = _factorize_small(pair_key, (len(s_u) + 1) * (len(p_u) + 1))
+    del pair_key
     # Per distinct pair: (code, program, error code, params).
     resolved: list[tuple[str | None, str | None, str | None, dict[str, Any] | None]] = []
     pair_prog: list[str | None] = []  # the program the pair was resolved with

@@ -37,7 +37,7 @@ def check_lokasi_regions(sr: SheetRecords, warnings: list[pd.DataFrame]) -> None
     add_errors(sr, mismatch, "kode_lokasi", "program-mismatch", lambda idx: [{"program": p} for p in prog.iloc[idx]])
     # Each code's own reference name, looked up once: whether the code is known (every name in the reference is
     # text), and the kelurahan/desa level's name below (that level's code is the code itself).
-    own_name = parse.map_dict(code, ref)
+    own_name = _reference_names(code, ref)
     known = own_name.notna().to_numpy(dtype=bool)
     add_errors(
         sr,
@@ -66,6 +66,23 @@ def check_lokasi_regions(sr: SheetRecords, warnings: list[pd.DataFrame]) -> None
 
 
 _LEVEL_LEN = {"provinsi": 2, "kabupaten_kota": 5, "kecamatan": 8, "kelurahan_desa": 13}
+
+
+def _reference_names(codes: pd.Series, ref: dict[str, str]) -> pd.Series:
+    """`parse.map_dict(codes, ref)` for codes that are mostly distinct (a lokasi sheet's own codes), by Arrow:
+    the reference's codes and names as two Arrow arrays, each code's row found by one hash lookup (`index_in`)
+    and its name taken. The 83,000 codes of a national lokasi sheet cost as many Python dictionary lookups of
+    fresh strings, and their names a text column built from Python strings (about 0.07 s in a fresh process,
+    0.02 s here). A column of few distinct codes is quicker through map_dict (one lookup per distinct code)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    keys = pa.array(list(ref), type=pa.large_string())
+    names = pa.array(list(ref.values()), type=pa.large_string())
+    values = pa.chunked_array(pa.array(codes.array, type=pa.large_string()))
+    found = pc.take(names, pc.index_in(values, value_set=keys))
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)  # "str", as map_dict gives
+    return pd.Series(pd.arrays.ArrowStringArray(found, dtype=dtype), index=codes.index)  # type: ignore[call-arg]
 
 
 @cache
@@ -257,6 +274,8 @@ def resolve_progres(
     # Everything about a code is decided once per distinct code (83,000 at most), then spread by a take.
     code_ix, code_uniques = factorized(sr, "kode_lokasi", code)
     code_u = [str(c) for c in np.asarray(code_uniques, dtype=object)]
+    # Each row's distinct code, len(code_u) for none: made once for every spread below (each 13 MB on 1.66 M rows).
+    code_at = np.where(code_ix >= 0, code_ix, len(code_u))
     loc_u = [loc_prog.get(c) for c in code_u]
     prov_u = [None if p is not None else province_code(c) for c, p in zip(code_u, loc_u, strict=True)]
 
@@ -266,7 +285,7 @@ def resolve_progres(
     def spread_flag(values: list[Any]) -> np.ndarray:
         # Which rows' code has a value: a take of booleans, not of text.
         known = np.append(~pd.isna(np.array(values, dtype=object)), False)  # one vectorised pass, not 83,000 calls
-        return known[np.where(code_ix >= 0, code_ix, len(values))]
+        return known[code_at]
 
     is_loc = spread_flag(loc_u)
     is_prov = spread_flag(prov_u)
@@ -292,7 +311,7 @@ def resolve_progres(
         rec["kode_lokasi"] = code  # no province row: the codes as they are (no copy of 1.66 M strings)
     # The final code of each distinct code as a sortable integer, kept for the duplicate and superseded checks.
     final_u = [pv if pv is not None else c for c, pv in zip(code_u, prov_u, strict=True)]
-    rec[KEY_PREFIX + "kode_lokasi"] = _spread_keys(final_u, np.asarray(code_ix, dtype=np.int64))
+    rec[KEY_PREFIX + "kode_lokasi"] = _column(rec, np.append(_sort_ranks(final_u), np.int32(-1))[code_at])
     _check_progres_names(sr, is_loc, is_prov, warnings)
     # Program: from the column, else from the location; province rows may take it from the stage. Compared and
     # chosen as integer ids of the few distinct program texts: no 1.66 M-row text column of the location's
@@ -307,7 +326,7 @@ def resolve_progres(
     loc_id_u = np.array([names.index(str(p)) for p in np.asarray(loc_names, dtype=object)] + [-1], dtype=np.int64)
     # Per distinct code, then per row; a row without a code (code_ix -1) has no location's program.
     loc_id_of_code = np.append(loc_id_u[np.where(loc_ix >= 0, loc_ix, len(loc_names))], -1)
-    loc_id = loc_id_of_code[np.where(code_ix >= 0, code_ix, len(loc_u))]
+    loc_id = loc_id_of_code[code_at]
     given_ix = np.asarray(given_ix, dtype=np.int64)
     differs = is_loc & (given_ix >= 0) & (given_ix != loc_id)
     add_errors(
@@ -323,10 +342,12 @@ def resolve_progres(
     _resolve_stages(sr, schedule, program_id, names, is_loc, is_prov, own_program)
     # A province row needs that province to run the program.
     prov_rows = np.flatnonzero(is_prov)
-    runs_not = np.zeros(len(rec), dtype=bool)
-    for i, c, p in zip(prov_rows, rec["kode_provinsi"].iloc[prov_rows], rec["program"].iloc[prov_rows], strict=True):
-        runs_not[i] = isinstance(p, str) and p not in prov_progs.get(c, set())
-    add_errors(sr, runs_not, "kode_lokasi", "location-unknown", lambda idx: [{"code": c} for c in code.iloc[idx]])
+    if len(prov_rows):  # (an empty take of the two text columns still joins their 85 chunks: 13 MB, no rows)
+        runs_not = np.zeros(len(rec), dtype=bool)
+        provs, progs = rec["kode_provinsi"].iloc[prov_rows], rec["program"].iloc[prov_rows]
+        for i, c, p in zip(prov_rows, provs, progs, strict=True):
+            runs_not[i] = isinstance(p, str) and p not in prov_progs.get(c, set())
+        add_errors(sr, runs_not, "kode_lokasi", "location-unknown", lambda idx: [{"code": c} for c in code.iloc[idx]])
     _resolve_report_date(sr, schedule, today)
     _progress_warnings(sr, schedule, warnings)
 
@@ -334,6 +355,12 @@ def resolve_progres(
 # Columns `_key_<column>`: the final value of a resolved column as an integer that sorts as the text does (-1 =
 # missing), so the checks after resolving (duplicates, superseded reports) neither hash nor sort the text again.
 KEY_PREFIX = "_key_"
+
+
+def _column(rec: pd.DataFrame, values: np.ndarray) -> pd.Series:
+    """A new array of the records' length, to be set as a column without a copy (a frame copies an array it is
+    given, in pandas 3: on 1.66 M rows that is fresh memory, whose page faults cost more than the copy)."""
+    return pd.Series(values, index=rec.index, copy=False)
 
 
 def _spread_keys(values: list[Any], at: np.ndarray) -> np.ndarray:
@@ -440,7 +467,13 @@ def _resolve_stages(
     s_ix, s_u = factorized(sr, "tahapan", stage_text)
     p_ix, p_u = program_id, program_names
     # The distinct (text, program) pairs, numbered in order of first appearance as pd.factorize numbers them.
-    take, pair_ix = _factorize_small((s_ix + 1) * (len(p_u) + 1) + (p_ix + 1), (len(s_u) + 1) * (len(p_u) + 1))
+    # The pair key (s_ix + 1) * (len(p_u) + 1) + (p_ix + 1), computed in place in one new array (not four).
+    pair_key = np.add(s_ix, 1, dtype=np.int64)
+    pair_key *= len(p_u) + 1
+    pair_key += p_ix
+    pair_key += 1
+    take, pair_ix = _factorize_small(pair_key, (len(s_u) + 1) * (len(p_u) + 1))
+    del pair_key
     # Per distinct pair: (code, program, error code, params).
     resolved: list[tuple[str | None, str | None, str | None, dict[str, Any] | None]] = []
     pair_prog: list[str | None] = []  # the program the pair was resolved with
@@ -496,8 +529,8 @@ def _resolve_stages(
         rec["program"] = own_program  # each row's pair program is its own text: the same values, not copied
     else:
         rec["program"] = spread(final_prog)
-    rec[KEY_PREFIX + "tahapan"] = _spread_keys([r[0] for r in resolved], take)
-    rec[KEY_PREFIX + "program"] = _spread_keys(final_prog, take)
+    rec[KEY_PREFIX + "tahapan"] = _column(rec, _spread_keys([r[0] for r in resolved], take))
+    rec[KEY_PREFIX + "program"] = _column(rec, _spread_keys(final_prog, take))
     levels = {"provinsi": 1, "lokasi": 2}
     lvl_u = np.array([levels.get(level.get(r[0]) or "", 0) if r[0] else 0 for r in resolved] + [0], dtype=np.int8)
     lvl = lvl_u[pair]
@@ -529,7 +562,11 @@ def _progress_warnings(sr: SheetRecords, schedule: Schedule, warnings: list[pd.D
     pair, pairs = pd.factorize(group_ids(keys)[0])
     first = np.zeros(len(pairs), dtype=np.int64)
     first[pair[::-1]] = np.arange(len(at))[::-1]  # a record of each pair
-    prog_at, stage_at = rec["program"].iloc[at[first]], rec["tahapan"].iloc[at[first]]
+    # One value per pair, read cell by cell: a take of a few rows from a column of many chunks (a CSV's) first
+    # joins all its chunks (1.66 M texts, about 15 MB of fresh memory a column).
+    prog_col, stage_col = rec["program"], rec["tahapan"]
+    prog_at = [prog_col.iat[int(i)] for i in at[first]]
+    stage_at = [stage_col.iat[int(i)] for i in at[first]]
     window_of = dict(
         zip(
             zip(st["program"].tolist(), st["tahapan"].tolist(), strict=True),
@@ -541,15 +578,21 @@ def _progress_warnings(sr: SheetRecords, schedule: Schedule, warnings: list[pd.D
     opens_u = np.array(
         [
             window_of.get((p, t), nat) if isinstance(p, str) and isinstance(t, str) else nat
-            for p, t in zip(prog_at.tolist(), stage_at.tolist(), strict=True)
+            for p, t in zip(prog_at, stage_at, strict=True)
         ],
         dtype="datetime64[ns]",
     )
-    opens = np.full(len(rec), nat, dtype="datetime64[ns]")
-    opens[at] = opens_u[pair] if len(at) else opens[at]
-    window = pd.Series(opens, index=rec.index)
     report = rec["tanggal_laporan"]
-    early = some & (report < window).fillna(False).to_numpy(dtype=bool)
+    opens_at = opens_u[pair] if len(at) else np.zeros(0, dtype="datetime64[ns]")
+    early = np.zeros(len(rec), dtype=bool)
+    if report.dtype == np.dtype("datetime64[ns]"):
+        # Compared on the rows with progress only (NaT compares False, as pandas' comparison filled with False
+        # does): no window column of every row (13 MB of fresh memory on 1.66 M rows).
+        early[at] = report.to_numpy()[at] < opens_at
+    else:
+        opens = np.full(len(rec), nat, dtype="datetime64[ns]")
+        opens[at] = opens_at
+        early = some & (report < pd.Series(opens, index=rec.index, copy=False)).fillna(False).to_numpy(dtype=bool)
 
     def days(values: Any, rows: np.ndarray) -> list[str]:
         # ISO days of the flagged rows only, in one conversion (thousands of rows on national data)
@@ -565,7 +608,8 @@ def _progress_warnings(sr: SheetRecords, schedule: Schedule, warnings: list[pd.D
         if code == "progress-no-start":
             params = [{"percent": p} for p in percents]
         else:
-            reports, starts = days(report.to_numpy(), rows), days(window.to_numpy(), rows)
+            # The window of each flagged row (a row of `at`: flagged rows have progress), found by its place in `at`.
+            reports, starts = days(report.to_numpy(), rows), days(opens_at, np.searchsorted(at, rows))
             params = [
                 {"percent": p, "report": r, "start": w} for p, r, w in zip(percents, reports, starts, strict=True)
             ]

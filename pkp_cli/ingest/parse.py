@@ -377,7 +377,7 @@ def parse_percent_sparse(
     n_u = len(uniques)
     codes = np.asarray(codes, dtype=np.int64)
     if not n_u:
-        return pd.Series(np.full(len(s), np.nan), index=s.index, dtype="float64"), _NO_ROWS, _NO_CODES
+        return pd.Series(np.full(len(s), np.nan), index=s.index, dtype="float64", copy=False), _NO_ROWS, _NO_CODES
     u = pd.Series(uniques, dtype=object).astype(str).str.strip()
     empty = u.eq("").to_numpy(dtype=bool) | u.str.match(DASH_ONLY).to_numpy(dtype=bool)
     explicit = u.str.endswith("%").to_numpy(dtype=bool)
@@ -410,7 +410,7 @@ def parse_percent_sparse(
     vals = table_v[at]
     err = table_e[at]
     bad_rows = np.flatnonzero(err) if table_e.any() else _NO_ROWS
-    return pd.Series(vals, index=s.index, dtype="float64"), bad_rows, _PERCENT_ERRORS[err[bad_rows]]
+    return pd.Series(vals, index=s.index, dtype="float64", copy=False), bad_rows, _PERCENT_ERRORS[err[bad_rows]]
 
 
 _NO_ROWS = np.zeros(0, dtype=np.int64)

@@ -296,7 +296,7 @@ def _parse_distinct_parts(raw: pd.Series, value_type: str) -> tuple[pd.Series, n
     import pyarrow.compute as pc
 
     parser = parse.PARSERS[value_type]
-    codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+    codes, uniques = _factorize(raw)
     if not len(uniques) or (len(uniques) * 2 > len(raw) and value_type != "code"):
         vals, errs = parser(raw)  # mostly distinct (or empty): nothing to gain, but for the canonical codes
         bad = np.flatnonzero(errs.notna().to_numpy(dtype=bool))
@@ -333,8 +333,28 @@ def _parse_distinct_parts(raw: pd.Series, value_type: str) -> tuple[pd.Series, n
     if same and (vals_u is u.array or bool((pd.Series(vals_u) == u).all())):
         vals = raw  # every distinct value parses to itself (clean codes and names): the column as it is
     else:
-        vals = pd.Series(vals_u.take(codes, allow_fill=True), index=raw.index)
+        # (copy=False: pandas 3 copies an array given to a Series, 13 MB of fresh memory for a date column)
+        vals = pd.Series(vals_u.take(codes, allow_fill=True), index=raw.index, copy=False)
     return vals, bad, bad_codes, codes, uniques
+
+
+def _factorize(raw: pd.Series) -> tuple[np.ndarray, pd.Index]:
+    """`pd.factorize(raw, use_na_sentinel=True)`, for Arrow text with the codes as Arrow made them (int32, read
+    only): pandas factorises Arrow text by Arrow's `dictionary_encode` too (the same numbering and distinct
+    values), then copies the codes into a new int64 array (writable), on 1.66 M rows 13 MB of fresh memory a
+    column, a dozen columns a load. Anything else through pandas."""
+    import pyarrow.compute as pc
+
+    arr = getattr(raw.array, "_pa_array", None)
+    if arr is None or str(raw.dtype) != "str" or not len(raw):
+        codes, uniques = pd.factorize(raw, use_na_sentinel=True)
+        return codes, uniques
+    encoded = arr.dictionary_encode(null_encoding="mask").combine_chunks()
+    indices = encoded.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, -1)
+    codes = indices.to_numpy(zero_copy_only=False)
+    return codes, pd.Index(raw.array._from_pyarrow_array(encoded.dictionary), copy=False)  # as pd.factorize
 
 
 # A big column's cells as written (`_raw_<column>`, read only for the messages of the rows with an error) are kept
@@ -351,7 +371,7 @@ def _compact_raw(raw: pd.Series, vals: pd.Series, codes: Any, uniques: Any) -> p
     if not categories.is_unique:  # never from a factorisation; the text as it is, if it were
         return raw
     cat = pd.Categorical.from_codes(np.asarray(codes), dtype=pd.CategoricalDtype(categories))
-    return pd.Series(cat, index=raw.index)
+    return pd.Series(cat, index=raw.index, copy=False)
 
 
 # The columns the progress checks factorise again (location code, program, stage): 1.66 M-row text columns each
@@ -390,6 +410,7 @@ def parse_records(
                 errors.append(pd.DataFrame({"rec": np.flatnonzero(missing), "column": c, "code": "required-missing"}))
     if "_pct" in rec.columns:
         del rec["_pct"]  # the number-format flags served their parse
+    nulls = None
     for c, col in spec.items():
         if c in rec.columns:
             continue
@@ -404,7 +425,10 @@ def parse_records(
             # Missing text, built as Arrow nulls: a column of 1.66 M Python Nones made text later costs 0.1 s.
             import pyarrow as pa
 
-            rec[c] = pd.Series(pd.array(pa.nulls(len(rec), pa.large_string()), dtype="str"), index=rec.index)
+            if nulls is None:  # one Arrow array of nulls for every absent text column (Arrow data is immutable)
+                nulls = pd.array(pa.nulls(len(rec), pa.large_string()), dtype="str")
+            # Each column its own pandas array over that data (a pandas array's setitem replaces its Arrow data).
+            rec[c] = pd.Series(type(nulls)(nulls._pa_array, dtype=nulls.dtype), index=rec.index, copy=False)
     return errors
 
 
@@ -560,9 +584,11 @@ def combine(members: list[SheetRecords]) -> SheetRecords:
     records = _concat_records(parts) if parts else pd.DataFrame({"_sid": [], "_grp": [], "_src": []})
     if late:
         at = len(parts[0].columns)
-        records["_grp"] = np.concatenate(grps)
-        records.insert(at, "_sid", np.concatenate(sids))
-        records.insert(at + 1, "_rdate", np.concatenate(rdates))
+        # New arrays set as Series made without a copy: a frame copies an array it is given (pandas 3), and on
+        # 1.66 M rows each copy is 13 MB of fresh memory.
+        records["_grp"] = pd.Series(np.concatenate(grps), index=records.index, copy=False)
+        records.insert(at, "_sid", pd.Series(np.concatenate(sids), index=records.index, copy=False))
+        records.insert(at + 1, "_rdate", pd.Series(np.concatenate(rdates), index=records.index, copy=False))
     elif "_rdate" in records.columns:
         records["_rdate"] = pd.to_datetime(records["_rdate"]).astype("datetime64[ns]")
     if members:

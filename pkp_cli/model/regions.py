@@ -64,9 +64,14 @@ def reference_for(codes: Iterable[object]) -> dict[str, str]:
     desa are one run of entries, found by bisecting the text, and only those runs are parsed."""
     if reference.cache_info().currsize:
         return reference()
-    heads = sorted({c[:9] for c in codes if isinstance(c, str) and len(c) > 9 and _DESA_HEAD.match(c)})
-    if len(heads) > PARTIAL_KECAMATAN:
-        return reference()
+    found: set[str] = set()
+    for c in codes:
+        if isinstance(c, str) and len(c) > 9 and _DESA_HEAD.match(c):
+            found.add(c[:9])
+            if len(found) > PARTIAL_KECAMATAN:
+                # Enough to know: the whole reference (not every code looked at: 83,000 cost about 0.07 s).
+                return reference()
+    heads = sorted(found)
     ref = dict(_wilayah())
     if not heads:
         return ref

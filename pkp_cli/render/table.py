@@ -114,10 +114,12 @@ def table(
     wrap: set[int] | None = None,
     right: set[int] | None = None,
     width: int | None = None,
+    widths: list[int] | None = None,
 ) -> Any:
     """A rich table. With `wrap` given (the free-text columns), the widths are planned for `width`
-    (default: the console's) so that only those columns and the headers wrap; `right` columns (numbers)
-    are right-aligned. Without `wrap`, rich sizes every column itself."""
+    (default: the console's) so that only those columns and the headers wrap, or are `widths` when given
+    (planned already); `right` columns (numbers) are right-aligned. Without `wrap`, rich sizes every column
+    itself."""
     from rich import box
     from rich.table import Table
 
@@ -136,10 +138,94 @@ def table(
             pad_edge=False,
             padding=(0, 1, 0, 0),
         )
-        widths = plan_widths(headers, body, wrap, width if width is not None else console().width)
+        if widths is None:
+            widths = plan_widths(headers, body, wrap, width if width is not None else console().width)
         for i, (h, w) in enumerate(zip(headers, widths, strict=True)):
             t.add_column(h, width=w, overflow="fold", justify="right" if right and i in right else "left")
     for i, r in enumerate(body):
         style = styles[i] if styles and i < len(styles) else None
         t.add_row(*r, style=style)
     return t
+
+
+# Body rows from which a table is drawn by `drawn_table` (a smaller one goes through rich as it is).
+DRAWN_MIN_ROWS = 20
+
+
+def drawn_table(
+    con: Any,
+    title: str | None,
+    headers: list[str],
+    rows: list[list[Any]],
+    wrap: set[int],
+    right: set[int],
+    width: int,
+    min_rows: int = DRAWN_MIN_ROWS,
+) -> str | None:
+    """The text `table(title, headers, rows, None, wrap, right, width)` prints on `con` when it prints no
+    escape codes (piped, or NO_COLOR): rich draws the title, the header and the first row, and the other rows
+    are put together from each distinct cell text wrapped once by rich itself (`_cell_lines`), top-aligned and
+    joined by the GAP, as rich's table joins them. Rich lays every cell of every row out again (a 200-row
+    warnings table whose file column wraps the same long path on every row took about 0.2 s); the result is
+    the same text. None (draw it with rich) when the console prints escape codes, the table has fewer than
+    `min_rows` rows, its planned widths do not fit (rich would narrow them), or the first row as put together
+    here differs from rich's own drawing of it."""
+    if con.color_system is not None or len(rows) < max(min_rows, 2) or not headers:
+        return None
+    body = [["" if v is None else str(v) for v in r] for r in rows]
+    widths = plan_widths(headers, body, wrap, width)
+    if min(widths) < 1 or sum(widths) + GAP * (len(widths) - 1) > con.width:
+        return None
+    con.begin_capture()
+    try:
+        con.print(table(title, headers, body[:1], None, wrap, right, width, widths=widths))
+    finally:
+        head = con.end_capture()
+    cache: dict[Any, Any] = {}
+    justify = ["right" if i in right else "left" for i in range(len(widths))]
+    first = _row_lines(con, body[0], widths, justify, cache)
+    drawn = [line.rstrip() for line in head.splitlines()]
+    if len(drawn) < len(first) or drawn[len(drawn) - len(first) :] != [line.rstrip() for line in first]:
+        return None
+    out = [head]
+    for r in body[1:]:
+        out.extend(line + "\n" for line in _row_lines(con, r, widths, justify, cache))
+    return "".join(out)
+
+
+def _row_lines(con: Any, row: list[str], widths: list[int], justify: list[str], cache: dict[Any, Any]) -> list[str]:
+    """One body row as rich's table draws it: each cell's lines, the shorter cells filled with blank lines
+    below (cells are top-aligned), the columns joined by GAP spaces (a padding cell and the box's blank
+    divider; the last column has no padding)."""
+    cells = [_cell_lines(con, text, w, j, cache) for text, w, j in zip(row, widths, justify, strict=True)]
+    height = max(len(c) for c in cells)
+    gap = " " * GAP
+    return [
+        gap.join(c[k] if k < len(c) else " " * w for c, w in zip(cells, widths, strict=True)) for k in range(height)
+    ]
+
+
+def _cell_lines(con: Any, text: str, width: int, justify: str, cache: dict[Any, Any]) -> list[str]:
+    """A cell's text as rich lays it out in a table column `width` wide (folded, justified, padded to the
+    width), once per distinct (text, width, justify). A printable text without white space at its ends that
+    fits is one line, padded on the other side (what rich's wrap and justify make of it); anything else is
+    rich's own rendering of the text alone."""
+    from rich.cells import cell_len
+
+    key = (text, width, justify)
+    got: list[str] | None = cache.get(key)
+    if got is not None:
+        return got
+    size = cell_len(text)
+    if size <= width and text.isprintable() and text == text.strip():
+        got = [text + " " * (width - size) if justify == "left" else " " * (width - size) + text]
+    else:
+        base = cache.get("options")
+        if base is None:
+            base = cache["options"] = con.options  # a property that measures the console each time
+        options = base.update(
+            width=width, justify=justify, no_wrap=False, overflow="fold", height=None, highlight=False
+        )
+        got = ["".join(seg.text for seg in line) for line in con.render_lines(text, options)]
+    cache[key] = got
+    return got

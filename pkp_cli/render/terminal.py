@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from pkp_cli.render import cells
-from pkp_cli.render.table import GAP, WRAP_FLOOR, WRAP_WORD_CAP, console, table
+from pkp_cli.render.table import GAP, WRAP_FLOOR, WRAP_WORD_CAP, console, drawn_table, table
 from pkp_cli.text.labels import label
 from pkp_cli.text.visible import visible
 from pkp_cli.views.model import NUMERIC_KINDS, WRAPPING_KINDS, Column, Report, Table
@@ -80,7 +80,9 @@ def render(report: Report, width: int | None = None) -> str:
     con = console(width=width)
     width = con.width
     lang = report.lang
-    with con.capture() as cap:
+    parts: list[str] = []  # what the console captured, and the tables drawn beside it (drawn_table)
+    con.begin_capture()
+    try:
         for line in report.header:
             con.print(visible(line))
         for t in report.tables:
@@ -105,10 +107,18 @@ def render(report: Report, width: int | None = None) -> str:
             dropped = [cols[i] for i in range(len(cols)) if i not in keep]
             cols, heads = [cols[i] for i in keep], [heads[i] for i in keep]
             body = [[r[i] for i in keep] for r in body]
-            styles = _styles(t, len(body))
             wrap = {i for i, c in enumerate(cols) if c.kind in WRAPPING_KINDS}
             right = {i for i, c in enumerate(cols) if c.kind in NUMERIC_KINDS}
-            con.print(table(visible(t.title), heads, body, styles, wrap, right, width))
+            # Without escape codes a long table is drawn from its distinct cells (same text as rich's drawing).
+            parts.append(con.end_capture())
+            try:
+                drawn = drawn_table(con, visible(t.title), heads, body, wrap, right, width)
+            finally:
+                con.begin_capture()
+            if drawn is not None:
+                parts.append(drawn)
+            else:
+                con.print(table(visible(t.title), heads, body, _styles(t, len(body)), wrap, right, width))
             hidden = len(t.rows) - (len(t.rows) if t.limit is None else min(t.limit, len(t.rows)))
             if hidden > 0:
                 con.print(f"  … {hidden} {label('more_rows', lang)}")
@@ -119,7 +129,9 @@ def render(report: Report, width: int | None = None) -> str:
         if report.notes:
             con.print()
             _notes(con, report.notes)
-    return "".join(line.rstrip() + "\n" for line in cap.get().splitlines())
+    finally:
+        parts.append(con.end_capture())
+    return "".join(line.rstrip() + "\n" for line in "".join(parts).splitlines())
 
 
 def _notes(con: Any, notes: list[str]) -> None:

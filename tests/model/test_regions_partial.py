@@ -69,3 +69,18 @@ def test_the_bisection_on_a_small_object() -> None:
     assert regions._first_key_from(text, b"10.01.01.2002") == text.index(b'"10.01.01.2002"')
     assert regions._first_key_from(text, b"10.01.03.") == text.rindex(b"}")  # past the last key
     assert regions._first_key_from(text, b"0") == text.index(b'"10.01.01.2001"')  # before the first
+
+
+def test_the_codes_are_looked_at_only_until_there_are_too_many_kecamatan(
+    full: dict[str, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 83,000 codes of a national load cost about 0.07 s to look at one by one; past PARTIAL_KECAMATAN distinct
+    # kecamatan the answer is the whole reference whatever the rest are, so the rest are not looked at.
+    heads = sorted({k[:9] for k in full if len(k) > 9})
+    monkeypatch.setattr(regions, "PARTIAL_KECAMATAN", 2)
+
+    def codes():  # type: ignore[no-untyped-def]
+        yield from (h + "2001" for h in heads[:3])  # the third kecamatan is one too many
+        raise AssertionError("looked past the third kecamatan")
+
+    assert regions.reference_for(codes()) == full

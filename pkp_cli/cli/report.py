@@ -74,26 +74,30 @@ def report(
     import sys
 
     from pkp_cli.cli.workspace import open_workspace, resolve_lang, say
-    from pkp_cli.engines.query import resolve_provinces
     from pkp_cli.errors import Exit, PkpError
-    from pkp_cli.render.pack import DEFAULT_FORMATS, write_packs
     from pkp_cli.settings import load_config
     from pkp_cli.text.labels import label
+
+    given = list(dict.fromkeys(f.value for f in fmt)) if fmt else []
+    browser = None
+    if "pdf" in given:  # refused before any loading: nothing to print with (the default formats hold no pdf)
+        from pkp_cli.render.pdf import find_browser
+
+        browser = find_browser()
+        if browser is None:
+            raise PkpError(Exit.USAGE, label("pack.pdf_missing", resolve_lang(lang, load_config())))
+    # The modules that import pandas are imported after the load has started its reads (ingest/early.py).
+    ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
+
+    from pkp_cli.engines.query import resolve_provinces
+    from pkp_cli.render.pack import DEFAULT_FORMATS, write_packs
     from pkp_cli.views import pack as pack_view
     from pkp_cli.views.audit import AuditInputs
     from pkp_cli.views.candidates import CandidateInputs
     from pkp_cli.views.readiness import ReadinessInputs
     from pkp_cli.views.status import StatusInputs
 
-    formats = list(dict.fromkeys(f.value for f in fmt)) if fmt else list(DEFAULT_FORMATS)
-    browser = None
-    if "pdf" in formats:  # refused before any loading: nothing to print with
-        from pkp_cli.render.pdf import find_browser
-
-        browser = find_browser()
-        if browser is None:
-            raise PkpError(Exit.USAGE, label("pack.pdf_missing", resolve_lang(lang, load_config())))
-    ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
+    formats = given or list(DEFAULT_FORMATS)
     st = ws.status()
     present = dict(zip(st["kode_provinsi"], st["provinsi"], strict=False))
     provinces = resolve_provinces(province, present)

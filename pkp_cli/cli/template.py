@@ -39,8 +39,7 @@ def template(
     from pkp_cli.cli.workspace import open_workspace, say
     from pkp_cli.engines.query import resolve_provinces
     from pkp_cli.errors import Exit, PkpError
-    from pkp_cli.render.pack import prepare_folder
-    from pkp_cli.render.safe import inside, safe_name
+    from pkp_cli.render.safe import inside, prepare_folder, safe_name
     from pkp_cli.render.template import write_template
     from pkp_cli.text.labels import label
     from pkp_cli.views import template as view

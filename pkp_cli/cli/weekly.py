@@ -121,15 +121,13 @@ def _run(province: list[str] | None, data: Path | None, schedule: Path | None, r
          as_of: str | None, lang: Any, fmt: str, table: str | None, history: Path | None, out: Path | None,
          quiet: bool, since: str | None) -> int:  # fmt: skip
     from pkp_cli.cli.workspace import inform, open_workspace, resolve_lang, say
-    from pkp_cli.engines.query import resolve_provinces
     from pkp_cli.errors import most_severe
     from pkp_cli.history import job
     from pkp_cli.history.inputs import fingerprint
     from pkp_cli.history.lock import hold
-    from pkp_cli.render.pack import prepare_folder
+    from pkp_cli.render.safe import prepare_folder
     from pkp_cli.settings import default_history_dir, load_config
     from pkp_cli.text.labels import label
-    from pkp_cli.views import weekly as view
 
     cfg = load_config()
     code = resolve_lang(lang, cfg)
@@ -138,7 +136,12 @@ def _run(province: list[str] | None, data: Path | None, schedule: Path | None, r
     out_dir = out or Path(cfg.get("output") or ".")
     prepare_folder(folder)  # a file at --history is "not a folder", not a failed lock under its name
     with hold(folder, label("w.locked", code)):
+        # The modules that import pandas are imported after the load has started its reads (ingest/early.py).
         ws = open_workspace(data=data, schedule=schedule, as_of=as_of, lang=lang)
+
+        from pkp_cli.engines.query import resolve_provinces
+        from pkp_cli.views import weekly as view
+
         _check_since(since_day, ws.as_of, code)
         rule_set = ws.rules(rules, required=False)
         st = ws.status()
@@ -236,7 +239,7 @@ def _write_summary(report: Any, folder: Path, stem: str) -> tuple[list[Path], An
         "xlsx": lambda path: write_xlsx([report], path),
         "html": lambda path: write_html([report], path),
     }
-    from pkp_cli.render.pack import prepare_folder
+    from pkp_cli.render.safe import prepare_folder
 
     written: list[Path] = []
     try:

@@ -15,8 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pkp_cli.errors import Exit, PkpError
-from pkp_cli.render.safe import atomic_write_text, inside, safe_name
+from pkp_cli.render.safe import atomic_write_text, inside, prepare_folder, safe_name
 from pkp_cli.text.labels import label
 from pkp_cli.views.model import Report
 from pkp_cli.views.pack import PackSet
@@ -43,17 +42,6 @@ def stems(names: Sequence[str]) -> list[str]:
         used.add(stem)
         out.append(stem)
     return out
-
-
-def prepare_folder(out: Path) -> None:
-    """The output folder, made if missing; anything else there (a file, no permission) is exit 73 naming it."""
-    if out.exists() and not out.is_dir():
-        what = f"{label('pack.out_not_folder', 'id')} / {label('pack.out_not_folder', 'en')}"
-        raise PkpError(Exit.CANT_WRITE, f"{out}: {what}")
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise PkpError(Exit.CANT_WRITE, f"{exc.filename or out}: {exc.strerror}") from exc
 
 
 @contextmanager

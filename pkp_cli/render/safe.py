@@ -13,6 +13,7 @@ from typing import IO, Any
 
 from pkp_cli.errors import Exit, PkpError
 from pkp_cli.model.provenance import PKP_MARKER, WRITTEN_NAME
+from pkp_cli.text.labels import label
 
 # OWASP: a cell starting with one of these may be evaluated by a spreadsheet.
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\0")
@@ -255,3 +256,17 @@ def atomic_write_text(path: Path, text: str) -> None:
         fh.write(data)
 
     atomic_write(path, write)
+
+
+def prepare_folder(out: Path) -> None:
+    """The output folder, made if missing; anything else there (a file, no permission) is exit 73 naming it.
+
+    Here rather than in render/pack.py: `pkp weekly` prepares its history folder before the load, and the pack
+    module imports pandas, which a cold load imports beside its early reads (ingest/early.py)."""
+    if out.exists() and not out.is_dir():
+        what = f"{label('pack.out_not_folder', 'id')} / {label('pack.out_not_folder', 'en')}"
+        raise PkpError(Exit.CANT_WRITE, f"{out}: {what}")
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise PkpError(Exit.CANT_WRITE, f"{exc.filename or out}: {exc.strerror}") from exc

@@ -319,3 +319,30 @@ def test_workbooks_alone_are_read_by_the_loader(
         ("progres.csv", True),
         ("progres.xlsx", True),
     ]
+
+
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["status"],
+        ["weekly", "--history", "{tmp}/riwayat", "--out", "{tmp}/ringkasan"],
+        ["report", "--out", "{tmp}/paket", "--format", "md"],
+    ],
+    ids=["status", "weekly", "report"],
+)
+def test_every_loading_command_starts_reading_before_pandas_is_imported(tmp_path: Path, command: list[str]) -> None:
+    """The cron job (`weekly`) and the meeting packs (`report`) load national folders too: like `validate`, they
+    import their pandas modules only after the load has started its reads (a module imported before the load
+    that imports pandas, as `render.pack` does, would undo it)."""
+    from tests.conftest import MINI_SCHEDULE
+
+    (tmp_path / "jadwal.yaml").write_text(MINI_SCHEDULE, encoding="utf-8")
+    data = tmp_path / "data"
+    data.mkdir()
+    lines = [HEADER] + [f"51.04.01;PISEW;L{1 + i % 2};02/04/2022;baris nomor {i:07d}\n" for i in range(60_000)]
+    (data / "progres.csv").write_text("".join(lines), encoding="utf-8")
+    args = [a.format(tmp=tmp_path) for a in command]
+    out = _probe([*args, "--data", str(data), "--schedule", str(tmp_path / "jadwal.yaml")], tmp_path)
+    # No location workbook: every progress row is rejected (exit 65, data errors), as it would be without early reads.
+    assert out["code"] == 65, out
+    assert out["seen"][0] == ["progres.csv", "pkp-read_0", False], out

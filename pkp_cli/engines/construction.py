@@ -27,8 +27,7 @@ import pandas as pd
 
 from pkp_cli.engines.codes import is_in
 from pkp_cli.engines.rollup import actual_share, construction_codes, planned_share
-from pkp_cli.engines.status import StageGrid, grid_from_status
-from pkp_cli.model.frames import FINISHED
+from pkp_cli.engines.status import StageGrid, grid_from_status, is_finished
 from pkp_cli.model.schedule import Schedule
 
 BoolArray = npt.NDArray[np.bool_]
@@ -102,7 +101,7 @@ def projected_ends(
     start_all = status["tanggal_mulai"].to_numpy()
     end_all = status["tanggal_selesai"].to_numpy()
     pct_all = status["progres_persen"].to_numpy(dtype=np.float64)
-    finished = is_in(status["status"], FINISHED)
+    finished = is_finished(status)
     construction = is_in(status["tahapan"], construction_codes(schedule))
 
     proj = np.full(len(status), np.datetime64("NaT"), dtype="datetime64[D]")
@@ -168,7 +167,7 @@ def forecast(status: pd.DataFrame, schedule: Schedule, as_of: date, grid: StageG
     realisasi = 100.0 * actual_share(part, schedule)
     end = proj[rows]
     after = end > np.datetime64(schedule.deadline, "D")
-    finished = is_in(part["status"], FINISHED)
+    finished = is_finished(part)
     out = part[
         [
             "kode_provinsi",

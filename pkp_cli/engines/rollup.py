@@ -25,7 +25,8 @@ import pandas as pd
 
 from pkp_cli.engines.codes import category_codes, is_in
 from pkp_cli.engines.grouped import median_max, whole_days
-from pkp_cli.model.frames import FINISHED, STATUS_CODES
+from pkp_cli.engines.status import is_finished
+from pkp_cli.model.frames import STATUS_CODES
 from pkp_cli.model.schedule import Schedule
 
 FloatArray = npt.NDArray[np.float64]
@@ -90,7 +91,7 @@ def progress_fraction(progres_persen: Any) -> FloatArray:
 
 def actual_share(status: pd.DataFrame, schedule: Schedule) -> FloatArray:
     """Element-wise actual share of each row (see module doc)."""
-    finished = is_in(status["status"], FINISHED)
+    finished = is_finished(status)
     construction = is_in(status["tahapan"], construction_codes(schedule))
     pct = progress_fraction(status["progres_persen"])
     return np.where(finished, 1.0, np.where(construction, pct, 0.0))

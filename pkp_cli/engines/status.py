@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from pkp_cli.engines.codes import is_in
 from pkp_cli.engines.workdays import WorkCalendar, working_days_after
 from pkp_cli.model.frames import FINISHED, STATUS, STATUS_CODES
 from pkp_cli.model.schedule import Schedule
@@ -512,8 +513,9 @@ def compute_status_work(
     return out, StatusWork(grid, progres_rows, len(out))
 
 
-def is_finished(status: pd.DataFrame) -> pd.Series:
-    return status["status"].isin(FINISHED)
+def is_finished(status: pd.DataFrame) -> npt.NDArray[np.bool_]:
+    """Which rows' stage is finished (tested on the status column's few categories: engines/codes.py)."""
+    return is_in(status["status"], FINISHED)
 
 
 def default_as_of(progres: pd.DataFrame) -> date | None:

@@ -152,11 +152,6 @@ def read_stage(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_M
 CHAIN_TEXT_CELLS = 1_000_000
 
 
-def _arrow_text_grid(batch: object) -> pd.DataFrame:
-    """A calamine record batch as a text grid: empty strings become missing in Arrow, before pandas."""
-    return arrow_text_grid(batch)[0]
-
-
 def arrow_text_grid(batch: object) -> tuple[pd.DataFrame, list[Any]]:
     """A calamine record batch as a text grid: empty strings become missing in Arrow, before pandas; with the
     grid's column arrays (what `RawSheet.columns` gives).
@@ -295,12 +290,8 @@ def decode_csv_bytes(data: bytes) -> tuple[bytes, str]:
         return data, "utf-8" if exc.start >= len(head) - 3 else "cp1252"
 
 
-def read_csv(path: Path) -> RawSheet:
-    return csv_stage(path)()
-
-
 def csv_stage(path: Path) -> Callable[[], RawSheet]:
-    """`read_csv` in two parts (see read_stage): the bytes, their checks and pyarrow's parse into Arrow now;
+    """A CSV file's read in two parts (see read_stage): the bytes, their checks and pyarrow's parse into Arrow now;
     the function returned makes the grid (or runs the exact reader, when pyarrow's parse was refused)."""
     from pkp_cli.model.regular_file import read_regular_file
 
@@ -324,12 +315,6 @@ def csv_stage(path: Path) -> Callable[[], RawSheet]:
         return _read_csv_python(text, delim)
 
     return exact
-
-
-def _read_csv_fast(data: bytes, delim: str, encoding: str) -> RawSheet | None:
-    """pyarrow for files where every record is one line and has the same number of fields (see _csv_fast_stage)."""
-    stage = _csv_fast_stage(data, delim, encoding)
-    return None if stage is None else stage()
 
 
 def _csv_fast_stage(data: bytes, delim: str, encoding: str) -> Callable[[], RawSheet] | None:

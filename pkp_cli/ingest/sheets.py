@@ -72,7 +72,7 @@ def classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRep
     for j in np.flatnonzero(np.bincount(first_col + 1, minlength=n_cols + 1)[1:]):
         here = first_col == j
         # Judged once per distinct text: a code column repeats the same few thousand values.
-        codes, uniques = _distinct(sheet.columns()[int(j)][start : start + last])
+        codes, uniques = _factorize(pd.Series(sheet.columns()[int(j)][start : start + last], copy=False))
         totals |= here & np.append(_is_total(uniques), False)[codes]
     cls[(cls == 0) & totals] = 2
     # Group headings: no key, and text only in a name, No or unmapped column.
@@ -94,22 +94,6 @@ def classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRep
         headings=int((cls == 3).sum()),
     )
     return cls, report
-
-
-def _distinct(values: Any) -> tuple[np.ndarray, Any]:
-    """`pd.factorize(pd.Series(values))` for what is only tested per distinct value (the order of the distinct
-    values may differ): Arrow text is dictionary-encoded by Arrow itself, without a Series and pandas' hashing."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    arr = getattr(values, "_pa_array", None)
-    if arr is None or str(values.dtype) != "str" or len(values) > CHAIN_CELLS:
-        # (a big column as before: no combined copy of it)
-        return pd.factorize(pd.Series(values))
-    encoded = pc.dictionary_encode(arr.combine_chunks() if isinstance(arr, pa.ChunkedArray) else arr)
-    codes = np.asarray(pc.fill_null(encoded.indices, -1).to_numpy(zero_copy_only=False), dtype=np.intp)
-    text = pa.chunked_array([encoded.dictionary])
-    return codes, pd.arrays.ArrowStringArray(text, dtype=values.dtype)  # type: ignore[call-arg]
 
 
 _TOTALS_RE = "^(?:" + "|".join(re.escape(w) for w in TOTALS_WORDS) + r")\b"

@@ -400,12 +400,8 @@ def _raw_values(grid: Any, cells: Any, origin_row: int, origin_col: int) -> None
         grid[j] = pd.Series(values, index=grid.index, dtype="str")
 
 
-def read_xlsx(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB) -> list[RawSheet]:
-    return xlsx_stage(path, max_uncompressed_mb)()
-
-
 def xlsx_stage(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB) -> Callable[[], list[RawSheet]]:
-    """`read_xlsx` in two parts (see read.read_stage): the zip guard, the sheet scan and calamine's read of every
+    """A workbook's read in two parts (see read.read_stage): the zip guard, the sheet scan and calamine's read of every
     sheet into Arrow now, in that order (calamine sees only what the guard approved), with every refusal they
     make; the function returned makes the grids from the sheets' Arrow batches (pandas)."""
     import fastexcel

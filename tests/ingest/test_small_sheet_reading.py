@@ -17,7 +17,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pkp_cli.ingest import load, read, sheets
-from pkp_cli.ingest.read import RawSheet, _arrow_text_grid, arrow_text_grid
+from pkp_cli.ingest.read import RawSheet, arrow_text_grid
+
+
+def _arrow_text_grid(batch: object) -> pd.DataFrame:
+    return arrow_text_grid(batch)[0]
+
 
 _CELLS = st.sampled_from(["", " ", "51.01.01.2001", "JUMLAH", "Selesai", "é", "27 Mei 2022", "x\ty"]) | st.none()
 
@@ -81,7 +86,7 @@ def test_column_arrays_follow_the_grid() -> None:
     assert old() is None
     assert [a.tolist() for a in sheet.columns()] == [["z", "y"]]
     kept = sheet.columns()
-    sheet.grid = sheet.grid  # the same grid set again: its arrays stay (read_xlsx sets every field it found)
+    sheet.grid = sheet.grid  # the same grid set again: its arrays stay (the reader sets every field it found)
     assert sheet.columns() is kept
     sheet.grid[0] = pd.Series(["q", "r"], dtype="str")  # changed in place: forgotten on request
     sheet.forget_columns()
@@ -92,7 +97,7 @@ def test_column_arrays_follow_the_grid() -> None:
 def test_distinct_texts_mark_the_same_cells(values: list[str | None]) -> None:
     # Whatever order the distinct texts come in, each cell maps back to its own text (missing to -1).
     arr = pd.array(values, dtype="str")
-    codes, uniques = sheets._distinct(arr)
+    codes, uniques = sheets._factorize(pd.Series(arr))
     expected_codes, _ = pd.factorize(pd.Series(arr))
     assert (codes < 0).tolist() == (expected_codes < 0).tolist()
     back = [None if k < 0 else uniques[k] for k in codes]
@@ -114,11 +119,11 @@ def test_one_thread_unless_a_file_is_big(tmp_path: Path) -> None:
 
 
 def test_an_xlsx_sheet_keeps_the_column_arrays_its_grid_was_built_with(tmp_path: Path) -> None:
-    """read_xlsx hands over the arrays arrow_text_grid made with the grid: the later steps (header search, row
+    """The workbook reader hands over the arrays arrow_text_grid made with the grid: the later steps (header search, row
     classes, records) read them instead of making them again from the frame."""
     import openpyxl
 
-    from pkp_cli.ingest.workbook import read_xlsx
+    from pkp_cli.ingest.workbook import xlsx_stage
 
     path = tmp_path / "kecil.xlsx"
     wb = openpyxl.Workbook()
@@ -127,7 +132,7 @@ def test_an_xlsx_sheet_keeps_the_column_arrays_its_grid_was_built_with(tmp_path:
     ws.append(["Kode", "Nama"])
     ws.append(["51.01", "Bali"])
     wb.save(path)
-    (sheet,) = read_xlsx(path)
+    (sheet,) = xlsx_stage(path)()
     kept = sheet.__dict__.get("_columns")
     assert kept is not None and sheet.columns() is kept
     assert [a.tolist() for a in kept] == [["Kode", "51.01"], ["Nama", "Bali"]]

@@ -10,7 +10,11 @@ import pandas as pd
 import pyarrow as pa
 import pytest
 
-from pkp_cli.ingest.read import _arrow_text_grid, _as_text_grid, top_rows
+from pkp_cli.ingest.read import _as_text_grid, arrow_text_grid, top_rows
+
+
+def _arrow_text_grid(batch: object) -> pd.DataFrame:
+    return arrow_text_grid(batch)[0]
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:

@@ -154,7 +154,8 @@ def load_uncached(
     # the location workbook, or a folder of workbooks, are read side by side on a 2-core machine. (Those `early`
     # started are under way since before this module was imported: their reads are taken from there.)
     to_read = [(s.path, s.shown) for s in slots if s.unit is None and s.problem is None and s.duplicate_of is None]
-    results = _read_all(to_read, schedule, max_uncompressed_mb, early)
+    ahead = _Ahead(to_read) if PARSE_AHEAD else None
+    results = _read_all(to_read, schedule, max_uncompressed_mb, early, ahead)
     for slot in slots:
         shown, unit = slot.shown, slot.unit
         if slot.problem is not None:
@@ -184,7 +185,7 @@ def load_uncached(
         units.append(unit)
     clock.lap("read")
 
-    kinds = _parse_fresh(units, cache_dir, clock, keep_grids=collect_rejects)
+    kinds = _parse_fresh(units, cache_dir, clock, keep_grids=collect_rejects, ahead=ahead)
     missing_cols: set[str] = set()
     for kind in (KIND_LOKASI, KIND_PROGRES, KIND_TEMUAN):
         for unit in units:
@@ -297,6 +298,7 @@ def load_uncached(
 
 ReadOutcome = tuple[list[SheetRecords], list[str]] | FileProblem
 READ_THREADS = 2  # files read at a time (bench/bench.py sets 1 to profile the reading in one thread)
+PARSE_AHEAD = True  # parse the files read while the last one is still being read (`_Ahead`; tests compare both ways)
 
 
 @dataclass
@@ -313,10 +315,15 @@ class _Slot:
 
 
 def _read_all(
-    files: list[tuple[Path, str]], schedule: Schedule, max_mb: int, early: EarlyReads | None = None
+    files: list[tuple[Path, str]],
+    schedule: Schedule,
+    max_mb: int,
+    early: EarlyReads | None = None,
+    ahead: _Ahead | None = None,
 ) -> dict[tuple[Path, str], ReadOutcome]:
     """Each file's sheets (or why it cannot be read), read on up to two threads; a file read early (`early`)
-    is taken from there: its FileProblem, or its sheets made from what was read."""
+    is taken from there: its FileProblem, or its sheets made from what was read. While a file is still being
+    read, the main thread parses ahead (`ahead`) the progress sheets of the files already read."""
 
     def one(item: tuple[Path, str]) -> ReadOutcome:
         try:
@@ -330,7 +337,62 @@ def _read_all(
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=READ_THREADS) as pool:
-        return dict(zip(files, pool.map(one, files), strict=True))
+        futures = {f: pool.submit(one, f) for f in files}
+        if ahead is not None:
+            from concurrent.futures import FIRST_COMPLETED, wait
+
+            pending = set(futures.values())
+            while len(pending) > 1:
+                _done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            done = {f: fut for f, fut in futures.items() if fut not in pending}
+            # One file still being read: parse what the others hold meanwhile (not after a failure: which one is
+            # raised, as below, stays the first in discovery order).
+            if pending and not any(fut.exception() for fut in done.values()):
+                ahead.parse({f: fut.result() for f, fut in done.items()})
+        return {f: fut.result() for f, fut in futures.items()}
+
+
+class _Ahead:
+    """The parse of each kind's batch, made while the last file is still being read (a 1.66 M-row CSV is read
+    before the location workbook beside it, or after it: the main thread would only wait). Each kind's batch is
+    made from the files read by then, on the guess that the last file holds no sheet of that kind (a big progress
+    file and a location workbook: the common pair); `_parse_fresh` uses it only when the batch's members turn out
+    to be exactly those (the same objects, in the same order), else it parses the batch as always. Parsing reads
+    the members and builds a new frame: a guess thrown away has changed nothing. What needs every file (the
+    location rows' checks, the checks of progress against locations) comes after, as always."""
+
+    def __init__(self, files: list[tuple[Path, str]]) -> None:
+        self.order = {f: i for i, f in enumerate(files)}
+        self.batches: dict[str, tuple[list[int], SheetRecords, list[Issue]]] = {}
+
+    def parse(self, outcomes: dict[tuple[Path, str], ReadOutcome]) -> None:
+        ready = sorted((self.order[f], got) for f, got in outcomes.items() if not isinstance(got, FileProblem))
+        for kind in (KIND_LOKASI, KIND_PROGRES, KIND_TEMUAN):
+            members = [s for _, (got, _ignored) in ready for s in got if s.layout.kind == kind]
+            # `combine` sets `_sid`/`_rdate` on the members themselves when one already holds them: not then.
+            if not members or any(c in m.records.columns for m in members for c in ("_sid", "_rdate")):
+                continue
+            batch, warnings = _parse_batch(members, kind)
+            self.batches[kind] = ([id(m) for m in members], batch, warnings)
+
+    def take(self, kind: str, members: list[SheetRecords]) -> tuple[SheetRecords, list[Issue]] | None:
+        """The batch parsed ahead for exactly these members, else None."""
+        got = self.batches.pop(kind, None)
+        if got is None or got[0] != [id(m) for m in members]:
+            return None
+        return got[1], got[2]
+
+
+def _parse_batch(members: list[SheetRecords], kind: str) -> tuple[SheetRecords, list[Issue]]:
+    """A kind's sheets as one batch, parsed; the readers' findings on rows that hold no record (warnings)."""
+    batch = combine(members)
+    batch.errors = concat_errors([batch.errors, *parse_records(batch.records, kind, batch.factorizations)])
+    # The readers' own findings (a date serial calamine could not turn into a date, a quote never closed):
+    # errors at their records; warnings for rows that hold no record.
+    warnings = apply_reader_problems(batch)
+    if kind != KIND_LOKASI:  # (the location rows' own checks come first: `_check_lokasi_rows`)
+        batch.records = normalise(batch.records, kind, batch.members)
+    return batch, warnings
 
 
 def _worth_threads(files: list[tuple[Path, str]]) -> bool:
@@ -339,7 +401,7 @@ def _worth_threads(files: list[tuple[Path, str]]) -> bool:
 
 
 def _parse_fresh(
-    units: list[FileUnit], cache_dir: Path | None, clock: _Clock, keep_grids: bool = True
+    units: list[FileUnit], cache_dir: Path | None, clock: _Clock, keep_grids: bool = True, ahead: _Ahead | None = None
 ) -> dict[str, SheetRecords]:
     """Parse and row-check the files read from their bytes, in one batch per kind; cut the batches into one set
     per file and keep them in the cache; then each kind's sets of all files as one, in discovery order.
@@ -354,15 +416,13 @@ def _parse_fresh(
         members = [s for u in fresh for s in u.fresh or [] if s.layout.kind == kind]
         if not members:
             continue
-        batch = combine(members)
-        batch.errors = concat_errors([batch.errors, *parse_records(batch.records, kind, batch.factorizations)])
-        # The readers' own findings (a date serial calamine could not turn into a date, a quote never closed):
-        # errors at their records, kept with each file; warnings for rows that hold no record.
-        for issue in apply_reader_problems(batch):
+        parsed = ahead.take(kind, members) if ahead is not None else None
+        batch, warnings = parsed if parsed is not None else _parse_batch(members, kind)
+        for issue in warnings:  # kept with each file
             unit_of_file[issue.file].reader_warnings.setdefault(kind, []).append(issue)
         if kind == KIND_LOKASI:
             _check_lokasi_rows(batch, fresh)
-        batch.records = normalise(batch.records, kind, batch.members)
+            batch.records = normalise(batch.records, kind, batch.members)
         batches[kind] = batch
         if not keep_grids:
             for member in batch.members:

@@ -1,0 +1,163 @@
+"""The parse made while the last file is still being read (ingest/load.py, `_Ahead`): a kind's batch parsed from
+the files read by then is used only when no later file holds a sheet of that kind, and a load gives exactly what
+it gives without parsing ahead (frames, errors, warnings and their order, the readers' own findings, the
+accounting, the rejected rows)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+import pytest
+
+from pkp_cli.ingest import load
+from pkp_cli.ingest.sheets import SheetRecords
+from tests.factories import write_lokasi
+
+HEADER = "Kode Lokasi;Program;Tahapan;Tanggal Mulai;Tanggal Selesai;Progres (%);Tanggal Laporan;Keterangan\n"
+# Good rows and rows with errors of several columns (a bad code, an unknown stage, a date that is not one, a
+# percent out of range, a duplicate) and, last, a quote never closed (a reader problem, turned into an error at
+# its record by apply_reader_problems).
+ROWS = [
+    "51.04.01;PISEW;L1;02/04/2022;10/05/2022;100;30/06/2022;a",
+    "51.04.01;PISEW;L2;03/05/2022;;40;30/06/2022;b",
+    "51.04.01;PISEW;L2;03/05/2022;;40;30/06/2022;b",
+    "51.04.99;PISEW;L1;02/04/2022;;10;30/06/2022;unknown location",
+    "5104;PISEW;L1;02/04/2022;;10;30/06/2022;code too short",
+    "51.04.01;PISEW;ZZ;02/04/2022;;10;30/06/2022;unknown stage",
+    "51.04.01;PISEW;L3;31/02/2022;;10;30/06/2022;no such day",
+    "51.04.01;PISEW;L3;01/07/2022;;140;30/06/2022;percent over",
+    "51;PISEW;P1;01/03/2022;;50;30/06/2022;province row",
+    '51.04.01;PISEW;L3;01/07/2022;;5;30/06/2022;"open',
+]
+
+
+def _write(folder: Path, rows: list[str], name: str = "progres.csv") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(HEADER + "\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def threaded(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two reading threads for files of any size (the bench's files are big; these are a few hundred bytes)."""
+    monkeypatch.setattr(load, "THREADS_MIN_FILE_BYTES", 0)
+
+
+def _last_read_waits_for_the_parse(monkeypatch: pytest.MonkeyPatch, last: str) -> dict[str, Any]:
+    """Make the file named `last` the one still being read: its sheets are made only once the parse ahead of the
+    others is done (so the test does not depend on which thread is faster). Returns what `take` gave per kind."""
+    parsed = threading.Event()
+    real_read, real_parse, real_take = load.read_sheets, load._Ahead.parse, load._Ahead.take
+    taken: dict[str, Any] = {}
+
+    def read_sheets(path: Path, *args: Any) -> Any:
+        if path.name == last:
+            assert parsed.wait(30), "the parse ahead never ran"
+        return real_read(path, *args)
+
+    def parse(self: Any, outcomes: Any) -> None:
+        try:
+            real_parse(self, outcomes)
+        finally:
+            parsed.set()
+
+    def take(self: Any, kind: str, members: list[SheetRecords]) -> Any:
+        got = real_take(self, kind, members)
+        taken[kind] = got
+        return got
+
+    monkeypatch.setattr(load, "read_sheets", read_sheets)
+    monkeypatch.setattr(load._Ahead, "parse", parse)
+    monkeypatch.setattr(load._Ahead, "take", take)
+    return taken
+
+
+def _facts(res: Any) -> Any:
+    return (
+        [(i.file, i.code, i.params) for i in res.unreadable],
+        [f.as_dict() for f in res.files],
+        [(i.file, i.sheet, i.row, i.cell, i.column, i.value, i.code, i.params, i.kode_provinsi) for i in res.errors],
+        [(i.file, i.sheet, i.row, i.cell, i.column, i.value, i.code, i.params, i.kode_provinsi) for i in res.warnings],
+        res.ignored,
+        res.errors_total,
+        res.warnings_total,
+        res.lokasi_rejected,
+        sorted(res.lokasi_missing_columns),
+    )
+
+
+def _same_loads(a: Any, b: Any) -> None:
+    assert _facts(a) == _facts(b)
+    for frame in ("lokasi", "progres", "temuan"):
+        pd.testing.assert_frame_equal(getattr(a, frame), getattr(b, frame), check_exact=True)
+    assert repr(a.rejected) == repr(b.rejected)  # the rejected rows as written, with their reasons
+    assert a.rejected  # (the fixtures reject rows)
+
+
+def _both_ways(monkeypatch: pytest.MonkeyPatch, paths: list[Path], schedule: Any, last: str) -> tuple[Any, Any, Any]:
+    today = dt.date(2022, 6, 30)
+    taken = _last_read_waits_for_the_parse(monkeypatch, last)
+    ahead = load.load_data(paths, schedule, today=today, collect_rejects=True)
+    monkeypatch.setattr(load, "PARSE_AHEAD", False)
+    plain = load.load_data(paths, schedule, today=today, collect_rejects=True)
+    return ahead, plain, taken
+
+
+def test_the_progress_batch_parsed_while_the_location_workbook_is_read_is_the_one_used(
+    tmp_path: Path, mini_schedule: Any, monkeypatch: pytest.MonkeyPatch, threaded: None
+) -> None:
+    data = tmp_path / "data"
+    _write(data, ROWS)
+    write_lokasi(data / "zz-lokasi.xlsx")  # discovered (and started) after the CSV
+    ahead, plain, taken = _both_ways(monkeypatch, [data], mini_schedule, "zz-lokasi.xlsx")
+    assert taken["progres"] is not None  # the batch parsed ahead was used, not parsed again
+    assert "lokasi" not in taken or taken["lokasi"] is None  # the location workbook was the one still read
+    _same_loads(ahead, plain)
+    # The fixture holds what it says (by hand from ROWS): of ten rows, 3 load, 1 is a duplicate, 6 are rejected
+    # (the unknown location, the short code, the stage, the day, the percent, the quote).
+    progres = [(i.row, i.code) for i in ahead.errors if i.file.endswith("progres.csv")]
+    assert progres == [
+        (5, "location-unknown"),
+        (6, "location-unknown"),
+        (7, "stage-unknown"),
+        (8, "date-nonexistent"),
+        (9, "date-after-report"),
+        (9, "percent-range"),
+        (11, "date-after-report"),
+        (11, "csv-quote-unclosed"),
+    ]
+    sheet = ahead.files[0].sheets[0]
+    assert (sheet.rows_loaded, sheet.duplicates, sheet.rows_rejected) == (3, 1, 6)
+
+
+def test_the_location_batch_is_parsed_ahead_when_the_progress_file_is_read_last(
+    tmp_path: Path, mini_schedule: Any, monkeypatch: pytest.MonkeyPatch, threaded: None
+) -> None:
+    data = tmp_path / "data"
+    data.mkdir()
+    write_lokasi(data / "lokasi.xlsx")
+    _write(data, ROWS)
+    ahead, plain, taken = _both_ways(monkeypatch, [data], mini_schedule, "progres.csv")
+    assert taken["lokasi"] is not None and taken["progres"] is None
+    _same_loads(ahead, plain)
+
+
+def test_a_guess_proved_wrong_is_thrown_away(
+    tmp_path: Path, mini_schedule: Any, monkeypatch: pytest.MonkeyPatch, threaded: None
+) -> None:
+    """The last file holds progress rows too: the batch parsed from the first alone is not used (the batch of
+    both is parsed as always), and nothing of the guess shows."""
+    data = tmp_path / "data"
+    _write(data, ROWS[:5], "a-progres.csv")
+    _write(data, [*ROWS[5:], "51.04.01;PISEW;L1;02/04/2022;10/05/2022;100;30/06/2022;another file"], "b-progres.csv")
+    write_lokasi(tmp_path / "lokasi.xlsx")
+    paths = [data / "a-progres.csv", data / "b-progres.csv", tmp_path / "lokasi.xlsx"]
+    ahead, plain, taken = _both_ways(monkeypatch, paths, mini_schedule, "b-progres.csv")
+    assert taken["progres"] is None  # parsed ahead from a-progres.csv alone, then thrown away
+    _same_loads(ahead, plain)
+    assert {Path(i.file).name for i in ahead.errors} == {"a-progres.csv", "b-progres.csv", "lokasi.xlsx"}

@@ -15,6 +15,8 @@ import pytest
 
 from pkp_cli.ingest import load
 from pkp_cli.ingest.sheets import SheetRecords
+from pkp_cli.model import regions
+from pkp_cli.model.regions import PARTIAL_KECAMATAN
 from tests.factories import write_lokasi
 
 HEADER = "Kode Lokasi;Program;Tahapan;Tanggal Mulai;Tanggal Selesai;Progres (%);Tanggal Laporan;Keterangan\n"
@@ -161,3 +163,40 @@ def test_a_guess_proved_wrong_is_thrown_away(
     assert taken["progres"] is None  # parsed ahead from a-progres.csv alone, then thrown away
     _same_loads(ahead, plain)
     assert {Path(i.file).name for i in ahead.errors} == {"a-progres.csv", "b-progres.csv", "lokasi.xlsx"}
+
+
+@pytest.mark.parametrize(("kecamatan", "read_early"), [(PARTIAL_KECAMATAN + 1, True), (PARTIAL_KECAMATAN, False)])
+def test_the_region_reference_is_read_while_the_location_workbook_is_read_when_it_will_be_needed_whole(
+    tmp_path: Path,
+    mini_schedule: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    threaded: None,
+    kecamatan: int,
+    read_early: bool,
+) -> None:
+    """Progress rows naming desa in more kecamatan than `reference_for` looks up one by one (PARTIAL_KECAMATAN):
+    the whole reference is read during the parse ahead; at PARTIAL_KECAMATAN exactly, not (the boundary of
+    `reference_for`'s own rule). Either way the load is the same as without parsing ahead."""
+    ref = regions.reference()
+    heads = sorted({c[:9] for c in ref if len(c) > 9})[:kecamatan]
+    first_desa = {}
+    for c in sorted(ref):
+        if len(c) > 9 and c[:9] in heads and c[:9] not in first_desa:
+            first_desa[c[:9]] = c
+    assert len(first_desa) == kecamatan
+    data = tmp_path / "data"
+    _write(data, [f"{c};KOTAKU;K1;02/04/2022;;10;30/06/2022;x" for c in first_desa.values()])
+    write_lokasi(data / "zz-lokasi.xlsx")
+    regions.reference.cache_clear()
+    seen: list[int] = []
+    real_parse = load._Ahead.parse
+
+    def parse(self: Any, outcomes: Any) -> None:
+        real_parse(self, outcomes)
+        seen.append(regions.reference.cache_info().currsize)  # right after the parse ahead, before the last read
+
+    monkeypatch.setattr(load._Ahead, "parse", parse)
+    ahead, plain, taken = _both_ways(monkeypatch, [data], mini_schedule, "zz-lokasi.xlsx")
+    assert taken["progres"] is not None
+    assert seen == [1 if read_early else 0]
+    _same_loads(ahead, plain)

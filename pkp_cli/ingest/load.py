@@ -358,8 +358,9 @@ class _Ahead:
     made from the files read by then, on the guess that the last file holds no sheet of that kind (a big progress
     file and a location workbook: the common pair); `_parse_fresh` uses it only when the batch's members turn out
     to be exactly those (the same objects, in the same order), else it parses the batch as always. Parsing reads
-    the members and builds a new frame: a guess thrown away has changed nothing. What needs every file (the
-    location rows' checks, the checks of progress against locations) comes after, as always."""
+    the members and builds a new frame: a guess thrown away has changed nothing. The location rows' checks
+    against the region reference come with their parse (`_parse_batch`); what needs every file (progress against
+    locations, duplicates across files) comes after, as always."""
 
     def __init__(self, files: list[tuple[Path, str]]) -> None:
         self.order = {f: i for i, f in enumerate(files)}
@@ -415,7 +416,13 @@ def _parse_batch(members: list[SheetRecords], kind: str) -> tuple[SheetRecords, 
     # The readers' own findings (a date serial calamine could not turn into a date, a quote never closed):
     # errors at their records; warnings for rows that hold no record.
     warnings = apply_reader_problems(batch)
-    if kind != KIND_LOKASI:  # (the location rows' own checks come first: `_check_lokasi_rows`)
+    if kind == KIND_LOKASI:
+        # The checks of a location row that need nothing but the row and the region reference (the rest of them,
+        # which read the files' own findings, and normalise: `_check_lokasi_rows`).
+        found: list[pd.DataFrame] = []
+        check_lokasi_regions(batch, found)
+        batch.warnings = pd.concat([w.drop(columns="sheet_id") for w in found], ignore_index=True) if found else None
+    else:
         batch.records = normalise(batch.records, kind, batch.members)
     return batch, warnings
 
@@ -490,10 +497,8 @@ _NO_GRID = pd.DataFrame()  # a parsed sheet's grid and records once let go (neve
 
 
 def _check_lokasi_rows(batch: SheetRecords, fresh: list[FileUnit]) -> None:
-    """The checks of a location row that need nothing but the row and the region reference."""
-    warnings: list[pd.DataFrame] = []
-    check_lokasi_regions(batch, warnings)
-    batch.warnings = pd.concat([w.drop(columns="sheet_id") for w in warnings], ignore_index=True) if warnings else None
+    """The location sheets' columns: a missing one is named (a warning per sheet); an empty cell of a present
+    yes/no column is Tidak. (After the regions' checks, `_parse_batch`.)"""
     sid = batch.records["_sid"].to_numpy()
     unit_of_member = {id(s): u for u in fresh for s in u.fresh or []}
     for i, member in enumerate(batch.members):

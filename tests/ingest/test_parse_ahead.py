@@ -1,7 +1,7 @@
 """The parse made while the last file is still being read (ingest/load.py, `_Ahead`): a kind's batch parsed from
 the files read by then is used only when no later file holds a sheet of that kind, and a load gives exactly what
 it gives without parsing ahead (frames, errors, warnings and their order, the readers' own findings, the
-accounting, the rejected rows)."""
+accounting, the rejected rows). Also the columns factorised one ahead on a helper thread (sheets._Factorizer)."""
 
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from pkp_cli.ingest import load
+from pkp_cli.ingest import load, sheets
 from pkp_cli.ingest.sheets import SheetRecords
 from pkp_cli.model import regions
 from pkp_cli.model.regions import PARTIAL_KECAMATAN
@@ -199,4 +199,36 @@ def test_the_region_reference_is_read_while_the_location_workbook_is_read_when_i
     ahead, plain, taken = _both_ways(monkeypatch, [data], mini_schedule, "zz-lokasi.xlsx")
     assert taken["progres"] is not None
     assert seen == [1 if read_early else 0]
+    _same_loads(ahead, plain)
+
+
+def test_columns_factorised_on_a_second_thread_parse_as_on_one(
+    tmp_path: Path, mini_schedule: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big batch's text columns are factorised one column ahead on a helper thread (sheets._Factorizer); the
+    load is the same as with every column factorised by the parse itself."""
+    data = tmp_path / "data"
+    _write(data, ROWS)
+    write_lokasi(data / "lokasi.xlsx")
+    threads: list[str] = []
+    real = sheets._factorize
+
+    def spy(raw: Any) -> Any:
+        threads.append(threading.current_thread().name)
+        return real(raw)
+
+    monkeypatch.setattr(sheets, "_factorize", spy)
+    today = dt.date(2022, 6, 30)
+    monkeypatch.setattr(sheets, "FACTORIZE_AHEAD_ROWS", 1)  # every batch counts as big
+    ahead = load.load_data([data], mini_schedule, today=today, collect_rejects=True)
+    on_helper = [t for t in threads if t.startswith("pkp-factorize")]
+    # Each text column the contract parses through its distinct values, once: the location sheets' code, program,
+    # provinsi, kabupaten_kota, kecamatan, kelurahan_desa (the KOTAKU sheet's), the two yes/no columns, kinerja and
+    # the amount (10); the progress file's code, program, stage, three dates and the remark (7; the percent column
+    # is parsed by its own path).
+    assert len(on_helper) == 17
+    threads.clear()
+    monkeypatch.setattr(sheets, "FACTORIZE_AHEAD_ROWS", 10**12)
+    plain = load.load_data([data], mini_schedule, today=today, collect_rejects=True)
+    assert not any(t.startswith("pkp-factorize") for t in threads)
     _same_loads(ahead, plain)

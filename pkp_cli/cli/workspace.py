@@ -82,6 +82,7 @@ def open_schedule(
     schedule_opt: Path | None, data: Resolved, cfg: Config, lang: str, read: list[Path] | None = None
 ) -> tuple[Resolved, Schedule]:
     """The schedule of the year the names of what is read say (`read`: the paths given, else the data folder)."""
+    from pkp_cli.cli.collector import freeze_imports
     from pkp_cli.ingest.discover import dates_in_names
     from pkp_cli.ingest.locate import cache_dir, resolve_year_file
     from pkp_cli.ingest.schedule_entry import load_schedule_kept
@@ -93,7 +94,11 @@ def open_schedule(
         store = cache_dir(cfg)  # the validated schedule is kept there (None: cache off)
     except PkpError:
         store = None  # a cache_dir that is no folder is reported where the data is loaded, as before
-    return src, load_schedule_kept(src.path, lang, store)
+    sched = load_schedule_kept(src.path, lang, store)
+    # The command's imports are done by now (pandas too, when the names hold dates; else the loader imports it):
+    # the console script's collector resumes, leaving them out of its later passes (cli/collector.py).
+    freeze_imports()
+    return src, sched
 
 
 @dataclass
@@ -302,13 +307,11 @@ def open_workspace(
     max_errors: int = 10_000,
     collect_rejects: bool = False,
 ) -> Workspace:
-    from pkp_cli.cli.collector import freeze_imports
     from pkp_cli.ingest.cached import load_data
     from pkp_cli.ingest.locate import Resolved, cache_dir, resolve_data
     from pkp_cli.ingest.read import require_defusedxml
     from pkp_cli.settings import load_config
 
-    freeze_imports()  # pandas and the loader are imported by now; the data is not read yet
     require_defusedxml()
     cfg = load_config()
     code = resolve_lang(lang, cfg)

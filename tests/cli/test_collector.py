@@ -16,10 +16,19 @@ import gc, os, sys
 real_exit = os._exit
 def exit_(code):
     sys.stderr.write(f"FROZEN {gc.get_freeze_count()}\\n")
+    sys.stderr.write(f"ENABLED {gc.isenabled()}\\n")
     sys.stderr.flush()
     real_exit(code)
 os._exit = exit_
 sys.argv = ["pkp", "status", "--province", "Bali", "--format", "json"]
+from pkp_cli.ingest import discover
+dates_in_names = discover.dates_in_names
+def watched(*args, **kwargs):  # the sample's dated folder names import pandas here
+    sys.stderr.write(f"PANDAS_BEFORE {'pandas' in sys.modules} COLLECTING {gc.isenabled()}\\n")
+    got = dates_in_names(*args, **kwargs)
+    sys.stderr.write(f"PANDAS_AFTER {'pandas' in sys.modules} COLLECTING {gc.isenabled()}\\n")
+    return got
+discover.dates_in_names = watched
 from pkp_cli.cli.app import run
 run()
 """
@@ -34,6 +43,10 @@ def test_the_console_script_freezes_its_imports_before_the_data_is_read(tmp_path
     frozen = [line for line in proc.stderr.splitlines() if line.startswith("FROZEN ")]
     # pandas, pyarrow, numpy and the loader alone are tens of thousands of objects
     assert frozen and int(frozen[0].split()[1]) > 10_000
+    # pandas was imported with the collector paused, and the collector runs again for the data
+    assert "PANDAS_BEFORE False COLLECTING False" in proc.stderr
+    assert "PANDAS_AFTER True COLLECTING False" in proc.stderr
+    assert "ENABLED True" in proc.stderr
 
 
 def test_a_process_that_calls_main_itself_keeps_its_collector() -> None:
@@ -42,11 +55,26 @@ def test_a_process_that_calls_main_itself_keeps_its_collector() -> None:
         "from pkp_cli.cli import collector\n"
         "collector.freeze_imports()\n"  # not the console script: nothing frozen
         "print(gc.get_freeze_count())\n"
+        "print(gc.isenabled())\n"
         "collector.one_shot()\n"
+        "print(gc.isenabled())\n"  # paused while the imports are made
         "collector.freeze_imports()\n"
         "n = gc.get_freeze_count()\n"
         "collector.freeze_imports()\n"  # once only
-        "print(n > 0, gc.get_freeze_count() == n)\n"
+        "print(n > 0, gc.get_freeze_count() == n, gc.isenabled())\n"
     )
     out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
-    assert out.stdout.split() == ["0", "True", "True"]
+    assert out.stdout.split() == ["0", "True", "False", "True", "True", "True"]
+
+
+def test_a_collector_switched_off_by_the_caller_stays_off() -> None:
+    script = (
+        "import gc\n"
+        "from pkp_cli.cli import collector\n"
+        "gc.disable()\n"
+        "collector.one_shot()\n"
+        "collector.freeze_imports()\n"
+        "print(gc.isenabled())\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["False"]

@@ -55,25 +55,35 @@ def classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRep
     """Class per grid row below the header: 0 data, 1 blank, 2 totals, 3 heading. Trailing empties dropped."""
     start = layout.data_start
     n_rows, n_cols = max(len(sheet.grid) - start, 0), sheet.grid.shape[1]
-    # One flag array per column (a row-major block's reductions along its short rows cost more than the flags);
-    # a small sheet's flags come from one pass of Arrow kernels over its columns chained.
-    filled = _filled_grid(sheet.columns(), start, n_rows, n_cols)
-    any_filled = np.logical_or.reduce(filled) if filled else np.zeros(n_rows, dtype=bool)
+    columns = sheet.columns()
+    # A small sheet's columns chained into one Arrow array: its flags come from one pass of Arrow kernels, and the
+    # text of each row's first filled cell from one take (a big sheet's columns are tested one at a time).
+    chained = _chained(columns, start, n_rows, n_cols)
+    # One flag row per column (a row-major block's reductions along its short rows cost more than the flags).
+    filled = _filled_grid(columns, start, n_rows, n_cols, chained)
+    any_filled = np.logical_or.reduce(filled) if n_cols else np.zeros(n_rows, dtype=bool)
     last = int(np.flatnonzero(any_filled)[-1]) + 1 if any_filled.any() else 0
-    filled = [f[:last] for f in filled]
+    filled = filled[:, :last]
     any_filled = any_filled[:last]
     cls = np.zeros(last, dtype=np.int8)
     cls[~any_filled] = 1
     # Totals: the first filled cell says JUMLAH / TOTAL / SUBTOTAL / REKAP.
-    first_col = np.full(last, -1, dtype=np.int64)
-    for k in range(n_cols - 1, -1, -1):
-        first_col[filled[k]] = k
     totals = np.zeros(last, dtype=bool)
-    for j in np.flatnonzero(np.bincount(first_col + 1, minlength=n_cols + 1)[1:]):
-        here = first_col == j
-        # Judged once per distinct text: a code column repeats the same few thousand values.
-        codes, uniques = _factorize(pd.Series(sheet.columns()[int(j)][start : start + last], copy=False))
-        totals |= here & np.append(_is_total(uniques), False)[codes]
+    if chained is not None:
+        if last:
+            rows = np.flatnonzero(any_filled)
+            first = filled[:, rows].argmax(axis=0)  # the first True down each row's column flags
+            cells = chained.take(first * n_rows + rows)
+            totals[rows] = _is_total(columns[0]._from_pyarrow_array(cells))
+    else:
+        first_col = np.full(last, -1, dtype=np.int64)
+        for k in range(n_cols - 1, -1, -1):
+            first_col[filled[k]] = k
+        for j in np.flatnonzero(np.bincount(first_col + 1, minlength=n_cols + 1)[1:]):
+            here = first_col == j
+            # Judged once per distinct text: a code column repeats the same few thousand values.
+            codes, uniques = _factorize(pd.Series(columns[int(j)][start : start + last], copy=False))
+            totals |= here & np.append(_is_total(uniques), False)[codes]
     cls[(cls == 0) & totals] = 2
     # Group headings: no key, and text only in a name, No or unmapped column.
     key = "nomor_temuan" if layout.kind == KIND_TEMUAN else "kode_lokasi"
@@ -82,7 +92,7 @@ def classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRep
     ]
     key_col = layout.columns.get(key)
     if key_col is not None and value_cols:
-        has_value = np.logical_or.reduce([filled[j] for j in sorted(set(value_cols))])
+        has_value = np.logical_or.reduce(filled[sorted(set(value_cols))])
         cls[(cls == 0) & ~has_value] = 3
     report = SheetReport(
         name=sheet.name,
@@ -125,20 +135,34 @@ def _is_total(uniques: Any) -> np.ndarray:
 CHAIN_CELLS = 1_000_000
 
 
-def _filled_grid(columns: list[Any], start: int, n_rows: int, n_cols: int) -> list[np.ndarray]:
-    """`_filled` of every column from row `start` on, one flag array per column: for a small sheet one pass of
-    Arrow kernels over the columns chained together (each column alone costs four kernel calls; a sheet has
-    dozens of columns), cut back into columns."""
+def _chained(columns: list[Any], start: int, n_rows: int, n_cols: int) -> Any:
+    """A small sheet's columns from row `start` on as one Arrow text array, column after column (`n_rows` cells
+    each), or None: a big sheet (no lengths of every cell at once), one column, or columns not all Arrow text of
+    one type."""
     import pyarrow as pa
 
-    arrays = [columns[j][start:] for j in range(n_cols)]
-    parts: list[Any] = [getattr(a, "_pa_array", None) for a in arrays]
-    small = n_rows * n_cols <= CHAIN_CELLS  # a big sheet's columns one at a time: no lengths of every cell at once
-    if small and n_rows and n_cols > 1 and all(p is not None and p.type == parts[0].type for p in parts):
-        chained = pa.chunked_array([c for p in parts for c in p.chunks], type=parts[0].type)
-        flags = _filled_arrow(chained)
-        return [flags[k * n_rows : (k + 1) * n_rows] for k in range(n_cols)]
-    return [_filled(values) for values in arrays]
+    if not n_rows or n_cols < 2 or n_rows * n_cols > CHAIN_CELLS:
+        return None
+    parts: list[Any] = [getattr(columns[j], "_pa_array", None) for j in range(n_cols)]
+    if not all(p is not None and p.type == parts[0].type for p in parts):
+        return None
+    if start:
+        parts = [p.slice(start) for p in parts]
+    return pa.chunked_array([c for p in parts for c in p.chunks], type=parts[0].type)
+
+
+def _filled_grid(columns: list[Any], start: int, n_rows: int, n_cols: int, chained: Any = None) -> np.ndarray:
+    """`_filled` of every column from row `start` on, one row of flags per column (n_cols x n_rows): for a small
+    sheet one pass of Arrow kernels over its columns chained (`_chained`; each column alone costs four kernel
+    calls, and a sheet has dozens of columns)."""
+    if chained is None:
+        chained = _chained(columns, start, n_rows, n_cols)
+    if chained is not None:
+        return _filled_arrow(chained).reshape(n_cols, n_rows)
+    out = np.empty((n_cols, n_rows), dtype=bool)
+    for j in range(n_cols):
+        out[j] = _filled(columns[j][start:])
+    return out
 
 
 def _filled(values: Any) -> np.ndarray:

@@ -10,6 +10,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pkp_cli.ingest import sheets
+from pkp_cli.ingest.header import Layout
+from pkp_cli.ingest.read import RawSheet
 
 # Texts around the totals words: case, white space of several kinds (Arrow and Python disagree on some), word
 # boundaries, non-ASCII letters (pandas then matches with Python's re, whose \b is Unicode-aware).
@@ -90,3 +92,54 @@ def test_concat_arrays_is_pd_concat() -> None:
     assert got._pa_array.num_chunks == expected._pa_array.num_chunks
     mixed = [pd.array(["a"], dtype="str"), pd.array([1], dtype="Int64")]
     assert sheets._concat_arrays(mixed).tolist() == pd.concat([pd.Series(p) for p in mixed], ignore_index=True).tolist()
+
+
+def _sheet(columns: list[list[str | None]]) -> RawSheet:
+    grid = pd.DataFrame({j: pd.Series(col, dtype="str") for j, col in enumerate(columns)})
+    return RawSheet("s", grid, np.arange(1, len(grid) + 1))
+
+
+# A progress table: header row 0 (No, Kode, Program, Tahapan, Progres), then rows 1-8.
+_HAND = [
+    ["No", "1", None, "JUMLAH", None, "", "2", "Kab. X", " "],
+    ["Kode", "51.01", None, None, "Total Bali", "", "51.02", None, None],
+    ["Program", "PISEW", None, None, None, None, "PISEW", None, None],
+    ["Tahapan", "PSW-01", None, None, None, None, "PSW-02", None, None],
+    ["Progres", "10", None, "30", "30", None, "5", None, None],
+]
+_HAND_LAYOUT = Layout(
+    "progres", 0, 1, ["No", "Kode", "Program", "Tahapan", "Progres"],
+    {"kode_lokasi": 1, "program": 2, "tahapan": 3, "progres_persen": 4},
+)  # fmt: skip
+
+
+def test_row_classes_by_hand() -> None:
+    # Rows below the header: 1 data; 2 blank; 3 totals (first filled cell "JUMLAH", in column 0); 4 totals
+    # (first filled cell "Total Bali" in column 1, column 0 empty); 5 blank ("" and missing only); 6 data;
+    # 7 heading (text in the No column only, no key nor value); 8 blank (white space) and, being last, dropped.
+    cls, report = sheets.classify_rows(_sheet(_HAND), _HAND_LAYOUT)
+    assert cls.tolist() == [0, 1, 2, 2, 1, 0, 3]
+    assert (report.blank, report.totals, report.headings) == (2, 2, 1)
+
+
+def test_row_classes_of_a_big_sheet_are_the_same(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Above CHAIN_CELLS the columns are tested one by one and each first-filled column's texts factorised.
+    small = sheets.classify_rows(_sheet(_HAND), _HAND_LAYOUT)
+    monkeypatch.setattr(sheets, "CHAIN_CELLS", 5)
+    big = sheets.classify_rows(_sheet(_HAND), _HAND_LAYOUT)
+    assert small[0].tolist() == big[0].tolist() == [0, 1, 2, 2, 1, 0, 3]
+    assert small[1] == big[1]
+
+
+@given(st.lists(st.lists(_PIECES | st.none(), min_size=7, max_size=7), min_size=1, max_size=5))
+def test_row_classes_chained_agree_with_column_by_column(columns: list[list[str | None]]) -> None:
+    layout = Layout("progres", 0, 1, [f"h{j}" for j in range(len(columns))], {"kode_lokasi": 0})
+    chained = sheets.classify_rows(_sheet(columns), layout)
+    real = sheets.CHAIN_CELLS
+    sheets.CHAIN_CELLS = 0  # (hypothesis runs this body many times: no monkeypatch fixture)
+    try:
+        alone = sheets.classify_rows(_sheet(columns), layout)
+    finally:
+        sheets.CHAIN_CELLS = real
+    assert chained[0].tolist() == alone[0].tolist()
+    assert chained[1] == alone[1]

@@ -91,3 +91,22 @@ def test_render_of_a_long_table_is_the_same_drawn_or_not(width: int, monkeypatch
     monkeypatch.setattr(tables, "DRAWN_MIN_ROWS", 10**9)
     monkeypatch.setattr(terminal, "drawn_table", lambda *a, **k: None)
     assert drawn == terminal.render(report, width=width)
+
+
+def test_a_small_table_is_drawn_too(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Three rows, a wrapping name column (as a province's stage table): drawn from its cells, same text as rich.
+    cols = [
+        Column("tahapan", "code", ("tahapan", "stage"), ("", "")),
+        Column("nama", "text", ("nama tahapan", "stage name"), ("", "")),
+        Column("hari", "int", ("hari terlambat", "days late"), ("", "")),
+    ]
+    names = ["Pengumuman rekrutmen tenaga pendamping", "Revisi DIPA", "Seleksi administrasi calon tenaga pendamping"]
+    rows = pd.DataFrame({"tahapan": ["PSW-01", "PSW-06", "PSW-02"], "nama": names, "hari": [0, 3, 12]})
+    report = Report("status", "id", header=["Posisi per: 3 Juni 2022"], tables=[Table("t", "Bali", cols, rows)])
+    got: list[str | None] = []
+    real = terminal.drawn_table
+    monkeypatch.setattr(terminal, "drawn_table", lambda *a, **k: got.append(real(*a, **k)) or got[-1])
+    drawn = terminal.render(report, width=40)
+    assert len(got) == 1 and got[0] is not None and "Pengumuman rekrutmen" in drawn
+    monkeypatch.setattr(terminal, "drawn_table", lambda *a, **k: None)
+    assert drawn == terminal.render(report, width=40)

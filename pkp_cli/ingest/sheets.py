@@ -205,6 +205,10 @@ def extract_records(
     group_cols: list[dict[str, int]] = []
     group_headers: list[dict[str, str]] = []
     picks: list[np.ndarray] = []  # per group: the grid rows that hold a record
+    # A small wide sheet's columns chained (each stage's cells are taken from it in one take a column, not one a
+    # column and stage: a sheet of 10 stages had about 90 takes), with the cells that hold a value.
+    chained = _chained(grid, 0, len(sheet.grid), len(grid)) if layout.wide and _all_text(grid) else None
+    filled = None if chained is None else _valid(chained).reshape(len(grid), len(sheet.grid))[:, rows]
     for g in groups:
         cols = dict(layout.columns)
         headers = {c: layout.headers[j] for c, j in cols.items()}
@@ -214,9 +218,12 @@ def extract_records(
             headers.update({c: layout.headers[j] for c, j in g.columns.items()})
             headers["tahapan"] = g.stage_text
             # A stage with no value in this row is simply not reported: not a record.
-            present = np.zeros(len(rows), dtype=bool)
-            for j in g.columns.values():
-                present |= ~np.asarray(pd.isna(grid[j].take(rows)), dtype=bool)
+            if filled is not None:
+                present = np.logical_or.reduce(filled[list(g.columns.values())])
+            else:
+                present = np.zeros(len(rows), dtype=bool)
+                for j in g.columns.values():
+                    present |= ~np.asarray(pd.isna(grid[j].take(rows)), dtype=bool)
             pick = rows[present]
         group_cols.append({c: sheet.origin_col + j for c, j in cols.items()})
         group_headers.append(headers)
@@ -229,10 +236,18 @@ def extract_records(
     }
     canon = sorted({c for gc in group_cols for c in gc})
     contiguous = len(groups) == 1 and len(rows) > 0 and rows[-1] - rows[0] + 1 == len(rows)
+    n_grid = len(sheet.grid)
     for c in canon:
         if contiguous:
             # One group over contiguous rows (the usual long form): a zero-copy slice of the column.
             rec[c] = grid[layout.columns[c]][rows[0] : rows[-1] + 1]
+            continue
+        if chained is not None:
+            # Each group's cells of this column at their places in the chained columns (missing where a group
+            # has no such column), taken at once: the values pd.concat of the groups' takes gives.
+            at = [(gc[c] - sheet.origin_col) * n_grid + pick if c in gc else np.full(len(pick), -1) for gc, pick in
+                  zip(group_cols, picks, strict=True)]  # fmt: skip
+            rec[c] = grid[0]._from_pyarrow_array(chained.take(_indices(np.concatenate(at))))
             continue
         parts = []
         for gc, pick in zip(group_cols, picks, strict=True):
@@ -242,10 +257,18 @@ def extract_records(
                 parts.append(pd.array([None] * len(pick), dtype="str"))
         rec[c] = _concat_arrays(parts)
     if layout.wide and "tahapan" not in canon:
-        stages = [
-            pd.array([g.stage_text if g else None] * len(p), dtype="str") for g, p in zip(groups, picks, strict=True)
-        ]
-        rec["tahapan"] = _concat_arrays(stages)
+        if chained is not None:
+            import pyarrow as pa
+
+            # Each group's stage text repeated over its records: one take from the groups' texts.
+            texts = pa.array([g.stage_text if g else None for g in groups], type=pa.large_string())
+            rec["tahapan"] = grid[0]._from_pyarrow_array(pa.chunked_array([texts.take(rec["_grp"])]))
+        else:
+            stages = [
+                pd.array([g.stage_text if g else None] * len(p), dtype="str")
+                for g, p in zip(groups, picks, strict=True)
+            ]
+            rec["tahapan"] = _concat_arrays(stages)
     if "progres_persen" in rec:
         # Which progress cells are formatted as percentages, set before the frame is made (a column assigned to
         # a frame costs about 0.3 ms; a folder holds dozens of sheets).
@@ -259,6 +282,26 @@ def extract_records(
         list(rec.values()), columns=list(rec), index=pd.RangeIndex(n), verify_integrity=False
     )
     return frame, group_cols, group_headers
+
+
+def _all_text(columns: list[Any]) -> bool:
+    """Every column pandas' Arrow text ("str" dtype, whose missing value is NaN), as the xlsx and CSV readers make."""
+    return bool(columns) and all(str(getattr(a, "dtype", "")) == "str" and hasattr(a, "_pa_array") for a in columns)
+
+
+def _valid(arr: Any) -> np.ndarray:
+    """Cells that are not missing, as a bool array."""
+    import pyarrow.compute as pc
+
+    return np.asarray(pc.is_valid(arr).to_numpy(zero_copy_only=False), dtype=bool)
+
+
+def _indices(at: np.ndarray) -> Any:
+    """Take indices, -1 meaning a missing value."""
+    import pyarrow as pa
+
+    missing = at < 0
+    return pa.array(at, mask=missing) if missing.any() else at
 
 
 def _concat_arrays(parts: list[Any]) -> Any:

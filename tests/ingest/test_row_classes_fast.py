@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from pkp_cli.ingest import sheets
-from pkp_cli.ingest.header import Layout
+from pkp_cli.ingest.header import Layout, WideGroup
 from pkp_cli.ingest.read import RawSheet
 
 # Texts around the totals words: case, white space of several kinds (Arrow and Python disagree on some), word
@@ -143,3 +143,58 @@ def test_row_classes_chained_agree_with_column_by_column(columns: list[list[str 
         sheets.CHAIN_CELLS = real
     assert chained[0].tolist() == alone[0].tolist()
     assert chained[1] == alone[1]
+
+
+# A wide table: header row 0, code and program, then two stages (start date, progress) and a third stage with a
+# start date only; rows 1-3 below the header.
+_WIDE = [
+    ["Kode", "51.01", "51.02", "51.03"],
+    ["Program", "PISEW", "PISEW", "KOTAKU"],
+    ["PSW-01 Mulai", "2022-03-01", None, "2022-03-02"],
+    ["PSW-01 Progres", "10", None, None],
+    ["PSW-02 Mulai", None, None, "2022-04-01"],
+    ["PSW-02 Progres", None, "5", "7"],
+    ["PSW-03 Mulai", None, "2022-05-01", None],
+]
+_WIDE_LAYOUT = Layout(
+    "progres", 0, 1, [c[0] for c in _WIDE], {"kode_lokasi": 0, "program": 1},
+    wide=[
+        WideGroup("PSW-01", {"tanggal_mulai": 2, "progres_persen": 3}),
+        WideGroup("PSW-02", {"tanggal_mulai": 4, "progres_persen": 5}),
+        WideGroup("PSW-03", {"tanggal_mulai": 6}),
+    ],
+)  # fmt: skip
+
+
+def _records(columns: list[list[str | None]], layout: Layout) -> pd.DataFrame:
+    sheet = _sheet(columns)
+    cls, _report = sheets.classify_rows(sheet, layout)
+    frame, _cols, _headers = sheets.extract_records(sheet, layout, np.flatnonzero(cls == 0), "f.xlsx")
+    return frame
+
+
+def test_wide_records_by_hand() -> None:
+    # A record per row and stage with a value: PSW-01 rows 1 and 3, PSW-02 rows 2 and 3, PSW-03 row 2; PSW-03
+    # has no progress column, so its records' progress is missing.
+    rec = _records(_WIDE, _WIDE_LAYOUT)
+    assert rec["_row"].tolist() == [2, 4, 3, 4, 3]
+    assert rec["_grp"].tolist() == [0, 0, 1, 1, 2]
+    assert rec["tahapan"].tolist() == ["PSW-01", "PSW-01", "PSW-02", "PSW-02", "PSW-03"]
+    assert rec["kode_lokasi"].tolist() == ["51.01", "51.03", "51.02", "51.03", "51.02"]
+    assert rec["tanggal_mulai"].fillna("-").tolist() == ["2022-03-01", "2022-03-02", "-", "2022-04-01", "2022-05-01"]
+    assert rec["progres_persen"].isna().tolist() == [False, True, False, False, True]
+    assert rec["progres_persen"].dropna().tolist() == ["10", "5", "7"]
+    assert {str(rec[c].dtype) for c in ("tahapan", "kode_lokasi", "tanggal_mulai", "progres_persen")} == {"str"}
+
+
+@given(st.lists(st.lists(_PIECES | st.none(), min_size=4, max_size=4), min_size=7, max_size=7))
+def test_wide_records_chained_agree_with_column_by_column(cells: list[list[str | None]]) -> None:
+    columns = [[c[0], *v[1:]] for c, v in zip(_WIDE, cells, strict=True)]  # the headers kept, any cells below
+    chained = _records(columns, _WIDE_LAYOUT)
+    real = sheets.CHAIN_CELLS
+    sheets.CHAIN_CELLS = 0  # (hypothesis runs this body many times: no monkeypatch fixture)
+    try:
+        alone = _records(columns, _WIDE_LAYOUT)
+    finally:
+        sheets.CHAIN_CELLS = real
+    pd.testing.assert_frame_equal(chained, alone, check_exact=True)

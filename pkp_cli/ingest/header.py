@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import numpy as np
 import pandas as pd
@@ -83,7 +84,7 @@ def _two_row_header(sheet: RawSheet, r: int) -> bool:
     """Row r+1 reads as sub-headers: text without digits, under a merged or blank-continued upper row."""
     upper, lower = _texts(sheet)[r], _texts(sheet)[r + 1]
     filled = [c for c in lower if c]
-    if not filled or any(ch.isdigit() for c in filled for ch in c):
+    if not filled or any(map(str.isdigit, "".join(filled))):  # any character a digit (a C loop, not a generator)
         return False
     abs_row = int(sheet.row_numbers[r])
     if any(r1 <= abs_row <= r2 and c2 > c1 for r1, c1, r2, c2 in sheet.merges):
@@ -92,6 +93,15 @@ def _two_row_header(sheet: RawSheet, r: int) -> bool:
 
 
 def _map(headers: list[str], kind: str) -> tuple[dict[str, int], list[tuple[str, list[int]]]]:
+    """The canonical columns a header row names for a kind (first column of each), and the names claimed twice.
+    A folder's sheets come from a few templates: a row's answer is kept by its texts, given out as new objects
+    (the layout's columns are changed later)."""
+    cols, conflicts = _map_kept(tuple(headers), kind)
+    return dict(cols), [(canon, list(cands)) for canon, cands in conflicts]
+
+
+@lru_cache(maxsize=4096)
+def _map_kept(headers: tuple[str, ...], kind: str) -> tuple[dict[str, int], list[tuple[str, list[int]]]]:
     exact: dict[str, list[int]] = {}
     partial: dict[str, list[int]] = {}
     for j, h in enumerate(headers):

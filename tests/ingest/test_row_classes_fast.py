@@ -198,3 +198,18 @@ def test_wide_records_chained_agree_with_column_by_column(cells: list[list[str |
     finally:
         sheets.CHAIN_CELLS = real
     pd.testing.assert_frame_equal(chained, alone, check_exact=True)
+
+
+def test_header_rows_of_one_template_are_mapped_alike_after_a_change() -> None:
+    # Two sheets with the same header row (Kode Lokasi, Kegiatan, Tahapan): the header's mapping is kept by its
+    # texts. "Kegiatan" is the program only when its values are PISEW / KOTAKU: the first sheet's values are not,
+    # so its layout loses "program"; the second sheet's are, and its layout must still have it (column 1).
+    from pkp_cli.ingest.header import detect_layout
+
+    head = ["Kode Lokasi", "Kegiatan", "Tahapan"]
+    first = _sheet([[head[0], "51.01"], [head[1], "Jalan desa"], [head[2], "PSW-01"]])
+    second = _sheet([[head[0], "51.01"], [head[1], "PISEW"], [head[2], "PSW-01"]])
+    one, two = detect_layout(first, lambda _t: False), detect_layout(second, lambda _t: False)
+    assert one is not None and two is not None
+    assert "program" not in one.columns
+    assert two.columns == {"kode_lokasi": 0, "program": 1, "tahapan": 2}

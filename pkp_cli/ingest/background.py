@@ -57,10 +57,17 @@ def _start(fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
     _pending.append(thread)
 
 
-def finish() -> None:
-    """Start the held writes, then wait for every deferred write."""
+def start_held() -> None:
+    """Start the held writes now: the command's memory-heavy work is done, its output is still to come (the national
+    status view calls this once its tables are made, so the status frame's entry is written while they are kept and
+    printed instead of after). Outside `deferring()` nothing is held: nothing to do."""
     while _held and _pending is not None:
         _start(*_held.pop(0))
+
+
+def finish() -> None:
+    """Start the held writes, then wait for every deferred write."""
+    start_held()
     for thread in _pending or []:
         thread.join()
     if _pending is not None:

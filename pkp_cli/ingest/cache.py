@@ -555,7 +555,18 @@ def derived_key(kind: str, parts: dict[str, Any]) -> str:
 
 
 def save_frame(folder: Path, key: str, kind: str, frame: Any) -> None:
-    """Keep a derived frame as a file entry (same store, bounds and safety as the per-file entries)."""
+    """Keep a derived frame as a file entry (same store, bounds and safety as the per-file entries).
+
+    The frame is made an Arrow table where the entry is written (ingest/background.py: on a thread, held until the
+    command's heavy work is done): what crosses is a shallow copy, which under pandas' copy-on-write no later change
+    of the caller's frame reaches."""
+    from pkp_cli.ingest import background
+
+    # Held: serialising the national status frame beside the view's roll-ups set the peak memory.
+    background.later(_save_frame, folder, key, kind, frame.copy(deep=False), hold=True)
+
+
+def _save_frame(folder: Path, key: str, kind: str, frame: Any) -> None:
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -573,10 +584,8 @@ def save_frame(folder: Path, key: str, kind: str, frame: Any) -> None:
     except (pa.ArrowException, ValueError, TypeError):
         return
     header = {"derived": kind, "columns": list(frame.columns), "encoded": encoded}
-    from pkp_cli.ingest import background
-
-    # Held until the output is out: serialising the national status frame beside the view set the peak memory.
-    background.later(save_files, folder, [(key, header, {"frame": table})], DERIVED_CODEC, hold=True)
+    del frame
+    save_files(folder, [(key, header, {"frame": table})], DERIVED_CODEC)
 
 
 def save_files(folder: Path, entries: list[tuple[str, dict[str, Any], dict[str, Any]]],

@@ -23,6 +23,7 @@ from pkp_cli.model.schedule import Schedule
 
 IntArray = npt.NDArray[np.int64]
 BoolArray = npt.NDArray[np.bool_]
+CodeArray = npt.NDArray[np.int8]
 DayArray = npt.NDArray[np.datetime64]
 
 LEVEL_PROVINCE = "provinsi"
@@ -223,24 +224,22 @@ def grid_from_status(status: pd.DataFrame, schedule: Schedule) -> StageGrid:
     return _grid(units, stages, unit_id, row_stage)
 
 
-def _lookup_codes(values: pd.Series, known: BoolArray, index: pd.Index) -> IntArray:
-    """Positions in `index` of `values` (masked to `known`), -1 if absent (or missing).
+def _lookup_codes(values: pd.Series, known: BoolArray | None, index: pd.Index) -> npt.NDArray[np.integer[Any]]:
+    """Positions in `index` of `values` (masked to `known` when given), -1 if absent (or missing).
 
-    Text held by Arrow is looked up by Arrow's hash kernel against the index's few distinct values in one pass;
-    anything else is factorised first, so that the (few) distinct codes are hashed once, not the millions of rows.
+    Text held by Arrow is looked up by Arrow's hash kernel against the index's few distinct values in one pass (the
+    positions in Arrow's int32, not widened: on 1.66 M progress rows each widening is a fresh 13 MB array); anything
+    else is factorised first, so that the (few) distinct codes are hashed once, not the millions of rows.
     """
     where = _arrow_index_in(values, index)
-    if where is not None:
-        return np.where(known & (where >= 0), where, -1)
-    codes, uniques = pd.factorize(values)
-    found = np.asarray(index.get_indexer(pd.Index(uniques)), dtype=np.int64)
-    out = np.full(len(values), -1, dtype=np.int64)
-    ok = known & (codes >= 0)
-    out[ok] = found[codes[ok]]
-    return out
+    if where is None:
+        codes, uniques = pd.factorize(values)
+        # a code of -1 (missing) reads the -1 put at the end
+        where = np.append(np.asarray(index.get_indexer(pd.Index(uniques)), dtype=np.int64), -1)[codes]
+    return where if known is None else np.where(known & (where >= 0), where, -1)
 
 
-def _arrow_index_in(values: pd.Series, index: pd.Index) -> IntArray | None:
+def _arrow_index_in(values: pd.Series, index: pd.Index) -> npt.NDArray[np.int32] | None:
     """Positions in `index` (unique text) of Arrow-backed text `values`, -1 where absent or missing; None when
     either side is not plain Arrow text (the caller then factorises)."""
     import pyarrow as pa
@@ -253,8 +252,9 @@ def _arrow_index_in(values: pd.Series, index: pd.Index) -> IntArray | None:
     if not (pa.types.is_string(arrow.type) or pa.types.is_large_string(arrow.type)) or arrow.type != choices.type:
         return None
     found = pc.index_in(arrow, value_set=choices.combine_chunks(), skip_nulls=True)  # missing: never a match
-    return np.asarray(found.to_numpy(zero_copy_only=False) if found.null_count == 0 else
-                      pc.fill_null(found, -1).to_numpy(zero_copy_only=False), dtype=np.int64)  # fmt: skip
+    if found.null_count:
+        found = pc.fill_null(found, -1)
+    return np.asarray(found.to_numpy(zero_copy_only=False), dtype=np.int32)
 
 
 def _latest_report_source(progres: pd.DataFrame, units: pd.DataFrame, grid: StageGrid, as_of: date
@@ -265,22 +265,24 @@ def _latest_report_source(progres: pd.DataFrame, units: pd.DataFrame, grid: Stag
     if progres.empty:
         return src, np.zeros(0, dtype=np.int64)
     report_day = to_days(progres["tanggal_laporan"])
-    known = report_day <= day(as_of)
+    ok = report_day <= day(as_of)  # reported by as_of, then also: its location, program and stage known
     # a unit is (kode_lokasi, program); look the two up separately, then combine in a small table.
     loc_index = pd.Index(units["kode_lokasi"].unique())
     prog_index = pd.Index(units["program"].unique())
-    loc = _lookup_codes(progres["kode_lokasi"], known, loc_index)
-    prog = _lookup_codes(progres["program"], known, prog_index)
-    stage = _lookup_codes(progres["tahapan"], known, pd.Index(grid.stages["tahapan"]))
+    loc = _lookup_codes(progres["kode_lokasi"], None, loc_index)
+    ok &= loc >= 0
+    prog = _lookup_codes(progres["program"], None, prog_index)
+    ok &= prog >= 0
+    stage = _lookup_codes(progres["tahapan"], None, pd.Index(grid.stages["tahapan"]))
+    ok &= stage >= 0
     table = np.full((len(loc_index), len(prog_index)), -1, dtype=np.int64)
     table[loc_index.get_indexer(units["kode_lokasi"]), prog_index.get_indexer(units["program"])] = np.arange(len(units))
-    ok = (loc >= 0) & (prog >= 0) & (stage >= 0)
     # 1.66 M progress rows make every temporary here 7-13 MB: each is made once and let go when done with
     unit = table[loc[ok], prog[ok]]
     del loc, prog
     row = np.full(len(progres), -1, dtype=np.int64)
     row[ok] = np.where(unit >= 0, grid.pos[np.maximum(unit, 0), stage[ok]], -1)
-    del unit, stage, ok, known
+    del unit, stage, ok
     cand = np.flatnonzero(row >= 0)
     if cand.size == 0:
         return src, row
@@ -311,21 +313,24 @@ _SELESAI, _SELESAI_TERLAMBAT, _TERLAMBAT, _BERJALAN, _BELUM_MULAI, _BELUM_JADWAL
 )
 
 
-def _status_codes(s: DayArray, e: DayArray, mulai: DayArray, selesai: DayArray, d: np.datetime64) -> IntArray:
-    """Index into STATUS_CODES; the first matching rule wins, as in the issue's table."""
-    has_e = ~np.isnat(e)
+def _status_codes(s: DayArray, e: DayArray, mulai: DayArray, selesai: DayArray, d: np.datetime64) -> CodeArray:
+    """Index into STATUS_CODES (int8, the width of the status categorical's codes); the first matching rule wins,
+    as in the issue's table.
+
+    Written rule by rule from the last to the first into one int8 array (each rule overwrites the later ones where it
+    holds), which is what np.select does, without its int64 result, the copy to int64 and the categorical's
+    narrowing back to int8: on 1.66 M rows each of those is a fresh 13 MB array."""
+    code = np.full(len(s), _BELUM_JADWAL, dtype=np.int8)
+    np.copyto(code, _BELUM_MULAI, where=mulai <= d)  # window open, not started
     has_s = ~np.isnat(s)
-    return np.select(
-        [
-            has_e & (e <= selesai),  # selesai
-            has_e,  # selesai_terlambat: e > selesai
-            d > selesai,  # terlambat: open past due
-            has_s,  # berjalan: started, not yet due
-            mulai <= d,  # belum_mulai: window open, not started
-        ],
-        [_SELESAI, _SELESAI_TERLAMBAT, _TERLAMBAT, _BERJALAN, _BELUM_MULAI],
-        default=_BELUM_JADWAL,
-    ).astype(np.int64)
+    np.copyto(code, _BERJALAN, where=has_s)  # started, not yet due
+    del has_s
+    np.copyto(code, _TERLAMBAT, where=d > selesai)  # open past due
+    has_e = ~np.isnat(e)
+    np.copyto(code, _SELESAI_TERLAMBAT, where=has_e)  # finished after selesai
+    has_e &= e <= selesai
+    np.copyto(code, _SELESAI, where=has_e)  # finished on time
+    return code
 
 
 def _str_array(vocabulary: Any, idx: IntArray) -> Any:
@@ -498,7 +503,8 @@ def compute_status_work(
     cols["status"] = pd.Categorical.from_codes(code, dtype=pd.CategoricalDtype(pd.Index(STATUS_CODES, dtype="str")))
     late_end = np.where(code == _SELESAI_TERLAMBAT, e, np.where(code == _TERLAMBAT, d, NAT))
     del code
-    cols["hari_terlambat"] = np.where(np.isnat(late_end), 0, (late_end - selesai).astype(np.int64))
+    # days as the timedelta's own integers (a view: astype would copy 1.66 M of them)
+    cols["hari_terlambat"] = np.where(np.isnat(late_end), 0, (late_end - selesai).view(np.int64))
     cols["hari_kerja_terlambat"] = working_days_after(selesai, late_end, calendar)
     del late_end, selesai
     start_or_end = np.where(np.isnat(s), e, s)

@@ -155,13 +155,18 @@ def _waited_for(grid: StageGrid, wanted: set[int]) -> set[int]:
     return out
 
 
+# What forecast reads of the status frame: the columns it shows, and the actual share's (rollup.actual_share).
+_PART_COLUMNS = [*FORECAST_COLUMNS[:13], "progres_persen"]
+
+
 def forecast(status: pd.DataFrame, schedule: Schedule, as_of: date, grid: StageGrid | None = None) -> pd.DataFrame:
     """One row per location with a construction stage: FORECAST_COLUMNS, in status order (`grid`: see
     projected_ends)."""
     codes = construction_codes(schedule)
     proj = projected_ends(status, schedule, as_of, grid, stages=codes)  # only the construction rows are shown
     rows = np.flatnonzero(is_in(status["tahapan"], codes))
-    part = status.iloc[rows].reset_index(drop=True)
+    # the construction rows of the columns read here only (not the frame's other columns, 1.66 M rows each)
+    part = status[_PART_COLUMNS].iloc[rows].reset_index(drop=True)
     d = np.datetime64(as_of, "D")
     rencana = 100.0 * planned_share(part["jadwal_mulai"], part["jadwal_selesai"], d)
     realisasi = 100.0 * actual_share(part, schedule)

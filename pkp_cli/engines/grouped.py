@@ -24,8 +24,9 @@ def median_max(group: IntArray, days: IntArray, n_groups: int) -> tuple[FloatArr
     (lo + hi) / 2 of the two middle values, computed in float64."""
     median = np.full(n_groups, np.nan)
     most = np.full(n_groups, np.nan)
-    ok = group >= 0
-    group, days = group[ok], days[ok]
+    if len(group) and int(group.min()) < 0:  # rows of no group: left out (copies made only then)
+        ok = group >= 0
+        group, days = group[ok], days[ok]
     if not len(group):
         return median, most
     low = int(days.min())
@@ -36,7 +37,11 @@ def median_max(group: IntArray, days: IntArray, n_groups: int) -> tuple[FloatArr
     lo_rank = (count - 1) // 2  # 0-based ranks of the middle values within the group
     hi_rank = count // 2
     if n_groups * span <= _DENSE_CELLS:
-        table = np.bincount(group * span + (days - low), minlength=n_groups * span).reshape(n_groups, span)
+        key = group * span  # the (group, day) cell of each row, made in one array
+        key += days
+        key -= low
+        table = np.bincount(key, minlength=n_groups * span).reshape(n_groups, span)
+        del key
         running = np.cumsum(table[has], axis=1)  # rows with rank < running[g, v] have a value <= low + v
         lo = (running <= lo_rank[:, None]).sum(axis=1) + low
         hi = (running <= hi_rank[:, None]).sum(axis=1) + low

@@ -200,6 +200,10 @@ def group_ids(status: pd.DataFrame, keys: list[str]) -> tuple[npt.NDArray[np.int
     """
     if not keys:
         return np.zeros(len(status), dtype=np.int64), pd.DataFrame(index=pd.RangeIndex(1))
+    if len(keys) == 1:  # factorised in key order: the codes are the groups, -1 where the key is empty
+        codes, values = pd.factorize(status[keys[0]], sort=True)
+        keyed = pd.array(np.asarray(values, dtype=object), dtype="str")
+        return np.asarray(codes, dtype=np.int64), pd.DataFrame({keys[0]: keyed})
     combined = np.zeros(len(status), dtype=np.int64)
     empty = np.zeros(len(status), dtype=bool)
     uniques = []
@@ -209,9 +213,6 @@ def group_ids(status: pd.DataFrame, keys: list[str]) -> tuple[npt.NDArray[np.int
         empty |= codes < 0
         combined = combined * max(len(values), 1) + np.maximum(codes, 0)
         uniques.append(values)
-    if len(keys) == 1:  # factorised in key order already: the codes are the groups
-        keyed = pd.array(np.asarray(uniques[0], dtype=object), dtype="str")
-        return combined if not empty.any() else np.where(empty, -1, combined), pd.DataFrame({keys[0]: keyed})
     used, group_id = np.unique(combined[~empty], return_inverse=True)
     out = np.full(len(status), -1, dtype=np.int64)
     out[~empty] = group_id
@@ -245,13 +246,16 @@ class _OpenLate:
         """Per group: the open late stage with the most days late; ties go to the stage late at more locations,
         then to the earlier stage in the schedule."""
         g = group_id[self.rows]
-        ok = g >= 0
-        g, urutan, stage, days = g[ok], self.urutan[ok], self.stage[ok], self.days[ok]
+        urutan, stage, days = self.urutan, self.stage, self.days
+        if len(g) and int(g.min()) < 0:  # rows with an empty key: left out (none when grouping by a code)
+            ok = g >= 0
+            g, urutan, stage, days = g[ok], urutan[ok], stage[ok], days[ok]
         if not len(g):
             return pd.Series(pd.array([], dtype="str"), index=pd.Index([], dtype=np.int64))
         # one entry per (group, stage): a stage's urutan is its place in the schedule, one per stage
         span = int(urutan.max()) + 1
-        key = g * span + urutan
+        key = g * span
+        key += urutan
         if (int(g.max()) + 1) * span <= _DENSE_PAIRS:
             # counted in a table of every (group, stage) pair, the present ones taken in key order: the pairs,
             # counts, maxima and stages np.unique's sort would give, without sorting the open late rows

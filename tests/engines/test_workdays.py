@@ -84,12 +84,15 @@ def test_the_running_count_equals_busday_count(pairs, off, work, cuti):
     cal = WorkCalendar(
         frozenset(x.astype(object) for x in off), frozenset(x.astype(object) for x in work), cuti_bersama=cuti
     )
-    start = np.array([a for a, _ in pairs] + [np.datetime64("NaT")], dtype="datetime64[D]")
-    end = np.array([b for _, b in pairs] + [d("2022-06-01")], dtype="datetime64[D]")
+    # and a pair with no start, one with no end, one with neither: 0 each, whatever the path
+    nat = np.datetime64("NaT")
+    start = np.array([a for a, _ in pairs] + [nat, d("2022-01-03"), nat], dtype="datetime64[D]")
+    end = np.array([b for _, b in pairs] + [d("2022-06-01"), nat, nat], dtype="datetime64[D]")
     tabulated = cal.count_after(start, end)
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(workdays, "_TABLE_MAX_DAYS", 0)
         assert tabulated.tolist() == cal.count_after(start, end).tolist()
+    assert tabulated[-3:].tolist() == [0, 0, 0]
 
 
 def test_a_span_one_day_past_the_table_limit_counts_pair_by_pair(monkeypatch):

@@ -66,6 +66,14 @@ _NARROW_BOUND = (26, 999_999)
 # Two searches, each with a literal prefix (one alternation of both scans byte by byte, six times slower).
 _WIDE_OR_LONG = (re.compile(rb'<c r="(?:[A-Z]{2}|[A-Z]\d{7})'), re.compile(rb'<row r="\d{7}'))
 _REF = re.compile(rb'<(?:c|row) r="([A-Z]{0,7})(\d{1,12})"')
+# What the scan looks for in every chunk and rarely finds (a merged range, an error or shared-string cell, a wide
+# or long reference: `b"<mergeCell " in`, _ERROR_OR_SHARED, _WIDE_OR_LONG), as one RE2 pattern run by pyarrow
+# over a big chunk: one pass where `re` makes four, each stopping at every cell, and without the GIL (pyarrow's
+# kernels release it, `re` never does). A chunk where it finds nothing needs none of those four searches; where
+# it finds something, they run as before. RE2 reads a binary array byte by byte (Latin-1), as `re` reads bytes.
+_RARE_RE2 = r'<mergeCell |t="[es]"|<c r="(?:[A-Z]{2}|[A-Z]\d{7})|<row r="\d{7}'
+# Below this size a chunk is searched by `re` alone (the kernel's call and the pattern's compilation cost more).
+RARE_PREFILTER_MIN_BYTES = 1 << 20
 # Excel's last cell is XFD1048576: a reference beyond it is no Excel file (and 475,254 columns took minutes).
 EXCEL_COLUMNS, EXCEL_ROWS = 16_384, 1_048_576
 
@@ -156,6 +164,16 @@ def _styles_of(data: bytes) -> tuple[set[str], set[str]]:
     return {str(i) for i, f in enumerate(ids) if f in pct_fmts}, {str(i) for i, f in enumerate(ids) if f in date_fmts}
 
 
+def _rare_found(buf: bytes) -> bool:
+    """Whether `_RARE_RE2` matches anywhere in the chunk (pyarrow's RE2, on the chunk's bytes without a copy)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    offsets = pa.py_buffer(np.array([0, len(buf)], dtype=np.int64))
+    array = pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(buf)])
+    return bool(pc.match_substring_regex(array, _RARE_RE2)[0].as_py())
+
+
 class _SheetScan:
     """What one streamed pass over a sheet's XML finds (see the module's docstring)."""
 
@@ -207,13 +225,14 @@ class _SheetScan:
         if self.pct_re is not None:
             for m in self.pct_re.finditer(buf):
                 self.pct.add((int(m.group(2)), col_index(m.group(1).decode())))
-        if b"<mergeCell " in buf:
+        rare = bool(self.max_col) or len(buf) < RARE_PREFILTER_MIN_BYTES or _rare_found(buf)
+        if rare and b"<mergeCell " in buf:
             for m in _MERGE.finditer(buf):
                 ref = (int(m.group(2)), col_index(m.group(1).decode()), int(m.group(4)), col_index(m.group(3).decode()))
                 self.merges[ref] = None
         if self.date_cell_re is not None and self._suspect_date(buf):
             self._odd_dates(buf)
-        kind = _ERROR_OR_SHARED.search(buf)
+        kind = _ERROR_OR_SHARED.search(buf) if rare else None
         if kind is not None and _ERROR_CELL.search(buf, kind.start()):
             self._errors(buf)
         if kind is not None and _SHARED_CELL.search(buf, kind.start()):
@@ -226,7 +245,10 @@ class _SheetScan:
                 raise FileProblem(
                     "xlsx-xml-invalid", member=self.member, reason=f"{where}: shared-string index {value!r}"
                 )
-        self._extent(buf)
+        if rare:
+            self._extent(buf)
+        else:  # no wide or long reference in it (what _extent would find)
+            self.narrow_seen = True
 
     def _suspect_date(self, buf: bytes) -> bool:
         """Whether a date-styled cell may hold a value that is no date, so every cell must be looked at. Each

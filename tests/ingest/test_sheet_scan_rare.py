@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from pkp_cli.ingest import workbook
 from pkp_cli.ingest.read import FileProblem, read_file
-from pkp_cli.ingest.workbook import _ERROR_OR_SHARED, _WIDE_OR_LONG, _rare_found, _SheetScan
+from pkp_cli.ingest.workbook import _ERROR_OR_SHARED, _SUSPECT_TRIES, _WIDE_OR_LONG, _rare_found, _SheetScan
 from tests.hostile.corpus import members, progres_xlsx, write_members
 
 SHEET = "xl/worksheets/sheet1.xml"
@@ -144,3 +144,62 @@ def test_an_error_cell_inside_a_big_sheet_is_a_cell_error(tmp_path: Path) -> Non
     path = big_workbook(tmp_path / "err.xlsx", b'<row r="30000"><c r="C30000" t="e"><v>#REF!</v></c></row>')
     (sheet,) = read_file(path)
     assert (30000, 2, "cell-error", {"value": "#REF!"}, False) in sheet.problems
+
+
+# ------------------------------------------------------------------ date cells: `_plain` answers `_suspect_date`
+
+DATE_STYLE = "3"
+VALUES = ["44733", "60", "60.25", "61", "-1", "12345678", "3000000", "1E+20", "1e+3", "2E5", "&amp;", "", "6"]
+
+
+def date_scan() -> _SheetScan:
+    return _SheetScan(SHEET, set(), {DATE_STYLE, "12"})
+
+
+def sheet(cells: list[tuple[str | None, str, str, bool]]) -> bytes:
+    out = []
+    for i, (style, value, kind, formula) in enumerate(cells):
+        s = f' s="{style}"' if style is not None else ""
+        f = "<f>A1+1</f>" if formula else ""
+        out.append(f'<row r="{i + 1}"><c r="D{i + 1}"{s} t="{kind}">{f}<v>{value}</v></c></row>')
+    return "".join(out).encode()
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([DATE_STYLE, "12", "0", "1", None]),
+            st.sampled_from(VALUES),
+            st.sampled_from(["n", "s", "e"]),
+            st.booleans(),
+        ),
+        max_size=12,
+    )
+)
+def test_a_plain_chunk_is_one_where_no_search_finds_anything(cells: list[tuple[str | None, str, str, bool]]) -> None:
+    buf = sheet(cells)
+    if date_scan()._plain(buf):
+        assert not date_scan()._suspect_date(buf) and not by_re(buf)
+        full = date_scan()
+        full._odd_dates(buf)
+        assert not full.bad_dates
+
+
+def test_past_the_tries_a_chunk_is_not_plain() -> None:
+    # serial 3,000,000 is past 9999-12-31 but no suspicious text (7 digits): `_suspect_date` finds it only past
+    # _SUSPECT_TRIES candidates of one pattern (it then looks at every cell), here 60s in plain cells; the
+    # prefilter must say "not plain" exactly then (the 60s: 4,097 candidates, one more than the tries)
+    plain = [(None, "60", "n", False)] * _SUSPECT_TRIES
+    late = [(DATE_STYLE, "3000000", "n", False)]
+    assert date_scan()._plain(sheet(plain + late)) and not date_scan()._suspect_date(sheet(plain + late))
+    more = [*plain, (None, "60", "n", False), *late]
+    assert not date_scan()._plain(sheet(more)) and date_scan()._suspect_date(sheet(more))
+    exponents = [(None, "1E+5", "n", False)] * (_SUSPECT_TRIES + 1)  # the other count: exponents
+    assert not date_scan()._plain(sheet(exponents + late)) and date_scan()._suspect_date(sheet(exponents + late))
+    assert date_scan()._plain(sheet(exponents[1:] + late))
+
+
+def test_a_suspicious_value_in_a_date_cell_is_not_plain() -> None:
+    for value in ("60", "-1", "12345678", "1E+20", "&amp;"):
+        assert not date_scan()._plain(sheet([(DATE_STYLE, value, "n", True)])), value
+        assert date_scan()._plain(sheet([("0", value, "n", True)])), value

@@ -6,6 +6,10 @@ cells) and what would hurt it: a date cell whose serial is not a date (calamine 
 panics on NaN; each becomes a `date-invalid` error at its cell, the raw number kept as the value) and a used
 range so sparse and wide (A1 and XFD1048576) that calamine would ask for hundreds of GB and abort.
 Any other failure inside calamine, a Rust panic included, is "file unreadable" with its first line.
+
+Most of what the scan looks for is rare. A big chunk of sheet XML is first searched for all of it at once by
+pyarrow's RE2 (`_SheetScan._plain`: no GIL held, so the scan of one workbook goes on beside the other reading
+thread and the main thread); only a chunk where that finds something is searched by the `re` patterns below.
 """
 
 from __future__ import annotations

@@ -6,6 +6,10 @@ cells) and what would hurt it: a date cell whose serial is not a date (calamine 
 panics on NaN; each becomes a `date-invalid` error at its cell, the raw number kept as the value) and a used
 range so sparse and wide (A1 and XFD1048576) that calamine would ask for hundreds of GB and abort.
 Any other failure inside calamine, a Rust panic included, is "file unreadable" with its first line.
+
+Most of what the scan looks for is rare. A big chunk of sheet XML is first searched for all of it at once by
+pyarrow's RE2 (`_SheetScan._plain`: no GIL held, so the scan of one workbook goes on beside the other reading
+thread and the main thread); only a chunk where that finds something is searched by the `re` patterns below.
 """
 
 from __future__ import annotations
@@ -66,6 +70,22 @@ _NARROW_BOUND = (26, 999_999)
 # Two searches, each with a literal prefix (one alternation of both scans byte by byte, six times slower).
 _WIDE_OR_LONG = (re.compile(rb'<c r="(?:[A-Z]{2}|[A-Z]\d{7})'), re.compile(rb'<row r="\d{7}'))
 _REF = re.compile(rb'<(?:c|row) r="([A-Z]{0,7})(\d{1,12})"')
+# What the scan looks for in every chunk and rarely finds (a merged range, an error or shared-string cell, a wide
+# or long reference: `b"<mergeCell " in`, _ERROR_OR_SHARED, _WIDE_OR_LONG), as one RE2 pattern run by pyarrow
+# over a big chunk: one pass where `re` makes four, each stopping at every cell, and without the GIL (pyarrow's
+# kernels release it, `re` never does). A chunk where it finds nothing needs none of those four searches; where
+# it finds something, they run as before. RE2 reads a binary array byte by byte (Latin-1), as `re` reads bytes.
+_RARE_RE2 = r'<mergeCell |t="[es]"|<c r="(?:[A-Z]{2}|[A-Z]\d{7})|<row r="\d{7}'
+# With date styles, the prefilter also answers `_suspect_date` exactly. That is yes only where a suspicious value
+# (_SUSPECT) is the value of a date-styled cell, which the first pattern below finds wherever `_suspect_date`'s
+# look at each candidate would (it is the end of `date_cell_re` and the value, without the cell's start), or past
+# _SUSPECT_TRIES candidates of one of the four, which cannot be when the two patterns after it (the two starting
+# with "<v>" as one, the two exponents as one) are each counted at most that often: a match of either of two
+# patterns that start alike at each "<v>", or of two that cannot overlap, counts at least the matches of each.
+_DATE_SUSPECT_RE2 = r' s="(?:{styles})"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>(?:[^0-9.<]|\d{{8}}|60[.<]|[^<]*[Ee]\+)'
+_SUSPECT_RE2 = (r"<v>(?:[^0-9.<]|\d{8}|60[.<])", r"[Ee]\+")  # counted apart: as one, RE2 took twice as long
+# Below this size a chunk is searched by `re` alone (the kernel's call and the pattern's compilation cost more).
+RARE_PREFILTER_MIN_BYTES = 1 << 20
 # Excel's last cell is XFD1048576: a reference beyond it is no Excel file (and 475,254 columns took minutes).
 EXCEL_COLUMNS, EXCEL_ROWS = 16_384, 1_048_576
 
@@ -156,6 +176,35 @@ def _styles_of(data: bytes) -> tuple[set[str], set[str]]:
     return {str(i) for i, f in enumerate(ids) if f in pct_fmts}, {str(i) for i, f in enumerate(ids) if f in date_fmts}
 
 
+def _rare_found(buf: bytes, pattern: str = _RARE_RE2) -> bool:
+    """Whether the RE2 `pattern` matches anywhere in the chunk (pyarrow, on the chunk's bytes without a copy)."""
+    import pyarrow.compute as pc
+
+    return bool(pc.match_substring_regex(_binary(buf), pattern)[0].as_py())
+
+
+def _few_suspects(buf: bytes) -> bool:
+    """Whether each of `_SUSPECT_RE2` matches at most _SUSPECT_TRIES times in the chunk (no overlaps, as `finditer`
+    counts); the exponents are counted only when the chunk holds a "+" (as `_suspect_date` searches them)."""
+    import pyarrow.compute as pc
+
+    array = _binary(buf)
+    for i, pattern in enumerate(_SUSPECT_RE2):
+        if i and b"+" not in buf:
+            continue
+        if pc.count_substring_regex(array, pattern)[0].as_py() > _SUSPECT_TRIES:
+            return False
+    return True
+
+
+def _binary(buf: bytes) -> Any:
+    """The chunk as a one-value Arrow binary array over its own bytes (no copy)."""
+    import pyarrow as pa
+
+    offsets = pa.py_buffer(np.array([0, len(buf)], dtype=np.int64))
+    return pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(buf)])
+
+
 class _SheetScan:
     """What one streamed pass over a sheet's XML finds (see the module's docstring)."""
 
@@ -181,6 +230,10 @@ class _SheetScan:
             if pct_styles
             else None
         )
+        self.rare_re2 = _RARE_RE2
+        if date_styles:
+            styles = "|".join(sorted(date_styles))
+            self.rare_re2 += "|" + _DATE_SUSPECT_RE2.format(styles=styles)
         self.narrow_seen = False  # a chunk was within _NARROW_BOUND (its exact extent not measured)
         self.max_col = 0  # exact extent of the chunks measured
         self.max_row = 0
@@ -207,13 +260,14 @@ class _SheetScan:
         if self.pct_re is not None:
             for m in self.pct_re.finditer(buf):
                 self.pct.add((int(m.group(2)), col_index(m.group(1).decode())))
-        if b"<mergeCell " in buf:
+        rare = bool(self.max_col) or len(buf) < RARE_PREFILTER_MIN_BYTES or not self._plain(buf)
+        if rare and b"<mergeCell " in buf:
             for m in _MERGE.finditer(buf):
                 ref = (int(m.group(2)), col_index(m.group(1).decode()), int(m.group(4)), col_index(m.group(3).decode()))
                 self.merges[ref] = None
-        if self.date_cell_re is not None and self._suspect_date(buf):
+        if rare and self.date_cell_re is not None and self._suspect_date(buf):
             self._odd_dates(buf)
-        kind = _ERROR_OR_SHARED.search(buf)
+        kind = _ERROR_OR_SHARED.search(buf) if rare else None
         if kind is not None and _ERROR_CELL.search(buf, kind.start()):
             self._errors(buf)
         if kind is not None and _SHARED_CELL.search(buf, kind.start()):
@@ -226,7 +280,17 @@ class _SheetScan:
                 raise FileProblem(
                     "xlsx-xml-invalid", member=self.member, reason=f"{where}: shared-string index {value!r}"
                 )
-        self._extent(buf)
+        if rare:
+            self._extent(buf)
+        else:  # no wide or long reference in it (what _extent would find)
+            self.narrow_seen = True
+
+    def _plain(self, buf: bytes) -> bool:
+        """Whether the chunk holds none of the rare things (`_RARE_RE2`) and `_suspect_date` would say no: then
+        none of the searches for them need run. Two passes of pyarrow's RE2, which release the GIL."""
+        if _rare_found(buf, self.rare_re2):
+            return False
+        return self.date_cell_re is None or _few_suspects(buf)
 
     def _suspect_date(self, buf: bytes) -> bool:
         """Whether a date-styled cell may hold a value that is no date, so every cell must be looked at. Each

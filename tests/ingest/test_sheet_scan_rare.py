@@ -1,0 +1,205 @@
+"""The sheet scan's RE2 prefilter (`workbook._rare_found`): one pass over a big chunk that says whether it holds
+anything of a merged range, an error or shared-string cell, or a wide or long cell reference. A chunk where it
+finds nothing skips the four `re` searches for them, so it must answer exactly what those searches answer
+(never no where one of them finds something), on any bytes, and the scan must find the same with it as without.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pkp_cli.ingest import workbook
+from pkp_cli.ingest.read import FileProblem, read_file
+from pkp_cli.ingest.workbook import _ERROR_OR_SHARED, _SUSPECT_TRIES, _WIDE_OR_LONG, _rare_found, _SheetScan
+from tests.hostile.corpus import members, progres_xlsx, write_members
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+# pieces of sheet XML: what the searches look for, near misses of each, and bytes of every kind
+PIECES = [
+    b"<mergeCell ",
+    b"<mergeCell",
+    b"<mergeCells>",
+    b't="e"',
+    b't="s"',
+    b't="n"',
+    b't="str"',
+    b"t='e'",
+    b'<c r="AB12"',
+    b'<c r="A1234567"',
+    b'<c r="A123456"',
+    b'<c r="Z999999"',
+    b'<c r="ab12"',
+    b'<c  r="AB1"',
+    b'<row r="1234567"',
+    b'<row r="123456"',
+    b'<row  r="1234567"',
+    b'<c r="',
+    b'<row r="',
+    b"<c ",
+    b"<v>1</v></c>",
+    b"\xff\xfe",
+    b"\xc3\xa9",
+    b"\n",
+    b"\x00",
+]
+
+
+def by_re(buf: bytes) -> bool:
+    """What the scan's `re` searches find (the four the prefilter stands for)."""
+    return b"<mergeCell " in buf or bool(_ERROR_OR_SHARED.search(buf)) or any(rx.search(buf) for rx in _WIDE_OR_LONG)
+
+
+@given(st.lists(st.one_of(st.sampled_from(PIECES), st.binary(max_size=8), st.sampled_from('AZ09"=<> ')), max_size=30))
+def test_the_prefilter_answers_what_the_searches_answer(parts: list[bytes | str]) -> None:
+    buf = b"".join(p.encode() if isinstance(p, str) else p for p in parts)
+    assert _rare_found(buf) == by_re(buf)
+
+
+def test_each_rare_thing_is_found_and_plain_cells_are_not() -> None:
+    # by hand: a 7-digit row, two-letter column, error and shared-string cells, a merge; and their near misses
+    for found in (b'<row r="1000000">', b'<c r="AA1">', b'<c r="A1000000">', b't="e"', b't="s"', b"<mergeCell "):
+        assert _rare_found(b"<c r=" + found + b"</c>"), found
+    for plain in (b'<row r="999999">', b'<c r="Z999999">', b't="n"', b't="inlineStr"', b"<mergeCells>"):
+        assert not _rare_found(plain), plain
+
+
+def filler(rows: int, start: int = 2) -> bytes:
+    """Rows of plain cells (text and numbers in columns A and F): nothing the prefilter looks for."""
+    row = '<row r="{r}"><c r="A{r}" t="inlineStr"><is><t>11.01.01.{r}</t></is></c><c r="F{r}" t="n"><v>60</v></c></row>'
+    return "".join(row.format(r=r) for r in range(start, start + rows)).encode()
+
+
+def scan_of(buf: bytes) -> _SheetScan:
+    scan = _SheetScan(SHEET, {"2"}, {"1"})
+    scan.feed(iter([buf]))
+    return scan
+
+
+def found(scan: _SheetScan) -> tuple[object, ...]:
+    return (
+        scan.first,
+        list(scan.merges),
+        sorted(scan.pct),
+        scan.bad_dates,
+        scan.error_cells,
+        scan.narrow_seen,
+        scan.max_col,
+        scan.max_row,
+    )
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        b"",  # plain: narrow, nothing found
+        b'<row r="40000"><c r="C40000" t="e"><v>#DIV/0!</v></c></row>',
+        b'<row r="40000"><c r="AA40000" t="n"><v>1</v></c></row>',
+        b'<row r="1048577"><c r="A1048577" t="n"><v>1</v></c></row>',
+        b'<row r="40000"><c r="D40000" s="2" t="n"><v>0.5</v></c></row>',
+        b'<row r="40000"><c r="D40000" s="1" t="n"><v>-7</v></c></row>',
+        b'</sheetData><mergeCells count="1"><mergeCell ref="A2:C2"/></mergeCells><sheetData>',
+    ],
+)
+def test_a_big_chunk_is_scanned_as_without_the_prefilter(tail: bytes, monkeypatch: pytest.MonkeyPatch) -> None:
+    # about 2 MB, `tail` in the middle: the scan's first chunk (cut at the last cell) is past the prefilter's size
+    buf = filler(10_000) + tail + filler(10_000, start=50_000)
+    assert len(buf) > workbook.RARE_PREFILTER_MIN_BYTES
+    with_prefilter = found(scan_of(buf))
+    monkeypatch.setattr(workbook, "RARE_PREFILTER_MIN_BYTES", 1 << 40)
+    assert found(scan_of(buf)) == with_prefilter
+    wide_or_long = b'r="AA' in tail or b"1048577" in tail
+    assert (with_prefilter[6] > 0) == wide_or_long  # the extent measured from the first wide or long chunk on
+
+
+def big_workbook(path: Path, tail: bytes) -> Path:
+    """A progress workbook whose sheet holds 2 MB of plain rows with `tail` in their middle (in the scan's first
+    chunk, which the prefilter searches)."""
+    path = progres_xlsx(path, [dt.datetime(2022, 4, 2)])
+    parts = members(path)
+    parts[SHEET] = parts[SHEET].replace(
+        b"</sheetData>", filler(10_000, start=100) + tail + filler(10_000, start=60_000) + b"</sheetData>"
+    )
+    return write_members(path, parts)
+
+
+def test_a_used_range_inside_a_big_sheet_is_still_refused(tmp_path: Path) -> None:
+    # the corner cell lies among 2 MB of plain rows: only the prefilter's pass over the big chunk can find it
+    path = big_workbook(tmp_path / "far.xlsx", b'<row r="1048576"><c r="XFD1048576" t="n"><v>1</v></c></row>')
+    with pytest.raises(FileProblem) as err:
+        read_file(path)
+    assert err.value.code == "xlsx-range-too-large"
+    path = big_workbook(tmp_path / "beyond.xlsx", b'<row r="50000"><c r="XFE50000" t="n"><v>1</v></c></row>')
+    with pytest.raises(FileProblem) as err:
+        read_file(path)
+    assert (err.value.code, err.value.params["columns"]) == ("xlsx-beyond-excel", 16_385)
+
+
+def test_an_error_cell_inside_a_big_sheet_is_a_cell_error(tmp_path: Path) -> None:
+    path = big_workbook(tmp_path / "err.xlsx", b'<row r="30000"><c r="C30000" t="e"><v>#REF!</v></c></row>')
+    (sheet,) = read_file(path)
+    assert (30000, 2, "cell-error", {"value": "#REF!"}, False) in sheet.problems
+
+
+# ------------------------------------------------------------------ date cells: `_plain` answers `_suspect_date`
+
+DATE_STYLE = "3"
+VALUES = ["44733", "60", "60.25", "61", "-1", "12345678", "3000000", "1E+20", "1e+3", "2E5", "&amp;", "", "6"]
+
+
+def date_scan() -> _SheetScan:
+    return _SheetScan(SHEET, set(), {DATE_STYLE, "12"})
+
+
+def sheet(cells: list[tuple[str | None, str, str, bool]]) -> bytes:
+    out = []
+    for i, (style, value, kind, formula) in enumerate(cells):
+        s = f' s="{style}"' if style is not None else ""
+        f = "<f>A1+1</f>" if formula else ""
+        out.append(f'<row r="{i + 1}"><c r="D{i + 1}"{s} t="{kind}">{f}<v>{value}</v></c></row>')
+    return "".join(out).encode()
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.sampled_from([DATE_STYLE, "12", "0", "1", None]),
+            st.sampled_from(VALUES),
+            st.sampled_from(["n", "s", "e"]),
+            st.booleans(),
+        ),
+        max_size=12,
+    )
+)
+def test_a_plain_chunk_is_one_where_no_search_finds_anything(cells: list[tuple[str | None, str, str, bool]]) -> None:
+    buf = sheet(cells)
+    if date_scan()._plain(buf):
+        assert not date_scan()._suspect_date(buf) and not by_re(buf)
+        full = date_scan()
+        full._odd_dates(buf)
+        assert not full.bad_dates
+
+
+def test_past_the_tries_a_chunk_is_not_plain() -> None:
+    # serial 3,000,000 is past 9999-12-31 but no suspicious text (7 digits): `_suspect_date` finds it only past
+    # _SUSPECT_TRIES candidates of one pattern (it then looks at every cell), here 60s in plain cells; the
+    # prefilter must say "not plain" exactly then (the 60s: 4,097 candidates, one more than the tries)
+    plain = [(None, "60", "n", False)] * _SUSPECT_TRIES
+    late = [(DATE_STYLE, "3000000", "n", False)]
+    assert date_scan()._plain(sheet(plain + late)) and not date_scan()._suspect_date(sheet(plain + late))
+    more = [*plain, (None, "60", "n", False), *late]
+    assert not date_scan()._plain(sheet(more)) and date_scan()._suspect_date(sheet(more))
+    exponents = [(None, "1E+5", "n", False)] * (_SUSPECT_TRIES + 1)  # the other count: exponents
+    assert not date_scan()._plain(sheet(exponents + late)) and date_scan()._suspect_date(sheet(exponents + late))
+    assert date_scan()._plain(sheet(exponents[1:] + late))
+
+
+def test_a_suspicious_value_in_a_date_cell_is_not_plain() -> None:
+    for value in ("60", "-1", "12345678", "1E+20", "&amp;"):
+        assert not date_scan()._plain(sheet([(DATE_STYLE, value, "n", True)])), value
+        assert date_scan()._plain(sheet([("0", value, "n", True)])), value

@@ -29,6 +29,7 @@ from typing import Any
 import numpy as np
 
 from pkp_cli.ingest.read import DEFAULT_MAX_UNCOMPRESSED_MB, FileProblem, RawSheet, arrow_text_grid, col_index
+from pkp_cli.ingest.used_range import IRREGULAR_RE2, irregular, used_range
 from pkp_cli.ingest.zipguard import VerifiedZip
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -230,13 +231,17 @@ class _SheetScan:
             if pct_styles
             else None
         )
-        self.rare_re2 = _RARE_RE2
+        # (A chunk where the prefilter finds nothing holds no irregular tag either: see `_chunk`.)
+        self.rare_re2 = _RARE_RE2 + "|" + IRREGULAR_RE2
         if date_styles:
             styles = "|".join(sorted(date_styles))
             self.rare_re2 += "|" + _DATE_SUSPECT_RE2.format(styles=styles)
         self.narrow_seen = False  # a chunk was within _NARROW_BOUND (its exact extent not measured)
         self.max_col = 0  # exact extent of the chunks measured
         self.max_row = 0
+        # A cell or row tag the measure above does not read (ingest/used_range.py): the sheet's range is then
+        # measured exactly once the scan is done.
+        self.irregular = False
 
     def feed(self, chunks: Iterator[bytes]) -> None:
         tail = b""
@@ -246,6 +251,8 @@ class _SheetScan:
             cut = buf.rfind(b"<c ")
             if cut <= 0:  # no cell starts after the first byte (one huge cell, or none): keep a short overlap
                 cut = max(len(buf) - 4096, 0)
+                # A piece cut anywhere may end inside a tag, which then no search sees whole: measured exactly.
+                self.irregular = self.irregular or cut > 0
             self._chunk(buf[:cut])
             tail = buf[cut:]
         self._chunk(tail)
@@ -260,7 +267,10 @@ class _SheetScan:
         if self.pct_re is not None:
             for m in self.pct_re.finditer(buf):
                 self.pct.add((int(m.group(2)), col_index(m.group(1).decode())))
-        rare = bool(self.max_col) or len(buf) < RARE_PREFILTER_MIN_BYTES or not self._plain(buf)
+        big = len(buf) >= RARE_PREFILTER_MIN_BYTES
+        rare = bool(self.max_col) or not big or not self._plain(buf)
+        if rare and not self.irregular:
+            self.irregular = _rare_found(buf, IRREGULAR_RE2) if big else irregular(buf)
         if rare and b"<mergeCell " in buf:
             for m in _MERGE.finditer(buf):
                 ref = (int(m.group(2)), col_index(m.group(1).decode()), int(m.group(4)), col_index(m.group(3).decode()))
@@ -490,6 +500,9 @@ def xlsx_stage(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_M
         raise FileProblem("xlsx-part-missing", member=missing[0])
     vz.verify_all(scan)
     for name, sc in scans.items():
+        if sc.irregular:
+            sc.max_row, sc.max_col = used_range(path, name)
+            sc.max_col, sc.narrow_seen = max(sc.max_col, 1), False
         if sc.max_col > EXCEL_COLUMNS or sc.max_row > EXCEL_ROWS:
             sheet = next((s for s, m in paths.items() if m == name), name)
             raise FileProblem("xlsx-beyond-excel", sheet=sheet, columns=sc.max_col, rows=sc.max_row)

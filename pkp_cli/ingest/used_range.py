@@ -35,6 +35,17 @@ IRREGULAR_RE2 = (
 )
 
 _TAG = re.compile(rb"<(?:[^\s<>/!?:]+:)?(c|row)(?=[\s/>])([^>]*)")
+# The rest of a cell's start tag and its content up to a value (`<v>` or `<is>`), before the cell ends: the cell
+# holds a value (as the scan's _CELL_VALUE says of a canonical cell).
+_HOLDS_VALUE = re.compile(rb"(?<!/)>(?:(?!</(?:[^\s<>/!?:]+:)?c>).)*?<(?:[^\s<>/!?:]+:)?(?:v|is)>", re.S)
+# A cell's attributes (any quotes, any whitespace; with a prefix the name keeps it), and the text of its <v>.
+_ATTRS = re.compile(rb"""(?:^|\s)([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+_VALUE_TEXT = re.compile(
+    rb"(?<!/)>(?:<(?:[^\s<>/!?:]+:)?f[^>]*/>|<(?:[^\s<>/!?:]+:)?f[^>]*>[^<]*</(?:[^\s<>/!?:]+:)?f>)?"
+    rb"<(?:[^\s<>/!?:]+:)?v>([^<]{0,64})<"
+)
+# Where a piece may be cut: before a cell or row start tag (a cell's content is then whole in its piece).
+_CUT = re.compile(rb"<(?:[^\s<>/!?:]+:)?(?:c|row)[\s/>]")
 _R_VALUE = re.compile(rb"""(?:^|[\s:])r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REFERENCE = re.compile(rb"\s*([A-Za-z]*)([0-9]*)\s*")
 _CHUNK = 1 << 22
@@ -69,9 +80,16 @@ class _Placer:
     """Cells and rows placed as calamine places them: a tag's reference (the largest of several), else after the
     cell or row before it. Keeps the largest row and column reached."""
 
-    def __init__(self) -> None:
+    def __init__(self, pct_styles: frozenset[str] = frozenset()) -> None:
+        self.pct_styles = {style.encode() for style in pct_styles}
+        # What the scan finds at canonical cells, found here at every cell: percent-formatted cells (row, 0-based
+        # column) and cells holding an Excel error (key -> (row, 0-based column, the error's text)).
+        self.pct: set[tuple[int, int]] = set()
+        self.error_cells: dict[bytes, tuple[int, int, str]] = {}
         self.row = self.col = 0
         self.max_row = self.max_col = 0
+        # The first cell holding a value, in the order written: (row, 0-based column), the scan's `first`.
+        self.first: tuple[int, int] | None = None
 
     def feed(self, piece: bytes) -> None:
         for m in _TAG.finditer(piece):
@@ -86,23 +104,35 @@ class _Placer:
                 self.col = col or self.col + 1
                 self.max_row = max(self.max_row, row or self.row)
                 self.max_col = max(self.max_col, self.col)
+                at = (row or self.row, self.col - 1)
+                if self.first is None and _HOLDS_VALUE.match(piece, m.end()):
+                    self.first = at
+                attrs = {k: a or b for k, a, b in _ATTRS.findall(m.group(2))}
+                if attrs.get(b"s") in self.pct_styles:
+                    self.pct.add(at)
+                if attrs.get(b"t") == b"e":
+                    v = _VALUE_TEXT.match(piece, m.end())
+                    raw = (v.group(1).decode("ascii", "replace").strip() if v else "") or "#?"
+                    self.error_cells[b"%d,%d" % at] = (*at, raw)
 
 
-def used_range(path: Path, member: str) -> tuple[int, int]:
-    """(rows, columns) of the block calamine will make of the sheet `member` of the workbook at `path`: an upper
-    bound (a tag's largest reference, empty rows counted). The member was verified by the zip guard (its size and
-    CRC are those its header declares), so zipfile's own inflation of it is bounded; it is read in chunks, each
-    cut after its last whole tag (no tag holds a "<")."""
-    placer = _Placer()
+def used_range(path: Path, member: str, pct_styles: frozenset[str] = frozenset()) -> _Placer:
+    """Every cell of the sheet `member` of the workbook at `path` placed as calamine places it: `max_row` and
+    `max_col` of the block calamine will make of it (an upper bound: a tag's largest reference, empty rows
+    counted), the first cell holding a value (`first`: row, 0-based column, where the grid starts), its
+    percent-formatted cells (`pct_styles`) and its error cells. The member was verified by the zip guard (its
+    size and CRC are those its header declares), so zipfile's own inflation of it is bounded; it is read in
+    chunks, each cut before its last cell or row start tag (a cell's content is whole in one piece)."""
+    placer = _Placer(pct_styles)
     tail = b""
     with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
         while chunk := fh.read(_CHUNK):
             buf = tail + chunk
-            cut = buf.rfind(b"<")
+            cut = max((m.start() for m in _CUT.finditer(buf)), default=0)
             if cut <= 0:
                 tail = buf
                 continue
             placer.feed(buf[:cut])
             tail = buf[cut:]
     placer.feed(tail)
-    return placer.max_row, placer.max_col
+    return placer

@@ -501,8 +501,12 @@ def xlsx_stage(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_M
     vz.verify_all(scan)
     for name, sc in scans.items():
         if sc.irregular:
-            sc.max_row, sc.max_col = used_range(path, name)
-            sc.max_col, sc.narrow_seen = max(sc.max_col, 1), False
+            # Measured exactly; the grid's first cell, the percent and error cells found among every cell, not
+            # only the canonical ones. (Dates whose serial is no date still only at canonical cells: calamine's
+            # panic at one elsewhere is caught, the file refused.)
+            placed = used_range(path, name, frozenset(pct_styles))
+            sc.max_row, sc.max_col, sc.narrow_seen = placed.max_row, max(placed.max_col, 1), False
+            sc.first, sc.pct, sc.error_cells = placed.first, placed.pct, placed.error_cells
         if sc.max_col > EXCEL_COLUMNS or sc.max_row > EXCEL_ROWS:
             sheet = next((s for s, m in paths.items() if m == name), name)
             raise FileProblem("xlsx-beyond-excel", sheet=sheet, columns=sc.max_col, rows=sc.max_row)

@@ -126,7 +126,8 @@ def test_used_range_reads_the_member_in_chunks_cut_between_tags(
     path = tmp_path / "w.xlsx"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr(SHEET, b'<worksheet><sheetData><row r="2"><c r="C2"/><c/></row><row><c/></row></sheetData>')
-    assert used_range(path, SHEET) == (3, 4)  # C2, D2; row 3: A3
+    placed = used_range(path, SHEET)
+    assert (placed.max_row, placed.max_col, placed.first) == (3, 4, None)  # C2, D2; row 3: A3; no value
 
 
 @pytest.mark.parametrize(
@@ -147,3 +148,76 @@ def test_used_range_reads_the_member_in_chunks_cut_between_tags(
 def test_what_counts_as_irregular(piece: bytes, odd: bool) -> None:
     assert irregular(piece) is odd
     assert _rare_found(piece, IRREGULAR_RE2) is odd  # the big chunks' search says the same
+
+
+@pytest.mark.parametrize(
+    ("xml", "first"),
+    [
+        # B3 is empty (self-closing), C3 (written with a newline and its type first) holds the first value.
+        (b'<row r="3"><c r="B3"/><c t="n"\nr="C3"><v>1</v></c></row>', (3, 2)),
+        # An inline string with a prefix, after a cell whose <v> comes only after it ended: column A of row 2.
+        (b'<row r="1"><c r="A1"></c></row><row><x:c t="inlineStr"><x:is><x:t>a</x:t></x:is></x:c></row>', (2, 0)),
+        (b'<row r="1"><c r="A1"/></row>', None),
+    ],
+)
+def test_the_first_cell_holding_a_value_is_found_among_irregular_cells(xml: bytes, first: object) -> None:
+    placer = _Placer()
+    placer.feed(xml)
+    assert placer.first == first
+
+
+def test_an_irregular_sheet_starting_below_row_one_gives_the_same_cells_as_a_canonical_one(tmp_path: Path) -> None:
+    # The table starts at row 3 (two empty rows above it): the grid's rows are placed from the first cell
+    # holding a value. Before, an irregular sheet's first cell was not found (the scan reads canonical cells
+    # only) and the rows were numbered from 1: the error below was reported at row 2 instead of row 4.
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    canonical = tmp_path / "a" / "progres.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.title = "Progres"
+    for j, v in enumerate(["Kode Lokasi", "Program", "Tahapan", "Tanggal Mulai", "Keterangan"], start=1):
+        ws.cell(3, j, v)
+    for j, v in enumerate(["51.04.01", "PISEW", "L1", "kemarin", "baris 1"], start=1):
+        ws.cell(4, j, v)
+    wb.save(canonical)
+    parts = members(canonical)
+    text = parts[SHEET].decode()
+    swapped = re.sub(r'<c r="([A-Z]+\d+)"((?: [a-z]+="[^"]*")+)', r"<c\2\tr='\1'", text)
+    assert swapped != text and "<c r=" not in swapped
+    other = tmp_path / "b" / "progres.xlsx"
+    write_members(other, {**parts, SHEET: swapped.encode()})
+    a = run_pkp(["validate", str(canonical), "--format", "json"], cwd=tmp_path)
+    b = run_pkp(["validate", str(other), "--format", "json"], cwd=tmp_path)
+    assert a.stdout.replace(str(canonical), "X") == b.stdout.replace(str(other), "X")
+    assert '"row": 4' in a.stdout and '"cell": "D4"' in a.stdout, a.stdout[:2000]
+
+
+def test_an_irregular_sheet_gives_the_scan_findings_of_the_canonical_one(tmp_path: Path) -> None:
+    # The same sheet canonical and irregular (each cell's type before its reference, a tab, single quotes):
+    # the grid starts at the first cell holding a value (row 3), the percent-formatted cell (F4, 50% stored as
+    # 0.5) and the error cell (G4, #DIV/0!, which calamine reads as empty) are found in both.
+    from pkp_cli.ingest.read import read_file
+
+    canonical = tmp_path / "a.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for j, v in enumerate(["Kode Lokasi", "Program", "Tahapan", "Tanggal Mulai", "Keterangan", "Progres (%)", "X"], 1):
+        ws.cell(3, j, v)
+    for j, v in enumerate(["51.04.01", "PISEW", "L1", "kemarin", "baris 1", 0.5, "#DIV/0!"], 1):
+        ws.cell(4, j, v)
+    ws.cell(4, 6).number_format = "0%"
+    wb.save(canonical)
+    parts = members(canonical)
+    text = parts[SHEET].decode()
+    assert 't="e"' in text  # openpyxl writes the error as an error cell
+    swapped = re.sub(r'<c r="([A-Z]+\d+)"((?: [a-z]+="[^"]*")+)', r"<c\2\tr='\1'", text)
+    assert swapped != text and "<c r=" not in swapped
+    irregular_path = write_members(tmp_path / "b.xlsx", {**parts, SHEET: swapped.encode()})
+    (a,), (b,) = read_file(canonical), read_file(irregular_path)
+    assert a.row_numbers.tolist() == b.row_numbers.tolist() == [3, 4]
+    assert (a.origin_col, a.percent_cells, a.problems) == (b.origin_col, b.percent_cells, b.problems)
+    assert a.percent_cells == {(4, 5)}
+    assert [(r, c, code, params) for r, c, code, params, _ in a.problems] == [
+        (4, 6, "cell-error", {"value": "#DIV/0!"})
+    ]

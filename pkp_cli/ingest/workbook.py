@@ -44,8 +44,9 @@ _BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(
 _CELL_VALUE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>(?:(?!</c>).)*?<(?:v|is)>', re.S)
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 # A value that could be no date: anything but a digit or a point first (a sign, NaN/inf, text such as "&amp;" in a
-# number cell), 8+ integer digits, a positive exponent, serial 60; each matters only in a date-styled cell.
-_ODD_VALUE = (re.compile(rb"<v>(?:[^0-9.<]|\d{8})"), re.compile(rb"E\+"), re.compile(rb"e\+"))
+# number cell), 7+ integer digits (the last date, 9999-12-31, is serial 2,958,465: 3,000,000 is none), a positive
+# exponent, serial 60; each matters only in a date-styled cell.
+_ODD_VALUE = (re.compile(rb"<v>(?:[^0-9.<]|\d{7})"), re.compile(rb"E\+"), re.compile(rb"e\+"))
 # Serial 60 is 29 February 1900, a day that never was (Lotus 1-2-3's leap-year bug, kept by Excel): no date.
 _PHANTOM_SERIAL = (60.0, 61.0)
 _SUSPECT = (*_ODD_VALUE, re.compile(rb"<v>60[.<]"))
@@ -83,8 +84,8 @@ _RARE_RE2 = r'<mergeCell |t="[es]"|<c r="(?:[A-Z]{2}|[A-Z]\d{7})|<row r="\d{7}'
 # _SUSPECT_TRIES candidates of one of the four, which cannot be when the two patterns after it (the two starting
 # with "<v>" as one, the two exponents as one) are each counted at most that often: a match of either of two
 # patterns that start alike at each "<v>", or of two that cannot overlap, counts at least the matches of each.
-_DATE_SUSPECT_RE2 = r' s="(?:{styles})"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>(?:[^0-9.<]|\d{{8}}|60[.<]|[^<]*[Ee]\+)'
-_SUSPECT_RE2 = (r"<v>(?:[^0-9.<]|\d{8}|60[.<])", r"[Ee]\+")  # counted apart: as one, RE2 took twice as long
+_DATE_SUSPECT_RE2 = r' s="(?:{styles})"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>(?:[^0-9.<]|\d{{7}}|60[.<]|[^<]*[Ee]\+)'
+_SUSPECT_RE2 = (r"<v>(?:[^0-9.<]|\d{7}|60[.<])", r"[Ee]\+")  # counted apart: as one, RE2 took twice as long
 # Below this size a chunk is searched by `re` alone (the kernel's call and the pattern's compilation cost more).
 RARE_PREFILTER_MIN_BYTES = 1 << 20
 # Excel's last cell is XFD1048576: a reference beyond it is no Excel file (and 475,254 columns took minutes).
@@ -304,7 +305,7 @@ class _SheetScan:
 
     def _suspect_date(self, buf: bytes) -> bool:
         """Whether a date-styled cell may hold a value that is no date, so every cell must be looked at. Each
-        suspicious value (a sign, 8+ digits, an exponent, serial 60: a plain 60 or a long number is common outside
+        suspicious value (a sign, 7+ digits, an exponent, serial 60: a plain 60 or a long number is common outside
         date cells) is found at memory speed and only its own cell is tried against the date-cell pattern (that
         pattern tried at every cell cost a third of a second on a 100 MB sheet). Past _SUSPECT_TRIES candidates the
         chunk is simply scanned whole, as it would have been."""

@@ -17,6 +17,8 @@ import re
 import zipfile
 from pathlib import Path
 
+from pkp_cli.ingest.serials import no_date
+
 # A cell or row start tag not written `<c r="A1"` / `<row r="1"`: `<c>`, `<c/>`, other whitespace after the name,
 # an attribute before `r` (or none), a namespace prefix, a reference with anything but A-Z then digits (lower-case
 # letters, more than three letters, more than seven digits); and a tag holding two `r` attributes.
@@ -41,9 +43,11 @@ _HOLDS_VALUE = re.compile(rb"(?<!/)>(?:(?!</(?:[^\s<>/!?:]+:)?c>).)*?<(?:[^\s<>/
 # A cell's attributes (any quotes, any whitespace; with a prefix the name keeps it), and the text of its <v>.
 _ATTRS = re.compile(rb"""(?:^|\s)([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _VALUE_TEXT = re.compile(
-    rb"(?<!/)>(?:<(?:[^\s<>/!?:]+:)?f[^>]*/>|<(?:[^\s<>/!?:]+:)?f[^>]*>[^<]*</(?:[^\s<>/!?:]+:)?f>)?"
-    rb"<(?:[^\s<>/!?:]+:)?v>([^<]{0,64})<"
+    rb"(?<!/)>\s*(?:<(?:[^\s<>/!?:]+:)?f[^>]*/>|<(?:[^\s<>/!?:]+:)?f[^>]*>[^<]*</(?:[^\s<>/!?:]+:)?f>)?\s*"
+    rb"<(?:[^\s<>/!?:]+:)?v>([^<]*)<"
 )
+# A style attribute, with the whitespace before it (removed whole from a cell whose date serial is no date).
+_STYLE_ATTR = re.compile(rb"""\ss\s*=\s*(?:"[^"]*"|'[^']*')""")
 # Where a piece may be cut: before a cell or row start tag (a cell's content is then whole in its piece).
 _CUT = re.compile(rb"<(?:[^\s<>/!?:]+:)?(?:c|row)[\s/>]")
 _R_VALUE = re.compile(rb"""(?:^|[\s:])r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
@@ -80,12 +84,15 @@ class _Placer:
     """Cells and rows placed as calamine places them: a tag's reference (the largest of several), else after the
     cell or row before it. Keeps the largest row and column reached."""
 
-    def __init__(self, pct_styles: frozenset[str] = frozenset()) -> None:
+    def __init__(self, pct_styles: frozenset[str] = frozenset(), date_styles: frozenset[str] = frozenset()) -> None:
         self.pct_styles = {style.encode() for style in pct_styles}
+        self.date_styles = {style.encode() for style in date_styles}
         # What the scan finds at canonical cells, found here at every cell: percent-formatted cells (row, 0-based
-        # column) and cells holding an Excel error (key -> (row, 0-based column, the error's text)).
+        # column), cells holding an Excel error and date cells whose serial is no date (key -> (row, 0-based
+        # column, the error's or the value's text)).
         self.pct: set[tuple[int, int]] = set()
         self.error_cells: dict[bytes, tuple[int, int, str]] = {}
+        self.bad_dates: dict[bytes, tuple[int, int, str]] = {}
         self.row = self.col = 0
         self.max_row = self.max_col = 0
         # The first cell holding a value, in the order written: (row, 0-based column), the scan's `first`.
@@ -114,16 +121,48 @@ class _Placer:
                     v = _VALUE_TEXT.match(piece, m.end())
                     raw = (v.group(1).decode("ascii", "replace").strip() if v else "") or "#?"
                     self.error_cells[b"%d,%d" % at] = (*at, raw)
+                elif (raw := _no_date_value(attrs, self.date_styles, piece, m.end())) is not None:
+                    self.bad_dates[b"%d,%d" % at] = (*at, raw)
 
 
-def used_range(path: Path, member: str, pct_styles: frozenset[str] = frozenset()) -> _Placer:
+def _no_date_value(attrs: dict[bytes, bytes], date_styles: set[bytes], data: bytes, end: int) -> str | None:
+    """The value's text of the cell whose start tag ends at `end` when it is a date-formatted number whose serial
+    is no date; else None."""
+    if attrs.get(b"s") not in date_styles or attrs.get(b"t", b"n") != b"n":
+        return None
+    v = _VALUE_TEXT.match(data, end)
+    raw = v.group(1).decode("ascii", "replace").strip() if v else ""
+    return raw if no_date(raw) else None
+
+
+def unstyled(data: bytes, date_styles: frozenset[str]) -> bytes:
+    """The sheet XML with the style removed from every date-formatted number cell whose serial is no date, however
+    its tag is written: calamine then reads the number the user typed instead of a date it cannot make (text such
+    as "+10113-09-19", empty, or a panic). The cells are those `_Placer` reports in `bad_dates`."""
+    styles = {style.encode() for style in date_styles}
+
+    def strip(m: re.Match[bytes]) -> bytes:
+        if m.group(1) != b"c":
+            return m.group(0)
+        attrs = {k: a or b for k, a, b in _ATTRS.findall(m.group(2))}
+        if _no_date_value(attrs, styles, data, m.end()) is None:
+            return m.group(0)
+        return m.group(0)[: m.start(2) - m.start()] + _STYLE_ATTR.sub(b"", m.group(2))
+
+    return _TAG.sub(strip, data)
+
+
+def used_range(
+    path: Path, member: str, pct_styles: frozenset[str] = frozenset(), date_styles: frozenset[str] = frozenset()
+) -> _Placer:
     """Every cell of the sheet `member` of the workbook at `path` placed as calamine places it: `max_row` and
     `max_col` of the block calamine will make of it (an upper bound: a tag's largest reference, empty rows
     counted), the first cell holding a value (`first`: row, 0-based column, where the grid starts), its
-    percent-formatted cells (`pct_styles`) and its error cells. The member was verified by the zip guard (its
-    size and CRC are those its header declares), so zipfile's own inflation of it is bounded; it is read in
-    chunks, each cut before its last cell or row start tag (a cell's content is whole in one piece)."""
-    placer = _Placer(pct_styles)
+    percent-formatted cells (`pct_styles`), its error cells and its date cells whose serial is no date
+    (`date_styles`). The member was verified by the zip guard (its size and CRC are those its header declares), so
+    zipfile's own inflation of it is bounded; it is read in chunks, each cut before its last cell or row start tag
+    (a cell's content is whole in one piece)."""
+    placer = _Placer(pct_styles, date_styles)
     tail = b""
     with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
         while chunk := fh.read(_CHUNK):

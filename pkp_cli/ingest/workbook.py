@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import contextlib
 import io
-import math
 import os
 import re
 import sys
@@ -29,7 +28,8 @@ from typing import Any
 import numpy as np
 
 from pkp_cli.ingest.read import DEFAULT_MAX_UNCOMPRESSED_MB, FileProblem, RawSheet, arrow_text_grid, col_index
-from pkp_cli.ingest.used_range import IRREGULAR_RE2, irregular, used_range
+from pkp_cli.ingest.serials import no_date
+from pkp_cli.ingest.used_range import IRREGULAR_RE2, irregular, unstyled, used_range
 from pkp_cli.ingest.zipguard import VerifiedZip
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -37,8 +37,6 @@ _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 # calamine keeps a sheet's used range as one block of 32-byte cells: refuse a range beyond this many cells
 # (1,048,576 rows x 48 columns) before it is asked for; a real sheet of that size is over 500 MB of XML.
 MAX_RANGE_CELLS = 50_000_000
-# Excel's date serials: 0 is 1900-01-00, 2958465 is 9999-12-31. Anything else in a date cell is not a date.
-MAX_SERIAL = 2958465
 _BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
 
 _CELL_VALUE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>(?:(?!</c>).)*?<(?:v|is)>', re.S)
@@ -47,8 +45,6 @@ _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 # number cell), 7+ integer digits (the last date, 9999-12-31, is serial 2,958,465: 3,000,000 is none), a positive
 # exponent, serial 60; each matters only in a date-styled cell.
 _ODD_VALUE = (re.compile(rb"<v>(?:[^0-9.<]|\d{7})"), re.compile(rb"E\+"), re.compile(rb"e\+"))
-# Serial 60 is 29 February 1900, a day that never was (Lotus 1-2-3's leap-year bug, kept by Excel): no date.
-_PHANTOM_SERIAL = (60.0, 61.0)
 _SUSPECT = (*_ODD_VALUE, re.compile(rb"<v>60[.<]"))
 _EXPONENTS = _ODD_VALUE[1:]  # both need a "+": one memchr says whether to search at all
 _SUSPECT_TRIES = 4096  # each try costs about a microsecond: 4096 is about one full search of a scan chunk
@@ -64,7 +60,9 @@ _BAD_STRING_INDEX = re.compile(
     rb't="s"(?:\s[^>]*)?>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>(?!\d{1,10}</v>|</v>)([^<]{0,40})'
 )
 _CELL_START = re.compile(rb'<c r="([A-Z]{1,3}\d{1,9})"')
-_CELL_TAG = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,9})"([^>]*)>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>([^<]{0,64})</v>')
+# A canonical cell up to its value's text (whitespace allowed between the tags, and a value of any length: calamine
+# reads a date cell of 309 digits as empty, so it must be found here).
+_CELL_TAG = re.compile(rb'<c r="([A-Z]{1,3})(\d{1,9})"([^>]*)>\s*(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?\s*<v>([^<]*)</v>')
 _ATTR = re.compile(rb'(\w+)="([^"]*)"')
 # The used range: a sheet of at most 26 columns and fewer than 1,000,000 rows is at most 26 M cells; any other
 # (wider, or longer) is measured exactly from its cell references.
@@ -84,7 +82,9 @@ _RARE_RE2 = r'<mergeCell |t="[es]"|<c r="(?:[A-Z]{2}|[A-Z]\d{7})|<row r="\d{7}'
 # _SUSPECT_TRIES candidates of one of the four, which cannot be when the two patterns after it (the two starting
 # with "<v>" as one, the two exponents as one) are each counted at most that often: a match of either of two
 # patterns that start alike at each "<v>", or of two that cannot overlap, counts at least the matches of each.
-_DATE_SUSPECT_RE2 = r' s="(?:{styles})"[^>]*>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>(?:[^0-9.<]|\d{{7}}|60[.<]|[^<]*[Ee]\+)'
+_DATE_SUSPECT_RE2 = (
+    r' s="(?:{styles})"[^>]*>\s*(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?\s*<v>(?:[^0-9.<]|\d{{7}}|60[.<]|[^<]*[Ee]\+)'
+)
 _SUSPECT_RE2 = (r"<v>(?:[^0-9.<]|\d{7}|60[.<])", r"[Ee]\+")  # counted apart: as one, RE2 took twice as long
 # Below this size a chunk is searched by `re` alone (the kernel's call and the pattern's compilation cost more).
 RARE_PREFILTER_MIN_BYTES = 1 << 20
@@ -222,7 +222,7 @@ class _SheetScan:
         self.date_cell_re = (
             re.compile(
                 rb'<c r="[A-Z]+\d+"[^>]*? s="(?:' + "|".join(sorted(date_styles)).encode() + rb')"[^>]*>'
-                rb"(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>"
+                rb"\s*(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?\s*<v>"
             )
             if date_styles
             else None
@@ -341,14 +341,7 @@ class _SheetScan:
             if attrs.get(b"s", b"").decode() not in self.date_styles or attrs.get(b"t", b"n") != b"n":
                 continue
             raw = m.group(4).decode("ascii", "replace").strip()
-            if not raw:
-                continue  # <v></v>: no value, an empty cell
-            try:
-                value = float(raw)
-            except ValueError:
-                value = math.nan
-            phantom = _PHANTOM_SERIAL[0] <= value < _PHANTOM_SERIAL[1]
-            if math.isfinite(value) and 0 <= value <= MAX_SERIAL and not phantom:
+            if not no_date(raw):
                 continue
             row, col = int(m.group(2)), col_index(m.group(1).decode())
             self.bad_dates[m.group(1) + m.group(2)] = (row, col, raw)
@@ -502,12 +495,12 @@ def xlsx_stage(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_M
     vz.verify_all(scan)
     for name, sc in scans.items():
         if sc.irregular:
-            # Measured exactly; the grid's first cell, the percent and error cells found among every cell, not
-            # only the canonical ones. (Dates whose serial is no date still only at canonical cells: calamine's
-            # panic at one elsewhere is caught, the file refused.)
-            placed = used_range(path, name, frozenset(pct_styles))
+            # Measured exactly; the grid's first cell, the percent, error and bad date cells found among every
+            # cell, not only the canonical ones.
+            placed = used_range(path, name, frozenset(pct_styles), frozenset(date_styles))
             sc.max_row, sc.max_col, sc.narrow_seen = placed.max_row, max(placed.max_col, 1), False
             sc.first, sc.pct, sc.error_cells = placed.first, placed.pct, placed.error_cells
+            sc.bad_dates = placed.bad_dates
         if sc.max_col > EXCEL_COLUMNS or sc.max_row > EXCEL_ROWS:
             sheet = next((s for s, m in paths.items() if m == name), name)
             raise FileProblem("xlsx-beyond-excel", sheet=sheet, columns=sc.max_col, rows=sc.max_row)
@@ -521,7 +514,7 @@ def xlsx_stage(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_M
             source.encode("utf-8")
         except UnicodeEncodeError:  # a name with bytes that are not UTF-8: calamine takes no such path, only bytes
             source = path.read_bytes()
-    patch = {name: set(sc.bad_dates) for name, sc in scans.items() if sc.bad_dates}
+    patch = {name: sc for name, sc in scans.items() if sc.bad_dates}
     if patch:
         # Rare: calamine reads a date cell whose serial is no date as empty, or panics (NaN, inf, -1e11).
         # Rebuild the (already verified) workbook in memory with those cells unstyled: it reads their number.
@@ -529,8 +522,13 @@ def xlsx_stage(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_M
         with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as out:
             for name in vz.names():
                 data = vz.read(name)
-                if name in patch:
-                    data = _unstyled(data, patch[name])
+                if name in patch:  # by reference, or for an irregular sheet by the same test at every cell
+                    found = patch[name]
+                    data = (
+                        unstyled(data, frozenset(date_styles))
+                        if found.irregular
+                        else _unstyled(data, set(found.bad_dates))
+                    )
                 out.writestr(name, data)
         source = buf.getvalue()
     batches: list[tuple[str, Any]] = []

@@ -17,6 +17,7 @@ import re
 import zipfile
 from pathlib import Path
 
+from pkp_cli.ingest.read import col_letter
 from pkp_cli.ingest.serials import no_date
 
 # A cell or row start tag not written `<c r="A1"` / `<row r="1"`: `<c>`, `<c/>`, other whitespace after the name,
@@ -39,7 +40,12 @@ IRREGULAR_RE2 = (
 _TAG = re.compile(rb"<(?:[^\s<>/!?:]+:)?(c|row)(?=[\s/>])([^>]*)")
 # The rest of a cell's start tag and its content up to a value (`<v>` or `<is>`), before the cell ends: the cell
 # holds a value (as the scan's _CELL_VALUE says of a canonical cell).
-_HOLDS_VALUE = re.compile(rb"(?<!/)>(?:(?!</(?:[^\s<>/!?:]+:)?c>).)*?<(?:[^\s<>/!?:]+:)?(?:v|is)>", re.S)
+# The search stops at the next cell's start too: cells nested without a value (not XML a writer makes) would
+# otherwise make it run to the end of the piece from every one of them, quadratic (40,000 of them: minutes).
+_HOLDS_VALUE = re.compile(
+    rb"(?<!/)>(?:(?!</?(?:[^\s<>/!?:]+:)?c[\s/>]).)*?<(?:[^\s<>/!?:]+:)?(?:v|is)>",
+    re.S,
+)
 # A cell's attributes (any quotes, any whitespace; with a prefix the name keeps it), and the text of its <v>.
 _ATTRS = re.compile(rb"""(?:^|\s)([\w:.-]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _VALUE_TEXT = re.compile(
@@ -48,11 +54,14 @@ _VALUE_TEXT = re.compile(
 )
 # A style attribute, with the whitespace before it (removed whole from a cell whose date serial is no date).
 _STYLE_ATTR = re.compile(rb"""\ss\s*=\s*(?:"[^"]*"|'[^']*')""")
+# A shared-string cell's value: an index, or nothing (an empty cell).
+_STRING_INDEX = re.compile(rb"\d{1,10}|")
 # Where a piece may be cut: before a cell or row start tag (a cell's content is then whole in its piece).
 _CUT = re.compile(rb"<(?:[^\s<>/!?:]+:)?(?:c|row)[\s/>]")
 _R_VALUE = re.compile(rb"""(?:^|[\s:])r\s*=\s*(?:"([^"]*)"|'([^']*)')""")
 _REFERENCE = re.compile(rb"\s*([A-Za-z]*)([0-9]*)\s*")
 _CHUNK = 1 << 22
+_CUT_OVERLAP = 256
 # Beyond Excel (XFD1048576) is refused anyway: a reference longer than these is not worked out digit by digit
 # (a hostile one may hold a million), only said to lie past Excel's last column or row.
 _MAX_LETTERS, _MAX_DIGITS = 7, 12
@@ -93,6 +102,9 @@ class _Placer:
         self.pct: set[tuple[int, int]] = set()
         self.error_cells: dict[bytes, tuple[int, int, str]] = {}
         self.bad_dates: dict[bytes, tuple[int, int, str]] = {}
+        # The first shared-string cell whose value is no index (its reference, the value): calamine would read it as
+        # string 0, silently, so the workbook is refused (as the scan's _BAD_STRING_INDEX does at canonical cells).
+        self.bad_string: tuple[str, str] | None = None
         self.row = self.col = 0
         self.max_row = self.max_col = 0
         # The first cell holding a value, in the order written: (row, 0-based column), the scan's `first`.
@@ -121,6 +133,11 @@ class _Placer:
                     v = _VALUE_TEXT.match(piece, m.end())
                     raw = (v.group(1).decode("ascii", "replace").strip() if v else "") or "#?"
                     self.error_cells[b"%d,%d" % at] = (*at, raw)
+                elif attrs.get(b"t") == b"s":
+                    v = _VALUE_TEXT.match(piece, m.end())
+                    if v is not None and self.bad_string is None and not _STRING_INDEX.fullmatch(v.group(1)):
+                        value = v.group(1)[:40].decode("ascii", "replace")
+                        self.bad_string = (f"{col_letter(at[1])}{at[0]}", value)
                 elif (raw := _no_date_value(attrs, self.date_styles, piece, m.end())) is not None:
                     self.bad_dates[b"%d,%d" % at] = (*at, raw)
 
@@ -163,15 +180,19 @@ def used_range(
     zipfile's own inflation of it is bounded; it is read in chunks, each cut before its last cell or row start tag
     (a cell's content is whole in one piece)."""
     placer = _Placer(pct_styles, date_styles)
-    tail = b""
+    # What is read and not yet placed. Only the new chunk is searched for a cut, from a little before it (a tag cut
+    # by the chunk's end): a long stretch with no tag (a huge cell, white space) is not searched again at every
+    # chunk, which was quadratic. A tag start longer than that overlap (a namespace prefix of hundreds of bytes)
+    # is then not cut before: a cut missed only makes a piece longer, it never splits a cell.
+    pending = bytearray()
     with zipfile.ZipFile(path) as zf, zf.open(member) as fh:
         while chunk := fh.read(_CHUNK):
-            buf = tail + chunk
-            cut = max((m.start() for m in _CUT.finditer(buf)), default=0)
+            start = max(len(pending) - _CUT_OVERLAP, 0)
+            pending += chunk
+            cut = max((m.start() for m in _CUT.finditer(pending, start)), default=0)
             if cut <= 0:
-                tail = buf
                 continue
-            placer.feed(buf[:cut])
-            tail = buf[cut:]
-    placer.feed(tail)
+            placer.feed(bytes(pending[:cut]))
+            del pending[:cut]
+    placer.feed(bytes(pending))
     return placer

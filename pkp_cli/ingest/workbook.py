@@ -39,7 +39,9 @@ _NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}
 MAX_RANGE_CELLS = 50_000_000
 _BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(50, 59)}
 
-_CELL_VALUE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>(?:(?!</c>).)*?<(?:v|is)>', re.S)
+# (The search stops at the next cell's start too: from each cell to its end only, not to the end of the chunk when
+# cells are nested without a value, which was quadratic: 40,000 of them took minutes.)
+_CELL_VALUE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>(?:(?!</?c[\s/>]).)*?<(?:v|is)>', re.S)
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
 # A value that could be no date: anything but a digit or a point first (a sign, NaN/inf, text such as "&amp;" in a
 # number cell), 7+ integer digits (the last date, 9999-12-31, is serial 2,958,465: 3,000,000 is none), a positive
@@ -501,6 +503,9 @@ def xlsx_stage(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_M
             sc.max_row, sc.max_col, sc.narrow_seen = placed.max_row, max(placed.max_col, 1), False
             sc.first, sc.pct, sc.error_cells = placed.first, placed.pct, placed.error_cells
             sc.bad_dates = placed.bad_dates
+            if placed.bad_string is not None:
+                where, value = placed.bad_string
+                raise FileProblem("xlsx-xml-invalid", member=name, reason=f"{where}: shared-string index {value!r}")
         if sc.max_col > EXCEL_COLUMNS or sc.max_row > EXCEL_ROWS:
             sheet = next((s for s, m in paths.items() if m == name), name)
             raise FileProblem("xlsx-beyond-excel", sheet=sheet, columns=sc.max_col, rows=sc.max_row)

@@ -99,13 +99,6 @@ def _cells(sheet: Any) -> list[list[Any]]:
 NESTED = 40_000  # about 400 kB of sheet XML
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="hang: the search for the first cell holding a value (workbook._CELL_VALUE in _SheetScan._chunk; "
-    "used_range._HOLDS_VALUE in _Placer.feed for an irregular sheet) scans from every cell start to the next </c>: "
-    "nested or unclosed cells without a value make it quadratic (20,000 cells, 200 kB: 2 minutes; this file: "
-    "about 8 minutes)",
-)
 @pytest.mark.parametrize("quote", ['"', "'"], ids=["canonical", "irregular"])
 def test_deeply_nested_cells_without_a_value_are_read_or_refused_at_once(tmp_path: Path, quote: str) -> None:
     q = quote.encode()
@@ -123,17 +116,11 @@ class _CountingSearch:
         self.rx = rx
         self.searched = 0
 
-    def finditer(self, buf: bytes, *args: Any) -> Any:
-        self.searched += len(buf)
-        return self.rx.finditer(buf, *args)
+    def finditer(self, buf: bytes, pos: int = 0, *args: Any) -> Any:
+        self.searched += len(buf) - pos
+        return self.rx.finditer(buf, pos, *args)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="quadratic time: used_range() keeps the whole read so far as its tail while no cell or row tag starts "
-    "after the first byte (a big cell, or white space after the last cell) and searches it all again at every "
-    "chunk: 200 MB of such a sheet took 13 s, the 1 GB allowed several minutes (used_range.used_range)",
-)
 def test_used_range_searches_each_byte_a_bounded_number_of_times(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -167,12 +154,6 @@ def test_a_shared_string_cell_holding_no_index_is_refused_in_a_canonical_sheet(t
     assert err.value.code == "xlsx-xml-invalid"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="wrong value, silently: in an irregular sheet (t='s' in single quotes, or any tag the scan does not "
-    "read) a shared-string cell whose value is no index (-1, abc, 0.5) is not found (workbook._BAD_STRING_INDEX "
-    'needs t="s" and <c r="...">), and calamine reads it as shared string 0: a code or remark from another cell',
-)
 @pytest.mark.parametrize("bad", [b"-1", b"abc", b"0.5"])
 def test_a_shared_string_cell_holding_no_index_is_refused_in_an_irregular_sheet(tmp_path: Path, bad: bytes) -> None:
     rows = _irregular(_shared_rows(bad)).replace(b't="s"', b"t='s'")
@@ -189,13 +170,6 @@ def _date_rows(value: bytes) -> bytes:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="wrong value (the known gap of the irregular path): a date-styled cell whose serial is no date is looked "
-    "for at canonical cells only (workbook._SheetScan._odd_dates, _CELL_TAG), so in an irregular sheet calamine "
-    "makes a date of it (-5: 1899-12-26, NaN: 1899-12-30, 60: 1900-02-28 accepted as a start date, 3000000: "
-    "+10113-09-19 shown as the cell's value) instead of the raw value and a date-invalid problem",
-)
 @pytest.mark.parametrize("value", [b"-5", b"NaN", b"60", b"3000000"])
 def test_an_odd_date_serial_in_an_irregular_sheet_is_reported_as_in_a_canonical_one(
     tmp_path: Path, value: bytes

@@ -22,11 +22,15 @@ from pkp_cli.ingest.serials import no_date
 
 # A cell or row start tag not written `<c r="A1"` / `<row r="1"`: `<c>`, `<c/>`, other whitespace after the name,
 # an attribute before `r` (or none), a namespace prefix, a reference with anything but A-Z then digits (lower-case
-# letters, more than three letters, more than seven digits); and a tag holding two `r` attributes.
+# letters, more than three letters, more than seven digits); a tag holding two `r` attributes; and a cell whose
+# other attributes are not each one space, lower-case letters, `="`, a value, `"` (single quotes, spaces around
+# `=`, a tab: the scan reads `t="e"`, `t="s"` and `s="1"` only so, and calamine reads them all, so an error cell
+# written `t='e'` was read as empty, unseen).
 IRREGULAR = (
     re.compile(
         rb'<(?:c|row)(?:[/>\t\n\r]| (?!r="))|<[\w.-]+:(?:c|row)[\s/>]'
         rb'|<c r="(?:[A-Z]*[0-9]*[^A-Z0-9"]|[A-Z]{4}|[A-Z]*[0-9]{8})|<row r="(?:[0-9]*[^0-9"]|[0-9]{8})'
+        rb'|<c r="[A-Z]{1,3}[0-9]{1,7}"(?: [a-z]+="[^"<>]*")*+(?!/?>)'
     ),
     re.compile(rb"[\s:]r\s*=[^>]*[\s:]r\s*="),
 )
@@ -34,6 +38,7 @@ IRREGULAR = (
 IRREGULAR_RE2 = (
     r'<(?:c|row)(?:[/>\t\n\r]| [^r]| r[^=]| r=[^"])|<[\w.-]+:(?:c|row)[\s/>]'
     r'|<c r="(?:[A-Z]*[0-9]*[^A-Z0-9"]|[A-Z]{4}|[A-Z]*[0-9]{8})|<row r="(?:[0-9]*[^0-9"]|[0-9]{8})'
+    r'|<c r="[A-Z]{1,3}[0-9]{1,7}"(?: [a-z]+="[^"<>]*")*(?:[^ />]|/[^>]| [^a-z]| [a-z]+[^a-z=]| [a-z]+=[^"])'
     r"|[\s:]r\s*=[^>]*[\s:]r\s*="
 )
 

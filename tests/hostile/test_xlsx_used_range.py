@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
@@ -220,4 +221,43 @@ def test_an_irregular_sheet_gives_the_scan_findings_of_the_canonical_one(tmp_pat
     assert a.percent_cells == {(4, 5)}
     assert [(r, c, code, params) for r, c, code, params, _ in a.problems] == [
         (4, 6, "cell-error", {"value": "#DIV/0!"})
+    ]
+
+
+@pytest.mark.parametrize(
+    ("form", "swap"),
+    [
+        ("single quotes", lambda m: f"{m.group(1)}='{m.group(2)}'"),
+        ("spaces around =", lambda m: f'{m.group(1)} = "{m.group(2)}"'),
+    ],
+)
+def test_a_cell_with_its_reference_first_and_other_attributes_written_otherwise_gives_the_same_findings(
+    tmp_path: Path, form: str, swap: Callable[[re.Match[str]], str]
+) -> None:
+    # The reference stays canonical (`<c r="F4"`), the type and style are written otherwise. calamine reads
+    # them alike; the scan reads `t="e"` and `s="1"` only as written canonically, so before, the error cell
+    # (G4, t='e') was read as empty with no `cell-error` and the percent cell (F4) as 0.5. Now such a cell
+    # makes the sheet irregular, measured exactly.
+    from pkp_cli.ingest.read import read_file
+
+    canonical = tmp_path / "a.xlsx"
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for j, v in enumerate(["Kode Lokasi", "Program", "Tahapan", "Tanggal Mulai", "Keterangan", "Progres (%)", "X"], 1):
+        ws.cell(1, j, v)
+    for j, v in enumerate(["51.04.01", "PISEW", "L1", "kemarin", "baris 1", 0.5, "#DIV/0!"], 1):
+        ws.cell(2, j, v)
+    ws.cell(2, 6).number_format = "0%"
+    wb.save(canonical)
+    parts = members(canonical)
+    text = parts[SHEET].decode()
+    other_attrs = re.compile(r'(?<=")\s+([ts])="([^"]*)"')
+    swapped = re.sub(r'<c r="[A-Z]+\d+"[^>]*>', lambda m: other_attrs.sub(lambda a: " " + swap(a), m.group(0)), text)
+    assert "t='e'" in swapped or 't = "e"' in swapped
+    other = write_members(tmp_path / "b.xlsx", {**parts, SHEET: swapped.encode()})
+    (a,), (b,) = read_file(canonical), read_file(other)
+    assert (a.origin_col, a.percent_cells, a.problems) == (b.origin_col, b.percent_cells, b.problems), form
+    assert b.percent_cells == {(2, 5)}
+    assert [(r, c, code, params) for r, c, code, params, _ in b.problems] == [
+        (2, 6, "cell-error", {"value": "#DIV/0!"})
     ]

@@ -43,12 +43,12 @@ _BUILTIN_DATE_FORMATS = {*range(14, 23), *range(27, 37), *range(45, 48), *range(
 # cells are nested without a value, which was quadratic: 40,000 of them took minutes.)
 _CELL_VALUE = re.compile(rb'<c r="([A-Z]+)(\d+)"[^>]*?(?<!/)>(?:(?!</?c[\s/>]).)*?<(?:v|is)>', re.S)
 _MERGE = re.compile(rb'<mergeCell ref="([A-Z]+)(\d+):([A-Z]+)(\d+)"')
-# A value that could be no date: anything but a digit or a point first (a sign, NaN/inf, text such as "&amp;" in a
-# number cell), 7+ integer digits (the last date, 9999-12-31, is serial 2,958,465: 3,000,000 is none), a positive
-# exponent, serial 60; each matters only in a date-styled cell.
-_ODD_VALUE = (re.compile(rb"<v>(?:[^0-9.<]|\d{7})"), re.compile(rb"E\+"), re.compile(rb"e\+"))
-_SUSPECT = (*_ODD_VALUE, re.compile(rb"<v>60[.<]"))
-_EXPONENTS = _ODD_VALUE[1:]  # both need a "+": one memchr says whether to search at all
+# A value that could be no date: anything but digits and points in it (a sign, a space, NaN/inf, an exponent with
+# or without its sign: 1e400 read as empty, text such as "&amp;" in a number cell), 7+ integer digits (the last date,
+# 9999-12-31, is serial 2,958,465: 3,000,000 is none), two points, a point alone, serial 60 after any zeros; each
+# matters only in a date-styled cell.
+_ODD_VALUE = (re.compile(rb"<v>(?:[0-9.]*[^0-9.<]|\d{7}|[0-9]*\.[0-9]*\.|\.<)"),)
+_SUSPECT = (*_ODD_VALUE, re.compile(rb"<v>0*60[.<]"))
 _SUSPECT_TRIES = 4096  # each try costs about a microsecond: 4096 is about one full search of a scan chunk
 # Literal searches by `re`, not `in`: on sheet XML, where `"` and `=` are everywhere, bytes.find's skip table
 # barely skips and `re` is 1.5-2.5 times faster (perf-xlsx's measurement; a single byte, as `+`, is memchr).
@@ -81,13 +81,14 @@ _RARE_RE2 = r'<mergeCell |t="[es]"|<c r="(?:[A-Z]{2}|[A-Z]\d{7})|<row r="\d{7}'
 # With date styles, the prefilter also answers `_suspect_date` exactly. That is yes only where a suspicious value
 # (_SUSPECT) is the value of a date-styled cell, which the first pattern below finds wherever `_suspect_date`'s
 # look at each candidate would (it is the end of `date_cell_re` and the value, without the cell's start), or past
-# _SUSPECT_TRIES candidates of one of the four, which cannot be when the two patterns after it (the two starting
-# with "<v>" as one, the two exponents as one) are each counted at most that often: a match of either of two
-# patterns that start alike at each "<v>", or of two that cannot overlap, counts at least the matches of each.
+# _SUSPECT_TRIES candidates of one of the two, which cannot be when the pattern after it (both as one) is counted at
+# most that often: a match of either of two patterns that start alike at each "<v>" counts at least the matches of
+# each.
 _DATE_SUSPECT_RE2 = (
-    r' s="(?:{styles})"[^>]*>\s*(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?\s*<v>(?:[^0-9.<]|\d{{7}}|60[.<]|[^<]*[Ee]\+)'
+    r' s="(?:{styles})"[^>]*>\s*(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?\s*<v>'
+    r"(?:[0-9.]*[^0-9.<]|\d{{7}}|[0-9]*\.[0-9]*\.|\.<|0*60[.<])"
 )
-_SUSPECT_RE2 = (r"<v>(?:[^0-9.<]|\d{7}|60[.<])", r"[Ee]\+")  # counted apart: as one, RE2 took twice as long
+_SUSPECT_RE2 = (r"<v>(?:[0-9.]*[^0-9.<]|\d{7}|[0-9]*\.[0-9]*\.|\.<|0*60[.<])",)
 # Below this size a chunk is searched by `re` alone (the kernel's call and the pattern's compilation cost more).
 RARE_PREFILTER_MIN_BYTES = 1 << 20
 # Excel's last cell is XFD1048576: a reference beyond it is no Excel file (and 475,254 columns took minutes).
@@ -189,16 +190,11 @@ def _rare_found(buf: bytes, pattern: str = _RARE_RE2) -> bool:
 
 def _few_suspects(buf: bytes) -> bool:
     """Whether each of `_SUSPECT_RE2` matches at most _SUSPECT_TRIES times in the chunk (no overlaps, as `finditer`
-    counts); the exponents are counted only when the chunk holds a "+" (as `_suspect_date` searches them)."""
+    counts)."""
     import pyarrow.compute as pc
 
     array = _binary(buf)
-    for i, pattern in enumerate(_SUSPECT_RE2):
-        if i and b"+" not in buf:
-            continue
-        if pc.count_substring_regex(array, pattern)[0].as_py() > _SUSPECT_TRIES:
-            return False
-    return True
+    return all(pc.count_substring_regex(array, pattern)[0].as_py() <= _SUSPECT_TRIES for pattern in _SUSPECT_RE2)
 
 
 def _binary(buf: bytes) -> Any:
@@ -312,10 +308,7 @@ class _SheetScan:
         pattern tried at every cell cost a third of a second on a 100 MB sheet). Past _SUSPECT_TRIES candidates the
         chunk is simply scanned whole, as it would have been."""
         assert self.date_cell_re is not None
-        plus = b"+" in buf
         for rx in _SUSPECT:
-            if rx in _EXPONENTS and not plus:
-                continue
             for i, m in enumerate(rx.finditer(buf)):
                 if i == _SUSPECT_TRIES:
                     return True

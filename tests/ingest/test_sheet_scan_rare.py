@@ -214,3 +214,56 @@ def test_a_date_serial_past_the_last_date_is_suspicious_by_its_text() -> None:
     full._odd_dates(late)
     assert full.bad_dates == {b"D1": (1, 3, "3000000")}
     assert date_scan()._plain(sheet([(DATE_STYLE, "999999", "n", False)]))  # 6 digits: not suspicious
+
+
+def old_feed(scan: _SheetScan, chunks: list[bytes]) -> None:
+    """The scan's pieces as they were first made: the tail before and the chunk concatenated, each piece copied."""
+    tail = b""
+    for chunk in chunks:
+        buf = tail + chunk
+        cut = buf.rfind(b"<c ")
+        if cut <= 0:
+            cut = max(len(buf) - 4096, 0)
+            scan.irregular = scan.irregular or cut > 0
+        scan._chunk(buf[:cut], cut)
+        tail = buf[cut:]
+    scan._chunk(tail, len(tail))
+
+
+ROWS = [
+    filler(3),
+    b'<row r="7"><c r="C7" t="e"><v>#DIV/0!</v></c></row>',
+    b'<row r="8"><c r="AA8" t="n"><v>1</v></c></row>',
+    b'<row r="9"><c r="D9" s="2" t="n"><v>0.5</v></c></row>',
+    b'<row r="10"><c r="D10" s="1" t="n"><v>-7</v></c></row>',
+    b'<row r="11"><c r="D11" s="1" t="n"><v>44000</v></c></row>',
+    b'<row r="12"><c t="n" r="E12"><v>1</v></c></row>',
+    b'<mergeCell ref="A2:C2"/>',
+]
+
+
+@given(
+    st.lists(st.sampled_from(ROWS), min_size=1, max_size=40),
+    st.lists(st.integers(min_value=1, max_value=700), min_size=1, max_size=60),
+    st.sampled_from([1, 64, 1 << 40]),
+)
+def test_the_pieces_are_those_of_concatenated_chunks(rows: list[bytes], sizes: list[int], min_bytes: int) -> None:
+    """The scan makes its pieces in one reused buffer (a piece the prefilter finds plain is searched where it lies,
+    not copied): chunks of any sizes, growing and shrinking, give the pieces, and so the findings, of the chunks
+    concatenated, with the prefilter on pieces of any size, on none, or on all."""
+    xml = b"".join(rows)
+    chunks, at = [], 0
+    for size in sizes * (len(xml) // max(sum(sizes), 1) + 1):
+        if at >= len(xml):
+            break
+        chunks.append(xml[at : at + size])
+        at += size
+    saved = workbook.RARE_PREFILTER_MIN_BYTES
+    workbook.RARE_PREFILTER_MIN_BYTES = min_bytes
+    try:
+        reused, concatenated = _SheetScan(SHEET, {"2"}, {"1"}), _SheetScan(SHEET, {"2"}, {"1"})
+        reused.feed(iter(chunks))
+        old_feed(concatenated, chunks)
+    finally:
+        workbook.RARE_PREFILTER_MIN_BYTES = saved
+    assert (*found(reused), reused.irregular) == (*found(concatenated), concatenated.irregular)

@@ -175,7 +175,7 @@ def arrow_text_grid(batch: object) -> tuple[pd.DataFrame, list[Any]]:
         texts = []
         for col in columns:
             col = col.cast(pa.large_string())
-            texts.append(pc.if_else(pc.equal(col, ""), null, col))
+            texts.append(_empty_as_missing(col, null))
     dtype = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' default text dtype ("str")
     arrays = [pd.arrays.ArrowStringArray(pa.chunked_array([t]), dtype=dtype) for t in texts]  # type: ignore[call-arg]
     # Arrays of one length, made just above: the frame takes them as they are, without the dict constructor's
@@ -184,6 +184,28 @@ def arrow_text_grid(batch: object) -> tuple[pd.DataFrame, list[Any]]:
         arrays, columns=pd.RangeIndex(len(arrays)), index=pd.RangeIndex(n_rows), verify_integrity=False
     )
     return grid, arrays
+
+
+def _empty_as_missing(col: Any, null: Any) -> Any:
+    """A large-string column with its empty strings made missing: the same offsets and bytes under a validity
+    bitmap made from the offsets (an empty string is two equal offsets), where `if_else` copied every column's
+    text (for the bench's 400,000-row sheet that copy, its fresh pages, was most of the grid's making)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n = len(col)
+    if not isinstance(col, pa.Array) or col.type != pa.large_string() or col.offset or not n:
+        return pc.if_else(pc.equal(col, ""), null, col)
+    validity, offsets, data = col.buffers()
+    ends = np.frombuffer(offsets, dtype=np.int64, count=n + 1)
+    keep = ends[1:] > ends[:-1]
+    if validity is not None and col.null_count:
+        keep &= np.unpackbits(np.frombuffer(validity, dtype=np.uint8), count=n, bitorder="little").view(bool)
+    kept = int(np.count_nonzero(keep))
+    if kept == n:
+        return col
+    bitmap = pa.py_buffer(np.packbits(keep, bitorder="little"))
+    return pa.Array.from_buffers(pa.large_string(), n, [bitmap, offsets, data], null_count=n - kept)
 
 
 def top_rows(grid: pd.DataFrame, k: int, arrays: list[Any] | None = None) -> np.ndarray:

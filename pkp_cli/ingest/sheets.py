@@ -170,7 +170,44 @@ def _filled(values: Any) -> np.ndarray:
     import pyarrow as pa
 
     arr = values._pa_array if hasattr(values, "_pa_array") else pa.array(values, type=pa.string(), from_pandas=True)
+    if isinstance(arr, pa.ChunkedArray) and arr.num_chunks == 1 and arr.type == pa.large_string():
+        fast = _filled_by_offsets(arr.chunk(0))
+        if fast is not None:
+            return fast
     return _filled_arrow(arr)
+
+
+# First bytes a text made only of white space can start with: ASCII white space (as Arrow's utf8_is_space reads
+# it) and every non-ASCII lead byte (U+0085, U+00A0, U+2000...). A text starting with any other byte is filled.
+_MAY_BE_SPACE = np.zeros(256, dtype=bool)
+_MAY_BE_SPACE[[9, 10, 11, 12, 13, 28, 29, 30, 31, 32]] = True
+_MAY_BE_SPACE[128:] = True
+
+
+def _filled_by_offsets(arr: Any) -> np.ndarray | None:
+    """`_filled_arrow` of one large-string array, from its offsets and first bytes: a cell is filled when it is
+    present, not empty, and its first byte cannot start white space; only the few others go through
+    `utf8_is_space` (on a big sheet the kernels' passes over every cell cost twice this). None: an empty array."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    n, first = len(arr), arr.offset  # a slice (the rows below the header) starts `first` cells into its buffers
+    if not n:
+        return None
+    validity, offsets, data = arr.buffers()
+    ends = np.frombuffer(offsets, dtype=np.int64, count=n + 1, offset=first * 8)
+    filled = ends[1:] > ends[:-1]
+    if validity is not None and arr.null_count:
+        bits = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), count=first + n, bitorder="little")
+        filled &= bits[first:].view(bool)
+    at = np.flatnonzero(filled)
+    if data is None or not len(at):
+        return filled
+    odd = at[_MAY_BE_SPACE[np.frombuffer(data, dtype=np.uint8)[ends[at]]]]
+    if len(odd):
+        space = pc.utf8_is_space(arr.take(pa.array(odd)))
+        filled[odd] = ~np.asarray(pc.fill_null(space, False).to_numpy(zero_copy_only=False), dtype=bool)
+    return filled
 
 
 def _filled_arrow(arr: Any) -> np.ndarray:

@@ -77,18 +77,24 @@ _REF = re.compile(rb'<(?:c|row) r="([A-Z]{0,7})(\d{1,12})"')
 # over a big chunk: one pass where `re` makes four, each stopping at every cell, and without the GIL (pyarrow's
 # kernels release it, `re` never does). A chunk where it finds nothing needs none of those four searches; where
 # it finds something, they run as before. RE2 reads a binary array byte by byte (Latin-1), as `re` reads bytes.
-_RARE_RE2 = r'<mergeCell |t="[es]"|<c r="(?:[A-Z]{2}|[A-Z]\d{7})|<row r="\d{7}'
-# With date styles, the prefilter also answers `_suspect_date` exactly. That is yes only where a suspicious value
-# (_SUSPECT) is the value of a date-styled cell, which the first pattern below finds wherever `_suspect_date`'s
-# look at each candidate would (it is the end of `date_cell_re` and the value, without the cell's start), or past
-# _SUSPECT_TRIES candidates of one of the two, which cannot be when the pattern after it (both as one) is counted at
-# most that often: a match of either of two patterns that start alike at each "<v>" counts at least the matches of
-# each.
+_RARE_RE2 = r'<mergeCell |t="[es]"|<c r="(?:[A-Z]{2}|[A-Z]\d{7})|<row r="\d{7}|<!\[CDATA\['
+# A CDATA section is valid XML that no spreadsheet writer puts in a sheet, and calamine reads a value held in one
+# as an empty cell (a date or a percent then "not filled in", silently): such a sheet is refused. (A "!" first, by
+# memchr: the literal search itself costs about 0.1 s on a 115 MB sheet.)
+_CDATA = b"<![CDATA["
+# With date styles, the prefilter also stands for `_suspect_date` and what it leads to: `_odd_dates`, which marks a
+# date-styled number cell whose value is no date serial. The pattern below finds every such cell `_odd_dates` could
+# mark (a superset): the style as `_ATTR` reads it (after any byte that is not a word byte), then, as `_CELL_TAG`,
+# white space, the formula and the value, a value holding anything but digits and points (a sign, a space, an
+# exponent, text), two points, a point alone, 7+ integer digits or serial 60 after any zeros; any other value (at
+# most 6 integer digits and one point) is a date. A chunk where it finds nothing would then have nothing marked whatever
+# `_suspect_date` says, past its _SUSPECT_TRIES or not, so no count of its candidates is needed (two RE2 counts over
+# every big chunk were 0.07 s of CPU on the bench's progress sheet). It finds the end of `date_cell_re` with each of
+# `_SUSPECT`'s values too, so a chunk with a candidate in a date cell is searched by `re`, as before.
 _DATE_SUSPECT_RE2 = (
-    r' s="(?:{styles})"[^>]*>\s*(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?\s*<v>'
-    r"(?:[0-9.]*[^0-9.<]|\d{{7}}|[0-9]*\.[0-9]*\.|\.<|0*60[.<])"
+    r'\Ws="(?:{styles})"[^>]*>\s*(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?\s*<v>'
+    r"(?:[^<]*[^0-9.<]|\d{{7}}|0*60[.<]|[^<]*\.[^<]*\.|\.<)"
 )
-_SUSPECT_RE2 = (r"<v>(?:[0-9.]*[^0-9.<]|\d{7}|[0-9]*\.[0-9]*\.|\.<|0*60[.<])",)
 # Below this size a chunk is searched by `re` alone (the kernel's call and the pattern's compilation cost more).
 RARE_PREFILTER_MIN_BYTES = 1 << 20
 # Excel's last cell is XFD1048576: a reference beyond it is no Excel file (and 475,254 columns took minutes).
@@ -181,27 +187,18 @@ def _styles_of(data: bytes) -> tuple[set[str], set[str]]:
     return {str(i) for i, f in enumerate(ids) if f in pct_fmts}, {str(i) for i, f in enumerate(ids) if f in date_fmts}
 
 
-def _rare_found(buf: bytes, pattern: str = _RARE_RE2) -> bool:
-    """Whether the RE2 `pattern` matches anywhere in the chunk (pyarrow, on the chunk's bytes without a copy)."""
+def _rare_found(buf: bytes | bytearray, pattern: str = _RARE_RE2, end: int | None = None) -> bool:
+    """Whether the RE2 `pattern` matches anywhere in `buf[:end]` (pyarrow, on the bytes where they lie)."""
     import pyarrow.compute as pc
 
-    return bool(pc.match_substring_regex(_binary(buf), pattern)[0].as_py())
+    return bool(pc.match_substring_regex(_binary(buf, end), pattern)[0].as_py())
 
 
-def _few_suspects(buf: bytes) -> bool:
-    """Whether each of `_SUSPECT_RE2` matches at most _SUSPECT_TRIES times in the chunk (no overlaps, as `finditer`
-    counts)."""
-    import pyarrow.compute as pc
-
-    array = _binary(buf)
-    return all(pc.count_substring_regex(array, pattern)[0].as_py() <= _SUSPECT_TRIES for pattern in _SUSPECT_RE2)
-
-
-def _binary(buf: bytes) -> Any:
-    """The chunk as a one-value Arrow binary array over its own bytes (no copy)."""
+def _binary(buf: bytes | bytearray, end: int | None = None) -> Any:
+    """`buf[:end]` as a one-value Arrow binary array over the bytes where they lie (no copy)."""
     import pyarrow as pa
 
-    offsets = pa.py_buffer(np.array([0, len(buf)], dtype=np.int64))
+    offsets = pa.py_buffer(np.array([0, len(buf) if end is None else end], dtype=np.int64))
     return pa.Array.from_buffers(pa.large_binary(), 1, [None, offsets, pa.py_buffer(buf)])
 
 
@@ -243,40 +240,58 @@ class _SheetScan:
         self.irregular = False
 
     def feed(self, chunks: Iterator[bytes]) -> None:
-        tail = b""
+        # Each piece is the tail of the chunk before (from its last cell tag on) and this chunk up to its own last
+        # cell tag, made in one reused buffer: a piece the prefilter finds plain (nearly all of a big sheet) is
+        # searched where it lies, and only a piece with something rare in it is copied out for the `re` searches.
+        # (Two fresh copies of every chunk, `tail + chunk` and the piece, cost about 0.075 s of CPU, all holding the
+        # GIL, on the bench's 115 MB sheet: fresh pages, faulted in each time.)
+        store = bytearray()
+        kept = 0  # the tail at the front of `store`
         for chunk in chunks:
-            buf = tail + chunk
+            end = kept + len(chunk)
+            if len(store) < end:
+                grown = bytearray(end + (end >> 3))
+                grown[:kept] = store[:kept]
+                store = grown
+            store[kept:end] = chunk
             # Only complete tags are matched: the tail kept for the next chunk starts at the last cell tag.
-            cut = buf.rfind(b"<c ")
+            cut = store.rfind(b"<c ", 0, end)
             if cut <= 0:  # no cell starts after the first byte (one huge cell, or none): keep a short overlap
-                cut = max(len(buf) - 4096, 0)
+                cut = max(end - 4096, 0)
                 # A piece cut anywhere may end inside a tag, which then no search sees whole: measured exactly.
                 self.irregular = self.irregular or cut > 0
-            self._chunk(buf[:cut])
-            tail = buf[cut:]
-        self._chunk(tail)
+            self._chunk(store, cut)
+            store[: end - cut] = store[cut:end]
+            kept = end - cut
+        self._chunk(store, kept)
 
-    def _chunk(self, buf: bytes) -> None:
-        if not buf:
+    def _chunk(self, store: bytes | bytearray, end: int) -> None:
+        """Search the piece `store[:end]` (`store` may be longer)."""
+        if end <= 0:
             return
         if self.first is None:
-            m = _CELL_VALUE.search(buf)
+            m = _CELL_VALUE.search(store, 0, end)
             if m:
-                self.first = (int(m.group(2)), col_index(m.group(1).decode()))
+                self.first = (int(m.group(2)), col_index(bytes(m.group(1)).decode()))
         if self.pct_re is not None:
-            for m in self.pct_re.finditer(buf):
-                self.pct.add((int(m.group(2)), col_index(m.group(1).decode())))
-        big = len(buf) >= RARE_PREFILTER_MIN_BYTES
-        rare = bool(self.max_col) or not big or not self._plain(buf)
-        if rare and not self.irregular:
+            for m in self.pct_re.finditer(store, 0, end):
+                self.pct.add((int(m.group(2)), col_index(bytes(m.group(1)).decode())))
+        big = end >= RARE_PREFILTER_MIN_BYTES
+        if big and not self.max_col and self._plain(store, end):
+            self.narrow_seen = True  # no wide or long reference in it (what _extent would find)
+            return
+        buf = bytes(memoryview(store)[:end]) if isinstance(store, bytearray) else store[:end]
+        if b"!" in buf and _CDATA in buf:
+            raise FileProblem("xlsx-xml-invalid", member=self.member, reason="CDATA")
+        if not self.irregular:
             self.irregular = _rare_found(buf, IRREGULAR_RE2) if big else irregular(buf)
-        if rare and b"<mergeCell " in buf:
+        if b"<mergeCell " in buf:
             for m in _MERGE.finditer(buf):
                 ref = (int(m.group(2)), col_index(m.group(1).decode()), int(m.group(4)), col_index(m.group(3).decode()))
                 self.merges[ref] = None
-        if rare and self.date_cell_re is not None and self._suspect_date(buf):
+        if self.date_cell_re is not None and self._suspect_date(buf):
             self._odd_dates(buf)
-        kind = _ERROR_OR_SHARED.search(buf) if rare else None
+        kind = _ERROR_OR_SHARED.search(buf)
         if kind is not None and _ERROR_CELL.search(buf, kind.start()):
             self._errors(buf)
         if kind is not None and _SHARED_CELL.search(buf, kind.start()):
@@ -289,17 +304,13 @@ class _SheetScan:
                 raise FileProblem(
                     "xlsx-xml-invalid", member=self.member, reason=f"{where}: shared-string index {value!r}"
                 )
-        if rare:
-            self._extent(buf)
-        else:  # no wide or long reference in it (what _extent would find)
-            self.narrow_seen = True
+        self._extent(buf)
 
-    def _plain(self, buf: bytes) -> bool:
-        """Whether the chunk holds none of the rare things (`_RARE_RE2`) and `_suspect_date` would say no: then
-        none of the searches for them need run. Two passes of pyarrow's RE2, which release the GIL."""
-        if _rare_found(buf, self.rare_re2):
-            return False
-        return self.date_cell_re is None or _few_suspects(buf)
+    def _plain(self, store: bytes | bytearray, end: int | None = None) -> bool:
+        """Whether the piece `store[:end]` holds none of the rare things (`_RARE_RE2`) and no date cell `_odd_dates`
+        could mark (`_DATE_SUSPECT_RE2`): then none of the searches for them need run. One pass of pyarrow's RE2,
+        which releases the GIL."""
+        return not _rare_found(store, self.rare_re2, end)
 
     def _suspect_date(self, buf: bytes) -> bool:
         """Whether a date-styled cell may hold a value that is no date, so every cell must be looked at. Each

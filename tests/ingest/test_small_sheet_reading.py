@@ -136,3 +136,47 @@ def test_an_xlsx_sheet_keeps_the_column_arrays_its_grid_was_built_with(tmp_path:
     kept = sheet.__dict__.get("_columns")
     assert kept is not None and sheet.columns() is kept
     assert [a.tolist() for a in kept] == [["Kode", "51.01"], ["Nama", "Bali"]]
+
+
+# Texts for the big sheets' offset paths: empty, white space of every kind Arrow or Python knows (ASCII, the
+# separators 0x1c-0x1f, NEL, no-break and ideographic spaces), texts starting with them, control bytes, non-ASCII.
+_BIG_CELLS = (
+    st.sampled_from(
+        [
+            "",
+            " ",
+            "\t",
+            "\x1c",
+            "\x85",
+            "\xa0",
+            "\u3000",
+            " x",
+            "\xa0a",
+            "\x00",
+            "\x1b",
+            "a",
+            "é",
+            "JUMLAH",
+            "\u2003\u2003",
+        ]
+    )
+    | st.none()
+)
+
+
+@given(st.lists(_BIG_CELLS, max_size=40), st.integers(min_value=0, max_value=3))
+def test_a_big_sheets_column_empties_and_fills_as_the_kernels_do(cells: list[str | None], sliced: int) -> None:
+    """A big sheet's column: its empty strings made missing from its offsets (`_empty_as_missing`, no copy of its
+    text) and its filled cells from its offsets and first bytes (`_filled_by_offsets`) are what the Arrow kernels
+    give, for any texts (a sliced array goes the kernels' way)."""
+    col = pa.array(cells, type=pa.string()).slice(min(sliced, len(cells))).cast(pa.large_string())
+    null = pa.scalar(None, pa.large_string())
+    emptied = read._empty_as_missing(col, null)
+    assert emptied.equals(pc.if_else(pc.equal(col, ""), null, col))
+    assert emptied.type == pa.large_string() and emptied.null_count == sum(c in (None, "") for c in col.to_pylist())
+    for arr in (col, emptied):
+        fast = sheets._filled_by_offsets(arr)
+        assert fast is None or fast.tolist() == sheets._filled_arrow(arr).tolist()
+        assert sheets._filled(pd.array(arr.to_pylist(), dtype=pd.StringDtype("pyarrow", na_value=np.nan))).tolist() == (
+            sheets._filled_arrow(arr).tolist()
+        )

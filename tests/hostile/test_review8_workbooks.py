@@ -45,8 +45,11 @@ _STYLES = (
 )
 
 
-def _workbook(path: Path, rows: bytes, strings: tuple[str, ...] = ("first string", "second")) -> Path:
-    """A one-sheet workbook ("Sheet1") whose sheetData is `rows`, with shared strings and a date style (s="1")."""
+def _workbook(
+    path: Path, rows: bytes, strings: tuple[str, ...] = ("first string", "second"), after: bytes = b""
+) -> Path:
+    """A one-sheet workbook ("Sheet1") whose sheetData is `rows` (`after` it: more of the sheet's parts), with
+    shared strings and a date style (s="1")."""
     sst = b"".join(b"<si><t>%s</t></si>" % s.encode() for s in strings)
     parts = {
         "[Content_Types].xml": _TYPES,
@@ -69,7 +72,9 @@ def _workbook(path: Path, rows: bytes, strings: tuple[str, ...] = ("first string
         + _MAIN
         + b'"><sheetData>'
         + rows
-        + b"</sheetData></worksheet>",
+        + b"</sheetData>"
+        + after
+        + b"</worksheet>",
     }
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zf:
         for name, data in parts.items():
@@ -104,7 +109,7 @@ def test_deeply_nested_cells_without_a_value_are_read_or_refused_at_once(tmp_pat
     q = quote.encode()
     rows = b"<row r=" + q + b"1" + q + b">" + (b"<c r=" + q + b"A1" + q + b">") * NESTED + b"</c>" * NESTED + b"</row>"
     path = _workbook(tmp_path / "nested.xlsx", rows)
-    got = run_pkp(["validate", str(path)], cwd=tmp_path, timeout=40)  # TimeoutExpired: the hang
+    got = run_pkp(["validate", str(path)], cwd=tmp_path, timeout=25)  # TimeoutExpired: the hang
     assert got.returncode in (0, 65, 66), got.stderr[-400:]
     assert "Traceback" not in got.stderr
 
@@ -134,6 +139,30 @@ def test_used_range_searches_each_byte_a_bounded_number_of_times(
     placed = used_range_module.used_range(path, SHEET)
     assert (placed.max_row, placed.max_col, placed.first) == (1, 1, (1, 0))
     assert counting.searched <= 4 * len(xml), f"{counting.searched:,} bytes searched for {len(xml):,}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="lost merged range and a slow path for a canonical sheet: a 4 MB chunk with no '<c ' after its first byte "
+    "(here the mergeCells after the cells; also one big text cell) is cut at an arbitrary byte "
+    "(workbook._SheetScan.feed, 'cut <= 0'): the mergeCell split there is seen by neither piece (139,999 of "
+    "140,000 found), and the sheet is flagged irregular, so the whole of it is measured again by used_range at "
+    "10-14 us a cell (a 1 M-cell sheet with 150,000 merged ranges: 15.4 s instead of 1.6 s)",
+)
+def test_a_long_merge_list_keeps_a_canonical_sheet_on_the_scans_own_measure(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pkp_cli.ingest import workbook
+
+    measured: list[Any] = []
+    real = workbook.used_range
+    monkeypatch.setattr(workbook, "used_range", lambda *a, **k: measured.append(a) or real(*a, **k))
+    n = 140_000  # about 4.6 MB of merged ranges: more than one chunk of the scan (zipguard.CHUNK, 4 MB)
+    merges = b'<mergeCells count="%d">' % n + b"".join(b'<mergeCell ref="C%d:D%d"/>' % (r, r) for r in range(3, n + 3))
+    rows = b'<row r="1"><c r="A1" t="s"><v>0</v></c><c r="B1" t="s"><v>1</v></c></row>'
+    sheet = _read(_workbook(tmp_path / "merged.xlsx", rows, after=merges + b"</mergeCells>"))
+    assert len(sheet.merges) == n  # every merged range found by the scan
+    assert not measured, "a canonical sheet measured by the exact (slow) path"
 
 
 # --- wrong values -----------------------------------------------------------------------------------------------------
@@ -206,3 +235,42 @@ def test_a_value_in_cdata_is_refused(tmp_path: Path, cell: bytes, filler: int) -
     with pytest.raises(FileProblem) as err:
         _read(_workbook(tmp_path / "cdata.xlsx", rows))
     assert (err.value.code, err.value.params.get("reason")) == ("xlsx-xml-invalid", "CDATA")
+
+
+# --- the stderr redirection around calamine ---------------------------------------------------------------------------
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="internal error (exit 1) and a leaked descriptor: when no temporary file can be made (TMPDIR and /tmp not "
+    "writable), workbook._stderr_aside raises the OSError outside _calamine's handling, after os.dup(2): "
+    "'pkp: galat internal / internal error: PermissionError ...' for every workbook, one fd leaked per read",
+)
+def test_a_workbook_is_read_or_refused_when_no_temporary_file_can_be_made(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import errno
+    import os
+    import tempfile
+
+    from pkp_cli.ingest import workbook
+
+    path = _workbook(tmp_path / "w.xlsx", b'<row r="1"><c r="A1" t="s"><v>0</v></c></row>')
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise PermissionError(errno.EACCES, "Permission denied", str(tmp_path / "tmp"))
+
+    monkeypatch.setattr(tempfile, "TemporaryFile", refuse)
+    before = set(os.listdir("/proc/self/fd"))
+    try:
+        try:
+            sheet = _read(path)
+            assert _cells(sheet) == [["first string"]]
+        except FileProblem:
+            pass  # refused with pkp's own message: acceptable
+        assert set(os.listdir("/proc/self/fd")) == before
+    finally:
+        state = workbook._STDERR
+        if state["readers"] == 0 and state["saved"] is not None:  # what a failed redirection left behind
+            os.close(state["saved"])
+            state["saved"] = None

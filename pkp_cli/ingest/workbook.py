@@ -238,6 +238,7 @@ class _SheetScan:
         # A cell or row tag the measure above does not read (ingest/used_range.py): the sheet's range is then
         # measured exactly once the scan is done.
         self.irregular = False
+        self.after_cells = False  # `</sheetData>` was seen: no cell follows
 
     def feed(self, chunks: Iterator[bytes]) -> None:
         # Each piece is the tail of the chunk before (from its last cell tag on) and this chunk up to its own last
@@ -256,6 +257,12 @@ class _SheetScan:
             store[kept:end] = chunk
             # Only complete tags are matched: the tail kept for the next chunk starts at the last cell tag.
             cut = store.rfind(b"<c ", 0, end)
+            if cut <= 0 and (self.after_cells or store.find(b"</sheetData>", 0, end) >= 0):
+                # Past the cells (a list of merged ranges longer than a chunk): cut before the last merged range,
+                # which splits nothing a search reads. (Cut anywhere, one range was lost and the sheet measured
+                # again, exactly: 15 s instead of 1.6 for 150,000 ranges.)
+                self.after_cells = True
+                cut = store.rfind(b"<mergeCell ", 0, end)
             if cut <= 0:  # no cell starts after the first byte (one huge cell, or none): keep a short overlap
                 cut = max(end - 4096, 0)
                 # A piece cut anywhere may end inside a tag, which then no search sees whole: measured exactly.

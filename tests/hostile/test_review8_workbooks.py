@@ -141,14 +141,6 @@ def test_used_range_searches_each_byte_a_bounded_number_of_times(
     assert counting.searched <= 4 * len(xml), f"{counting.searched:,} bytes searched for {len(xml):,}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lost merged range and a slow path for a canonical sheet: a 4 MB chunk with no '<c ' after its first byte "
-    "(here the mergeCells after the cells; also one big text cell) is cut at an arbitrary byte "
-    "(workbook._SheetScan.feed, 'cut <= 0'): the mergeCell split there is seen by neither piece (139,999 of "
-    "140,000 found), and the sheet is flagged irregular, so the whole of it is measured again by used_range at "
-    "10-14 us a cell (a 1 M-cell sheet with 150,000 merged ranges: 15.4 s instead of 1.6 s)",
-)
 def test_a_long_merge_list_keeps_a_canonical_sheet_on_the_scans_own_measure(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

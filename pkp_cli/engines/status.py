@@ -113,8 +113,13 @@ class StageGrid:
             prov = self.unit_province[units]
             target = np.where(prov >= 0, self.pos[np.maximum(prov, 0), pred], -1)
             return np.where(target >= 0, values[np.maximum(target, 0)], missing)
-        out = np.full(len(rows), missing, dtype=values.dtype)
         own = ~self.unit_is_province[units]
+        if own.all():  # location rows only (a location stage's rows): read in place, no masked copies
+            target = self.pos[units, pred]
+            found = values[target]  # a -1 reads the last value, made missing next
+            found[target < 0] = missing
+            return found
+        out = np.full(len(rows), missing, dtype=values.dtype)
         target = self.pos[units[own], pred]
         out[own] = np.where(target >= 0, values[np.maximum(target, 0)], missing)
         if (~own).any():
@@ -406,9 +411,13 @@ def _order_violated(grid: StageGrid, start: DayArray, end: DayArray) -> BoolArra
         rows = rows[started[rows]]
         if rows.size == 0:
             continue
+        begun = start[rows]
+        violated = np.zeros(rows.size, dtype=bool)
         for pred in preds:
             pred_end = grid.pred_values(end, rows, pred)
-            out[rows] |= np.isnat(pred_end) | (start[rows] < pred_end)
+            violated |= np.isnat(pred_end)
+            violated |= begun < pred_end
+        out[rows] |= violated
     return out
 
 

@@ -150,3 +150,42 @@ def test_latest_report_source_is_the_newest_report_of_each_row(reports, holes, a
             want_src[r] = i
     assert rows.tolist() == want_rows
     assert src.tolist() == want_src
+
+
+def _pred_values_masked(grid, values, rows, pred):  # pred_values' location branch as it was: masked copies
+    units = grid.row_unit[rows]
+    missing = np.datetime64("NaT", "D")
+    out = np.full(len(rows), missing, dtype=values.dtype)
+    own = ~grid.unit_is_province[units]
+    target = grid.pos[units[own], pred]
+    out[own] = np.where(target >= 0, values[np.maximum(target, 0)], missing)
+    if (~own).any():
+        out[~own] = grid._province_max(values, pred)[units[~own]]
+    return out
+
+
+@given(st.integers(1, 4), st.lists(st.integers(0, 3 * 8 - 1), max_size=24), st.lists(_day, min_size=24, max_size=24),
+       st.booleans())  # fmt: skip
+def test_pred_values_of_location_stages_are_the_masked_ones(n_locations, holes, days, with_province):
+    """A location stage's value in each row's unit (NaT where the unit lacks it), read for the rows of a stage:
+    against the masked computation; with a province unit among the rows, the province maximum as before."""
+    n_units = n_locations + 1  # unit 0: the province
+    stages = pd.DataFrame({"tahapan": ["A", "B", "C"], "tingkat": ["lokasi"] * 3})
+    pos = np.full((n_units, 3), -1, dtype=np.int64)
+    cells = [(u, j) for u in range(n_units) for j in range(3) if (u * 3 + j) not in holes]
+    for r, (u, j) in enumerate(cells):
+        pos[u, j] = r
+    is_province = np.zeros(n_units, dtype=bool)
+    is_province[0] = True
+    grid = StageGrid(stages, np.array([u for u, _ in cells], dtype=np.int64),
+                     np.array([j for _, j in cells], dtype=np.int64), is_province,
+                     np.zeros(n_units, dtype=np.int64), pos, ((), (0,), (1,)))  # fmt: skip
+    values = np.array(days[: len(cells)], dtype="datetime64[D]")
+    for j in (1, 2):
+        rows = grid.rows_of_stage(j)
+        if not with_province:
+            rows = rows[~is_province[grid.row_unit[rows]]]
+        got = grid.pred_values(values, rows, j - 1)
+        want = _pred_values_masked(grid, values, rows, j - 1)
+        assert got.dtype == want.dtype
+        assert got.astype("int64").tolist() == want.astype("int64").tolist()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -73,6 +74,12 @@ class StageGrid:
     def n_rows(self) -> int:
         return len(self.row_unit)
 
+    @cached_property
+    def province_stage(self) -> BoolArray:
+        """Per stage: whether it is a province-level stage (pred_values asks once per predecessor and stage; a
+        pandas lookup each time cost more than the lookups it decides between)."""
+        return (self.stages["tingkat"] == LEVEL_PROVINCE).to_numpy(dtype=bool)
+
     def stage_index(self, code: str) -> int:
         return int(self.stages.index[self.stages["tahapan"] == code][0])
 
@@ -102,13 +109,17 @@ class StageGrid:
         """
         units = self.row_unit[rows]
         missing = _missing(values.dtype)
-        pred_is_province = self.stages["tingkat"].iat[pred] == LEVEL_PROVINCE
-        if pred_is_province:
+        if self.province_stage[pred]:
             prov = self.unit_province[units]
             target = np.where(prov >= 0, self.pos[np.maximum(prov, 0), pred], -1)
             return np.where(target >= 0, values[np.maximum(target, 0)], missing)
-        out = np.full(len(rows), missing, dtype=values.dtype)
         own = ~self.unit_is_province[units]
+        if own.all():  # location rows only (a location stage's rows): read in place, no masked copies
+            target = self.pos[units, pred]
+            found = values[target]  # a -1 reads the last value, made missing next
+            found[target < 0] = missing
+            return found
+        out = np.full(len(rows), missing, dtype=values.dtype)
         target = self.pos[units[own], pred]
         out[own] = np.where(target >= 0, values[np.maximum(target, 0)], missing)
         if (~own).any():
@@ -280,24 +291,36 @@ def _latest_report_source(progres: pd.DataFrame, units: pd.DataFrame, grid: Stag
     # 1.66 M progress rows make every temporary here 7-13 MB: each is made once and let go when done with
     unit = table[loc[ok], prog[ok]]
     del loc, prog
+    # the grid row of (unit, stage) read from the grid as one flat index (not two), -1 where the unit is missing:
+    # grid.pos[unit, stage] with fewer row-length temporaries
+    at = unit * grid.pos.shape[1]
+    at += stage[ok]
+    missing = unit < 0
+    del unit
+    at[missing] = 0
+    found = grid.pos.ravel()[at]
+    del at
+    found[missing] = -1
     row = np.full(len(progres), -1, dtype=np.int64)
-    row[ok] = np.where(unit >= 0, grid.pos[np.maximum(unit, 0), stage[ok]], -1)
-    del unit, stage, ok
+    row[ok] = found
+    del found, missing, stage, ok
     cand = np.flatnonzero(row >= 0)
     if cand.size == 0:
         return src, row
     # newest report per row, without sorting: the largest (day, position) key wins, so on equal dates
-    # the later source row wins (newest-wins within a report date is already applied by the loader).
+    # the later source row wins (newest-wins within a report date is already applied by the loader). The position
+    # takes the key's low bits (a mask reads it back, not a division of every key).
     days = report_day[cand]
     del report_day
     key = (days - days.min()).view(np.int64)  # days since the first, made the key in place
     del days
-    key *= len(progres)
-    key += cand
+    shift = max(len(progres) - 1, 1).bit_length()
+    key <<= shift
+    key |= cand
     best = np.full(grid.n_rows, -1, dtype=np.int64)
     np.maximum.at(best, row[cand], key)
     hit = best >= 0
-    src[hit] = best[hit] % len(progres)
+    src[hit] = best[hit] & ((1 << shift) - 1)
     return src, row
 
 
@@ -388,9 +411,13 @@ def _order_violated(grid: StageGrid, start: DayArray, end: DayArray) -> BoolArra
         rows = rows[started[rows]]
         if rows.size == 0:
             continue
+        begun = start[rows]
+        violated = np.zeros(rows.size, dtype=bool)
         for pred in preds:
             pred_end = grid.pred_values(end, rows, pred)
-            out[rows] |= np.isnat(pred_end) | (start[rows] < pred_end)
+            violated |= np.isnat(pred_end)
+            violated |= begun < pred_end
+        out[rows] |= violated
     return out
 
 

@@ -1,4 +1,4 @@
-"""The Arrow memory pool a load allocates from.
+"""The Arrow memory pool a load allocates from, and how numpy's big arrays get their memory.
 
 pyarrow's default pool on Linux is mimalloc, which hands freed pages back to the system within milliseconds;
 a big load makes and drops dozens of 1.66 M-row columns, so the same memory is returned and faulted in again
@@ -8,6 +8,12 @@ setting). Measured on this project's bench, paired: see bench/analysis.md, branc
 
 A user's own choice (pyarrow's ARROW_DEFAULT_MEMORY_POOL) is left alone, and a pyarrow built without jemalloc
 keeps its default.
+
+numpy asks the kernel for transparent huge pages (`madvise(MADV_HUGEPAGE)`) on every array of 4 MB or more. The
+status engine and view make dozens of fresh 7-13 MB arrays on the national data, and with huge pages their first
+touches cost the kernel far more (finding and clearing 2 MB pages) than plain pages: in a cold national `pkp
+status` the engine's and view's system time was 0.52-0.56 s with them and 0.19-0.22 s without (bench/analysis.md,
+perf-nat8). So a load turns numpy's request off; NUMPY_MADVISE_HUGEPAGE set by the user is left alone.
 """
 
 from __future__ import annotations
@@ -18,11 +24,13 @@ _PREFERRED = "jemalloc"
 
 
 def use_load_pool() -> None:
-    """Make jemalloc Arrow's default pool for the rest of the process (before the reading allocates)."""
-    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
-        return
+    """Make jemalloc Arrow's default pool for the rest of the process, and numpy's big arrays plain pages (before
+    the reading allocates)."""
     import pyarrow as pa
 
+    no_huge_pages()
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
     if pa.default_memory_pool().backend_name == _PREFERRED:
         return
     try:
@@ -30,6 +38,23 @@ def use_load_pool() -> None:
     except (NotImplementedError, pa.ArrowNotImplementedError):
         return
     pa.set_memory_pool(pool)
+
+
+def no_huge_pages() -> None:
+    """numpy's arrays from now on without `madvise(MADV_HUGEPAGE)` (the module says why), unless the user set
+    NUMPY_MADVISE_HUGEPAGE. Through numpy's own switch (what that variable sets when numpy is imported); a numpy
+    without it is left as it is."""
+    if "NUMPY_MADVISE_HUGEPAGE" in os.environ:
+        return
+    import numpy as np
+
+    switch = getattr(getattr(getattr(np, "_core", None), "multiarray", None), "_set_madvise_hugepage", None)
+    if switch is None:
+        return
+    try:
+        switch(False)
+    except (TypeError, ValueError, RuntimeError):
+        return
 
 
 def give_back_freed() -> None:

@@ -276,7 +276,9 @@ def load_uncached(
 
     clock.lap("accounting")
     warns = file_warnings + superseded + warns
-    give_back_freed()
+    # No `give_back_freed` here: what the checks freed is reused at once by the status engine's arrays (handed back,
+    # it was faulted in again: about 30,000 page faults, 0.1 s of system time in a cold national `pkp status`), and
+    # the peak stays where it was (bench/analysis.md, perf-nat8).
     return LoadResult(
         lokasi=lokasi,
         progres=progres,

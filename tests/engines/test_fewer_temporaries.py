@@ -11,8 +11,8 @@ import pandas as pd
 from hypothesis import given
 from hypothesis import strategies as st
 
-from pkp_cli.engines.rollup import _event_order
-from pkp_cli.engines.status import _lookup_codes, _status_codes
+from pkp_cli.engines.rollup import _event_order, _status_counts
+from pkp_cli.engines.status import StageGrid, _latest_report_source, _lookup_codes, _status_codes
 from pkp_cli.model.frames import STATUS_CODES
 
 _day = st.one_of(st.none(), st.integers(0, 12)).map(
@@ -80,3 +80,112 @@ def test_lookup_codes_are_the_index_positions(values, dtype):
     index = pd.Index(["a", "b", "c"], dtype="str")
     want = [index.get_loc(v) if v in ("a", "b", "c") else -1 for v in values]
     assert _lookup_codes(series, None, index).tolist() == want
+
+
+def _masked_counts(group_id, status_id, n_groups):  # the roll-up's counts as they were made: masked copies
+    codes = len(STATUS_CODES)
+    keep = group_id >= 0
+    known = keep & (status_id >= 0)
+    per_status = np.bincount(group_id[known] * codes + status_id[known], minlength=n_groups * codes)
+    return per_status.reshape(n_groups, codes), np.bincount(group_id[keep], minlength=n_groups)
+
+
+@given(st.integers(1, 5).flatmap(lambda n: st.tuples(
+    st.just(n),
+    st.lists(st.tuples(st.integers(-1, n - 1), st.integers(-1, len(STATUS_CODES) - 1)), max_size=40),
+    st.booleans(),
+)))  # fmt: skip
+def test_status_counts_are_the_masked_counts(drawn):
+    n_groups, rows, whole = drawn
+    if whole:  # every row with a group and a known status (the status engine's frames): the fast path
+        rows = [(max(g, 0), max(c, 0)) for g, c in rows]
+    group_id = np.array([g for g, _ in rows], dtype=np.int64)
+    status_id = np.array([c for _, c in rows], dtype=np.int64)
+    per_status, n = _status_counts(group_id, group_id >= 0, status_id, n_groups)
+    want_status, want_n = _masked_counts(group_id, status_id, n_groups)
+    assert per_status.tolist() == want_status.tolist()
+    assert n.tolist() == want_n.tolist()
+
+
+# (report day, stage, location, program)
+_report = st.tuples(st.integers(0, 7), st.integers(0, 4), st.integers(0, 6), st.sampled_from("PQ"))
+_reports = st.lists(_report, min_size=1, max_size=60)
+
+
+@given(_reports, st.lists(st.integers(-1, 60), max_size=60), st.integers(0, 8), st.integers(1, 5))
+def test_latest_report_source_is_the_newest_report_of_each_row(reports, holes, as_of_day, n_units):
+    """The newest report (on or before as-of; the later progress row on equal dates) of each grid row, and each
+    progress row's grid row: against a loop over the rows. Units 0..n_units-1 (location Lu of program P when u is
+    even, else Q), three stages; a hole drops a (unit, stage) pair from the grid; a report of an unknown location,
+    of a location in the other program, of a stage D or E, or after as-of reports on no row."""
+    stages = pd.DataFrame({"tahapan": ["A", "B", "C"], "tingkat": ["lokasi"] * 3})
+    pos = np.full((n_units, 3), -1, dtype=np.int64)
+    cells = [(u, j) for u in range(n_units) for j in range(3) if (u * 3 + j) not in holes]
+    for r, (u, j) in enumerate(cells):
+        pos[u, j] = r
+    row_unit = np.array([u for u, _ in cells], dtype=np.int64)
+    row_stage = np.array([j for _, j in cells], dtype=np.int64)
+    grid = StageGrid(stages, row_unit, row_stage, np.zeros(n_units, dtype=bool), np.full(n_units, -1), pos,
+                     ((), (), ()))  # fmt: skip
+    programs = ["P" if u % 2 == 0 else "Q" for u in range(n_units)]
+    units = pd.DataFrame({"kode_lokasi": [f"L{u}" for u in range(n_units)], "program": programs})
+    start = np.datetime64("2022-05-01")
+    progres = pd.DataFrame(
+        {
+            "kode_lokasi": pd.array([f"L{u}" for _, _, u, _ in reports], dtype="str"),
+            "program": pd.array([p for *_, p in reports], dtype="str"),
+            "tahapan": pd.array(["ABCDE"[j] for _, j, _, _ in reports], dtype="str"),  # D, E: no stage
+            "tanggal_laporan": np.array([start + np.timedelta64(d, "D") for d, *_ in reports], dtype="datetime64[ns]"),
+        }
+    )
+    as_of = (start + np.timedelta64(as_of_day, "D")).astype(object)
+    src, rows = _latest_report_source(progres, units, grid, as_of)
+    want_rows = []
+    for d, j, u, p in reports:
+        known = j < 3 and u < n_units and programs[u] == p and d <= as_of_day
+        want_rows.append(int(pos[u, j]) if known else -1)
+    want_src = [-1] * len(cells)
+    for i, r in enumerate(want_rows):
+        if r >= 0 and (want_src[r] < 0 or reports[i][0] >= reports[want_src[r]][0]):
+            want_src[r] = i
+    assert rows.tolist() == want_rows
+    assert src.tolist() == want_src
+
+
+def _pred_values_masked(grid, values, rows, pred):  # pred_values' location branch as it was: masked copies
+    units = grid.row_unit[rows]
+    missing = np.datetime64("NaT", "D")
+    out = np.full(len(rows), missing, dtype=values.dtype)
+    own = ~grid.unit_is_province[units]
+    target = grid.pos[units[own], pred]
+    out[own] = np.where(target >= 0, values[np.maximum(target, 0)], missing)
+    if (~own).any():
+        out[~own] = grid._province_max(values, pred)[units[~own]]
+    return out
+
+
+@given(st.integers(1, 4), st.lists(st.integers(0, 3 * 8 - 1), max_size=24), st.lists(_day, min_size=24, max_size=24),
+       st.booleans())  # fmt: skip
+def test_pred_values_of_location_stages_are_the_masked_ones(n_locations, holes, days, with_province):
+    """A location stage's value in each row's unit (NaT where the unit lacks it), read for the rows of a stage:
+    against the masked computation; with a province unit among the rows, the province maximum as before."""
+    n_units = n_locations + 1  # unit 0: the province
+    stages = pd.DataFrame({"tahapan": ["A", "B", "C"], "tingkat": ["lokasi"] * 3})
+    pos = np.full((n_units, 3), -1, dtype=np.int64)
+    cells = [(u, j) for u in range(n_units) for j in range(3) if (u * 3 + j) not in holes]
+    for r, (u, j) in enumerate(cells):
+        pos[u, j] = r
+    is_province = np.zeros(n_units, dtype=bool)
+    is_province[0] = True
+    grid = StageGrid(stages, np.array([u for u, _ in cells], dtype=np.int64),
+                     np.array([j for _, j in cells], dtype=np.int64), is_province,
+                     np.zeros(n_units, dtype=np.int64), pos, ((), (0,), (1,)))  # fmt: skip
+    values = np.array(days[: len(cells)], dtype="datetime64[D]")
+    for j in (1, 2):
+        rows = grid.rows_of_stage(j)
+        if not with_province:
+            rows = rows[~is_province[grid.row_unit[rows]]]
+        got = grid.pred_values(values, rows, j - 1)
+        want = _pred_values_masked(grid, values, rows, j - 1)
+        assert got.dtype == want.dtype
+        assert got.astype("int64").tolist() == want.astype("int64").tolist()

@@ -81,8 +81,11 @@ def classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRep
             first_col[filled[k]] = k
         for j in np.flatnonzero(np.bincount(first_col + 1, minlength=n_cols + 1)[1:]):
             here = first_col == j
+            column = columns[int(j)][start : start + last]
+            if not _may_hold_word(column, here):
+                continue  # a code or number column: its 1.66 M cells are not hashed for it
             # Judged once per distinct text: a code column repeats the same few thousand values.
-            codes, uniques = _factorize(pd.Series(columns[int(j)][start : start + last], copy=False))
+            codes, uniques = _factorize(pd.Series(column, copy=False))
             totals |= here & np.append(_is_total(uniques), False)[codes]
     cls[(cls == 0) & totals] = 2
     # Group headings: no key, and text only in a name, No or unmapped column.
@@ -104,6 +107,40 @@ def classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetRep
         headings=int((cls == 3).sum()),
     )
     return cls, report
+
+
+def _may_hold_word(values: Any, rows: np.ndarray) -> bool:
+    """Whether a cell of `rows` may start with a totals word: not when every one of them starts with an ASCII digit
+    (a code or number column), as no word of TOTALS_WORDS does, stripped and lower-cased as `_is_total` does
+    (lower() keeps a digit a digit; a cell starting with white space counts as a may). Each cell's first byte is
+    read from the Arrow buffers (no GIL, no copy of the text) instead of factorising the column: 1.66 M codes
+    hashed cost about 0.1 s."""
+    first = _first_bytes(getattr(values, "_pa_array", None))
+    if first is None or len(first) != len(rows):
+        return True
+    return bool((rows & ((first < 0x30) | (first > 0x39))).any())
+
+
+def _first_bytes(arr: Any) -> np.ndarray | None:
+    """The first byte of each cell of Arrow text (any byte for an empty or missing cell), or None (not text)."""
+    import pyarrow as pa
+
+    if arr is None or not isinstance(arr, pa.ChunkedArray):
+        return None
+    parts = []
+    for chunk in arr.chunks:
+        if chunk.type == pa.large_string():
+            width: Any = np.int64
+        elif chunk.type == pa.string():
+            width = np.int32
+        else:
+            return None
+        _validity, offsets_buf, data_buf = chunk.buffers()
+        n, at = len(chunk), chunk.offset
+        offsets = np.frombuffer(offsets_buf, dtype=width, count=at + n + 1)[at : at + n] if n else np.zeros(0, width)
+        data = np.frombuffer(data_buf, dtype=np.uint8) if data_buf is not None else np.zeros(0, np.uint8)
+        parts.append(data[np.minimum(offsets, len(data) - 1)] if len(data) else np.zeros(n, np.uint8))
+    return np.concatenate(parts) if parts else np.zeros(0, np.uint8)
 
 
 _TOTALS_RE = "^(?:" + "|".join(re.escape(w) for w in TOTALS_WORDS) + r")\b"

@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pkp_cli.ingest import sheets
-from pkp_cli.ingest.checks import _factorize_small, _sort_ranks, repeated
+from pkp_cli.ingest.checks import _factorize_small, _sort_ranks, distinct_by_table, repeated
 from pkp_cli.ingest.load import load_data
 from pkp_cli.ingest.parse import parse_percent, parse_percent_sparse
 from tests.factories import write_lokasi
@@ -39,6 +39,27 @@ def test_repeated_by_hand() -> None:
     assert repeated(np.array([7, 5, 5, 7, 9, 5])).tolist() == [True, True, True, True, False, True]
     assert repeated(np.array([3, 1, 2])).tolist() == [False, False, False]
     assert repeated(np.array([], dtype=np.int64)).tolist() == []
+
+
+@given(st.lists(st.integers(-5, 40), max_size=30), st.sampled_from([0, 1, 10**6, -(10**12)]))
+def test_distinct_by_table_never_says_distinct_wrongly(ids: list[int], shift: int) -> None:
+    # Within a table's reach (a range up to 8 slots an id, or 65,536) the answer is exact; beyond it (a shift
+    # of 10**12 spreads the ids) it may only say "not known" (False), never "distinct" for repeated ids.
+    arr = np.array(ids, dtype=np.int64)
+    if len(arr):
+        arr[0] += shift
+    unique = len(set(arr.tolist())) == len(arr)
+    got = distinct_by_table(arr)
+    assert got <= unique
+    if len(arr) < 2 or int(arr.max()) - int(arr.min()) < 1 << 16:
+        assert got == unique
+
+
+def test_distinct_by_table_by_hand() -> None:
+    assert distinct_by_table(np.array([5, 3, 9, 0], dtype=np.int64))
+    assert not distinct_by_table(np.array([5, 3, 5], dtype=np.int64))
+    assert not distinct_by_table(np.array([0, 1 << 40], dtype=np.int64))  # too wide for a table: not known
+    assert distinct_by_table(np.array([], dtype=np.int64))
 
 
 @given(st.integers(1, 30).flatmap(lambda size: st.tuples(st.just(size), st.lists(st.integers(0, size - 1)))))

@@ -1,6 +1,6 @@
 """The big load's short cuts (perf-csv, issue 13) give what the plain computations give: repeated keys by a sort
 (`checks.repeated`) as pandas' `duplicated(keep=False)`; small integer keys numbered through a table
-(`checks._factorize_small`) as `pd.factorize`; percent cells judged per distinct text (`parse.parse_percent_sparse`)
+(`checks._dense_codes`), each once; percent cells judged per distinct text (`parse.parse_percent_sparse`)
 as the rule written out per cell; the progress checks reusing the parse's factorisation of the code, program and
 stage (`sheets.factorized`) only while the column is the array it was made from, with the same load as without."""
 
@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pkp_cli.ingest import sheets
-from pkp_cli.ingest.checks import _factorize_small, _sort_ranks, distinct_by_table, repeated
+from pkp_cli.ingest.checks import _dense_codes, _sort_ranks, distinct_by_table, repeated
 from pkp_cli.ingest.load import load_data
 from pkp_cli.ingest.parse import parse_percent, parse_percent_sparse
 from tests.factories import write_lokasi
@@ -63,20 +63,24 @@ def test_distinct_by_table_by_hand() -> None:
 
 
 @given(st.integers(1, 30).flatmap(lambda size: st.tuples(st.just(size), st.lists(st.integers(0, size - 1)))))
-def test_factorize_small_numbers_as_pandas(case: tuple[int, list[int]]) -> None:
+def test_dense_codes_number_each_key_once(case: tuple[int, list[int]]) -> None:
+    # Through the table (a small range) the distinct keys come sorted; through pandas (a range too large for a
+    # table) in order of first appearance. Either way each key has one code and the codes give the keys back.
     size, keys = case
     arr = np.array(keys, dtype=np.int64)
-    want_codes, want_uniques = pd.factorize(arr)
-    for table_size in (size, 10**9):  # through the table, and through pandas (a range too large for a table)
-        codes, uniques = _factorize_small(arr, table_size)
-        assert codes.tolist() == want_codes.tolist()
-        assert uniques.tolist() == want_uniques.tolist()
+    for table_size in (size, 10**9):
+        codes, uniques = _dense_codes(arr, table_size)
+        assert codes.dtype == np.intp
+        assert uniques[codes].tolist() == keys
+        assert sorted(uniques.tolist()) == sorted(set(keys))
+        if table_size == size:
+            assert uniques.tolist() == sorted(set(keys))
 
 
-def test_factorize_small_by_hand() -> None:
-    # First appearances: 4 (row 0), 1 (row 1), 0 (row 3): numbered 0, 1, 2.
-    codes, uniques = _factorize_small(np.array([4, 1, 4, 0, 1]), 5)
-    assert codes.tolist() == [0, 1, 0, 2, 1] and uniques.tolist() == [4, 1, 0]
+def test_dense_codes_by_hand() -> None:
+    # Keys 4, 1, 0 present: numbered in their order, 0 -> 0, 1 -> 1, 4 -> 2.
+    codes, uniques = _dense_codes(np.array([4, 1, 4, 0, 1]), 5)
+    assert codes.tolist() == [2, 1, 2, 0, 1] and uniques.tolist() == [0, 1, 4]
 
 
 _DASH = re.compile(r"^\s*(?:[Rr][Pp]\.?\s*)?[-\u2010-\u2015]+(?:\s*[,.]\s*[-\u2010-\u2015]+)?\s*$")

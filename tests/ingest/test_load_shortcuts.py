@@ -205,3 +205,24 @@ def test_sort_ranks_as_pandas(values: list[str | None], big: bool) -> None:
     values = values * 30 if big else values
     want, _ = pd.factorize(pd.Series(values, dtype=object), sort=True, use_na_sentinel=True)
     assert _sort_ranks(values).tolist() == want.tolist()
+
+
+@given(
+    st.lists(st.text(max_size=3) | st.none(), min_size=1, max_size=40),
+    st.integers(1, 6),
+    st.lists(st.integers(0, 10**6), max_size=25),
+)
+def test_cells_at_takes_as_iloc_does(texts: list[str | None], pieces: int, picks: list[int]) -> None:
+    # Arrow text in chunks, rows in any order and repeated (and a negative position): the cells iloc gives.
+    import pyarrow as pa
+
+    from pkp_cli.ingest.load import _cells_at
+
+    step = max(1, len(texts) // pieces)
+    chunks = [pa.array(texts[i : i + step], type=pa.large_string()) for i in range(0, len(texts), step)]
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+    values = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(chunks), dtype=dtype))  # type: ignore[call-arg]
+    rows = np.array([p % len(texts) for p in picks] + ([-1] if picks else []), dtype=np.int64)
+    want = values.iloc[rows].to_numpy(dtype=object)
+    got = _cells_at(values, rows)
+    assert [None if isinstance(x, float) else x for x in got] == [None if isinstance(x, float) else x for x in want]

@@ -477,14 +477,15 @@ def parse_records(
     factorisation of each of REUSED_FACTORIZATIONS that parsed to itself is kept there (`factorized`)."""
     errors = []
     spec = columns_of(kind)
-    ahead = _Factorizer(rec, [c for c, col in spec.items() if c in rec.columns and col.type != "percent"])
+    ahead = _Factorizer(rec, [c for c in spec if c in rec.columns])
     for c, col in spec.items():
         if c not in rec.columns:
             continue
         raw = rec[c]
         rec[f"_raw_{c}"] = raw
         if col.type == "percent":
-            vals, at, codes = parse.parse_percent_sparse(raw, rec["_pct"] if "_pct" in rec.columns else None)
+            pct_flags = rec["_pct"] if "_pct" in rec.columns else None
+            vals, at, codes = parse.parse_percent_sparse(raw, pct_flags, ahead.take(c))
         else:
             vals, at, codes, row_codes, uniques = _parse_distinct_parts(raw, col.type, ahead.take(c))
             rec[f"_raw_{c}"] = _compact_raw(raw, vals, row_codes, uniques)
@@ -525,23 +526,28 @@ def parse_records(
 
 
 # From this many records on, each text column's factorisation (Arrow's dictionary_encode: a hash pass that holds no
-# GIL, 15-50 ms a column of 1.66 M rows) is made on a second thread, one column ahead of the parse of the previous
-# one on the main thread (its distinct values parsed, the results spread): the two overlap on a 2-core machine.
+# GIL, 15-30 ms a column of 1.66 M rows) is made on a helper thread, ahead of the parse of the columns before it on
+# the main thread (their distinct values parsed, the results spread), which mostly waits for it. (Two helpers
+# could use both cores after the reads, but beside the location workbook's read they would take a core from it;
+# not measurable on a loaded machine: one, as before.)
 FACTORIZE_AHEAD_ROWS = 200_000
+FACTORIZE_THREADS = 1
 
 
 class _Factorizer:
-    """`_factorize` of the text columns `columns` (in the order they are parsed), each started on a helper thread
-    when the one before it is taken: one column ahead, so that no more than two factorisations are held at once.
-    Each column is read (`rec[c]`) on the calling thread, before the parse changes the frame; Arrow arrays are
-    immutable, so the thread reads only what it was given."""
+    """`_factorize` of the text columns `columns` (in the order they are parsed) on FACTORIZE_THREADS helper
+    threads, each next one started when one is taken: as many columns ahead as there are helpers, so that no
+    more than FACTORIZE_THREADS + 1 factorisations are held at once. Each column is read (`rec[c]`) on the
+    calling thread, before the parse changes the frame; Arrow arrays are immutable, so a thread reads only what
+    it was given."""
 
     def __init__(self, rec: pd.DataFrame, columns: list[str]) -> None:
         self._rec = rec
         self._todo = [c for c in columns if _is_arrow_text(rec[c])] if len(rec) >= FACTORIZE_AHEAD_ROWS else []
         self._pool: Any = None
         self._started: dict[str, Any] = {}
-        self._start_next()
+        for _ in range(max(FACTORIZE_THREADS, 1)):
+            self._start_next()
 
     def _start_next(self) -> None:
         if not self._todo:
@@ -551,7 +557,7 @@ class _Factorizer:
         if self._pool is None:
             from concurrent.futures import ThreadPoolExecutor
 
-            self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="pkp-factorize")
+            self._pool = ThreadPoolExecutor(max_workers=max(FACTORIZE_THREADS, 1), thread_name_prefix="pkp-factorize")
         c = self._todo.pop(0)
         self._started[c] = self._pool.submit(_factorize, self._rec[c])
 

@@ -323,12 +323,15 @@ def resolve_progres(
     for p in np.asarray(loc_names, dtype=object):
         if str(p) not in names:
             names.append(str(p))
-    loc_id_u = np.array([names.index(str(p)) for p in np.asarray(loc_names, dtype=object)] + [-1], dtype=np.int64)
+    # (The few program ids in the narrowest integer that holds them: the per-row take is 1.66 M of those.)
+    id_type = np.int16 if len(names) < 2**15 else np.int64
+    loc_id_u = np.array([names.index(str(p)) for p in np.asarray(loc_names, dtype=object)] + [-1], dtype=id_type)
     # Per distinct code, then per row; a row without a code (code_ix -1) has no location's program.
-    loc_id_of_code = np.append(loc_id_u[np.where(loc_ix >= 0, loc_ix, len(loc_names))], -1)
+    loc_id_of_code = np.append(loc_id_u[np.where(loc_ix >= 0, loc_ix, len(loc_names))], id_type(-1))
     loc_id = loc_id_of_code[code_ix]
     given_ix = np.asarray(given_ix, dtype=np.int64)
-    differs = is_loc & (given_ix >= 0) & (given_ix != loc_id)
+    has_given = given_ix >= 0
+    differs = is_loc & has_given & (given_ix != loc_id)
     add_errors(
         sr,
         differs,
@@ -336,9 +339,9 @@ def resolve_progres(
         "program-differs",
         lambda idx: [{"given": names[g], "program": names[p]} for g, p in zip(given_ix[idx], loc_id[idx], strict=True)],
     )
-    program_id = np.where(given_ix >= 0, given_ix, loc_id)
     # Every row names its program: the final program is the row's own text (no new column is needed).
-    own_program = given if bool((given_ix >= 0).all()) else None
+    own_program = given if bool(has_given.all()) else None
+    program_id = given_ix if own_program is not None else np.where(has_given, given_ix, loc_id)
     _resolve_stages(sr, schedule, program_id, names, is_loc, is_prov, own_program)
     # A province row needs that province to run the program.
     prov_rows = np.flatnonzero(is_prov)
@@ -392,23 +395,20 @@ def _sort_ranks(values: list[Any]) -> np.ndarray:
     return np.asarray(ranks, dtype=np.int32)
 
 
-def _factorize_small(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """`pd.factorize(keys)` (codes as int64, distinct keys in order of first appearance) of integer keys in
-    range(size). A small range (the few hundred (stage, program) pairs of 1.66 M rows) is counted in a table
-    indexed by the key, with no hash pass over the rows; a large one goes through pandas."""
-    keys = np.asarray(keys, dtype=np.int64)
+def _dense_codes(keys: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """Integer keys in range(size) numbered 0, 1, ... in the order of the keys (codes, the distinct keys sorted).
+    A small range (the few hundred (stage, program) pairs of 1.66 M rows) is counted by one bincount, the codes
+    taken from a table (no hash pass, no row-length temporaries but the codes); a large one through
+    pandas (its codes in order of first appearance)."""
+    keys = np.asarray(keys)
     if size > 4 * len(keys) + 4096:
         codes, uniques = pd.factorize(keys)
         return np.asarray(codes, dtype=np.int64), np.asarray(uniques)
-    first = np.full(size, len(keys), dtype=np.int64)
-    # The first row of each key: written from the last row to the first, so the first row's index stays (numpy
-    # writes a repeated index in order; were it not so, only the numbering of the pairs would differ, no result).
-    first[keys[::-1]] = np.arange(len(keys) - 1, -1, -1, dtype=np.int64)
-    present = np.flatnonzero(first < len(keys))
-    uniques = present[np.argsort(first[present], kind="stable")]
-    number = np.full(size, -1, dtype=np.int64)
-    number[uniques] = np.arange(len(uniques), dtype=np.int64)
-    return number[keys], uniques
+    present = np.flatnonzero(np.bincount(keys, minlength=size))
+    # (intp codes: numpy turns other index types into a new intp array at every take they are used for.)
+    number = np.full(size, -1, dtype=np.intp)
+    number[present] = np.arange(len(present), dtype=np.intp)
+    return number[keys], present
 
 
 def _first_of_source_row(rec: pd.DataFrame) -> np.ndarray:
@@ -467,14 +467,16 @@ def _resolve_stages(
     stage_text = rec["tahapan"].astype("str")
     s_ix, s_u = factorized(sr, "tahapan", stage_text)
     p_ix, p_u = program_id, program_names
-    # The distinct (text, program) pairs, numbered in order of first appearance as pd.factorize numbers them.
-    # The pair key (s_ix + 1) * (len(p_u) + 1) + (p_ix + 1), computed in place in one new array (not four).
-    pair_key = np.add(s_ix, 1, dtype=np.int64)
+    # The distinct (text, program) pairs, numbered in the order of their keys (nothing depends on the numbering:
+    # every row takes its pair's results). The pair key (s_ix + 1) * (len(p_u) + 1) + (p_ix + 1), computed in
+    # place in the stage codes' own array (a new one from `factorized`, used once).
+    pair_key = s_ix if s_ix.dtype == np.int64 and s_ix.flags.writeable else np.asarray(s_ix, dtype=np.int64)
+    pair_key += 1
     pair_key *= len(p_u) + 1
     pair_key += p_ix
     pair_key += 1
-    take, pair_ix = _factorize_small(pair_key, (len(s_u) + 1) * (len(p_u) + 1))
-    del pair_key
+    take, pair_ix = _dense_codes(pair_key, (len(s_u) + 1) * (len(p_u) + 1))
+    del pair_key, s_ix
     # Per distinct pair: (code, program, error code, params).
     resolved: list[tuple[str | None, str | None, str | None, dict[str, Any] | None]] = []
     pair_prog: list[str | None] = []  # the program the pair was resolved with
@@ -514,8 +516,8 @@ def _resolve_stages(
     same_stage = all(r[0] == t for r, t in zip(resolved, pair_text, strict=True))
     resolved_code = stage_text if same_stage else spread([r[0] for r in resolved])
     # Per record, the pair's error and level as small integers (a take of 1.66 M bytes), compared as integers:
-    # object arrays of 1.66 M strings cost a Python comparison per row.
-    pair = np.where(take >= 0, take, len(resolved))
+    # object arrays of 1.66 M strings cost a Python comparison per row. (Every record has a pair: no -1.)
+    pair = take
     errors = ("stage-ambiguous", "stage-suggest", "stage-unknown")
     err_u = np.array([errors.index(r[2]) + 1 if r[2] else 0 for r in resolved] + [0], dtype=np.int8)[pair]
     params_u = np.array([r[3] for r in resolved] + [None], dtype=object)
@@ -560,14 +562,17 @@ def _progress_warnings(sr: SheetRecords, schedule: Schedule, warnings: list[pd.D
     # Decided per distinct (program, stage) pair (integer ids, no text copied per row), spread by a take.
     at = np.flatnonzero(some)
     keys = [c[at] if isinstance(c, np.ndarray) else c.iloc[at] for c in key_columns(rec, ["program", "tahapan"])]
-    pair, pairs = pd.factorize(group_ids(keys)[0])
-    first = np.zeros(len(pairs), dtype=np.int64)
-    first[pair[::-1]] = np.arange(len(at))[::-1]  # a record of each pair
-    # One value per pair, read cell by cell: a take of a few rows from a column of many chunks (a CSV's) first
-    # joins all its chunks (1.66 M texts, about 15 MB of fresh memory a column).
+    gid = group_ids(keys)[0]
+    pair, pairs = _dense_codes(gid, int(gid.max(initial=-1)) + 1)
+    del gid
+    # A record of each pair (the pair's key is its values': any record of it will do), read cell by cell: a take
+    # of a few rows from a column of many chunks (a CSV's) first joins all its chunks (1.66 M texts, about 15 MB
+    # of fresh memory a column).
+    rep = np.zeros(len(pairs), dtype=np.int64)
+    rep[pair] = at
     prog_col, stage_col = rec["program"], rec["tahapan"]
-    prog_at = [prog_col.iat[int(i)] for i in at[first]]
-    stage_at = [stage_col.iat[int(i)] for i in at[first]]
+    prog_at = [prog_col.iat[int(i)] for i in rep]
+    stage_at = [stage_col.iat[int(i)] for i in rep]
     window_of = dict(
         zip(
             zip(st["program"].tolist(), st["tahapan"].tolist(), strict=True),
@@ -598,14 +603,15 @@ def _progress_warnings(sr: SheetRecords, schedule: Schedule, warnings: list[pd.D
     def days(values: Any, rows: np.ndarray) -> list[str]:
         # ISO days of the flagged rows only, in one conversion (thousands of rows on national data)
         picked = np.asarray(values, dtype="datetime64[ns]")[rows].astype("datetime64[D]")
-        return ["" if np.isnat(d) else str(d) for d in picked]
+        # numpy's ISO text of a day (as str() of each gives), "NaT" for none: one call, not a str() per row
+        return ["" if d == "NaT" else d for d in np.datetime_as_string(picked).tolist()]
 
     frames = []
     for mask, code in ((no_start, "progress-no-start"), (early & ~no_start, "progress-before-window")):
         rows = np.flatnonzero(mask)
         if not len(rows):
             continue
-        percents = [f"{p:g}" for p in pct[rows]]
+        percents = [f"{p:g}" for p in pct[rows].tolist()]  # Python floats: numpy's scalars format ten times slower
         if code == "progress-no-start":
             params = [{"percent": p} for p in percents]
         else:
@@ -624,13 +630,16 @@ def _resolve_report_date(sr: SheetRecords, schedule: Schedule, today: date) -> N
     rec = sr.records
     col = rec["tanggal_laporan"]
     inferred = col.isna().to_numpy()
-    col = col.where(col.notna(), rec["_rdate"])
+    if inferred.any():  # (else the column as it is: no 1.66 M-row copy)
+        col = col.where(col.notna(), rec["_rdate"])
     rec["tanggal_laporan"] = col.astype("datetime64[ns]")
     rec["laporan_tanpa_tanggal"] = inferred & rec["_rdate"].isna().to_numpy()
     year = schedule.year
-    rep = rec["tanggal_laporan"]
-    future = (rep > pd.Timestamp(today)).fillna(False).to_numpy(dtype=bool)
-    outside = (rep.dt.year != year).fillna(False).to_numpy(dtype=bool) & rep.notna().to_numpy()
+    future = (rec["tanggal_laporan"] > pd.Timestamp(today)).fillna(False).to_numpy(dtype=bool)
+    # Outside the year: compared with its bounds as numpy datetimes (the schedule's year is 2000-2100), where a
+    # missing date (NaT) compares False, as before: no year of every row is made.
+    rep = rec["tanggal_laporan"].to_numpy(dtype="datetime64[ns]")
+    outside = (rep < np.datetime64(date(year, 1, 1), "ns")) | (rep >= np.datetime64(date(year + 1, 1, 1), "ns"))
     from_col = ~inferred
     add_errors(sr, future & from_col, "tanggal_laporan", "report-future")
     add_errors(sr, outside & from_col & ~future, "tanggal_laporan", "report-outside-year", {"year": year})
@@ -718,9 +727,18 @@ def dedupe(sr: SheetRecords, key: list[str], value_cols: list[str], warn: list[p
     if not ok.any():
         return
     cols = [*key, *[c for c in value_cols if c not in key]]
+    columns = key_columns(sr.records, key)
+    ints = next((i for i, c in enumerate(columns) if not isinstance(c, np.ndarray)), len(columns))
+    if 0 < ints < len(columns):
+        # Keys that differ on their integer columns (`_key_*`: location, program, stage) alone differ: then the
+        # rest (the report date) is not hashed, nor the whole key sorted (one report per location and stage).
+        prefix, _na = group_ids(columns[:ints])
+        if distinct_by_table(prefix[ok]):
+            return
+        del prefix
     # The key as one integer per record (no copy of the rows, no text hashed twice); missing equals missing,
     # as in DataFrame.duplicated.
-    gid, _na = group_ids(key_columns(sr.records, key))
+    gid, _na = group_ids(columns)
     kdup = repeated(gid[ok])
     if not kdup.any():
         return
@@ -793,7 +811,7 @@ def repeated(ids: np.ndarray) -> np.ndarray:
     load without repeated keys (one report per location and stage) stops after it."""
     ids = np.asarray(ids)
     out = np.zeros(len(ids), dtype=bool)
-    if len(ids) < 2:
+    if len(ids) < 2 or distinct_by_table(ids):
         return out
     ordered = np.sort(ids)
     if not (ordered[1:] == ordered[:-1]).any():
@@ -806,6 +824,26 @@ def repeated(ids: np.ndarray) -> np.ndarray:
     hit[:-1] |= same
     out[order] = hit
     return out
+
+
+# A table of flags finds whether integer ids are all distinct when their range is at most this many times their
+# number (or DISTINCT_TABLE_MIN): one write per id and a count, against a sort (about 0.1 s for 1.66 M ids here).
+DISTINCT_TABLE_PER_ID = 8
+DISTINCT_TABLE_MIN = 1 << 16
+
+
+def distinct_by_table(ids: np.ndarray) -> bool:
+    """Whether no id occurs twice, found by a table of flags over their range; False also when the range is too
+    large for one (the caller then sorts)."""
+    if len(ids) < 2:
+        return True
+    lo, hi = int(ids.min()), int(ids.max())
+    size = hi - lo + 1
+    if size < len(ids) or size > max(DISTINCT_TABLE_PER_ID * len(ids), DISTINCT_TABLE_MIN):
+        return False  # fewer slots than ids: some id repeats; a range too wide: not known here
+    seen = np.zeros(size, dtype=bool)
+    seen[ids - lo if lo else ids] = True
+    return int(np.count_nonzero(seen)) == len(ids)
 
 
 def key_columns(records: pd.DataFrame, key: list[str]) -> list[Any]:

@@ -619,8 +619,7 @@ def _issues_of(sr: SheetRecords, table: pd.DataFrame) -> list[Issue]:
     recs = table["rec"].to_numpy(dtype=np.int64)
     needed = ["_grp", "_sid", "_row", "kode_provinsi", "_raw_kode_lokasi"]
     needed += [f"_raw_{c}" for c in dict.fromkeys(table["column"])]
-    sub = sr.records[[c for c in dict.fromkeys(needed) if c in sr.records.columns]].iloc[recs]
-    cols = {c: sub[c].to_numpy(dtype=object) for c in sub.columns}
+    cols = {c: _cells_at(sr.records[c], recs) for c in dict.fromkeys(needed) if c in sr.records.columns}
     out = []
     for k, (column, code, params) in enumerate(
         zip(table["column"].tolist(), table["code"].tolist(), table["params"].tolist(), strict=True)
@@ -655,6 +654,34 @@ def _issues_of(sr: SheetRecords, table: pd.DataFrame) -> list[Issue]:
             )
         )
     return out
+
+
+def _cells_at(values: pd.Series, rows: np.ndarray) -> np.ndarray:
+    """`values.iloc[rows].to_numpy(dtype=object)`, Arrow text taken chunk by chunk: pyarrow's take from a chunked
+    array joins its chunks first (a CSV's column of 1.66 M codes in 85 chunks: 34 MB of fresh memory, about 25 ms,
+    to read the 3,080 rows of its warnings)."""
+    arr = getattr(values.array, "_pa_array", None)
+    if arr is None or arr.num_chunks < 2 or not len(rows):
+        return values.iloc[rows].to_numpy(dtype=object)
+    import pyarrow as pa
+
+    bounds = np.cumsum([0, *(len(c) for c in arr.chunks)])
+    rows = np.asarray(rows, dtype=np.int64)
+    rows = np.where(rows < 0, rows + bounds[-1], rows)  # as iloc reads a negative position
+    if len(rows) and (rows.min() < 0 or rows.max() >= bounds[-1]):
+        return values.iloc[rows].to_numpy(dtype=object)  # (iloc's own IndexError)
+    order = np.argsort(rows, kind="stable")
+    ordered = rows[order]
+    which = np.searchsorted(bounds, ordered, side="right") - 1
+    cuts = np.flatnonzero(np.diff(which)) + 1
+    pieces = [
+        arr.chunk(int(which[lo])).take(pa.array(ordered[lo:hi] - bounds[which[lo]]))
+        for lo, hi in zip([0, *cuts], [*cuts, len(ordered)], strict=True)
+    ]
+    back = np.empty(len(order), dtype=np.int64)
+    back[order] = np.arange(len(order))
+    taken = pa.chunked_array(pieces, type=arr.type).take(pa.array(back))
+    return values.array._from_pyarrow_array(taken).to_numpy(dtype=object)
 
 
 def _province_of(r: Any) -> str | None:

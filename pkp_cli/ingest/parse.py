@@ -368,12 +368,13 @@ _PERCENT_ERRORS = np.array([None, "number-invalid", "percent-range"], dtype=obje
 
 
 def parse_percent_sparse(
-    s: pd.Series, percent_format: pd.Series | None = None
+    s: pd.Series, percent_format: pd.Series | None = None, factorization: tuple[np.ndarray, Any] | None = None
 ) -> tuple[pd.Series, np.ndarray, np.ndarray]:
     """`parse_percent` with its errors as (the rows that have one, their codes). Each distinct text is judged
     once, as it is and as a percentage cell (x 100); the rows take their value and error by one take each,
-    with no per-row float or object temporaries (a progress column has 1.66 M rows and a few hundred values)."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
+    with no per-row float or object temporaries (a progress column has 1.66 M rows and a few hundred values).
+    `factorization`: `pd.factorize(s)`'s (codes, distinct values), made already (on a helper thread)."""
+    codes, uniques = factorization if factorization is not None else pd.factorize(s, use_na_sentinel=True)
     n_u = len(uniques)
     codes = np.asarray(codes, dtype=np.int64)
     if not n_u:

@@ -1,6 +1,6 @@
 """The big load's short cuts (perf-csv, issue 13) give what the plain computations give: repeated keys by a sort
 (`checks.repeated`) as pandas' `duplicated(keep=False)`; small integer keys numbered through a table
-(`checks._factorize_small`) as `pd.factorize`; percent cells judged per distinct text (`parse.parse_percent_sparse`)
+(`checks._dense_codes`), each once; percent cells judged per distinct text (`parse.parse_percent_sparse`)
 as the rule written out per cell; the progress checks reusing the parse's factorisation of the code, program and
 stage (`sheets.factorized`) only while the column is the array it was made from, with the same load as without."""
 
@@ -20,7 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pkp_cli.ingest import sheets
-from pkp_cli.ingest.checks import _factorize_small, _sort_ranks, repeated
+from pkp_cli.ingest.checks import _dense_codes, _sort_ranks, distinct_by_table, repeated
 from pkp_cli.ingest.load import load_data
 from pkp_cli.ingest.parse import parse_percent, parse_percent_sparse
 from tests.factories import write_lokasi
@@ -41,21 +41,46 @@ def test_repeated_by_hand() -> None:
     assert repeated(np.array([], dtype=np.int64)).tolist() == []
 
 
+@given(st.lists(st.integers(-5, 40), max_size=30), st.sampled_from([0, 1, 10**6, -(10**12)]))
+def test_distinct_by_table_never_says_distinct_wrongly(ids: list[int], shift: int) -> None:
+    # Within a table's reach (a range up to 8 slots an id, or 65,536) the answer is exact; beyond it (a shift
+    # of 10**12 spreads the ids) it may only say "not known" (False), never "distinct" for repeated ids.
+    arr = np.array(ids, dtype=np.int64)
+    if len(arr):
+        arr[0] += shift
+    unique = len(set(arr.tolist())) == len(arr)
+    got = distinct_by_table(arr)
+    assert got <= unique
+    if len(arr) < 2 or int(arr.max()) - int(arr.min()) < 1 << 16:
+        assert got == unique
+
+
+def test_distinct_by_table_by_hand() -> None:
+    assert distinct_by_table(np.array([5, 3, 9, 0], dtype=np.int64))
+    assert not distinct_by_table(np.array([5, 3, 5], dtype=np.int64))
+    assert not distinct_by_table(np.array([0, 1 << 40], dtype=np.int64))  # too wide for a table: not known
+    assert distinct_by_table(np.array([], dtype=np.int64))
+
+
 @given(st.integers(1, 30).flatmap(lambda size: st.tuples(st.just(size), st.lists(st.integers(0, size - 1)))))
-def test_factorize_small_numbers_as_pandas(case: tuple[int, list[int]]) -> None:
+def test_dense_codes_number_each_key_once(case: tuple[int, list[int]]) -> None:
+    # Through the table (a small range) the distinct keys come sorted; through pandas (a range too large for a
+    # table) in order of first appearance. Either way each key has one code and the codes give the keys back.
     size, keys = case
     arr = np.array(keys, dtype=np.int64)
-    want_codes, want_uniques = pd.factorize(arr)
-    for table_size in (size, 10**9):  # through the table, and through pandas (a range too large for a table)
-        codes, uniques = _factorize_small(arr, table_size)
-        assert codes.tolist() == want_codes.tolist()
-        assert uniques.tolist() == want_uniques.tolist()
+    for table_size in (size, 10**9):
+        codes, uniques = _dense_codes(arr, table_size)
+        assert codes.dtype == np.intp
+        assert uniques[codes].tolist() == keys
+        assert sorted(uniques.tolist()) == sorted(set(keys))
+        if table_size == size:
+            assert uniques.tolist() == sorted(set(keys))
 
 
-def test_factorize_small_by_hand() -> None:
-    # First appearances: 4 (row 0), 1 (row 1), 0 (row 3): numbered 0, 1, 2.
-    codes, uniques = _factorize_small(np.array([4, 1, 4, 0, 1]), 5)
-    assert codes.tolist() == [0, 1, 0, 2, 1] and uniques.tolist() == [4, 1, 0]
+def test_dense_codes_by_hand() -> None:
+    # Keys 4, 1, 0 present: numbered in their order, 0 -> 0, 1 -> 1, 4 -> 2.
+    codes, uniques = _dense_codes(np.array([4, 1, 4, 0, 1]), 5)
+    assert codes.tolist() == [2, 1, 2, 0, 1] and uniques.tolist() == [0, 1, 4]
 
 
 _DASH = re.compile(r"^\s*(?:[Rr][Pp]\.?\s*)?[-\u2010-\u2015]+(?:\s*[,.]\s*[-\u2010-\u2015]+)?\s*$")
@@ -180,3 +205,24 @@ def test_sort_ranks_as_pandas(values: list[str | None], big: bool) -> None:
     values = values * 30 if big else values
     want, _ = pd.factorize(pd.Series(values, dtype=object), sort=True, use_na_sentinel=True)
     assert _sort_ranks(values).tolist() == want.tolist()
+
+
+@given(
+    st.lists(st.text(max_size=3) | st.none(), min_size=1, max_size=40),
+    st.integers(1, 6),
+    st.lists(st.integers(0, 10**6), max_size=25),
+)
+def test_cells_at_takes_as_iloc_does(texts: list[str | None], pieces: int, picks: list[int]) -> None:
+    # Arrow text in chunks, rows in any order and repeated (and a negative position): the cells iloc gives.
+    import pyarrow as pa
+
+    from pkp_cli.ingest.load import _cells_at
+
+    step = max(1, len(texts) // pieces)
+    chunks = [pa.array(texts[i : i + step], type=pa.large_string()) for i in range(0, len(texts), step)]
+    dtype = pd.StringDtype("pyarrow", na_value=np.nan)
+    values = pd.Series(pd.arrays.ArrowStringArray(pa.chunked_array(chunks), dtype=dtype))  # type: ignore[call-arg]
+    rows = np.array([p % len(texts) for p in picks] + ([-1] if picks else []), dtype=np.int64)
+    want = values.iloc[rows].to_numpy(dtype=object)
+    got = _cells_at(values, rows)
+    assert [None if isinstance(x, float) else x for x in got] == [None if isinstance(x, float) else x for x in want]

@@ -213,3 +213,40 @@ def test_header_rows_of_one_template_are_mapped_alike_after_a_change() -> None:
     assert one is not None and two is not None
     assert "program" not in one.columns
     assert two.columns == {"kode_lokasi": 0, "program": 1, "tahapan": 2}
+
+
+@given(
+    st.lists(st.text(alphabet="09a \t\u00a0é.", max_size=4) | st.none(), max_size=12),
+    st.integers(min_value=1, max_value=4),
+    st.integers(min_value=0, max_value=3),
+    st.booleans(),
+)
+def test_first_bytes_read_from_the_buffers(texts: list[str | None], pieces: int, cut: int, large: bool) -> None:
+    # Every chunking, slice and offset width: each cell's first byte where it has one (empty and missing cells:
+    # any byte, never read by the caller).
+    import pyarrow as pa
+
+    kind = pa.large_string() if large else pa.string()
+    step = max(1, len(texts) // pieces)
+    chunks = [pa.array(texts[i : i + step], type=kind) for i in range(0, len(texts), step)] or [pa.array([], kind)]
+    arr = pa.chunked_array(chunks, type=kind)[cut:]
+    got = sheets._first_bytes(arr)
+    assert got is not None and len(got) == len(arr)
+    for value, byte in zip(arr.to_pylist(), got.tolist(), strict=True):
+        if value:
+            assert byte == value.encode()[0]
+
+
+def test_a_totals_row_in_a_big_code_column_is_found(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # Above CHAIN_CELLS each first-filled column is looked at alone; one whose cells all start with a digit is not
+    # factorised (no totals word starts with one). A "JUMLAH" or " Total" among codes still is a totals row, and a
+    # code after white space (" 51.02") is still data.
+    codes = ["51.01", " Total", "51.02", "JUMLAH", " 51.03", "\u00a0jumlah", "5 jumlah"]
+    columns = [["Kode", *codes], ["Progres", *["10"] * len(codes)]]
+    layout = Layout("progres", 0, 1, ["Kode", "Progres"], {"kode_lokasi": 0, "progres_persen": 1})
+    monkeypatch.setattr(sheets, "CHAIN_CELLS", 5)
+    cls, report = sheets.classify_rows(_sheet(columns), layout)
+    assert cls.tolist() == [0, 2, 0, 2, 0, 2, 0]
+    assert report.totals == 3
+    digits_only = [["Kode", "51.01", "51.02"], ["Progres", "10", "20"]]
+    assert sheets.classify_rows(_sheet(digits_only), layout)[0].tolist() == [0, 0]

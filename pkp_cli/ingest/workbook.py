@@ -29,7 +29,7 @@ from typing import Any
 import numpy as np
 
 from pkp_cli.ingest.read import DEFAULT_MAX_UNCOMPRESSED_MB, FileProblem, RawSheet, arrow_text_grid, col_index
-from pkp_cli.ingest.used_range import IRREGULAR_RE2, irregular, used_range
+from pkp_cli.ingest.used_range import IRREGULAR_RE2, IRREGULAR_WIDER_RE2, irregular, used_range
 from pkp_cli.ingest.zipguard import VerifiedZip
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -271,7 +271,10 @@ class _SheetScan:
         big = len(buf) >= RARE_PREFILTER_MIN_BYTES
         rare = bool(self.max_col) or not big or not self._plain(buf)
         if rare and not self.irregular:
-            self.irregular = _rare_found(buf, IRREGULAR_RE2) if big else irregular(buf)
+            # A small chunk: RE2's one pass over a superset first, `re`'s two searches only where it matches.
+            self.irregular = (
+                _rare_found(buf, IRREGULAR_RE2) if big else _rare_found(buf, IRREGULAR_WIDER_RE2) and irregular(buf)
+            )
         if rare and b"<mergeCell " in buf:
             for m in _MERGE.finditer(buf):
                 ref = (int(m.group(2)), col_index(m.group(1).decode()), int(m.group(4)), col_index(m.group(3).decode()))

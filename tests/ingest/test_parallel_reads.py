@@ -49,3 +49,19 @@ def test_a_message_after_a_parallel_load_is_said(tmp_path: Path) -> None:
     res = run_pkp(["status", "--data", str(data)], cwd=tmp_path, timeout=120, env=env)
     assert res.returncode == 78, res.stderr
     assert f"pkp: holidays_file {holidays}:" in res.stderr
+
+
+def test_one_capture_file_for_every_read(tmp_path: Path) -> None:
+    """stderr is pointed at one temporary file, made once per process (one per sheet read cost 10 ms on the sample),
+    and pointed back after each workbook."""
+    before = os.fstat(2)
+    paths = [tmp_path / f"p{i}.xlsx" for i in range(2)]
+    for path in paths:
+        write_progres(path)
+    workbook.xlsx_stage(paths[0])
+    captured = workbook._STDERR["captured"]
+    workbook.xlsx_stage(paths[1])
+    assert captured is not None and workbook._STDERR["captured"] is captured
+    after = os.fstat(2)
+    assert (after.st_dev, after.st_ino) == (before.st_dev, before.st_ino)
+    assert workbook._STDERR["readers"] == 0

@@ -17,6 +17,8 @@ real_exit = os._exit
 def exit_(code):
     sys.stderr.write(f"FROZEN {gc.get_freeze_count()}\\n")
     sys.stderr.write(f"ENABLED {gc.isenabled()}\\n")
+    from pydantic.plugin import _loader
+    sys.stderr.write(f"PLUGINS {_loader._plugins}\\n")
     sys.stderr.flush()
     real_exit(code)
 os._exit = exit_
@@ -37,6 +39,7 @@ run()
 def test_the_console_script_freezes_its_imports_before_the_data_is_read(tmp_path: Path) -> None:
     env = {**os.environ, "PKP_NO_CACHE": "1", "XDG_CACHE_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
     env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
     proc = subprocess.run([sys.executable, "-c", _RUN], capture_output=True, text=True, cwd=ROOT, env=env)
     assert proc.returncode == 0, proc.stderr
     assert '"Bali"' in proc.stdout or "Bali" in proc.stdout  # the command ran on the sample as usual
@@ -47,6 +50,8 @@ def test_the_console_script_freezes_its_imports_before_the_data_is_read(tmp_path
     assert "PANDAS_BEFORE False COLLECTING False" in proc.stderr
     assert "PANDAS_AFTER True COLLECTING False" in proc.stderr
     assert "ENABLED True" in proc.stderr
+    # pydantic's plugins were not looked for (every installed package's metadata read: app.run says why)
+    assert "PLUGINS None" in proc.stderr
 
 
 def test_a_process_that_calls_main_itself_keeps_its_collector() -> None:

@@ -31,6 +31,12 @@ def watched(*args, **kwargs):  # the sample's dated folder names import pandas h
     sys.stderr.write(f"PANDAS_AFTER {'pandas' in sys.modules} COLLECTING {gc.isenabled()}\\n")
     return got
 discover.dates_in_names = watched
+from pkp_cli.ingest import cached
+load_data = cached.load_data
+def loading(*args, **kwargs):  # the load runs with the collector paused, then its objects are frozen too
+    sys.stderr.write(f"LOADING {gc.isenabled()} FROZEN_BEFORE {gc.get_freeze_count()}\\n")
+    return load_data(*args, **kwargs)
+cached.load_data = loading
 from pkp_cli.cli.app import run
 run()
 """
@@ -50,6 +56,9 @@ def test_the_console_script_freezes_its_imports_before_the_data_is_read(tmp_path
     assert "PANDAS_BEFORE False COLLECTING False" in proc.stderr
     assert "PANDAS_AFTER True COLLECTING False" in proc.stderr
     assert "ENABLED True" in proc.stderr
+    loading = [line.split() for line in proc.stderr.splitlines() if line.startswith("LOADING ")]
+    assert loading and loading[0][1] == "False"  # the load ran with the collector paused
+    assert int(frozen[0].split()[1]) > int(loading[0][3])  # and what it made was frozen after it
     # pydantic's plugins were not looked for (every installed package's metadata read: app.run says why)
     assert "PLUGINS None" in proc.stderr
 

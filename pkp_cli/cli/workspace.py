@@ -312,6 +312,7 @@ def open_workspace(
     max_errors: int = 10_000,
     collect_rejects: bool = False,
 ) -> Workspace:
+    from pkp_cli.cli.collector import paused
     from pkp_cli.ingest.cached import load_data
     from pkp_cli.ingest.locate import Resolved, cache_dir, resolve_data
     from pkp_cli.ingest.read import require_defusedxml
@@ -337,17 +338,18 @@ def open_workspace(
     else:
         inform(f"Data: {src.path} ({why_text(src.why, code)})")
     inform(f"{'Schedule' if en else 'Jadwal'}: {sched_src.path} ({why_text(sched_src.why, code)})")
-    loaded = load_data(
-        paths or [src.path],
-        sched,
-        lokasi_paths=[src.path] if paths else None,
-        max_errors=max_errors,
-        lang=code,
-        max_uncompressed_mb=int(cfg.get("max_uncompressed_mb")),
-        collect_rejects=collect_rejects,
-        display_root=src.path.parent if src.is_sample and not paths else None,
-        cache_dir=cache_dir(cfg),
-    )
+    with paused():  # the console script's collector sits out the load (cli/collector.py)
+        loaded = load_data(
+            paths or [src.path],
+            sched,
+            lokasi_paths=[src.path] if paths else None,
+            max_errors=max_errors,
+            lang=code,
+            max_uncompressed_mb=int(cfg.get("max_uncompressed_mb")),
+            collect_rejects=collect_rejects,
+            display_root=src.path.parent if src.is_sample and not paths else None,
+            cache_dir=cache_dir(cfg),
+        )
     if wanted_day is not None:
         _check_as_of_year(wanted_day, sched.year, loaded, code)
     day = wanted_day or _newest_dated(loaded) or _fallback_day(sched.year)

@@ -41,6 +41,18 @@ IRREGULAR_RE2 = (
     r'|<c r="[A-Z]{1,3}[0-9]{1,7}"(?: [a-z]+="[^"<>]*")*(?:[^ />]|/[^>]| [^a-z]| [a-z]+[^a-z=]| [a-z]+=[^"])'
     r"|[\s:]r\s*=[^>]*[\s:]r\s*="
 )
+# A superset of IRREGULAR as one RE2 pattern, for the small chunks (the sample's sheets): it matches wherever either
+# `re` pattern does, and a little more, so `re` runs only to confirm a match (`workbook._SheetScan._chunk`). Where
+# IRREGULAR_RE2 reads differently from `re`, it is widened: `re`'s \s holds \x0b, RE2's does not; and
+# `(?!r=")` holds at the end of a piece, where RE2 needs a byte after the space. On the sample's 89 sheets one RE2
+# pass took 11 ms against 40 ms for the two `re` searches.
+IRREGULAR_WIDER_RE2 = (
+    r'<(?:c|row)(?:[/>\t\n\r]| [^r]| r[^=]| r=[^"]| (?:r=?)?\z)|<[\w.-]+:(?:c|row)[\s\x0b/>]'
+    r'|<c r="(?:[A-Z]*[0-9]*[^A-Z0-9"]|[A-Z]{4}|[A-Z]*[0-9]{8})|<row r="(?:[0-9]*[^0-9"]|[0-9]{8})'
+    r'|<c r="[A-Z]{1,3}[0-9]{1,7}"(?: [a-z]+="[^"<>]*")*'
+    r'(?:[^ />]|/[^>]| [^a-z]| [a-z]+[^a-z=]| [a-z]+=[^"]| [a-z]+="[^"<>]*[<>]|/?\z| [a-z]*=?"?[^"<>]*\z)'
+    r"|[\s\x0b:]r[\s\x0b]*=[^>]*[\s\x0b:]r[\s\x0b]*="
+)
 
 _TAG = re.compile(rb"<(?:[^\s<>/!?:]+:)?(c|row)(?=[\s/>])([^>]*)")
 # The rest of a cell's start tag and its content up to a value (`<v>` or `<is>`), before the cell ends: the cell

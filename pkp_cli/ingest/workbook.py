@@ -29,7 +29,7 @@ import numpy as np
 
 from pkp_cli.ingest.read import DEFAULT_MAX_UNCOMPRESSED_MB, FileProblem, RawSheet, arrow_text_grid, col_index
 from pkp_cli.ingest.serials import no_date
-from pkp_cli.ingest.used_range import IRREGULAR_RE2, irregular, unstyled, used_range
+from pkp_cli.ingest.used_range import IRREGULAR_RE2, IRREGULAR_WIDER_RE2, irregular, unstyled, used_range
 from pkp_cli.ingest.zipguard import VerifiedZip
 
 _NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -291,7 +291,10 @@ class _SheetScan:
         if b"!" in buf and _CDATA in buf:
             raise FileProblem("xlsx-xml-invalid", member=self.member, reason="CDATA")
         if not self.irregular:
-            self.irregular = _rare_found(buf, IRREGULAR_RE2) if big else irregular(buf)
+            # A small chunk: RE2's one pass over a superset first, `re`'s two searches only where it matches.
+            self.irregular = (
+                _rare_found(buf, IRREGULAR_RE2) if big else _rare_found(buf, IRREGULAR_WIDER_RE2) and irregular(buf)
+            )
         if b"<mergeCell " in buf:
             for m in _MERGE.finditer(buf):
                 ref = (int(m.group(2)), col_index(m.group(1).decode()), int(m.group(4)), col_index(m.group(3).decode()))
@@ -385,39 +388,69 @@ class _SheetScan:
 
 
 # File descriptor 2 is one per process, and the loader reads two workbooks at a time: the first reader in
-# points it at a temporary file, the last one out points it back (each saving and restoring it on its own, two
-# readers could leave it pointed at the closed temporary file and every later message would be lost).
+# points it at the null device, the last one out points it back (each saving and restoring it on its own, two
+# readers could leave it pointed elsewhere and every later message would be lost). What a panic writes there is
+# never read, so it goes nowhere: the null device is opened once for the process (a temporary file per calamine
+# call cost about 70 microseconds each, and where no temporary file could be made every workbook was an internal
+# error). Meanwhile Python's own stderr writes to a copy of the real descriptor, so that a message or warning from
+# another thread (the parse ahead runs on the main thread during the last read) still reaches the user.
 _STDERR_LOCK = threading.Lock()
-_STDERR: dict[str, Any] = {"readers": 0, "saved": None, "captured": None}
+_STDERR: dict[str, Any] = {"readers": 0, "saved": None, "sink": None, "python": None}
 
 
 def _stderr_aside() -> None:
     with _STDERR_LOCK:
-        if _STDERR["readers"] == 0:
-            import tempfile
-
-            sys.stderr.flush()
-            _STDERR["saved"] = os.dup(2)
-            _STDERR["captured"] = tempfile.TemporaryFile()  # noqa: SIM115  (closed by the last reader out)
-            os.dup2(_STDERR["captured"].fileno(), 2)
         _STDERR["readers"] += 1
+        if _STDERR["readers"] > 1:
+            return
+        if _STDERR["sink"] is None:
+            try:
+                _STDERR["sink"] = os.open(os.devnull, os.O_WRONLY)
+            except OSError:
+                _STDERR["sink"] = -1  # nowhere to send it: stderr stays as it is
+        if _STDERR["sink"] < 0:
+            return
+        sys.stderr.flush()
+        try:
+            saved = os.dup(2)
+        except OSError:  # no descriptor left (or no stderr at all): leave it as it is
+            return
+        if _writes_to_fd2(sys.stderr):
+            _STDERR["python"] = sys.stderr
+            sys.stderr = open(  # noqa: SIM115  (put back, and let go, by the last reader out)
+                saved, "w", encoding=sys.stderr.encoding, errors=sys.stderr.errors, closefd=False, buffering=1
+            )
+        _STDERR["saved"] = saved
+        os.dup2(_STDERR["sink"], 2)
 
 
 def _stderr_back() -> None:
     with _STDERR_LOCK:
         _STDERR["readers"] -= 1
-        if _STDERR["readers"] == 0:
-            os.dup2(_STDERR["saved"], 2)
-            os.close(_STDERR["saved"])
-            _STDERR["captured"].close()
-            _STDERR["saved"] = _STDERR["captured"] = None
+        if _STDERR["readers"] or _STDERR["saved"] is None:
+            return
+        if _STDERR["python"] is not None:
+            sys.stderr.flush()
+            sys.stderr = _STDERR["python"]
+            _STDERR["python"] = None
+        os.dup2(_STDERR["saved"], 2)
+        os.close(_STDERR["saved"])
+        _STDERR["saved"] = None
+
+
+def _writes_to_fd2(stream: Any) -> bool:
+    """Whether `stream` writes to file descriptor 2 (not so under a test runner's capture, which is left alone)."""
+    try:
+        return bool(stream.fileno() == 2)
+    except (AttributeError, OSError, ValueError):
+        return False
 
 
 @contextlib.contextmanager
 def _calamine(what: str) -> Iterator[None]:
     """Run calamine: any error, a Rust panic included (pyo3's PanicException derives from BaseException), is
-    "file unreadable" with its first line. Rust prints a panic straight to file descriptor 2, so stderr is
-    pointed at a temporary file meanwhile: the user sees pkp's one line, not a Rust backtrace."""
+    "file unreadable" with its first line. Rust prints a panic straight to file descriptor 2, so that descriptor
+    is pointed at the null device meanwhile: the user sees pkp's one line, not a Rust backtrace."""
     _stderr_aside()
     try:
         yield
@@ -548,15 +581,19 @@ def xlsx_stage(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_M
                 out.writestr(name, data)
         source = buf.getvalue()
     batches: list[tuple[str, Any]] = []
-    with _calamine(""):
-        reader = fastexcel.read_excel(source)
-        names = list(reader.sheet_names)
-    for name in names:
-        with _calamine(f"{name}: "):
-            batch = reader.load_sheet(name, header_row=None, dtypes="string").to_arrow()
-        if batch.num_columns > EXCEL_COLUMNS or batch.num_rows > EXCEL_ROWS:  # cells placed without references
-            raise FileProblem("xlsx-beyond-excel", sheet=name, columns=batch.num_columns, rows=batch.num_rows)
-        batches.append((name, batch))
+    _stderr_aside()  # once for the workbook: each sheet's `_calamine` below then finds stderr pointed aside already
+    try:
+        with _calamine(""):
+            reader = fastexcel.read_excel(source)
+            names = list(reader.sheet_names)
+        for name in names:
+            with _calamine(f"{name}: "):
+                batch = reader.load_sheet(name, header_row=None, dtypes="string").to_arrow()
+            if batch.num_columns > EXCEL_COLUMNS or batch.num_rows > EXCEL_ROWS:  # cells placed without references
+                raise FileProblem("xlsx-beyond-excel", sheet=name, columns=batch.num_columns, rows=batch.num_rows)
+            batches.append((name, batch))
+    finally:
+        _stderr_back()
     del reader, source
     sheet_of = {name: scans.get(member) for name, member in paths.items()}
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 from typing import Any
 
@@ -10,6 +11,33 @@ GAP = 2  # spaces between two columns (one padding cell and one blank separator 
 WRAP_FLOOR = 10  # a free-text column is not squeezed below this many characters (or its widest word)
 WRAP_WORD_CAP = 20  # ... nor does one long word (a URL, say) claim more than this
 PIPED_WIDTH, LEAST_WIDTH = 120, 20  # the width when piped; the least pkp lays tables out in (COLUMNS=0, say)
+
+
+# Characters rich lays out one cell wide that are no white space but the ASCII space (Latin letters, punctuation such as
+# "—" and "…"; tests/render/test_plain_table.py checks each against rich's own measure). A text made of these alone
+# measures its length, and is laid out here as rich lays it out, without importing rich (`plain_table`).
+_NARROW = re.compile("[\x20-\x7e\u00a1-\u00ac\u00ae-\u02ff\u2010-\u2027\u2030-\u205e]*")
+# A word as rich's wrap finds one: the white space before it, the word, the white space after it.
+_WORD = re.compile(r"\s*\S+\s*")
+_TRAILING_SPACE = re.compile(r"\s+$")
+RULE = "\u2501"  # the header's rule in rich's SIMPLE_HEAVY box
+
+
+class NotPlain(Exception):
+    """A text `plain_table` or `terminal.render` does not lay out without rich (rich then lays out the report)."""
+
+
+def narrow(text: str) -> bool:
+    return _NARROW.fullmatch(text) is not None
+
+
+def cell_len(text: str) -> int:
+    """The cells a text takes on a terminal, as rich measures it (rich is imported only for other characters)."""
+    if _NARROW.fullmatch(text) is not None:
+        return len(text)
+    from rich.cells import cell_len as rich_cell_len
+
+    return rich_cell_len(text)
 
 
 def _columns_env() -> int:
@@ -41,8 +69,6 @@ def console(stderr: bool = False, width: int | None = None) -> Any:
 
 
 def _longest_word(text: str) -> int:
-    from rich.cells import cell_len
-
     return max((cell_len(w) for w in text.split()), default=0)
 
 
@@ -56,8 +82,6 @@ def plan_widths(headers: list[str], rows: list[list[str]], wrap: set[int], width
     headers (the biggest saving first: a two-line header costs one line, a wrapped name one line per row),
     then by wrapping the free text.
     """
-    from rich.cells import cell_len
-
     n = len(headers)
     cells = [[cell_len(r[i]) for r in rows] for i in range(n)]
     full = [max([cell_len(h) for h in headers[i].splitlines() or [""]] + cells[i]) for i in range(n)]
@@ -211,8 +235,6 @@ def _cell_lines(con: Any, text: str, width: int, justify: str, cache: dict[Any, 
     width), once per distinct (text, width, justify). A printable text without white space at its ends that
     fits is one line, padded on the other side (what rich's wrap and justify make of it); anything else is
     rich's own rendering of the text alone."""
-    from rich.cells import cell_len
-
     key = (text, width, justify)
     got: list[str] | None = cache.get(key)
     if got is not None:
@@ -230,3 +252,74 @@ def _cell_lines(con: Any, text: str, width: int, justify: str, cache: dict[Any, 
         got = ["".join(seg.text for seg in line) for line in con.render_lines(text, options)]
     cache[key] = got
     return got
+
+
+def plain_lines(text: str, width: int, justify: str) -> list[str]:
+    """A narrow text (`narrow`: no line break, no tab) as rich lays it out in a table cell `width` wide: broken before
+    the words that do not fit (rich's `divide_line`), each line cut of the spaces beyond the width, then padded to
+    the width on the right (left-justified) or stripped and padded on the left (right-justified). NotPlain for a
+    word wider than the column (rich folds it)."""
+    breaks: list[int] = []
+    offset = 0
+    m = _WORD.match(text)
+    while m is not None:
+        start, word = m.start(), m.group(0)
+        length = len(word.rstrip())
+        if width - offset >= length:
+            offset += len(word)
+        elif length > width:
+            raise NotPlain(text)
+        elif offset and start:
+            breaks.append(start)
+            offset = len(word)
+        m = _WORD.match(text, m.end())
+    lines = []
+    for a, b in zip([0, *breaks], [*breaks, len(text)], strict=True):
+        line = text[a:b]
+        if len(line) > width:
+            space = _TRAILING_SPACE.search(line)
+            if space is not None:
+                line = line[: len(line) - min(len(space.group(0)), len(line) - width)]
+        if justify == "right":
+            line = line.rstrip()[:width]
+            lines.append(" " * (width - len(line)) + line)
+        else:
+            line = line[:width]
+            lines.append(line + " " * (width - len(line)))
+    return lines
+
+
+def plain_table(title: str | None, headers: list[str], rows: list[list[Any]], wrap: set[int], right: set[int],
+                width: int) -> str:  # fmt: skip
+    """The text `table(title, headers, rows, None, wrap, right, width)` prints on a console without escape codes, put
+    together without rich when every text in it is narrow (`narrow`): the title, left-justified in the table's
+    width; the headers wrapped in their columns and aligned to the bottom; the rule; each row's cells wrapped and
+    aligned to the top; the columns joined by GAP (a padding cell and the box's blank divider). NotPlain where rich
+    would do anything else (a text not narrow, a word wider than its column, planned widths that do not fit)."""
+    body = [["" if v is None else str(v) for v in r] for r in rows]
+    if not headers or not all(map(narrow, [title or "", *headers, *(cell for r in body for cell in r)])):
+        raise NotPlain(title)
+    widths = plan_widths(headers, body, wrap, width)
+    total = sum(widths) + GAP * (len(widths) - 1)
+    if min(widths) < 1 or total > width or len(title or "") > total:
+        raise NotPlain(title)
+    justify = ["right" if i in right else "left" for i in range(len(widths))]
+    gap = " " * GAP
+
+    def row_lines(texts: list[str], bottom: bool) -> list[str]:
+        cells = [plain_lines(t, w, j) for t, w, j in zip(texts, widths, justify, strict=True)]
+        height = max(len(c) for c in cells)
+        blank = [[" " * w] * (height - len(c)) for c, w in zip(cells, widths, strict=True)]
+        shaped = [b + c if bottom else c + b for c, b in zip(cells, blank, strict=True)]
+        return [gap.join(c[k] for c in shaped) + "\n" for k in range(height)]
+
+    out = [title + "\n"] if title else []
+    out.extend(row_lines(headers, bottom=True))
+    out.append(RULE * total + "\n")
+    drawn: dict[tuple[str, ...], list[str]] = {}
+    for r in body:
+        key = tuple(r)
+        if key not in drawn:
+            drawn[key] = row_lines(r, bottom=False)
+        out.extend(drawn[key])
+    return "".join(out)

@@ -17,6 +17,8 @@ real_exit = os._exit
 def exit_(code):
     sys.stderr.write(f"FROZEN {gc.get_freeze_count()}\\n")
     sys.stderr.write(f"ENABLED {gc.isenabled()}\\n")
+    from pydantic.plugin import _loader
+    sys.stderr.write(f"PLUGINS {_loader._plugins}\\n")
     sys.stderr.flush()
     real_exit(code)
 os._exit = exit_
@@ -29,6 +31,12 @@ def watched(*args, **kwargs):  # the sample's dated folder names import pandas h
     sys.stderr.write(f"PANDAS_AFTER {'pandas' in sys.modules} COLLECTING {gc.isenabled()}\\n")
     return got
 discover.dates_in_names = watched
+from pkp_cli.ingest import cached
+load_data = cached.load_data
+def loading(*args, **kwargs):  # the load runs with the collector paused, then its objects are frozen too
+    sys.stderr.write(f"LOADING {gc.isenabled()} FROZEN_BEFORE {gc.get_freeze_count()}\\n")
+    return load_data(*args, **kwargs)
+cached.load_data = loading
 from pkp_cli.cli.app import run
 run()
 """
@@ -37,6 +45,7 @@ run()
 def test_the_console_script_freezes_its_imports_before_the_data_is_read(tmp_path: Path) -> None:
     env = {**os.environ, "PKP_NO_CACHE": "1", "XDG_CACHE_HOME": str(tmp_path / "cache"), "NO_COLOR": "1"}
     env["XDG_CONFIG_HOME"] = str(tmp_path / "config")
+    env.pop("PYDANTIC_DISABLE_PLUGINS", None)
     proc = subprocess.run([sys.executable, "-c", _RUN], capture_output=True, text=True, cwd=ROOT, env=env)
     assert proc.returncode == 0, proc.stderr
     assert '"Bali"' in proc.stdout or "Bali" in proc.stdout  # the command ran on the sample as usual
@@ -47,6 +56,11 @@ def test_the_console_script_freezes_its_imports_before_the_data_is_read(tmp_path
     assert "PANDAS_BEFORE False COLLECTING False" in proc.stderr
     assert "PANDAS_AFTER True COLLECTING False" in proc.stderr
     assert "ENABLED True" in proc.stderr
+    loading = [line.split() for line in proc.stderr.splitlines() if line.startswith("LOADING ")]
+    assert loading and loading[0][1] == "False"  # the load ran with the collector paused
+    assert int(frozen[0].split()[1]) > int(loading[0][3])  # and what it made was frozen after it
+    # pydantic's plugins were not looked for (every installed package's metadata read: app.run says why)
+    assert "PLUGINS None" in proc.stderr
 
 
 def test_a_process_that_calls_main_itself_keeps_its_collector() -> None:

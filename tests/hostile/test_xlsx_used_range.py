@@ -15,8 +15,10 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from pkp_cli.ingest.used_range import IRREGULAR_RE2, _Placer, irregular, used_range
+from pkp_cli.ingest.used_range import IRREGULAR_RE2, IRREGULAR_WIDER_RE2, _Placer, irregular, used_range
 from pkp_cli.ingest.workbook import _rare_found
 from tests.hostile.corpus import members, progres_xlsx, run_pkp, write_members
 
@@ -149,6 +151,22 @@ def test_used_range_reads_the_member_in_chunks_cut_between_tags(
 def test_what_counts_as_irregular(piece: bytes, odd: bool) -> None:
     assert irregular(piece) is odd
     assert _rare_found(piece, IRREGULAR_RE2) is odd  # the big chunks' search says the same
+    assert _rare_found(piece, IRREGULAR_WIDER_RE2) or not odd  # the small chunks' first pass lets it through
+
+
+# Pieces of tags, attributes and the bytes where `re` and RE2 read differently (\x0b, the end of the piece).
+_TAG_BITS = [b"<c", b"<row", b"<x:c", b"<c/>", b" ", b"\t", b"\n", b"\x0b", b"\x0c", b"r", b"=", b'"', b"'", b">", b"/",
+             b":", b"A", b"AAAA", b"a", b"1", b"12345678", b"$", b"\xff", b's="1"', b' r="A1"', b'<c r="', b'<row r="',
+             b"<v>1</v>", b"</c>", b"</row>"]  # fmt: skip
+
+
+@given(st.lists(st.sampled_from(_TAG_BITS), max_size=14))
+def test_the_small_chunks_first_pass_misses_nothing_re_finds(bits: list[bytes]) -> None:
+    """RE2's wider pattern matches every piece `re` calls irregular, so the scan's `re` confirmation (run only
+    where RE2 matched) says what `re` alone would."""
+    piece = b"".join(bits)
+    if irregular(piece):
+        assert _rare_found(piece, IRREGULAR_WIDER_RE2)
 
 
 @pytest.mark.parametrize(

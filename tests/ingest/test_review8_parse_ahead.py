@@ -12,8 +12,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
 from tests.factories import write_lokasi
 from tests.hostile.corpus import REPO
 
@@ -50,12 +48,6 @@ print("loaded")
 """
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="lost message: a warning (or any stderr write) made on the main thread by the parse ahead while a "
-    "workbook is in calamine goes to calamine's temporary stderr file and is discarded (load._Ahead.parse runs "
-    "inside the window of workbook._stderr_aside/_stderr_back)",
-)
 def test_a_warning_raised_by_the_parse_ahead_reaches_stderr(tmp_path: Path) -> None:
     data = tmp_path / "data"
     data.mkdir()

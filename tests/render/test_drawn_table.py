@@ -28,6 +28,17 @@ def _drawn(headers: list[str], rows: list[list[str]], wrap: set[int], right: set
 PATH = "/data/laporan/2022-06-03/progres-semua-desa-dengan-nama-yang-panjang.csv"
 
 
+@pytest.fixture(autouse=True)
+def _rich_prints(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The reports here are printed by rich (and drawn_table): piped, terminal.render would put them together
+    without rich first (tests/render/test_plain_table.py)."""
+
+    def refuse(width: int) -> None:
+        raise tables.NotPlain(width)
+
+    monkeypatch.setattr(terminal, "_PlainOut", refuse)
+
+
 def test_a_repeated_long_path_and_wrapped_messages_come_out_as_rich_draws_them() -> None:
     # The warnings table's shape: a long path folded on every row, numbers right-aligned, messages wrapped.
     headers = ["berkas", "baris", "pesan"]

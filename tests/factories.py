@@ -323,3 +323,17 @@ def write_weekly_fixture(root: Path, week: int) -> dict[str, Path]:
 def output_files(folder: Path) -> list[str]:
     """The names of the files in an output folder, sorted, but pkp's record of them (.pkp-written.json)."""
     return sorted(p.name for p in folder.iterdir() if p.name != WRITTEN_NAME)
+
+
+def stage_table() -> tuple[list[Any], pd.DataFrame]:
+    """The columns and three rows of a province's stage table as the terminal shows it (a name that wraps)."""
+    from pkp_cli.views.model import Column
+
+    cols = [
+        Column("tahapan", "code", ("tahapan", "stage"), ("", "")),
+        Column("nama", "text", ("nama tahapan", "stage name"), ("", "")),
+        Column("hari", "int", ("hari terlambat", "days late"), ("", "")),
+    ]
+    names = ["Pengumuman rekrutmen tenaga pendamping", "Revisi DIPA", "Seleksi administrasi calon tenaga pendamping"]
+    rows = pd.DataFrame({"tahapan": ["PSW-01", "PSW-06", "PSW-02"], "nama": names, "hari": [0, 3, 12]})
+    return cols, rows

@@ -212,21 +212,27 @@ def test_an_irregular_sheet_starting_below_row_one_gives_the_same_cells_as_a_can
     assert '"row": 4' in a.stdout and '"cell": "D4"' in a.stdout, a.stdout[:2000]
 
 
+def _percent_and_error_sheet(path: Path, header_row: int) -> Path:
+    """A progress sheet whose header is at `header_row` and whose one row holds 50% (stored as 0.5, formatted as a
+    percent, column F) and an Excel error (#DIV/0!, column G)."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    for j, v in enumerate(["Kode Lokasi", "Program", "Tahapan", "Tanggal Mulai", "Keterangan", "Progres (%)", "X"], 1):
+        ws.cell(header_row, j, v)
+    for j, v in enumerate(["51.04.01", "PISEW", "L1", "kemarin", "baris 1", 0.5, "#DIV/0!"], 1):
+        ws.cell(header_row + 1, j, v)
+    ws.cell(header_row + 1, 6).number_format = "0%"
+    wb.save(path)
+    return path
+
+
 def test_an_irregular_sheet_gives_the_scan_findings_of_the_canonical_one(tmp_path: Path) -> None:
     # The same sheet canonical and irregular (each cell's type before its reference, a tab, single quotes):
     # the grid starts at the first cell holding a value (row 3), the percent-formatted cell (F4, 50% stored as
     # 0.5) and the error cell (G4, #DIV/0!, which calamine reads as empty) are found in both.
     from pkp_cli.ingest.read import read_file
 
-    canonical = tmp_path / "a.xlsx"
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    for j, v in enumerate(["Kode Lokasi", "Program", "Tahapan", "Tanggal Mulai", "Keterangan", "Progres (%)", "X"], 1):
-        ws.cell(3, j, v)
-    for j, v in enumerate(["51.04.01", "PISEW", "L1", "kemarin", "baris 1", 0.5, "#DIV/0!"], 1):
-        ws.cell(4, j, v)
-    ws.cell(4, 6).number_format = "0%"
-    wb.save(canonical)
+    canonical = _percent_and_error_sheet(tmp_path / "a.xlsx", header_row=3)
     parts = members(canonical)
     text = parts[SHEET].decode()
     assert 't="e"' in text  # openpyxl writes the error as an error cell
@@ -258,15 +264,7 @@ def test_a_cell_with_its_reference_first_and_other_attributes_written_otherwise_
     # makes the sheet irregular, measured exactly.
     from pkp_cli.ingest.read import read_file
 
-    canonical = tmp_path / "a.xlsx"
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    for j, v in enumerate(["Kode Lokasi", "Program", "Tahapan", "Tanggal Mulai", "Keterangan", "Progres (%)", "X"], 1):
-        ws.cell(1, j, v)
-    for j, v in enumerate(["51.04.01", "PISEW", "L1", "kemarin", "baris 1", 0.5, "#DIV/0!"], 1):
-        ws.cell(2, j, v)
-    ws.cell(2, 6).number_format = "0%"
-    wb.save(canonical)
+    canonical = _percent_and_error_sheet(tmp_path / "a.xlsx", header_row=1)
     parts = members(canonical)
     text = parts[SHEET].decode()
     other_attrs = re.compile(r'(?<=")\s+([ts])="([^"]*)"')

@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from pkp_cli.render import table as tables
 from pkp_cli.render import terminal
 from pkp_cli.views.model import Column, Report, Table
+from tests.factories import stage_table
 
 
 def _rich(headers: list[str], rows: list[list[str]], wrap: set[int], right: set[int], width: int) -> str:
@@ -106,13 +107,7 @@ def test_render_of_a_long_table_is_the_same_drawn_or_not(width: int, monkeypatch
 
 def test_a_small_table_is_drawn_too(monkeypatch: pytest.MonkeyPatch) -> None:
     # Three rows, a wrapping name column (as a province's stage table): drawn from its cells, same text as rich.
-    cols = [
-        Column("tahapan", "code", ("tahapan", "stage"), ("", "")),
-        Column("nama", "text", ("nama tahapan", "stage name"), ("", "")),
-        Column("hari", "int", ("hari terlambat", "days late"), ("", "")),
-    ]
-    names = ["Pengumuman rekrutmen tenaga pendamping", "Revisi DIPA", "Seleksi administrasi calon tenaga pendamping"]
-    rows = pd.DataFrame({"tahapan": ["PSW-01", "PSW-06", "PSW-02"], "nama": names, "hari": [0, 3, 12]})
+    cols, rows = stage_table()
     report = Report("status", "id", header=["Posisi per: 3 Juni 2022"], tables=[Table("t", "Bali", cols, rows)])
     got: list[str | None] = []
     real = terminal.drawn_table

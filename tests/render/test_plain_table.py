@@ -9,7 +9,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pandas as pd
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
@@ -17,8 +16,8 @@ from rich.cells import cell_len as rich_cell_len
 
 from pkp_cli.render import table as tables
 from pkp_cli.render import terminal
-from pkp_cli.views.model import Column, Report, Table
-from tests.factories import ROOT
+from pkp_cli.views.model import Report, Table
+from tests.factories import ROOT, stage_table
 
 _NARROW_RANGES = [(0x20, 0x7E), (0xA1, 0xAC), (0xAE, 0x2FF), (0x2010, 0x2027), (0x2030, 0x205E)]
 
@@ -106,13 +105,7 @@ def _rich_only(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.mark.parametrize("width", [20, 40, 80, 120, 200])
 def test_a_report_reads_the_same_put_together_or_printed_by_rich(width: int, monkeypatch: pytest.MonkeyPatch) -> None:
-    cols = [
-        Column("tahapan", "code", ("tahapan", "stage"), ("", "")),
-        Column("nama", "text", ("nama tahapan", "stage name"), ("", "")),
-        Column("hari", "int", ("hari terlambat", "days late"), ("", "")),
-    ]
-    names = ["Pengumuman rekrutmen tenaga pendamping", "Revisi DIPA", "Seleksi administrasi calon tenaga pendamping"]
-    rows = pd.DataFrame({"tahapan": ["PSW-01", "PSW-06", "PSW-02"], "nama": names, "hari": [0, 3, 12]})
+    cols, rows = stage_table()
     summary = "rencana % 16,0, realisasi % 31,9, deviasi +15,9, tahapan 276, selesai 88, terlambat 0 " * 3
     tabs = [Table("t", "Bali — persiapan", cols, rows), Table("u", "Bali — lokasi terlambat (0)", cols, rows.head(0))]
     report = Report("status", "id", header=["Posisi per: 3 Juni 2022", "", summary], tables=tabs, notes=["catatan"])

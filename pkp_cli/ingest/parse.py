@@ -72,7 +72,9 @@ def _by_unique(
         return vals, pd.Series(np.full(len(s), None, dtype=object), index=s.index, dtype=object)
     memo = _MEMO.setdefault(fn, {})
     if len(memo) > _MEMO_LIMIT:
-        memo.clear()
+        # A new dictionary, not the old one emptied: a parse on another thread (ingest/load.py parses the last
+        # file's kinds beside the main thread's parse) may be between filling it and reading it back.
+        memo = _MEMO[fn] = {}
     keys = u.tolist()
     todo = [k for k in dict.fromkeys(keys) if k not in memo]
     if todo:

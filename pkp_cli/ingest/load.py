@@ -48,6 +48,7 @@ from pkp_cli.ingest.sheets import (
     SheetRecords,
     combine,
     concat_errors,
+    factorizing_ahead,
     has_error,
     parse_records,
     read_sheets,
@@ -473,8 +474,10 @@ def _warm_reference(batch: SheetRecords) -> None:
 
 def _parse_batch(members: list[SheetRecords], kind: str) -> tuple[SheetRecords, list[Issue]]:
     """A kind's sheets as one batch, parsed; the readers' findings on rows that hold no record (warnings)."""
+    factorizing = factorizing_ahead(members, kind)
     batch = combine(members)
-    batch.errors = concat_errors([batch.errors, *parse_records(batch.records, kind, batch.factorizations)])
+    parsed = parse_records(batch.records, kind, batch.factorizations, factorizing)
+    batch.errors = concat_errors([batch.errors, *parsed])
     # The readers' own findings (a date serial calamine could not turn into a date, a quote never closed):
     # errors at their records; warnings for rows that hold no record.
     warnings = apply_reader_problems(batch)

@@ -279,3 +279,37 @@ def test_a_failure_of_the_parse_beside_is_met_again_on_the_main_thread(
     ahead, plain, taken = _both_ways(monkeypatch, [data], mini_schedule, "zz-lokasi.xlsx")
     assert taken["progres"] is not None and taken["lokasi"] is None  # parsed again, on the main thread
     _same_loads(ahead, plain)
+
+
+def test_one_sheets_columns_are_factorised_while_its_batch_is_combined(
+    tmp_path: Path, mini_schedule: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch of one big sheet (a CSV): the helper thread's first factorisation is started from the sheet's own
+    records before `combine` (sheets.factorizing_ahead), and the load is the same as with the factorisations
+    made after it."""
+    data = tmp_path / "data"
+    _write(data, ROWS)
+    write_lokasi(data / "lokasi.xlsx")
+    started = threading.Event()
+    before_combine: list[bool] = []
+    real_factorize, real_combine = sheets._factorize, load.combine
+
+    def spy(raw: Any) -> Any:
+        started.set()
+        return real_factorize(raw)
+
+    def combine(members: list[SheetRecords]) -> Any:
+        if members[0].layout.kind == "progres":
+            before_combine.append(started.wait(5))  # (without it, nothing is factorised before combine returns)
+        return real_combine(members)
+
+    monkeypatch.setattr(sheets, "_factorize", spy)
+    monkeypatch.setattr(load, "combine", combine)
+    monkeypatch.setattr(sheets, "FACTORIZE_AHEAD_ROWS", 1)
+    today = dt.date(2022, 6, 30)
+    ahead = load.load_data([data / "progres.csv"], mini_schedule, today=today, collect_rejects=True)
+    assert before_combine == [True]
+    monkeypatch.setattr(sheets, "FACTORIZE_AHEAD_ROWS", 10**12)
+    monkeypatch.setattr(sheets, "_factorize", real_factorize)
+    plain = load.load_data([data / "progres.csv"], mini_schedule, today=today, collect_rejects=True)
+    _same_loads(ahead, plain)

@@ -72,7 +72,9 @@ def _by_unique(
         return vals, pd.Series(np.full(len(s), None, dtype=object), index=s.index, dtype=object)
     memo = _MEMO.setdefault(fn, {})
     if len(memo) > _MEMO_LIMIT:
-        memo.clear()
+        # A new dictionary, not the old one emptied: a parse on another thread (ingest/load.py parses the last
+        # file's kinds beside the main thread's parse) may be between filling it and reading it back.
+        memo = _MEMO[fn] = {}
     keys = u.tolist()
     todo = [k for k in dict.fromkeys(keys) if k not in memo]
     if todo:
@@ -376,7 +378,7 @@ def parse_percent_sparse(
     `factorization`: `pd.factorize(s)`'s (codes, distinct values), made already (on a helper thread)."""
     codes, uniques = factorization if factorization is not None else pd.factorize(s, use_na_sentinel=True)
     n_u = len(uniques)
-    codes = np.asarray(codes, dtype=np.int64)
+    codes = np.asarray(codes)
     if not n_u:
         return pd.Series(np.full(len(s), np.nan), index=s.index, dtype="float64", copy=False), _NO_ROWS, _NO_CODES
     u = pd.Series(uniques, dtype=object).astype(str).str.strip()
@@ -397,11 +399,15 @@ def parse_percent_sparse(
         return np.append(values, np.nan), np.append(err, np.int8(0))
 
     plain_v, plain_e = judged(num)
-    at = np.where(codes >= 0, codes, n_u)
+    # The empty cells' code -1 reads the tables' last slot, the one appended for them (slot n_u): no remapped
+    # copy of the codes unless some cell is formatted as a percentage (never in a CSV).
+    at = codes
     scaled = None
     if percent_format is not None:
         scaled = percent_format.fillna(False).to_numpy(dtype=bool)
-        scaled = scaled & ~np.append(explicit, True)[at]
+        if scaled.any():
+            at = np.where(codes >= 0, codes, n_u)
+            scaled = scaled & ~np.append(explicit, True)[at]
     if scaled is not None and scaled.any():
         scaled_v, scaled_e = judged(np.where(explicit, num, num * 100.0))
         table_v, table_e = np.concatenate([plain_v, scaled_v]), np.concatenate([plain_e, scaled_e])

@@ -353,3 +353,17 @@ def test_one_date_agrees_with_parse_dates(text: str) -> None:
 @given(st.text(alphabet=st.characters(max_codepoint=127), max_size=24))
 def test_one_date_agrees_on_any_ascii(text: str) -> None:
     assert parse._one_date(text) == _vectorised_one(text)
+
+
+def test_a_full_memo_is_replaced_not_emptied(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # The last file's batch may be parsed on another thread beside the main thread's parse (ingest/load.py
+    # `parse_rest_when_read`): a parse between filling its memo and reading it back must keep what it put there
+    # when the other one finds the memo full.
+    monkeypatch.setattr(parse, "_MEMO_LIMIT", 2)
+    monkeypatch.setattr(parse, "_MEMO", {})
+    parse.parse_code(pd.Series(["51", "52", "53"], dtype="str"))
+    held = next(iter(parse._MEMO.values()))
+    before = dict(held)
+    vals, _errs = parse.parse_code(pd.Series(["54"], dtype="str"))
+    assert held == before and len(held) == 3  # the full one, as another parse holds it
+    assert vals.tolist() == ["54"]

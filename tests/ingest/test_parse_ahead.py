@@ -118,7 +118,9 @@ def test_the_progress_batch_parsed_while_the_location_workbook_is_read_is_the_on
     write_lokasi(data / "zz-lokasi.xlsx")  # discovered (and started) after the CSV
     ahead, plain, taken = _both_ways(monkeypatch, [data], mini_schedule, "zz-lokasi.xlsx")
     assert taken["progres"] is not None  # the batch parsed ahead was used, not parsed again
-    assert "lokasi" not in taken or taken["lokasi"] is None  # the location workbook was the one still read
+    # The location workbook was the one still read: its batch was parsed once it was read, on a thread of its own
+    # beside the progress parse (`parse_rest_when_read`), and used.
+    assert taken["lokasi"] is not None
     _same_loads(ahead, plain)
     # The fixture holds what it says (by hand from ROWS): of ten rows, 3 load, 1 is a duplicate, 6 are rejected
     # (the unknown location, the short code, the stage, the day, the percent, the quote).
@@ -145,7 +147,8 @@ def test_the_location_batch_is_parsed_ahead_when_the_progress_file_is_read_last(
     write_lokasi(data / "lokasi.xlsx")
     _write(data, ROWS)
     ahead, plain, taken = _both_ways(monkeypatch, [data], mini_schedule, "progres.csv")
-    assert taken["lokasi"] is not None and taken["progres"] is None
+    # (The progress file's batch too, once it is read: on a thread of its own, `parse_rest_when_read`.)
+    assert taken["lokasi"] is not None and taken["progres"] is not None
     _same_loads(ahead, plain)
 
 
@@ -231,4 +234,82 @@ def test_columns_factorised_on_a_second_thread_parse_as_on_one(
     monkeypatch.setattr(sheets, "FACTORIZE_AHEAD_ROWS", 10**12)
     plain = load.load_data([data], mini_schedule, today=today, collect_rejects=True)
     assert not any(t.startswith("pkp-factorize") for t in threads)
+    _same_loads(ahead, plain)
+
+
+def test_the_last_files_kinds_are_parsed_on_their_own_thread_beside_the_parse_ahead(
+    tmp_path: Path, mini_schedule: Any, monkeypatch: pytest.MonkeyPatch, threaded: None
+) -> None:
+    """The location workbook read last: its batch is parsed on a thread of its own once it is read (while the
+    main thread still parses the progress batch), and the load is the same as without parsing ahead."""
+    data = tmp_path / "data"
+    _write(data, ROWS)
+    write_lokasi(data / "zz-lokasi.xlsx")
+    where: list[tuple[str, str]] = []
+    real = load._parse_batch
+
+    def parse_batch(members: list[SheetRecords], kind: str) -> Any:
+        where.append((kind, threading.current_thread().name))
+        return real(members, kind)
+
+    monkeypatch.setattr(load, "_parse_batch", parse_batch)
+    ahead, plain, taken = _both_ways(monkeypatch, [data], mini_schedule, "zz-lokasi.xlsx")
+    assert taken["lokasi"] is not None and taken["progres"] is not None
+    assert where[:2] == [("progres", "MainThread"), ("lokasi", "pkp-parse-rest")]  # the load parsing ahead
+    assert where[2:] == [("lokasi", "MainThread"), ("progres", "MainThread")]  # the load without
+    _same_loads(ahead, plain)
+
+
+def test_a_failure_of_the_parse_beside_is_met_again_on_the_main_thread(
+    tmp_path: Path, mini_schedule: Any, monkeypatch: pytest.MonkeyPatch, threaded: None
+) -> None:
+    """Whatever goes wrong in the last file's parse on its own thread is dropped there: the main thread parses
+    that batch itself (and would raise there what it raises); nothing of the failure shows in the load."""
+    data = tmp_path / "data"
+    _write(data, ROWS)
+    write_lokasi(data / "zz-lokasi.xlsx")
+    real = load._parse_batch
+
+    def parse_batch(members: list[SheetRecords], kind: str) -> Any:
+        if threading.current_thread().name == "pkp-parse-rest":
+            raise ValueError("a failure beside")
+        return real(members, kind)
+
+    monkeypatch.setattr(load, "_parse_batch", parse_batch)
+    ahead, plain, taken = _both_ways(monkeypatch, [data], mini_schedule, "zz-lokasi.xlsx")
+    assert taken["progres"] is not None and taken["lokasi"] is None  # parsed again, on the main thread
+    _same_loads(ahead, plain)
+
+
+def test_one_sheets_columns_are_factorised_while_its_batch_is_combined(
+    tmp_path: Path, mini_schedule: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A batch of one big sheet (a CSV): the helper thread's first factorisation is started from the sheet's own
+    records before `combine` (sheets.factorizing_ahead), and the load is the same as with the factorisations
+    made after it."""
+    data = tmp_path / "data"
+    _write(data, ROWS)
+    write_lokasi(data / "lokasi.xlsx")
+    started = threading.Event()
+    before_combine: list[bool] = []
+    real_factorize, real_combine = sheets._factorize, load.combine
+
+    def spy(raw: Any) -> Any:
+        started.set()
+        return real_factorize(raw)
+
+    def combine(members: list[SheetRecords]) -> Any:
+        if members[0].layout.kind == "progres":
+            before_combine.append(started.wait(5))  # (without it, nothing is factorised before combine returns)
+        return real_combine(members)
+
+    monkeypatch.setattr(sheets, "_factorize", spy)
+    monkeypatch.setattr(load, "combine", combine)
+    monkeypatch.setattr(sheets, "FACTORIZE_AHEAD_ROWS", 1)
+    today = dt.date(2022, 6, 30)
+    ahead = load.load_data([data / "progres.csv"], mini_schedule, today=today, collect_rejects=True)
+    assert before_combine == [True]
+    monkeypatch.setattr(sheets, "FACTORIZE_AHEAD_ROWS", 10**12)
+    monkeypatch.setattr(sheets, "_factorize", real_factorize)
+    plain = load.load_data([data / "progres.csv"], mini_schedule, today=today, collect_rejects=True)
     _same_loads(ahead, plain)

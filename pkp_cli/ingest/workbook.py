@@ -598,7 +598,7 @@ def xlsx_stage(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_M
             names = list(reader.sheet_names)
         for name in names:
             with _calamine(f"{name}: "):
-                batch = reader.load_sheet(name, header_row=None, dtypes="string").to_arrow()
+                batch = reader.load_sheet(name, header_row=None, dtypes="string", eager=True)
             if batch.num_columns > EXCEL_COLUMNS or batch.num_rows > EXCEL_ROWS:  # cells placed without references
                 raise FileProblem("xlsx-beyond-excel", sheet=name, columns=batch.num_columns, rows=batch.num_rows)
             batches.append((name, batch))

@@ -72,12 +72,22 @@ _NARROW_BOUND = (26, 999_999)
 # Two searches, each with a literal prefix (one alternation of both scans byte by byte, six times slower).
 _WIDE_OR_LONG = (re.compile(rb'<c r="(?:[A-Z]{2}|[A-Z]\d{7})'), re.compile(rb'<row r="\d{7}'))
 _REF = re.compile(rb'<(?:c|row) r="([A-Z]{0,7})(\d{1,12})"')
-# What the scan looks for in every chunk and rarely finds (a merged range, an error or shared-string cell, a wide
-# or long reference: `b"<mergeCell " in`, _ERROR_OR_SHARED, _WIDE_OR_LONG), as one RE2 pattern run by pyarrow
-# over a big chunk: one pass where `re` makes four, each stopping at every cell, and without the GIL (pyarrow's
-# kernels release it, `re` never does). A chunk where it finds nothing needs none of those four searches; where
-# it finds something, they run as before. RE2 reads a binary array byte by byte (Latin-1), as `re` reads bytes.
-_RARE_RE2 = r'<mergeCell |t="[es]"|<c r="(?:[A-Z]{2}|[A-Z]\d{7})|<row r="\d{7}|<!\[CDATA\['
+# What the scan looks for in every chunk and rarely finds (a merged range, an error cell, a shared-string cell
+# whose value is no index, a wide or long reference: `b"<mergeCell " in`, _ERROR_CELL, _BAD_STRING_INDEX,
+# _WIDE_OR_LONG), as one RE2 pattern run by pyarrow over a big chunk: one pass where `re` makes four, each stopping
+# at every cell, and without the GIL (pyarrow's kernels release it, `re` never does). A chunk where it finds nothing
+# needs none of those searches; where it finds something, they run as before. RE2 reads a binary array byte by
+# byte (Latin-1), as `re` reads bytes.
+# A shared-string cell itself is not rare: Excel writes every text cell so (`t="s"`), and with `t="s"` in the
+# prefilter every chunk of such a sheet went the `re` way (the bench's progress sheet written with shared strings:
+# 1.1 s of CPU holding the GIL instead of 0.4 s). What the prefilter finds is `_BAD_STRING_INDEX` itself, its
+# lookahead spelt out for RE2: after `<v>`, anything but up to 10 digits and `</v>` (a byte that is neither digit nor
+# `<`, 11 digits, a `<` not opening `</v>`, or the end of the piece). (`\s` is `re`'s for bytes: ASCII white space.)
+_BAD_STRING_INDEX_RE2 = (
+    r't="s"(?:[ \t\n\r\f\v][^>]*)?>(?:<f[^>]*/>|<f[^>]*>[^<]*</f>)?<v>'
+    r"(?:\d{0,10}(?:[^0-9<]|<(?:[^/]|/[^v]|/v[^>])|(?:<|</|</v)?$)|\d{11})"
+)
+_RARE_RE2 = r'<mergeCell |t="e"|<c r="(?:[A-Z]{2}|[A-Z]\d{7})|<row r="\d{7}|<!\[CDATA\[|' + _BAD_STRING_INDEX_RE2
 # A CDATA section is valid XML that no spreadsheet writer puts in a sheet, and calamine reads a value held in one
 # as an empty cell (a date or a percent then "not filled in", silently): such a sheet is refused. (A "!" first, by
 # memchr: the literal search itself costs about 0.1 s on a 115 MB sheet.)
@@ -588,7 +598,7 @@ def xlsx_stage(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_M
             names = list(reader.sheet_names)
         for name in names:
             with _calamine(f"{name}: "):
-                batch = reader.load_sheet(name, header_row=None, dtypes="string").to_arrow()
+                batch = reader.load_sheet(name, header_row=None, dtypes="string", eager=True)
             if batch.num_columns > EXCEL_COLUMNS or batch.num_rows > EXCEL_ROWS:  # cells placed without references
                 raise FileProblem("xlsx-beyond-excel", sheet=name, columns=batch.num_columns, rows=batch.num_rows)
             batches.append((name, batch))

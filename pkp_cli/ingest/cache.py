@@ -413,42 +413,25 @@ def _codec(choice: tuple[str, int | None]) -> Any:
 
 
 def save_file(folder: Path, key: str, header: dict[str, Any], tables: dict[str, Any],
-              codec: tuple[str, int | None] = FILE_CODEC, *, release: bool = False) -> int:  # fmt: skip
+              codec: tuple[str, int | None] = FILE_CODEC, *, release: bool = False, stream: bool = False
+              ) -> int:  # fmt: skip
     """Write one file entry; returns its size (0 when it could not be written: the cache is only an aid). Big
     tables are compressed with `codec` (FILE_CODEC: a loaded file's records; DERIVED_CODEC: derived frames).
 
-    With `release`, `tables` is emptied once serialised, before the file is written (see save_files)."""
-    import pyarrow as pa
-
+    With `release`, `tables` is emptied once serialised, before the file is written (see save_files). With
+    `stream`, the tables are serialised straight into the file instead (no copy of the entry in memory: for a
+    frame the command keeps anyway, such as the status frame, whose write runs beside the view)."""
     tmp: Path | None = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        blobs: list[Any] = []  # pyarrow Buffers
-        spans: dict[str, list[Any]] = {}
-        offset = 0
-        for name, table in tables.items():
-            table, restore = _slim(table)
-            # Small tables (a weekly workbook) read fastest as they are; big ones are compressed.
-            big = table.nbytes > COMPRESS_ABOVE_BYTES
-            # one buffer compressed at a time: this runs beside the command, whose peak it should not raise
-            options = pa.ipc.IpcWriteOptions(compression=_codec(codec) if big else None, use_threads=False)
-            sink = pa.BufferOutputStream()
-            with pa.ipc.new_stream(sink, table.schema, options=options) as writer:
-                writer.write_table(table)
-            blob = sink.getvalue()  # written as it is (no copy to bytes: 88 MB for the national CSV's entry)
-            spans[name] = [offset, blob.size, restore]  # three items: a pkp that knows no `restore` refuses it
-            offset += blob.size
-            blobs.append(blob)
+        slim = {name: _slim(table) for name, table in tables.items()}
         if release:
-            tables.clear()  # the blobs hold all of it now
-        head = json.dumps({**header, "tables": spans}, ensure_ascii=False, default=str).encode("utf-8")
+            tables.clear()  # `slim` holds them until each is serialised
         fd, name = tempfile.mkstemp(dir=folder, prefix=FILE_TMP_PREFIX)
         tmp = Path(name)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(FILE_MAGIC + len(head).to_bytes(8, "little") + head)
-            for blob in blobs:
-                fh.write(blob)
-        size = len(FILE_MAGIC) + 8 + len(head) + offset
+            write = _stream_entry if stream else _write_entry
+            size = write(fh, header, slim, codec)
         target = folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}"
         if target.exists() and not is_our_file(target):
             remove_our_file(tmp, _FILE_TMP_NAME)  # somebody else's file under pkp's name: left as it is
@@ -459,6 +442,76 @@ def save_file(folder: Path, key: str, header: dict[str, Any], tables: dict[str, 
         if tmp is not None:
             remove_our_file(tmp, _FILE_TMP_NAME)
         return 0
+
+
+def _options(table: Any, codec: tuple[str, int | None]) -> Any:
+    import pyarrow as pa
+
+    # Small tables (a weekly workbook) read fastest as they are; big ones are compressed, one buffer at a time:
+    # this runs beside the command, whose peak it should not raise.
+    big = table.nbytes > COMPRESS_ABOVE_BYTES
+    return pa.ipc.IpcWriteOptions(compression=_codec(codec) if big else None, use_threads=False)
+
+
+def _head(header: dict[str, Any], spans: dict[str, list[Any]]) -> bytes:
+    return json.dumps({**header, "tables": spans}, ensure_ascii=False, default=str).encode("utf-8")
+
+
+def _write_entry(fh: Any, header: dict[str, Any], slim: dict[str, tuple[Any, dict[str, Any]]],
+                 codec: tuple[str, int | None]) -> int:  # fmt: skip
+    """The entry serialised in memory table by table (each table let go once serialised), then written."""
+    import pyarrow as pa
+
+    blobs: list[Any] = []  # pyarrow Buffers
+    spans: dict[str, list[Any]] = {}
+    offset = 0
+    while slim:
+        name = next(iter(slim))
+        table, restore = slim.pop(name)
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema, options=_options(table, codec)) as writer:
+            writer.write_table(table)
+        del table
+        blob = sink.getvalue()  # written as it is (no copy to bytes: 88 MB for the national CSV's entry)
+        spans[name] = [offset, blob.size, restore]  # three items: a pkp that knows no `restore` refuses it
+        offset += blob.size
+        blobs.append(blob)
+    head = _head(header, spans)
+    fh.write(FILE_MAGIC + len(head).to_bytes(8, "little") + head)
+    for blob in blobs:
+        fh.write(blob)
+    return len(FILE_MAGIC) + 8 + len(head) + offset
+
+
+_SPAN_ROOM = 10**15  # spans' numbers as wide as any entry's, while the header's room is reserved
+
+
+def _stream_entry(fh: Any, header: dict[str, Any], slim: dict[str, tuple[Any, dict[str, Any]]],
+                  codec: tuple[str, int | None]) -> int:  # fmt: skip
+    """The entry serialised straight into `fh`: room for the header first (the spans are known only after), the
+    header written into it at the end, padded with spaces (JSON's whitespace: read as any header)."""
+    import pyarrow as pa
+
+    room = len(_head(header, {name: [_SPAN_ROOM, _SPAN_ROOM, r] for name, (_, r) in slim.items()}))
+    fh.write(FILE_MAGIC + room.to_bytes(8, "little") + b" " * room)
+    fh.flush()
+    body = fh.tell()
+    spans: dict[str, list[Any]] = {}
+    sink = pa.PythonFile(fh, mode="w")
+    while slim:
+        name = next(iter(slim))
+        table, restore = slim.pop(name)
+        start = fh.tell()
+        with pa.ipc.new_stream(sink, table.schema, options=_options(table, codec)) as writer:
+            writer.write_table(table)
+        del table
+        fh.flush()
+        spans[name] = [start - body, fh.tell() - start, restore]
+    head = _head(header, spans)
+    end = fh.tell()
+    fh.seek(len(FILE_MAGIC) + 8)
+    fh.write(head.ljust(room))
+    return end
 
 
 def _slim(table: Any) -> tuple[Any, dict[str, Any]]:
@@ -612,7 +665,8 @@ def save_frame(folder: Path, key: str, kind: str, frame: Any) -> None:
     of the caller's frame reaches."""
     from pkp_cli.ingest import background
 
-    # Held: serialising the national status frame beside the view's roll-ups set the peak memory.
+    # Held: serialising the national status frame beside the view's roll-ups set the peak memory. The national view
+    # starts it once its roll-ups are done (StatusInputs.peak_passed), other views once their tables are made.
     background.later(_save_frame, folder, key, kind, frame.copy(deep=False), hold=True)
 
 
@@ -635,11 +689,12 @@ def _save_frame(folder: Path, key: str, kind: str, frame: Any) -> None:
         return
     header = {"derived": kind, "columns": list(frame.columns), "encoded": encoded}
     del frame
-    save_files(folder, [(key, header, {"frame": table})], DERIVED_CODEC)
+    # streamed into its file: no copy of the entry in memory while the view still works beside it
+    save_files(folder, [(key, header, {"frame": table})], DERIVED_CODEC, stream=True)
 
 
 def save_files(folder: Path, entries: list[tuple[str, dict[str, Any], dict[str, Any]]],
-               codec: tuple[str, int | None] = FILE_CODEC) -> None:  # fmt: skip
+               codec: tuple[str, int | None] = FILE_CODEC, *, stream: bool = False) -> None:  # fmt: skip
     """Write file entries (key, header, Arrow tables), then keep the store within its bounds.
 
     Each entry is taken off `entries` and its tables let go once serialised, before its file is written: a write
@@ -648,7 +703,7 @@ def save_files(folder: Path, entries: list[tuple[str, dict[str, Any], dict[str, 
     seconds, and those buffers stayed in the command's peak until it was done."""
     while entries:
         key, header, tables = entries.pop(0)
-        save_file(folder, key, header, tables, codec, release=True)
+        save_file(folder, key, header, tables, codec, release=True, stream=stream)
         del tables
     prune_files(folder)
 

@@ -68,17 +68,23 @@ def tables(draw: st.DrawFn) -> pa.Table:
 
 
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(table=tables())
-def test_an_entry_reads_back_the_table_it_was_given(tmp_path: Path, table: pa.Table) -> None:
+@given(table=tables(), other=tables(), stream=st.booleans(), note=st.text(max_size=5))
+def test_an_entry_reads_back_the_table_it_was_given(
+    tmp_path: Path, table: pa.Table, other: pa.Table, stream: bool, note: str
+) -> None:
+    # in memory or streamed into the file (the header's room padded with spaces), one table or two
     key = "e" * 32
-    assert cache.save_file(tmp_path, key, {"shown": "x"}, {"progres": table}) > 0
+    size = cache.save_file(tmp_path, key, {"shown": note}, {"progres": table, "lokasi": other}, stream=stream)
+    assert size == (tmp_path / f"{cache.FILE_PREFIX}{key}{cache.FILE_SUFFIX}").stat().st_size
     loaded = cache.load_file(tmp_path, key)
     assert loaded is not None
-    back = loaded[1]["progres"]
-    assert back.schema == table.schema
-    assert back.equals(table)
-    for name in table.column_names:
-        assert back.column(name).to_pylist() == table.column(name).to_pylist()
+    assert loaded[0]["shown"] == note
+    for name, given_table in (("progres", table), ("lokasi", other)):
+        back = loaded[1][name]
+        assert back.schema == given_table.schema
+        assert back.equals(given_table)
+        for column in given_table.column_names:
+            assert back.column(column).to_pylist() == given_table.column(column).to_pylist()
 
 
 def _big(dirty: bool) -> pa.Table:
@@ -90,6 +96,14 @@ def _big(dirty: bool) -> pa.Table:
 
 def _size(folder: Path, key: str) -> int:
     return (folder / f"{cache.FILE_PREFIX}{key}{cache.FILE_SUFFIX}").stat().st_size
+
+
+def test_a_streamed_entry_is_the_entry_written_in_memory(tmp_path: Path) -> None:
+    table = _big(dirty=True)
+    assert cache.save_file(tmp_path, "1" * 32, {"n": 1}, {"frame": table, "small": table.slice(0, 3)}, stream=True)
+    assert cache.save_file(tmp_path, "2" * 32, {"n": 1}, {"frame": table, "small": table.slice(0, 3)})
+    streamed, kept = (_header_and_body(tmp_path / f"{cache.FILE_PREFIX}{k * 32}{cache.FILE_SUFFIX}") for k in "12")
+    assert streamed[0] == kept[0] and streamed[1] == kept[1]  # the same header (but its padding) and bytes
 
 
 def test_columns_that_need_no_bytes_are_not_written(tmp_path: Path) -> None:

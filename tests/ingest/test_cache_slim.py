@@ -36,6 +36,12 @@ def _column(values: list[str | None], kind: str) -> pa.Array:
     return pa.array(numbers, type=pa.int64()).cast(TYPES[kind])
 
 
+@pytest.fixture(autouse=True)
+def slim_small_tables(monkeypatch: pytest.MonkeyPatch) -> None:
+    # small tables stand for big ones (entries of fewer than SLIM_MIN_ROWS rows are written whole)
+    monkeypatch.setattr(cache, "SLIM_MIN_ROWS", 0)
+
+
 @st.composite
 def tables(draw: st.DrawFn) -> pa.Table:
     n = draw(st.integers(0, 12))
@@ -60,6 +66,14 @@ def tables(draw: st.DrawFn) -> pa.Table:
             columns[f"_raw_c{i}"] = pa.chunked_array([_column(dirty, kind)])
         elif how == "other-type":
             columns[f"_raw_c{i}"] = pa.chunked_array([_column(values, "string" if kind != "string" else "int64")])
+    if draw(st.booleans()):  # row numbers: counting up by one, or nearly
+        first = draw(st.integers(-5, 2**31 - 20))
+        counted = list(range(first, first + n))
+        if n and draw(st.booleans()):
+            counted[draw(st.integers(0, n - 1))] += draw(st.sampled_from([-1, 1, 7]))
+        columns["_row"] = pa.chunked_array([pa.array(counted, type=draw(st.sampled_from([pa.int64(), pa.int32()])))])
+    if draw(st.booleans()):  # a count that ends at its type's largest value
+        columns["_top"] = pa.chunked_array([pa.array(range(127 - n + 1, 128), type=pa.int8())])
     if draw(st.booleans()):
         columns["_raw_nothing"] = pa.chunked_array([pa.nulls(n, pa.large_string())])  # its X is missing
     names = list(columns)
@@ -156,6 +170,27 @@ def test_an_entry_whose_columns_cannot_be_put_back_is_rebuilt_with_a_note(
     assert not path.exists()
 
 
+def test_small_tables_are_written_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cache, "SLIM_MIN_ROWS", 1024)
+    for n, slimmed in ((1023, False), (1024, True)):
+        key = str(n % 10) * 32
+        table = _big(dirty=False).slice(0, n)
+        cache.save_file(tmp_path, key, {}, {"progres": table})
+        header, _ = _header_and_body(tmp_path / f"{cache.FILE_PREFIX}{key}{cache.FILE_SUFFIX}")
+        assert bool(header["tables"]["progres"][2]) is slimmed
+        loaded = cache.load_file(tmp_path, key)
+        assert loaded is not None and loaded[1]["progres"].equals(table)
+
+
+def test_row_numbers_are_not_written(tmp_path: Path) -> None:
+    n = 300_000
+    rows = pa.table({"_row": pa.array(range(2, n + 2), pa.int64()), "_src": pa.array(range(n), pa.int64())})
+    cache.save_file(tmp_path, "9" * 32, {}, {"progres": rows})
+    assert _size(tmp_path, "9" * 32) < 10_000
+    loaded = cache.load_file(tmp_path, "9" * 32)
+    assert loaded is not None and loaded[1]["progres"].equals(rows)
+
+
 def test_an_entry_of_the_former_layout_still_reads(tmp_path: Path) -> None:
     # spans of two items and no column left out: what pkp wrote before
     key = "f" * 32
@@ -185,7 +220,7 @@ def test_dirty_cells_read_from_an_entry_give_the_load_without_the_cache(tmp_path
     (data / "progres" / "2022-05-20").mkdir(parents=True)
     write_lokasi(data / "lokasi.xlsx")
     rows = []
-    for i in range(400):
+    for i in range(1200):
         code = ["51.04.01", " 51.04.02", "51.04.03 ", "x", "", "51.04.01"][i % 6]
         program = ["PISEW", "pisew", " PISEW", "PISEW"][i % 4]
         stage = ["Persiapan", "persiapan", "Pelaksanaan", "??"][i % 4]

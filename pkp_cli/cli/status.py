@@ -100,7 +100,7 @@ def status(
     )
     # The frames are read when the view needs them: a warm national report kept by the workspace needs neither.
     inputs = view.StatusInputs(ws.status, lambda: ws.loaded.progres, ws.schedule, ws.facts(), ws.stale_days,
-                               keep=ws.kept_tables, work=ws.status_work)  # fmt: skip
+                               keep=ws.kept_tables, work=ws.status_work, after_peak=ws.start_held_writes)  # fmt: skip
     emit(view.build(inputs, query, detail), fmt.value, table=table, out=out)
     return ws.exit_code()
 

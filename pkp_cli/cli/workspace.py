@@ -205,6 +205,13 @@ class Workspace:
             "holidays": package,
         }
 
+    def start_held_writes(self) -> None:
+        """Start the cache writes held until the command's memory-heavy work is done (ingest/background.py); the
+        status views call this once their biggest temporaries are gone."""
+        from pkp_cli.ingest import background
+
+        background.start_held()
+
     def kept_tables(self, kind: str, parts: dict[str, Any], compute: Callable[[], dict[str, pd.DataFrame]]
                     ) -> dict[str, pd.DataFrame]:  # fmt: skip
         """Small tables computed from the status frame (a view's data: codes and numbers, a few hundred rows),

@@ -1,6 +1,6 @@
 """Cache writes that run beside the command's own work.
 
-Writing the national data's cache entries (an 88 MB compressed file entry, the load entry, the status entry)
+Writing the national data's cache entries (a 15 MB compressed file entry, the load entry, the status entry)
 costs about a second and a half of a cold `pkp status`, almost all of it in Arrow's compression and file
 writes, which release the GIL. The CLI turns deferral on for a command (`deferring()`): each write then runs
 on its own thread while the command computes and prints, and the command waits for them before it exits,

@@ -13,7 +13,8 @@ Two kinds of entries:
   changes (next week's workbooks arrive), only the new and changed files are read; the cross-file checks run
   again on all. One file per entry: FILE_MAGIC, a JSON header, then Arrow IPC streams (no pickle), written
   to a temporary name and renamed into place; at most MAX_FILE_ENTRIES entries and MAX_FILE_BYTES bytes,
-  the least recently used pruned first.
+  the least recently used pruned first. A big table's columns that need no bytes (a cell-as-written column
+  equal to its parse, an empty column, row numbers) are left out and put back on reading (`_slim`).
 
 Any change makes a new key; stale entries are never read. An entry that cannot be read back completely is
 not trusted: it is removed (when it is pkp's own) and rebuilt, with a note on stderr. The whole cache is
@@ -64,8 +65,9 @@ COMPRESS_ABOVE_BYTES = 1 << 20
 # How big tables are compressed (Arrow codec name, level). A loaded file's records are read back only when its
 # folder changed: zstd at level 1 writes them about as fast as lz4 and in a third of the bytes (the national
 # CSV's 427 MB of records: 29 MB instead of 88 MB, and the in-memory stream's fresh pages cost a cold run more
-# system time than the compression). Derived frames that a warm run reads (the status frame) keep lz4, which
-# reads back two to three times faster.
+# system time than the compression; again measured on the slimmed records, 229 MB: lz4 saved 0.14 s of the writing
+# thread's CPU and cost as much more system time, under load). Derived frames that a warm run reads (the status
+# frame) keep lz4, which reads back two to three times faster.
 FILE_CODEC = ("zstd", 1)
 DERIVED_CODEC = ("lz4", None)
 
@@ -413,41 +415,25 @@ def _codec(choice: tuple[str, int | None]) -> Any:
 
 
 def save_file(folder: Path, key: str, header: dict[str, Any], tables: dict[str, Any],
-              codec: tuple[str, int | None] = FILE_CODEC, *, release: bool = False) -> int:  # fmt: skip
+              codec: tuple[str, int | None] = FILE_CODEC, *, release: bool = False, stream: bool = False
+              ) -> int:  # fmt: skip
     """Write one file entry; returns its size (0 when it could not be written: the cache is only an aid). Big
     tables are compressed with `codec` (FILE_CODEC: a loaded file's records; DERIVED_CODEC: derived frames).
 
-    With `release`, `tables` is emptied once serialised, before the file is written (see save_files)."""
-    import pyarrow as pa
-
+    With `release`, `tables` is emptied once serialised, before the file is written (see save_files). With
+    `stream`, the tables are serialised straight into the file instead (no copy of the entry in memory: for a
+    frame the command keeps anyway, such as the status frame, whose write runs beside the view)."""
     tmp: Path | None = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        blobs: list[Any] = []  # pyarrow Buffers
-        spans: dict[str, list[int]] = {}
-        offset = 0
-        for name, table in tables.items():
-            # Small tables (a weekly workbook) read fastest as they are; big ones are compressed.
-            big = table.nbytes > COMPRESS_ABOVE_BYTES
-            # one buffer compressed at a time: this runs beside the command, whose peak it should not raise
-            options = pa.ipc.IpcWriteOptions(compression=_codec(codec) if big else None, use_threads=False)
-            sink = pa.BufferOutputStream()
-            with pa.ipc.new_stream(sink, table.schema, options=options) as writer:
-                writer.write_table(table)
-            blob = sink.getvalue()  # written as it is (no copy to bytes: 88 MB for the national CSV's entry)
-            spans[name] = [offset, blob.size]
-            offset += blob.size
-            blobs.append(blob)
+        slim = {name: _slim(table) for name, table in tables.items()}
         if release:
-            tables.clear()  # the blobs hold all of it now
-        head = json.dumps({**header, "tables": spans}, ensure_ascii=False, default=str).encode("utf-8")
+            tables.clear()  # `slim` holds them until each is serialised
         fd, name = tempfile.mkstemp(dir=folder, prefix=FILE_TMP_PREFIX)
         tmp = Path(name)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(FILE_MAGIC + len(head).to_bytes(8, "little") + head)
-            for blob in blobs:
-                fh.write(blob)
-        size = len(FILE_MAGIC) + 8 + len(head) + offset
+            write = _stream_entry if stream else _write_entry
+            size = write(fh, header, slim, codec)
         target = folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}"
         if target.exists() and not is_our_file(target):
             remove_our_file(tmp, _FILE_TMP_NAME)  # somebody else's file under pkp's name: left as it is
@@ -458,6 +444,160 @@ def save_file(folder: Path, key: str, header: dict[str, Any], tables: dict[str, 
         if tmp is not None:
             remove_our_file(tmp, _FILE_TMP_NAME)
         return 0
+
+
+def _options(table: Any, codec: tuple[str, int | None]) -> Any:
+    import pyarrow as pa
+
+    # Small tables (a weekly workbook) read fastest as they are; big ones are compressed, one buffer at a time:
+    # this runs beside the command, whose peak it should not raise.
+    big = table.nbytes > COMPRESS_ABOVE_BYTES
+    return pa.ipc.IpcWriteOptions(compression=_codec(codec) if big else None, use_threads=False)
+
+
+def _head(header: dict[str, Any], spans: dict[str, list[Any]]) -> bytes:
+    return json.dumps({**header, "tables": spans}, ensure_ascii=False, default=str).encode("utf-8")
+
+
+def _write_entry(fh: Any, header: dict[str, Any], slim: dict[str, tuple[Any, dict[str, Any]]],
+                 codec: tuple[str, int | None]) -> int:  # fmt: skip
+    """The entry serialised in memory table by table (each table let go once serialised), then written."""
+    import pyarrow as pa
+
+    blobs: list[Any] = []  # pyarrow Buffers
+    spans: dict[str, list[Any]] = {}
+    offset = 0
+    while slim:
+        name = next(iter(slim))
+        table, restore = slim.pop(name)
+        sink = pa.BufferOutputStream()
+        with pa.ipc.new_stream(sink, table.schema, options=_options(table, codec)) as writer:
+            writer.write_table(table)
+        del table
+        blob = sink.getvalue()  # written as it is (no copy to bytes: 88 MB for the national CSV's entry)
+        spans[name] = [offset, blob.size, restore]  # three items: a pkp that knows no `restore` refuses it
+        offset += blob.size
+        blobs.append(blob)
+    head = _head(header, spans)
+    fh.write(FILE_MAGIC + len(head).to_bytes(8, "little") + head)
+    for blob in blobs:
+        fh.write(blob)
+    return len(FILE_MAGIC) + 8 + len(head) + offset
+
+
+_SPAN_ROOM = 10**15  # spans' numbers as wide as any entry's, while the header's room is reserved
+
+
+def _stream_entry(fh: Any, header: dict[str, Any], slim: dict[str, tuple[Any, dict[str, Any]]],
+                  codec: tuple[str, int | None]) -> int:  # fmt: skip
+    """The entry serialised straight into `fh`: room for the header first (the spans are known only after), the
+    header written into it at the end, padded with spaces (JSON's whitespace: read as any header)."""
+    import pyarrow as pa
+
+    room = len(_head(header, {name: [_SPAN_ROOM, _SPAN_ROOM, r] for name, (_, r) in slim.items()}))
+    fh.write(FILE_MAGIC + room.to_bytes(8, "little") + b" " * room)
+    fh.flush()
+    body = fh.tell()
+    spans: dict[str, list[Any]] = {}
+    sink = pa.PythonFile(fh, mode="w")
+    while slim:
+        name = next(iter(slim))
+        table, restore = slim.pop(name)
+        start = fh.tell()
+        with pa.ipc.new_stream(sink, table.schema, options=_options(table, codec)) as writer:
+            writer.write_table(table)
+        del table
+        fh.flush()
+        spans[name] = [start - body, fh.tell() - start, restore]
+    head = _head(header, spans)
+    end = fh.tell()
+    fh.seek(len(FILE_MAGIC) + 8)
+    fh.write(head.ljust(room))
+    return end
+
+
+# Tables of fewer rows are written whole: their columns cost next to nothing, and an entry read back as it was
+# written needs no rebuilding (a year of weekly folders reads a thousand small entries when a week is added).
+SLIM_MIN_ROWS = 1024
+
+
+def _slim(table: Any) -> tuple[Any, dict[str, Any]]:
+    """`table` without the columns that need no bytes, and how to put them back (`_unslim`): a cell-as-written
+    column `_raw_X` equal to its parsed column `X` in every row (text that parsed to itself: codes, programs,
+    stages, notes), a column with no value at all (a contract column the file lacks), and an integer column that
+    counts up by one from its first value (row numbers). On the national CSV's records that is 167 of 367 MB that
+    were compressed and written for nothing. Dirty data, where some cell differs from its parse, keeps its `_raw_X`
+    column as it is."""
+    import pyarrow as pa
+
+    names = table.column_names
+    if table.num_rows < max(SLIM_MIN_ROWS, 1) or len(set(names)) != len(names):
+        return table, {}
+    nulls = [n for n, c in zip(names, table.columns, strict=True) if c.null_count == len(c)]
+    same = {}
+    for n in names:
+        source = n[len("_raw_") :]
+        if n.startswith("_raw_") and n not in nulls and source in names and source not in nulls:
+            raw, parsed = table.column(n), table.column(source)
+            # the same array (text that parsed to itself) or equal values: a few ms a column of 1.66 M rows
+            if raw.type == parsed.type and raw.equals(parsed):
+                same[n] = source
+    ranges = {}
+    for n, c in zip(names, table.columns, strict=True):
+        if pa.types.is_integer(c.type) and not c.null_count and n not in same and n not in same.values():
+            start = _counting_from(c)
+            if start is not None:
+                ranges[n] = start
+    if not nulls and not same and not ranges:
+        return table, {}
+    import base64
+
+    schema = base64.b64encode(table.schema.serialize().to_pybytes()).decode("ascii")
+    kept = table.drop_columns([*nulls, *same, *ranges])
+    return kept, {"schema": schema, "same": same, "nulls": nulls, "ranges": ranges, "rows": table.num_rows}
+
+
+def _counting_from(column: Any) -> int | None:
+    """The first value of an integer column (no nulls) that counts up by one in every row, else None."""
+    import numpy as np
+
+    values = column.to_numpy()
+    first, n = int(values[0]), len(values)
+    if int(values[-1]) - first != n - 1:  # most columns are told apart here
+        return None
+    try:
+        return first if np.array_equal(values, np.arange(first, first + n, dtype=values.dtype)) else None
+    except (OverflowError, ValueError):  # a count that ends at its type's largest value: kept as it is
+        return None
+
+
+def _unslim(table: Any, restore: dict[str, Any]) -> Any:
+    """The table `_slim` was given, from what it kept and `restore` (raises ValueError or TypeError when they do not
+    fit together: the entry is not whole)."""
+    if not restore:
+        return table
+    import base64
+
+    import numpy as np
+    import pyarrow as pa
+
+    schema = pa.ipc.read_schema(pa.py_buffer(base64.b64decode(restore["schema"], validate=True)))
+    same, nulls, rows = dict(restore["same"]), set(restore["nulls"]), int(restore["rows"])
+    ranges = {str(k): int(v) for k, v in restore.get("ranges", {}).items()}
+    if table.num_rows != rows and table.num_columns:
+        raise ValueError("slimmed table: rows differ")
+    columns = []
+    for f in schema:
+        if f.name in nulls:
+            columns.append(pa.chunked_array([pa.nulls(rows, f.type)], f.type))
+        elif f.name in ranges:
+            if not pa.types.is_integer(f.type):
+                raise ValueError(f"{f.name}: a count that is not integers")
+            counted = np.arange(ranges[f.name], ranges[f.name] + rows, dtype=f.type.to_pandas_dtype())
+            columns.append(pa.chunked_array([pa.array(counted, type=f.type)], f.type))
+        else:
+            columns.append(table.column(same.get(f.name, f.name)))
+    return pa.Table.from_arrays(columns, schema=schema)
 
 
 def has_file(folder: Path, key: str) -> bool:
@@ -483,14 +623,15 @@ def load_file(folder: Path, key: str) -> tuple[dict[str, Any], dict[str, Any]] |
         header = json.loads(data[at + 8 : at + 8 + size].decode("utf-8"))
         body = pa.py_buffer(data)[at + 8 + size :]
         tables = {}
-        for name, (start, length) in header["tables"].items():
-            if start < 0 or length < 0 or start + length > body.size:
+        for name, (start, length, *restore) in header["tables"].items():
+            if start < 0 or length < 0 or start + length > body.size or len(restore) > 1:
                 raise ValueError(f"{name}: outside the entry")
             with pa.ipc.open_stream(body[start : start + length]) as reader:
-                tables[name] = reader.read_all()
+                tables[name] = _unslim(reader.read_all(), restore[0] if restore else {})
         os.utime(entry)  # recently used entries survive pruning
         return header, tables
-    except (OSError, ValueError, KeyError, TypeError, IndexError, UnicodeDecodeError, pa.ArrowException) as exc:
+    except (OSError, ValueError, KeyError, TypeError, IndexError, ArithmeticError, UnicodeDecodeError,
+            pa.ArrowException) as exc:  # fmt: skip
         note_corrupt(entry, exc)
         remove_our_file(entry)
         return None
@@ -562,7 +703,8 @@ def save_frame(folder: Path, key: str, kind: str, frame: Any) -> None:
     of the caller's frame reaches."""
     from pkp_cli.ingest import background
 
-    # Held: serialising the national status frame beside the view's roll-ups set the peak memory.
+    # Held: serialising the national status frame beside the view's roll-ups set the peak memory. The national view
+    # starts it once its roll-ups are done (StatusInputs.peak_passed), other views once their tables are made.
     background.later(_save_frame, folder, key, kind, frame.copy(deep=False), hold=True)
 
 
@@ -585,11 +727,12 @@ def _save_frame(folder: Path, key: str, kind: str, frame: Any) -> None:
         return
     header = {"derived": kind, "columns": list(frame.columns), "encoded": encoded}
     del frame
-    save_files(folder, [(key, header, {"frame": table})], DERIVED_CODEC)
+    # streamed into its file: no copy of the entry in memory while the view still works beside it
+    save_files(folder, [(key, header, {"frame": table})], DERIVED_CODEC, stream=True)
 
 
 def save_files(folder: Path, entries: list[tuple[str, dict[str, Any], dict[str, Any]]],
-               codec: tuple[str, int | None] = FILE_CODEC) -> None:  # fmt: skip
+               codec: tuple[str, int | None] = FILE_CODEC, *, stream: bool = False) -> None:  # fmt: skip
     """Write file entries (key, header, Arrow tables), then keep the store within its bounds.
 
     Each entry is taken off `entries` and its tables let go once serialised, before its file is written: a write
@@ -598,7 +741,7 @@ def save_files(folder: Path, entries: list[tuple[str, dict[str, Any], dict[str, 
     seconds, and those buffers stayed in the command's peak until it was done."""
     while entries:
         key, header, tables = entries.pop(0)
-        save_file(folder, key, header, tables, codec, release=True)
+        save_file(folder, key, header, tables, codec, release=True, stream=stream)
         del tables
     prune_files(folder)
 

@@ -69,11 +69,13 @@ class StatusInputs:
     `status` and `progres` may be given as functions that return them: they are called on first use only (a
     warm national report whose tables are kept by `keep` needs neither frame). `work`, called after `status`,
     gives what the status engine worked out for that frame (engines.status.StatusWork), or None (the frame came
-    from the cache): the national view then does not work it out again.
+    from the cache): the national view then does not work it out again. `after_peak`, when given, is called once
+    the national view's biggest temporaries are gone (the CLI then starts the cache writes it held back).
     """
 
     def __init__(self, status: Lazy, progres: Lazy, schedule: Schedule, facts: Facts, stale_days: int,
-                 keep: Keep | None = None, work: Callable[[], StatusWork | None] | None = None):  # fmt: skip
+                 keep: Keep | None = None, work: Callable[[], StatusWork | None] | None = None,
+                 after_peak: Callable[[], None] | None = None):  # fmt: skip
         self._status_source = status
         self._progres_source = progres
         self.schedule = schedule
@@ -85,6 +87,7 @@ class StatusInputs:
         self.keep = keep
         self._work = work
         self._work_value: StatusWork | None = None
+        self._after_peak = after_peak
 
     @property
     def status(self) -> pd.DataFrame:
@@ -112,6 +115,12 @@ class StatusInputs:
         `work()` get None and work it out from the frame."""
         self._work = None
         self._work_value = None
+
+    def peak_passed(self) -> None:
+        """Say (once) that the view's 1.66 M-row temporaries are gone: what was held back for that may start."""
+        hook, self._after_peak = self._after_peak, None
+        if hook is not None:
+            hook()
 
     def kept(self, kind: str, q: Query, compute: Callable[[], Frames]) -> Frames:
         """Tables computed from the status frame, the progress history and `q`, kept when the CLI keeps them."""
@@ -199,6 +208,9 @@ def national_tables(inp: StatusInputs, q: Query) -> Frames:
     curve = s_curve(pop, inp.schedule, inp.as_of, by=["program"], progres=inp.progres, progres_rows=rows)
     del rows
     by_province, national_row, per_program = inp.rollups(pop, [["kode_provinsi"], None, ["program"]])
+    # The roll-ups' temporaries were the peak: the status frame's cache entry (held until now) is written beside the
+    # rest (about 0.15 s of CPU that came after the output; peak about 13 MB higher than holding it to the end).
+    inp.peak_passed()
     per_prov = by_province.merge(_names(pop, "kode_provinsi", "provinsi"), on="kode_provinsi", how="left")
     counts = standing.construction_counts(fc)
     per_prov = per_prov.merge(counts, left_on="kode_provinsi", right_index=True, how="left")

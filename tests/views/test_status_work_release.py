@@ -53,3 +53,22 @@ def test_days_at_converts_only_the_rows_taken_as_the_whole_column_would() -> Non
     assert got.dtype == want.dtype == np.dtype("datetime64[D]")
     np.testing.assert_array_equal(got, want)
     assert str(got[1]) == "1969-12-31" and np.isnat(got[3])
+
+
+def test_the_national_view_says_when_its_peak_is_past(tmp_path: Path, monkeypatch) -> None:
+    # after the roll-ups (the 1.66 M-row temporaries of a cold national run's peak), before the rest of the view:
+    # the CLI then starts the status frame's held cache entry (Workspace.start_held_writes), once
+    schedule = three_location_schedule(tmp_path)
+    progres = three_location_progres()
+    status, work = compute_status_work(three_location_lokasi(), progres, schedule, THREE_LOCATION_AS_OF)
+    facts = Facts("id", THREE_LOCATION_AS_OF, 2022, "test", False, "j.yaml", schedule.sha256, date(2022, 4, 5), 14)
+    events: list[str] = []
+    inp = view.StatusInputs(
+        status, progres, schedule, facts, 14, work=lambda: work, after_peak=lambda: events.append("after_peak")
+    )
+    rollups, reporting = inp.rollups, inp.reporting
+    monkeypatch.setattr(inp, "rollups", lambda *a: events.append("rollups") or rollups(*a))
+    monkeypatch.setattr(inp, "reporting", lambda: events.append("reporting") or reporting())
+    view.national_tables(inp, Query())
+    view.national_tables(inp, Query())
+    assert events == ["rollups", "after_peak", "reporting", "rollups", "reporting"]

@@ -57,6 +57,10 @@ FILE_PREFIX = "pkp-file-"
 FILE_SUFFIX = ".pkpc"
 FILE_TMP_PREFIX = ".pkp-file-tmp-"
 FILE_MAGIC = b"pkp-cli file cache entry v1\n"
+# The layout of an entry's tables (2: columns left out by `_slim`, rebuilt on reading). Part of every entry's key, so
+# a build of the same version with another layout never meets this one's entries (it would read them as damaged,
+# note it and rebuild on every run, each build in turn).
+ENTRY_LAYOUT = 2
 _FILE_NAME = re.compile(r"^pkp-file-[0-9a-f]{32}\.pkpc$")
 _FILE_TMP_NAME = re.compile(r"^\.pkp-file-tmp-[A-Za-z0-9_]+$")
 MAX_FILE_ENTRIES = 20_000
@@ -381,7 +385,8 @@ def file_key(path: Path, shown: str, parts: dict[str, Any]) -> str:
 
     st = path.stat()
     h = hashlib.sha256()
-    h.update(json.dumps({"version": __version__, "reference": REFERENCE_EDITION, **parts}, sort_keys=True).encode())
+    head = {"version": __version__, "layout": ENTRY_LAYOUT, "reference": REFERENCE_EDITION, **parts}
+    h.update(json.dumps(head, sort_keys=True).encode())
     # The path too: report dates are read from file and folder names.
     h.update(f"\n{path.resolve()}\0{shown}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}".encode())
     return h.hexdigest()[:32]
@@ -691,7 +696,8 @@ def derived_key(kind: str, parts: dict[str, Any]) -> str:
     """The key of a frame computed from a load (kind "status": the status frame of an as-of date)."""
     from pkp_cli import __version__
 
-    text = json.dumps({"derived": kind, "version": __version__, **parts}, sort_keys=True, default=str)
+    head = {"derived": kind, "version": __version__, "layout": ENTRY_LAYOUT, **parts}
+    text = json.dumps(head, sort_keys=True, default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 

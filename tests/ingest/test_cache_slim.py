@@ -239,3 +239,15 @@ def test_dirty_cells_read_from_an_entry_give_the_load_without_the_cache(tmp_path
     same(first, fresh)
     same(again, fresh)
     assert fresh.errors  # dirty indeed
+
+
+def test_an_entry_of_another_layout_is_never_looked_up(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two builds of one version with different entry layouts (a development build and the release it came from)
+    look up different keys, so neither reads the other's entries as damaged and rebuilds them on every run."""
+    data = tmp_path / "a.csv"
+    data.write_text("x\n1\n", encoding="utf-8")
+    now = (cache.file_key(data, "a.csv", {}), cache.derived_key("status", {"asof": "2022-06-01"}))
+    monkeypatch.setattr(cache, "ENTRY_LAYOUT", cache.ENTRY_LAYOUT + 1)
+    other = (cache.file_key(data, "a.csv", {}), cache.derived_key("status", {"asof": "2022-06-01"}))
+    assert now[0] != other[0]
+    assert now[1] != other[1]

@@ -218,6 +218,9 @@ def main() -> None:
     if os.environ.get("PKP_DEBUG") != "1":
         sys.unraisablehook = _quiet_unraisable
     command = typer.main.get_command(_app_for(sys.argv[1:]))
+    from pkp_cli.cli.coercion import install
+
+    install(command)  # option values coerced without pydantic where typer's answer is plain (cli/coercion.py)
     try:
         code = command.main(prog_name="pkp", standalone_mode=False)
     except click.UsageError as exc:

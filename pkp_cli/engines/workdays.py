@@ -53,7 +53,9 @@ def _national_holidays(
             return tuple(date.fromisoformat(d) for d in json.loads(text))
         except (ValueError, TypeError):
             pass  # damaged: built again below and written anew
-    found = tuple(sorted(_indonesia_holidays(list(years), categories)))
+    found = _bundled_days(years, categories)
+    if found is None:
+        found = tuple(sorted(_indonesia_holidays(list(years), categories)))
     if entry is not None:
         write_kept(entry, json.dumps([d.isoformat() for d in found]))
     return found
@@ -88,6 +90,64 @@ def _indonesia_holidays(years: list[int], categories: tuple[str, ...]) -> Any:
         import holidays
 
         return holidays.country_holidays("ID", years=years, categories=categories)
+
+
+# The package's days for TABLE_YEARS, computed once (scripts/holidays_table.py) and shipped with pkp: a cold run
+# (no list kept in the cache yet) reads them instead of importing `holidays` and building the list (30-50 ms of
+# CPU), when the installed package is the one they were computed with (its version and its Indonesia module's size).
+HOLIDAY_TABLE = Path(__file__).with_name("holidays-id.json")
+TABLE_YEARS = range(2015, 2036)
+_CATEGORY_SETS = (CATEGORIES_WITH_CUTI_BERSAMA, CATEGORIES_WITHOUT_CUTI_BERSAMA)
+
+
+def _installed_holidays() -> tuple[str, int] | None:
+    """(version, size of countries/indonesia.py) of the installed `holidays`, without importing it: the version
+    from its one `holidays-<version>.dist-info` folder beside it; None when that is not plain."""
+    import importlib.util
+    import os
+
+    spec = importlib.util.find_spec("holidays")
+    if spec is None or spec.origin is None:
+        return None
+    package = Path(spec.origin).parent
+    try:
+        infos = [n for n in os.listdir(package.parent) if n.startswith("holidays-") and n.endswith(".dist-info")]
+        size = (package / "countries" / "indonesia.py").stat().st_size
+    except OSError:
+        return None
+    if len(infos) != 1:
+        return None
+    return infos[0][len("holidays-") : -len(".dist-info")], size
+
+
+def holiday_table_text() -> str:
+    """The table as scripts/holidays_table.py writes it (from the installed package)."""
+    installed = _installed_holidays()
+    if installed is None:
+        raise RuntimeError("the installed holidays package cannot be identified")
+    days = {
+        "+".join(categories): {
+            str(year): [d.isoformat() for d in sorted(_indonesia_holidays([year], categories))] for year in TABLE_YEARS
+        }
+        for categories in _CATEGORY_SETS
+    }
+    doc = {"version": installed[0], "indonesia_py_size": installed[1], "days": days}
+    return json.dumps(doc, indent=0, sort_keys=True) + "\n"
+
+
+def _bundled_days(years: tuple[int, ...], categories: tuple[str, ...]) -> tuple[date, ...] | None:
+    """The shipped table's days of these years (each year's own list: the package's list for several years is
+    theirs together), or None: a year or category set outside it, another package installed, a damaged table."""
+    if not years or any(y not in TABLE_YEARS for y in years) or categories not in _CATEGORY_SETS:
+        return None
+    try:
+        doc = json.loads(HOLIDAY_TABLE.read_text(encoding="utf-8"))
+        if _installed_holidays() != (doc["version"], doc["indonesia_py_size"]):
+            return None
+        per_year = doc["days"]["+".join(categories)]
+        return tuple(sorted({date.fromisoformat(d) for y in years for d in per_year[str(y)]}))
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
 
 # The name Indonesia's module is loaded under (not the package's own name: its parent package stays unimported).

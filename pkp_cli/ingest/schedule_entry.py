@@ -3,7 +3,7 @@
 Reading a schedule means PyYAML's pure-Python loader with line numbers, pkp's limits and the semantic checks:
 about 40 ms of CPU (the import of PyYAML included), a sixth of what a warm `pkp status --province Bali` adds
 to importing pandas. The same bytes always validate to the same model, so the model is kept as JSON
-(`pkp-schedule-<key>.json`, no pickle) and read back by the same pydantic models. The key covers the
+(`pkp-schedule-<key>.json`, no pickle; `to_json`) and read back without pydantic (`from_json`). The key covers the
 file's sha256, pkp's version, the code of the models (pkp_cli/model/schedule.py) and the installed PyYAML
 and pydantic (their files' size and time): any change reads and checks the file again. Only a schedule that
 passed every check is kept; a file with problems is read (and refused) every time, with its messages.
@@ -25,7 +25,7 @@ _MAX_BYTES = 1_000_000
 
 def load_schedule_kept(path: Path, lang: str, store: Path | None) -> Schedule:
     """`load_schedule(path, lang)`, through the entry in `store` when there is one for these bytes."""
-    from pkp_cli.model.schedule import Schedule, ScheduleModel, load_schedule
+    from pkp_cli.model.schedule import Schedule, from_json, load_schedule, to_json
 
     if store is None:
         return load_schedule(path, lang)
@@ -40,17 +40,14 @@ def load_schedule_kept(path: Path, lang: str, store: Path | None) -> Schedule:
     entry = _entry(store, sha)
     text = read_kept(entry) if entry is not None else None
     if text is not None:
-        try:
-            # JSON has no dates: pydantic's own dump is read back in lax mode, and used only if it dumps to exactly
-            # the text kept (what a strict read of the file gave); anything else is read from the file again.
-            model = ScheduleModel.model_validate_json(text, strict=False)
-            if model.model_dump_json() == text:
-                return Schedule(model=model, path=path, sha256=sha)
-        except ValueError:
-            pass  # damaged (pydantic's ValidationError is a ValueError): read and kept anew below
+        # Used only if it is exactly the JSON of a model (what a strict read of the file gave); anything else
+        # (damaged) is read from the file again, and kept anew.
+        model = from_json(text)
+        if model is not None:
+            return Schedule(model=model, path=path, sha256=sha)
     schedule = load_schedule(path, lang)
     if entry is not None and schedule.sha256 == sha:  # the file did not change between the two reads
-        write_kept(entry, schedule.model.model_dump_json())
+        write_kept(entry, to_json(schedule.model))
     return schedule
 
 
@@ -64,7 +61,7 @@ def _entry(store: Path, sha: str) -> Path | None:
 
     # The entry format's magic is part of the key: entries of an older format are never read, and never
     # overwritten (without the magic, they are not recognisably pkp's).
-    parts: list[object] = [MAGIC, sha, __version__]
+    parts: list[object] = [MAGIC, sha, __version__, "schedule-json-2"]  # 2: model/schedule.py's to_json
     try:
         parts.append(_stamp(Path(models.__file__)))
         for package in ("yaml", "pydantic"):

@@ -1,21 +1,28 @@
-"""The national schedule (Jadwal Nasional): a YAML file validated into strict pydantic models.
+"""The national schedule (Jadwal Nasional): a YAML file validated into strict, frozen models.
 
 Only `yaml.safe_load`-equivalent parsing is used (SafeLoader), and every model is strict so that YAML 1.1
 surprises (`kode: NO` becoming False) are errors, not silent conversions. Errors name the YAML line.
+
+The models here are plain frozen dataclasses. The rules a file must meet are pydantic's strict models
+(pkp_cli.model.schedule_spec), but a file that plainly meets them (every value of exactly the type its field
+takes, nothing missing or extra, every bound kept: any schedule pkp ships or writes) is taken without pydantic
+(`plain_model`): importing pydantic and building its models costs about 60 ms of every run, a tenth of what a cold
+`pkp status --province Bali` adds to importing pandas. Anything else (a wrong type, a missing or unknown key, a
+value out of bounds, an unusual but valid value such as an integer `bobot`) goes through pydantic, whose verdict
+and messages decide, as before; its model is then turned into these (`from_spec`). tests/model/test_plain_schedule.py
+checks that both ways agree.
 """
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+import math
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
-
-from pydantic import Field, field_validator
+from typing import TYPE_CHECKING, Any
 
 from pkp_cli.errors import Exit, PkpError
-from pkp_cli.model.strict import StrictModel
 
 if TYPE_CHECKING:
     from pkp_cli.model.yamlio import Problem
@@ -24,26 +31,24 @@ if TYPE_CHECKING:
 # schedule kept validated in pkp's cache (pkp_cli.ingest.schedule_entry) comes back without it.
 
 KEY_STAGE_ROLES = ("rekrutmen", "revisi_dipa", "kelembagaan", "survei", "konstruksi")
+LEVELS = ("provinsi", "lokasi")
 
 
-class Stage(StrictModel):
-    kode: str = Field(min_length=1)
-    nama: str = Field(min_length=1)
-    tingkat: Literal["provinsi", "lokasi"]
+@dataclass(frozen=True, kw_only=True)
+class Stage:
+    kode: str
+    nama: str
+    tingkat: str  # one of LEVELS
     mulai: date
     selesai: date
     setelah: tuple[str, ...] = ()
     perlu_revisi_dipa: bool = False
     dapat_dipercepat: bool = False
-    bobot: float = Field(default=1.0, gt=0)
-
-    @field_validator("setelah", mode="before")
-    @classmethod
-    def _list_to_tuple(cls, v: Any) -> Any:
-        return tuple(v) if isinstance(v, list) else v
+    bobot: float = 1.0
 
 
-class KeyStages(StrictModel):
+@dataclass(frozen=True, kw_only=True)
+class KeyStages:
     rekrutmen: str | None = None
     revisi_dipa: str | None = None
     kelembagaan: str | None = None
@@ -51,20 +56,178 @@ class KeyStages(StrictModel):
     konstruksi: str | None = None
 
 
-class Program(StrictModel):
-    tahapan_kunci: KeyStages = KeyStages()
-    tahapan: tuple[Stage, ...] = Field(min_length=1)
-
-    @field_validator("tahapan", mode="before")
-    @classmethod
-    def _list_to_tuple(cls, v: Any) -> Any:
-        return tuple(v) if isinstance(v, list) else v
+@dataclass(frozen=True, kw_only=True)
+class Program:
+    tahapan_kunci: KeyStages = field(default_factory=KeyStages)
+    tahapan: tuple[Stage, ...]
 
 
-class ScheduleModel(StrictModel):
-    tahun_anggaran: int = Field(ge=2000, le=2100)
+@dataclass(frozen=True, kw_only=True)
+class ScheduleModel:
+    tahun_anggaran: int
     batas_akhir: date
-    program: dict[str, Program] = Field(min_length=1)
+    program: dict[str, Program]
+
+
+_STAGE_REQUIRED = ("kode", "nama", "tingkat", "mulai", "selesai")
+_STAGE_FIELDS = frozenset((*_STAGE_REQUIRED, "setelah", "perlu_revisi_dipa", "dapat_dipercepat", "bobot"))
+
+
+class _NotPlain(Exception):
+    """The value is not plainly valid: pydantic decides (it may still be valid, or say what is wrong)."""
+
+
+def _exact(value: Any, kind: type) -> Any:
+    if type(value) is not kind:
+        raise _NotPlain
+    return value
+
+
+def _text(value: Any) -> str:
+    text: str = _exact(value, str)
+    if not text:  # Field(min_length=1)
+        raise _NotPlain
+    return text
+
+
+def _keys(raw: Any, allowed: frozenset[str] | tuple[str, ...], required: tuple[str, ...] = ()) -> dict[str, Any]:
+    mapping: dict[str, Any] = _exact(raw, dict)
+    if any(type(k) is not str or k not in allowed for k in mapping) or any(k not in mapping for k in required):
+        raise _NotPlain
+    return mapping
+
+
+def _stage(raw: Any) -> Stage:
+    d = _keys(raw, _STAGE_FIELDS, _STAGE_REQUIRED)
+    tingkat = _exact(d["tingkat"], str)
+    if tingkat not in LEVELS:
+        raise _NotPlain
+    setelah = tuple(_exact(x, str) for x in _exact(d.get("setelah", []), list))
+    bobot = _exact(d.get("bobot", 1.0), float)
+    if not (math.isfinite(bobot) and bobot > 0):
+        raise _NotPlain
+    return Stage(
+        kode=_text(d["kode"]),
+        nama=_text(d["nama"]),
+        tingkat=tingkat,
+        mulai=_exact(d["mulai"], date),
+        selesai=_exact(d["selesai"], date),
+        setelah=setelah,
+        perlu_revisi_dipa=_exact(d.get("perlu_revisi_dipa", False), bool),
+        dapat_dipercepat=_exact(d.get("dapat_dipercepat", False), bool),
+        bobot=bobot,
+    )
+
+
+def _program(raw: Any) -> Program:
+    d = _keys(raw, ("tahapan_kunci", "tahapan"), ("tahapan",))
+    roles = _keys(d.get("tahapan_kunci", {}), KEY_STAGE_ROLES)
+    for code in roles.values():
+        if code is not None:
+            _exact(code, str)
+    stages = tuple(_stage(s) for s in _exact(d["tahapan"], list))
+    if not stages:  # Field(min_length=1)
+        raise _NotPlain
+    return Program(tahapan_kunci=KeyStages(**roles), tahapan=stages)
+
+
+def plain_model(raw: Any) -> ScheduleModel | None:
+    """The model of a mapping (YAML as loaded, or the kept JSON with its dates read back) that plainly meets the
+    schedule's strict rules; None for anything else (see the module: pydantic then decides)."""
+    try:
+        d = _keys(raw, ("tahun_anggaran", "batas_akhir", "program"), ("tahun_anggaran", "batas_akhir", "program"))
+        year = _exact(d["tahun_anggaran"], int)
+        if not 2000 <= year <= 2100:
+            raise _NotPlain
+        programs = _exact(d["program"], dict)
+        if not programs or any(type(k) is not str for k in programs):
+            raise _NotPlain
+        return ScheduleModel(
+            tahun_anggaran=year,
+            batas_akhir=_exact(d["batas_akhir"], date),
+            program={name: _program(p) for name, p in programs.items()},
+        )
+    except _NotPlain:
+        return None
+
+
+def from_spec(spec: Any) -> ScheduleModel:
+    """The model of pydantic's validated one (pkp_cli.model.schedule_spec.ScheduleSpec): the same values."""
+    return ScheduleModel(
+        tahun_anggaran=spec.tahun_anggaran,
+        batas_akhir=spec.batas_akhir,
+        program={
+            name: Program(
+                tahapan_kunci=KeyStages(**{role: getattr(p.tahapan_kunci, role) for role in KEY_STAGE_ROLES}),
+                tahapan=tuple(Stage(**{f: getattr(st, f) for f in sorted(_STAGE_FIELDS)}) for st in p.tahapan),
+            )
+            for name, p in spec.program.items()
+        },
+    )
+
+
+class _Validator:
+    """What `check_yaml_model` validates with: the plain way when it applies, else pydantic's (whose
+    ValidationError it reports)."""
+
+    @staticmethod
+    def model_validate(raw: Any) -> ScheduleModel:
+        model = plain_model(raw)
+        if model is not None:
+            return model
+        from pkp_cli.model.schedule_spec import ScheduleSpec
+
+        return from_spec(ScheduleSpec.model_validate(raw))
+
+
+def to_json(model: ScheduleModel) -> str:
+    """The model as JSON (dates as ISO text), as kept in pkp's cache (pkp_cli.ingest.schedule_entry)."""
+    import json
+
+    def stage(st: Stage) -> dict[str, Any]:
+        return {
+            "kode": st.kode,
+            "nama": st.nama,
+            "tingkat": st.tingkat,
+            "mulai": st.mulai.isoformat(),
+            "selesai": st.selesai.isoformat(),
+            "setelah": list(st.setelah),
+            "perlu_revisi_dipa": st.perlu_revisi_dipa,
+            "dapat_dipercepat": st.dapat_dipercepat,
+            "bobot": st.bobot,
+        }
+
+    doc = {
+        "tahun_anggaran": model.tahun_anggaran,
+        "batas_akhir": model.batas_akhir.isoformat(),
+        "program": {
+            name: {
+                "tahapan_kunci": {role: getattr(p.tahapan_kunci, role) for role in KEY_STAGE_ROLES},
+                "tahapan": [stage(st) for st in p.tahapan],
+            }
+            for name, p in model.program.items()
+        },
+    }
+    return json.dumps(doc, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+
+
+def from_json(text: str) -> ScheduleModel | None:
+    """The model `to_json` wrote, or None when the text is not exactly such a model's JSON."""
+    import json
+
+    def day(value: Any) -> date:
+        return date.fromisoformat(_exact(value, str))
+
+    try:
+        doc = json.loads(text)
+        doc["batas_akhir"] = day(doc["batas_akhir"])
+        for p in _exact(doc["program"], dict).values():
+            for st in _exact(p["tahapan"], list):
+                st["mulai"], st["selesai"] = day(st["mulai"]), day(st["selesai"])
+        model = plain_model(doc)
+    except (ValueError, TypeError, KeyError, _NotPlain):
+        return None
+    return model if model is not None and to_json(model) == text else None
 
 
 @dataclass(frozen=True)
@@ -228,7 +391,7 @@ def check_schedule_text(text: str) -> tuple[ScheduleModel | None, list[Problem]]
     """Validate schedule YAML text; returns the model (if valid) and every problem found."""
     from pkp_cli.model.yamlio import check_yaml_model
 
-    return check_yaml_model(text, ScheduleModel, "schedule", _semantic_problems)
+    return check_yaml_model(text, _Validator, "schedule", _semantic_problems)
 
 
 def problems_error(path: Path, probs: list[Problem], lang: str) -> PkpError:

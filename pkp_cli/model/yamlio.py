@@ -222,13 +222,12 @@ def check_yaml_model(
     kind: str,
     semantic: Any,
 ) -> tuple[Any, list[Any]]:
-    """Safe-load YAML text into a strict pydantic model, then run `semantic(model, raw, lines)`.
+    """Safe-load YAML text into a strict model (pydantic's, or a class with pydantic's `model_validate`), then run
+    `semantic(model, raw, lines)`.
 
     Returns (model or None, problems); every problem names its YAML line and a catalogue code
     (`yaml-invalid`, `<kind>-not-mapping`, `<kind>-field`, or whatever `semantic` reports).
     """
-    from pydantic import ValidationError
-
     try:
         raw, lines = load_yaml_with_lines(text)
     except YamlSyntaxError as exc:
@@ -237,7 +236,12 @@ def check_yaml_model(
         return None, [Problem(1, f"{kind}-not-mapping", {})]
     try:
         model = model_cls.model_validate(raw)
-    except ValidationError as exc:
+    except ValueError as exc:
+        # pydantic is imported only by a model that used it (the schedule's plain way does not: model/schedule.py)
+        from pydantic import ValidationError
+
+        if not isinstance(exc, ValidationError):
+            raise
         return None, [
             Problem(
                 locate_line(lines, tuple(err["loc"])),

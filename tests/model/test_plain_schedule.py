@@ -1,0 +1,173 @@
+"""The schedule's plain way (model/schedule.py `plain_model`) against pydantic's strict models (model/schedule_spec.py):
+whatever the plain way takes, pydantic takes too and gives the same values; anything else goes to pydantic."""
+
+from __future__ import annotations
+
+import math
+import subprocess
+import sys
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydantic import ValidationError
+
+from pkp_cli.model.schedule import (
+    KEY_STAGE_ROLES,
+    check_schedule_text,
+    from_json,
+    from_spec,
+    load_schedule,
+    plain_model,
+    to_json,
+)
+from pkp_cli.model.schedule_spec import ScheduleSpec
+from pkp_cli.model.yamlio import load_yaml_with_lines
+
+ROOT = Path(__file__).resolve().parents[2]
+SHIPPED = sorted((ROOT / "schedules").glob("jadwal-*.yaml"))
+
+
+def _spec_model(raw: Any) -> Any:
+    try:
+        return from_spec(ScheduleSpec.model_validate(raw))
+    except ValidationError:
+        return None
+
+
+@pytest.mark.parametrize("path", SHIPPED, ids=lambda p: p.name)
+def test_shipped_schedules_take_the_plain_way_with_pydantics_values(path: Path) -> None:
+    raw, _lines = load_yaml_with_lines(path.read_text(encoding="utf-8"))
+    plain = plain_model(raw)
+    assert plain is not None
+    assert plain == _spec_model(raw)
+    assert from_json(to_json(plain)) == plain
+
+
+def test_a_plain_schedule_is_read_without_pydantic() -> None:
+    """The point of the plain way: neither pydantic nor the spec models are imported for a shipped schedule."""
+    code = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from pkp_cli.model.schedule import load_schedule\n"
+        f"load_schedule(Path({str(SHIPPED[0])!r}))\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'pydantic' or m.endswith('schedule_spec')))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.strip() == "[]"
+
+
+def test_not_plain_values_go_to_pydantic_and_keep_its_messages() -> None:
+    text = (ROOT / "schedules" / SHIPPED[0].name).read_text(encoding="utf-8")
+    # an integer weight is valid (pydantic's strict float takes an int) but not plain: the same model either way
+    raw, _ = load_yaml_with_lines(text)
+    first = next(iter(raw["program"].values()))["tahapan"][0]
+    first["bobot"] = 2
+    assert plain_model(raw) is None
+    spec = _spec_model(raw)
+    assert spec is not None and next(iter(spec.program.values())).tahapan[0].bobot == 2.0
+    # a wrong type: pydantic's message, at the field's line
+    model, probs = check_schedule_text(text.replace("tahun_anggaran: 2022", "tahun_anggaran: '2022'", 1))
+    assert model is None and [p.code for p in probs] == ["schedule-field"]
+    assert probs[0].params["field"] == "tahun_anggaran"
+
+
+def test_damaged_kept_json_is_not_taken() -> None:
+    plain = load_schedule(SHIPPED[0]).model
+    text = to_json(plain)
+    assert from_json(text) == plain
+    for bad in (text[:-1], text.replace('"mulai":"', '"mulai":"x', 1), text.replace(":2022,", ":true,", 1), "[]", ""):
+        assert from_json(bad) is None
+    assert from_json(text.replace('"bobot":1.0', '"bobot":1', 1)) is None  # not exactly what to_json writes
+
+
+# Values of every type a YAML mapping can hold, and a few near misses of each field's type.
+_odd = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(-5, 3000),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=3),
+    st.just(""),
+    st.dates(date(1999, 1, 1), date(2101, 1, 1)),
+    st.just(datetime(2022, 5, 1, 12, 0)),
+    st.lists(st.text(max_size=2), max_size=2),
+    st.tuples(st.text(max_size=2)),
+    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+)
+
+
+_stage = st.fixed_dictionaries(
+    {
+        "kode": st.text(min_size=1, max_size=4),
+        "nama": st.text(min_size=1, max_size=4),
+        "tingkat": st.sampled_from(["provinsi", "lokasi"]),
+        "mulai": st.dates(date(2022, 1, 1), date(2022, 12, 31)),
+        "selesai": st.dates(date(2022, 1, 1), date(2022, 12, 31)),
+    },
+    optional={
+        "setelah": st.lists(st.text(min_size=1, max_size=3), max_size=3),
+        "perlu_revisi_dipa": st.booleans(),
+        "dapat_dipercepat": st.booleans(),
+        "bobot": st.floats(min_value=0, max_value=10),
+    },
+)
+_keys = st.dictionaries(st.sampled_from(KEY_STAGE_ROLES), st.one_of(st.none(), st.text(max_size=3)))
+_program = st.fixed_dictionaries(
+    {"tahapan": st.lists(_stage, min_size=1, max_size=3)}, optional={"tahapan_kunci": _keys}
+)
+_valid = st.fixed_dictionaries(
+    {
+        "tahun_anggaran": st.integers(1995, 2105),
+        "batas_akhir": st.dates(date(2022, 1, 1), date(2022, 12, 31)),
+        "program": st.dictionaries(st.text(max_size=3), _program, min_size=1, max_size=2),
+    }
+)
+
+
+def _containers(value: Any) -> list[Any]:
+    """Every dict and list inside `value`, itself included."""
+    found = [value] if isinstance(value, (dict, list)) else []
+    for inner in value.values() if isinstance(value, dict) else value if isinstance(value, list) else []:
+        found.extend(_containers(inner))
+    return found
+
+
+@st.composite
+def _near_valid(draw: st.DrawFn) -> Any:
+    """A valid schedule with a few values replaced, keys dropped or added (often still valid: None, an empty
+    list, an int weight, a datetime...)."""
+    raw = draw(_valid)
+    for _ in range(draw(st.integers(0, 3))):
+        where = draw(st.sampled_from(_containers(raw)))
+        if isinstance(where, dict):
+            keys = list(where)
+            action = draw(st.sampled_from(["replace", "drop", "add"]) if keys else st.just("add"))
+            if action == "replace":
+                where[draw(st.sampled_from(keys))] = draw(_odd)
+            elif action == "drop":
+                del where[draw(st.sampled_from(keys))]
+            else:
+                where[
+                    draw(st.one_of(st.sampled_from(["lain", "bobot", "setelah", "tahapan_kunci"]), st.integers()))
+                ] = draw(_odd)
+        elif where:
+            where[draw(st.integers(0, len(where) - 1))] = draw(_odd)
+        else:
+            where.append(draw(_odd))
+    return raw
+
+
+@settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(raw=st.one_of(_near_valid(), st.dictionaries(st.text(max_size=3), _odd, max_size=3), _odd))
+def test_the_plain_way_takes_only_what_pydantic_takes_with_the_same_values(raw: Any) -> None:
+    plain = plain_model(raw)
+    spec = _spec_model(raw)
+    if plain is not None:
+        assert spec is not None
+        assert plain == spec
+        assert all(type(s.bobot) is float and math.isfinite(s.bobot) for p in plain.program.values() for s in p.tahapan)
+        assert from_json(to_json(plain)) == plain

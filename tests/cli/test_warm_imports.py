@@ -41,7 +41,10 @@ def test_a_warm_status_run_does_not_import_the_loader(tmp_path: Path) -> None:
     cold, first = _run(env)
     # An empty cache: the workbooks are read, the schedule parsed, the holiday list taken from the table shipped for
     # the installed `holidays` (pkp_cli/engines/holidays-id.json: the package is not imported either).
-    assert cold == "LOADER True True / YAML True False / TOML False"  # no config file: nothing to parse
+    # (With another release of `holidays` installed than the table's, the package answers: it is imported.)
+    from tests.engines.test_holiday_table import SAME_PACKAGE
+
+    assert cold == f"LOADER True True / YAML True {not SAME_PACKAGE} / TOML False"  # no config file: nothing to parse
     from pkp_cli.ingest import cache
 
     entries = sorted((tmp_path / "cache" / "pkp").glob("pkp-file-*.pkpc"))

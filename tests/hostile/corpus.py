@@ -86,6 +86,21 @@ def write_members(path: Path, parts: dict[str, bytes], method: int = zipfile.ZIP
     return path
 
 
+def with_shared_strings(parts: dict[str, bytes], strings: list[str]) -> None:
+    """Give a workbook's parts a shared-strings table holding `strings` (indices 0, 1, ...), as Excel writes text
+    cells (openpyxl writes inline strings)."""
+    items = "".join(f"<si><t>{s}</t></si>" for s in strings)
+    parts["xl/sharedStrings.xml"] = (
+        f'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        f'count="{len(strings)}" uniqueCount="{len(strings)}">{items}</sst>'
+    ).encode()
+    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
+        b"</Relationships>",
+        b'<Relationship Id="rS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
+        b'sharedStrings" Target="sharedStrings.xml"/></Relationships>',
+    )
+
+
 def progres_xlsx(path: Path, dates: list[Any], date_format: str = "dd/mm/yyyy") -> Path:
     """A progress sheet: header row 1, one row per value in `dates` (rows 2..), column D date-formatted."""
     import openpyxl

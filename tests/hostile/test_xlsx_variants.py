@@ -19,6 +19,7 @@ from tests.hostile.corpus import (
     members,
     progres_xlsx,
     run_pkp,
+    with_shared_strings,
     with_xml_value,
     write_members,
 )
@@ -81,15 +82,7 @@ def _with_shared_strings(path: Path, e2_value: str) -> None:
     import re
 
     parts = members(path)
-    parts["xl/sharedStrings.xml"] = (
-        b'<?xml version="1.0"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-        b'count="2" uniqueCount="2"><si><t>lain</t></si><si><t>catatan</t></si></sst>'
-    )
-    parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
-        b"</Relationships>",
-        b'<Relationship Id="rS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-        b'sharedStrings" Target="sharedStrings.xml"/></Relationships>',
-    )
+    with_shared_strings(parts, ["lain", "catatan"])
     cell = f'<c r="E2" t="s"><v>{e2_value}</v></c>'.encode()
     parts[SHEET], n = re.subn(rb'<c r="E2"[^>]*>.*?</c>', cell, parts[SHEET])
     assert n == 1

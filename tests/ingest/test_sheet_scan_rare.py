@@ -24,7 +24,7 @@ from pkp_cli.ingest.workbook import (
     _rare_found,
     _SheetScan,
 )
-from tests.hostile.corpus import members, progres_xlsx, write_members
+from tests.hostile.corpus import members, progres_xlsx, with_shared_strings, write_members
 
 SHEET = "xl/worksheets/sheet1.xml"
 
@@ -194,15 +194,7 @@ def test_a_bad_shared_string_index_inside_a_big_sheet_is_refused(tmp_path: Path)
     path = progres_xlsx(tmp_path / "sst.xlsx", [dt.datetime(2022, 4, 2)])
     for index in (b"1", b"-1"):
         parts = members(path)
-        parts["xl/sharedStrings.xml"] = (
-            b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="2" uniqueCount="2">'
-            b"<si><t>51.04.01</t></si><si><t>lain</t></si></sst>"
-        )
-        parts["xl/_rels/workbook.xml.rels"] = parts["xl/_rels/workbook.xml.rels"].replace(
-            b"</Relationships>",
-            b'<Relationship Id="rS" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/'
-            b'sharedStrings" Target="sharedStrings.xml"/></Relationships>',
-        )
+        with_shared_strings(parts, ["51.04.01", "lain"])
         cell = b'<row r="30000"><c r="G30000" t="s"><v>' + index + b"</v></c></row>"
         parts[SHEET] = parts[SHEET].replace(b"</sheetData>", before + cell + after + b"</sheetData>")
         sheet_path = write_members(tmp_path / f"sst{index.decode()}.xlsx", parts)

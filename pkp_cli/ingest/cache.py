@@ -589,7 +589,9 @@ def _unslim(table: Any, restore: dict[str, Any]) -> Any:
     schema = pa.ipc.read_schema(pa.py_buffer(base64.b64decode(restore["schema"], validate=True)))
     same, nulls, rows = dict(restore["same"]), set(restore["nulls"]), int(restore["rows"])
     ranges = {str(k): int(v) for k, v in restore.get("ranges", {}).items()}
-    if table.num_rows != rows and table.num_columns:
+    # Held against the stream's own row count even when no column was kept (a table of no columns keeps its rows):
+    # the header alone must never say how many rows to build.
+    if table.num_rows != rows:
         raise ValueError("slimmed table: rows differ")
     columns = []
     for f in schema:
@@ -598,7 +600,11 @@ def _unslim(table: Any, restore: dict[str, Any]) -> Any:
         elif f.name in ranges:
             if not pa.types.is_integer(f.type):
                 raise ValueError(f"{f.name}: a count that is not integers")
-            counted = np.arange(ranges[f.name], ranges[f.name] + rows, dtype=f.type.to_pandas_dtype())
+            dtype = np.dtype(f.type.to_pandas_dtype())
+            first, bounds = ranges[f.name], np.iinfo(dtype)
+            if rows and not bounds.min <= first <= first + rows - 1 <= bounds.max:  # numpy would wrap int64 round
+                raise ValueError(f"{f.name}: a count outside its type")
+            counted = np.arange(first, first + rows, dtype=dtype)
             columns.append(pa.chunked_array([pa.array(counted, type=f.type)], f.type))
         else:
             columns.append(table.column(same.get(f.name, f.name)))

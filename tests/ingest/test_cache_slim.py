@@ -251,3 +251,27 @@ def test_an_entry_of_another_layout_is_never_looked_up(tmp_path: Path, monkeypat
     other = (cache.file_key(data, "a.csv", {}), cache.derived_key("status", {"asof": "2022-06-01"}))
     assert now[0] != other[0]
     assert now[1] != other[1]
+
+
+@pytest.mark.parametrize(("rows", "first"), [(2_001, 1), (10**15, 1), (2_000, 2**63 - 3), (2_000, -(2**63) - 1)])
+def test_a_row_count_in_the_header_is_never_trusted_beyond_the_data(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], rows: int, first: int
+) -> None:
+    """A table whose every column is left out (row numbers and an empty column) keeps no data column to hold its
+    row count against: the row count of its stream (a table of no columns keeps its rows) is what the header must
+    agree with. A damaged or planted header asking for 10^15 rows is refused, not built (numpy would fail with a
+    MemoryError, which no caller expects, or take every byte of memory); nor a first row number whose count would
+    leave its type (numpy's arange wraps int64 round silently)."""
+    key = "e" * 32
+    table = pa.table({"_row": pa.array(range(1, 2_001), type=pa.int64()), "kosong": pa.nulls(2_000, pa.string())})
+    cache.save_file(tmp_path, key, {}, {"progres": table})
+    path = tmp_path / f"{cache.FILE_PREFIX}{key}{cache.FILE_SUFFIX}"
+    header, body = _header_and_body(path)
+    restore = header["tables"]["progres"][2]
+    assert restore["ranges"] == {"_row": 1} and restore["nulls"] == ["kosong"]  # nothing of it is written
+    assert cache.load_file(tmp_path, key)[1]["progres"].equals(table)  # as written, it reads back
+    restore["rows"], restore["ranges"]["_row"] = rows, first
+    _rewrite(path, header, body)
+    capsys.readouterr()
+    assert cache.load_file(tmp_path, key) is None
+    assert "corrupt, rebuilt" in capsys.readouterr().err

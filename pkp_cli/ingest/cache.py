@@ -451,13 +451,19 @@ def save_file(folder: Path, key: str, header: dict[str, Any], tables: dict[str, 
         return 0
 
 
-def _options(table: Any, codec: tuple[str, int | None]) -> Any:
+def _serialise(sink: Any, slim: dict[str, tuple[Any, dict[str, Any]]], codec: tuple[str, int | None]) -> Any:
+    """Take the first table off `slim` and write it to `sink` as one Arrow IPC stream; its name and restore
+    information are given back. Small tables (a weekly workbook) read fastest as they are; big ones are compressed,
+    one buffer at a time: this runs beside the command, whose peak it should not raise."""
     import pyarrow as pa
 
-    # Small tables (a weekly workbook) read fastest as they are; big ones are compressed, one buffer at a time:
-    # this runs beside the command, whose peak it should not raise.
+    name = next(iter(slim))
+    table, restore = slim.pop(name)
     big = table.nbytes > COMPRESS_ABOVE_BYTES
-    return pa.ipc.IpcWriteOptions(compression=_codec(codec) if big else None, use_threads=False)
+    options = pa.ipc.IpcWriteOptions(compression=_codec(codec) if big else None, use_threads=False)
+    with pa.ipc.new_stream(sink, table.schema, options=options) as writer:
+        writer.write_table(table)
+    return name, restore
 
 
 def _head(header: dict[str, Any], spans: dict[str, list[Any]]) -> bytes:
@@ -473,12 +479,8 @@ def _write_entry(fh: Any, header: dict[str, Any], slim: dict[str, tuple[Any, dic
     spans: dict[str, list[Any]] = {}
     offset = 0
     while slim:
-        name = next(iter(slim))
-        table, restore = slim.pop(name)
         sink = pa.BufferOutputStream()
-        with pa.ipc.new_stream(sink, table.schema, options=_options(table, codec)) as writer:
-            writer.write_table(table)
-        del table
+        name, restore = _serialise(sink, slim, codec)  # the table is let go once serialised
         blob = sink.getvalue()  # written as it is (no copy to bytes: 88 MB for the national CSV's entry)
         spans[name] = [offset, blob.size, restore]  # three items: a pkp that knows no `restore` refuses it
         offset += blob.size
@@ -506,12 +508,8 @@ def _stream_entry(fh: Any, header: dict[str, Any], slim: dict[str, tuple[Any, di
     spans: dict[str, list[Any]] = {}
     sink = pa.PythonFile(fh, mode="w")
     while slim:
-        name = next(iter(slim))
-        table, restore = slim.pop(name)
         start = fh.tell()
-        with pa.ipc.new_stream(sink, table.schema, options=_options(table, codec)) as writer:
-            writer.write_table(table)
-        del table
+        name, restore = _serialise(sink, slim, codec)
         fh.flush()
         spans[name] = [start - body, fh.tell() - start, restore]
     head = _head(header, spans)

@@ -181,34 +181,13 @@ class _Validator:
 
 
 def to_json(model: ScheduleModel) -> str:
-    """The model as JSON (dates as ISO text), as kept in pkp's cache (pkp_cli.ingest.schedule_entry)."""
+    """The model as JSON (dates as ISO text), as kept in pkp's cache (pkp_cli.ingest.schedule_entry): its fields in
+    the order the dataclasses declare them."""
     import json
+    from dataclasses import asdict
 
-    def stage(st: Stage) -> dict[str, Any]:
-        return {
-            "kode": st.kode,
-            "nama": st.nama,
-            "tingkat": st.tingkat,
-            "mulai": st.mulai.isoformat(),
-            "selesai": st.selesai.isoformat(),
-            "setelah": list(st.setelah),
-            "perlu_revisi_dipa": st.perlu_revisi_dipa,
-            "dapat_dipercepat": st.dapat_dipercepat,
-            "bobot": st.bobot,
-        }
-
-    doc = {
-        "tahun_anggaran": model.tahun_anggaran,
-        "batas_akhir": model.batas_akhir.isoformat(),
-        "program": {
-            name: {
-                "tahapan_kunci": {role: getattr(p.tahapan_kunci, role) for role in KEY_STAGE_ROLES},
-                "tahapan": [stage(st) for st in p.tahapan],
-            }
-            for name, p in model.program.items()
-        },
-    }
-    return json.dumps(doc, ensure_ascii=False, allow_nan=False, separators=(",", ":"))
+    doc = asdict(model)
+    return json.dumps(doc, ensure_ascii=False, allow_nan=False, separators=(",", ":"), default=date.isoformat)
 
 
 def from_json(text: str) -> ScheduleModel | None:

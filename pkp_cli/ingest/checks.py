@@ -332,7 +332,7 @@ def resolve_progres(
     # Every row names its program: the final program is the row's own text (no new column is needed).
     own_program = given if bool(has_given.all()) else None
     program_id = given_ix if own_program is not None else np.where(has_given, given_ix, loc_id)
-    _resolve_stages(sr, schedule, program_id, names, is_loc, is_prov, own_program)
+    pair_of_record, pairs = _resolve_stages(sr, schedule, program_id, names, is_loc, is_prov, own_program)
     # A province row needs that province to run the program.
     prov_rows = np.flatnonzero(is_prov)
     if len(prov_rows):  # (an empty take of the two text columns still joins their 85 chunks: 13 MB, no rows)
@@ -347,7 +347,7 @@ def resolve_progres(
             runs_not[i] = isinstance(p, str) and p not in prov_progs.get(c, set())
         add_errors(sr, runs_not, "kode_lokasi", "location-unknown", lambda idx: [{"code": c} for c in code.iloc[idx]])
     _resolve_report_date(sr, schedule, today)
-    _progress_warnings(sr, schedule, warnings)
+    _progress_warnings(sr, schedule, warnings, pair_of_record, pairs)
 
 
 _STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str": the text columns' dtype
@@ -584,11 +584,12 @@ def _resolve_stages(
     is_loc: np.ndarray,
     is_prov: np.ndarray,
     own_program: pd.Series | None = None,
-) -> None:
+) -> tuple[np.ndarray, int]:
     """Stage code (any separator, padding or case) or name (any case or spacing) within the row's program
     (`program_names[program_id]`, -1 = none), through the one StageIndex; decided once per distinct (text,
     program) pair. Unknown text gets suggestions. `own_program`: the program column as text, when every row
-    names its program (`program_id` is then each row's own)."""
+    names its program (`program_id` is then each row's own). Gives each record's pair and the number of pairs:
+    a record's final program and stage are its pair's."""
     from pkp_cli.model.stage_names import StageIndex
 
     rec = sr.records
@@ -675,11 +676,19 @@ def _resolve_stages(
 
     add_errors(sr, is_loc & (lvl == levels["provinsi"]), "tahapan", "stage-level-province", p_level)
     add_errors(sr, is_prov & (lvl == levels["lokasi"]), "tahapan", "stage-level-location", p_level)
+    return pair, len(pair_ix)
 
 
-def _progress_warnings(sr: SheetRecords, schedule: Schedule, warnings: list[pd.DataFrame]) -> None:
+def _progress_warnings(
+    sr: SheetRecords,
+    schedule: Schedule,
+    warnings: list[pd.DataFrame],
+    pair_of_record: np.ndarray | None = None,
+    pairs: int = 0,
+) -> None:
     """Progress above 0 on a row with no start date, or reported before the stage's window opens (for a stage
-    that may not be done early): a warning at the progress cell."""
+    that may not be done early): a warning at the progress cell. `pair_of_record`: each record's (stage, program)
+    pair from `_resolve_stages` (`pairs` of them), whose final program and stage are the record's."""
     rec = sr.records
     pct = rec["progres_persen"].to_numpy(dtype=float, na_value=np.nan)
     some = (pct > 0) & ~has_error(sr)
@@ -691,14 +700,21 @@ def _progress_warnings(sr: SheetRecords, schedule: Schedule, warnings: list[pd.D
     # The window's opening per record, by one index lookup on (program, stage) for the rows with progress.
     # Decided per distinct (program, stage) pair (integer ids, no text copied per row), spread by a take.
     at = np.flatnonzero(some)
-    keys = [c[at] if isinstance(c, np.ndarray) else c.iloc[at] for c in key_columns(rec, ["program", "tahapan"])]
-    gid = group_ids(keys)[0]
-    pair, pairs = _dense_codes(gid, int(gid.max(initial=-1)) + 1)
-    del gid
+    if pair_of_record is not None:
+        # The stage resolution's pairs: a record's program and stage are its pair's, so the window found for any
+        # record of a pair is every one's (no grouping of the rows by the two columns again). A pair without
+        # progress reads some other record (record 0): a lookup nothing takes.
+        pair, n_pairs = pair_of_record[at], pairs
+    else:
+        keys = [c[at] if isinstance(c, np.ndarray) else c.iloc[at] for c in key_columns(rec, ["program", "tahapan"])]
+        gid = group_ids(keys)[0]
+        pair, distinct = _dense_codes(gid, int(gid.max(initial=-1)) + 1)
+        n_pairs = len(distinct)
+        del gid
     # A record of each pair (the pair's key is its values': any record of it will do), read cell by cell: a take
     # of a few rows from a column of many chunks (a CSV's) first joins all its chunks (1.66 M texts, about 15 MB
     # of fresh memory a column).
-    rep = np.zeros(len(pairs), dtype=np.int64)
+    rep = np.zeros(n_pairs, dtype=np.int64)
     rep[pair] = at
     prog_col, stage_col = rec["program"], rec["tahapan"]
     prog_at = [prog_col.iat[int(i)] for i in rep]
@@ -765,10 +781,11 @@ def _resolve_report_date(sr: SheetRecords, schedule: Schedule, today: date) -> N
     rec["tanggal_laporan"] = col.astype("datetime64[ns]")
     rec["laporan_tanpa_tanggal"] = inferred & rec["_rdate"].isna().to_numpy()
     year = schedule.year
-    future = (rec["tanggal_laporan"] > pd.Timestamp(today)).fillna(False).to_numpy(dtype=bool)
-    # Outside the year: compared with its bounds as numpy datetimes (the schedule's year is 2000-2100), where a
-    # missing date (NaT) compares False, as before: no year of every row is made.
+    # Compared as numpy datetimes, where a missing date (NaT) compares False, as pandas' comparison filled with
+    # False did (without its boolean Series of every row): after today; outside the year (the schedule's year is
+    # 2000-2100): no year of every row is made.
     rep = rec["tanggal_laporan"].to_numpy(dtype="datetime64[ns]")
+    future = rep > pd.Timestamp(today).to_datetime64()
     outside = (rep < np.datetime64(date(year, 1, 1), "ns")) | (rep >= np.datetime64(date(year + 1, 1, 1), "ns"))
     from_col = ~inferred
     add_errors(sr, future & from_col, "tanggal_laporan", "report-future")

@@ -150,13 +150,52 @@ def split(batch: SheetRecords, unit_of_member: list[int], table: Any) -> dict[in
     return out
 
 
-def to_arrow(records: pd.DataFrame) -> Any:
+def to_arrow(records: pd.DataFrame, dictionaries: list[tuple[Any, np.ndarray, Any]] | None = None) -> Any:
     """Records as an Arrow table for the cache: no pandas metadata (`normalise` restores the dtypes), and no
-    file or sheet columns (rebuilt from `_sid` and the members)."""
+    file or sheet columns (rebuilt from `_sid` and the members).
+
+    `dictionaries`: the parse's factorisations of text columns (SheetRecords.dictionaries): each column still holding
+    the Arrow array one was made from is written as a dictionary built from it (`_as_dictionaries`)."""
     import pyarrow as pa
 
     table = pa.Table.from_pandas(records.drop(columns=["_file", "_sheet"], errors="ignore"), preserve_index=False)
+    if dictionaries:
+        table = _as_dictionaries(records, table, dictionaries)
     return table.replace_schema_metadata(None)
+
+
+def _as_dictionaries(records: pd.DataFrame, table: Any, dictionaries: list[tuple[Any, np.ndarray, Any]]) -> Any:
+    """`table` with the text columns the parse factorised (location code, program, stage, notes, the percent cells as
+    written) as Arrow dictionaries of that factorisation's codes and distinct values: the very same text.
+
+    No second hash: the national CSV's entry compressed about 110 MB of those texts (0.25 s of zstd on the writing
+    thread); as dictionaries, int32 codes of a few distinct values each. A column is taken only while it still holds
+    exactly the Arrow array its factorisation was made from (the identity `sheets.factorized` trusts); its
+    cell-as-written twin (`_raw_X`, the same array when the text parsed to itself) gets the same dictionary, so
+    `cache._slim` still leaves it out. The reader turns dictionaries back into text (`merge`)."""
+    import pyarrow as pa
+
+    holding: dict[int, list[int]] = {}  # id of a column's Arrow array -> the table's columns holding it
+    for i, name in enumerate(table.column_names):
+        column = records[name] if name in records.columns else None
+        arrow = getattr(column.array, "_pa_array", None) if isinstance(column, pd.Series) else None
+        if arrow is not None:
+            holding.setdefault(id(arrow), []).append(i)
+    for arrow, codes, uniques in dictionaries:
+        targets = holding.get(id(arrow), [])
+        values = getattr(getattr(uniques, "array", None), "_pa_array", None)
+        if not targets or values is None or len(codes) != table.num_rows:
+            continue
+        dictionary = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+        if dictionary.type != table.schema.field(targets[0]).type:
+            continue
+        indices = np.asarray(codes, dtype=np.int32)
+        missing = indices < 0  # use_na_sentinel: -1 is a missing value
+        indices_array = pa.array(indices, type=pa.int32(), mask=missing if missing.any() else None)
+        encoded = pa.DictionaryArray.from_arrays(indices_array, dictionary)  # its codes' bounds checked here
+        for i in targets:
+            table = table.set_column(i, table.schema.field(i).name, encoded)
+    return table
 
 
 def _rows_in(table: pd.DataFrame, rec: np.ndarray, lo: int, hi: int) -> pd.DataFrame:

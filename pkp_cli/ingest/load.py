@@ -538,7 +538,6 @@ def _parse_fresh(
             # (a part of a batch of several files would carry the whole batch's dictionary into its entry).
             one_file = len(set(units_of)) == 1
             parts = split(batch, units_of, to_arrow(batch.records, batch.dictionaries if one_file else None))
-            batch.dictionaries = []  # the entry's table holds the codes it took
             for i, part in parts.items():
                 units[i].sets[kind] = part
     if cache_dir is not None:
@@ -548,6 +547,8 @@ def _parse_fresh(
         # Arrow tables (immutable) only: the writing may run beside the rest of the command.
         background.later(cache.save_files, cache_dir, [(u.key, *entry_of(u)) for u in fresh if u.key is not None])
         clock.lap("cache_write")
+    for batch in batches.values():
+        batch.dictionaries = []  # an entry's table holds the codes it took; without the cache none were wanted
     for u in fresh:
         u.fresh = None  # the grids are no longer needed
     out: dict[str, SheetRecords] = {}

@@ -224,11 +224,18 @@ def merge(parts: list[SheetRecords], kind: str) -> SheetRecords:
     rows = groups = n_members = 0
     for p in parts:
         t = p.arrow
+        decoded: dict[tuple[Any, ...], Any] = {}
         for i, f in enumerate(t.schema):
             if pa.types.is_dictionary(f.type):
-                # Cells kept compact in an entry (sheets._compact_raw) as plain text, so that entries of either
-                # form concatenate (Arrow cannot join a dictionary column with a text one).
-                t = t.set_column(i, f.name, t.column(i).cast(f.type.value_type))
+                # Dictionaries of an entry (cells kept compact, sheets._compact_raw; text columns written as the
+                # parse's factorisations, `to_arrow`) as plain text, so that entries of either form concatenate
+                # (Arrow cannot join a dictionary column with a text one). A column and its `_raw_` twin that hold
+                # one dictionary array are decoded once and share the text, as they did when parsed.
+                column = t.column(i)
+                key = _same_data(column)
+                if key not in decoded:
+                    decoded[key] = column.cast(f.type.value_type)
+                t = t.set_column(i, f.name, decoded[key])
         for col, shift in (("_sid", n_members), ("_grp", groups)):
             if shift:
                 i = t.column_names.index(col)
@@ -258,6 +265,18 @@ def merge(parts: list[SheetRecords], kind: str) -> SheetRecords:
         members=members,
         warnings=_by_column(pd.concat(warnings, ignore_index=True), kind) if warnings else no_warnings(),
     )
+
+
+def _same_data(column: Any) -> tuple[Any, ...]:
+    """What tells a dictionary column's data apart: its type, and each chunk's buffers (addresses), offset and length
+    (two columns alike in all of them are the same array; an empty buffer counts as address 0)."""
+    chunks = tuple(
+        (tuple(b.address if b is not None else 0 for b in c.buffers()), c.offset, len(c),
+         tuple(b.address if b is not None else 0 for b in c.dictionary.buffers()), c.dictionary.offset,
+         len(c.dictionary))
+        for c in column.chunks
+    )  # fmt: skip
+    return (str(column.type), chunks)
 
 
 def _by_column(warnings: pd.DataFrame, kind: str) -> pd.DataFrame:

@@ -64,7 +64,9 @@ def _as_text(table: pa.Table) -> pa.Table:
     return table
 
 
-@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow]
+)
 @given(records())
 def test_dictionaries_read_back_as_the_text_they_stand_for(tmp_path_factory, made) -> None:
     rec, kept, dictionaries = made

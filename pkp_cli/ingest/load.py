@@ -476,7 +476,7 @@ def _parse_batch(members: list[SheetRecords], kind: str) -> tuple[SheetRecords, 
     """A kind's sheets as one batch, parsed; the readers' findings on rows that hold no record (warnings)."""
     factorizing = factorizing_ahead(members, kind)
     batch = combine(members)
-    parsed = parse_records(batch.records, kind, batch.factorizations, factorizing)
+    parsed = parse_records(batch.records, kind, batch.factorizations, factorizing, batch.dictionaries)
     batch.errors = concat_errors([batch.errors, *parsed])
     # The readers' own findings (a date serial calamine could not turn into a date, a quote never closed):
     # errors at their records; warnings for rows that hold no record.
@@ -533,7 +533,11 @@ def _parse_fresh(
 
         for kind, batch in batches.items():
             owner = {id(s): i for i, u in enumerate(units) for s in u.fresh or []}
-            parts = split(batch, [owner[id(m)] for m in batch.members], to_arrow(batch.records))
+            units_of = [owner[id(m)] for m in batch.members]
+            # One file's batch is written whole: its text columns as dictionaries of the parse's factorisations
+            # (a part of a batch of several files would carry the whole batch's dictionary into its entry).
+            one_file = len(set(units_of)) == 1
+            parts = split(batch, units_of, to_arrow(batch.records, batch.dictionaries if one_file else None))
             for i, part in parts.items():
                 units[i].sets[kind] = part
     if cache_dir is not None:
@@ -543,6 +547,8 @@ def _parse_fresh(
         # Arrow tables (immutable) only: the writing may run beside the rest of the command.
         background.later(cache.save_files, cache_dir, [(u.key, *entry_of(u)) for u in fresh if u.key is not None])
         clock.lap("cache_write")
+    for batch in batches.values():
+        batch.dictionaries = []  # an entry's table holds the codes it took; without the cache none were wanted
     for u in fresh:
         u.fresh = None  # the grids are no longer needed
     out: dict[str, SheetRecords] = {}

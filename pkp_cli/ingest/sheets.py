@@ -49,6 +49,9 @@ class SheetRecords:
     arrow: Any = None  # the records as an Arrow table, for a set cut from a batch or read from the cache
     # The parse's factorisation of a key column whose values it left as they were (see `factorized`).
     factorizations: dict[str, tuple[Any, np.ndarray, Any]] = field(default_factory=dict)
+    # Every big text column's factorisation the parse made, (the Arrow array it was made from, int32 codes, distinct
+    # values): the file's cache entry writes those columns as dictionaries (units.to_arrow), then lets them go.
+    dictionaries: list[tuple[Any, np.ndarray, Any]] = field(default_factory=list)
 
 
 def classify_rows(sheet: RawSheet, layout: Layout) -> tuple[np.ndarray, SheetReport]:
@@ -530,10 +533,13 @@ def parse_records(
     kind: str,
     keep: dict[str, tuple[Any, np.ndarray, Any]] | None = None,
     factorizing: _Factorizer | None = None,
+    dictionaries: list[tuple[Any, np.ndarray, Any]] | None = None,
 ) -> list[pd.DataFrame]:
     """Parse every contract column of `rec` in place; the errors as tables (rec, column, code). With `keep`, the
     factorisation of each of REUSED_FACTORIZATIONS that parsed to itself is kept there (`factorized`).
-    `factorizing`: `factorizing_ahead` of the members `rec` was combined from (their columns' values are rec's)."""
+    `factorizing`: `factorizing_ahead` of the members `rec` was combined from (their columns' values are rec's).
+    With `dictionaries`, each factorisation of a text column kept as it is (its `_raw_` cells, and the column
+    itself when it parsed to itself) is added there (SheetRecords.dictionaries)."""
     errors = []
     spec = columns_of(kind)
     ahead = factorizing if factorizing is not None else _Factorizer(rec, [c for c in spec if c in rec.columns])
@@ -544,11 +550,17 @@ def parse_records(
         rec[f"_raw_{c}"] = raw
         if col.type == "percent":
             pct_flags = rec["_pct"] if "_pct" in rec.columns else None
-            vals, at, codes = parse.parse_percent_sparse(raw, pct_flags, ahead.take(c))
+            made = ahead.take(c)
+            vals, at, codes = parse.parse_percent_sparse(raw, pct_flags, made)
         else:
             vals, at, codes, row_codes, uniques = _parse_distinct_parts(raw, col.type, ahead.take(c))
-            rec[f"_raw_{c}"] = _compact_raw(raw, vals, row_codes, uniques)
+            compact = _compact_raw(raw, vals, row_codes, uniques)
+            rec[f"_raw_{c}"] = compact
+            made = (row_codes, uniques) if compact is raw else None
         rec[c] = vals
+        if dictionaries is not None and made is not None:
+            # the cells as written as the frame holds them now (pandas may wrap the same text anew on assignment)
+            _keep_dictionary(dictionaries, rec[f"_raw_{c}"], *made)
         if keep is not None and c in REUSED_FACTORIZATIONS and col.type != "percent" and vals is raw:
             arrow = getattr(rec[c].array, "_pa_array", None)
             if arrow is not None and len(uniques) < 2**31:
@@ -582,6 +594,15 @@ def parse_records(
             # Each column its own pandas array over that data (a pandas array's setitem replaces its Arrow data).
             rec[c] = pd.Series(type(nulls)(nulls._pa_array, dtype=nulls.dtype), index=rec.index, copy=False)
     return errors
+
+
+def _keep_dictionary(dictionaries: list[tuple[Any, np.ndarray, Any]], raw: pd.Series, codes: Any, uniques: Any) -> None:
+    """Add `raw`'s factorisation to `dictionaries` when it is of Arrow text and repeats (a column of mostly distinct
+    values is no smaller as a dictionary)."""
+    arrow = getattr(raw.array, "_pa_array", None)
+    if arrow is None or str(raw.dtype) != "str" or len(uniques) * 2 > len(raw) or len(uniques) >= 2**31:
+        return
+    dictionaries.append((arrow, np.asarray(codes, dtype=np.int32), uniques))
 
 
 # From this many records on, each text column's factorisation (Arrow's dictionary_encode: a hash pass that holds no

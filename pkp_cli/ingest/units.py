@@ -150,13 +150,55 @@ def split(batch: SheetRecords, unit_of_member: list[int], table: Any) -> dict[in
     return out
 
 
-def to_arrow(records: pd.DataFrame) -> Any:
+def to_arrow(records: pd.DataFrame, dictionaries: list[tuple[Any, np.ndarray, Any]] | None = None) -> Any:
     """Records as an Arrow table for the cache: no pandas metadata (`normalise` restores the dtypes), and no
-    file or sheet columns (rebuilt from `_sid` and the members)."""
+    file or sheet columns (rebuilt from `_sid` and the members).
+
+    `dictionaries`: the parse's factorisations of text columns (SheetRecords.dictionaries): each column still holding
+    the Arrow array one was made from is written as a dictionary built from it (`_as_dictionaries`)."""
     import pyarrow as pa
 
     table = pa.Table.from_pandas(records.drop(columns=["_file", "_sheet"], errors="ignore"), preserve_index=False)
+    if dictionaries:
+        table = _as_dictionaries(records, table, dictionaries)
     return table.replace_schema_metadata(None)
+
+
+def _as_dictionaries(records: pd.DataFrame, table: Any, dictionaries: list[tuple[Any, np.ndarray, Any]]) -> Any:
+    """`table` with the text columns the parse factorised (location code, program, stage, notes, the percent cells as
+    written) as Arrow dictionaries of that factorisation's codes and distinct values: the very same text.
+
+    No second hash: the national CSV's entry compressed about 110 MB of those texts (0.25 s of zstd on the writing
+    thread); as dictionaries, int32 codes of a few distinct values each. A column is taken only while it still holds
+    exactly the Arrow array its factorisation was made from (the identity `sheets.factorized` trusts); its
+    cell-as-written twin (`_raw_X`, the same array when the text parsed to itself) gets the same dictionary, so
+    `cache._slim` still leaves it out. The reader turns dictionaries back into text (`merge`)."""
+    import pyarrow as pa
+
+    holding: dict[int, list[int]] = {}  # id of a column's Arrow array -> the table's columns holding it
+    for i, name in enumerate(table.column_names):
+        column = records[name] if name in records.columns else None
+        arrow = getattr(column.array, "_pa_array", None) if isinstance(column, pd.Series) else None
+        if arrow is not None:
+            holding.setdefault(id(arrow), []).append(i)
+    for arrow, codes, uniques in dictionaries:
+        targets = holding.get(id(arrow), [])
+        values = getattr(getattr(uniques, "array", None), "_pa_array", None)
+        if not targets or values is None or len(codes) != table.num_rows:
+            continue
+        dictionary = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
+        if dictionary.type != table.schema.field(targets[0]).type:
+            continue
+        indices = np.asarray(codes, dtype=np.int32)
+        # use_na_sentinel: -1 is a missing value, which only a column with missing values has (no scan of the codes
+        # on the main thread without them). The codes are Arrow's own dictionary_encode's, within the values: not
+        # checked here (`safe=False`, 1.5 ms a column of 1.66 M rows); an entry's reader checks them (cache.load_file).
+        missing = indices < 0 if arrow.null_count else None
+        indices_array = pa.array(indices, type=pa.int32(), mask=missing)
+        encoded = pa.DictionaryArray.from_arrays(indices_array, dictionary, safe=False)
+        for i in targets:
+            table = table.set_column(i, table.schema.field(i).name, encoded)
+    return table
 
 
 def _rows_in(table: pd.DataFrame, rec: np.ndarray, lo: int, hi: int) -> pd.DataFrame:
@@ -185,11 +227,18 @@ def merge(parts: list[SheetRecords], kind: str) -> SheetRecords:
     rows = groups = n_members = 0
     for p in parts:
         t = p.arrow
+        decoded: dict[tuple[Any, ...], Any] = {}
         for i, f in enumerate(t.schema):
             if pa.types.is_dictionary(f.type):
-                # Cells kept compact in an entry (sheets._compact_raw) as plain text, so that entries of either
-                # form concatenate (Arrow cannot join a dictionary column with a text one).
-                t = t.set_column(i, f.name, t.column(i).cast(f.type.value_type))
+                # Dictionaries of an entry (cells kept compact, sheets._compact_raw; text columns written as the
+                # parse's factorisations, `to_arrow`) as plain text, so that entries of either form concatenate
+                # (Arrow cannot join a dictionary column with a text one). A column and its `_raw_` twin that hold
+                # one dictionary array are decoded once and share the text, as they did when parsed.
+                column = t.column(i)
+                key = _same_data(column)
+                if key not in decoded:
+                    decoded[key] = column.cast(f.type.value_type)
+                t = t.set_column(i, f.name, decoded[key])
         for col, shift in (("_sid", n_members), ("_grp", groups)):
             if shift:
                 i = t.column_names.index(col)
@@ -219,6 +268,18 @@ def merge(parts: list[SheetRecords], kind: str) -> SheetRecords:
         members=members,
         warnings=_by_column(pd.concat(warnings, ignore_index=True), kind) if warnings else no_warnings(),
     )
+
+
+def _same_data(column: Any) -> tuple[Any, ...]:
+    """What tells a dictionary column's data apart: its type, and each chunk's buffers (addresses), offset and length
+    (two columns alike in all of them are the same array; an empty buffer counts as address 0)."""
+    chunks = tuple(
+        (tuple(b.address if b is not None else 0 for b in c.buffers()), c.offset, len(c),
+         tuple(b.address if b is not None else 0 for b in c.dictionary.buffers()), c.dictionary.offset,
+         len(c.dictionary))
+        for c in column.chunks
+    )  # fmt: skip
+    return (str(column.type), chunks)
 
 
 def _by_column(warnings: pd.DataFrame, kind: str) -> pd.DataFrame:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -75,15 +76,18 @@ def _top_texts(sheet: RawSheet, k: int) -> tuple[np.ndarray, list[list[str]]] | 
     cols = sheet.columns()
     if not cols:
         return None
-    arrows = [getattr(c, "_pa_array", None) for c in cols]
-    first = arrows[0]
-    if first is None or any(a is None or a.type != first.type or str(c.dtype) != "str" for a, c in zip(arrows, cols)):
+    found = [getattr(c, "_pa_array", None) for c in cols]
+    arrows: list[Any] = [a for a in found if a is not None]
+    first: Any = found[0]
+    if len(arrows) != len(cols) or any(
+        a.type != first.type or str(c.dtype) != "str" for a, c in zip(arrows, cols, strict=True)
+    ):
         return None
     import pyarrow as pa
 
     k = min(max(k, 0), len(sheet.grid))
     n = len(cols)
-    pieces = []
+    pieces: list[Any] = []
     for a in arrows:  # (a column is one chunk as a rule: its chunk sliced, cheaper than the chunked array's slice)
         pieces.extend([a.chunk(0).slice(0, k)] if a.num_chunks == 1 else a.slice(0, k).chunks)
     flat = pa.chunked_array(pieces, type=first.type).to_pylist()

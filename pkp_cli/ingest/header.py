@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -52,13 +53,51 @@ def _texts(sheet: RawSheet) -> list[list[str]]:
     """The cell texts of the rows the header search looks at, read once per sheet."""
     cached: list[list[str]] | None = getattr(sheet, "_header_texts", None)
     if cached is None:
-        top = top_rows(sheet.grid, HEADER_SEARCH_ROWS + 2, sheet.columns())
-        # Nearly every cell is text or missing (top_rows gives np.nan itself): both are done inline, without a
-        # call per cell (31,000 on the bundled sample).
-        cached = [[v.strip() if type(v) is str else "" if v is np.nan else _cell_text(v) for v in row] for row in top]
+        got = _top_texts(sheet, HEADER_SEARCH_ROWS + 2)
+        if got is None:
+            top = top_rows(sheet.grid, HEADER_SEARCH_ROWS + 2, sheet.columns())
+            # Nearly every cell is text or missing (top_rows gives np.nan itself): both are done inline, without a
+            # call per cell (31,000 on the bundled sample).
+            cached = [
+                [v.strip() if type(v) is str else "" if v is np.nan else _cell_text(v) for v in row] for row in top
+            ]
+        else:
+            top, cached = got
         sheet._header_texts = cached  # type: ignore[attr-defined]
         sheet._top_rows = top  # type: ignore[attr-defined]  # the title-date scan reads the rows above the header
     return cached
+
+
+def _top_texts(sheet: RawSheet, k: int) -> tuple[np.ndarray, list[list[str]]] | None:
+    """`top_rows(grid, k)` and the texts `_texts` makes of it, from one Arrow-to-Python conversion of the sheet's
+    top k rows (every column's slice chained): top_rows converts column by column, about 40 small conversions a
+    sheet, and the texts were then read back out of the object block cell by cell. None where the grid's columns
+    are not all Arrow text of one type (top_rows' own fallback then applies)."""
+    cols = sheet.columns()
+    if not cols:
+        return None
+    found = [getattr(c, "_pa_array", None) for c in cols]
+    arrows: list[Any] = [a for a in found if a is not None]
+    first: Any = found[0]
+    if len(arrows) != len(cols) or any(
+        a.type != first.type or str(c.dtype) != "str" for a, c in zip(arrows, cols, strict=True)
+    ):
+        return None
+    import pyarrow as pa
+
+    k = min(max(k, 0), len(sheet.grid))
+    n = len(cols)
+    pieces: list[Any] = []
+    for a in arrows:  # (a column is one chunk as a rule: its chunk sliced, cheaper than the chunked array's slice)
+        pieces.extend([a.chunk(0).slice(0, k)] if a.num_chunks == 1 else a.slice(0, k).chunks)
+    flat = pa.chunked_array(pieces, type=first.type).to_pylist()
+    if len(flat) != n * k:
+        return None
+    block = np.empty((n, k), dtype=object)  # column by column, as `flat` lies; turned to rows below
+    block.ravel()[:] = [np.nan if v is None else v for v in flat]
+    stripped = ["" if v is None else v.strip() for v in flat]
+    texts = [list(row) for row in zip(*(stripped[j * k : (j + 1) * k] for j in range(n)), strict=True)]
+    return np.ascontiguousarray(block.T), texts
 
 
 def _combine(sheet: RawSheet, r: int) -> list[str]:
@@ -120,12 +159,18 @@ def _map_kept(headers: tuple[str, ...], kind: str) -> tuple[dict[str, int], list
     return cols, conflicts
 
 
+@lru_cache(maxsize=1)
+def _sub_index() -> dict[str, str]:
+    """Normalised wide-form sub-header -> canonical column (made once: it was made again at every candidate row)."""
+    return {norm(a): canon for canon, aliases in WIDE_SUBHEADERS.items() for a in aliases}
+
+
 def _wide_groups(sheet: RawSheet, r: int, is_stage: Callable[[str], bool]) -> list[WideGroup]:
     """Stage headers in row r (merged across sub-headers Mulai / Selesai / Progres in row r+1)."""
     if r + 1 >= len(sheet.grid):
         return []
     upper, lower = _texts(sheet)[r], _texts(sheet)[r + 1]
-    sub_index = {norm(a): canon for canon, aliases in WIDE_SUBHEADERS.items() for a in aliases}
+    sub_index = _sub_index()
     groups: list[WideGroup] = []
     current: WideGroup | None = None
     for j, (u, low) in enumerate(zip(upper, lower, strict=True)):

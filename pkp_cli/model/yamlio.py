@@ -53,8 +53,8 @@ class YamlSyntaxError(ValueError):
 MAX_YAML_BYTES = 1_000_000
 MAX_DEPTH = 64  # nested collections
 MAX_NODES = 100_000  # nodes once every alias is expanded (a "billion laughs" file has 10**9)
-_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"
 MAX_NUMBER_CHARS = 100  # a 5,000-digit integer costs seconds to convert and means nothing here
+_LIBYAML_TOO_DEEP = "exceeded maximum nesting depth"  # libyaml's own bound, as its error words it
 
 
 class _Refused(yaml.MarkedYAMLError):
@@ -205,7 +205,7 @@ def read_yaml_file(path: Any, limit: int = MAX_YAML_BYTES) -> bytes:
         raise YamlSyntaxError(None, "too large", "yaml-too-large", {"size": exc.size, "limit": limit}) from None
 
 
-def load_yaml_with_lines(text: str, loader_class: type[Any] | None = None) -> tuple[Any, Any]:
+def load_yaml_with_lines(text: str, loader_class: type[Any] = BoundedLoader) -> tuple[Any, Any]:
     """Parse with the bounded safe loader only; return (data, line tree).
 
     The line tree mirrors the data: for a mapping, {key: (line, subtree)}; for a sequence,
@@ -216,7 +216,7 @@ def load_yaml_with_lines(text: str, loader_class: type[Any] | None = None) -> tu
     loader = None
     try:
         # Python's reader refuses a character YAML does not allow as it is made, libyaml's as it reads
-        loader = (loader_class or BoundedLoader)(text)
+        loader = loader_class(text)
         node = loader.get_single_node()
         data = loader.construct_document(node) if node is not None else None
     except yaml.reader.ReaderError as exc:
@@ -230,10 +230,10 @@ def load_yaml_with_lines(text: str, loader_class: type[Any] | None = None) -> tu
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
         line = mark.line + 1 if mark is not None else None
         if problem == _LIBYAML_TOO_DEEP:  # libyaml's scanner looks ahead inside [ and {: its bound (1,000) comes first
-            raise YamlSyntaxError(line, "too deep", "yaml-too-deep", {"limit": MAX_DEPTH}) from None
+            raise _too_deep(line) from None
         raise YamlSyntaxError(line, problem) from exc
     except RecursionError:  # the depth bound makes this unreachable; kept so no traceback can escape
-        raise YamlSyntaxError(None, "too deep", "yaml-too-deep", {"limit": MAX_DEPTH}) from None
+        raise _too_deep(None) from None
     finally:
         if loader is not None:
             loader.dispose()
@@ -244,10 +244,13 @@ def _not_allowed(text: str, exc: yaml.reader.ReaderError) -> YamlSyntaxError:
     """The line and the character of a reader's refusal. Python's reader counts characters; libyaml (its encoding
     given as "?") counts the bytes of the text as UTF-8."""
     at = max(exc.position, 0)
-    before = text.encode("utf-8", "surrogatepass")[:at] if exc.encoding == "?" else text[:at].encode("utf-8", "replace")
-    char = exc.character if isinstance(exc.character, int) else ord(exc.character[:1] or "\0")
-    detail = f"karakter #x{char:04x} tidak diizinkan / character #x{char:04x} is not allowed"
-    return YamlSyntaxError(before.count(b"\n") + 1, detail)
+    breaks = text.encode("utf-8", "surrogatepass")[:at].count(b"\n") if exc.encoding == "?" else text.count("\n", 0, at)
+    detail = f"karakter #x{exc.character:04x} tidak diizinkan / character #x{exc.character:04x} is not allowed"
+    return YamlSyntaxError(breaks + 1, detail)
+
+
+def _too_deep(line: int | None) -> YamlSyntaxError:
+    return YamlSyntaxError(line, "too deep", "yaml-too-deep", {"limit": MAX_DEPTH})
 
 
 def _lines(node: Any) -> Any:

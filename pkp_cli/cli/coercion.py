@@ -5,17 +5,20 @@ first use, even for an option not given (its None): importing pydantic and typer
 adapters cost 80-120 ms of CPU on every pkp command. For the values pkp's options mostly hold the adapter's
 answer is known without it: an option not given (None: typer's own `RuntimeParam.coerce` answers before any
 adapter), a text for a `str` option (the same text), texts for a `list[str]` option (them, as a list), a member
-of the option's enum (itself, as a default is) or its value exactly (`--format json`: the member), and what the
-option's own `parser` returns when it returns (pydantic's `Any` takes it as it is). Anything else (a choice in
-other letters or unknown, a parser that raises, a type pkp's options do not use) goes to typer's own coercion,
-built when first needed: the same values and messages as before (tests/cli/test_plain_coercion.py).
+of the option's enum (itself, as a default is) or its value exactly (`--format json`: the member), what the
+option's own `parser` returns when it returns (pydantic's `Any` takes it as it is; for a list argument, what it
+returns for each text), and for an `int` option an int, or a text of ASCII digits, inside the option's min and max
+(`--max-errors`' default: `pkp validate` built pydantic's adapters for it, about 0.19 s before its reads
+started). Anything else (a choice in other letters or unknown, a parser that raises, a type pkp's options do not
+use) goes to typer's own coercion, built when first needed: the same values and messages as before
+(tests/cli/test_plain_coercion.py).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from enum import Enum
-from typing import Any
+from typing import Any, get_origin
 
 from typer._coercion import RuntimeParam, TypeDescriptor, build_runtime_param
 
@@ -34,11 +37,22 @@ class PlainParam(RuntimeParam):
                     return parser(value)
                 except Exception:
                     pass
+            elif get_origin(annotation) is list and isinstance(value, (list, tuple)) and _texts(value):
+                try:
+                    return [parser(v) for v in value]
+                except Exception:
+                    pass
+        elif annotation is int:
+            number = _plain_int(value)
+            info = self.parameter_info
+            low_ok = number is not None and (info.min is None or number >= info.min)
+            if low_ok and number is not None and not info.clamp and (info.max is None or number <= info.max):
+                return number
         elif annotation is str:
             if type(value) is str:
                 return value
         elif annotation == list[str]:
-            if isinstance(value, (list, tuple)) and all(type(v) is str for v in value):
+            if isinstance(value, (list, tuple)) and _texts(value):
                 return list(value)
         elif isinstance(annotation, type) and issubclass(annotation, Enum):
             if type(value) is annotation:
@@ -54,6 +68,21 @@ class PlainParam(RuntimeParam):
             assert self.descriptor is not None
             self._typer.append(build_runtime_param(self.descriptor))
         return self._typer[0]
+
+
+def _texts(values: list[Any] | tuple[Any, ...]) -> bool:
+    return all(type(v) is str for v in values)
+
+
+def _plain_int(value: Any) -> int | None:
+    """An int as pydantic surely reads it: an int (not a bool), or a text of ASCII digits with an optional minus
+    (no sign, space, underscore or other digits: those are left to pydantic's own rules)."""
+    if type(value) is int:
+        return value
+    digits = value.removeprefix("-") if type(value) is str else ""
+    if digits.isascii() and digits.isdigit() and len(digits) <= 18:  # (Python refuses texts of 4,300 digits)
+        return int(value)
+    return None
 
 
 def _plain(param: Any) -> None:

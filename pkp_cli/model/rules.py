@@ -1,7 +1,8 @@
 """The acceleration rules (percepatan): which locations can be accelerated, and how they are scored.
 
 A YAML file validated like the schedule: safe loader only, strict pydantic models (so `id: NO` is an error,
-not False), unknown keys rejected, and every problem names its YAML line. Any problem is exit 78 (CONFIG).
+not False; pkp_cli.model.rules_spec, taken without pydantic when a file plainly meets them), unknown keys rejected,
+and every problem names its YAML line. Any problem is exit 78 (CONFIG).
 
 Two kinds of requirement (`syarat`), each worth its `bobot` when met:
 - on a location column: `kolom` + `nilai` (a boolean column: true/false; a text column: one text or a list),
@@ -14,15 +15,15 @@ Penalties (`penalti`) subtract `bobot` per counted stage or once per location, c
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import Field, field_validator
-
+from pkp_cli.model import plain
 from pkp_cli.model.frames import FINISHED, STATUS_CODES
+from pkp_cli.model.plain import NotPlain
 from pkp_cli.model.schedule import KEY_STAGE_ROLES, read_checked
-from pkp_cli.model.strict import StrictModel
 from pkp_cli.model.yamlio import Problem, check_yaml_model, locate_line
 
 # The location columns that hold requirement data, by kind. Columns are schema, not data: naming them is fine.
@@ -36,17 +37,15 @@ COLUMN_KINDS: dict[str, Literal["bool", "text", "number"]] = {
 TEXT_VALUES: dict[str, tuple[str, ...]] = {"kinerja": ("Baik", "Cukup", "Kurang")}
 
 PENALTY_KINDS = ("terlambat", "urutan_dilanggar", "laporan_basi", "tanpa_laporan")
-PenaltyKind = Literal["terlambat", "urutan_dilanggar", "laporan_basi", "tanpa_laporan"]
-
-_ID_PATTERN = r"^[A-Za-z0-9_-]+$"
-
-
-def _list_to_tuple(v: Any) -> Any:
-    return tuple(v) if isinstance(v, list) else v
+PENALTY_PER = ("tahapan", "lokasi")
+_ID = re.compile(r"[A-Za-z0-9_-]+")  # rules_spec.ID_PATTERN, matched whole
 
 
-class Requirement(StrictModel):
-    id: str = Field(pattern=_ID_PATTERN)
+# The models are plain frozen dataclasses, as the schedule's (pkp_cli.model.schedule says why): a file that plainly
+# meets the rules of pkp_cli.model.rules_spec is read without pydantic (`plain_model`), anything else through it.
+@dataclass(frozen=True, kw_only=True)
+class Requirement:
+    id: str
     kolom: str | None = None
     nilai: bool | str | tuple[str, ...] | None = None
     minimal: float | None = None
@@ -54,12 +53,7 @@ class Requirement(StrictModel):
     tahapan_kunci: str | None = None
     status: tuple[str, ...] | None = None
     wajib: bool = False
-    bobot: float = Field(gt=0)
-
-    @field_validator("nilai", "status", mode="before")
-    @classmethod
-    def _lists(cls, v: Any) -> Any:
-        return _list_to_tuple(v)
+    bobot: float
 
     @property
     def on_column(self) -> bool:
@@ -78,24 +72,99 @@ class Requirement(StrictModel):
         return self.nilai if isinstance(self.nilai, tuple) else ()
 
 
-class Penalty(StrictModel):
-    id: str = Field(pattern=_ID_PATTERN)
-    jenis: PenaltyKind
-    per: Literal["tahapan", "lokasi"]
-    bobot: float = Field(gt=0)
-    maks: float = Field(gt=0)
+@dataclass(frozen=True, kw_only=True)
+class Penalty:
+    id: str
+    jenis: str  # one of PENALTY_KINDS
+    per: str  # one of PENALTY_PER
+    bobot: float
+    maks: float
 
 
-class RulesModel(StrictModel):
-    skor_maks: float = Field(gt=0)
-    # Not min_length=1: pydantic would add a spurious "too short" error whenever one item is invalid.
+@dataclass(frozen=True, kw_only=True)
+class RulesModel:
+    skor_maks: float
     syarat: tuple[Requirement, ...]
     penalti: tuple[Penalty, ...] = ()
 
-    @field_validator("syarat", "penalti", mode="before")
-    @classmethod
-    def _lists(cls, v: Any) -> Any:
-        return _list_to_tuple(v)
+
+_REQUIREMENT_FIELDS = ("id", "kolom", "nilai", "minimal", "maksimal", "tahapan_kunci", "status", "wajib", "bobot")
+_PENALTY_FIELDS = ("id", "jenis", "per", "bobot", "maks")
+
+
+def _optional(value: Any, kind: type) -> Any:
+    if value is None:
+        return None
+    return plain.number(value) if kind is float else plain.exact(value, kind)
+
+
+def _requirement(raw: Any) -> Requirement:
+    d = plain.keys(raw, _REQUIREMENT_FIELDS, ("id", "bobot"))
+    nilai = d.get("nilai")
+    if type(nilai) is list:
+        nilai = plain.texts(nilai)
+    elif nilai is not None and type(nilai) not in (bool, str):
+        raise NotPlain
+    status = d.get("status")
+    return Requirement(
+        id=plain.matching(d["id"], _ID),
+        kolom=_optional(d.get("kolom"), str),
+        nilai=nilai,
+        minimal=_optional(d.get("minimal"), float),
+        maksimal=_optional(d.get("maksimal"), float),
+        tahapan_kunci=_optional(d.get("tahapan_kunci"), str),
+        status=None if status is None else plain.texts(status),
+        wajib=plain.exact(d.get("wajib", False), bool),
+        bobot=plain.positive(d["bobot"]),
+    )
+
+
+def _penalty(raw: Any) -> Penalty:
+    d = plain.keys(raw, _PENALTY_FIELDS, _PENALTY_FIELDS)
+    return Penalty(
+        id=plain.matching(d["id"], _ID),
+        jenis=plain.one_of(d["jenis"], PENALTY_KINDS),
+        per=plain.one_of(d["per"], PENALTY_PER),
+        bobot=plain.positive(d["bobot"]),
+        maks=plain.positive(d["maks"]),
+    )
+
+
+def plain_model(raw: Any) -> RulesModel | None:
+    """The model of a mapping (YAML as loaded) that plainly meets the rules' strict models; None for anything else
+    (pydantic then decides)."""
+    try:
+        d = plain.keys(raw, ("skor_maks", "syarat", "penalti"), ("skor_maks", "syarat"))
+        return RulesModel(
+            skor_maks=plain.positive(d["skor_maks"]),
+            syarat=tuple(_requirement(r) for r in plain.exact(d["syarat"], list)),
+            penalti=tuple(_penalty(p) for p in plain.exact(d.get("penalti", []), list)),
+        )
+    except NotPlain:
+        return None
+
+
+def from_spec(spec: Any) -> RulesModel:
+    """The model of pydantic's validated one (pkp_cli.model.rules_spec.RulesSpec): the same values."""
+    return RulesModel(
+        skor_maks=spec.skor_maks,
+        syarat=tuple(Requirement(**{f: getattr(r, f) for f in _REQUIREMENT_FIELDS}) for r in spec.syarat),
+        penalti=tuple(Penalty(**{f: getattr(p, f) for f in _PENALTY_FIELDS}) for p in spec.penalti),
+    )
+
+
+class _Validator:
+    """What `check_yaml_model` validates with: the plain way when it applies, else pydantic's (whose
+    ValidationError it reports)."""
+
+    @staticmethod
+    def model_validate(raw: Any) -> RulesModel:
+        model = plain_model(raw)
+        if model is not None:
+            return model
+        from pkp_cli.model.rules_spec import RulesSpec
+
+        return from_spec(RulesSpec.model_validate(raw))
 
 
 @dataclass(frozen=True)
@@ -229,7 +298,7 @@ def _semantic_problems(m: RulesModel, lines: Any) -> list[Problem]:
 
 def check_rules_text(text: str) -> tuple[RulesModel | None, list[Problem]]:
     """Validate rules YAML text; returns the model (if valid) and every problem found."""
-    return check_yaml_model(text, RulesModel, "rules", lambda model, raw, lines: _semantic_problems(model, lines))
+    return check_yaml_model(text, _Validator, "rules", lambda model, raw, lines: _semantic_problems(model, lines))
 
 
 def load_rules(path: Path, lang: str = "id") -> Rules:

@@ -16,13 +16,14 @@ checks that both ways agree.
 from __future__ import annotations
 
 import hashlib
-import math
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pkp_cli.errors import Exit, PkpError
+from pkp_cli.model import plain
+from pkp_cli.model.plain import NotPlain
 
 if TYPE_CHECKING:
     from pkp_cli.model.yamlio import Problem
@@ -73,61 +74,33 @@ _STAGE_REQUIRED = ("kode", "nama", "tingkat", "mulai", "selesai")
 _STAGE_FIELDS = frozenset((*_STAGE_REQUIRED, "setelah", "perlu_revisi_dipa", "dapat_dipercepat", "bobot"))
 
 
-class _NotPlain(Exception):
-    """The value is not plainly valid: pydantic decides (it may still be valid, or say what is wrong)."""
-
-
-def _exact(value: Any, kind: type) -> Any:
-    if type(value) is not kind:
-        raise _NotPlain
-    return value
-
-
-def _text(value: Any) -> str:
-    text: str = _exact(value, str)
-    if not text:  # Field(min_length=1)
-        raise _NotPlain
-    return text
-
-
-def _keys(raw: Any, allowed: frozenset[str] | tuple[str, ...], required: tuple[str, ...] = ()) -> dict[str, Any]:
-    mapping: dict[str, Any] = _exact(raw, dict)
-    if any(type(k) is not str or k not in allowed for k in mapping) or any(k not in mapping for k in required):
-        raise _NotPlain
-    return mapping
-
-
 def _stage(raw: Any) -> Stage:
-    d = _keys(raw, _STAGE_FIELDS, _STAGE_REQUIRED)
-    tingkat = _exact(d["tingkat"], str)
-    if tingkat not in LEVELS:
-        raise _NotPlain
-    setelah = tuple(_exact(x, str) for x in _exact(d.get("setelah", []), list))
-    bobot = _exact(d.get("bobot", 1.0), float)
-    if not (math.isfinite(bobot) and bobot > 0):
-        raise _NotPlain
+    d = plain.keys(raw, _STAGE_FIELDS, _STAGE_REQUIRED)
+    tingkat = plain.one_of(d["tingkat"], LEVELS)
+    setelah = plain.texts(d.get("setelah", []))
+    bobot = plain.positive(d.get("bobot", 1.0))
     return Stage(
-        kode=_text(d["kode"]),
-        nama=_text(d["nama"]),
+        kode=plain.text(d["kode"]),
+        nama=plain.text(d["nama"]),
         tingkat=tingkat,
-        mulai=_exact(d["mulai"], date),
-        selesai=_exact(d["selesai"], date),
+        mulai=plain.exact(d["mulai"], date),
+        selesai=plain.exact(d["selesai"], date),
         setelah=setelah,
-        perlu_revisi_dipa=_exact(d.get("perlu_revisi_dipa", False), bool),
-        dapat_dipercepat=_exact(d.get("dapat_dipercepat", False), bool),
+        perlu_revisi_dipa=plain.exact(d.get("perlu_revisi_dipa", False), bool),
+        dapat_dipercepat=plain.exact(d.get("dapat_dipercepat", False), bool),
         bobot=bobot,
     )
 
 
 def _program(raw: Any) -> Program:
-    d = _keys(raw, ("tahapan_kunci", "tahapan"), ("tahapan",))
-    roles = _keys(d.get("tahapan_kunci", {}), KEY_STAGE_ROLES)
+    d = plain.keys(raw, ("tahapan_kunci", "tahapan"), ("tahapan",))
+    roles = plain.keys(d.get("tahapan_kunci", {}), KEY_STAGE_ROLES)
     for code in roles.values():
         if code is not None:
-            _exact(code, str)
-    stages = tuple(_stage(s) for s in _exact(d["tahapan"], list))
+            plain.exact(code, str)
+    stages = tuple(_stage(s) for s in plain.exact(d["tahapan"], list))
     if not stages:  # Field(min_length=1)
-        raise _NotPlain
+        raise NotPlain
     return Program(tahapan_kunci=KeyStages(**roles), tahapan=stages)
 
 
@@ -135,19 +108,19 @@ def plain_model(raw: Any) -> ScheduleModel | None:
     """The model of a mapping (YAML as loaded, or the kept JSON with its dates read back) that plainly meets the
     schedule's strict rules; None for anything else (see the module: pydantic then decides)."""
     try:
-        d = _keys(raw, ("tahun_anggaran", "batas_akhir", "program"), ("tahun_anggaran", "batas_akhir", "program"))
-        year = _exact(d["tahun_anggaran"], int)
+        d = plain.keys(raw, ("tahun_anggaran", "batas_akhir", "program"), ("tahun_anggaran", "batas_akhir", "program"))
+        year = plain.exact(d["tahun_anggaran"], int)
         if not 2000 <= year <= 2100:
-            raise _NotPlain
-        programs = _exact(d["program"], dict)
+            raise NotPlain
+        programs = plain.exact(d["program"], dict)
         if not programs or any(type(k) is not str for k in programs):
-            raise _NotPlain
+            raise NotPlain
         return ScheduleModel(
             tahun_anggaran=year,
-            batas_akhir=_exact(d["batas_akhir"], date),
+            batas_akhir=plain.exact(d["batas_akhir"], date),
             program={name: _program(p) for name, p in programs.items()},
         )
-    except _NotPlain:
+    except NotPlain:
         return None
 
 
@@ -195,16 +168,16 @@ def from_json(text: str) -> ScheduleModel | None:
     import json
 
     def day(value: Any) -> date:
-        return date.fromisoformat(_exact(value, str))
+        return date.fromisoformat(plain.exact(value, str))
 
     try:
         doc = json.loads(text)
         doc["batas_akhir"] = day(doc["batas_akhir"])
-        for p in _exact(doc["program"], dict).values():
-            for st in _exact(p["tahapan"], list):
+        for p in plain.exact(doc["program"], dict).values():
+            for st in plain.exact(p["tahapan"], list):
                 st["mulai"], st["selesai"] = day(st["mulai"]), day(st["selesai"])
         model = plain_model(doc)
-    except (ValueError, TypeError, KeyError, _NotPlain):
+    except (ValueError, TypeError, KeyError, NotPlain):
         return None
     return model if model is not None and to_json(model) == text else None
 

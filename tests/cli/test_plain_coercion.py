@@ -41,7 +41,10 @@ PARAMS = _params()
 def _values(param: Any) -> list[Any]:
     annotation = param.type_descriptor.annotation
     values: list[Any] = [None, "x", "", " ", "Bali", "51.01.04", "2022-05-27", "-", "/tmp/x", "a\nb", True, 3]
-    values += [("Bali",), ("Bali", "NTB"), (), ["x"], ("x", 1)]
+    values += [("Bali",), ("Bali", "NTB"), (), ["x"], ("x", 1), ("data/a.csv", "", "-"), ("x", None)]
+    # ints and texts of them, at and around the bounds pkp's int options have (--max-errors >= 0, --top >= 1)
+    values += [0, 1, -1, 10_000, 2**63, False, 2.0, "0", "1", "-1", "-0", "007", "10000", " 5", "5 ", "+5", "1_000"]
+    values += ["\u0663", "1e3", "0x10", "9" * 18, "9" * 19, "9" * 5000, "--1", "-"]
     if isinstance(annotation, type) and issubclass(annotation, Enum):
         values += list(annotation) + [m.value for m in annotation] + ["nope", "JSON"]
     return values
@@ -71,13 +74,22 @@ def test_plain_coercion_gives_typers_answer(cmd: Any, param: Any) -> None:
         assert _outcome(plain, value, param, ctx) == _outcome(own, value, param, ctx), value
 
 
-def test_a_status_run_imports_no_pydantic(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["status", "--province", "Bali", "--format", "json"],
+        # a list argument with a parser (the paths) and an int option's default (--max-errors)
+        ["validate", "data/progres", "data/lokasi", "--format", "json"],
+        ["validate", "data", "--max-errors", "5", "--format", "json"],
+    ],
+)
+def test_a_run_imports_no_pydantic(tmp_path: Path, argv: list[str]) -> None:
     """The point of it: typer's pydantic adapters are neither imported nor built for `pkp status --province Bali`
-    (nor is pydantic for the schedule: model/schedule.py)."""
+    or `pkp validate` of files (nor is pydantic for the schedule: model/schedule.py)."""
     code = (
         "import sys\n"
         "from pkp_cli.cli.app import main\n"
-        "sys.argv = ['pkp', 'status', '--province', 'Bali', '--format', 'json']\n"
+        f"sys.argv = ['pkp', *{argv!r}]\n"
         "try:\n"
         "    main()\n"
         "except SystemExit:\n"

@@ -62,13 +62,18 @@ def test_a_plain_schedule_is_read_without_pydantic() -> None:
 
 def test_not_plain_values_go_to_pydantic_and_keep_its_messages() -> None:
     text = (ROOT / "schedules" / SHIPPED[0].name).read_text(encoding="utf-8")
-    # an integer weight is valid (pydantic's strict float takes an int) but not plain: the same model either way
+    # an infinite weight is valid (pydantic's gt=0 takes it) but not plain: the same model either way
     raw, _ = load_yaml_with_lines(text)
     first = next(iter(raw["program"].values()))["tahapan"][0]
-    first["bobot"] = 2
+    first["bobot"] = math.inf
     assert plain_model(raw) is None
     spec = _spec_model(raw)
-    assert spec is not None and next(iter(spec.program.values())).tahapan[0].bobot == 2.0
+    assert spec is not None and next(iter(spec.program.values())).tahapan[0].bobot == math.inf
+    # an integer weight is plain: the float pydantic's strict float makes of it
+    first["bobot"] = 2
+    plain = plain_model(raw)
+    assert plain is not None and plain == _spec_model(raw)
+    assert next(iter(plain.program.values())).tahapan[0].bobot == 2.0
     # a wrong type: pydantic's message, at the field's line
     model, probs = check_schedule_text(text.replace("tahun_anggaran: 2022", "tahun_anggaran: '2022'", 1))
     assert model is None and [p.code for p in probs] == ["schedule-field"]

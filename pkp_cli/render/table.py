@@ -256,9 +256,10 @@ def _cell_lines(con: Any, text: str, width: int, justify: str, cache: dict[Any, 
 
 def plain_lines(text: str, width: int, justify: str) -> list[str]:
     """A narrow text (`narrow`: no line break, no tab) as rich lays it out in a table cell `width` wide: broken before
-    the words that do not fit (rich's `divide_line`), each line cut of the spaces beyond the width, then padded to
-    the width on the right (left-justified) or stripped and padded on the left (right-justified). NotPlain for a
-    word wider than the column (rich folds it)."""
+    the words that do not fit (rich's `divide_line`; a word wider than the column folded into pieces of the width,
+    its spaces counted, as rich's `chop_cells` cuts a text of one-cell characters), each line cut of the spaces
+    beyond the width, then padded to the width on the right (left-justified) or stripped and padded on the left
+    (right-justified). A file's path is such a word: `pkp validate`'s warnings table folds one on every row."""
     breaks: list[int] = []
     offset = 0
     m = _WORD.match(text)
@@ -268,7 +269,14 @@ def plain_lines(text: str, width: int, justify: str) -> list[str]:
         if width - offset >= length:
             offset += len(word)
         elif length > width:
-            raise NotPlain(text)
+            pieces = range(0, len(word), width)
+            for k in pieces:
+                if start:
+                    breaks.append(start)
+                if k == pieces[-1]:
+                    offset = len(word) - k
+                else:
+                    start += width
         elif offset and start:
             breaks.append(start)
             offset = len(word)

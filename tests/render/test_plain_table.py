@@ -5,7 +5,6 @@ to rich."""
 from __future__ import annotations
 
 import os
-import re
 import subprocess
 import sys
 from pathlib import Path
@@ -47,15 +46,12 @@ def test_a_narrow_text_measures_as_rich_measures_it(text: str) -> None:
 
 @given(_TEXT, st.integers(1, 40), st.sampled_from(["left", "right"]))
 @example(" a", 1, "left")  # a leading space makes the word wider than the column (found by CI's seed)
+@example("bench/.cache/data-83000x20/csv/progres-semua-desa.csv", 36, "left")  # a path folded (validate's file)
+@example("xxxxxxxxxxxxx   a", 4, "right")  # a folded word's spaces: a piece of only spaces
+@example("  xxxxxxxxxxxxx", 5, "left")
 def test_a_cell_is_laid_out_as_rich_lays_it_out(text: str, width: int, justify: str) -> None:
     con = tables.console(width=200)
-    try:
-        got = tables.plain_lines(text, width, justify)
-    except tables.NotPlain:
-        # only a word wider than the column, its leading spaces counted (rich's divide_line measures "\s*\S+"; it
-        # would fold such a word, which the plain path leaves to rich)
-        assert max([len(w.rstrip()) for w in re.findall(r"\s*\S+\s*", text)] + [0]) > width
-        return
+    got = tables.plain_lines(text, width, justify)  # a word wider than the column too: folded as rich folds it
     options = con.options.update(width=width, justify=justify, no_wrap=False, overflow="fold", height=None)
     assert got == ["".join(seg.text for seg in line) for line in con.render_lines(text, options)]
 
@@ -95,9 +91,29 @@ def test_a_plain_table_is_what_rich_draws(n_cols: int, data: st.DataObject, widt
 
 
 def test_a_text_rich_lays_out_otherwise_is_left_to_rich() -> None:
-    for title, cell in (("t", "世界"), ("t", "a\tb"), ("t", "x" * 30), ("a title longer than the table", "x")):
+    for title, cell in (("t", "世界"), ("t", "a\tb"), ("a title longer than the table", "x")):
         with pytest.raises(tables.NotPlain):
             tables.plain_table(title, ["h"], [[cell]], {0}, set(), 20)
+
+
+def test_a_word_wider_than_its_column_is_folded_as_rich_folds_it() -> None:
+    """validate's warnings name the file on every row: a path wider than its column is cut into pieces of the
+    column's width, by the plain way as by rich (before, one such cell sent the whole report to rich)."""
+    path = "data/progres/2022-06-03/progres-semua-desa-nasional.csv"
+    rows = [[path, "97", "F97"], [path, "2.017", "F2017"]]
+    got = tables.plain_table("Peringatan (2)", ["berkas", "baris", "sel"], rows, {0}, {1}, 40)
+    # 40 wide: baris 5 and sel 5 wide, two gaps of 2: the path's column 26, its 56 characters in pieces of 26
+    assert [line.rstrip() for line in got.splitlines()[3:9]] == [
+        "data/progres/2022-06-03/pr     97  F97",
+        "ogres-semua-desa-nasional.",
+        "csv",
+        "data/progres/2022-06-03/pr  2.017  F2017",
+        "ogres-semua-desa-nasional.",
+        "csv",
+    ]
+    assert "".join(line.rstrip() + "\n" for line in got.splitlines()) == _rich(
+        "Peringatan (2)", ["berkas", "baris", "sel"], rows, {0}, {1}, 40
+    )
 
 
 def _rich_only(monkeypatch: pytest.MonkeyPatch) -> None:

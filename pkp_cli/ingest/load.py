@@ -11,6 +11,7 @@ import re
 import threading
 from collections import Counter
 from concurrent.futures import Future
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -376,9 +377,10 @@ class _Ahead:
         self.batches: dict[str, tuple[list[int], SheetRecords, list[Issue]]] = {}
         self._rest: threading.Thread | None = None
         self._rest_batches: dict[str, tuple[list[int], SheetRecords, list[Issue]]] = {}
-        # Held by the parse of the last file's kinds (`parse_rest_when_read`) while it runs, and taken by
-        # `_warm_reference`: the region reference, which that parse reads too when the locations need it whole,
-        # is read once, not by both threads at the same time.
+        # Held by the location rows' region checks in the parse of the last file's kinds (`parse_rest_when_read`)
+        # and by `_warm_reference`: the region reference, which those checks read too when the locations need it
+        # whole, is read once, not by both threads at the same time. (Only the checks: the parse before them runs
+        # beside a `_warm_reference` under way, which held the whole parse back by up to 0.14 s.)
         self._reference_lock = threading.Lock()
 
     def parse(self, outcomes: dict[tuple[Path, str], ReadOutcome]) -> None:
@@ -419,11 +421,10 @@ class _Ahead:
                 if isinstance(outcome, FileProblem):
                     return
                 in_last = {id(s) for s in outcome[0]}
-                with self._reference_lock:
-                    for kind, members in self._kinds({**done, last: outcome}).items():
-                        if all(id(m) in in_last for m in members):
-                            batch, warnings = _parse_batch(members, kind)
-                            self._rest_batches[kind] = ([id(m) for m in members], batch, warnings)
+                for kind, members in self._kinds({**done, last: outcome}).items():
+                    if all(id(m) in in_last for m in members):
+                        batch, warnings = _parse_batch(members, kind, self._reference_lock)
+                        self._rest_batches[kind] = ([id(m) for m in members], batch, warnings)
             except Exception:  # the main thread parses the batch again, and meets it there
                 self._rest_batches.clear()
 
@@ -472,8 +473,11 @@ def _warm_reference(batch: SheetRecords) -> None:
         reference()
 
 
-def _parse_batch(members: list[SheetRecords], kind: str) -> tuple[SheetRecords, list[Issue]]:
-    """A kind's sheets as one batch, parsed; the readers' findings on rows that hold no record (warnings)."""
+def _parse_batch(
+    members: list[SheetRecords], kind: str, reference_lock: threading.Lock | None = None
+) -> tuple[SheetRecords, list[Issue]]:
+    """A kind's sheets as one batch, parsed; the readers' findings on rows that hold no record (warnings).
+    `reference_lock`: held while the location rows' region checks run (`_Ahead`)."""
     factorizing = factorizing_ahead(members, kind)
     batch = combine(members)
     parsed = parse_records(batch.records, kind, batch.factorizations, factorizing, batch.dictionaries)
@@ -485,7 +489,8 @@ def _parse_batch(members: list[SheetRecords], kind: str) -> tuple[SheetRecords, 
         # The checks of a location row that need nothing but the row and the region reference (the rest of them,
         # which read the files' own findings, and normalise: `_check_lokasi_rows`).
         found: list[pd.DataFrame] = []
-        check_lokasi_regions(batch, found)
+        with reference_lock or nullcontext():
+            check_lokasi_regions(batch, found)
         batch.warnings = pd.concat([w.drop(columns="sheet_id") for w in found], ignore_index=True) if found else None
     else:
         batch.records = normalise(batch.records, kind, batch.members)

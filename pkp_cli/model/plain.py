@@ -8,8 +8,10 @@ pydantic and building its models costs 0.1-0.2 s of a run that would otherwise n
 
 from __future__ import annotations
 
+import importlib
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 
@@ -77,3 +79,19 @@ def one_of(value: Any, allowed: tuple[str, ...]) -> str:
 def texts(value: Any) -> tuple[str, ...]:
     """A list of texts, as the tuple the model holds (tuple[str, ...] after the list-to-tuple validator)."""
     return tuple(exact(x, str) for x in exact(value, list))
+
+
+class Validator:
+    """What `check_yaml_model` validates with: the plain way (`plain_model`) when it applies, else pydantic's strict
+    model (`spec`, "module:Class", imported only then; its ValidationError is what check_yaml_model reports), whose
+    validated model `from_spec` turns into the plain one."""
+
+    def __init__(self, plain_model: Callable[[Any], Any], spec: str, from_spec: Callable[[Any], Any]) -> None:
+        self.plain_model, self.spec, self.from_spec = plain_model, spec, from_spec
+
+    def model_validate(self, raw: Any) -> Any:
+        model = self.plain_model(raw)
+        if model is not None:
+            return model
+        module, name = self.spec.split(":")
+        return self.from_spec(getattr(importlib.import_module(module), name).model_validate(raw))

@@ -153,18 +153,8 @@ def from_spec(spec: Any) -> RulesModel:
     )
 
 
-class _Validator:
-    """What `check_yaml_model` validates with: the plain way when it applies, else pydantic's (whose
-    ValidationError it reports)."""
-
-    @staticmethod
-    def model_validate(raw: Any) -> RulesModel:
-        model = plain_model(raw)
-        if model is not None:
-            return model
-        from pkp_cli.model.rules_spec import RulesSpec
-
-        return from_spec(RulesSpec.model_validate(raw))
+# What check_yaml_model validates with: the plain way, else pydantic's strict model (imported only then).
+_VALIDATOR = plain.Validator(plain_model, "pkp_cli.model.rules_spec:RulesSpec", from_spec)
 
 
 @dataclass(frozen=True)
@@ -298,7 +288,7 @@ def _semantic_problems(m: RulesModel, lines: Any) -> list[Problem]:
 
 def check_rules_text(text: str) -> tuple[RulesModel | None, list[Problem]]:
     """Validate rules YAML text; returns the model (if valid) and every problem found."""
-    return check_yaml_model(text, _Validator, "rules", lambda model, raw, lines: _semantic_problems(model, lines))
+    return check_yaml_model(text, _VALIDATOR, "rules", lambda model, raw, lines: _semantic_problems(model, lines))
 
 
 def load_rules(path: Path, lang: str = "id") -> Rules:

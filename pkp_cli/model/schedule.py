@@ -139,18 +139,8 @@ def from_spec(spec: Any) -> ScheduleModel:
     )
 
 
-class _Validator:
-    """What `check_yaml_model` validates with: the plain way when it applies, else pydantic's (whose
-    ValidationError it reports)."""
-
-    @staticmethod
-    def model_validate(raw: Any) -> ScheduleModel:
-        model = plain_model(raw)
-        if model is not None:
-            return model
-        from pkp_cli.model.schedule_spec import ScheduleSpec
-
-        return from_spec(ScheduleSpec.model_validate(raw))
+# What check_yaml_model validates with: the plain way, else pydantic's strict model (imported only then).
+_VALIDATOR = plain.Validator(plain_model, "pkp_cli.model.schedule_spec:ScheduleSpec", from_spec)
 
 
 def to_json(model: ScheduleModel) -> str:
@@ -343,7 +333,7 @@ def check_schedule_text(text: str) -> tuple[ScheduleModel | None, list[Problem]]
     """Validate schedule YAML text; returns the model (if valid) and every problem found."""
     from pkp_cli.model.yamlio import check_yaml_model
 
-    return check_yaml_model(text, _Validator, "schedule", _semantic_problems)
+    return check_yaml_model(text, _VALIDATOR, "schedule", _semantic_problems)
 
 
 def problems_error(path: Path, probs: list[Problem], lang: str) -> PkpError:

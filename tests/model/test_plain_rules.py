@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from pkp_cli.model.rules import PENALTY_KINDS, PENALTY_PER, check_rules_text, from_spec, plain_model
 from pkp_cli.model.rules_spec import RulesSpec
 from pkp_cli.model.yamlio import load_yaml_with_lines
+from tests.model.mutate import each_field_replaced, mutate
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "schedules").glob("percepatan-*.yaml"))
@@ -122,39 +123,10 @@ _valid = st.fixed_dictionaries(
 )
 
 
-def _containers(value: Any) -> list[Any]:
-    """Every dict and list inside `value`, itself included."""
-    found = [value] if isinstance(value, (dict, list)) else []
-    for inner in value.values() if isinstance(value, dict) else value if isinstance(value, list) else []:
-        found.extend(_containers(inner))
-    return found
-
-
 @st.composite
 def _near_valid(draw: st.DrawFn) -> Any:
     """Rules of the right shape with a few values replaced, keys dropped or added."""
-    raw = draw(_valid)
-    for _ in range(draw(st.sampled_from([1, 1, 1, 0, 2]))):
-        # mostly a mapping's value (a field), sometimes a list's item
-        found = _containers(raw)
-        dicts = [c for c in found if isinstance(c, dict)]
-        where = draw(st.sampled_from(dicts if draw(st.integers(0, 4)) else found))
-        if isinstance(where, dict):
-            keys = list(where)
-            action = draw(st.sampled_from(["replace", "drop", "add"]) if keys else st.just("add"))
-            if action == "replace":
-                where[draw(st.sampled_from(keys))] = draw(_odd)
-            elif action == "drop":
-                del where[draw(st.sampled_from(keys))]
-            else:
-                where[draw(st.one_of(st.sampled_from(["lain", "bobot", "nilai", "penalti"]), st.integers()))] = draw(
-                    _odd
-                )
-        elif where:
-            where[draw(st.integers(0, len(where) - 1))] = draw(_odd)
-        else:
-            where.append(draw(_odd))
-    return raw
+    return mutate(draw, draw(_valid), _odd, ["lain", "bobot", "nilai", "penalti"])
 
 
 @settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
@@ -167,3 +139,27 @@ def test_the_plain_way_takes_only_what_pydantic_takes_with_the_same_values(raw: 
         assert plain == spec
         numbers = [plain.skor_maks, *(r.bobot for r in plain.syarat), *(p.maks for p in plain.penalti)]
         assert all(type(x) is float for x in numbers)
+
+
+_SMALL_RULES: dict[str, Any] = {
+    "skor_maks": 100,
+    "syarat": [
+        {"id": "a", "kolom": "kinerja", "nilai": ["Baik"], "wajib": True, "bobot": 25.0},
+        {"id": "b-2", "tahapan_kunci": "survei", "status": ["selesai"], "bobot": 15},
+        {"id": "c_3", "kolom": "nilai_bantuan", "minimal": 1.5, "maksimal": 9, "bobot": 10},
+    ],
+    "penalti": [{"id": "p", "jenis": "terlambat", "per": "tahapan", "bobot": 5, "maks": 20.0}],
+}
+
+
+_CASES = each_field_replaced(_SMALL_RULES, _NEAR_MISSES)
+
+
+@pytest.mark.parametrize(("where", "raw"), _CASES, ids=[where for where, _ in _CASES])
+def test_every_field_with_every_near_miss_goes_where_pydantic_says(where: str, raw: Any) -> None:
+    """Each near miss at each place of small valid rules: the plain way takes it only if pydantic does, with the
+    same values."""
+    assert plain_model(_SMALL_RULES) is not None
+    plain = plain_model(raw)
+    if plain is not None:
+        assert plain == _spec_model(raw), where

@@ -26,6 +26,7 @@ from pkp_cli.model.schedule import (
 )
 from pkp_cli.model.schedule_spec import ScheduleSpec
 from pkp_cli.model.yamlio import load_yaml_with_lines
+from tests.model.mutate import each_field_replaced, mutate
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = sorted((ROOT / "schedules").glob("jadwal-*.yaml"))
@@ -90,18 +91,22 @@ def test_damaged_kept_json_is_not_taken() -> None:
 
 
 # Values of every type a YAML mapping can hold, and a few near misses of each field's type.
+_NEAR_MISSES = [None, True, False, 0, 1, -1, 0.0, -0.5, 2, 2**53 + 1, 10**400, math.inf, math.nan, "", " ", "x"]
+_NEAR_MISSES += ["provinsi", "lokasi", "desa", 1999, 2000, 2100, 2101, [], ["x"], [1], {}, date(2022, 5, 1)]
+_NEAR_MISSES += [datetime(2022, 5, 1, 12, 0)]
 _odd = st.one_of(
-    st.none(),
-    st.booleans(),
-    st.integers(-5, 3000),
-    st.floats(allow_nan=True, allow_infinity=True),
-    st.text(max_size=3),
-    st.just(""),
-    st.dates(date(1999, 1, 1), date(2101, 1, 1)),
-    st.just(datetime(2022, 5, 1, 12, 0)),
-    st.lists(st.text(max_size=2), max_size=2),
-    st.tuples(st.text(max_size=2)),
-    st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+    st.sampled_from(_NEAR_MISSES),  # half the values: near misses of some field's type or bound
+    st.one_of(
+        st.none(),
+        st.booleans(),
+        st.integers(-5, 3000),
+        st.floats(allow_nan=True, allow_infinity=True),
+        st.text(max_size=3),
+        st.dates(date(1999, 1, 1), date(2101, 1, 1)),
+        st.lists(st.text(max_size=2), max_size=2),
+        st.tuples(st.text(max_size=2)),
+        st.dictionaries(st.text(max_size=2), st.integers(), max_size=2),
+    ),
 )
 
 
@@ -117,7 +122,7 @@ _stage = st.fixed_dictionaries(
         "setelah": st.lists(st.text(min_size=1, max_size=3), max_size=3),
         "perlu_revisi_dipa": st.booleans(),
         "dapat_dipercepat": st.booleans(),
-        "bobot": st.floats(min_value=0, max_value=10),
+        "bobot": st.one_of(st.floats(min_value=0.01, max_value=10), st.integers(1, 10)),
     },
 )
 _keys = st.dictionaries(st.sampled_from(KEY_STAGE_ROLES), st.one_of(st.none(), st.text(max_size=3)))
@@ -126,48 +131,22 @@ _program = st.fixed_dictionaries(
 )
 _valid = st.fixed_dictionaries(
     {
-        "tahun_anggaran": st.integers(1995, 2105),
+        "tahun_anggaran": st.integers(2000, 2100),  # valid: the mutations bring the near misses
         "batas_akhir": st.dates(date(2022, 1, 1), date(2022, 12, 31)),
         "program": st.dictionaries(st.text(max_size=3), _program, min_size=1, max_size=2),
     }
 )
 
 
-def _containers(value: Any) -> list[Any]:
-    """Every dict and list inside `value`, itself included."""
-    found = [value] if isinstance(value, (dict, list)) else []
-    for inner in value.values() if isinstance(value, dict) else value if isinstance(value, list) else []:
-        found.extend(_containers(inner))
-    return found
-
-
 @st.composite
 def _near_valid(draw: st.DrawFn) -> Any:
     """A valid schedule with a few values replaced, keys dropped or added (often still valid: None, an empty
     list, an int weight, a datetime...)."""
-    raw = draw(_valid)
-    for _ in range(draw(st.integers(0, 3))):
-        where = draw(st.sampled_from(_containers(raw)))
-        if isinstance(where, dict):
-            keys = list(where)
-            action = draw(st.sampled_from(["replace", "drop", "add"]) if keys else st.just("add"))
-            if action == "replace":
-                where[draw(st.sampled_from(keys))] = draw(_odd)
-            elif action == "drop":
-                del where[draw(st.sampled_from(keys))]
-            else:
-                where[
-                    draw(st.one_of(st.sampled_from(["lain", "bobot", "setelah", "tahapan_kunci"]), st.integers()))
-                ] = draw(_odd)
-        elif where:
-            where[draw(st.integers(0, len(where) - 1))] = draw(_odd)
-        else:
-            where.append(draw(_odd))
-    return raw
+    return mutate(draw, draw(_valid), _odd, ["lain", "bobot", "setelah", "tahapan_kunci"])
 
 
 @settings(max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(raw=st.one_of(_near_valid(), st.dictionaries(st.text(max_size=3), _odd, max_size=3), _odd))
+@given(raw=st.one_of(_near_valid(), _near_valid(), _near_valid(), st.dictionaries(st.text(max_size=3), _odd), _odd))
 def test_the_plain_way_takes_only_what_pydantic_takes_with_the_same_values(raw: Any) -> None:
     plain = plain_model(raw)
     spec = _spec_model(raw)
@@ -176,3 +155,27 @@ def test_the_plain_way_takes_only_what_pydantic_takes_with_the_same_values(raw: 
         assert plain == spec
         assert all(type(s.bobot) is float and math.isfinite(s.bobot) for p in plain.program.values() for s in p.tahapan)
         assert from_json(to_json(plain)) == plain
+
+
+def _small_schedule() -> dict[str, Any]:
+    stage = {"kode": "K1", "nama": "Survei", "tingkat": "lokasi", "mulai": date(2022, 3, 1)}
+    stage["selesai"] = date(2022, 4, 1)
+    full = {**stage, "kode": "K2", "setelah": ["K1"], "perlu_revisi_dipa": True, "dapat_dipercepat": False}
+    full["bobot"] = 2.5
+    return {
+        "tahun_anggaran": 2022,
+        "batas_akhir": date(2022, 12, 31),
+        "program": {"KOTAKU": {"tahapan_kunci": {"survei": "K1", "konstruksi": None}, "tahapan": [stage, full]}},
+    }
+
+
+_CASES = each_field_replaced(_small_schedule(), _NEAR_MISSES)
+
+
+@pytest.mark.parametrize(("where", "raw"), _CASES, ids=[where for where, _ in _CASES])
+def test_every_field_with_every_near_miss_goes_where_pydantic_says(where: str, raw: Any) -> None:
+    """Each near miss at each place of a small valid schedule: the plain way takes it only if pydantic does, with
+    the same values."""
+    plain = plain_model(raw)
+    if plain is not None:
+        assert plain == _spec_model(raw), where

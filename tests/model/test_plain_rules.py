@@ -155,11 +155,14 @@ _SMALL_RULES: dict[str, Any] = {
 _CASES = each_field_replaced(_SMALL_RULES, _NEAR_MISSES)
 
 
-@pytest.mark.parametrize(("where", "raw"), _CASES, ids=[where for where, _ in _CASES])
-def test_every_field_with_every_near_miss_goes_where_pydantic_says(where: str, raw: Any) -> None:
+def test_every_field_with_every_near_miss_goes_where_pydantic_says() -> None:
     """Each near miss at each place of small valid rules: the plain way takes it only if pydantic does, with the
     same values."""
-    assert plain_model(_SMALL_RULES) is not None
-    plain = plain_model(raw)
-    if plain is not None:
-        assert plain == _spec_model(raw), where
+    assert plain_model(_SMALL_RULES) is not None  # the base itself is plain
+    wrong = []
+    for where, raw in _CASES:
+        plain = plain_model(raw)
+        if plain is not None and plain != _spec_model(raw):
+            wrong.append(where)
+    assert len(_CASES) > 500
+    assert wrong == []

@@ -44,9 +44,7 @@ class PlainParam(RuntimeParam):
                     pass
         elif annotation is int:
             number = _plain_int(value)
-            info = self.parameter_info
-            low_ok = number is not None and (info.min is None or number >= info.min)
-            if low_ok and number is not None and not info.clamp and (info.max is None or number <= info.max):
+            if number is not None and _within(number, self.parameter_info):  # (else typer's own message)
                 return number
         elif annotation is str:
             if type(value) is str:
@@ -72,6 +70,11 @@ class PlainParam(RuntimeParam):
 
 def _texts(values: list[Any] | tuple[Any, ...]) -> bool:
     return all(type(v) is str for v in values)
+
+
+def _within(number: int, info: Any) -> bool:
+    """Inside the option's bounds, and not an option that clamps (typer's adapter clamps it)."""
+    return not info.clamp and (info.min is None or number >= info.min) and (info.max is None or number <= info.max)
 
 
 def _plain_int(value: Any) -> int | None:

@@ -16,7 +16,7 @@ Penalties (`penalti`) subtract `bobot` per counted stage or once per location, c
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from pathlib import Path
 from typing import Any, Literal
 
@@ -88,8 +88,8 @@ class RulesModel:
     penalti: tuple[Penalty, ...] = ()
 
 
-_REQUIREMENT_FIELDS = ("id", "kolom", "nilai", "minimal", "maksimal", "tahapan_kunci", "status", "wajib", "bobot")
-_PENALTY_FIELDS = ("id", "jenis", "per", "bobot", "maks")
+_REQUIREMENT_FIELDS = tuple(f.name for f in fields(Requirement))
+_PENALTY_FIELDS = tuple(f.name for f in fields(Penalty))
 
 
 def _optional(value: Any, kind: type) -> Any:

@@ -65,3 +65,14 @@ def each_field_replaced(raw: Any, values: list[Any]) -> list[tuple[str, Any]]:
             where[path[-1]] = value
             out.append(("/".join(map(str, path)) + f" = {value!r}", changed))
     return out
+
+
+def disagreements(cases: list[tuple[str, Any]], plain_model: Any, spec_model: Any) -> list[str]:
+    """The places among `cases` (each_field_replaced) where the plain way takes a value and pydantic's strict model
+    does not, or gives other values."""
+    wrong = []
+    for where, raw in cases:
+        plain = plain_model(raw)
+        if plain is not None and plain != spec_model(raw):
+            wrong.append(where)
+    return wrong

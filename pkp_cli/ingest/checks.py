@@ -86,8 +86,9 @@ def _reference_names(codes: pd.Series, ref: dict[str, str]) -> pd.Series:
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    keys = pa.array(list(ref), type=pa.large_string())
-    names = pa.array(list(ref.values()), type=pa.large_string())
+    from pkp_cli.model.regions import arrays_of
+
+    keys, names = arrays_of(ref)
     values = pa.chunked_array(pa.array(codes.array, type=pa.large_string()))
     found = pc.take(names, pc.index_in(values, value_set=keys))
     text = pd.arrays.ArrowStringArray(found, dtype=_STR)  # type: ignore[call-arg]

@@ -438,9 +438,17 @@ class _Ahead:
 
         future.add_done_callback(start)
 
-    def take(self, kind: str, members: list[SheetRecords]) -> tuple[SheetRecords, list[Issue]] | None:
-        """The batch parsed ahead for exactly these members, else None."""
-        if self._rest is not None:
+    def parsed_here(self, kind: str) -> bool:
+        """Whether this kind's batch was parsed ahead on the main thread (`parse`): taken without waiting for the rest
+        thread."""
+        return kind in self.batches
+
+    def take(
+        self, kind: str, members: list[SheetRecords], wait: bool = True
+    ) -> tuple[SheetRecords, list[Issue]] | None:
+        """The batch parsed ahead for exactly these members, else None. Without `wait`, only a batch the main thread
+        parsed (the rest thread's are taken once it is done)."""
+        if wait and self._rest is not None:
             self._rest.join()
             self._rest = None
             self.batches.update(self._rest_batches)
@@ -459,7 +467,7 @@ def _warm_reference(batch: SheetRecords) -> None:
     read: the names it gives for any code are the same.)"""
     import pyarrow.compute as pc
 
-    from pkp_cli.model.regions import PARTIAL_KECAMATAN, reference
+    from pkp_cli.model.regions import PARTIAL_KECAMATAN, arrays_of, reference
 
     kept = batch.factorizations.get("kode_lokasi")
     if kept is None:
@@ -470,7 +478,7 @@ def _warm_reference(batch: SheetRecords) -> None:
         return
     desa = pc.filter(arrow, pc.fill_null(pc.match_substring_regex(arrow, r"^[0-9]{2}\.[0-9]{2}\.[0-9]{2}\..+"), False))
     if len(pc.unique(pc.utf8_slice_codeunits(desa, 0, 9))) > PARTIAL_KECAMATAN:
-        reference()
+        arrays_of(reference())  # and its Arrow arrays, which the location checks look their codes up in
 
 
 def _parse_batch(
@@ -510,15 +518,27 @@ def _parse_fresh(
 
     Without `keep_grids` (only the rejected-rows file reads the grids after parsing) each sheet's grid is let go
     once parsed: the records hold what the checks need, and the cells they do not (a date column's text, once
-    parsed and kept compact) are freed for the rest of the load."""
+    parsed and kept compact) are freed for the rest of the load.
+
+    The kinds this thread parsed ahead come first: the cache entries of the files they complete (the big progress
+    CSV's) are made and written while the location batch is still being parsed on the rest thread, which this
+    thread would only wait for (`_Ahead.take`)."""
     fresh = [u for u in units if u.fresh is not None]
     unit_of_file = {u.shown: u for u in fresh}
+    members_of = {
+        kind: [s for u in fresh for s in u.fresh or [] if s.layout.kind == kind]
+        for kind in (KIND_LOKASI, KIND_PROGRES, KIND_TEMUAN)
+    }
+    here = [k for k in members_of if members_of[k] and ahead is not None and ahead.parsed_here(k)]
     batches: dict[str, SheetRecords] = {}
-    for kind in (KIND_LOKASI, KIND_PROGRES, KIND_TEMUAN):
-        members = [s for u in fresh for s in u.fresh or [] if s.layout.kind == kind]
+    cached_any = any(u.from_cache for u in units)
+    keeping = cache_dir is not None or cached_any
+    written: set[int] = set()
+    for kind in [*here, *(k for k in members_of if k not in here)]:
+        members = members_of[kind]
         if not members:
             continue
-        parsed = ahead.take(kind, members) if ahead is not None else None
+        parsed = ahead.take(kind, members, wait=kind not in here) if ahead is not None else None
         batch, warnings = parsed if parsed is not None else _parse_batch(members, kind)
         for issue in warnings:  # kept with each file
             unit_of_file[issue.file].reader_warnings.setdefault(kind, []).append(issue)
@@ -526,31 +546,18 @@ def _parse_fresh(
             _check_lokasi_rows(batch, fresh)
             batch.records = normalise(batch.records, kind, batch.members)
         batches[kind] = batch
+        if keeping:
+            _keep_sets(units, kind, batch)
         if not keep_grids:
             for member in batch.members:
                 member.sheet.grid = _NO_GRID
                 member.records = _NO_GRID  # its records as read, before `combine` made the batch of them
+        if cache_dir is not None and here and kind == here[-1]:
+            _write_entries(cache_dir, fresh, batches, written)  # the files complete so far
     clock.lap("parse")
     give_back_freed()  # the reading's and parsing's temporaries, before the checks and the cache write allocate
-    cached_any = any(u.from_cache for u in units)
-    if cache_dir is not None or cached_any:
-        from pkp_cli.ingest.units import split, to_arrow
-
-        for kind, batch in batches.items():
-            owner = {id(s): i for i, u in enumerate(units) for s in u.fresh or []}
-            units_of = [owner[id(m)] for m in batch.members]
-            # One file's batch is written whole: its text columns as dictionaries of the parse's factorisations
-            # (a part of a batch of several files would carry the whole batch's dictionary into its entry).
-            one_file = len(set(units_of)) == 1
-            parts = split(batch, units_of, to_arrow(batch.records, batch.dictionaries if one_file else None))
-            for i, part in parts.items():
-                units[i].sets[kind] = part
     if cache_dir is not None:
-        from pkp_cli.ingest import background, cache
-        from pkp_cli.ingest.units import entry_of
-
-        # Arrow tables (immutable) only: the writing may run beside the rest of the command.
-        background.later(cache.save_files, cache_dir, [(u.key, *entry_of(u)) for u in fresh if u.key is not None])
+        _write_entries(cache_dir, fresh, batches, written)
         clock.lap("cache_write")
     for batch in batches.values():
         batch.dictionaries = []  # an entry's table holds the codes it took; without the cache none were wanted
@@ -567,6 +574,36 @@ def _parse_fresh(
         for u in fresh:
             u.sets = {}
     return out
+
+
+def _keep_sets(units: list[FileUnit], kind: str, batch: SheetRecords) -> None:
+    """A kind's parsed batch cut into each file's set (`FileUnit.sets`), for the cache and the merge."""
+    from pkp_cli.ingest.units import split, to_arrow
+
+    owner = {id(s): i for i, u in enumerate(units) for s in u.fresh or []}
+    units_of = [owner[id(m)] for m in batch.members]
+    # One file's batch is written whole: its text columns as dictionaries of the parse's factorisations
+    # (a part of a batch of several files would carry the whole batch's dictionary into its entry).
+    one_file = len(set(units_of)) == 1
+    parts = split(batch, units_of, to_arrow(batch.records, batch.dictionaries if one_file else None))
+    for i, part in parts.items():
+        units[i].sets[kind] = part
+
+
+def _write_entries(cache_dir: Path, fresh: list[FileUnit], batches: dict[str, SheetRecords], written: set[int]) -> None:
+    """Write the cache entries of the fresh files whose every kind is parsed (`batches`), once each. Arrow tables
+    (immutable) only: the writing may run beside the rest of the command (ingest/background.py)."""
+    from pkp_cli.ingest import background, cache
+    from pkp_cli.ingest.units import entry_of
+
+    done = [
+        u
+        for u in fresh
+        if id(u) not in written and u.key is not None and all(s.layout.kind in batches for s in u.fresh or [])
+    ]
+    written.update(id(u) for u in done)
+    if done:
+        background.later(cache.save_files, cache_dir, [(u.key, *entry_of(u)) for u in done])
 
 
 _NO_GRID = pd.DataFrame()  # a parsed sheet's grid and records once let go (never mutated)

@@ -68,8 +68,8 @@ def _last_read_waits_for_the_parse(monkeypatch: pytest.MonkeyPatch, last: str) -
         finally:
             parsed.set()
 
-    def take(self: Any, kind: str, members: list[SheetRecords]) -> Any:
-        got = real_take(self, kind, members)
+    def take(self: Any, kind: str, members: list[SheetRecords], wait: bool = True) -> Any:
+        got = real_take(self, kind, members, wait)
         taken[kind] = got
         return got
 
@@ -93,12 +93,13 @@ def _facts(res: Any) -> Any:
     )
 
 
-def _same_loads(a: Any, b: Any) -> None:
+def _same_loads(a: Any, b: Any, rejected: bool = True) -> None:
     assert _facts(a) == _facts(b)
     for frame in ("lokasi", "progres", "temuan"):
         pd.testing.assert_frame_equal(getattr(a, frame), getattr(b, frame), check_exact=True)
-    assert repr(a.rejected) == repr(b.rejected)  # the rejected rows as written, with their reasons
-    assert a.rejected  # (the fixtures reject rows)
+    if rejected:  # (collected only without the cache)
+        assert repr(a.rejected) == repr(b.rejected)  # the rejected rows as written, with their reasons
+        assert a.rejected  # (the fixtures reject rows)
 
 
 def _both_ways(monkeypatch: pytest.MonkeyPatch, paths: list[Path], schedule: Any, last: str) -> tuple[Any, Any, Any]:
@@ -351,3 +352,67 @@ def test_the_location_parse_runs_beside_the_reference_read_and_only_its_region_c
     assert taken["lokasi"] is not None  # parsed on the rest thread, and used
     assert held == {"parse": [False], "regions": [True]}
     _same_loads(ahead, plain)
+
+
+def test_the_progress_files_cache_entry_is_written_while_the_location_batch_is_parsed(
+    tmp_path: Path, mini_schedule: Any, monkeypatch: pytest.MonkeyPatch, threaded: None
+) -> None:
+    """With the cache on, the progress file's entry (the big CSV's, a third of a second of compression) is made and
+    written as soon as its batch, parsed ahead on the main thread, is taken: while the location batch is still
+    parsed on the rest thread, not after it. The entries are the same as without parsing ahead (header and tables),
+    and a second load, from those entries, is the same load."""
+    from pkp_cli.ingest import cache
+
+    data = tmp_path / "data"
+    _write(data, ROWS)
+    write_lokasi(data / "zz-lokasi.xlsx")
+    progress_written = threading.Event()
+    events: list[str] = []
+    saved: list[list[Any]] = []
+    real_save, real_parse = cache.save_files, load._parse_batch
+
+    def save_files(folder: Path, entries: list[Any], *args: Any) -> None:
+        shown = sorted(Path(header["shown"]).name for _key, header, _tables in entries)
+        events.append("written " + " ".join(shown))
+        # (save_files takes each entry off the list it is given, and empties its tables once serialised)
+        saved.append([(key, header, dict(tables)) for key, header, tables in entries])
+        if "progres.csv" in shown:
+            progress_written.set()
+        real_save(folder, entries, *args)
+
+    def parse_batch(members: list[SheetRecords], kind: str, *lock: Any) -> Any:
+        got = real_parse(members, kind, *lock)
+        if threading.current_thread().name == "pkp-parse-rest":
+            # Held until the progress entry is written (at most 10 s: the old order, writing every entry after
+            # this parse, waits that long and then fails below).
+            events.append("location parse done" if progress_written.wait(10) else "location parse timed out")
+        return got
+
+    monkeypatch.setattr(cache, "save_files", save_files)
+    monkeypatch.setattr(load, "_parse_batch", parse_batch)
+    taken = _last_read_waits_for_the_parse(monkeypatch, "zz-lokasi.xlsx")
+    today = dt.date(2022, 6, 30)
+    ahead = load.load_data([data], mini_schedule, today=today, cache_dir=tmp_path / "c1")
+    assert taken["progres"] is not None and taken["lokasi"] is not None
+    assert events == ["written progres.csv", "location parse done", "written zz-lokasi.xlsx"]
+    monkeypatch.setattr(load, "PARSE_AHEAD", False)
+    plain = load.load_data([data], mini_schedule, today=today, cache_dir=tmp_path / "c2")
+    assert events[3:] == ["written progres.csv zz-lokasi.xlsx"]  # one write of both, after both parses
+
+    def entries(writes: list[list[Any]]) -> dict[str, Any]:
+        return {header["shown"]: (header, tables) for write in writes for _key, header, tables in write}
+
+    early, late = entries(saved[:2]), entries(saved[2:])
+    assert early.keys() == late.keys()
+    assert {Path(shown).name for shown in early} == {"progres.csv", "zz-lokasi.xlsx"}
+    for shown, (header, tables) in early.items():
+        assert header == late[shown][0]
+        assert tables and tables.keys() == late[shown][1].keys()
+        assert all(tables[k].equals(late[shown][1][k]) for k in tables)
+    _same_loads(ahead, plain, rejected=False)
+    # Another day: the load's own entry misses, every file comes from its entry written above.
+    monkeypatch.setattr(load, "PARSE_AHEAD", True)
+    later = dt.date(2022, 7, 1)
+    again = load.load_data([data], mini_schedule, today=later, cache_dir=tmp_path / "c1")
+    assert again.parsed == []
+    _same_loads(again, load.load_data([data], mini_schedule, today=later), rejected=False)

@@ -38,3 +38,19 @@ def test_the_pinned_reference_every_hundredth_code() -> None:
 @given(st.lists(st.one_of(st.none(), st.sampled_from(sorted(_REF)), st.text(alphabet="51.0 2x", max_size=15))))
 def test_any_codes_as_map_dict_gives(values: list[str | None]) -> None:
     _both(values, _REF)
+
+
+def test_the_whole_reference_is_made_arrays_once() -> None:
+    # The whole reference's Arrow arrays are kept (the location checks and `_warm_reference` ask for them beside a
+    # big progress file): the same two arrays each time, holding every code and name in the dictionary's order.
+    # Any other dictionary, even one equal to a part of it, is converted afresh, so its lookups see only its own.
+    from pkp_cli.model.regions import arrays_of
+
+    ref = reference()
+    keys, names = arrays_of(ref)
+    assert arrays_of(ref)[0] is keys and arrays_of(ref)[1] is names
+    assert keys.to_pylist() == list(ref) and names.to_pylist() == list(ref.values())
+    part_keys, part_names = arrays_of(dict(_REF))
+    assert part_keys.to_pylist() == list(_REF) and part_names.to_pylist() == list(_REF.values())
+    assert arrays_of(dict(_REF))[0] is not part_keys
+    _both(["51.01.01.2001", "51", "51.01.01.2002"], dict(_REF))  # 51.01.01.2002 is in the reference, not in _REF

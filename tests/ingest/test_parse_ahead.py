@@ -416,3 +416,39 @@ def test_the_progress_files_cache_entry_is_written_while_the_location_batch_is_p
     again = load.load_data([data], mini_schedule, today=later, cache_dir=tmp_path / "c1")
     assert again.parsed == []
     _same_loads(again, load.load_data([data], mini_schedule, today=later), rejected=False)
+
+
+def test_a_guess_proved_wrong_with_the_cache_on_writes_every_entry_once(
+    tmp_path: Path, mini_schedule: Any, monkeypatch: pytest.MonkeyPatch, threaded: None
+) -> None:
+    """The progress batch parsed ahead from the first file is thrown away (the last file holds progress rows too)
+    while the cache is on: the batch of both is parsed on the main thread before the rest thread is waited for,
+    each file's entry is written once, and the load (and a second one from the entries) is the load made without
+    parsing ahead."""
+    from pkp_cli.ingest import cache
+
+    data = tmp_path / "data"
+    _write(data, ROWS[:5], "a-progres.csv")
+    _write(data, [*ROWS[5:], "51.04.01;PISEW;L1;02/04/2022;10/05/2022;100;30/06/2022;another file"], "b-progres.csv")
+    write_lokasi(tmp_path / "lokasi.xlsx")
+    paths = [data / "a-progres.csv", data / "b-progres.csv", tmp_path / "lokasi.xlsx"]
+    written: list[str] = []
+    real_save = cache.save_files
+
+    def save_files(folder: Path, entries: list[Any], *args: Any) -> None:
+        written.extend(Path(header["shown"]).name for _key, header, _tables in entries)
+        real_save(folder, entries, *args)
+
+    monkeypatch.setattr(cache, "save_files", save_files)
+    taken = _last_read_waits_for_the_parse(monkeypatch, "b-progres.csv")
+    today = dt.date(2022, 6, 30)
+    ahead = load.load_data(paths, mini_schedule, today=today, cache_dir=tmp_path / "c")
+    assert taken["progres"] is None  # the guess, thrown away
+    assert sorted(written) == ["a-progres.csv", "b-progres.csv", "lokasi.xlsx"]
+    monkeypatch.setattr(load, "PARSE_AHEAD", False)
+    plain = load.load_data(paths, mini_schedule, today=today)
+    _same_loads(ahead, plain, rejected=False)
+    later = dt.date(2022, 7, 1)  # the load's own entry misses; every file from its entry
+    again = load.load_data(paths, mini_schedule, today=later, cache_dir=tmp_path / "c")
+    assert again.parsed == []
+    _same_loads(again, load.load_data(paths, mini_schedule, today=later), rejected=False)

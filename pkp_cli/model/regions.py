@@ -54,13 +54,15 @@ def arrays_of(ref: dict[str, str]) -> tuple[Any, Any]:
     from the dictionary cost 0.02-0.05 s of their critical path (`_warm_reference` makes them early, while the
     location workbook is still being read)."""
     if reference.cache_info().currsize and ref is reference():
-        return _reference_arrays()
+        kept = _WHOLE_ARRAYS.get(id(ref))
+        if kept is None or kept[0] is not ref:  # (kept with the very dictionary: a reference read again is new)
+            _WHOLE_ARRAYS.clear()
+            kept = _WHOLE_ARRAYS[id(ref)] = (ref, _as_arrays(ref))
+        return kept[1]
     return _as_arrays(ref)
 
 
-@cache
-def _reference_arrays() -> tuple[Any, Any]:
-    return _as_arrays(reference())
+_WHOLE_ARRAYS: dict[int, tuple[dict[str, str], tuple[Any, Any]]] = {}
 
 
 def _as_arrays(ref: dict[str, str]) -> tuple[Any, Any]:

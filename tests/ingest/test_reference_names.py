@@ -54,3 +54,12 @@ def test_the_whole_reference_is_made_arrays_once() -> None:
     assert part_keys.to_pylist() == list(_REF) and part_names.to_pylist() == list(_REF.values())
     assert arrays_of(dict(_REF))[0] is not part_keys
     _both(["51.01.01.2001", "51", "51.01.01.2002"], dict(_REF))  # 51.01.01.2002 is in the reference, not in _REF
+    # The reference read again (a new dictionary) gets its own arrays, not the ones kept for the first.
+    reference.cache_clear()
+    try:
+        again = reference()
+        assert again is not ref and arrays_of(again)[0] is not keys
+        assert arrays_of(again)[0] is arrays_of(again)[0]
+        assert arrays_of(again)[0].to_pylist() == list(again)
+    finally:
+        reference.cache_clear()

@@ -53,16 +53,14 @@ def arrays_of(ref: dict[str, str]) -> tuple[Any, Any]:
     location checks look up 83,000 codes in it beside a big progress file, and building the 90,000-entry arrays
     from the dictionary cost 0.02-0.05 s of their critical path (`_warm_reference` makes them early, while the
     location workbook is still being read)."""
-    if reference.cache_info().currsize and ref is reference():
-        kept = _WHOLE_ARRAYS.get(id(ref))
-        if kept is None or kept[0] is not ref:  # (kept with the very dictionary: a reference read again is new)
-            _WHOLE_ARRAYS.clear()
-            kept = _WHOLE_ARRAYS[id(ref)] = (ref, _as_arrays(ref))
-        return kept[1]
-    return _as_arrays(ref)
+    if not (reference.cache_info().currsize and ref is reference()):
+        return _as_arrays(ref)
+    if not _WHOLE_ARRAYS or _WHOLE_ARRAYS[0][0] is not ref:  # kept with the very dictionary: one read again is new
+        _WHOLE_ARRAYS[:] = [(ref, _as_arrays(ref))]
+    return _WHOLE_ARRAYS[0][1]
 
 
-_WHOLE_ARRAYS: dict[int, tuple[dict[str, str], tuple[Any, Any]]] = {}
+_WHOLE_ARRAYS: list[tuple[dict[str, str], tuple[Any, Any]]] = []  # the whole reference and its arrays, once made
 
 
 def _as_arrays(ref: dict[str, str]) -> tuple[Any, Any]:

@@ -17,6 +17,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
+from pkp_cli.engines.beside import second_thread
 from pkp_cli.engines.codes import is_in
 from pkp_cli.engines.workdays import WorkCalendar, working_days_after
 from pkp_cli.model.frames import FINISHED, STATUS, STATUS_CODES
@@ -490,60 +491,71 @@ def compute_status_work(
     stages = schedule.stage_table()
     units = _units(lokasi, stages)
     row_unit, row_stage = _layout(units, stages)
-    grid = _grid(units, stages, row_unit, row_stage)
-    src, progres_rows = _latest_report_source(progres, units, grid, as_of)
-    d = day(as_of)
-    n = len(src)
+    # The name columns (factorising the units' names, about 0.2 s on the national data) and, later, the order check
+    # (0.13 s) run on a second thread (engines/beside.py) beside the progress lookup and the date columns.
+    with second_thread("pkp-status") as pool:
+        named = pool.submit(_name_columns, units, stages, row_unit, row_stage)
+        grid = _grid(units, stages, row_unit, row_stage)
+        src, progres_rows = _latest_report_source(progres, units, grid, as_of)
+        d = day(as_of)
+        n = len(src)
+        cols: dict[str, Any] = {}
+        laporan = to_days(_take(progres["tanggal_laporan"], src)) if len(progres) else np.full(n, NAT)
+        cols["tanggal_laporan"] = laporan.astype("datetime64[ns]")
+        cols["tanpa_laporan"] = np.isnat(laporan)
+        cols["laporan_basi"] = ~cols["tanpa_laporan"] & (laporan < d - np.timedelta64(stale_days, "D"))
+        del laporan
+        if len(progres):
+            pct = pd.Series(_take(progres["progres_persen"], src))
+            cols["progres_persen"] = pct.to_numpy(dtype=np.float64, na_value=np.nan)
+            del pct
+            # take first, convert after: only the chosen remarks become "str", not the whole history
+            cols["keterangan"] = pd.Series(_take(progres["keterangan"], src)).astype("str").array
+        else:
+            cols["progres_persen"] = np.full(n, np.nan)
+            cols["keterangan"] = pd.array([pd.NA] * n, dtype="str")
+        s = to_days(_take(progres["tanggal_mulai"], src)) if len(progres) else np.full(n, NAT)
+        e = to_days(_take(progres["tanggal_selesai"], src)) if len(progres) else np.full(n, NAT)
+        del src
+        s[s > d] = NAT  # reported as a future date: not true yet on as_of
+        e[e > d] = NAT
+        # started (or, with no start, finished) before a predecessor finished: beside the columns below
+        violated = pool.submit(_order_violated, grid, np.where(np.isnat(s), e, s), e)
+        mulai = stages["jadwal_mulai"].to_numpy(dtype="datetime64[D]")[row_stage]
+        cols["jadwal_mulai"] = mulai.astype("datetime64[ns]")
+        selesai = stages["jadwal_selesai"].to_numpy(dtype="datetime64[D]")[row_stage]
+        cols["jadwal_selesai"] = selesai.astype("datetime64[ns]")
+
+        code = _status_codes(s, e, mulai, selesai, d)
+        del mulai
+        cols["tanggal_mulai"] = s.astype("datetime64[ns]")
+        del s
+        # A categorical in the catalogue's order: the roll-ups count statuses by these codes without hashing text.
+        cols["status"] = pd.Categorical.from_codes(code, dtype=pd.CategoricalDtype(pd.Index(STATUS_CODES, dtype="str")))
+        late_end = np.where(code == _SELESAI_TERLAMBAT, e, np.where(code == _TERLAMBAT, d, NAT))
+        del code
+        # days as the timedelta's own integers (a view: astype would copy 1.66 M of them)
+        cols["hari_terlambat"] = np.where(np.isnat(late_end), 0, (late_end - selesai).view(np.int64))
+        cols["hari_kerja_terlambat"] = working_days_after(selesai, late_end, calendar)
+        del late_end, selesai
+        cols["tertunda_dipa"] = _waiting_for_dipa(grid, schedule, e)
+        cols["tanggal_selesai"] = e.astype("datetime64[ns]")
+        del e
+        cols["urutan_dilanggar"] = violated.result()
+        cols.update(named.result())
+    out = pd.DataFrame({c: cols.pop(c) for c in STATUS}, copy=False)
+    return out, StatusWork(grid, progres_rows, len(out))
+
+
+def _name_columns(units: pd.DataFrame, stages: pd.DataFrame, row_unit: IntArray, row_stage: IntArray
+                  ) -> dict[str, Any]:  # fmt: skip
+    """The status frame's unit and stage columns: names as categoricals, the stage's place in the schedule."""
     cols: dict[str, Any] = {c: _name_array(units[c], row_unit) for c in _UNIT_COLUMNS}
     cols["tingkat"] = _name_array(stages["tingkat"], row_stage)
     cols["urutan"] = stages["urutan"].to_numpy(dtype=np.int64)[row_stage]
     cols["tahapan"] = _name_array(stages["tahapan"], row_stage)
     cols["nama_tahapan"] = _name_array(stages["nama_tahapan"], row_stage)
-
-    laporan = to_days(_take(progres["tanggal_laporan"], src)) if len(progres) else np.full(n, NAT)
-    cols["tanggal_laporan"] = laporan.astype("datetime64[ns]")
-    cols["tanpa_laporan"] = np.isnat(laporan)
-    cols["laporan_basi"] = ~cols["tanpa_laporan"] & (laporan < d - np.timedelta64(stale_days, "D"))
-    del laporan
-    if len(progres):
-        pct = pd.Series(_take(progres["progres_persen"], src))
-        cols["progres_persen"] = pct.to_numpy(dtype=np.float64, na_value=np.nan)
-        del pct
-        # take first, convert after: only the chosen remarks become "str", not the whole history
-        cols["keterangan"] = pd.Series(_take(progres["keterangan"], src)).astype("str").array
-    else:
-        cols["progres_persen"] = np.full(n, np.nan)
-        cols["keterangan"] = pd.array([pd.NA] * n, dtype="str")
-    s = to_days(_take(progres["tanggal_mulai"], src)) if len(progres) else np.full(n, NAT)
-    e = to_days(_take(progres["tanggal_selesai"], src)) if len(progres) else np.full(n, NAT)
-    del src
-    s[s > d] = NAT  # reported as a future date: not true yet on as_of
-    e[e > d] = NAT
-    mulai = stages["jadwal_mulai"].to_numpy(dtype="datetime64[D]")[row_stage]
-    cols["jadwal_mulai"] = mulai.astype("datetime64[ns]")
-    selesai = stages["jadwal_selesai"].to_numpy(dtype="datetime64[D]")[row_stage]
-    cols["jadwal_selesai"] = selesai.astype("datetime64[ns]")
-
-    code = _status_codes(s, e, mulai, selesai, d)
-    del mulai
-    # A categorical in the catalogue's order: the roll-ups count statuses by these codes without hashing text.
-    cols["status"] = pd.Categorical.from_codes(code, dtype=pd.CategoricalDtype(pd.Index(STATUS_CODES, dtype="str")))
-    late_end = np.where(code == _SELESAI_TERLAMBAT, e, np.where(code == _TERLAMBAT, d, NAT))
-    del code
-    # days as the timedelta's own integers (a view: astype would copy 1.66 M of them)
-    cols["hari_terlambat"] = np.where(np.isnat(late_end), 0, (late_end - selesai).view(np.int64))
-    cols["hari_kerja_terlambat"] = working_days_after(selesai, late_end, calendar)
-    del late_end, selesai
-    start_or_end = np.where(np.isnat(s), e, s)
-    cols["tanggal_mulai"] = s.astype("datetime64[ns]")
-    del s
-    cols["urutan_dilanggar"] = _order_violated(grid, start_or_end, e)
-    del start_or_end
-    cols["tertunda_dipa"] = _waiting_for_dipa(grid, schedule, e)
-    cols["tanggal_selesai"] = e.astype("datetime64[ns]")
-    del e
-    out = pd.DataFrame({c: cols.pop(c) for c in STATUS}, copy=False)
-    return out, StatusWork(grid, progres_rows, len(out))
+    return cols
 
 
 def is_finished(status: pd.DataFrame) -> npt.NDArray[np.bool_]:

@@ -14,11 +14,20 @@ status engine and view make dozens of fresh 7-13 MB arrays on the national data,
 touches cost the kernel far more (finding and clearing 2 MB pages) than plain pages: in a cold national `pkp
 status` the engine's and view's system time was 0.52-0.56 s with them and 0.19-0.22 s without (bench/analysis.md,
 perf-nat8). So a load turns numpy's request off; NUMPY_MADVISE_HUGEPAGE set by the user is left alone.
+
+glibc gives each new thread that allocates a heap of its own (an "arena", up to eight per core), and memory freed
+in one heap serves only the threads of that heap. The status engine and view run part of their work on a second
+thread (engines/beside.py), which would then take fresh memory for its 7-13 MB arrays while the main thread's heap
+holds as much freed: in a cold national `pkp status` about 90 MB more peak memory (959 against 867 MB, medians of
+eight runs), where two heaps, the main thread's and one shared by every other thread, gave 890 MB and the run 0.4 s
+sooner (bench/analysis.md, round fourteen). So pkp caps the heaps at two (`few_heaps`), unless the user set
+MALLOC_ARENA_MAX.
 """
 
 from __future__ import annotations
 
 import os
+from typing import Any
 
 _PREFERRED = "jemalloc"
 
@@ -29,6 +38,7 @@ def use_load_pool() -> None:
     import pyarrow as pa
 
     no_huge_pages()
+    few_heaps()
     if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
         return
     if pa.default_memory_pool().backend_name == _PREFERRED:
@@ -57,18 +67,42 @@ def no_huge_pages() -> None:
         return
 
 
+HEAPS = 2  # the main thread's and one for all others (see the module)
+_M_ARENA_MAX = -8  # glibc's mallopt parameter number (malloc.h)
+_heaps_capped = False
+
+
+def few_heaps() -> None:
+    """At most HEAPS C heaps for the rest of the process (glibc only; the module says why), unless the user set
+    MALLOC_ARENA_MAX. Needed before the threads it is for first allocate; once per process."""
+    global _heaps_capped
+    if _heaps_capped or "MALLOC_ARENA_MAX" in os.environ:
+        return
+    _heaps_capped = True
+    libc = _glibc()
+    if libc is not None:
+        libc.mallopt(_M_ARENA_MAX, HEAPS)
+
+
+def _glibc() -> Any:
+    """The C library through ctypes when it is glibc on Linux, else None."""
+    import ctypes
+    import platform
+
+    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
+        return None
+    try:
+        return ctypes.CDLL("libc.so.6")
+    except OSError:
+        return None
+
+
 def give_back_freed() -> None:
     """Hand the C heap's free pages back to the system (glibc only; elsewhere nothing to do).
 
     numpy's 1.66 M-row temporaries come from glibc's heap, which keeps what is freed below its top: after a
     national load several hundred MB of freed pages stay in the process while the command goes on (status,
     rendering) and count in its peak. One `malloc_trim` after the load returns them, in milliseconds."""
-    import ctypes
-    import platform
-
-    if platform.system() != "Linux" or platform.libc_ver()[0] != "glibc":
-        return
-    try:
-        ctypes.CDLL("libc.so.6").malloc_trim(0)
-    except (OSError, AttributeError):
-        return
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)

@@ -56,8 +56,9 @@ def test_days_at_converts_only_the_rows_taken_as_the_whole_column_would() -> Non
 
 
 def test_the_national_view_says_when_its_peak_is_past(tmp_path: Path, monkeypatch) -> None:
-    # after the roll-ups (the 1.66 M-row temporaries of a cold national run's peak), before the rest of the view:
-    # the CLI then starts the status frame's held cache entry (Workspace.start_held_writes), once
+    # once the roll-ups are done (the 1.66 M-row temporaries of a cold national run's peak; the late stages and the
+    # reporting dates run beside them on a second thread): the CLI then starts the status frame's held cache entry
+    # (Workspace.start_held_writes), once
     schedule = three_location_schedule(tmp_path)
     progres = three_location_progres()
     status, work = compute_status_work(three_location_lokasi(), progres, schedule, THREE_LOCATION_AS_OF)
@@ -66,9 +67,14 @@ def test_the_national_view_says_when_its_peak_is_past(tmp_path: Path, monkeypatc
     inp = view.StatusInputs(
         status, progres, schedule, facts, 14, work=lambda: work, after_peak=lambda: events.append("after_peak")
     )
-    rollups, reporting = inp.rollups, inp.reporting
-    monkeypatch.setattr(inp, "rollups", lambda *a: events.append("rollups") or rollups(*a))
-    monkeypatch.setattr(inp, "reporting", lambda: events.append("reporting") or reporting())
+    rollups = inp.rollups
+
+    def watched(*args: Any) -> Any:
+        out = rollups(*args)
+        events.append("rollups done")
+        return out
+
+    monkeypatch.setattr(inp, "rollups", watched)
     view.national_tables(inp, Query())
     view.national_tables(inp, Query())
-    assert events == ["rollups", "after_peak", "reporting", "rollups", "reporting"]
+    assert events == ["rollups done", "after_peak", "rollups done"]

@@ -19,9 +19,9 @@ glibc gives each new thread that allocates a heap of its own (an "arena", up to 
 in one heap serves only the threads of that heap. The status engine and view run part of their work on a second
 thread (engines/beside.py), which would then take fresh memory for its 7-13 MB arrays while the main thread's heap
 holds as much freed: in a cold national `pkp status` about 90 MB more peak memory (959 against 867 MB, medians of
-eight runs), where two heaps, the main thread's and one shared by every other thread, gave 890 MB and the run 0.4 s
-sooner (bench/analysis.md, round fourteen). So pkp caps the heaps at two (`few_heaps`), unless the user set
-MALLOC_ARENA_MAX.
+eight runs); with two heaps, the main thread's and one shared by every other thread, 885 MB (12 pairs; one heap
+was no lower and 0.38 s slower). So pkp caps the heaps at two (`few_heaps`), unless the user set MALLOC_ARENA_MAX
+(bench/analysis.md, round fourteen).
 """
 
 from __future__ import annotations

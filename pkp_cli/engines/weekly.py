@@ -35,7 +35,8 @@ import pandas as pd
 
 from pkp_cli.engines import standing
 from pkp_cli.engines.audit import findings_at
-from pkp_cli.engines.rollup import ROLLUP_VALUES, rollup
+from pkp_cli.engines.beside import second_thread
+from pkp_cli.engines.rollup import ROLLUP_VALUES, rollups
 from pkp_cli.model.frames import FINISHED
 from pkp_cli.model.rules import Rules
 from pkp_cli.model.schedule import Schedule
@@ -184,24 +185,23 @@ def week_state(
     rules: Rules | None,
     as_of: date,
 ) -> WeekState:
-    """The state of the week whose status rows are `status` (computed at `as_of`); no candidates without rules."""
-    return WeekState(
-        as_of,
-        status,
-        week_rollups(status, progres, schedule, as_of),
-        candidate_state(lokasi, status, schedule, rules, as_of),
-        finding_state(temuan, as_of),
-    )
+    """The state of the week whose status rows are `status` (computed at `as_of`); no candidates without rules.
+
+    The roll-ups run on a second thread (engines/beside.py) beside the candidates' scores and the findings."""
+    with second_thread("pkp-week") as pool:
+        rolled = pool.submit(week_rollups, status, progres, schedule, as_of)
+        kandidat = candidate_state(lokasi, status, schedule, rules, as_of)
+        findings = finding_state(temuan, as_of)
+        return WeekState(as_of, status, rolled.result(), kandidat, findings)
 
 
 def week_rollups(status: pd.DataFrame, progres: pd.DataFrame, schedule: Schedule, as_of: date) -> pd.DataFrame:
     """The national roll-up (kode_provinsi empty) and one per province, each with its newest dated report."""
     newest = standing.newest_reports(progres, as_of)
-    national = rollup(status, schedule, as_of)
+    national, per = rollups(status, schedule, as_of, [None, ["kode_provinsi"]])  # each row's shares made once
     national.insert(0, "kode_provinsi", pd.Series([pd.NA] * len(national), dtype="str"))
     national.insert(1, "provinsi", pd.Series([pd.NA] * len(national), dtype="str"))
     national["laporan_terakhir"] = newest.max() if len(newest) else pd.NaT
-    per = rollup(status, schedule, as_of, by=["kode_provinsi"])
     names = status[["kode_provinsi", "provinsi"]].drop_duplicates("kode_provinsi")
     per = per.merge(names, on="kode_provinsi", how="left")
     newest = newest.astype("datetime64[ns]")  # empty (no report yet) as dates too

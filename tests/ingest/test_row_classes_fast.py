@@ -279,3 +279,20 @@ def test_filled_of_many_chunks_reads_the_offsets(monkeypatch) -> None:  # type: 
     values = pd.array(pa.chunked_array(chunks), dtype="str")
     monkeypatch.setattr(sheets, "_filled_arrow", lambda arr: (_ for _ in ()).throw(AssertionError("kernels")))
     assert sheets._filled(values[1:]).tolist() == [False, False, False, True]
+
+
+def test_a_records_frame_holds_its_arrays_without_a_copy() -> None:
+    """`extract_records`' frame is made of its arrays as they are: the row numbers, source rows and groups (three
+    int64 arrays) each stay their own block, not stacked into one new 2-D block (on a 1.66 M-row CSV a 40 MB copy
+    made and read once). Its values, dtypes and column order are those of the arrays given."""
+    rows, src, grp = np.arange(5, 10), np.arange(5), np.zeros(5, dtype=np.int64)
+    text = pd.array(["a", None, "c", "d", "e"], dtype="str")
+    frame = sheets._frame_of({"_row": rows, "_src": src, "_grp": grp, "kode_lokasi": text}, 5)
+    assert list(frame.columns) == ["_row", "_src", "_grp", "kode_lokasi"]
+    assert [str(t) for t in frame.dtypes] == ["int64", "int64", "int64", "str"]
+    assert frame["_row"].tolist() == [5, 6, 7, 8, 9] and frame["kode_lokasi"].isna().tolist() == [0, 1, 0, 0, 0]
+    assert all(np.shares_memory(frame[c].to_numpy(), a) for c, a in (("_row", rows), ("_src", src), ("_grp", grp)))
+    assert frame.index.equals(pd.RangeIndex(5))
+    # The sheets' records as the readers make them: every numpy column of the wide fixture is its own block.
+    rec = _records(_WIDE, _WIDE_LAYOUT)
+    assert rec._mgr.nblocks == len(rec.columns)

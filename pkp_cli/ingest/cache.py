@@ -57,10 +57,11 @@ FILE_PREFIX = "pkp-file-"
 FILE_SUFFIX = ".pkpc"
 FILE_TMP_PREFIX = ".pkp-file-tmp-"
 FILE_MAGIC = b"pkp-cli file cache entry v1\n"
-# The layout of an entry's tables (2: columns left out by `_slim`, rebuilt on reading). Part of every entry's key, so
-# a build of the same version with another layout never meets this one's entries (it would read them as damaged,
-# note it and rebuild on every run, each build in turn).
-ENTRY_LAYOUT = 2
+# The layout of an entry (2: columns left out by `_slim`, rebuilt on reading; 3: a CRC-32 of each file entry's
+# header and body, and of each load entry's files, checked before any byte is parsed). Part of every entry's key,
+# so a build of the same version with another layout never meets this one's entries (it would read them as
+# damaged, note it and rebuild on every run, each build in turn).
+ENTRY_LAYOUT = 3
 _FILE_NAME = re.compile(r"^pkp-file-[0-9a-f]{32}\.pkpc$")
 _FILE_TMP_NAME = re.compile(r"^\.pkp-file-tmp-[A-Za-z0-9_]+$")
 MAX_FILE_ENTRIES = 20_000
@@ -81,7 +82,8 @@ def cache_key(parts: dict[str, Any], files: list[tuple[Path, str]]) -> str:
     from pkp_cli.model.regions import REFERENCE_EDITION
 
     h = hashlib.sha256()
-    h.update(json.dumps({"version": __version__, "reference": REFERENCE_EDITION, **parts}, sort_keys=True).encode())
+    head = {"version": __version__, "layout": ENTRY_LAYOUT, "reference": REFERENCE_EDITION, **parts}
+    h.update(json.dumps(head, sort_keys=True).encode())
     for path, shown in files:
         try:
             st = path.stat()
@@ -171,9 +173,11 @@ def _save_tables(folder: Path, key: str, tables: dict[str, Any], meta: str) -> N
         folder.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=folder, prefix=TMP_PREFIX))
         (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        for name, table in tables.items():
-            _write_table(tmp / f"{name}.arrow", table)
-        (tmp / "meta.json").write_text(meta, encoding="utf-8")
+        sums = {f"{name}.arrow": _write_table(tmp / f"{name}.arrow", table) for name, table in tables.items()}
+        text = meta.encode("utf-8")
+        sums["meta.json"] = crc32(text)
+        (tmp / "meta.json").write_bytes(text)
+        (tmp / SUMS).write_text(json.dumps(sums), encoding="utf-8")
         target = folder / (ENTRY_PREFIX + key)
         if target.exists():
             _remove(tmp, _TMP_NAME)
@@ -195,23 +199,67 @@ def _table(frame: Any) -> Any:
         raise ValueError(str(exc)) from None
 
 
-def _write_table(path: Path, table: Any) -> None:
-    """An Arrow IPC file (a warm `pkp status` on the national data reads 1.66 M rows), compressed only when big."""
+def _write_table(path: Path, table: Any) -> int:
+    """An Arrow IPC file (a warm `pkp status` on the national data reads 1.66 M rows), compressed only when big;
+    returns the CRC-32 of its bytes."""
     import pyarrow as pa
 
     big = table.nbytes > COMPRESS_ABOVE_BYTES and pa.Codec.is_available("lz4_frame")
     options = pa.ipc.IpcWriteOptions(compression="lz4" if big else None)
-    with pa.OSFile(str(path), "wb") as sink, pa.ipc.new_file(sink, table.schema, options=options) as writer:
-        writer.write_table(table)
+    with path.open("wb") as fh:
+        summed = _Summed(fh)
+        with pa.ipc.new_file(pa.PythonFile(summed, mode="w"), table.schema, options=options) as writer:
+            writer.write_table(table)
+    return summed.crc
 
 
-def _read_frame(path: Path) -> Any:
+def _read_frame(path: Path, crc: int) -> Any:
     import pyarrow as pa
 
-    # Read into memory, not mapped: another pkp run may prune the entry while this one uses it.
-    with pa.OSFile(str(path), "rb") as source:
-        # column by column, freeing each Arrow column once converted (no second copy of the frame at the peak)
-        return pa.ipc.open_file(source).read_all().to_pandas(split_blocks=True, self_destruct=True)
+    # Read into memory, not mapped: another pkp run may prune the entry while this one uses it. Checked before
+    # Arrow parses a byte: a damaged buffer is not always an error to Arrow (bad offsets crashed the process).
+    data = path.read_bytes()
+    if crc32(data) != crc:
+        raise ValueError(f"{path.name}: checksum")
+    table = pa.ipc.open_file(pa.py_buffer(data)).read_all()
+    del data
+    # column by column, freeing each Arrow column once converted (no second copy of the frame at the peak)
+    return table.to_pandas(split_blocks=True, self_destruct=True)
+
+
+SUMS = "crc32.json"  # a load entry's CRC-32 of meta.json and of each frame file
+
+
+def crc32(data: Any, value: int = 0) -> int:
+    """CRC-32 (zlib's) of `data` (any buffer), continuing from `value`: ISA-L's, several times zlib's speed."""
+    from isal import isal_zlib
+
+    return int(isal_zlib.crc32(data, value))
+
+
+class _Summed:
+    """A binary file that keeps the CRC-32 of what is written through it (for pyarrow's PythonFile)."""
+
+    def __init__(self, fh: Any) -> None:
+        self.fh = fh
+        self.crc = 0
+
+    def write(self, data: Any) -> int:
+        self.crc = crc32(data, self.crc)
+        return int(self.fh.write(data))
+
+    def flush(self) -> None:
+        self.fh.flush()
+
+    def tell(self) -> int:
+        return int(self.fh.tell())
+
+    @property
+    def closed(self) -> bool:
+        return bool(self.fh.closed)
+
+    def close(self) -> None:  # the caller closes the file it opened
+        return None
 
 
 def load(folder: Path, key: str, rebuild: Callable[[], Any] | None = None) -> Any | None:
@@ -233,7 +281,12 @@ def load(folder: Path, key: str, rebuild: Callable[[], Any] | None = None) -> An
     try:
         if not is_ours(entry):
             raise ValueError("no pkp marker")
-        meta = json.loads((entry / "meta.json").read_text(encoding="utf-8"))
+        sums = json.loads((entry / SUMS).read_text(encoding="utf-8"))
+        text = (entry / "meta.json").read_bytes()
+        if not isinstance(sums, dict) or crc32(text) != sums.get("meta.json"):
+            raise ValueError("meta.json: checksum")
+        crcs = {name: int(sums[f"{name}.arrow"]) for name in FRAMES}
+        meta = json.loads(text.decode("utf-8"))
         # A valid Arrow file holding another table is as broken as an unreadable one.
         required = {"lokasi": shapes.LOKASI, "progres": shapes.PROGRES, "temuan": shapes.TEMUAN}
         frames: dict[str, Any] = {}
@@ -241,13 +294,13 @@ def load(folder: Path, key: str, rebuild: Callable[[], Any] | None = None) -> An
             path = entry / f"{name}.arrow"
             columns = _frame_columns(path) if rebuild is not None else None
             if columns is None:
-                frames[name] = _read_frame(path)
+                frames[name] = _read_frame(path, crcs[name])
                 columns = list(frames[name].columns)
             if columns != meta["columns"][name] or not set(required[name]) <= set(columns):
                 raise ValueError(f"{name}.arrow: unexpected columns")
         os.utime(entry)  # recently used entries survive pruning
         result = LazyLoadResult(
-            _frame_reader(entry, meta["columns"], rebuild),
+            _frame_reader(entry, meta["columns"], crcs, rebuild),
             {name: _issues_later(meta[name]) for name in ("errors", "warnings")},
             files=[FileReport(f["path"], [SheetReport(**s) for s in f["sheets"]]) for f in meta["files"]],
             errors_total=meta["errors_total"],
@@ -263,7 +316,8 @@ def load(folder: Path, key: str, rebuild: Callable[[], Any] | None = None) -> An
         for name, frame in frames.items():  # read already (no rebuild given)
             setattr(result, name, frame)
         return result
-    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, ArithmeticError) as exc:
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, ArithmeticError,
+            UnicodeDecodeError) as exc:  # fmt: skip
         # pkp's own broken entry is rebuilt by this load; a folder pkp did not write is left alone.
         note_corrupt(entry, exc)
         _remove(entry)
@@ -300,13 +354,13 @@ def _frame_columns(path: Path) -> list[str] | None:
         raise ValueError(f"{path.name}: {exc}") from None
 
 
-def _frame_reader(entry: Path, columns: dict[str, list[str]], rebuild: Callable[[], Any] | None
-                  ) -> Callable[[str], dict[str, Any]]:  # fmt: skip
+def _frame_reader(entry: Path, columns: dict[str, list[str]], crcs: dict[str, int],
+                  rebuild: Callable[[], Any] | None) -> Callable[[str], dict[str, Any]]:  # fmt: skip
     def read(name: str) -> dict[str, Any]:
         import pyarrow as pa
 
         try:
-            frame = _read_frame(entry / f"{name}.arrow")
+            frame = _read_frame(entry / f"{name}.arrow", crcs[name])
             if list(frame.columns) != columns[name]:
                 raise ValueError(f"{name}.arrow: unexpected columns")
             return {name: frame}
@@ -489,10 +543,14 @@ def _write_entry(fh: Any, header: dict[str, Any], slim: dict[str, tuple[Any, dic
         offset += blob.size
         blobs.append(blob)
     head = _head(header, spans)
-    fh.write(FILE_MAGIC + len(head).to_bytes(8, "little") + head)
+    crc = 0
+    for blob in blobs:
+        crc = crc32(blob, crc)
+    size = len(head).to_bytes(8, "little")
+    fh.write(FILE_MAGIC + size + crc32(size + head, crc).to_bytes(4, "little") + head)
     for blob in blobs:
         fh.write(blob)
-    return len(FILE_MAGIC) + 8 + len(head) + offset
+    return len(FILE_MAGIC) + 12 + len(head) + offset
 
 
 _SPAN_ROOM = 10**15  # spans' numbers as wide as any entry's, while the header's room is reserved
@@ -509,20 +567,21 @@ def _stream_entry(fh: Any, header: dict[str, Any], slim: dict[str, tuple[Any, di
     import pyarrow as pa
 
     room = len(_head(header, {name: [_SPAN_ROOM, _SPAN_ROOM, r] for name, (_, r) in slim.items()}))
-    fh.write(FILE_MAGIC + room.to_bytes(8, "little") + b" " * room)
+    fh.write(FILE_MAGIC + room.to_bytes(8, "little") + bytes(4) + b" " * room)
     fh.flush()
     body = fh.tell()
     spans: dict[str, list[Any]] = {}
-    sink = pa.PythonFile(fh, mode="w")
+    summed = _Summed(fh)
+    sink = pa.PythonFile(summed, mode="w")
     while slim:
         start = fh.tell()
         name, restore = _serialise(sink, slim, codec, threads=True)
         fh.flush()
         spans[name] = [start - body, fh.tell() - start, restore]
-    head = _head(header, spans)
+    head = _head(header, spans).ljust(room)
     end = fh.tell()
     fh.seek(len(FILE_MAGIC) + 8)
-    fh.write(head.ljust(room))
+    fh.write(crc32(room.to_bytes(8, "little") + head, summed.crc).to_bytes(4, "little") + head)
     return end
 
 
@@ -634,12 +693,10 @@ def load_file(folder: Path, key: str, check: bool = True) -> tuple[dict[str, Any
     except OSError:
         return None
     try:
-        if entry.is_symlink() or not data.startswith(FILE_MAGIC):
+        if entry.is_symlink():
             raise ValueError("no pkp marker")
-        at = len(FILE_MAGIC)
-        size = int.from_bytes(data[at : at + 8], "little")
-        header = json.loads(data[at + 8 : at + 8 + size].decode("utf-8"))
-        body = pa.py_buffer(data)[at + 8 + size :]
+        header, at = entry_parts(data)
+        body = pa.py_buffer(data)[at:]
         tables = {}
         for name, (start, length, *restore) in header["tables"].items():
             if start < 0 or length < 0 or start + length > body.size or len(restore) > 1:
@@ -655,6 +712,33 @@ def load_file(folder: Path, key: str, check: bool = True) -> tuple[dict[str, Any
         note_corrupt(entry, exc)
         remove_our_file(entry)
         return None
+
+
+def entry_parts(data: bytes) -> tuple[dict[str, Any], int]:
+    """A file entry's header and where its body starts, once its CRC-32 matches: ValueError otherwise. Layout:
+    FILE_MAGIC, the header's length (8 bytes), the CRC (4 bytes), the header (JSON, padded with spaces), the body
+    (the tables' Arrow streams, at the header's spans). The CRC is of the body, then the length and the header
+    (the body is streamed into the file before its header is known)."""
+    if not data.startswith(FILE_MAGIC):
+        raise ValueError("no pkp marker")
+    at = len(FILE_MAGIC)
+    size = int.from_bytes(data[at : at + 8], "little")
+    start = at + 12 + size
+    if len(data) < start:
+        raise ValueError("truncated")
+    view = memoryview(data)
+    if crc32(data[at : at + 8] + view[at + 12 : start], crc32(view[start:])) != int.from_bytes(
+        data[at + 8 : at + 12], "little"
+    ):
+        raise ValueError("checksum")
+    return json.loads(bytes(view[at + 12 : start]).decode("utf-8")), start
+
+
+def entry_bytes(header: dict[str, Any], body: bytes) -> bytes:
+    """A file entry of `header` (its spans into `body`) and `body`, as `entry_parts` reads it."""
+    head = json.dumps(header, ensure_ascii=False).encode("utf-8")
+    size = len(head).to_bytes(8, "little")
+    return FILE_MAGIC + size + crc32(size + head, crc32(body)).to_bytes(4, "little") + head + body
 
 
 def _check_dictionaries(table: Any) -> None:

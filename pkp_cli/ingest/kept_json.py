@@ -1,7 +1,9 @@
 """Small JSON entries in pkp's cache folder: the validated schedule and the national holiday list.
 
 Each entry is one file named `pkp-schedule-<24 hex>.json` or `pkp-holidays-<24 hex>.json` whose text starts
-with MAGIC; it is written under a temporary name (TMP_PREFIX + random, same magic) and renamed into place.
+with MAGIC, then a line with the CRC-32 of the JSON after it (a damaged digit in a stage's date would still be
+JSON, and a valid schedule); it is written under a temporary name (TMP_PREFIX + random, same magic) and renamed
+into place.
 The magic is what lets pkp clear a temporary file a killed run left behind, and keep the number of entries
 bounded, without ever touching a file it did not write: the cache folder may be a folder the user chose.
 """
@@ -18,21 +20,40 @@ MAGIC = "pkp-cli kept json v1\n"
 TMP_PREFIX = ".pkp-json-tmp-"
 _NAME = re.compile(r"^pkp-(schedule|holidays)-[0-9a-f]{24}\.json$")
 _TMP_NAME = re.compile(r"^\.pkp-json-tmp-[A-Za-z0-9_]+$")
+_SUM = b"crc32 "
+_SUM_LINE = re.compile(rb"crc32 [0-9a-f]{8}")
 # A new schedule file (an edit of the YAML) or a new holidays package makes a new entry; each is a few KB.
 MAX_ENTRIES = 64
 
 
 def read_kept(entry: Path) -> str | None:
-    """The text kept in `entry`, or None (missing, unreadable, or not written by pkp: then rebuilt)."""
+    """The text kept in `entry`, or None (missing, unreadable, not written by pkp or by an earlier pkp without the
+    checksum line: then rebuilt; damaged: rebuilt with a note, as any cache entry)."""
+    from pkp_cli.ingest.cache import crc32, note_corrupt
+
     try:
-        text = entry.read_text(encoding="utf-8")
-    except (OSError, ValueError):
+        data = entry.read_bytes()
+    except OSError:
         return None
-    if not text.startswith(MAGIC):
+    magic = MAGIC.encode()
+    if not data.startswith(magic):
+        return None
+    line_end = data.find(b"\n", len(magic))
+    line = data[len(magic) : line_end] if line_end >= 0 else b""
+    if not _SUM_LINE.fullmatch(line):
+        return None
+    body = data[line_end + 1 :]
+    try:
+        if int(line[len(_SUM) :], 16) != crc32(body):
+            raise ValueError("checksum")
+        text = body.decode("utf-8")
+    except ValueError as exc:
+        note_corrupt(entry, exc)
+        _remove(entry, _NAME)
         return None
     with contextlib.suppress(OSError):
         os.utime(entry)  # used: the last to go when the folder is over its bound
-    return text[len(MAGIC) :]
+    return text
 
 
 def write_kept(entry: Path, text: str) -> None:
@@ -46,8 +67,8 @@ def write_kept(entry: Path, text: str) -> None:
             return  # somebody else's file under pkp's name: left as it is
         fd, name = tempfile.mkstemp(dir=folder, prefix=TMP_PREFIX)
         tmp = Path(name)
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(MAGIC + text)
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(kept_bytes(text))
         os.replace(tmp, entry)
         tmp = None
     except (OSError, ValueError):
@@ -56,6 +77,14 @@ def write_kept(entry: Path, text: str) -> None:
         if tmp is not None:
             _remove(tmp, _TMP_NAME)
     prune_kept(folder)
+
+
+def kept_bytes(text: str) -> bytes:
+    """An entry's bytes for `text`: the magic, the checksum line, the text."""
+    from pkp_cli.ingest.cache import crc32
+
+    body = text.encode("utf-8")
+    return MAGIC.encode() + _SUM + f"{crc32(body):08x}\n".encode() + body
 
 
 def prune_kept(folder: Path) -> None:

@@ -10,7 +10,7 @@ import numpy as np
 
 from pkp_cli.engines import workdays
 from pkp_cli.engines.workdays import WorkCalendar
-from pkp_cli.ingest.kept_json import MAGIC
+from pkp_cli.ingest.kept_json import MAGIC, kept_bytes, read_kept
 
 
 def _count(cal: WorkCalendar) -> int:
@@ -31,8 +31,9 @@ def test_the_stored_list_gives_the_same_days_and_is_read_back(tmp_path: Path) ->
     assert _count(stored) == plain
     (entry,) = tmp_path.glob("pkp-holidays-*.json")
     # Read back from the file: a day written into it counts (a test-only edit, to see the file is used).
-    text = entry.read_text(encoding="utf-8")
-    entry.write_text(text.replace("[", '["2022-05-23", ', 1), encoding="utf-8")
+    text = read_kept(entry)
+    assert text is not None
+    entry.write_bytes(kept_bytes(text.replace("[", '["2022-05-23", ', 1)))  # (with its checksum line anew)
     workdays._national_holidays.cache_clear()
     assert _count(WorkCalendar(store=tmp_path)) == plain - 1
     assert date(2022, 5, 23) in set(workdays._national_holidays((2022,), ("public", "government"), tmp_path))
@@ -43,8 +44,8 @@ def test_a_damaged_list_is_built_again(tmp_path: Path) -> None:
     _count(WorkCalendar(store=tmp_path))
     (entry,) = tmp_path.glob("pkp-holidays-*.json")
     good = entry.read_text(encoding="utf-8")
-    assert good.startswith(MAGIC + '["')
-    entry.write_text(MAGIC + "not json", encoding="utf-8")  # pkp's entry (its magic), the list damaged
+    assert good.startswith(MAGIC + "crc32 ") and (read_kept(entry) or "").startswith('["')
+    entry.write_bytes(kept_bytes("not json"))  # pkp's entry (magic and checksum), the list not a list
     workdays._national_holidays.cache_clear()
     assert _count(WorkCalendar(store=tmp_path)) == 8
     assert entry.read_text(encoding="utf-8") == good  # rewritten

@@ -5,7 +5,6 @@ entry reads back, and so every load that takes a file from its entry, is what it
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import numpy as np
@@ -103,9 +102,8 @@ def test_a_code_twin_is_still_left_out_of_the_entry(tmp_path: Path, monkeypatch:
 
 def _header_and_body(path: Path) -> tuple[dict, bytes]:
     data = path.read_bytes()
-    at = len(cache.FILE_MAGIC)
-    size = int.from_bytes(data[at : at + 8], "little")
-    return json.loads(data[at + 8 : at + 8 + size]), data[at + 8 + size :]
+    header, at = cache.entry_parts(data)  # (its checksum checked)
+    return header, data[at:]
 
 
 def test_codes_outside_their_dictionary_are_a_damaged_entry(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -5,7 +5,6 @@ an entry reads back is the table it was given, whatever its rows (dirty cells ke
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 
 import pyarrow as pa
@@ -135,14 +134,13 @@ def test_columns_that_need_no_bytes_are_not_written(tmp_path: Path) -> None:
 
 def _header_and_body(path: Path) -> tuple[dict, bytes]:
     data = path.read_bytes()
-    at = len(cache.FILE_MAGIC)
-    size = int.from_bytes(data[at : at + 8], "little")
-    return json.loads(data[at + 8 : at + 8 + size]), data[at + 8 + size :]
+    header, at = cache.entry_parts(data)  # (its checksum checked)
+    return header, data[at:]
 
 
 def _rewrite(path: Path, header: dict, body: bytes) -> None:
-    head = json.dumps(header).encode()
-    path.write_bytes(cache.FILE_MAGIC + len(head).to_bytes(8, "little") + head + body)
+    """An entry written as pkp writes one, checksum included: what it holds is what the test damages."""
+    path.write_bytes(cache.entry_bytes(header, body))
 
 
 @pytest.mark.parametrize("damage", ["schema", "same", "rows", "extra"])

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from pkp_cli.ingest import kept_json
-from pkp_cli.ingest.kept_json import MAGIC, TMP_PREFIX, prune_kept, read_kept, write_kept
+from pkp_cli.ingest.kept_json import MAGIC, TMP_PREFIX, kept_bytes, prune_kept, read_kept, write_kept
 
 HOUR = 3600
 
@@ -28,9 +28,34 @@ def _age(path: Path, seconds: float) -> None:
 def test_written_then_read_back(tmp_path: Path) -> None:
     entry = tmp_path / "cache" / _name(1)
     write_kept(entry, '{"a": 1}')
-    assert entry.read_text(encoding="utf-8") == MAGIC + '{"a": 1}'
+    # the magic, the CRC-32 of the text (zlib's: 0xfba18e97 for these 8 bytes), the text
+    assert entry.read_bytes() == MAGIC.encode() + b'crc32 fba18e97\n{"a": 1}' == kept_bytes('{"a": 1}')
     assert read_kept(entry) == '{"a": 1}'
     assert [p.name for p in entry.parent.iterdir()] == [entry.name]  # no temporary file left
+
+
+@pytest.mark.parametrize(
+    ("kept", "noted"),
+    [
+        (MAGIC.encode() + b'crc32 fba18e97\n{"a": 2}', True),  # a digit changed: still JSON, not what was kept
+        (MAGIC.encode() + b'crc32 fba18e96\n{"a": 1}', True),  # the checksum line damaged
+        (MAGIC.encode() + b'crc32 fba18e97\n{"a": 1', True),  # cut short
+        (MAGIC.encode() + b'crc32 fba18e97\n{"a": 1}\xff', True),  # a byte more
+        (MAGIC.encode() + b'{"a": 1}', False),  # an earlier pkp's entry (no checksum line): rebuilt, no note
+        (MAGIC.encode() + b"crc32 fba18e9\n{}", False),  # no checksum line of the form
+    ],
+)
+def test_a_damaged_entry_is_not_used_and_goes_with_a_note(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], kept: bytes, noted: bool
+) -> None:
+    entry = tmp_path / _name(1)
+    entry.write_bytes(kept)
+    assert read_kept(entry) is None
+    err = capsys.readouterr().err
+    assert ("corrupt, rebuilt" in err) is noted
+    assert entry.exists() is not noted  # a damaged entry goes; an old one stays until it is written anew
+    write_kept(entry, '{"a": 1}')
+    assert read_kept(entry) == '{"a": 1}'
 
 
 def test_missing_or_foreign_reads_as_nothing(tmp_path: Path) -> None:
@@ -72,7 +97,7 @@ def test_entries_are_bounded_least_recently_used_first(tmp_path: Path, monkeypat
     monkeypatch.setattr(kept_json, "MAX_ENTRIES", 3)
     entries = [tmp_path / _name(i, "holidays" if i % 2 else "schedule") for i in range(4)]
     for age, entry in zip((40, 30, 20, 10), entries, strict=True):
-        entry.write_text(MAGIC + "[]", encoding="utf-8")
+        entry.write_bytes(kept_bytes("[]"))
         _age(entry, age)
     assert read_kept(entries[0]) == "[]"  # the oldest is used now: the second oldest goes instead
     lookalike = tmp_path / _name(9)  # an entry's name without the magic: neither counted first nor removed

@@ -13,7 +13,7 @@ import pytest
 
 from pkp_cli.errors import PkpError
 from pkp_cli.ingest import schedule_entry
-from pkp_cli.ingest.kept_json import MAGIC
+from pkp_cli.ingest.kept_json import MAGIC, kept_bytes, read_kept
 from pkp_cli.ingest.schedule_entry import load_schedule_kept
 from pkp_cli.model import yamlio
 from pkp_cli.model.schedule import load_schedule
@@ -40,7 +40,7 @@ def test_kept_and_read_back_as_the_same_schedule(tmp_path: Path) -> None:
     assert first == plain and second == plain  # model, path and sha256
     assert second.stage_table().equals(plain.stage_table())
     # Read back from the entry: a name edited in it (a test-only edit, still pydantic's own form) shows.
-    entry.write_text(entry.read_text(encoding="utf-8").replace('"nama":"', '"nama":"X', 1), encoding="utf-8")
+    entry.write_bytes(kept_bytes(_x(read_kept(entry) or "")))  # (its checksum line made anew)
     edited = load_schedule_kept(path, "id", store)
     assert edited.model != plain.model and edited.stages()[0][1].nama.startswith("X")
 
@@ -74,12 +74,30 @@ def test_a_damaged_or_foreign_entry_is_not_used(tmp_path: Path, damage) -> None:
     plain = load_schedule_kept(path, "id", store)
     (entry,) = _entries(store)
     good = entry.read_text(encoding="utf-8")
-    assert '"perlu_revisi_dipa":false' in good and '"bobot":1.0' in good  # the forms the damage replaces
+    text = read_kept(entry)
+    assert text is not None and '"perlu_revisi_dipa":false' in text and '"bobot":1.0' in text  # the damage's forms
     assert good.startswith(MAGIC)
-    entry.write_text(MAGIC + damage(good[len(MAGIC) :]), encoding="utf-8")  # pkp's entry, its JSON damaged
+    entry.write_bytes(kept_bytes(damage(text)))  # pkp's entry, its JSON damaged (and its checksum line made anew)
     again = load_schedule_kept(path, "id", store)
     assert again == plain  # from the file, no "X" name
     assert entry.read_text(encoding="utf-8") == good  # and kept anew
+
+
+def test_a_changed_digit_in_a_kept_schedule_is_found_by_its_checksum(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A damaged byte that leaves valid JSON and a valid schedule (a stage's end a day later): the checksum line
+    finds it; the schedule comes from the YAML, with a note, and is kept anew."""
+    path, store = _file(tmp_path), tmp_path / "cache"
+    plain = load_schedule_kept(path, "id", store)
+    (entry,) = _entries(store)
+    good = entry.read_bytes()
+    assert b'"selesai":"2022-05-15"' in good
+    entry.write_bytes(good.replace(b'"selesai":"2022-05-15"', b'"selesai":"2022-05-16"', 1))
+    capsys.readouterr()
+    assert load_schedule_kept(path, "id", store) == plain
+    assert "corrupt, rebuilt" in capsys.readouterr().err
+    assert entry.read_bytes() == good
 
 
 def test_a_file_without_the_magic_is_neither_used_nor_overwritten(tmp_path: Path) -> None:
@@ -88,7 +106,7 @@ def test_a_file_without_the_magic_is_neither_used_nor_overwritten(tmp_path: Path
     path, store = _file(tmp_path), tmp_path / "cache"
     plain = load_schedule_kept(path, "id", store)
     (entry,) = _entries(store)
-    foreign = _x(entry.read_text(encoding="utf-8")[len(MAGIC) :])  # pydantic's own form, but no magic
+    foreign = _x(read_kept(entry) or "")  # pydantic's own form, but no magic
     entry.write_text(foreign, encoding="utf-8")
     for _ in range(2):
         assert load_schedule_kept(path, "id", store) == plain  # no "X" name: the entry was not used

@@ -1,0 +1,148 @@
+"""Every cache entry carries a CRC-32 that is checked before any of its bytes is parsed (ingest/cache.py).
+
+A damaged Arrow buffer is not always an error to Arrow: bit flips in a load entry's progress frame made a warm
+`pkp status` die of a segmentation fault, and in a file entry raised pkp's internal error on every later run, until
+the user deleted the cache. Damage anywhere (header, body, the checksum itself, a byte cut or added) is now noted on
+stderr, the entry removed and rebuilt from the workbooks, with the same result as without the cache."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import zlib
+from pathlib import Path
+
+import pyarrow as pa
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from pkp_cli.ingest import cache
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _entry(tmp_path: Path) -> tuple[Path, bytes]:
+    table = pa.table({"kode_lokasi": pa.array(["51.01", "51.02", None], pa.large_string()), "n": [1, 2, 3]})
+    assert cache.save_file(tmp_path, "a" * 32, {"kind": "t"}, {"progres": table, "small": table.slice(0, 1)})
+    path = tmp_path / f"{cache.FILE_PREFIX}{'a' * 32}{cache.FILE_SUFFIX}"
+    return path, path.read_bytes()
+
+
+def test_an_entry_reads_back_and_its_layout_is_the_documented_one(tmp_path: Path) -> None:
+    _path, data = _entry(tmp_path)
+    at = len(cache.FILE_MAGIC)
+    size = int.from_bytes(data[at : at + 8], "little")
+    header, start = cache.entry_parts(data)
+    assert start == at + 12 + size and set(header["tables"]) == {"progres", "small"}
+    # The CRC: of the body, then the length and the header (zlib's CRC-32, computed here independently).
+    expected = zlib.crc32(data[at : at + 8] + data[at + 12 : start], zlib.crc32(data[start:]))
+    assert int.from_bytes(data[at + 8 : at + 12], "little") == expected
+    loaded = cache.load_file(tmp_path, "a" * 32)
+    assert loaded is not None and loaded[1]["progres"]["n"].to_pylist() == [1, 2, 3]
+
+
+@given(st.data())
+def test_any_flipped_bit_after_the_magic_is_found(data: st.DataObject) -> None:
+    with tempfile.TemporaryDirectory() as folder:  # (hypothesis runs this many times: not tmp_path)
+        _path, good = _entry(Path(folder))
+    at = data.draw(st.integers(len(cache.FILE_MAGIC), len(good) - 1), label="byte")
+    bit = data.draw(st.integers(0, 7), label="bit")
+    bad = bytearray(good)
+    bad[at] ^= 1 << bit
+    with pytest.raises(ValueError):
+        cache.entry_parts(bytes(bad))
+
+
+@pytest.mark.parametrize("where", ["header", "body", "crc", "length", "cut", "added"])
+def test_a_damaged_file_entry_is_noted_removed_and_not_used(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], where: str
+) -> None:
+    path, data = _entry(tmp_path)
+    at = len(cache.FILE_MAGIC)
+    _header, start = cache.entry_parts(data)
+    bad = bytearray(data)
+    if where == "cut":
+        bad = bad[:-1]
+    elif where == "added":
+        bad += b"\x00"
+    else:
+        i = {"length": at, "crc": at + 8, "header": at + 20, "body": (start + len(data)) // 2}[where]
+        bad[i] ^= 0x01
+    path.write_bytes(bytes(bad))
+    capsys.readouterr()
+    assert cache.load_file(tmp_path, "a" * 32) is None
+    assert "corrupt, rebuilt" in capsys.readouterr().err
+    assert not path.exists()
+
+
+def _pkp(args: list[str], cwd: Path, cache_home: Path, no_cache: bool = False) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("PKP_")}
+    env.update({"NO_COLOR": "1", "COLUMNS": "200", "XDG_CACHE_HOME": str(cache_home)})
+    env["XDG_CONFIG_HOME"] = str(cwd / "no-config")
+    if no_cache:
+        env["PKP_NO_CACHE"] = "1"
+    return subprocess.run(
+        [sys.executable, "-m", "pkp_cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+    )
+
+
+def _flip(path: Path) -> None:
+    """Flip the lowest bit of the bytes at 40 % and 70 % of the file: in the sample's progress frame (an Arrow
+    file, uncompressed) either flip alone made the run before the checksums die of a segmentation fault."""
+    data = bytearray(path.read_bytes())
+    for at in (len(data) * 4 // 10, len(data) * 7 // 10):
+        data[at] ^= 0x01
+    path.write_bytes(bytes(data))
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("part", ["progres.arrow", "lokasi.arrow", "temuan.arrow", "meta.json", cache.SUMS])
+def test_a_damaged_load_entry_is_rebuilt_in_a_real_run(tmp_path: Path, part: str) -> None:
+    """The bundled sample's load entry, one of its files damaged: `pkp status` at a date no status entry holds (so
+    the frames are read; `pkp audit` for the findings' frame) answers as without the cache, says the entry was
+    rebuilt, and exits 0 (was: a segmentation fault for the progress frame, exit -11)."""
+    work = tmp_path / "work"
+    shutil.copytree(ROOT / "data", work / "data")
+    shutil.copytree(ROOT / "schedules", work / "schedules")
+    args = ["audit" if part == "temuan.arrow" else "status", "--format", "json", "--as-of", "2022-06-01"]
+    plain = _pkp(args, work, tmp_path / "none", no_cache=True)
+    assert plain.returncode == 0, plain.stderr
+    home = tmp_path / "home"
+    assert _pkp(["status", "--format", "json"], work, home).returncode == 0
+    (entry,) = (home / "pkp").glob(f"{cache.ENTRY_PREFIX}*")
+    _flip(entry / part)
+    run = _pkp(args, work, home)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == plain.stdout
+    assert f"cache {entry}: rusak, dimuat ulang / corrupt, rebuilt" in run.stderr
+
+
+@pytest.mark.slow
+def test_damaged_file_entries_are_rebuilt_in_a_real_run(tmp_path: Path) -> None:
+    """Every per-file entry of the sample damaged and the load entry gone (as when one workbook changed): each is
+    noted and read again from its workbook; the answer is the one without the cache, exit 0 (was: pkp's internal
+    error, exit 1, on this and every later run)."""
+    work = tmp_path / "work"
+    shutil.copytree(ROOT / "data", work / "data")
+    shutil.copytree(ROOT / "schedules", work / "schedules")
+    args = ["status", "--format", "json", "--as-of", "2022-06-01"]
+    plain = _pkp(args, work, tmp_path / "none", no_cache=True)
+    home = tmp_path / "home"
+    assert _pkp(["status", "--format", "json"], work, home).returncode == 0
+    files = sorted((home / "pkp").glob(f"{cache.FILE_PREFIX}*"))
+    for path in files:
+        _flip(path)
+    for entry in (home / "pkp").glob(f"{cache.ENTRY_PREFIX}*"):
+        shutil.rmtree(entry)
+    run = _pkp(args, work, home)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == plain.stdout
+    # Each of the sample's 67 workbooks' entries noted once (the status frames' entries, for another date, unread).
+    workbooks = [p for p in (work / "data").rglob("*") if p.suffix in (".xlsx", ".csv")]
+    assert run.stderr.count("corrupt, rebuilt") == len(workbooks) == 67
+    again = _pkp(args, work, home)  # and the rebuilt entries are good
+    assert again.returncode == 0 and "corrupt" not in again.stderr and again.stdout == plain.stdout

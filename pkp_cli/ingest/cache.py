@@ -116,7 +116,7 @@ def is_ours(path: Path, name_pattern: re.Pattern[str] = _ENTRY_NAME) -> bool:
             bool(name_pattern.match(path.name))
             and path.is_dir()
             and not path.is_symlink()
-            and (path / MARKER).read_text(encoding="utf-8") == MARKER_TEXT
+            and _read(path / MARKER, len(MARKER_TEXT) + 1) == MARKER_TEXT.encode()
         )
     except (OSError, UnicodeDecodeError):
         return False
@@ -218,7 +218,7 @@ def _read_frame(path: Path, crc: int) -> Any:
 
     # Read into memory, not mapped: another pkp run may prune the entry while this one uses it. Checked before
     # Arrow parses a byte: a damaged buffer is not always an error to Arrow (bad offsets crashed the process).
-    data = path.read_bytes()
+    data = _read(path)
     if crc32(data) != crc:
         raise ValueError(f"{path.name}: checksum")
     table = pa.ipc.open_file(pa.py_buffer(data)).read_all()
@@ -228,6 +228,26 @@ def _read_frame(path: Path, crc: int) -> Any:
 
 
 SUMS = "crc32.json"  # a load entry's CRC-32 of meta.json and of each frame file
+
+
+def _open(path: Path) -> int:
+    """A descriptor of a regular file in the cache: anything else under an entry's name (a FIFO would block the
+    read forever, a device never end it) is an OSError, as a missing file is."""
+    from pkp_cli.model.regular_file import NotRegularFile, open_regular
+
+    try:
+        return open_regular(path)
+    except NotRegularFile as exc:
+        raise OSError(f"{path.name}: not a regular file ({exc.kind})") from None
+
+
+def _read(path: Path, limit: int | None = None) -> bytes:
+    """A regular file's bytes (see `_open`), at most `limit` of them (more is an OSError: not pkp's entry)."""
+    with os.fdopen(_open(path), "rb") as fh:
+        data = fh.read() if limit is None else fh.read(limit + 1)
+    if limit is not None and len(data) > limit:
+        raise OSError(f"{path.name}: more than {limit} bytes")
+    return data
 
 
 def crc32(data: Any, value: int = 0) -> int:
@@ -281,8 +301,8 @@ def load(folder: Path, key: str, rebuild: Callable[[], Any] | None = None) -> An
     try:
         if not is_ours(entry):
             raise ValueError("no pkp marker")
-        sums = json.loads((entry / SUMS).read_text(encoding="utf-8"))
-        text = (entry / "meta.json").read_bytes()
+        sums = json.loads(_read(entry / SUMS, 1 << 16))
+        text = _read(entry / "meta.json")
         if not isinstance(sums, dict) or crc32(text) != sums.get("meta.json"):
             raise ValueError("meta.json: checksum")
         crcs = {name: int(sums[f"{name}.arrow"]) for name in FRAMES}
@@ -348,8 +368,8 @@ def _frame_columns(path: Path) -> list[str] | None:
     import pyarrow as pa
 
     try:
-        with pa.OSFile(str(path), "rb") as source:
-            return list(pa.ipc.open_file(source).schema.names)
+        with os.fdopen(_open(path), "rb") as fh:
+            return list(pa.ipc.open_file(pa.PythonFile(fh, mode="r")).schema.names)
     except pa.ArrowException as exc:
         raise ValueError(f"{path.name}: {exc}") from None
 
@@ -689,12 +709,18 @@ def load_file(folder: Path, key: str, check: bool = True) -> tuple[dict[str, Any
 
     entry = folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}"
     try:
-        data = entry.read_bytes()
-    except OSError:
+        if entry.is_symlink():
+            raise ValueError("a link, not pkp's entry")
+        data = _read(entry, MAX_FILE_BYTES)
+    except FileNotFoundError:
+        return None
+    except OSError as exc:  # a FIFO, a device or a folder under an entry's name, or too big: never read
+        note_corrupt(entry, exc)
+        return None
+    except ValueError as exc:
+        note_corrupt(entry, exc)
         return None
     try:
-        if entry.is_symlink():
-            raise ValueError("no pkp marker")
         header, at = entry_parts(data)
         body = pa.py_buffer(data)[at:]
         tables = {}

@@ -22,6 +22,7 @@ _NAME = re.compile(r"^pkp-(schedule|holidays)-[0-9a-f]{24}\.json$")
 _TMP_NAME = re.compile(r"^\.pkp-json-tmp-[A-Za-z0-9_]+$")
 _SUM = b"crc32 "
 _SUM_LINE = re.compile(rb"crc32 [0-9a-f]{8}")
+MAX_BYTES = 1 << 24  # an entry is a few KB: a bigger file under an entry's name is not pkp's
 # A new schedule file (an edit of the YAML) or a new holidays package makes a new entry; each is a few KB.
 MAX_ENTRIES = 64
 
@@ -30,10 +31,11 @@ def read_kept(entry: Path) -> str | None:
     """The text kept in `entry`, or None (missing, unreadable, not written by pkp or by an earlier pkp without the
     checksum line: then rebuilt; damaged: rebuilt with a note, as any cache entry)."""
     from pkp_cli.ingest.cache import crc32, note_corrupt
+    from pkp_cli.model.regular_file import NotRegularFile, TooLarge, read_regular_file
 
     try:
-        data = entry.read_bytes()
-    except OSError:
+        data = read_regular_file(entry, MAX_BYTES)  # (a FIFO under the name would block a plain read forever)
+    except (OSError, NotRegularFile, TooLarge):
         return None
     magic = MAGIC.encode()
     if not data.startswith(magic):

@@ -1,9 +1,11 @@
-"""Every cache entry carries a CRC-32 that is checked before any of its bytes is parsed (ingest/cache.py).
+"""Damaged cache entries are noted, removed and rebuilt; what is not a regular file under an entry's name is never
+read. Every cache entry carries a CRC-32 that is checked before any of its bytes is parsed (ingest/cache.py).
 
 A damaged Arrow buffer is not always an error to Arrow: bit flips in a load entry's progress frame made a warm
 `pkp status` die of a segmentation fault, and in a file entry raised pkp's internal error on every later run, until
 the user deleted the cache. Damage anywhere (header, body, the checksum itself, a byte cut or added) is now noted on
-stderr, the entry removed and rebuilt from the workbooks, with the same result as without the cache."""
+stderr, the entry removed and rebuilt from the workbooks, with the same result as without the cache. A FIFO under
+an entry's name blocked every run for good; a link to /dev/zero read without end."""
 
 from __future__ import annotations
 
@@ -79,14 +81,16 @@ def test_a_damaged_file_entry_is_noted_removed_and_not_used(
     assert not path.exists()
 
 
-def _pkp(args: list[str], cwd: Path, cache_home: Path, no_cache: bool = False) -> subprocess.CompletedProcess[str]:
+def _pkp(
+    args: list[str], cwd: Path, cache_home: Path, no_cache: bool = False, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PKP_")}
     env.update({"NO_COLOR": "1", "COLUMNS": "200", "XDG_CACHE_HOME": str(cache_home)})
     env["XDG_CONFIG_HOME"] = str(cwd / "no-config")
     if no_cache:
         env["PKP_NO_CACHE"] = "1"
     return subprocess.run(
-        [sys.executable, "-m", "pkp_cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-m", "pkp_cli", *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout
     )
 
 
@@ -146,3 +150,46 @@ def test_damaged_file_entries_are_rebuilt_in_a_real_run(tmp_path: Path) -> None:
     assert run.stderr.count("corrupt, rebuilt") == len(workbooks) == 67
     again = _pkp(args, work, home)  # and the rebuilt entries are good
     assert again.returncode == 0 and "corrupt" not in again.stderr and again.stdout == plain.stdout
+
+
+@pytest.mark.slow
+def test_what_is_not_a_regular_file_under_an_entry_name_is_never_read(tmp_path: Path) -> None:
+    """FIFOs as a file entry, as the load entry's progress frame and as the kept schedule and holidays; a link to
+    /dev/zero and a folder as file entries: the run answers as without the cache, within its time (a FIFO blocked
+    the read for good), notes what it could not use, and leaves what is not its own in place."""
+    work = tmp_path / "work"
+    shutil.copytree(ROOT / "data", work / "data")
+    shutil.copytree(ROOT / "schedules", work / "schedules")
+    args = ["status", "--format", "json", "--as-of", "2022-06-01"]
+    plain = _pkp(args, work, tmp_path / "none", no_cache=True)
+    home = tmp_path / "home"
+    assert _pkp(["status", "--format", "json"], work, home).returncode == 0
+    store = home / "pkp"
+    files = sorted(store.glob(f"{cache.FILE_PREFIX}*"))
+    planted = []
+    for path, kind in zip(files, ["fifo", "zero", "folder"], strict=False):
+        path.unlink()
+        if kind == "fifo":
+            os.mkfifo(path)
+        elif kind == "zero":
+            path.symlink_to("/dev/zero")
+        else:
+            path.mkdir()
+        planted.append(path)
+    (entry,) = store.glob(f"{cache.ENTRY_PREFIX}*")
+    (entry / "progres.arrow").unlink()
+    os.mkfifo(entry / "progres.arrow")
+    for kept in [*store.glob("pkp-schedule-*.json"), *store.glob("pkp-holidays-*.json")]:
+        kept.unlink()
+        os.mkfifo(kept)
+        planted.append(kept)
+    run = _pkp(args, work, home, timeout=120)
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == plain.stdout
+    # Noted: the load entry (its progress frame a FIFO), the FIFO, the link and the folder as file entries (the
+    # kept schedule and holidays are simply made again, as when missing).
+    notes = [line for line in run.stderr.splitlines() if "corrupt, rebuilt" in line]
+    assert any(str(entry) in line and "(OSError)" in line for line in notes)
+    for path, why in zip(planted[:3], ["(OSError)", "(ValueError)", "(OSError)"], strict=True):
+        assert any(str(path) in line and why in line for line in notes), (path, notes)
+    assert all(p.exists() or p.is_symlink() for p in planted)  # not pkp's: left where they are

@@ -109,21 +109,31 @@ def files_under(paths: list[Path]) -> list[tuple[Path, str]]:
     return out
 
 
-def is_ours(path: Path, name_pattern: re.Pattern[str] = _ENTRY_NAME) -> bool:
-    """A folder pkp created as a cache entry (or temporary entry): its name and its marker say so."""
+def is_ours(path: Path, name_pattern: re.Pattern[str] = _ENTRY_NAME, cut_short: bool = False) -> bool:
+    """A folder pkp created as a cache entry (or temporary entry): its name and its marker say so. With
+    `cut_short` (a temporary folder): also one whose writing stopped early, as on a full disk (nothing in it yet,
+    or its marker cut short), holding nothing but what pkp writes there."""
     try:
-        return (
-            bool(name_pattern.match(path.name))
-            and path.is_dir()
-            and not path.is_symlink()
-            and _read(path / MARKER, len(MARKER_TEXT) + 1) == MARKER_TEXT.encode()
-        )
+        if not (name_pattern.match(path.name) and path.is_dir() and not path.is_symlink()):
+            return False
+        if not cut_short:
+            return _read(path / MARKER, len(MARKER_TEXT) + 1) == MARKER_TEXT.encode()
+        names = set(os.listdir(path))
+        if not names <= _ENTRY_FILES:
+            return False
+        return not names or (MARKER in names and _cut_short(_read(path / MARKER, len(MARKER_TEXT) + 1), MARKER_TEXT))
     except (OSError, UnicodeDecodeError):
         return False
 
 
-def _remove(path: Path, name_pattern: re.Pattern[str] = _ENTRY_NAME) -> None:
-    if is_ours(path, name_pattern):
+def _cut_short(head: bytes, magic: str | bytes) -> bool:
+    """`head` is the whole of `magic` or a beginning of it (nothing included): what a write stopped early leaves."""
+    whole = magic.encode() if isinstance(magic, str) else magic
+    return whole.startswith(head[: len(whole)])
+
+
+def _remove(path: Path, name_pattern: re.Pattern[str] = _ENTRY_NAME, cut_short: bool = False) -> None:
+    if is_ours(path, name_pattern, cut_short):
         shutil.rmtree(path, ignore_errors=True)
 
 
@@ -186,7 +196,7 @@ def _save_tables(folder: Path, key: str, tables: dict[str, Any], meta: str) -> N
         _prune(folder)
     except (OSError, ValueError, TypeError, ImportError):
         if tmp is not None:
-            _remove(tmp, _TMP_NAME)
+            _remove(tmp, _TMP_NAME, cut_short=True)  # (a full disk stops it anywhere, the marker included)
 
 
 def _table(frame: Any) -> Any:
@@ -228,25 +238,30 @@ def _read_frame(path: Path, crc: int) -> Any:
 
 
 SUMS = "crc32.json"  # a load entry's CRC-32 of meta.json and of each frame file
+_ENTRY_FILES = {MARKER, "meta.json", SUMS, *(f"{name}.arrow" for name in FRAMES)}  # all a load entry holds
+
+
+class NotAnEntry(OSError):
+    """Something under an entry's name that pkp does not read: not a regular file, or bigger than any entry."""
 
 
 def _open(path: Path) -> int:
     """A descriptor of a regular file in the cache: anything else under an entry's name (a FIFO would block the
-    read forever, a device never end it) is an OSError, as a missing file is."""
+    read forever, a device never end it) is NotAnEntry, an OSError as a missing file is."""
     from pkp_cli.model.regular_file import NotRegularFile, open_regular
 
     try:
         return open_regular(path)
     except NotRegularFile as exc:
-        raise OSError(f"{path.name}: not a regular file ({exc.kind})") from None
+        raise NotAnEntry(f"{path.name}: not a regular file ({exc.kind})") from None
 
 
 def _read(path: Path, limit: int | None = None) -> bytes:
-    """A regular file's bytes (see `_open`), at most `limit` of them (more is an OSError: not pkp's entry)."""
+    """A regular file's bytes (see `_open`), at most `limit` of them (more is NotAnEntry)."""
     with os.fdopen(_open(path), "rb") as fh:
         data = fh.read() if limit is None else fh.read(limit + 1)
     if limit is not None and len(data) > limit:
-        raise OSError(f"{path.name}: more than {limit} bytes")
+        raise NotAnEntry(f"{path.name}: more than {limit} bytes")
     return data
 
 
@@ -438,10 +453,10 @@ def _prune(folder: Path) -> None:
     for p in folder.iterdir():
         if is_ours(p):
             entries.append(p)
-        elif _TMP_NAME.match(p.name) and is_ours(p, _TMP_NAME):
+        elif _TMP_NAME.match(p.name) and is_ours(p, _TMP_NAME, cut_short=True):
             try:
                 if now - p.stat().st_mtime > STALE_TMP_SECONDS:
-                    _remove(p, _TMP_NAME)
+                    _remove(p, _TMP_NAME, cut_short=True)
             except OSError:
                 pass
     entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
@@ -466,19 +481,26 @@ def file_key(path: Path, shown: str, parts: dict[str, Any]) -> str:
     return h.hexdigest()[:32]
 
 
-def is_our_file(path: Path, name_pattern: re.Pattern[str] = _FILE_NAME, magic: bytes = FILE_MAGIC) -> bool:
-    """A file pkp wrote as an entry (or a temporary one): its name and its first bytes say so."""
+def is_our_file(
+    path: Path, name_pattern: re.Pattern[str] = _FILE_NAME, magic: bytes = FILE_MAGIC, cut_short: bool = False
+) -> bool:
+    """A file pkp wrote as an entry (or a temporary one): its name and its first bytes say so. With `cut_short` (a
+    temporary file): also one whose writing stopped before the magic was whole, as on a full disk (empty, or a
+    beginning of the magic)."""
     try:
         if not name_pattern.match(path.name) or path.is_symlink() or not path.is_file():
             return False
         with path.open("rb") as fh:
-            return fh.read(len(magic)) == magic
+            head = fh.read(len(magic))
+        return head == magic or (cut_short and _cut_short(head, magic))
     except OSError:
         return False
 
 
-def remove_our_file(path: Path, name_pattern: re.Pattern[str] = _FILE_NAME, magic: bytes = FILE_MAGIC) -> None:
-    if is_our_file(path, name_pattern, magic):
+def remove_our_file(
+    path: Path, name_pattern: re.Pattern[str] = _FILE_NAME, magic: bytes = FILE_MAGIC, cut_short: bool = False
+) -> None:
+    if is_our_file(path, name_pattern, magic, cut_short):
         with contextlib.suppress(OSError):
             path.unlink()
 
@@ -521,7 +543,7 @@ def save_file(folder: Path, key: str, header: dict[str, Any], tables: dict[str, 
         return size
     except (OSError, ValueError, TypeError, ImportError, ArithmeticError):
         if tmp is not None:
-            remove_our_file(tmp, _FILE_TMP_NAME)
+            remove_our_file(tmp, _FILE_TMP_NAME, cut_short=True)  # (a full disk stops it anywhere)
         return 0
 
 
@@ -712,13 +734,10 @@ def load_file(folder: Path, key: str, check: bool = True) -> tuple[dict[str, Any
         if entry.is_symlink():
             raise ValueError("a link, not pkp's entry")
         data = _read(entry, MAX_FILE_BYTES)
-    except FileNotFoundError:
-        return None
-    except OSError as exc:  # a FIFO, a device or a folder under an entry's name, or too big: never read
+    except (NotAnEntry, ValueError) as exc:  # a link, a FIFO, a device or a folder under its name, or too big
         note_corrupt(entry, exc)
         return None
-    except ValueError as exc:
-        note_corrupt(entry, exc)
+    except OSError:  # none (or the cache folder is not one): the file is read
         return None
     try:
         header, at = entry_parts(data)
@@ -812,7 +831,7 @@ def prune_store(folder: Path, name: re.Pattern[str], tmp_name: re.Pattern[str], 
                 st = p.lstat()
                 entries.append((st.st_mtime, st.st_size, p))
             elif tmp_name.match(n) and now - p.lstat().st_mtime > STALE_TMP_SECONDS:
-                remove_our_file(p, tmp_name, magic)
+                remove_our_file(p, tmp_name, magic, cut_short=True)
         except OSError:
             continue
 

@@ -77,7 +77,7 @@ def write_kept(entry: Path, text: str) -> None:
         pass
     finally:
         if tmp is not None:
-            _remove(tmp, _TMP_NAME)
+            _remove(tmp, _TMP_NAME, cut_short=True)  # (a full disk stops the write anywhere, the magic included)
     prune_kept(folder)
 
 
@@ -103,7 +103,7 @@ def _ours(path: Path, pattern: re.Pattern[str]) -> bool:
     return is_our_file(path, pattern, MAGIC.encode())
 
 
-def _remove(path: Path, pattern: re.Pattern[str]) -> None:
+def _remove(path: Path, pattern: re.Pattern[str], cut_short: bool = False) -> None:
     from pkp_cli.ingest.cache import remove_our_file
 
-    remove_our_file(path, pattern, MAGIC.encode())
+    remove_our_file(path, pattern, MAGIC.encode(), cut_short)

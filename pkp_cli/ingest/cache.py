@@ -805,7 +805,8 @@ def _check_dictionaries(table: Any) -> None:
 
 
 def note_corrupt(entry: Path, exc: BaseException) -> None:
-    print(f"pkp: cache {entry}: rusak, dimuat ulang / corrupt, rebuilt ({type(exc).__name__})", file=sys.stderr)
+    why = str(exc) if isinstance(exc, NotAnEntry) else type(exc).__name__  # (what lies there, in English)
+    print(f"pkp: cache {entry}: rusak, dimuat ulang / corrupt, rebuilt ({why})", file=sys.stderr)
 
 
 def prune_files(folder: Path) -> None:

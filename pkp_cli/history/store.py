@@ -183,7 +183,9 @@ def read(
     import pyarrow.parquet as pq
 
     try:
-        pf = pq.ParquetFile(snapshot.path, read_dictionary=list(categories) or None)
+        # Each page's CRC is checked where the page has one (every page pkp writes: `write`); a damaged value in a
+        # page that still decodes would otherwise be last week's figure, silently wrong.
+        pf = pq.ParquetFile(snapshot.path, read_dictionary=list(categories) or None, page_checksum_verification=True)
         names = [n for n in pf.schema_arrow.names if n != TABLE_COLUMN]
         wanted = names if columns is None else [c for c in columns if c in names]
         groups = snapshot.row_groups.get(table, [])
@@ -232,7 +234,9 @@ def write(folder: Path, meta: dict[str, Any], tables: dict[str, pd.DataFrame], c
     def dump(fh: IO[bytes]) -> None:
         # statistics only where a reader needs them: `_tabel` tells the row groups apart from the footer
         level = {"compression_level": 1} if compression == "zstd" else {}
-        with pq.ParquetWriter(fh, schema, compression=compression, write_statistics=[TABLE_COLUMN], **level) as writer:
+        with pq.ParquetWriter(
+            fh, schema, compression=compression, write_statistics=[TABLE_COLUMN], write_page_checksum=True, **level
+        ) as writer:
             for name in TABLES:
                 writer.write_table(conform(name, parts[name]), row_group_size=ROW_GROUP_ROWS)
 

@@ -122,3 +122,29 @@ def test_error_details_are_printable() -> None:
     # pyarrow quotes the bytes it choked on ("don't know what type: \x0f"); details go to stderr and xlsx cells
     detail = store._short(OSError("Couldn't deserialize thrift: don't know what type: \x0f\nmore"))
     assert detail == "Couldn't deserialize thrift: don't know what type: \\x0f"
+
+
+def test_a_damaged_value_in_a_page_is_found_by_its_checksum(tmp_path: Path) -> None:
+    """Written uncompressed, the status table's day counts lie in its file as plain int64 (0, 1, 2, in the column's
+    dictionary page): one flipped bit makes another number, which Parquet decodes without a word. Every page carries a CRC-32 (written and
+    checked): reading the damaged table is SnapshotError(CORRUPT), so the weekly digest names the file instead of
+    comparing with a wrong last week. The other tables still read."""
+    path = store.write(tmp_path, {"week": "2022-W22", "as_of": "2022-06-03"}, tables(), compression="none")
+    snap = store.open_snapshot(path)
+    group = snap.row_groups["status"][0]
+    md = pq.read_metadata(path)
+    index = md.schema.to_arrow_schema().get_field_index("hari_terlambat")
+    chunk = md.row_group(group).column(index)
+    data = bytearray(path.read_bytes())
+    plain = (0).to_bytes(8, "little") + (1).to_bytes(8, "little") + (2).to_bytes(8, "little")
+    start = chunk.dictionary_page_offset if chunk.has_dictionary_page else chunk.data_page_offset
+    at = data.index(plain, start, start + chunk.total_compressed_size)  # the three values (its dictionary page)
+    data[at + 8] ^= 0x04  # 1 -> 5
+    path.write_bytes(bytes(data))
+    with pytest.raises(store.SnapshotError) as caught:
+        store.read(store.open_snapshot(path), "status", ["hari_terlambat"])
+    assert caught.value.reason == store.CORRUPT and "CRC" in caught.value.detail
+    assert list(store.read(store.open_snapshot(path), "rollup", ["deviasi"])["deviasi"]) == [-1.5, 2.0]
+    # (without the page checksums the damaged table read back as [0, 5, 2])
+    unchecked = pq.ParquetFile(path).read_row_groups([group], columns=["hari_terlambat"]).to_pydict()
+    assert unchecked["hari_terlambat"] == [0, 5, 2]

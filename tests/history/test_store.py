@@ -126,9 +126,9 @@ def test_error_details_are_printable() -> None:
 
 def test_a_damaged_value_in_a_page_is_found_by_its_checksum(tmp_path: Path) -> None:
     """Written uncompressed, the status table's day counts lie in its file as plain int64 (0, 1, 2, in the column's
-    dictionary page): one flipped bit makes another number, which Parquet decodes without a word. Every page carries a CRC-32 (written and
-    checked): reading the damaged table is SnapshotError(CORRUPT), so the weekly digest names the file instead of
-    comparing with a wrong last week. The other tables still read."""
+    dictionary page): one flipped bit makes another number, which Parquet decodes without a word. Every page
+    carries a CRC-32 (written and checked): reading the damaged table is SnapshotError(CORRUPT), so the weekly
+    digest names the file instead of comparing with a wrong last week. The other tables still read."""
     path = store.write(tmp_path, {"week": "2022-W22", "as_of": "2022-06-03"}, tables(), compression="none")
     snap = store.open_snapshot(path)
     group = snap.row_groups["status"][0]

@@ -165,7 +165,10 @@ def test_what_is_not_a_regular_file_under_an_entry_name_is_never_read(tmp_path: 
     home = tmp_path / "home"
     assert _pkp(["status", "--format", "json"], work, home).returncode == 0
     store = home / "pkp"
-    files = sorted(store.glob(f"{cache.FILE_PREFIX}*"))
+    # Workbooks' entries (a derived entry, such as the status frame of another date, is not read by this run).
+    files = [
+        p for p in sorted(store.glob(f"{cache.FILE_PREFIX}*")) if "derived" not in cache.entry_parts(p.read_bytes())[0]
+    ]
     planted = []
     for path, kind in zip(files, ["fifo", "zero", "folder"], strict=False):
         path.unlink()

@@ -104,20 +104,27 @@ def _flip(path: Path) -> None:
     path.write_bytes(bytes(data))
 
 
+def _sample_with_cache(tmp_path: Path, args: list[str]) -> tuple[Path, Path, subprocess.CompletedProcess[str]]:
+    """The bundled sample in a folder of its own; `args`' answer without the cache; a cache made by a `pkp status`
+    (its load entry, the workbooks' entries, the status frame of today's run). Gives (folder, cache home, answer)."""
+    work = tmp_path / "work"
+    shutil.copytree(ROOT / "data", work / "data")
+    shutil.copytree(ROOT / "schedules", work / "schedules")
+    plain = _pkp(args, work, tmp_path / "none", no_cache=True)
+    assert plain.returncode == 0, plain.stderr
+    home = tmp_path / "home"
+    assert _pkp(["status", "--format", "json"], work, home).returncode == 0
+    return work, home, plain
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("part", ["progres.arrow", "lokasi.arrow", "temuan.arrow", "meta.json", cache.SUMS])
 def test_a_damaged_load_entry_is_rebuilt_in_a_real_run(tmp_path: Path, part: str) -> None:
     """The bundled sample's load entry, one of its files damaged: `pkp status` at a date no status entry holds (so
     the frames are read; `pkp audit` for the findings' frame) answers as without the cache, says the entry was
     rebuilt, and exits 0 (was: a segmentation fault for the progress frame, exit -11)."""
-    work = tmp_path / "work"
-    shutil.copytree(ROOT / "data", work / "data")
-    shutil.copytree(ROOT / "schedules", work / "schedules")
     args = ["audit" if part == "temuan.arrow" else "status", "--format", "json", "--as-of", "2022-06-01"]
-    plain = _pkp(args, work, tmp_path / "none", no_cache=True)
-    assert plain.returncode == 0, plain.stderr
-    home = tmp_path / "home"
-    assert _pkp(["status", "--format", "json"], work, home).returncode == 0
+    work, home, plain = _sample_with_cache(tmp_path, args)
     (entry,) = (home / "pkp").glob(f"{cache.ENTRY_PREFIX}*")
     if part == cache.SUMS:
         # The checksum of meta.json, which every use of the entry checks (a frame's is checked when the frame is
@@ -138,13 +145,8 @@ def test_damaged_file_entries_are_rebuilt_in_a_real_run(tmp_path: Path) -> None:
     """Every per-file entry of the sample damaged and the load entry gone (as when one workbook changed): each is
     noted and read again from its workbook; the answer is the one without the cache, exit 0 (was: pkp's internal
     error, exit 1, on this and every later run)."""
-    work = tmp_path / "work"
-    shutil.copytree(ROOT / "data", work / "data")
-    shutil.copytree(ROOT / "schedules", work / "schedules")
     args = ["status", "--format", "json", "--as-of", "2022-06-01"]
-    plain = _pkp(args, work, tmp_path / "none", no_cache=True)
-    home = tmp_path / "home"
-    assert _pkp(["status", "--format", "json"], work, home).returncode == 0
+    work, home, plain = _sample_with_cache(tmp_path, args)
     files = sorted((home / "pkp").glob(f"{cache.FILE_PREFIX}*"))
     for path in files:
         _flip(path)
@@ -165,13 +167,8 @@ def test_what_is_not_a_regular_file_under_an_entry_name_is_never_read(tmp_path: 
     """FIFOs as a file entry, as the load entry's progress frame and as the kept schedule and holidays; a link to
     /dev/zero and a folder as file entries: the run answers as without the cache, within its time (a FIFO blocked
     the read for good), notes what it could not use, and leaves what is not its own in place."""
-    work = tmp_path / "work"
-    shutil.copytree(ROOT / "data", work / "data")
-    shutil.copytree(ROOT / "schedules", work / "schedules")
     args = ["status", "--format", "json", "--as-of", "2022-06-01"]
-    plain = _pkp(args, work, tmp_path / "none", no_cache=True)
-    home = tmp_path / "home"
-    assert _pkp(["status", "--format", "json"], work, home).returncode == 0
+    work, home, plain = _sample_with_cache(tmp_path, args)
     store = home / "pkp"
     # Workbooks' entries (a derived entry, such as the status frame of another date, is not read by this run).
     files = [

@@ -257,10 +257,14 @@ def _open(path: Path) -> int:
 
 
 def _read(path: Path, limit: int | None = None) -> bytes:
-    """A regular file's bytes (see `_open`), at most `limit` of them (more is NotAnEntry)."""
+    """A regular file's bytes (see `_open`), at most `limit` of them (more is NotAnEntry). Sized from the file, not
+    from `limit`: `read(limit + 1)` reserved the whole limit each time (1 GiB per file entry: a year's 1,123
+    entries cost 0.3 s more)."""
     with os.fdopen(_open(path), "rb") as fh:
-        data = fh.read() if limit is None else fh.read(limit + 1)
-    if limit is not None and len(data) > limit:
+        if limit is not None and os.fstat(fh.fileno()).st_size > limit:
+            raise NotAnEntry(f"{path.name}: more than {limit} bytes")
+        data = fh.read()
+    if limit is not None and len(data) > limit:  # (grown since)
         raise NotAnEntry(f"{path.name}: more than {limit} bytes")
     return data
 

@@ -257,16 +257,15 @@ def _open(path: Path) -> int:
 
 
 def _read(path: Path, limit: int | None = None) -> bytes:
-    """A regular file's bytes (see `_open`), at most `limit` of them (more is NotAnEntry). Sized from the file, not
-    from `limit`: `read(limit + 1)` reserved the whole limit each time (1 GiB per file entry: a year's 1,123
-    entries cost 0.3 s more)."""
-    with os.fdopen(_open(path), "rb") as fh:
-        if limit is not None and os.fstat(fh.fileno()).st_size > limit:
-            raise NotAnEntry(f"{path.name}: more than {limit} bytes")
-        data = fh.read()
-    if limit is not None and len(data) > limit:  # (grown since)
-        raise NotAnEntry(f"{path.name}: more than {limit} bytes")
-    return data
+    """A regular file's bytes (see `_open`), at most `limit` of them (more is NotAnEntry)."""
+    from pkp_cli.model.regular_file import NotRegularFile, TooLarge, read_regular_file
+
+    try:
+        return read_regular_file(path, limit)
+    except NotRegularFile as exc:
+        raise NotAnEntry(f"{path.name}: not a regular file ({exc.kind})") from None
+    except TooLarge as exc:
+        raise NotAnEntry(f"{path.name}: more than {exc.limit} bytes") from None
 
 
 def crc32(data: Any, value: int = 0) -> int:
@@ -592,8 +591,7 @@ def _write_entry(fh: Any, header: dict[str, Any], slim: dict[str, tuple[Any, dic
     crc = 0
     for blob in blobs:
         crc = crc32(blob, crc)
-    size = len(head).to_bytes(8, "little")
-    fh.write(FILE_MAGIC + size + crc32(size + head, crc).to_bytes(4, "little") + head)
+    fh.write(FILE_MAGIC + _sealed(head, crc))
     for blob in blobs:
         fh.write(blob)
     return len(FILE_MAGIC) + 12 + len(head) + offset
@@ -626,8 +624,8 @@ def _stream_entry(fh: Any, header: dict[str, Any], slim: dict[str, tuple[Any, di
         spans[name] = [start - body, fh.tell() - start, restore]
     head = _head(header, spans).ljust(room)
     end = fh.tell()
-    fh.seek(len(FILE_MAGIC) + 8)
-    fh.write(crc32(room.to_bytes(8, "little") + head, summed.crc).to_bytes(4, "little") + head)
+    fh.seek(len(FILE_MAGIC))
+    fh.write(_sealed(head, summed.crc))  # (the head padded to its room: the same length)
     return end
 
 
@@ -785,9 +783,14 @@ def entry_parts(data: bytes) -> tuple[dict[str, Any], int]:
 
 def entry_bytes(header: dict[str, Any], body: bytes) -> bytes:
     """A file entry of `header` (its spans into `body`) and `body`, as `entry_parts` reads it."""
-    head = json.dumps(header, ensure_ascii=False).encode("utf-8")
+    return FILE_MAGIC + _sealed(json.dumps(header, ensure_ascii=False).encode("utf-8"), crc32(body)) + body
+
+
+def _sealed(head: bytes, body_crc: int) -> bytes:
+    """What follows FILE_MAGIC up to the body: the header's length, the CRC (of the body, then the length and the
+    header), the header."""
     size = len(head).to_bytes(8, "little")
-    return FILE_MAGIC + size + crc32(size + head, crc32(body)).to_bytes(4, "little") + head + body
+    return size + crc32(size + head, body_crc).to_bytes(4, "little") + head
 
 
 def _check_dictionaries(table: Any) -> None:

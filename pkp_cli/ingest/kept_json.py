@@ -21,7 +21,7 @@ TMP_PREFIX = ".pkp-json-tmp-"
 _NAME = re.compile(r"^pkp-(schedule|holidays)-[0-9a-f]{24}\.json$")
 _TMP_NAME = re.compile(r"^\.pkp-json-tmp-[A-Za-z0-9_]+$")
 _SUM = b"crc32 "
-_SUM_LINE = re.compile(rb"crc32 [0-9a-f]{8}")
+_SUM_LINE = re.compile(re.escape(_SUM) + rb"[0-9a-f]{8}")
 MAX_BYTES = 1 << 24  # an entry is a few KB: a bigger file under an entry's name is not pkp's
 # A new schedule file (an edit of the YAML) or a new holidays package makes a new entry; each is a few KB.
 MAX_ENTRIES = 64

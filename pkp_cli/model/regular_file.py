@@ -66,7 +66,9 @@ def open_regular(path: str | os.PathLike[str]) -> int:
 def read_regular_file(path: str | os.PathLike[str], limit: int | None = None) -> bytes:
     """The whole content of a regular file; TooLarge when it holds more than `limit` bytes (None: no bound).
 
-    The bound is checked on the size before reading and again on the bytes read (a size can change)."""
+    The bound is checked on the size before reading and again on the bytes read (a size can change). The read is
+    sized from the file, not from the bound: `read(limit + 1)` reserves the whole bound each time (the cache's 1 GiB
+    per file entry made a year's add-a-week load 0.36 s slower)."""
     fd = open_regular(path)
     with os.fdopen(fd, "rb") as fh:
         if limit is None:
@@ -74,7 +76,9 @@ def read_regular_file(path: str | os.PathLike[str], limit: int | None = None) ->
         size = os.fstat(fh.fileno()).st_size
         if size > limit:
             raise TooLarge(size, limit)
-        data = fh.read(limit + 1)
+        data = fh.read(size + 1)
+        if len(data) > size:  # grown since: read on, still within the bound
+            data += fh.read(limit + 1 - len(data))
         if len(data) > limit:
             raise TooLarge(len(data), limit)
         return data

@@ -152,29 +152,42 @@ def issue_from_json(d: dict[str, Any]) -> Any:
 
 
 def save(folder: Path, key: str, result: Any) -> None:
-    """Write one entry; any failure leaves the cache as it was (the cache is an optimisation only). The frames
-    become Arrow tables here; the writing may run beside the command (ingest/background.py)."""
+    """Write one entry; any failure leaves the cache as it was (the cache is an optimisation only). The writing may
+    run beside the command (ingest/background.py), and so may the frames' making into Arrow tables and the issues'
+    into JSON (about 0.05 s of the national load's 3,080 warnings and 1.66 M rows, which the command's output no
+    longer waits for): what crosses is shallow copies of the frames, which under pandas' copy-on-write no later
+    change of the caller's frame reaches, and copies of the lists of issues, which are frozen."""
     from pkp_cli.ingest import background
 
     try:
-        tables = {name: _table(getattr(result, name)) for name in FRAMES}
+        frames = {name: getattr(result, name).copy(deep=False) for name in FRAMES}
         meta = {
             "files": [{"path": f.path, "sheets": [asdict(s) for s in f.sheets]} for f in result.files],
-            "errors": [issue_to_json(i) for i in result.errors],
-            "warnings": [issue_to_json(i) for i in result.warnings],
-            "unreadable": [issue_to_json(i) for i in result.unreadable],
+            "errors": list(result.errors),
+            "warnings": list(result.warnings),
+            "unreadable": list(result.unreadable),
             "errors_total": result.errors_total,
             "warnings_total": result.warnings_total,
             "ignored": [list(x) for x in result.ignored],
             "lokasi_missing_columns": sorted(result.lokasi_missing_columns),
             "lokasi_rejected": result.lokasi_rejected,
         }
-        meta["columns"] = {n: list(getattr(result, n).columns) for n in FRAMES}
+        meta["columns"] = {n: list(frame.columns) for n, frame in frames.items()}
         meta["dated_reports"], meta["report_years"] = report_dates(result.progres)
+    except (ValueError, TypeError, KeyError, AttributeError):
+        return
+    background.later(_save_entry, folder, key, frames, meta)
+
+
+def _save_entry(folder: Path, key: str, frames: dict[str, Any], meta: dict[str, Any]) -> None:
+    try:
+        tables = {name: _table(frames.pop(name)) for name in list(frames)}
+        for part in ("errors", "warnings", "unreadable"):
+            meta[part] = [issue_to_json(i) for i in meta[part]]
         text = json.dumps(meta, ensure_ascii=False)
     except (ValueError, TypeError, KeyError, ImportError):
         return
-    background.later(_save_tables, folder, key, tables, text)
+    _save_tables(folder, key, tables, text)
 
 
 def _save_tables(folder: Path, key: str, tables: dict[str, Any], meta: str) -> None:
@@ -210,12 +223,13 @@ def _table(frame: Any) -> Any:
 
 
 def _write_table(path: Path, table: Any) -> int:
-    """An Arrow IPC file (a warm `pkp status` on the national data reads 1.66 M rows), compressed only when big;
-    returns the CRC-32 of its bytes."""
+    """An Arrow IPC file (a warm `pkp status` on the national data reads 1.66 M rows), compressed only when big,
+    on Arrow's threads (a cold `pkp validate` of the national CSV waits for its 185 MB of progress frame at its
+    end, with the other core idle: 0.10 s against 0.16 s in process); returns the CRC-32 of its bytes."""
     import pyarrow as pa
 
     big = table.nbytes > COMPRESS_ABOVE_BYTES and pa.Codec.is_available("lz4_frame")
-    options = pa.ipc.IpcWriteOptions(compression="lz4" if big else None)
+    options = pa.ipc.IpcWriteOptions(compression="lz4" if big else None, use_threads=True)
     with path.open("wb") as fh:
         summed = _Summed(fh)
         with pa.ipc.new_file(pa.PythonFile(summed, mode="w"), table.schema, options=options) as writer:

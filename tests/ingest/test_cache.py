@@ -252,3 +252,29 @@ def test_a_copy_of_a_cached_file_is_still_found(data_dir: Path, tmp_path: Path, 
     assert any(w.code == "file-duplicate" and w.file == str(copy) for w in again.warnings)
     assert again.parsed == []  # the original came from its entry, the copy was not read
     same(again, load_data([data_dir], mini_schedule, today=TODAY))
+
+
+def test_a_deferred_load_entry_holds_the_load_as_it_was_saved(
+    data_dir: Path, tmp_path: Path, mini_schedule, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The load entry's frames become Arrow tables and its issues JSON on the writing thread (ingest/cache.py, `save`),
+    # while the command goes on with the result: a change the command makes to its frames or lists of issues after
+    # the save must not reach the entry (shallow copies under copy-on-write, copied lists).
+    from pkp_cli.ingest import background
+    from pkp_cli.model.issues import Issue
+
+    cache = tmp_path / "cache"
+    fresh = load_data([data_dir], mini_schedule, today=TODAY)
+    monkeypatch.setenv("PKP_TEST_WRITE_DELAY", "1")  # each deferred write starts a second late: after the changes
+    with background.deferring():
+        result = load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache)
+        assert not list(cache.glob("pkp-load-*"))  # not written yet
+        result.progres.loc[result.progres.index[0], "progres_persen"] = 999.0  # in place, as `.loc` writes
+        result.lokasi.loc[result.lokasi.index[0], "nama_lokasi"] = "changed"
+        result.warnings.append(Issue("x.xlsx", None, None, None, None, None, "file-empty"))
+        result.files.clear()
+    monkeypatch.delenv("PKP_TEST_WRITE_DELAY")
+    hit = load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache)
+    assert "cache" in hit.timings
+    same(fresh, hit)
+    assert 999.0 not in set(hit.progres["progres_persen"]) and "changed" not in set(hit.lokasi["nama_lokasi"])

@@ -437,7 +437,7 @@ def _s(x: float | None) -> str:
 
 
 def _x(x: float | None) -> str:
-    return "—" if x is None else f"{x:.2f}x"
+    return "—" if x is None else f"{x:.3f}x"
 
 
 def _runs(xs: list[float]) -> str:

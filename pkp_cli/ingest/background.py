@@ -7,10 +7,11 @@ on its own thread while the command computes and prints, and the command waits f
 after its output is out (the exit code is the command's: a failed write is only a slower next run). Anywhere
 else (library use, tests) every write happens at once, as before.
 
-Only immutable data crosses to a thread: Arrow tables built by the caller, never a pandas frame the command
-may still change. A write that fails leaves the cache as it was (the cache is an aid); a run stopped before its
-writes finish leaves at most a temporary file, which the cache's pruning removes once stale (never renamed
-into place, so never trusted).
+Only data the command can no longer change crosses to a thread: Arrow tables, frozen issues, copied lists, and
+shallow copies of pandas frames (under pandas' copy-on-write, a change the command makes to its own frame later
+copies the changed block first: the copy keeps what was saved; tests/ingest/test_cache.py shows it). A write that
+fails leaves the cache as it was (the cache is an aid); a run stopped before its writes finish leaves at most a
+temporary file, which the cache's pruning removes once stale (never renamed into place, so never trusted).
 """
 
 from __future__ import annotations

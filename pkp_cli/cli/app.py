@@ -99,10 +99,12 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from pkp_cli.ingest.background import deferring
+        from pkp_cli.ingest.cache_notes import summarised
 
         try:
-            # cache writes run beside the command; it waits for them once its output is out
-            with deferring():
+            # cache writes run beside the command; it waits for them once its output is out. Damaged cache
+            # entries: a few named, the rest counted and said once at the end.
+            with summarised(), deferring():
                 code = fn(*args, **kwargs)
                 sys.stdout.flush()
         except PkpError as exc:

@@ -826,8 +826,11 @@ def _check_dictionaries(table: Any) -> None:
 
 
 def note_corrupt(entry: Path, exc: BaseException) -> None:
+    """Say on stderr that `entry` is damaged and rebuilt (ingest/cache_notes.py: at most a few named per command)."""
+    from pkp_cli.ingest import cache_notes
+
     why = str(exc) if isinstance(exc, NotAnEntry) else type(exc).__name__  # (what lies there, in English)
-    print(f"pkp: cache {entry}: rusak, dimuat ulang / corrupt, rebuilt ({why})", file=sys.stderr)
+    cache_notes.note_corrupt(entry, why)
 
 
 def prune_files(folder: Path) -> None:

@@ -29,7 +29,6 @@ import json
 import os
 import re
 import shutil
-import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -419,10 +418,11 @@ def _frame_reader(entry: Path, columns: dict[str, list[str]], crcs: dict[str, in
         except (OSError, ValueError, KeyError, TypeError, IndexError, pa.ArrowException) as exc:
             if isinstance(exc, FileNotFoundError):
                 # Pruned by another pkp run (after 8 newer loads) while this one still used it: not damage.
-                print(
-                    f"pkp: cache {entry}: dihapus oleh proses pkp lain, dimuat ulang / removed by another pkp "
-                    "run, reloaded",
-                    file=sys.stderr,
+                from pkp_cli.ingest.cache_notes import say
+
+                say(
+                    f"pkp: cache {entry}: dihapus oleh proses pkp lain, dimuat ulang / removed by another pkp run, "
+                    "reloaded"
                 )
             else:
                 note_corrupt(entry, exc)

@@ -4,7 +4,8 @@ Each damaged entry is named on stderr with why it could not be used. A cache fol
 a bad copy) would print a line per workbook, 67 on the sample and a thousand for a year of weekly folders, above
 the command's own messages: inside a command (`summarised()`, which the CLI wraps around each one) the first
 NAMED are named and the rest counted, said in one line at the command's end. Outside a command (library use)
-every note is printed, as before.
+every note is printed, as before. A note names a path under the cache folder, which comes from the environment or
+the config (XDG_CACHE_HOME, `cache_dir`): shown escaped, so that it cannot drive the terminal.
 """
 
 from __future__ import annotations
@@ -20,6 +21,14 @@ _LOCK = threading.Lock()  # notes may come from the loader's threads
 _counts: dict[str, int] | None = None  # inside `summarised()`: {"named": n, "more": m}
 
 
+def say(line: str) -> None:
+    """One line on stderr, its control characters shown escaped; a closed stderr is not worth a failure."""
+    from pkp_cli.text.visible import visible
+
+    with contextlib.suppress(OSError, ValueError):
+        print(visible(line, ""), file=sys.stderr, flush=True)
+
+
 def note_corrupt(entry: Path, why: str) -> None:
     """Say that `entry` could not be used (`why`, in English: what lay there or the error's kind) and is rebuilt."""
     with _LOCK:
@@ -28,7 +37,7 @@ def note_corrupt(entry: Path, why: str) -> None:
                 _counts["more"] += 1
                 return
             _counts["named"] += 1
-    print(f"pkp: cache {entry}: rusak, dimuat ulang / corrupt, rebuilt ({why})", file=sys.stderr)
+    say(f"pkp: cache {entry}: rusak, dimuat ulang / corrupt, rebuilt ({why})")
 
 
 @contextlib.contextmanager
@@ -44,7 +53,4 @@ def summarised() -> Iterator[None]:
             more = _counts["more"] if _counts is not None else 0
             _counts = outer
         if more:
-            print(
-                f"pkp: cache: {more} entri lain rusak, dimuat ulang / {more} more entries corrupt, rebuilt",
-                file=sys.stderr,
-            )
+            say(f"pkp: cache: {more} entri lain rusak, dimuat ulang / {more} more entries corrupt, rebuilt")

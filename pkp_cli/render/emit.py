@@ -79,6 +79,7 @@ def emit(report: Report, fmt: str, *, table: str | None = None, out: Path | None
 def write_folder(report: Report, fmt: str, out: Path, table: str | None = None) -> list[Path]:
     """Every table as its own CSV (or the whole report as one file in other formats), each written whole."""
     from pkp_cli.render.safe import atomic_write_text, inside
+    from pkp_cli.text.visible import visible
 
     written = []
     if fmt == "csv":
@@ -91,5 +92,5 @@ def write_folder(report: Report, fmt: str, out: Path, table: str | None = None) 
         path = inside(out, f"{report.command}.{SUFFIX[fmt]}")
         atomic_write_text(path, rendered(report, fmt))
         written.append(path)
-    print(f"{len(written)} {label('files_written', report.lang)} {out}", file=sys.stderr)
+    print(visible(f"{len(written)} {label('files_written', report.lang)} {out}", ""), file=sys.stderr)
     return written

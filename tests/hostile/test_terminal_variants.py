@@ -126,3 +126,33 @@ def test_a_data_folder_with_an_escape_sequence_in_its_name(tmp_path: Path) -> No
     res = run_pkp(["validate", "--data", str(hostile)], cwd=tmp_path)
     assert res.returncode == 65, res.stderr
     assert not _raw_controls(res.stdout.encode()) and not _raw_controls(res.stderr.encode())
+
+
+def test_a_cache_folder_with_an_escape_sequence_is_shown_escaped(tmp_path: Path) -> None:
+    """The cache folder comes from the environment (XDG_CACHE_HOME) or the config; the note for a damaged entry
+    names a path under it: escaped (was: the escape sequence raw on stderr)."""
+    data_folder(tmp_path)
+    home = tmp_path / "cache\x1b]0;T\x07"
+    env = {"PKP_NO_CACHE": "", "XDG_CACHE_HOME": str(home)}
+    first = run_pkp(["validate"], cwd=tmp_path, env=env)
+    assert first.returncode == 65, first.stderr  # (the folder has rejected rows: 65, its entries written all the same)
+    (entry,) = (home / "pkp").glob("pkp-file-*.pkpc")
+    data = bytearray(entry.read_bytes())
+    data[-1] ^= 1
+    entry.write_bytes(bytes(data))
+    for load in (home / "pkp").glob("pkp-load-*"):
+        shutil.rmtree(load)
+    res = run_pkp(["validate"], cwd=tmp_path, env=env)
+    assert res.returncode == 65 and res.stdout == first.stdout, res.stderr
+    assert "cache\\x1b]0;T\\x07" in res.stderr and "corrupt, rebuilt" in res.stderr
+    assert not _raw_controls(res.stderr.encode())
+
+
+def test_an_out_folder_with_an_escape_sequence_is_shown_escaped(tmp_path: Path) -> None:
+    """The line saying where the files went names the --out folder (or the config's): escaped."""
+    data_folder(tmp_path)
+    out = tmp_path / "out\x1b[2J"
+    res = run_pkp(["validate", "--format", "csv", "--out", str(out)], cwd=tmp_path)
+    assert res.returncode == 65, res.stderr
+    assert "out\\x1b[2J" in res.stderr and not _raw_controls(res.stderr.encode())
+    assert any(out.iterdir())

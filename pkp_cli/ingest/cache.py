@@ -28,7 +28,7 @@ import hashlib
 import json
 import os
 import re
-import shutil
+import stat
 import tempfile
 import time
 from collections.abc import Callable
@@ -132,8 +132,19 @@ def _cut_short(head: bytes, magic: str | bytes) -> bool:
 
 
 def _remove(path: Path, name_pattern: re.Pattern[str] = _ENTRY_NAME, cut_short: bool = False) -> None:
-    if is_ours(path, name_pattern, cut_short):
-        shutil.rmtree(path, ignore_errors=True)
+    """Remove pkp's entry folder `path`: the files pkp writes there (regular files under their names), the marker
+    last, then the folder once empty. Anything else inside (somebody's file, a FIFO, a folder) is not pkp's and
+    stays, and so does the folder, no longer marked as an entry (`_save_tables` then says why the load is not
+    kept)."""
+    if not is_ours(path, name_pattern, cut_short):
+        return
+    for name in [*sorted(_ENTRY_FILES - {MARKER}), MARKER]:
+        child = path / name
+        with contextlib.suppress(OSError):
+            if stat.S_ISREG(child.lstat().st_mode):
+                child.unlink()
+    with contextlib.suppress(OSError):
+        path.rmdir()
 
 
 def issue_to_json(issue: Any) -> dict[str, Any]:
@@ -203,6 +214,11 @@ def _save_tables(folder: Path, key: str, tables: dict[str, Any], meta: str) -> N
         target = folder / (ENTRY_PREFIX + key)
         if target.exists():
             _remove(tmp, _TMP_NAME)
+            if not is_ours(target):  # (else another pkp run kept the same load meanwhile)
+                from pkp_cli.ingest.cache_notes import say
+
+                say(f"pkp: cache {target}: bukan milik pkp, dibiarkan; muatan ini tidak disimpan / not pkp's, left "
+                    "alone; this load is not kept")  # fmt: skip
             return
         os.replace(tmp, target)
         _prune(folder)

@@ -206,3 +206,46 @@ def test_what_is_not_a_regular_file_under_an_entry_name_is_never_read(tmp_path: 
     for path, why in zip(planted[:3], whys, strict=True):
         assert any(str(path) in line and why in line for line in notes), (path, notes)
     assert all(p.exists() or p.is_symlink() for p in planted)  # not pkp's: left where they are
+
+
+@pytest.mark.slow
+def test_a_file_put_inside_a_damaged_load_entry_is_left_where_it_is(tmp_path: Path) -> None:
+    """pkp never deletes what it did not make: a file somebody put in a load entry's folder survives the entry's
+    removal (was: the whole folder went with `rmtree`). pkp's own files go, the folder stays unmarked, and while it
+    stays the load is not kept, said on each run; the answers are those without the cache."""
+    args = ["status", "--format", "json", "--as-of", "2022-06-01"]
+    work, home, plain = _sample_with_cache(tmp_path, args)
+    (entry,) = (home / "pkp").glob(f"{cache.ENTRY_PREFIX}*")
+    (entry / "catatan.txt").write_text("milik saya", encoding="utf-8")
+    _flip(entry / "meta.json")
+    run = _pkp(args, work, home)
+    assert run.returncode == 0 and run.stdout == plain.stdout, run.stderr
+    assert f"cache {entry}: rusak, dimuat ulang / corrupt, rebuilt" in run.stderr
+    assert f"cache {entry}: bukan milik pkp, dibiarkan; muatan ini tidak disimpan / not pkp's" in run.stderr
+    assert sorted(p.name for p in entry.iterdir()) == ["catatan.txt"]
+    assert (entry / "catatan.txt").read_text(encoding="utf-8") == "milik saya"
+    again = _pkp(args, work, home)
+    assert again.returncode == 0 and again.stdout == plain.stdout
+    assert "not pkp's, left alone" in again.stderr and "corrupt" not in again.stderr
+    assert sorted(p.name for p in entry.iterdir()) == ["catatan.txt"]
+
+
+def test_pruning_leaves_what_is_not_pkps_inside_an_old_entry(tmp_path: Path) -> None:
+    """The least recently used load entries are pruned file by file: pkp's files and marker go, a folder and a FIFO
+    put inside stay (with the folder); an entry holding only pkp's files goes whole."""
+    entries = []
+    for i in range(cache.KEEP_ENTRIES + 2):
+        entry = tmp_path / f"{cache.ENTRY_PREFIX}{i:032x}"
+        entry.mkdir()
+        (entry / cache.MARKER).write_text(cache.MARKER_TEXT, encoding="utf-8")
+        for name in ("meta.json", cache.SUMS, "progres.arrow"):
+            (entry / name).write_bytes(b"x")
+        entries.append(entry)
+    (entries[0] / "sub").mkdir()
+    os.mkfifo(entries[0] / "lokasi.arrow")  # under a name pkp writes, but not a file pkp wrote
+    for i, entry in enumerate(entries):
+        os.utime(entry, (1_000 + i, 1_000 + i))  # entry 0 the least recently used
+    cache._prune(tmp_path)
+    assert sorted(p.name for p in entries[0].iterdir()) == ["lokasi.arrow", "sub"]
+    assert not entries[1].exists()
+    assert all(cache.is_ours(e) for e in entries[2:])

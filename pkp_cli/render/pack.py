@@ -56,7 +56,10 @@ def _progress(total: int, show: bool) -> Iterator[Any]:
         yield _Quiet()
         return
     from rich.console import Console
+    from rich.markup import escape
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from pkp_cli.text.visible import visible
 
     with Progress(
         TextColumn("{task.description:<24}"),
@@ -70,7 +73,9 @@ def _progress(total: int, show: bool) -> Iterator[Any]:
 
         class _Bar:
             def advance(self, name: str) -> None:
-                bar.update(task, advance=1, description=name)
+                # The pack's name is a province's name from the data: shown as text, never as the terminal's
+                # control characters (a window title, a cleared screen) nor as rich markup ("[bold]").
+                bar.update(task, advance=1, description=escape(visible(name, "")))
 
         yield _Bar()
 

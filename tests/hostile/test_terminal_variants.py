@@ -156,3 +156,24 @@ def test_an_out_folder_with_an_escape_sequence_is_shown_escaped(tmp_path: Path) 
     assert res.returncode == 65, res.stderr
     assert "out\\x1b[2J" in res.stderr and not _raw_controls(res.stderr.encode())
     assert any(out.iterdir())
+
+
+def test_a_province_name_in_the_packs_progress_bar_is_shown_as_text(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`pkp report` on a terminal draws each pack's name, a province's name from the location workbook, in its
+    progress bar: an escape sequence (a window title) and rich markup in it are shown as text (were: drawn raw and
+    interpreted)."""
+    import time
+
+    from pkp_cli.render.pack import _progress
+
+    monkeypatch.setenv("TTY_COMPATIBLE", "1")  # rich draws as on a terminal
+    with _progress(2, True) as bar:
+        bar.advance("Bali\x1b]0;T\x07[bold]x[/bold]")
+        time.sleep(1.0)  # refreshes (ten a second) with that name on screen
+        bar.advance("NTB")
+    err = capsys.readouterr().err
+    assert "Bali" in err
+    assert "\x1b]0;T" not in err and "\x07" not in err
+    assert "Bali\\x1b]0;T\\x07[bold]x[/bold]" in err

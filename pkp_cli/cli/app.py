@@ -45,13 +45,10 @@ _NO_ROOM = {getattr(errno, name) for name in ("ENOSPC", "EDQUOT", "EFBIG") if ha
 
 
 def _say(line: str) -> None:
-    """One line on stderr; a closed stderr is not worth a traceback. A path or value in it (from a config file,
-    an environment variable, a workbook) cannot drive the terminal nor break the line: control characters,
-    a line break included, are shown as \\xNN."""
-    from pkp_cli.text.visible import visible
+    """One line on stderr, escaped (text/visible.py, `say_line`)."""
+    from pkp_cli.text.visible import say_line
 
-    with contextlib.suppress(OSError, ValueError):
-        print(visible(line, ""), file=sys.stderr, flush=True)
+    say_line(line)
 
 
 def _silence_stdout() -> None:

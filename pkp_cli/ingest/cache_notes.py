@@ -11,7 +11,6 @@ the config (XDG_CACHE_HOME, `cache_dir`): shown escaped, so that it cannot drive
 from __future__ import annotations
 
 import contextlib
-import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -22,11 +21,10 @@ _counts: dict[str, int] | None = None  # inside `summarised()`: {"named": n, "mo
 
 
 def say(line: str) -> None:
-    """One line on stderr, its control characters shown escaped; a closed stderr is not worth a failure."""
-    from pkp_cli.text.visible import visible
+    """One line on stderr, escaped (text/visible.py, `say_line`: the CLI's own messages go the same way)."""
+    from pkp_cli.text.visible import say_line
 
-    with contextlib.suppress(OSError, ValueError):
-        print(visible(line, ""), file=sys.stderr, flush=True)
+    say_line(line)
 
 
 def note_corrupt(entry: Path, why: str) -> None:

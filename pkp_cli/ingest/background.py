@@ -12,6 +12,12 @@ shallow copies of pandas frames (under pandas' copy-on-write, a change the comma
 copies the changed block first: the copy keeps what was saved; tests/ingest/test_cache.py shows it). A write that
 fails leaves the cache as it was (the cache is an aid); a run stopped before its writes finish leaves at most a
 temporary file, which the cache's pruning removes once stale (never renamed into place, so never trusted).
+
+A small write (`later(..., size=...)` below SMALL_WRITE_BYTES) is not worth a thread: it is nearly all Python (Arrow's
+writers, file names, JSON), which holds the GIL, so beside the command it only takes turns with it, and each
+turn costs both threads a hand-over (bench/analysis.md, round seventeen: the sample's 70 small entries on a
+thread cost a cold `pkp status --province Bali` about 0.1 s more CPU than written on the command's thread).
+Small writes are done on the command's own thread at its end, after its output is out.
 """
 
 from __future__ import annotations
@@ -28,23 +34,37 @@ _pending: list[threading.Thread] | None = None
 # frame, about 50 MB of buffers while it is serialised) would otherwise be compressed while the national view
 # builds its own temporaries, and set the cold run's peak memory.
 _held: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
+# Writes too small to be worth a thread, done on the command's thread when it is done (`finish`).
+_small: list[tuple[Callable[..., Any], tuple[Any, ...]]] = []
+# Below this many bytes of tables a write has next to nothing to compress (tables under cache.COMPRESS_ABOVE_BYTES
+# are written as they are) and is mostly Python.
+SMALL_WRITE_BYTES = 4 << 20
 
 
 def _quietly(fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
     # A write is an optimisation: whatever goes wrong in it must not reach the user as a traceback.
     with contextlib.suppress(Exception):
-        delay = os.environ.get("PKP_TEST_WRITE_DELAY")  # test-only: a slow disk, to show the command waits
-        if delay:
-            time.sleep(float(delay))
         fn(*args)
 
 
-def later(fn: Callable[..., Any], *args: Any, hold: bool = False) -> None:
+def _on_thread(fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
+    delay = os.environ.get("PKP_TEST_WRITE_DELAY")  # test-only: a slow disk, to show the command waits
+    if delay:
+        with contextlib.suppress(ValueError):
+            time.sleep(float(delay))
+    _quietly(fn, args)
+
+
+def later(fn: Callable[..., Any], *args: Any, hold: bool = False, size: int | None = None) -> None:
     """Run `fn(*args)` on a thread when deferring, else now (and then as any call: its errors are the caller's).
 
-    With `hold`, the thread starts only when the command is done (`finish`), after its output is out."""
+    With `hold`, the thread starts only when the command is done (`finish`), after its output is out. `size`: the
+    bytes of the tables the write serialises; below SMALL_WRITE_BYTES it is done on the command's thread when the
+    command is done, instead of on a thread."""
     if _pending is None:
         fn(*args)
+    elif size is not None and size < SMALL_WRITE_BYTES:
+        _small.append((fn, args))
     elif hold:
         _held.append((fn, args))
     else:
@@ -53,7 +73,7 @@ def later(fn: Callable[..., Any], *args: Any, hold: bool = False) -> None:
 
 def _start(fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
     assert _pending is not None
-    thread = threading.Thread(target=_quietly, args=(fn, args), name="pkp-cache-write", daemon=True)
+    thread = threading.Thread(target=_on_thread, args=(fn, args), name="pkp-cache-write", daemon=True)
     thread.start()
     _pending.append(thread)
 
@@ -67,8 +87,10 @@ def start_held() -> None:
 
 
 def finish() -> None:
-    """Start the held writes, then wait for every deferred write."""
+    """Start the held writes, do the small ones, then wait for every deferred write."""
     start_held()
+    while _small and _pending is not None:
+        _quietly(*_small.pop(0))
     for thread in _pending or []:
         thread.join()
     if _pending is not None:
@@ -82,13 +104,15 @@ def deferring() -> Iterator[None]:
     write cut short leaves only its temporary name."""
     from pkp_cli.errors import Terminated
 
-    global _pending, _held
+    global _pending, _held, _small
     outer, _pending = _pending, []
     outer_held, _held = _held, []
+    outer_small, _small = _small, []
     try:
         yield
     except (KeyboardInterrupt, Terminated):
         _held.clear()  # never started: nothing half-written
+        _small.clear()
         raise
     except BaseException:
         finish()
@@ -96,4 +120,4 @@ def deferring() -> Iterator[None]:
     else:
         finish()
     finally:
-        _pending, _held = outer, outer_held
+        _pending, _held, _small = outer, outer_held, outer_small

@@ -194,7 +194,13 @@ def save(folder: Path, key: str, result: Any) -> None:
         meta["dated_reports"], meta["report_years"] = report_dates(result.progres)
     except (ValueError, TypeError, KeyError, AttributeError):
         return
-    background.later(_save_entry, folder, key, frames, meta)
+    background.later(_save_entry, folder, key, frames, meta, size=sum(map(frame_bytes, frames.values())))
+
+
+def frame_bytes(frame: Any) -> int:
+    """About the bytes of a frame's data (a text column of Python objects counted at 8 a row): what its
+    writing has to serialise, for `background.later`."""
+    return int(frame.memory_usage(index=False, deep=False).sum())
 
 
 def _save_entry(folder: Path, key: str, frames: dict[str, Any], meta: dict[str, Any]) -> None:
@@ -922,7 +928,7 @@ def save_frame(folder: Path, key: str, kind: str, frame: Any) -> None:
 
     # Held: serialising the national status frame beside the view's roll-ups set the peak memory. The national view
     # starts it once its roll-ups are done (StatusInputs.peak_passed), other views once their tables are made.
-    background.later(_save_frame, folder, key, kind, frame.copy(deep=False), hold=True)
+    background.later(_save_frame, folder, key, kind, frame.copy(deep=False), hold=True, size=frame_bytes(frame))
 
 
 def _save_frame(folder: Path, key: str, kind: str, frame: Any) -> None:
@@ -1009,7 +1015,10 @@ def save_kept_tables(folder: Path, key: str, kind: str, frames: dict[str, Any]) 
         return
     from pkp_cli.ingest import background
 
-    background.later(save_files, folder, [(key, {"derived": kind, "names": list(frames)}, tables)], DERIVED_CODEC)
+    size = sum(table.nbytes for table in tables.values())
+    background.later(
+        save_files, folder, [(key, {"derived": kind, "names": list(frames)}, tables)], DERIVED_CODEC, size=size
+    )
 
 
 def load_kept_tables(folder: Path, key: str, kind: str) -> dict[str, Any] | None:

@@ -111,6 +111,81 @@ def test_a_failing_deferred_write_reaches_nobody(tmp_path: Path, capfd: pytest.C
     assert "Traceback" not in capfd.readouterr().err
 
 
+@pytest.mark.parametrize(
+    ("size", "where"),
+    [(0, "main"), (background.SMALL_WRITE_BYTES - 1, "main"), (background.SMALL_WRITE_BYTES, "pkp-cache-write")],
+)
+def test_a_small_write_is_done_at_the_end_on_the_commands_thread(tmp_path: Path, size: int, where: str) -> None:
+    # Below SMALL_WRITE_BYTES a write is mostly Python: on a thread it only takes turns with the command for the GIL.
+    seen: list[str] = []
+    with background.deferring():
+        background.later(_write, tmp_path / "e", seen, size=size)
+        if where == "main":
+            assert not (tmp_path / "e").exists()  # not yet: after the command's output
+        else:
+            for thread in threading.enumerate():
+                if thread.name == "pkp-cache-write":
+                    thread.join(10)
+            assert seen == ["pkp-cache-write"]
+    assert (tmp_path / "e").read_text() == "entry"
+    assert seen == (["MainThread"] if where == "main" else ["pkp-cache-write"])
+
+
+@pytest.mark.parametrize("stop", [KeyboardInterrupt(), Terminated()])
+def test_a_stopped_command_drops_its_small_writes(tmp_path: Path, stop: BaseException) -> None:
+    with pytest.raises(type(stop)), background.deferring():
+        background.later(_write, tmp_path / "e", [], size=10)
+        raise stop
+    with background.deferring():  # and a later command does not inherit them
+        pass
+    assert not (tmp_path / "e").exists()
+
+
+def test_a_failing_small_write_reaches_nobody_and_the_others_are_done(
+    tmp_path: Path, capfd: pytest.CaptureFixture[str]
+) -> None:
+    def boom() -> None:
+        raise RuntimeError("bug in a writer")
+
+    with pytest.raises(typer.Exit), background.deferring():
+        background.later(boom, size=10)
+        background.later(_write, tmp_path / "e", [], size=10)
+        raise typer.Exit(65)  # an exit code: the writes are still done
+    assert (tmp_path / "e").read_text() == "entry"
+    assert "Traceback" not in capfd.readouterr().err
+
+
+def test_the_samples_cold_run_starts_no_writing_thread(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Every cache write of the bundled sample is small (its 67 workbooks' entries, the load, the status frame, the
+    # province's tables): a cold `pkp status --province Bali` does them at its end on its own thread, and writes
+    # them all (then a warm run reads them: no workbook is parsed again).
+    from typer.testing import CliRunner
+
+    from pkp_cli.cli.app import app
+    from pkp_cli.ingest import load as load_module
+    from tests.factories import ROOT
+
+    started: list[str] = []
+    real_start = background._start
+    monkeypatch.setattr(background, "_start", lambda fn, args: (started.append(fn.__name__), real_start(fn, args)))
+    monkeypatch.chdir(ROOT)
+    monkeypatch.delenv("PKP_NO_CACHE", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "c"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path))
+    cold = CliRunner().invoke(app, ["status", "--province", "Bali"])
+    assert cold.exit_code == 0, cold.output
+    assert "Bali (51)" in cold.output
+    assert started == []
+    (store,) = (tmp_path / "c").iterdir()
+    assert len(list(store.glob("pkp-file-*"))) == 67 + 1 + 2 and len(list(store.glob("pkp-load-*"))) == 1
+    parsed: list[object] = []
+    real_parse = load_module._parse_batch
+    monkeypatch.setattr(load_module, "_parse_batch", lambda *a, **k: (parsed.append(a), real_parse(*a, **k))[1])
+    warm = CliRunner().invoke(app, ["status", "--province", "Bali"])
+    assert warm.exit_code == 0 and warm.stdout == cold.stdout
+    assert parsed == []
+
+
 def test_deferring_nests_and_restores(tmp_path: Path) -> None:
     with background.deferring():
         with background.deferring():

@@ -265,7 +265,9 @@ def test_a_deferred_load_entry_holds_the_load_as_it_was_saved(
 
     cache = tmp_path / "cache"
     fresh = load_data([data_dir], mini_schedule, today=TODAY)
-    monkeypatch.setenv("PKP_TEST_WRITE_DELAY", "1")  # each deferred write starts a second late: after the changes
+    # A write as small as this one is done at the block's end (background.SMALL_WRITE_BYTES), a bigger one on a
+    # thread: each starts a second late. Either way after the changes.
+    monkeypatch.setenv("PKP_TEST_WRITE_DELAY", "1")
     with background.deferring():
         result = load_data([data_dir], mini_schedule, today=TODAY, cache_dir=cache)
         assert not list(cache.glob("pkp-load-*"))  # not written yet

@@ -43,6 +43,7 @@ from pkp_cli.ingest.contract import (
 from pkp_cli.ingest.discover import scan
 from pkp_cli.ingest.early import THREADS_MIN_FILE_BYTES, EarlyReads, reading_parts
 from pkp_cli.ingest.early import file_size as _size
+from pkp_cli.ingest.idle import run as run_idle
 from pkp_cli.ingest.read import FileProblem, col_letter
 from pkp_cli.ingest.rejects import rejected_rows
 from pkp_cli.ingest.sheets import (
@@ -359,6 +360,8 @@ def _read_all(
                 last = next(f for f, fut in futures.items() if fut in pending)
                 ahead.parse_rest_when_read(outcomes, last, futures[last])
                 ahead.parse(outcomes)
+        if not all(fut.done() for fut in futures.values()):
+            run_idle()  # the main thread would only wait for the last read
         return {f: fut.result() for f, fut in futures.items()}
 
 
@@ -449,6 +452,8 @@ class _Ahead:
         """The batch parsed ahead for exactly these members, else None. Without `wait`, only a batch the main thread
         parsed (the rest thread's are taken once it is done)."""
         if wait and self._rest is not None:
+            if self._rest.is_alive():
+                run_idle()  # the main thread would only wait for the rest thread's parse
             self._rest.join()
             self._rest = None
             self.batches.update(self._rest_batches)

@@ -27,7 +27,8 @@ def _column(draw: st.DrawFn, n: int) -> pd.Series:
     kind = draw(
         st.sampled_from(
             ["int64", "int32", "uint8", "float64", "float32", "float16", "bool", "M8[s]", "M8[ms]", "M8[us]",
-             "M8[ns]", "str", "string", "category", "ordered", "object-str", "object-mixed", "timedelta", "Int64"]
+             "M8[ns]", "str", "string", "category", "ordered", "int-category", "date-category", "object-str",
+             "object-mixed", "timedelta", "Int64"]
         )
     )  # fmt: skip
     if kind in ("int64", "int32", "uint8", "Int64"):
@@ -53,6 +54,13 @@ def _column(draw: st.DrawFn, n: int) -> pd.Series:
         cats = list(dict.fromkeys([w for w in words if w is not None] + unused))
         dtype = pd.CategoricalDtype(pd.Index(cats, dtype=_TEXT), ordered=kind == "ordered")
         return pd.Series(words, dtype=dtype)
+    if kind in ("int-category", "date-category"):
+        numbers = draw(st.lists(st.one_of(st.none(), st.integers(-5, 5)), min_size=n, max_size=n))
+        values = [
+            None if v is None else (v if kind == "int-category" else pd.Timestamp("2022-01-01") + pd.Timedelta(days=v))
+            for v in numbers
+        ]
+        return pd.Series(values, dtype="category")
     if kind == "object-str":
         return pd.Series([w if w is not None else "" for w in words], dtype=object)
     mixed = draw(st.lists(st.one_of(st.none(), st.just(np.nan), _WORDS, st.integers(0, 9)), min_size=n, max_size=n))
@@ -62,7 +70,11 @@ def _column(draw: st.DrawFn, n: int) -> pd.Series:
 @st.composite
 def _frames(draw: st.DrawFn) -> pd.DataFrame:
     n = draw(st.integers(0, 6))
-    names = draw(st.lists(st.one_of(st.text(min_size=1, max_size=4), st.integers(0, 3)), max_size=5))
+    names = draw(
+        st.lists(
+            st.one_of(st.text(min_size=1, max_size=4), st.integers(0, 3), st.just("__index_level_0__")), max_size=5
+        )
+    )
     frame = pd.DataFrame({i: draw(_column(n)) for i in range(len(names))})
     frame.columns = names
     index = draw(st.sampled_from(["range", "shifted", "ints", "named", "text"]))

@@ -31,7 +31,7 @@ import re
 import stat
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, fields
 from pathlib import Path
 from typing import Any
@@ -194,13 +194,18 @@ def save(folder: Path, key: str, result: Any) -> None:
         meta["dated_reports"], meta["report_years"] = report_dates(result.progres)
     except (ValueError, TypeError, KeyError, AttributeError):
         return
-    background.later(_save_entry, folder, key, frames, meta, size=sum(map(frame_bytes, frames.values())))
+    background.later(_save_entry, folder, key, frames, meta, size=sum(map(_frame_bytes, frames.values())))
 
 
-def frame_bytes(frame: Any) -> int:
+def _frame_bytes(frame: Any) -> int:
     """About the bytes of a frame's data (a text column of Python objects counted at 8 a row): what its
     writing has to serialise, for `background.later`."""
     return int(frame.memory_usage(index=False, deep=False).sum())
+
+
+def tables_bytes(tables: Iterable[Any]) -> int:
+    """The bytes of Arrow tables' buffers: what their writing has to serialise, for `background.later`."""
+    return sum(table.nbytes for table in tables)
 
 
 def _save_entry(folder: Path, key: str, frames: dict[str, Any], meta: dict[str, Any]) -> None:
@@ -928,7 +933,7 @@ def save_frame(folder: Path, key: str, kind: str, frame: Any) -> None:
 
     # Held: serialising the national status frame beside the view's roll-ups set the peak memory. The national view
     # starts it once its roll-ups are done (StatusInputs.peak_passed), other views once their tables are made.
-    background.later(_save_frame, folder, key, kind, frame.copy(deep=False), hold=True, size=frame_bytes(frame))
+    background.later(_save_frame, folder, key, kind, frame.copy(deep=False), hold=True, size=_frame_bytes(frame))
 
 
 def _save_frame(folder: Path, key: str, kind: str, frame: Any) -> None:
@@ -1015,10 +1020,8 @@ def save_kept_tables(folder: Path, key: str, kind: str, frames: dict[str, Any]) 
         return
     from pkp_cli.ingest import background
 
-    size = sum(table.nbytes for table in tables.values())
-    background.later(
-        save_files, folder, [(key, {"derived": kind, "names": list(frames)}, tables)], DERIVED_CODEC, size=size
-    )
+    entry = (key, {"derived": kind, "names": list(frames)}, tables)
+    background.later(save_files, folder, [entry], DERIVED_CODEC, size=tables_bytes(tables.values()))
 
 
 def load_kept_tables(folder: Path, key: str, kind: str) -> dict[str, Any] | None:
@@ -1044,7 +1047,7 @@ def plainly_exact(frame: Any) -> bool:
     """Whether `frame` is of the kinds that come back from Arrow exactly as they were, so that the read-back
     check of `save_kept_tables` cannot fail (converting 7 small tables back and comparing them cost a cold
     `pkp status --province` about 0.03 s): text column names, each column numbers, booleans, dates without a
-    time zone, pandas' text, categories of such text, or plain Python text without a missing value; the index
+    time zone, pandas' text, categories of such values, or plain Python text without a missing value; the index
     a range or integers, unnamed. tests/ingest/test_kept_exact.py checks the claim against the full check."""
     import numpy as np
     import pandas as pd

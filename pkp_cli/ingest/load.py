@@ -609,7 +609,7 @@ def _write_entries(cache_dir: Path, fresh: list[FileUnit], batches: dict[str, Sh
     written.update(id(u) for u in done)
     if done:
         entries = [(u.key, *entry_of(u)) for u in done]
-        size = sum(table.nbytes for _, _, tables in entries for table in tables.values())
+        size = cache.tables_bytes(table for _, _, tables in entries for table in tables.values())
         background.later(cache.save_files, cache_dir, entries, size=size)
 
 

@@ -121,13 +121,14 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         from pkp_cli.ingest.background import deferring
         from pkp_cli.ingest.cache_notes import summarised
+        from pkp_cli.ingest.helper import allowed
         from pkp_cli.ingest.idle import preparing
 
         try:
             # cache writes run beside the command; it waits for them once its output is out. Damaged cache
             # entries: a few named, the rest counted and said once at the end. What the output will need is
-            # prepared while the load waits for its last read.
-            with summarised(), deferring(), preparing(*_output_ready(kwargs)):
+            # prepared while the load waits for its last read. Many small files are read on both cores.
+            with summarised(), deferring(), preparing(*_output_ready(kwargs)), allowed():
                 code = fn(*args, **kwargs)
                 sys.stdout.flush()
         except PkpError as exc:

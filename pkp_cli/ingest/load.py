@@ -20,6 +20,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from pkp_cli.ingest import helper
+
 # The public entry, with the load cache in front (ingest/cached.py imports this module only on a miss).
 from pkp_cli.ingest.arrow_pool import give_back_freed, use_load_pool
 from pkp_cli.ingest.cached import load_data as load_data
@@ -159,8 +161,18 @@ def load_uncached(
     # the location workbook, or a folder of workbooks, are read side by side on a 2-core machine. (Those `early`
     # started are under way since before this module was imported: their reads are taken from there.)
     to_read = [(s.path, s.shown) for s in slots if s.unit is None and s.problem is None and s.duplicate_of is None]
-    ahead = _Ahead(to_read) if PARSE_AHEAD else None
-    results = _read_all(to_read, schedule, max_uncompressed_mb, early, ahead)
+    # Many small files: read and parsed here and by a forked child on the other core (ingest/helper.py).
+    child, results = _start_child(slots, to_read, schedule, max_uncompressed_mb, early, collect_rejects)
+    helped: set[str] = set()
+    if child is None:
+        left = [f for f in to_read if f not in results]  # (a child that could not start: what was read stays)
+        ahead = _Ahead(left) if PARSE_AHEAD else None
+        results.update(_read_all(left, schedule, max_uncompressed_mb, early, ahead))
+        made = _fresh_units(slots, results)
+    else:
+        ahead = None
+        made, helped = _share_with(child, results, slots, to_read, schedule, max_uncompressed_mb, cache_dir, clock,
+                                   keep_grids=collect_rejects)  # fmt: skip
     for slot in slots:
         shown, unit = slot.shown, slot.unit
         if slot.problem is not None:
@@ -178,8 +190,7 @@ def load_uncached(
                     Issue(shown, None, None, None, None, None, outcome.code, tuple(outcome.params.items()))
                 )
                 continue
-            got, ignored_sheets = outcome
-            unit = FileUnit(shown, slot.digest, [s.report for s in got], ignored_sheets, key=slot.key, fresh=got)
+            unit = made[(slot.path, shown)]
         if not unit.reports:
             ignored.append((shown, "no-pkp-table"))
             units.append(unit)  # cached as such: an unchanged file without a pkp table is not read again
@@ -299,13 +310,145 @@ def load_uncached(
         lokasi_rejected=lokasi_rejected,
         rejected=rejected_rows(combined_sets, lang) if collect_rejects else {},
         timings=clock.timings,
-        parsed=[u.shown for u in units if not u.from_cache],
+        parsed=[u.shown for u in units if not u.from_cache or u.shown in helped],
     )
 
 
 ReadOutcome = tuple[list[SheetRecords], list[str]] | FileProblem
 READ_THREADS = 2  # files read at a time (bench/bench.py sets 1 to profile the reading in one thread)
 PARSE_AHEAD = True  # parse the files read while the last one is still being read (`_Ahead`; tests compare both ways)
+
+
+def _start_child(
+    slots: list[_Slot],
+    to_read: list[tuple[Path, str]],
+    schedule: Schedule,
+    max_mb: int,
+    early: EarlyReads | None,
+    keep_grids: bool,
+) -> tuple[helper.Child | None, dict[tuple[Path, str], ReadOutcome]]:
+    """A child reading and parsing files of `to_read` beside this process (ingest/helper.py), if worth it, and
+    what was read here before it started. Not when the grids are kept (the rejected rows' file reads them: a
+    child's files come back parsed, without them)."""
+    sizes = [_size(path) for path, _ in to_read]
+    if not helper.worth(sizes) or (early is not None and early.started()) or keep_grids:
+        return None, {}
+    of = {(s.path, s.shown): s for s in slots}
+
+    def work(queue: helper.Queue) -> dict[str, Any]:
+        return read_share(queue, [of[f] for f in to_read], schedule, max_mb)
+
+    # The biggest first: the last files taken, when one side may wait for the other, are the quickest. The first
+    # is read before the fork: what a first read loads (the readers' modules, the locale's month names, compiled
+    # patterns) is then loaded once, for both.
+    order = sorted(range(len(to_read)), key=lambda i: -sizes[i])
+    first = _read_all([to_read[order[0]]], schedule, max_mb)
+    return helper.start(order[1:], work), first
+
+
+def _share_with(
+    child: helper.Child,
+    results: dict[tuple[Path, str], ReadOutcome],
+    slots: list[_Slot],
+    to_read: list[tuple[Path, str]],
+    schedule: Schedule,
+    max_mb: int,
+    cache_dir: Path | None,
+    clock: _Clock,
+    keep_grids: bool,
+) -> tuple[dict[tuple[Path, str], FileUnit], set[str]]:
+    """The files read and parsed here while `child` reads and parses the others: the units to parse or parsed (by
+    file), and the shown names of those the child read (on their slots: `_take_child`). `results` (the file read
+    before the fork) gets what is read here."""
+    try:
+        made = _fresh_units(slots, results)
+        # The file read before the fork is parsed while the child starts on the queue: its kind's parse (the
+        # location workbook's, with the region checks, as a rule: the biggest file) is then shared out too.
+        _parse_fresh(list(made.values()), cache_dir, clock, keep_grids=keep_grids, keep_sets=True)
+        more = _read_taken(child.queue, to_read, schedule, max_mb)
+        results.update(more)
+        mine = _fresh_units(slots, more)
+        _parse_fresh(list(mine.values()), cache_dir, clock, keep_grids=keep_grids, keep_sets=True)
+        made.update(mine)
+    except BaseException:  # a stop or an error here: the child's work is not wanted
+        child.stop()
+        raise
+    helped = _take_child(child, slots, cache_dir)
+    missing = [f for f in to_read if f not in results and f[1] not in helped]
+    if missing:  # what the child took and did not read (it failed, or the file cannot be read: said here)
+        more = _read_all(missing, schedule, max_mb)
+        results.update(more)
+        made.update(_fresh_units(slots, more))  # parsed with the rest (`_parse_fresh` of every unit)
+    return made, helped
+
+
+def _read_taken(
+    queue: helper.Queue, files: list[tuple[Path, str]], schedule: Schedule, max_mb: int
+) -> dict[tuple[Path, str], ReadOutcome]:
+    """The files this process takes from `queue` (the others are the child's), read one at a time."""
+    results: dict[tuple[Path, str], ReadOutcome] = {}
+    while (i := queue.next()) is not None:
+        results.update(_read_all([files[i]], schedule, max_mb))
+    return results
+
+
+def _fresh_units(slots: list[_Slot], results: dict[tuple[Path, str], ReadOutcome]) -> dict[tuple[Path, str], FileUnit]:
+    """The files of `results` that could be read, as units to parse (in discovery order)."""
+    out = {}
+    for slot in slots:
+        outcome = results.get((slot.path, slot.shown))
+        if outcome is None or isinstance(outcome, FileProblem):
+            continue
+        got, ignored_sheets = outcome
+        unit = FileUnit(slot.shown, slot.digest, [s.report for s in got], ignored_sheets, key=slot.key, fresh=got)
+        out[(slot.path, slot.shown)] = unit
+    return out
+
+
+def _take_child(child: helper.Child, slots: list[_Slot], cache_dir: Path | None) -> set[str]:
+    """The units the child read, set on their slots as units from the cache are (and written to the cache as
+    the files read here are); the shown names of the files it read."""
+    answers = child.take()
+    helped: set[str] = set()
+    entries = []
+    for slot in slots:
+        entry = answers.get(slot.shown) if slot.unit is None else None
+        if entry is None:
+            continue
+        try:
+            header, blobs = entry
+            tables = {kind: helper.table_of(b) for kind, b in blobs.items()}
+            unit = unit_of(header, tables)
+        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+            continue
+        unit.key = slot.key
+        slot.unit = unit
+        helped.add(slot.shown)
+        if slot.key is not None:
+            entries.append((slot.key, header, tables))
+    if cache_dir is not None and entries:
+        from pkp_cli.ingest import background, cache
+
+        size = cache.tables_bytes(table for _, _, tables in entries for table in tables.values())
+        background.later(cache.save_files, cache_dir, entries, size=size)
+    return helped
+
+
+def read_share(queue: helper.Queue, files: list[_Slot], schedule: Schedule, max_mb: int) -> dict[str, Any]:
+    """What a helper child does (ingest/helper.py): read the files it takes from `queue` and parse them as the
+    loader does, each as the per-file cache entry it would be (`entry_of`, its tables as Arrow IPC bytes), by
+    shown name. A file that cannot be read is left out (the parent reads it and reports it)."""
+    from pkp_cli.ingest.units import entry_of
+
+    results = _read_taken(queue, [(s.path, s.shown) for s in files], schedule, max_mb)
+    units = list(_fresh_units(files, results).values())
+    _parse_fresh(units, None, _Clock(), keep_grids=False, keep_sets=True)
+    out: dict[str, Any] = {}
+    for u in units:
+        header, tables = entry_of(u)
+        # As Arrow IPC: a file's table is a slice of its batch's, which pickle would send whole with every slice.
+        out[u.shown] = (header, {kind: helper.table_bytes(t) for kind, t in tables.items()})
+    return out
 
 
 @dataclass
@@ -516,7 +659,12 @@ def _worth_threads(files: list[tuple[Path, str]]) -> bool:
 
 
 def _parse_fresh(
-    units: list[FileUnit], cache_dir: Path | None, clock: _Clock, keep_grids: bool = True, ahead: _Ahead | None = None
+    units: list[FileUnit],
+    cache_dir: Path | None,
+    clock: _Clock,
+    keep_grids: bool = True,
+    ahead: _Ahead | None = None,
+    keep_sets: bool = False,
 ) -> dict[str, SheetRecords]:
     """Parse and row-check the files read from their bytes, in one batch per kind; cut the batches into one set
     per file and keep them in the cache; then each kind's sets of all files as one, in discovery order.
@@ -536,8 +684,9 @@ def _parse_fresh(
     }
     here = [k for k in members_of if members_of[k] and ahead is not None and ahead.parsed_here(k)]
     batches: dict[str, SheetRecords] = {}
-    cached_any = any(u.from_cache for u in units)
-    keeping = cache_dir is not None or cached_any
+    # Every unit parsed here now (no file from the cache, none parsed before): the batch is the merged set.
+    whole = all(u.fresh is not None for u in units)
+    keeping = cache_dir is not None or not whole or keep_sets
     written: set[int] = set()
     for kind in [*here, *(k for k in members_of if k not in here)]:
         members = members_of[kind]
@@ -570,12 +719,12 @@ def _parse_fresh(
         u.fresh = None  # the grids are no longer needed
     out: dict[str, SheetRecords] = {}
     for kind in (KIND_LOKASI, KIND_PROGRES, KIND_TEMUAN):
-        if not cached_any:
+        if whole:
             # Every file was read now, in discovery order: the batch is the merged set.
             out[kind] = batches.get(kind) or merge([], kind)
         else:
             out[kind] = merge([u.sets[kind] for u in units if kind in u.sets], kind)
-    if not cached_any:
+    if whole and not keep_sets:
         for u in fresh:
             u.sets = {}
     return out

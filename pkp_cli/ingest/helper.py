@@ -69,7 +69,19 @@ def worth(sizes: list[int]) -> bool:
         return False
     if not MIN_FILES <= len(sizes) <= MAX_FILES or max(sizes, default=0) >= MAX_FILE_BYTES:
         return False
+    if _busy_threads():
+        return False
     return _usable_cpus() >= 2
+
+
+def _busy_threads() -> bool:
+    """Whether a thread of pkp's own is alive (a cache write compressing, a pool of an earlier load): at a fork,
+    what it holds (a library's lock) would stay held in the child for good. A command that loads twice (a pack, the
+    weekly summary) may have one: its later loads are read here alone."""
+    import threading
+
+    main = threading.main_thread()
+    return any(t.name.startswith("pkp") and t is not main and t.is_alive() for t in threading.enumerate())
 
 
 class Queue:
@@ -137,17 +149,22 @@ class Child:
         finally:
             os.close(self.fd)
             self.queue.close()
-        if not ok:
+        data = b"".join(chunks)
+        if not ok or not data.endswith(_END):  # (a child that died midway sent no end mark)
             self.stop()
             return {}
-        status = self._reap()
-        if status != 0:
-            return {}
         try:
-            got = pickle.loads(b"".join(chunks))
+            got = pickle.loads(data[: -len(_END)])
         except Exception:  # a broken answer is no answer: the parent reads those files itself
+            got = None
+        if not isinstance(got, dict):
+            self.stop()
             return {}
-        return got if isinstance(got, dict) else {}
+        return got
+
+    def wait(self) -> None:
+        """Wait for the child to end (after its answer it writes its files' cache entries)."""
+        self._reap()
 
     def stop(self) -> None:
         with contextlib.suppress(OSError):
@@ -162,9 +179,14 @@ class Child:
         return os.waitstatus_to_exitcode(status)
 
 
-def start(order: list[int], work: Callable[[Queue], dict[str, Any]]) -> Child | None:
-    """Fork a child that runs `work(queue)` (a queue of the file indexes `order`) and sends its result back; None
-    when the pipes or the fork fail."""
+Work = Callable[[Queue], tuple[dict[str, Any], Callable[[], None] | None]]
+_END = b"\npkp-helper-end\n"  # after the answer: an answer cut short (a child killed while sending) has none
+
+
+def start(order: list[int], work: Work) -> Child | None:
+    """Fork a child that runs `work(queue)` (a queue of the file indexes `order`), sends back the answer it
+    returns, then runs what it returns beside it (its cache writes) while the parent goes on; None when the pipes
+    or the fork fail."""
     import warnings
 
     try:
@@ -194,7 +216,7 @@ def start(order: list[int], work: Callable[[Queue], dict[str, Any]]) -> Child | 
     return Child(pid, rfd, queue, started)
 
 
-def _child(rfd: int, wfd: int, queue: Queue, work: Callable[[Queue], dict[str, Any]]) -> None:
+def _child(rfd: int, wfd: int, queue: Queue, work: Work) -> None:
     code = 1
     try:
         os.close(rfd)
@@ -203,10 +225,13 @@ def _child(rfd: int, wfd: int, queue: Queue, work: Callable[[Queue], dict[str, A
         null = os.open(os.devnull, os.O_WRONLY)
         os.dup2(null, 1)
         os.dup2(null, 2)
-        data = pickle.dumps(work(queue), protocol=pickle.HIGHEST_PROTOCOL)
-        view = memoryview(data)
+        answer, then = work(queue)
+        view = memoryview(pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL) + _END)
         while view:
             view = view[os.write(wfd, view) :]
+        os.close(wfd)  # the parent has its answer and goes on
+        if then is not None:
+            then()
         code = 0
     except BaseException:  # the child never reports: the parent reads the files it took itself
         code = 1

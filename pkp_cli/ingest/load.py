@@ -6,10 +6,12 @@ Flow: discover files -> read each sheet (pkp_cli.ingest.sheets) -> combine per k
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 import threading
 from collections import Counter
+from collections.abc import Callable
 from concurrent.futures import Future
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -162,7 +164,7 @@ def load_uncached(
     # started are under way since before this module was imported: their reads are taken from there.)
     to_read = [(s.path, s.shown) for s in slots if s.unit is None and s.problem is None and s.duplicate_of is None]
     # Many small files: read and parsed here and by a forked child on the other core (ingest/helper.py).
-    child, results = _start_child(slots, to_read, schedule, max_uncompressed_mb, early, collect_rejects)
+    child, results = _start_child(slots, to_read, schedule, max_uncompressed_mb, early, collect_rejects, cache_dir)
     helped: set[str] = set()
     if child is None:
         left = [f for f in to_read if f not in results]  # (a child that could not start: what was read stays)
@@ -326,6 +328,7 @@ def _start_child(
     max_mb: int,
     early: EarlyReads | None,
     keep_grids: bool,
+    cache_dir: Path | None,
 ) -> tuple[helper.Child | None, dict[tuple[Path, str], ReadOutcome]]:
     """A child reading and parsing files of `to_read` beside this process (ingest/helper.py), if worth it, and
     what was read here before it started. Not when the grids are kept (the rejected rows' file reads them: a
@@ -335,8 +338,8 @@ def _start_child(
         return None, {}
     of = {(s.path, s.shown): s for s in slots}
 
-    def work(queue: helper.Queue) -> dict[str, Any]:
-        return read_share(queue, [of[f] for f in to_read], schedule, max_mb)
+    def work(queue: helper.Queue) -> tuple[dict[str, Any], Callable[[], None] | None]:
+        return read_share(queue, [of[f] for f in to_read], schedule, max_mb, cache_dir)
 
     # The biggest first: the last files taken, when one side may wait for the other, are the quickest. The first
     # is read before the fork: what a first read loads (the readers' modules, the locale's month names, compiled
@@ -373,7 +376,7 @@ def _share_with(
     except BaseException:  # a stop or an error here: the child's work is not wanted
         child.stop()
         raise
-    helped = _take_child(child, slots, cache_dir)
+    helped = _take_child(child, slots)
     missing = [f for f in to_read if f not in results and f[1] not in helped]
     if missing:  # what the child took and did not read (it failed, or the file cannot be read: said here)
         more = _read_all(missing, schedule, max_mb)
@@ -405,50 +408,54 @@ def _fresh_units(slots: list[_Slot], results: dict[tuple[Path, str], ReadOutcome
     return out
 
 
-def _take_child(child: helper.Child, slots: list[_Slot], cache_dir: Path | None) -> set[str]:
-    """The units the child read, set on their slots as units from the cache are (and written to the cache as
-    the files read here are); the shown names of the files it read."""
+def _take_child(child: helper.Child, slots: list[_Slot]) -> set[str]:
+    """The units the child read, set on their slots as units from the cache are; the shown names of the files it
+    read. (Their cache entries are the child's to write: it is waited for when the command is done.)"""
+    from pkp_cli.ingest import background
+
     answers = child.take()
+    background.later(child.wait, size=0)
     helped: set[str] = set()
-    entries = []
     for slot in slots:
         entry = answers.get(slot.shown) if slot.unit is None else None
         if entry is None:
             continue
         try:
             header, blobs = entry
-            tables = {kind: helper.table_of(b) for kind, b in blobs.items()}
-            unit = unit_of(header, tables)
+            unit = unit_of(header, {kind: helper.table_of(b) for kind, b in blobs.items()})
         except (KeyError, TypeError, ValueError, IndexError, AttributeError):
             continue
         unit.key = slot.key
         slot.unit = unit
         helped.add(slot.shown)
-        if slot.key is not None:
-            entries.append((slot.key, header, tables))
-    if cache_dir is not None and entries:
-        from pkp_cli.ingest import background, cache
-
-        size = cache.tables_bytes(table for _, _, tables in entries for table in tables.values())
-        background.later(cache.save_files, cache_dir, entries, size=size)
     return helped
 
 
-def read_share(queue: helper.Queue, files: list[_Slot], schedule: Schedule, max_mb: int) -> dict[str, Any]:
+def read_share(
+    queue: helper.Queue, files: list[_Slot], schedule: Schedule, max_mb: int, cache_dir: Path | None
+) -> tuple[dict[str, Any], Callable[[], None] | None]:
     """What a helper child does (ingest/helper.py): read the files it takes from `queue` and parse them as the
-    loader does, each as the per-file cache entry it would be (`entry_of`, its tables as Arrow IPC bytes), by
-    shown name. A file that cannot be read is left out (the parent reads it and reports it)."""
+    loader does; its answer is each file as the per-file cache entry it would be (`entry_of`, its tables as Arrow
+    IPC bytes), by shown name; then (once the parent has the answer) it writes those entries to the cache. A file
+    that cannot be read is left out (the parent reads it and reports it)."""
     from pkp_cli.ingest.units import entry_of
 
     results = _read_taken(queue, [(s.path, s.shown) for s in files], schedule, max_mb)
     units = list(_fresh_units(files, results).values())
     _parse_fresh(units, None, _Clock(), keep_grids=False, keep_sets=True)
-    out: dict[str, Any] = {}
+    answer: dict[str, Any] = {}
+    entries = []
     for u in units:
         header, tables = entry_of(u)
         # As Arrow IPC: a file's table is a slice of its batch's, which pickle would send whole with every slice.
-        out[u.shown] = (header, {kind: helper.table_bytes(t) for kind, t in tables.items()})
-    return out
+        answer[u.shown] = (header, {kind: helper.table_bytes(t) for kind, t in tables.items()})
+        if u.key is not None:
+            entries.append((u.key, header, tables))
+    if cache_dir is None or not entries:
+        return answer, None
+    from pkp_cli.ingest import cache
+
+    return answer, functools.partial(cache.save_files, cache_dir, entries)
 
 
 @dataclass

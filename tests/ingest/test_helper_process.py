@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import shutil
+import threading
 import time
 from pathlib import Path
 from typing import Any
@@ -153,7 +154,7 @@ def _child_does(monkeypatch: pytest.MonkeyPatch, work: Any) -> None:
 def test_a_failing_child_costs_only_time(
     tmp_path: Path, schedule: Any, spy: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def fails(queue: helper.Queue, files: Any, schedule: Any, max_mb: int) -> Any:
+    def fails(queue: helper.Queue, files: Any, schedule: Any, max_mb: int, cache_dir: Any) -> Any:
         for _ in range(5):
             queue.next()  # it takes files, then fails: those five are read here after all
         raise RuntimeError("a bug in the child")
@@ -166,14 +167,17 @@ def test_a_failing_child_costs_only_time(
     _same(with_child, without)
 
 
-@pytest.mark.parametrize("answer", [{"x": "junk"}, "not a dict", {"data/lokasi/lokasi-ta2022.xlsx": ({}, {})}])
+# Junk, not a dict, an entry that is not whole, and an answer that cannot be sent (pickle fails in the child).
+@pytest.mark.parametrize(
+    "answer", [{"x": "junk"}, "not a dict", {str(SAMPLE / "lokasi" / "lokasi-ta2022.xlsx"): ({}, {})}, {"x": lambda: 0}]
+)
 def test_a_garbage_answer_is_no_answer(
     tmp_path: Path, schedule: Any, spy: dict[str, Any], monkeypatch: pytest.MonkeyPatch, answer: Any
 ) -> None:
-    def garbage(queue: helper.Queue, files: Any, schedule: Any, max_mb: int) -> Any:
+    def garbage(queue: helper.Queue, files: Any, schedule: Any, max_mb: int, cache_dir: Any) -> Any:
         while queue.next() is not None:
             pass  # takes every file left and reads none
-        return answer
+        return answer, None
 
     without = _load(SAMPLE, schedule, child=False)
     _child_does(monkeypatch, garbage)
@@ -194,7 +198,7 @@ def test_a_hung_child_is_stopped_after_the_grace_and_its_files_read_here(
         pids.append(child.pid)
         return child
 
-    def hangs(queue: helper.Queue, files: Any, schedule: Any, max_mb: int) -> Any:
+    def hangs(queue: helper.Queue, files: Any, schedule: Any, max_mb: int, cache_dir: Any) -> Any:
         queue.next()
         time.sleep(120)
 
@@ -215,12 +219,39 @@ def test_a_hung_child_is_stopped_after_the_grace_and_its_files_read_here(
 def test_a_child_that_dies_costs_only_time(
     tmp_path: Path, schedule: Any, spy: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    def dies(queue: helper.Queue, files: Any, schedule: Any, max_mb: int) -> Any:
+    def dies(queue: helper.Queue, files: Any, schedule: Any, max_mb: int, cache_dir: Any) -> Any:
         queue.next()
         os.kill(os.getpid(), 9)
 
     _child_does(monkeypatch, dies)
     _same(_load(SAMPLE, schedule), _load(SAMPLE, schedule, child=False))
+
+
+def test_a_child_killed_while_writing_its_entries_leaves_them_to_the_next_run(
+    tmp_path: Path, schedule: Any, spy: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The child's answer is used; its cache entries are written after it, and a child killed then leaves them
+    unwritten (and nothing half-written trusted): the next run reads exactly the files the child had read."""
+    real = load.read_share
+    child_files: list[str] = []
+
+    def killed_after_answering(queue: helper.Queue, files: Any, schedule: Any, max_mb: int, cache_dir: Any) -> Any:
+        answer, _write = real(queue, files, schedule, max_mb, cache_dir)
+        return answer, lambda: os.kill(os.getpid(), 9)
+
+    monkeypatch.setattr(load, "read_share", killed_after_answering)
+    cold = _load(SAMPLE, schedule, tmp_path / "cache")
+    child_files = sorted(set(cold.parsed) - set(spy["here"]))
+    assert child_files  # the child read some, and they are in the result
+    _same_but_parsed(cold, _load(SAMPLE, schedule, child=False))
+    for entry in (tmp_path / "cache").iterdir():
+        if entry.name.startswith("pkp-load-"):
+            shutil.rmtree(entry)  # the load entry would hold the whole result: only the per-file entries count here
+    monkeypatch.setattr(load, "read_share", real)
+    spy["here"].clear()
+    again = _load(SAMPLE, schedule, tmp_path / "cache")
+    assert sorted(again.parsed) == child_files
+    _same_but_parsed(again, cold)
 
 
 def _sizes(n: int, biggest: int = 10_000) -> list[int]:
@@ -243,6 +274,21 @@ def test_when_a_child_is_worth_it(monkeypatch: pytest.MonkeyPatch) -> None:
         monkeypatch.delenv("PKP_NO_HELPER")
         monkeypatch.setattr(helper, "_usable_cpus", lambda: 1)
         assert not helper.worth(_sizes(helper.MIN_FILES))
+        monkeypatch.setattr(helper, "_usable_cpus", lambda: 2)
+        # A thread of pkp's own alive (a cache write of an earlier load): no fork while it may hold a lock.
+        gate = threading.Event()
+        writer = threading.Thread(target=gate.wait, args=(10,), name="pkp-cache-write")
+        writer.start()
+        try:
+            assert not helper.worth(_sizes(helper.MIN_FILES))
+        finally:
+            gate.set()
+            writer.join()
+        assert helper.worth(_sizes(helper.MIN_FILES))
+        other = threading.Thread(target=time.sleep, args=(0.5,), name="someone-else")  # not pkp's: not a reason
+        other.start()
+        assert helper.worth(_sizes(helper.MIN_FILES))
+        other.join()
     assert not helper.worth(_sizes(helper.MIN_FILES))
 
 

@@ -43,13 +43,23 @@ MIN_WAIT_S = 5.0
 _allowed = False
 
 
+_live: list[Child] = []  # children not reaped yet (one writing its cache entries after its answer, as a rule)
+
+
 @contextlib.contextmanager
 def allowed() -> Iterator[None]:
-    """Let loads inside the block use a child (the CLI's commands; a library caller's process is never forked)."""
+    """Let loads inside the block use a child (the CLI's commands; a library caller's process is never forked).
+    A stop (Ctrl-C, SIGTERM: pkp's Terminated) stops the children still at work with it."""
+    from pkp_cli.errors import Terminated
+
     global _allowed
     outer, _allowed = _allowed, True
     try:
         yield
+    except (KeyboardInterrupt, Terminated):
+        for child in list(_live):
+            child.stop()
+        raise
     finally:
         _allowed = outer
 
@@ -176,6 +186,9 @@ class Child:
             _, status = os.waitpid(self.pid, 0)
         except ChildProcessError:
             return -1
+        finally:
+            if self in _live:
+                _live.remove(self)
         return os.waitstatus_to_exitcode(status)
 
 
@@ -213,7 +226,9 @@ def start(order: list[int], work: Work) -> Child | None:
     if pid == 0:  # the child: never returns
         _child(rfd, wfd, queue, work)
     os.close(wfd)
-    return Child(pid, rfd, queue, started)
+    child = Child(pid, rfd, queue, started)
+    _live.append(child)
+    return child
 
 
 def _child(rfd: int, wfd: int, queue: Queue, work: Work) -> None:

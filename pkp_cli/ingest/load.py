@@ -373,10 +373,10 @@ def _share_with(
         mine = _fresh_units(slots, more)
         _parse_fresh(list(mine.values()), cache_dir, clock, keep_grids=keep_grids, keep_sets=True)
         made.update(mine)
+        helped = _take_child(child, slots)
     except BaseException:  # a stop or an error here: the child's work is not wanted
         child.stop()
         raise
-    helped = _take_child(child, slots)
     missing = [f for f in to_read if f not in results and f[1] not in helped]
     if missing:  # what the child took and did not read (it failed, or the file cannot be read: said here)
         more = _read_all(missing, schedule, max_mb)

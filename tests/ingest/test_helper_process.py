@@ -254,6 +254,55 @@ def test_a_child_killed_while_writing_its_entries_leaves_them_to_the_next_run(
     _same_but_parsed(again, cold)
 
 
+def test_a_stop_in_the_parent_stops_the_child(
+    tmp_path: Path, schedule: Any, monkeypatch: pytest.MonkeyPatch, spy: dict[str, Any]
+) -> None:
+    """Ctrl-C (or pkp's Terminated) while the parent reads its share: the child is stopped and reaped at once, not
+    left reading and writing on its own."""
+    pids: list[int] = []
+    real_start, real_read = helper.start, load.read_sheets
+    parent = os.getpid()
+
+    def start(order: list[int], work: Any) -> Any:
+        child = real_start(order, work)
+        pids.append(child.pid)
+        return child
+
+    def read_sheets(path: Path, shown: str, *args: Any) -> Any:
+        if os.getpid() == parent and pids:
+            raise KeyboardInterrupt  # the user stops the command while both read
+        return real_read(path, shown, *args)
+
+    monkeypatch.setattr(helper, "start", start)
+    monkeypatch.setattr(load, "read_sheets", read_sheets)
+    with pytest.raises(KeyboardInterrupt):
+        _load(SAMPLE, schedule, tmp_path / "cache")
+    (pid,) = pids
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, os.WNOHANG)
+    assert helper._live == []
+
+
+def test_a_stop_after_the_load_stops_a_child_still_writing(tmp_path: Path) -> None:
+    """The child writes its cache entries after its answer; a stop then (the command is stopped while it prints)
+    stops the child too (`allowed()`), as a stop drops the command's own pending writes."""
+
+    def slow_writer(queue: helper.Queue) -> Any:
+        while queue.next() is not None:
+            pass
+        return {}, lambda: time.sleep(60)
+
+    with pytest.raises(KeyboardInterrupt), helper.allowed():
+        child = helper.start([0, 1, 2], slow_writer)
+        assert child is not None
+        assert child.take() == {}  # answered (nothing read), now "writing"
+        assert helper._live == [child]
+        raise KeyboardInterrupt
+    with pytest.raises(ChildProcessError):
+        os.waitpid(child.pid, os.WNOHANG)
+    assert helper._live == []
+
+
 def _sizes(n: int, biggest: int = 10_000) -> list[int]:
     return [biggest] + [1_000] * (n - 1)
 

@@ -592,8 +592,9 @@ def render(ctx: dict[str, Any]) -> str:
             "",
             "## A year of weekly folders",
             "",
-            "load_data with the cache in a fresh folder, timed around the call in a fresh process. "
-            "Files parsed = read from their bytes (the rest came from the per-file cache).",
+            "load_data with the cache in a fresh folder, timed around the call in a fresh process, as the CLI's "
+            "commands load (many small files shared with a forked child, ingest/helper.py; CPU includes the "
+            "child's). Files parsed = read from their bytes (the rest came from the per-file cache).",
             "",
             "| load | seconds (median) | runs (s) | CPU | files parsed | of files | peak | note |",
             "|---|---|---|---|---|---|---|---|",

@@ -32,6 +32,23 @@ def test_the_pinned_desa_file_is_what_the_search_relies_on() -> None:
     assert all(regions._DESA_HEAD.match(k) and len(k) > 9 for k in keys)
 
 
+@pytest.mark.parametrize("name", ["wilayah.json.gz", "desa.json.gz"])
+def test_the_data_files_unpack_as_gzip_unpacks_them(name: str) -> None:
+    # ISA-L's inflate (regions._unpacked) against the standard library's, on the pinned files; and the reference
+    # holds exactly the two files' entries.
+    with gzip.open(regions._data_dir() / name, "rb") as fh:
+        assert regions._unpacked(name) == fh.read()
+
+
+def test_the_reference_is_both_files() -> None:
+    want: dict[str, str] = {}
+    for name in ("wilayah.json.gz", "desa.json.gz"):
+        with gzip.open(regions._data_dir() / name, "rt", encoding="utf-8") as fh:
+            want.update(json.load(fh))
+    assert regions.reference() == want
+    assert len(want) > 90_000  # provinces, kabupaten, kecamatan and desa
+
+
 def _expected(full: dict[str, str], codes: list[str]) -> dict[str, str]:
     heads = {c[:9] for c in codes if len(c) > 9}
     out = dict(regions._wilayah())

@@ -262,9 +262,10 @@ def _write_table(path: Path, table: Any) -> int:
     end, with the other core idle: 0.10 s against 0.16 s in process); returns the CRC-32 of its bytes."""
     import pyarrow as pa
 
-    big = table.nbytes > COMPRESS_ABOVE_BYTES and pa.Codec.is_available("lz4_frame")
+    small = table.nbytes <= COMPRESS_ABOVE_BYTES
+    big = not small and pa.Codec.is_available("lz4_frame")
     options = pa.ipc.IpcWriteOptions(compression="lz4" if big else None, use_threads=True)
-    if table.nbytes <= COMPRESS_ABOVE_BYTES:
+    if small:
         # A small table is made in memory and written at once: streamed, Arrow hands each buffer and padding to
         # the Python file object one at a time (a few thousand calls for the sample's 0.6 MB progress frame).
         sink = pa.BufferOutputStream()

@@ -59,7 +59,7 @@ from pkp_cli.ingest.sheets import (
     parse_records,
     read_sheets,
 )
-from pkp_cli.ingest.units import FileUnit, merge, normalise, unit_of
+from pkp_cli.ingest.units import NOT_WHOLE, FileUnit, merge, normalise, unit_of
 from pkp_cli.model.frames import LOKASI, PROGRES, TEMUAN, LoadResult
 from pkp_cli.model.issues import FileReport, Issue
 from pkp_cli.model.regular_file import NotRegularFile, sha256_of
@@ -133,7 +133,7 @@ def load_uncached(
             if entry is not None:
                 try:
                     unit = unit_of(*entry)
-                except (KeyError, TypeError, ValueError, IndexError, AttributeError) as exc:
+                except NOT_WHOLE as exc:
                     cache.note_corrupt(cache_dir / str(key), exc)
                     unit = None
         if unit is not None and (unit.digest or sizes[_size(path)] == 1):
@@ -165,7 +165,6 @@ def load_uncached(
     to_read = [(s.path, s.shown) for s in slots if s.unit is None and s.problem is None and s.duplicate_of is None]
     # Many small files: read and parsed here and by a forked child on the other core (ingest/helper.py).
     child, results = _start_child(slots, to_read, schedule, max_uncompressed_mb, early, collect_rejects, cache_dir)
-    helped: set[str] = set()
     if child is None:
         left = [f for f in to_read if f not in results]  # (a child that could not start: what was read stays)
         ahead = _Ahead(left) if PARSE_AHEAD else None
@@ -173,8 +172,8 @@ def load_uncached(
         made = _fresh_units(slots, results)
     else:
         ahead = None
-        made, helped = _share_with(child, results, slots, to_read, schedule, max_uncompressed_mb, cache_dir, clock,
-                                   keep_grids=collect_rejects)  # fmt: skip
+        made = _share_with(child, results, slots, to_read, schedule, max_uncompressed_mb, cache_dir, clock,
+                           keep_grids=collect_rejects)  # fmt: skip
     for slot in slots:
         shown, unit = slot.shown, slot.unit
         if slot.problem is not None:
@@ -312,7 +311,7 @@ def load_uncached(
         lokasi_rejected=lokasi_rejected,
         rejected=rejected_rows(combined_sets, lang) if collect_rejects else {},
         timings=clock.timings,
-        parsed=[u.shown for u in units if not u.from_cache or u.shown in helped],
+        parsed=[u.shown for u in units if not u.from_cache],
     )
 
 
@@ -359,10 +358,10 @@ def _share_with(
     cache_dir: Path | None,
     clock: _Clock,
     keep_grids: bool,
-) -> tuple[dict[tuple[Path, str], FileUnit], set[str]]:
+) -> dict[tuple[Path, str], FileUnit]:
     """The files read and parsed here while `child` reads and parses the others: the units to parse or parsed (by
-    file), and the shown names of those the child read (on their slots: `_take_child`). `results` (the file read
-    before the fork) gets what is read here."""
+    file); the child's are set on their slots (`_take_child`). `results` (the file read before the fork) gets what
+    is read here."""
     try:
         made = _fresh_units(slots, results)
         # The file read before the fork is parsed while the child starts on the queue: its kind's parse (the
@@ -382,7 +381,7 @@ def _share_with(
         more = _read_all(missing, schedule, max_mb)
         results.update(more)
         made.update(_fresh_units(slots, more))  # parsed with the rest (`_parse_fresh` of every unit)
-    return made, helped
+    return made
 
 
 def _read_taken(
@@ -423,9 +422,10 @@ def _take_child(child: helper.Child, slots: list[_Slot]) -> set[str]:
         try:
             header, blobs = entry
             unit = unit_of(header, {kind: helper.table_of(b) for kind, b in blobs.items()})
-        except (KeyError, TypeError, ValueError, IndexError, AttributeError):
+        except NOT_WHOLE:
             continue
         unit.key = slot.key
+        unit.from_cache = False  # parsed now, by the child: a file the load says it parsed
         slot.unit = unit
         helped.add(slot.shown)
     return helped

@@ -393,8 +393,12 @@ def entry_of(unit: FileUnit) -> tuple[dict[str, Any], dict[str, Any]]:
     return header, tables
 
 
+# What `unit_of` raises when an entry is not whole (a key missing, a value of another type or length).
+NOT_WHOLE = (KeyError, TypeError, ValueError, IndexError, AttributeError)
+
+
 def unit_of(header: dict[str, Any], tables: dict[str, Any]) -> FileUnit:
-    """The unit a cache entry holds (raises KeyError, TypeError or ValueError when the entry is not whole)."""
+    """The unit a cache entry holds (raises one of NOT_WHOLE when the entry is not whole)."""
     from pkp_cli.ingest.cache import issue_from_json
 
     sets: dict[str, SheetRecords] = {}

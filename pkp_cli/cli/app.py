@@ -295,6 +295,11 @@ def run() -> None:
     # models are built reads every installed package's entry points, about 6 ms of a cold run with 75 packages
     # installed. A value the user set is kept.
     os.environ.setdefault("PYDANTIC_DISABLE_PLUGINS", "1")
+    # pkp does no linear algebra, but numpy's OpenBLAS starts a worker thread per core at `import numpy`, and each
+    # spins about 0.1 s of CPU before it sleeps: on two cores a tenth of a second taken from the reads that start
+    # right after (a cold CSV validate and `pkp status --province Bali` alike, bench/analysis.md round nineteen).
+    # Read by OpenBLAS when numpy is imported, which is after this; a value the user set is kept.
+    os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
     try:
         main()
     except SystemExit as exc:

@@ -99,6 +99,30 @@ def test_the_sample_loads_with_a_child_as_without(tmp_path: Path, schedule: Any,
     assert len(with_child.parsed) == 67  # the child's files count as parsed now, not as from the cache
 
 
+def test_the_names_of_title_dates_are_loaded_before_the_fork(
+    schedule: Any, spy: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The sample's progress workbooks have title dates ("Keadaan s.d. 27 Mei 2022"), whose month and weekday names
+    come from Babel's locale data (about 30 ms to load); the file read before the fork, the biggest, is the
+    location workbook, which has none. Loaded before the fork, the child has them from its parent."""
+    from pkp_cli.ingest import parse
+
+    parse.month_names.cache_clear()
+    parse._weekday_prefix.cache_clear()
+    parse.weekday_names.cache_clear()
+    at_fork: list[tuple[int, int]] = []
+    real_start = helper.start
+
+    def start(order: list[int], work: Any) -> Any:
+        at_fork.append((parse.month_names.cache_info().currsize, parse._weekday_prefix.cache_info().currsize))
+        return real_start(order, work)
+
+    monkeypatch.setattr(helper, "start", start)
+    spy["slow"] = 0.01
+    _load(SAMPLE, schedule)
+    assert at_fork == [(1, 1)]
+
+
 def test_the_cache_gets_the_same_entries_and_a_warm_load_reads_nothing(
     tmp_path: Path, schedule: Any, spy: dict[str, Any]
 ) -> None:

@@ -13,7 +13,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import Future
-from contextlib import nullcontext
+from contextlib import nullcontext, suppress
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -347,7 +347,8 @@ def _start_child(
     # workbook, as a rule) does not need: without them the child loaded them again (about 30 ms of its share).
     order = sorted(range(len(to_read)), key=lambda i: -sizes[i])
     first = _read_all([to_read[order[0]]], schedule, max_mb)
-    warm_names()
+    with suppress(Exception):  # only a head start: whatever fails here fails again where a date needs a name
+        warm_names()
     return helper.start(order[1:], work), first
 
 

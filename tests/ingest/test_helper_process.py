@@ -123,6 +123,23 @@ def test_the_names_of_title_dates_are_loaded_before_the_fork(
     assert at_fork == [(1, 1)]
 
 
+def test_names_that_fail_to_load_before_the_fork_cost_nothing(
+    schedule: Any, spy: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The names' loading before the fork is a head start only: a failure there (a broken locale package) is
+    dropped, and the load goes on with its child as before."""
+
+    def broken() -> None:
+        raise RuntimeError("no locale data")
+
+    monkeypatch.setattr(load, "warm_names", broken)
+    without = _load(SAMPLE, schedule, child=False)
+    spy["here"].clear()
+    spy["slow"] = 0.01
+    _same(_load(SAMPLE, schedule), without)
+    assert spy["children"] == 1
+
+
 def test_the_cache_gets_the_same_entries_and_a_warm_load_reads_nothing(
     tmp_path: Path, schedule: Any, spy: dict[str, Any]
 ) -> None:

@@ -21,7 +21,6 @@ No pandas here, nor in what the threads import (read.py, workbook.py, zipguard.p
 
 from __future__ import annotations
 
-import os
 import sys
 from collections import Counter
 from collections.abc import Callable
@@ -137,11 +136,12 @@ def start(
 ) -> EarlyReads:
     """Find the files and start the early reads of those the loader will certainly read (see the module)."""
     from pkp_cli.ingest.arrow_pool import use_load_pool
+    from pkp_cli.ingest.cores import usable_cpus
     from pkp_cli.ingest.discover import scan
 
     use_load_pool()  # before the readers allocate (ingest/arrow_pool.py says why)
     found = scan(paths, display_root)
-    if READ_THREADS < 2 or min(os.cpu_count() or 1, READ_THREADS) < 2:
+    if READ_THREADS < 2 or usable_cpus() < 2:
         return EarlyReads(found, [], max_mb)
     sizes = {path: file_size(path) for path, _ in found.files}
     count = Counter(sizes[path] for path, _ in found.files)  # as the loader counts them (a path given twice: 2)

@@ -37,6 +37,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import Any
 
+from pkp_cli.ingest.cores import usable_cpus as _usable_cpus
+
 MIN_FILES = 8  # fewer small files than this are read before a child would be ready to help
 MAX_FILES = 16_000  # their indexes fill at most 64 kB: a pipe's buffer on Linux (Queue)
 # No file at or above this size goes to a child: early.py's reading threads already read such files beside the
@@ -67,13 +69,6 @@ def allowed() -> Iterator[None]:
         raise
     finally:
         _allowed = outer
-
-
-def _usable_cpus() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except (AttributeError, OSError):
-        return os.cpu_count() or 1
 
 
 def worth(sizes: list[int]) -> bool:

@@ -7,7 +7,6 @@ Flow: discover files -> read each sheet (pkp_cli.ingest.sheets) -> combine per k
 from __future__ import annotations
 
 import functools
-import os
 import re
 import threading
 from collections import Counter
@@ -44,6 +43,7 @@ from pkp_cli.ingest.contract import (
     KIND_PROGRES,
     KIND_TEMUAN,
 )
+from pkp_cli.ingest.cores import usable_cpus
 from pkp_cli.ingest.discover import scan
 from pkp_cli.ingest.early import THREADS_MIN_FILE_BYTES, EarlyReads, reading_parts
 from pkp_cli.ingest.early import file_size as _size
@@ -493,7 +493,7 @@ def _read_all(
         except FileProblem as exc:
             return exc
 
-    if len(files) < 2 or min(os.cpu_count() or 1, READ_THREADS) < 2 or not _worth_threads(files):
+    if len(files) < 2 or READ_THREADS < 2 or usable_cpus() < 2 or not _worth_threads(files):
         return {f: one(f) for f in files}
     from concurrent.futures import ThreadPoolExecutor
 

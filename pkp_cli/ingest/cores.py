@@ -1,0 +1,112 @@
+"""How many CPUs this process can use: the one figure behind pkp's choices of a second reading thread (early.py,
+load.py) and of the helper child (helper.py).
+
+`os.cpu_count()` counts the machine's CPUs. A process may be allowed fewer: by its CPU affinity (`taskset`, a
+container's cpuset) and by a cgroup CPU quota (`docker run --cpus=1`, a systemd unit's CPUQuota=), which the kernel
+enforces by pausing the process's threads once they have used their share of each period. In a container limited
+to one CPU on a many-core host, a second thread or a forked child only takes turns with the first, and the pauses
+make it slower than one. The quota counts as the CPUs it pays for, rounded up (1.5 CPUs: 2), the tightest quota
+along the process's cgroup and its parents, in cgroup v2 (`cpu.max`) and v1 (`cpu.cfs_quota_us`).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from functools import cache
+from pathlib import Path
+
+# Where the kernel shows the process's cgroups (tests point these at a made-up tree).
+CGROUP_ROOT = Path("/sys/fs/cgroup")
+PROC_SELF_CGROUP = Path("/proc/self/cgroup")
+_V1_CPU_MOUNTS = ("cpu", "cpu,cpuacct", "cpuacct,cpu")
+_MAX_READ = 4096  # these files hold a line; anything longer is not what they are
+
+
+@cache
+def usable_cpus() -> int:
+    """CPUs this process can use: its affinity, lowered to what a cgroup CPU quota allows (once per process)."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        cpus = os.cpu_count() or 1
+    quota = quota_cpus()
+    return max(1, min(cpus, quota) if quota is not None else cpus)
+
+
+def quota_cpus() -> int | None:
+    """The CPUs the tightest cgroup CPU quota on this process allows (rounded up), or None when none is set or
+    none can be read (not Linux, no cgroup file system)."""
+    groups = _own_groups()
+    found: list[int] = []
+    unified = groups.get("")
+    if unified is not None:
+        for folder in _up(CGROUP_ROOT, unified):
+            found += _v2_limit(folder / "cpu.max")
+    for mount in _V1_CPU_MOUNTS:
+        path = groups.get(mount)
+        if path is not None:
+            for folder in _up(CGROUP_ROOT / mount, path):
+                found += _v1_limit(folder)
+    return min(found) if found else None
+
+
+def _own_groups() -> dict[str, str]:
+    """The process's cgroup per hierarchy (`/proc/self/cgroup`: "0::/path" for v2, "4:cpu,cpuacct:/path" for v1),
+    keyed by the controllers' names ("" for v2)."""
+    text = _small_text(PROC_SELF_CGROUP)
+    out: dict[str, str] = {}
+    for line in (text or "").splitlines():
+        parts = line.split(":", 2)
+        if len(parts) == 3 and parts[2].startswith("/"):
+            out[parts[1]] = parts[2]
+    return out
+
+
+def _up(base: Path, group: str) -> list[Path]:
+    """The folders of `group` under the mount `base` and each of its parents up to `base` itself. A name that
+    would leave `base` ("..") ends the walk there."""
+    names = [n for n in group.split("/") if n and n != "."]
+    if ".." in names:
+        names = []
+    return [base.joinpath(*names[:i]) for i in range(len(names), -1, -1)]
+
+
+def _v2_limit(path: Path) -> list[int]:
+    """`cpu.max`: "max 100000" (no quota) or "<quota> <period>" in microseconds."""
+    text = _small_text(path)
+    if text is None:
+        return []
+    parts = text.split()
+    if len(parts) != 2 or parts[0] == "max":
+        return []
+    return _cpus(parts[0], parts[1])
+
+
+def _v1_limit(folder: Path) -> list[int]:
+    """`cpu.cfs_quota_us` (-1: no quota) and `cpu.cfs_period_us`."""
+    quota, period = _small_text(folder / "cpu.cfs_quota_us"), _small_text(folder / "cpu.cfs_period_us")
+    if quota is None or period is None:
+        return []
+    return _cpus(quota.strip(), period.strip())
+
+
+def _cpus(quota: str, period: str) -> list[int]:
+    try:
+        q, p = int(quota), int(period)
+    except ValueError:
+        return []
+    if q <= 0 or p <= 0:
+        return []
+    return [max(1, math.ceil(q / p))]
+
+
+def _small_text(path: Path) -> str | None:
+    try:
+        with path.open("rb") as fh:
+            data = fh.read(_MAX_READ + 1)
+    except OSError:
+        return None
+    if len(data) > _MAX_READ:
+        return None
+    return data.decode("ascii", errors="replace")

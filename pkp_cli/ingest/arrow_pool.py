@@ -39,6 +39,7 @@ def use_load_pool() -> None:
 
     no_huge_pages()
     few_heaps()
+    arrow_threads_within_quota()
     if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
         return
     if pa.default_memory_pool().backend_name == _PREFERRED:
@@ -48,6 +49,22 @@ def use_load_pool() -> None:
     except (NotImplementedError, pa.ArrowNotImplementedError):
         return
     pa.set_memory_pool(pool)
+
+
+def arrow_threads_within_quota() -> None:
+    """Arrow's CPU threads (its CSV parse, compute kernels, IPC compression) no more than the CPUs this process can
+    use (ingest/cores.py): Arrow starts one per CPU of the machine, and in a container held to one or two CPUs by a
+    quota the kernel pauses them once the quota is used (CPU throttling), so most would only wait. Left alone where
+    the user set OMP_NUM_THREADS or OMP_THREAD_LIMIT (what Arrow itself reads)."""
+    if "OMP_NUM_THREADS" in os.environ or "OMP_THREAD_LIMIT" in os.environ:
+        return
+    import pyarrow as pa
+
+    from pkp_cli.ingest.cores import usable_cpus
+
+    cpus = usable_cpus()
+    if cpus < pa.cpu_count():
+        pa.set_cpu_count(cpus)
 
 
 def no_huge_pages() -> None:

@@ -146,3 +146,29 @@ def test_one_cpu_by_quota_means_no_second_reader_and_no_child(
     assert decisions() == (False, False, False)
     _v2(tree, "/", {"": "max 100000"})  # no quota: the two CPUs
     assert decisions() == (True, True, True)
+
+
+def test_arrows_threads_kept_within_the_quota(tree: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import pyarrow as pa
+
+    from pkp_cli.ingest.arrow_pool import arrow_threads_within_quota
+
+    before = pa.cpu_count()
+    monkeypatch.delenv("OMP_NUM_THREADS", raising=False)
+    monkeypatch.delenv("OMP_THREAD_LIMIT", raising=False)
+    try:
+        pa.set_cpu_count(4)  # as on a 4-CPU machine, whatever runs the tests
+        _v2(tree, "/", {"": "max 100000"})
+        arrow_threads_within_quota()
+        assert pa.cpu_count() == min(4, _affinity())  # no quota: the affinity's CPUs at most
+        pa.set_cpu_count(4)
+        cores.usable_cpus.cache_clear()
+        _v2(tree, "/", {"": "100000 100000"})
+        monkeypatch.setenv("OMP_NUM_THREADS", "4")  # the user's choice, which Arrow reads: kept
+        arrow_threads_within_quota()
+        assert pa.cpu_count() == 4
+        monkeypatch.delenv("OMP_NUM_THREADS")
+        arrow_threads_within_quota()
+        assert pa.cpu_count() == 1  # one CPU's quota: one Arrow thread
+    finally:
+        pa.set_cpu_count(before)

@@ -14,6 +14,12 @@ settings.register_profile(
 settings.register_profile("dev", deadline=None, max_examples=100)
 settings.load_profile("ci" if os.environ.get("CI") else os.environ.get("HYPOTHESIS_PROFILE", "dev"))
 
+# The tests exercise pkp's two-CPU paths (a second reading thread, the helper child, the engines' second thread) on
+# whatever runs them, a container held to one CPU by a quota included; set before any test module is imported (a
+# skip condition reads the count) and inherited by the pkp processes tests start. tests/ingest/test_cores.py
+# tests the detection with it unset.
+os.environ.setdefault("PKP_CPUS", "2")
+
 MINI_SCHEDULE = """\
 tahun_anggaran: 2022
 batas_akhir: 2022-12-31

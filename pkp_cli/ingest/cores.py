@@ -7,15 +7,22 @@ enforces by pausing the process's threads once they have used their share of eac
 to one CPU on a many-core host, a second thread or a forked child only takes turns with the first, and the pauses
 make it slower than one. The quota counts as the CPUs it pays for, rounded up (1.5 CPUs: 2), the tightest quota
 along the process's cgroup and its parents, in cgroup v2 (`cpu.max`) and v1 (`cpu.cfs_quota_us`).
+
+`PKP_CPUS=N` (a whole number from 1) sets the count instead, where the detection is wrong or a user wants pkp on
+one core of a shared server; any other value is ignored. (The tests set it to 2: they exercise the two-CPU paths
+whatever machine or container runs them; tests/ingest/test_cores.py tests the detection itself.)
 """
 
 from __future__ import annotations
 
 import math
 import os
+import re
 from functools import cache
 from pathlib import Path
 
+ENV = "PKP_CPUS"
+_COUNT = re.compile(r"[0-9]{1,4}")
 # Where the kernel shows the process's cgroups (tests point these at a made-up tree).
 CGROUP_ROOT = Path("/sys/fs/cgroup")
 PROC_SELF_CGROUP = Path("/proc/self/cgroup")
@@ -25,7 +32,11 @@ _MAX_READ = 4096  # these files hold a line; anything longer is not what they ar
 
 @cache
 def usable_cpus() -> int:
-    """CPUs this process can use: its affinity, lowered to what a cgroup CPU quota allows (once per process)."""
+    """CPUs this process can use: PKP_CPUS when set to a count, else its affinity lowered to what a cgroup CPU quota
+    allows (once per process)."""
+    given = os.environ.get(ENV, "").strip()
+    if _COUNT.fullmatch(given) and int(given) >= 1:
+        return int(given)
     try:
         cpus = len(os.sched_getaffinity(0))
     except (AttributeError, OSError):

@@ -13,6 +13,7 @@ from pkp_cli.ingest import cores, early, helper, load
 
 @pytest.fixture
 def tree(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    monkeypatch.delenv(cores.ENV, raising=False)  # (tests/conftest.py sets it for every other test)
     monkeypatch.setattr(cores, "CGROUP_ROOT", tmp_path / "sys")
     monkeypatch.setattr(cores, "PROC_SELF_CGROUP", tmp_path / "proc-self-cgroup")
     cores.usable_cpus.cache_clear()
@@ -172,3 +173,26 @@ def test_arrows_threads_kept_within_the_quota(tree: Path, monkeypatch: pytest.Mo
         assert pa.cpu_count() == 1  # one CPU's quota: one Arrow thread
     finally:
         pa.set_cpu_count(before)
+
+
+@pytest.mark.parametrize(
+    ("given", "cpus"),
+    [
+        ("1", 1),
+        ("3", 3),
+        (" 2 ", 2),
+        ("0", None),
+        ("-1", None),
+        ("1.5", None),
+        ("two", None),
+        ("", None),
+        ("\u0663", None),
+        ("99999", None),
+    ],
+)
+def test_pkp_cpus_sets_the_count(tree: Path, monkeypatch: pytest.MonkeyPatch, given: str, cpus: int | None) -> None:
+    """A whole number from 1 (up to four digits) is the count, above or below what is detected; anything else
+    (zero, a fraction, words, an Arabic-Indic digit, an absurd count) leaves the detection: here a quota of one."""
+    _v2(tree, "/", {"": "100000 100000"})
+    monkeypatch.setenv(cores.ENV, given)
+    assert cores.usable_cpus() == (cpus if cpus is not None else 1)

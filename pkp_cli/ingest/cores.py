@@ -1,5 +1,6 @@
 """How many CPUs this process can use: the one figure behind pkp's choices of a second reading thread (early.py,
-load.py) and of the helper child (helper.py).
+load.py), of the helper child (helper.py), of the engines' second thread (engines/beside.py) and of Arrow's CPU
+threads (arrow_pool.py).
 
 `os.cpu_count()` counts the machine's CPUs. A process may be allowed fewer: by its CPU affinity (`taskset`, a
 container's cpuset) and by a cgroup CPU quota (`docker run --cpus=1`, a systemd unit's CPUQuota=), which the kernel
@@ -75,8 +76,8 @@ def _own_groups() -> dict[str, str]:
 
 
 def _up(base: Path, group: str) -> list[Path]:
-    """The folders of `group` under the mount `base` and each of its parents up to `base` itself. A name that
-    would leave `base` ("..") ends the walk there."""
+    """The folders of `group` under the mount `base` and each of its parents up to `base` itself; a group with ".."
+    in its path (it would leave `base`) is read at `base` only."""
     names = [n for n in group.split("/") if n and n != "."]
     if ".." in names:
         names = []

@@ -16,7 +16,7 @@ from typing import Any
 import pandas as pd
 import pytest
 
-from pkp_cli.ingest import cores, early, read
+from pkp_cli.ingest import early, read
 from pkp_cli.ingest.cached import load_data
 from pkp_cli.ingest.read import FileProblem, RawSheet, read_file
 from tests.factories import write_lokasi
@@ -28,10 +28,9 @@ HEADER = "Kode Lokasi;Program;Tahapan;Tanggal Mulai;Keterangan\n"
 
 @pytest.fixture
 def every_file_early(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Early reads for files of any size (the bench's files are big; these are a few kB), as on two CPUs whatever
-    runs the tests (one CPU, or a quota of one, starts none: tests/ingest/test_cores.py)."""
+    """Early reads for files of any size (the bench's files are big; these are a few kB). (Two CPUs are counted
+    whatever runs the tests: tests/conftest.py sets PKP_CPUS.)"""
     monkeypatch.setattr(early, "THREADS_MIN_FILE_BYTES", 0)
-    monkeypatch.setattr(cores, "usable_cpus", lambda: 2)
 
 
 def _files(folder: Path) -> dict[str, Path]:

@@ -114,11 +114,11 @@ def _cpus(quota: str, period: str) -> list[int]:
 
 
 def _small_text(path: Path) -> str | None:
+    """The file's text, or None when it is missing, not a regular file or longer than _MAX_READ."""
+    from pkp_cli.model.regular_file import NotRegularFile, TooLarge, read_regular_file
+
     try:
-        with path.open("rb") as fh:
-            data = fh.read(_MAX_READ + 1)
-    except OSError:
-        return None
-    if len(data) > _MAX_READ:
+        data = read_regular_file(path, _MAX_READ)
+    except (OSError, NotRegularFile, TooLarge):
         return None
     return data.decode("ascii", errors="replace")

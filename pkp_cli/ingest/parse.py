@@ -153,9 +153,9 @@ _LETTER_FIRST = re.compile(r"^\s*[^\W\d_]")
 
 def warm_names() -> None:
     """Load the month and weekday names now (Babel's Indonesian and English data, about 30 ms): called before the
-    helper child is forked (ingest/helper.py), so that the names a title date needs are loaded once for both
-    processes, not again in the child, whose share of the files the parent may wait for. The parent loads the
-    Indonesian data anyway (every report's dates are written with it)."""
+    helper child is forked (ingest/load.py, `_start_child`), so that the names a title date needs are loaded once
+    for both processes, not again in the child, whose share of the files the parent may wait for. The parent loads
+    the Indonesian data anyway (every report's dates are written with it)."""
     month_names()
     _weekday_prefix()
 

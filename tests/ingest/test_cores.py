@@ -94,6 +94,14 @@ def test_no_cgroup_file_system_means_no_quota(tree: Path) -> None:
     assert cores.quota_cpus() is None
 
 
+def test_a_quota_file_that_is_no_regular_file_is_not_read(tree: Path) -> None:
+    # A FIFO under a quota file's name: refused unopened (a plain open would wait for a writer for ever).
+    _write(tree / "proc-self-cgroup", "0::/\n")
+    (tree / "sys").mkdir()
+    os.mkfifo(tree / "sys" / "cpu.max")
+    assert cores.quota_cpus() is None
+
+
 def _affinity() -> int:
     try:
         return len(os.sched_getaffinity(0))

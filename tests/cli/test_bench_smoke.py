@@ -61,3 +61,11 @@ def test_bench_smoke_runs_and_writes_figures(tmp_path: Path) -> None:
     goals = text.split("## Goals", 1)[1].split("##", 1)[0]
     verdicts = [ln for ln in goals.splitlines() if ln.startswith("| ") and not ln.startswith(("| goal", "|---"))]
     assert verdicts and all(ln.endswith(("**PASS** |", "**MISS** |", "**SKIPPED** |")) for ln in verdicts)
+    # Each peak is the measured process's own: the bench makes its data in children, so that what it holds does not
+    # become every process's peak (Linux keeps a process's peak across exec). A bare Typer app's --help needs about
+    # 20-30 MB; made in the bench's own process, the data set it (and every other) at the bench's peak.
+    bare = next(ln for ln in text.splitlines() if ln.startswith("| bare two-command Typer app --help |"))
+    peak_mb = float(bare.split("|")[5].strip().removesuffix(" MB"))
+    assert peak_mb < 60, bare
+    own = next(ln for ln in text.splitlines() if ln.startswith("- The benchmark's own peak memory: "))
+    assert float(own.split(": ", 1)[1].split(" MB", 1)[0]) < 60, own

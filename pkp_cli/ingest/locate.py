@@ -102,7 +102,41 @@ def cache_dir(cfg: Config) -> Path | None:
         return None
     if cfg.values.get("cache_dir"):
         folder = Path(cfg.values["cache_dir"])
-        if folder.exists() and not folder.is_dir():
+        blocker = _not_a_folder(folder)
+        if blocker == folder:
             raise PkpError(Exit.CONFIG, f"{cfg.path}: cache_dir = {folder}: bukan folder / not a folder")
+        if blocker is not None:
+            raise PkpError(
+                Exit.CONFIG,
+                f"{cfg.path}: cache_dir = {folder}: {blocker} bukan folder / {blocker} is not a folder",
+            )
         return folder
-    return default_cache_dir()
+    folder = default_cache_dir()
+    blocker = _not_a_folder(folder)
+    if blocker is None:
+        return folder
+    # The default place (no `cache_dir` configured, which is an error when it is no folder): the command runs without
+    # the cache rather than stopping, but says so once, or every run would be a cold one without a word why.
+    if folder not in _SAID_UNUSABLE:
+        from pkp_cli.ingest.cache_notes import say
+
+        _SAID_UNUSABLE.add(folder)
+        what = "" if blocker == folder else f"{blocker} "
+        say(f"pkp: cache {folder}: {what}bukan folder, tanpa cache / {what}is not a folder, running without the cache")
+    return None
+
+
+# Default cache folders already said to be unusable: `cache_dir` is asked several times by one command.
+_SAID_UNUSABLE: set[Path] = set()
+
+
+def _not_a_folder(folder: Path) -> Path | None:
+    """What keeps `folder` from being (or becoming) a folder: itself or the nearest existing path above it, when
+    that is something else (a file, a FIFO, a link to one); None when it is a folder or can be made one."""
+    for path in (folder, *folder.parents):
+        try:
+            if os.path.lexists(path):  # (a link to nothing stands in the way too)
+                return None if path.is_dir() else path
+        except OSError:  # (unreadable: left to the writes, which fail quietly)
+            return None
+    return None

@@ -62,14 +62,22 @@ def test_empty_cache_dir_is_a_config_error_and_deletes_nothing(tmp_path: Path) -
     assert sorted(p.name for p in home.iterdir()) == [d.name for d in folders]
 
 
-@pytest.mark.parametrize("value", ['"   "', '"/etc/hostname-as-file"'])
+@pytest.mark.parametrize("value", ['"   "', '"/etc/hostname-as-file"', '"/etc/hostname-as-file/sub"', '"LINK"'])
 def test_cache_dir_blank_or_a_file_is_78(tmp_path: Path, value: str) -> None:
+    """Blank, a file, a folder under a file, a link to nothing: none can hold the cache (the last two were taken as
+    folders to be made, and every run was silently a cold one)."""
     a_file = tmp_path / "a-file"
     a_file.write_text("x", encoding="utf-8")
-    env = _config(tmp_path, f"cache_dir = {value.replace('/etc/hostname-as-file', str(a_file))}\n")
+    (tmp_path / "link").symlink_to(tmp_path / "gone")
+    value = value.replace("/etc/hostname-as-file", str(a_file)).replace("LINK", str(tmp_path / "link"))
+    env = _config(tmp_path, f"cache_dir = {value}\n")
     res = runner.invoke(app, ["status", "--province", "Bali"], env=env)
     assert res.exit_code == 78
     assert "cache_dir" in res.stderr
+    if "/" in value:  # what is in the way is named
+        blocker = tmp_path / "link" if "link" in value else a_file
+        assert f"{blocker} is not a folder" in res.stderr or f"{blocker}: bukan folder / not a folder" in res.stderr
+    assert a_file.read_text(encoding="utf-8") == "x" and not (tmp_path / "gone").exists()
 
 
 def test_pruning_touches_only_pkp_entries(tmp_path: Path) -> None:

@@ -530,7 +530,8 @@ class Run:
 
     def peak_ok(self, peak: float, limit: float) -> bool | None:
         """A peak goal's result; None (not judged) when the figure may be the bench's own peak (`bench_peak`)."""
-        if self.ctx.get("peaks_unknown") and peak <= self.ctx.get("bench_peak", 0.0) * 1.01:
+        own = self.ctx.get("bench_peak", 0.0)
+        if own > BENCH_PEAK_LIMIT_MB and peak <= own * 1.01:
             return None
         return peak < limit
 
@@ -558,7 +559,6 @@ class Run:
                 "that, not the measured process's (Linux keeps a process's peak across exec); the peak goals are "
                 "then not judged."
             )
-            self.ctx["peaks_unknown"] = True
 
 
 def render(ctx: dict[str, Any]) -> str:

@@ -1,7 +1,5 @@
 """`pkp audit`: audit follow-up per province, the overdue findings, and what changed since the last report."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from pkp_cli.cli.i18n import t

@@ -1,7 +1,5 @@
 """`pkp candidates`: the locations that can be accelerated, with their reasons, and one location's score card."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

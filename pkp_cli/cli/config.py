@@ -1,7 +1,5 @@
 """`pkp config`: the effective settings and where each came from."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from pkp_cli.cli.i18n import t

@@ -1,7 +1,5 @@
 """`pkp history`: the weeks stored by `pkp weekly`, read from each snapshot's footer (no row is read)."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Any
 

@@ -1,7 +1,5 @@
 """`pkp readiness`: the desk-wilayah board per province and program."""
 
-from __future__ import annotations
-
 from typing import Any
 
 from pkp_cli.cli.i18n import t

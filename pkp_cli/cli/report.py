@@ -1,7 +1,5 @@
 """`pkp report`: the meeting packs (a pack per province and a national pack, with an index) in one run."""
 
-from __future__ import annotations
-
 from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any

@@ -1,7 +1,5 @@
 """`pkp sample DIR`: copy the bundled sample out for a user to explore and edit."""
 
-from __future__ import annotations
-
 import os
 import re
 from pathlib import Path

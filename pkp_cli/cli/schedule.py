@@ -1,7 +1,5 @@
 """`pkp schedule`: the stages and windows of the national schedule, or a check of one schedule file."""
 
-from __future__ import annotations
-
 import sys
 from pathlib import Path
 from typing import Annotated, Any

@@ -1,7 +1,5 @@
 """`pkp status`: where each province, kabupaten/kota, location and stage stands against the schedule."""
 
-from __future__ import annotations
-
 from typing import Annotated, Any
 
 import typer

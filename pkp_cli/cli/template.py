@@ -1,7 +1,5 @@
 """`pkp template`: the progress workbook each BPPW fills, pre-filled with its locations and stages."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 

@@ -1,7 +1,5 @@
 """`pkp validate`: check workbooks, with every error at its cell, and account for every row."""
 
-from __future__ import annotations
-
 from pathlib import Path
 from typing import Annotated, Any
 

@@ -4,8 +4,6 @@ Runs unattended (cron, a systemd timer): one run per history folder at a time (a
 every file written whole, nothing asked, no colour, messages on stderr.
 """
 
-from __future__ import annotations
-
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Any

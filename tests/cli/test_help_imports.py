@@ -126,3 +126,19 @@ def test_subcommand_help_imports_no_heavy_library(command: str) -> None:
             continue  # typer's own parameter adapters (see the module docstring)
         bad.append(f"{pkg} from {where}")
     assert not bad, f"pkp {command} --help imported " + "; ".join(bad)
+
+
+def test_command_annotations_are_objects_not_text():
+    """`pkp --help` builds every command's parameters: annotations kept as text (a module with `from __future__
+    import annotations`) are compiled and evaluated again there, for each of the ~100 parameters (pkp_cli/cli/
+    commands.py says what that cost). Every function registered as a command has real annotation objects."""
+    import inspect
+
+    from pkp_cli.cli.app import app
+
+    callbacks = [info.callback for info in app.registered_commands]
+    callbacks += [c.callback for g in app.registered_groups for c in g.typer_instance.registered_commands]
+    assert len(callbacks) >= 12
+    for fn in callbacks:
+        texts = {k: v for k, v in inspect.get_annotations(fn).items() if isinstance(v, str)}
+        assert not texts, f"{fn.__module__}.{fn.__qualname__}: annotations as text {sorted(texts)}"

@@ -60,7 +60,9 @@ FILE_MAGIC = b"pkp-cli file cache entry v1\n"
 # header and body, and of each load entry's files, checked before any byte is parsed). Part of every entry's key,
 # so a build of the same version with another layout never meets this one's entries (it would read them as
 # damaged, note it and rebuild on every run, each build in turn).
-ENTRY_LAYOUT = 3
+# (4: each entry holds its own key, checked on reading: an entry renamed to another's name, as when two entries'
+# files were swapped, is not trusted.)
+ENTRY_LAYOUT = 4
 _FILE_NAME = re.compile(r"^pkp-file-[0-9a-f]{32}\.pkpc$")
 _FILE_TMP_NAME = re.compile(r"^\.pkp-file-tmp-[A-Za-z0-9_]+$")
 MAX_FILE_ENTRIES = 20_000
@@ -191,6 +193,7 @@ def save(folder: Path, key: str, result: Any) -> None:
             "lokasi_rejected": result.lokasi_rejected,
         }
         meta["columns"] = {n: list(frame.columns) for n, frame in frames.items()}
+        meta[KEY_FIELD] = key
         meta["dated_reports"], meta["report_years"] = report_dates(result.progres)
     except (ValueError, TypeError, KeyError, AttributeError):
         return
@@ -383,6 +386,7 @@ def load(folder: Path, key: str, rebuild: Callable[[], Any] | None = None) -> An
             raise ValueError("meta.json: checksum")
         crcs = {name: int(sums[f"{name}.arrow"]) for name in FRAMES}
         meta = json.loads(text.decode("utf-8"))
+        _same_key(meta, key)
         # A valid Arrow file holding another table is as broken as an unreadable one.
         required = {"lokasi": shapes.LOKASI, "progres": shapes.PROGRES, "temuan": shapes.TEMUAN}
         frames: dict[str, Any] = {}
@@ -596,7 +600,7 @@ def save_file(folder: Path, key: str, header: dict[str, Any], tables: dict[str, 
         tmp = Path(name)
         with os.fdopen(fd, "wb") as fh:
             write = _stream_entry if stream else _write_entry
-            size = write(fh, header, slim, codec)
+            size = write(fh, {**header, KEY_FIELD: key}, slim, codec)
         target = folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}"
         if target.exists() and not is_our_file(target):
             remove_our_file(tmp, _FILE_TMP_NAME)  # somebody else's file under pkp's name: left as it is
@@ -802,6 +806,7 @@ def load_file(folder: Path, key: str, check: bool = True) -> tuple[dict[str, Any
         return None
     try:
         header, at = entry_parts(data)
+        _same_key(header, key)
         body = pa.py_buffer(data)[at:]
         tables = {}
         for name, (start, length, *restore) in header["tables"].items():
@@ -818,6 +823,16 @@ def load_file(folder: Path, key: str, check: bool = True) -> tuple[dict[str, Any
         note_corrupt(entry, exc)
         remove_our_file(entry)
         return None
+
+
+KEY_FIELD = "key"  # an entry's own key, in its header (a file entry) or meta.json (a load entry)
+
+
+def _same_key(header: Any, key: str) -> None:
+    """ValueError unless the entry read under `key` says it is `key`'s: whole and checksummed, an entry renamed to
+    another's name (two entries' files swapped, one copied over another) would otherwise be trusted as that one."""
+    if not isinstance(header, dict) or header.get(KEY_FIELD) != key:
+        raise ValueError("another entry's content under this name (its own key differs)")
 
 
 def entry_parts(data: bytes) -> tuple[dict[str, Any], int]:

@@ -1,9 +1,10 @@
 """Small JSON entries in pkp's cache folder: the validated schedule and the national holiday list.
 
 Each entry is one file named `pkp-schedule-<24 hex>.json` or `pkp-holidays-<24 hex>.json` whose text starts
-with MAGIC, then a line with the CRC-32 of the JSON after it (a damaged digit in a stage's date would still be
-JSON, and a valid schedule); it is written under a temporary name (TMP_PREFIX + random, same magic) and renamed
-into place.
+with MAGIC, then a line with the CRC-32 of the entry's own name and the JSON after it (a damaged digit in a
+stage's date would still be JSON, and a valid schedule; an entry renamed to another's name, as when two entries'
+files were swapped, would be another schedule, whole); it is written under a temporary name (TMP_PREFIX +
+random, same magic) and renamed into place.
 The magic is what lets pkp clear a temporary file a killed run left behind, and keep the number of entries
 bounded, without ever touching a file it did not write: the cache folder may be a folder the user chose.
 """
@@ -20,7 +21,8 @@ MAGIC = "pkp-cli kept json v1\n"
 TMP_PREFIX = ".pkp-json-tmp-"
 _NAME = re.compile(r"^pkp-(schedule|holidays)-[0-9a-f]{24}\.json$")
 _TMP_NAME = re.compile(r"^\.pkp-json-tmp-[A-Za-z0-9_]+$")
-_SUM = b"crc32 "
+# "crc32n": of the name and the text (an entry of the earlier "crc32" line, of the text only, is rebuilt quietly)
+_SUM = b"crc32n "
 _SUM_LINE = re.compile(re.escape(_SUM) + rb"[0-9a-f]{8}")
 MAX_BYTES = 1 << 24  # an entry is a few KB: a bigger file under an entry's name is not pkp's
 # A new schedule file (an edit of the YAML) or a new holidays package makes a new entry; each is a few KB.
@@ -28,9 +30,10 @@ MAX_ENTRIES = 64
 
 
 def read_kept(entry: Path) -> str | None:
-    """The text kept in `entry`, or None (missing, unreadable, not written by pkp or by an earlier pkp without the
-    checksum line: then rebuilt; damaged: rebuilt with a note, as any cache entry)."""
-    from pkp_cli.ingest.cache import crc32, note_corrupt
+    """The text kept in `entry`, or None (missing, unreadable, not written by pkp or by an earlier pkp without this
+    checksum line: then rebuilt; damaged, or another entry's under this name: rebuilt with a note, as any cache
+    entry)."""
+    from pkp_cli.ingest.cache import note_corrupt
     from pkp_cli.model.regular_file import NotRegularFile, TooLarge, read_regular_file
 
     try:
@@ -46,8 +49,8 @@ def read_kept(entry: Path) -> str | None:
         return None
     body = data[line_end + 1 :]
     try:
-        if int(line[len(_SUM) :], 16) != crc32(body):
-            raise ValueError("checksum")
+        if int(line[len(_SUM) :], 16) != _sum(entry.name, body):
+            raise ValueError("checksum (damaged, or another entry's under this name)")
         text = body.decode("utf-8")
     except ValueError as exc:
         note_corrupt(entry, exc)
@@ -70,7 +73,7 @@ def write_kept(entry: Path, text: str) -> None:
         fd, name = tempfile.mkstemp(dir=folder, prefix=TMP_PREFIX)
         tmp = Path(name)
         with os.fdopen(fd, "wb") as fh:
-            fh.write(kept_bytes(text))
+            fh.write(kept_bytes(text, entry.name))
         os.replace(tmp, entry)
         tmp = None
     except (OSError, ValueError):
@@ -81,12 +84,16 @@ def write_kept(entry: Path, text: str) -> None:
     prune_kept(folder)
 
 
-def kept_bytes(text: str) -> bytes:
-    """An entry's bytes for `text`: the magic, the checksum line, the text."""
+def kept_bytes(text: str, name: str) -> bytes:
+    """The bytes of the entry named `name` keeping `text`: the magic, the checksum line, the text."""
+    body = text.encode("utf-8")
+    return MAGIC.encode() + _SUM + f"{_sum(name, body):08x}\n".encode() + body
+
+
+def _sum(name: str, body: bytes) -> int:
     from pkp_cli.ingest.cache import crc32
 
-    body = text.encode("utf-8")
-    return MAGIC.encode() + _SUM + f"{crc32(body):08x}\n".encode() + body
+    return crc32(name.encode("utf-8") + b"\n" + body)
 
 
 def prune_kept(folder: Path) -> None:

@@ -33,7 +33,7 @@ def test_the_stored_list_gives_the_same_days_and_is_read_back(tmp_path: Path) ->
     # Read back from the file: a day written into it counts (a test-only edit, to see the file is used).
     text = read_kept(entry)
     assert text is not None
-    entry.write_bytes(kept_bytes(text.replace("[", '["2022-05-23", ', 1)))  # (with its checksum line anew)
+    entry.write_bytes(kept_bytes(text.replace("[", '["2022-05-23", ', 1), entry.name))  # (with its checksum line anew)
     workdays._national_holidays.cache_clear()
     assert _count(WorkCalendar(store=tmp_path)) == plain - 1
     assert date(2022, 5, 23) in set(workdays._national_holidays((2022,), ("public", "government"), tmp_path))
@@ -44,8 +44,8 @@ def test_a_damaged_list_is_built_again(tmp_path: Path) -> None:
     _count(WorkCalendar(store=tmp_path))
     (entry,) = tmp_path.glob("pkp-holidays-*.json")
     good = entry.read_text(encoding="utf-8")
-    assert good.startswith(MAGIC + "crc32 ") and (read_kept(entry) or "").startswith('["')
-    entry.write_bytes(kept_bytes("not json"))  # pkp's entry (magic and checksum), the list not a list
+    assert good.startswith(MAGIC + "crc32n ") and (read_kept(entry) or "").startswith('["')
+    entry.write_bytes(kept_bytes("not json", entry.name))  # pkp's entry (magic and checksum), the list not a list
     workdays._national_holidays.cache_clear()
     assert _count(WorkCalendar(store=tmp_path)) == 8
     assert entry.read_text(encoding="utf-8") == good  # rewritten

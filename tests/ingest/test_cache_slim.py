@@ -116,7 +116,9 @@ def test_a_streamed_entry_is_the_entry_written_in_memory(tmp_path: Path) -> None
     assert cache.save_file(tmp_path, "1" * 32, {"n": 1}, {"frame": table, "small": table.slice(0, 3)}, stream=True)
     assert cache.save_file(tmp_path, "2" * 32, {"n": 1}, {"frame": table, "small": table.slice(0, 3)})
     streamed, kept = (_header_and_body(tmp_path / f"{cache.FILE_PREFIX}{k * 32}{cache.FILE_SUFFIX}") for k in "12")
-    assert streamed[0] == kept[0] and streamed[1] == kept[1]  # the same header (but its padding) and bytes
+    # the same header (but its padding, and each entry's own key) and bytes
+    assert streamed[0].pop("key") == "1" * 32 and kept[0].pop("key") == "2" * 32
+    assert streamed[0] == kept[0] and streamed[1] == kept[1]
 
 
 def test_columns_that_need_no_bytes_are_not_written(tmp_path: Path) -> None:

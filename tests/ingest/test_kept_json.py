@@ -28,8 +28,9 @@ def _age(path: Path, seconds: float) -> None:
 def test_written_then_read_back(tmp_path: Path) -> None:
     entry = tmp_path / "cache" / _name(1)
     write_kept(entry, '{"a": 1}')
-    # the magic, the CRC-32 of the text (zlib's: 0xfba18e97 for these 8 bytes), the text
-    assert entry.read_bytes() == MAGIC.encode() + b'crc32 fba18e97\n{"a": 1}' == kept_bytes('{"a": 1}')
+    # the magic, the CRC-32 of the entry's name, a newline and the text (zlib's: 0xa11838cd for
+    # "pkp-schedule-000000000000000000000001.json\n{"a": 1}"), the text
+    assert entry.read_bytes() == MAGIC.encode() + b'crc32n a11838cd\n{"a": 1}' == kept_bytes('{"a": 1}', entry.name)
     assert read_kept(entry) == '{"a": 1}'
     assert [p.name for p in entry.parent.iterdir()] == [entry.name]  # no temporary file left
 
@@ -37,12 +38,13 @@ def test_written_then_read_back(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("kept", "noted"),
     [
-        (MAGIC.encode() + b'crc32 fba18e97\n{"a": 2}', True),  # a digit changed: still JSON, not what was kept
-        (MAGIC.encode() + b'crc32 fba18e96\n{"a": 1}', True),  # the checksum line damaged
-        (MAGIC.encode() + b'crc32 fba18e97\n{"a": 1', True),  # cut short
-        (MAGIC.encode() + b'crc32 fba18e97\n{"a": 1}\xff', True),  # a byte more
+        (MAGIC.encode() + b'crc32n a11838cd\n{"a": 2}', True),  # a digit changed: still JSON, not what was kept
+        (MAGIC.encode() + b'crc32n a11838cc\n{"a": 1}', True),  # the checksum line damaged
+        (MAGIC.encode() + b'crc32n a11838cd\n{"a": 1', True),  # cut short
+        (MAGIC.encode() + b'crc32n a11838cd\n{"a": 1}\xff', True),  # a byte more
         (MAGIC.encode() + b'{"a": 1}', False),  # an earlier pkp's entry (no checksum line): rebuilt, no note
-        (MAGIC.encode() + b"crc32 fba18e9\n{}", False),  # no checksum line of the form
+        (MAGIC.encode() + b'crc32 fba18e97\n{"a": 1}', False),  # an earlier one's (of the text only): the same
+        (MAGIC.encode() + b"crc32n a11838c\n{}", False),  # no checksum line of the form
     ],
 )
 def test_a_damaged_entry_is_not_used_and_goes_with_a_note(
@@ -56,6 +58,24 @@ def test_a_damaged_entry_is_not_used_and_goes_with_a_note(
     assert entry.exists() is not noted  # a damaged entry goes; an old one stays until it is written anew
     write_kept(entry, '{"a": 1}')
     assert read_kept(entry) == '{"a": 1}'
+
+
+def test_an_entry_under_another_entrys_name_is_not_used(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """Two entries' files swapped (or one copied over the other): each is whole, with its checksum line, but not
+    what its name was made for (another schedule, another year's holidays): neither is used, each goes with a
+    note, and what is written next under the name is read back."""
+    one, two = tmp_path / _name(1), tmp_path / _name(2)
+    write_kept(one, '{"year": 2022}')
+    write_kept(two, '{"year": 2023}')
+    data_one, data_two = one.read_bytes(), two.read_bytes()
+    one.write_bytes(data_two)
+    two.write_bytes(data_one)
+    assert read_kept(one) is None and read_kept(two) is None
+    err = capsys.readouterr().err
+    assert err.count("corrupt, rebuilt") == 2 and one.name in err and two.name in err
+    assert not one.exists() and not two.exists()
+    write_kept(one, '{"year": 2022}')
+    assert read_kept(one) == '{"year": 2022}'
 
 
 def test_missing_or_foreign_reads_as_nothing(tmp_path: Path) -> None:
@@ -97,7 +117,7 @@ def test_entries_are_bounded_least_recently_used_first(tmp_path: Path, monkeypat
     monkeypatch.setattr(kept_json, "MAX_ENTRIES", 3)
     entries = [tmp_path / _name(i, "holidays" if i % 2 else "schedule") for i in range(4)]
     for age, entry in zip((40, 30, 20, 10), entries, strict=True):
-        entry.write_bytes(kept_bytes("[]"))
+        entry.write_bytes(kept_bytes("[]", entry.name))
         _age(entry, age)
     assert read_kept(entries[0]) == "[]"  # the oldest is used now: the second oldest goes instead
     lookalike = tmp_path / _name(9)  # an entry's name without the magic: neither counted first nor removed

@@ -40,7 +40,7 @@ def test_kept_and_read_back_as_the_same_schedule(tmp_path: Path) -> None:
     assert first == plain and second == plain  # model, path and sha256
     assert second.stage_table().equals(plain.stage_table())
     # Read back from the entry: a name edited in it (a test-only edit, still pydantic's own form) shows.
-    entry.write_bytes(kept_bytes(_x(read_kept(entry) or "")))  # (its checksum line made anew)
+    entry.write_bytes(kept_bytes(_x(read_kept(entry) or ""), entry.name))  # (its checksum line made anew)
     edited = load_schedule_kept(path, "id", store)
     assert edited.model != plain.model and edited.stages()[0][1].nama.startswith("X")
 
@@ -77,7 +77,7 @@ def test_a_damaged_or_foreign_entry_is_not_used(tmp_path: Path, damage) -> None:
     text = read_kept(entry)
     assert text is not None and '"perlu_revisi_dipa":false' in text and '"bobot":1.0' in text  # the damage's forms
     assert good.startswith(MAGIC)
-    entry.write_bytes(kept_bytes(damage(text)))  # pkp's entry, its JSON damaged (and its checksum line made anew)
+    entry.write_bytes(kept_bytes(damage(text), entry.name))  # pkp's entry, its JSON damaged (checksum line anew)
     again = load_schedule_kept(path, "id", store)
     assert again == plain  # from the file, no "X" name
     assert entry.read_text(encoding="utf-8") == good  # and kept anew

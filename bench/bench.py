@@ -911,7 +911,8 @@ def measure_national(
     the files the national folder holds), which the cold run's goal is also stated against (`Run.as_ratio`)."""
     pkp = pkp_command()
     argv = [*pkp, "status", "--data", str(folder), "--schedule", str(sched)]
-    floor_argv = [sys.executable, str(FLOORS_PY), "csv", *inputs] if inputs else None
+    label = "floor: bare reads of the national data's two files"
+    floor = Cmd(label, [sys.executable, str(FLOORS_PY), "csv", *inputs], _env) if inputs else None
     colds: list[Proc] = []
     warms: list[Proc] = []
     floors: list[Proc] = []
@@ -919,9 +920,8 @@ def measure_national(
         _check(Cmd("warm-up", argv, _env, (0,)), run_proc(argv, _env({"PKP_NO_CACHE": "1"})))
         for _ in range(sizes["pairs"]):
             env = caches.fresh()
-            if floor_argv:
-                f = Cmd("floor: bare reads of the national data's files", floor_argv, _env)
-                floors.append(_check(f, run_proc(floor_argv, _env())))
+            if floor is not None:
+                floors.append(_check(floor, run_proc(floor.argv, floor.env())))
             c = Cmd("pkp status national, cold", argv, lambda env=env: env)
             colds.append(_check(c, run_proc(argv, env)))
             warms.append(_check(c, run_proc(argv, env)))
@@ -937,13 +937,12 @@ def measure_national(
         s = Series(Cmd(f"pkp status national (all villages), {name}", argv, _env), runs)
         r.series(s, "empty cache: reads the workbooks and writes the cache" if name == "cold" else "second run")
         r.goal(goal, _s(s.median), "—", "—", f"{limit} s", s.median <= limit)
-        if floors and len(floors) == len(runs):
-            fl = Series(Cmd("floor: bare reads of the national data's two files", floor_argv or [], _env), floors)
+        if floor is not None and len(floors) == len(runs):
+            fl = Series(floor, floors)
             if name == "cold":
                 r.series(fl, "pyarrow.csv + fastexcel, taken before each cold run (the national rows' yardstick)")
-            ratio = statistics.median(p.seconds / f.seconds for p, f in zip(runs, floors, strict=True))
-            r.as_ratio(goal, _s(s.median), _s(fl.median), ratio, limit / ISSUE_NATIONAL_FLOOR_S,
-                       f"{limit} s over {ISSUE_NATIONAL_FLOOR_S} s")  # fmt: skip
+            r.as_ratio(goal, _s(s.median), _s(fl.median), statistics.median(pair_ratios(fl, s)),
+                       limit / ISSUE_NATIONAL_FLOOR_S, f"{limit} s over {ISSUE_NATIONAL_FLOOR_S} s")  # fmt: skip
     if colds and warms:
         peak = max(p.rss_mb for p in [*colds, *warms])
         r.goal(

@@ -63,6 +63,7 @@ FILE_MAGIC = b"pkp-cli file cache entry v1\n"
 # (4: each entry holds its own key, checked on reading: an entry renamed to another's name, as when two entries'
 # files were swapped, is not trusted.)
 ENTRY_LAYOUT = 4
+KEY_FIELD = "key"  # an entry's own key, in its header (a file entry) or meta.json (a load entry)
 _FILE_NAME = re.compile(r"^pkp-file-[0-9a-f]{32}\.pkpc$")
 _FILE_TMP_NAME = re.compile(r"^\.pkp-file-tmp-[A-Za-z0-9_]+$")
 MAX_FILE_ENTRIES = 20_000
@@ -823,9 +824,6 @@ def load_file(folder: Path, key: str, check: bool = True) -> tuple[dict[str, Any
         note_corrupt(entry, exc)
         remove_our_file(entry)
         return None
-
-
-KEY_FIELD = "key"  # an entry's own key, in its header (a file entry) or meta.json (a load entry)
 
 
 def _same_key(header: Any, key: str) -> None:

@@ -64,6 +64,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parent
 BENCH_PY = Path(__file__).resolve()
 FLOORS_PY = HERE / "floors.py"
+PEER_STATUS_PY = HERE / "peer_status.py"
 BARE_APP = HERE / "bare_typer_app.py"
 SCHEMA = HERE / "progres-table-schema.json"
 BUNDLED_DATA = REPO / "data"
@@ -908,20 +909,33 @@ def measure_national(
     r: Run, folder: Path, sched: Path, sizes: dict[str, int], caches: CacheDirs, inputs: list[str] | None = None
 ) -> None:
     """National `pkp status` cold and warm, each round after the floor of its inputs (the bare reads of `inputs`,
-    the files the national folder holds), which the cold run's goal is also stated against (`Run.as_ratio`)."""
+    the files the national folder holds), which the cold run's goal is also stated against (`Run.as_ratio`), and
+    after its peer (bench/peer_status.py: a plain pandas program answering the same question from the same files,
+    its answer checked against pkp's once)."""
     pkp = pkp_command()
     argv = [*pkp, "status", "--data", str(folder), "--schedule", str(sched)]
     label = "floor: bare reads of the national data's two files"
     floor = Cmd(label, [sys.executable, str(FLOORS_PY), "csv", *inputs], _env) if inputs else None
+    peer = None
+    if inputs:
+        peer_argv = [sys.executable, str(PEER_STATUS_PY), *inputs, str(sched)]
+        peer = Cmd("peer: a plain pandas program's national status (no checks, no cache)", peer_argv, _env)
     colds: list[Proc] = []
     warms: list[Proc] = []
     floors: list[Proc] = []
+    peers: list[Proc] = []
     try:
-        _check(Cmd("warm-up", argv, _env, (0,)), run_proc(argv, _env({"PKP_NO_CACHE": "1"})))
+        answer = _check(
+            Cmd("warm-up", argv, _env, (0,)), run_proc([*argv, "--format", "json"], _env({"PKP_NO_CACHE": "1"}))
+        )
+        if peer is not None and not _same_answer(r, answer, _check(peer, run_proc([*peer.argv, "--json"], peer.env()))):
+            peer = None
         for _ in range(sizes["pairs"]):
             env = caches.fresh()
             if floor is not None:
                 floors.append(_check(floor, run_proc(floor.argv, floor.env())))
+            if peer is not None:
+                peers.append(_check(peer, run_proc(peer.argv, peer.env())))
             c = Cmd("pkp status national, cold", argv, lambda env=env: env)
             colds.append(_check(c, run_proc(argv, env)))
             warms.append(_check(c, run_proc(argv, env)))
@@ -937,6 +951,12 @@ def measure_national(
         s = Series(Cmd(f"pkp status national (all villages), {name}", argv, _env), runs)
         r.series(s, "empty cache: reads the workbooks and writes the cache" if name == "cold" else "second run")
         r.goal(goal, _s(s.median), "—", "—", f"{limit} s", s.median <= limit)
+        if name == "cold" and peer is not None and len(peers) == len(runs):
+            ps = Series(peer, peers)
+            ratios = pair_ratios(ps, s)
+            within = f"pkp's cold run {_x(statistics.median(ratios))} its time"
+            r.series(ps, f"the same answer per province (checked); {within}, median of the per-pair ratios "
+                         f"{_runs(ratios)} (not one of issue 13's goals)")  # fmt: skip
         if floor is not None and len(floors) == len(runs):
             fl = Series(floor, floors)
             if name == "cold":
@@ -953,6 +973,28 @@ def measure_national(
             f"{GOAL_NATIONAL_PEAK_MB} MB",
             r.peak_ok(peak, GOAL_NATIONAL_PEAK_MB),
         )
+
+
+def _same_answer(r: Run, pkp: Proc, peer: Proc) -> bool:
+    """Whether the peer's rows per province and status (its `--json`) are pkp's (its national JSON report); noted
+    when not (then the peer is not run: a peer answering another question is no yardstick)."""
+    from pkp_cli.model.frames import STATUS_CODES as STATUS_NAMES
+
+    try:
+        rows = json.loads(pkp.stdout)["tables"]["provinsi"]
+        ours = {row["kode_provinsi"]: {k: int(row.get(k) or 0) for k in STATUS_NAMES} for row in rows}
+        theirs = {
+            code: {k: int(counts.get(k, 0)) for k in STATUS_NAMES} for code, counts in json.loads(peer.stdout).items()
+        }
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        r.note(f"The national peer (bench/peer_status.py) was not run: its answer or pkp's could not be read ({exc}).")
+        return False
+    if ours != theirs:
+        differ = sorted(code for code in {*ours, *theirs} if ours.get(code) != theirs.get(code))
+        r.note(f"The national peer (bench/peer_status.py) was not run: its rows per status differ from pkp's in "
+               f"{len(differ)} province(s) ({', '.join(differ[:5])}).")  # fmt: skip
+        return False
+    return True
 
 
 def measure_bali(r: Run, sizes: dict[str, int], caches: CacheDirs) -> None:

@@ -19,6 +19,7 @@ FIGURE_LINES = (
     "| pkp validate XLSX + lokasi, empty cache (writes it) |",
     "| pkp status national (all villages), cold |",
     "| pkp status national (all villages), warm |",
+    "| peer: a plain pandas program's national status (no checks, no cache) |",
     '| python -c "import pandas" |',
     "| pkp status --province Bali (sample), cache warm |",
     "| pkp --help |",
@@ -57,6 +58,9 @@ def test_bench_smoke_runs_and_writes_figures(tmp_path: Path) -> None:
     rows = [ln for ln in accounting.splitlines() if ln.startswith(("| CSV |", "| XLSX |", "| year,"))]
     assert len(rows) == 5, accounting
     assert all(ln.endswith("| **PASS** |") for ln in rows), accounting
+    # The national peer (bench/peer_status.py) gave pkp's answer, rows per province and status, so it was timed.
+    peer = next(ln for ln in text.splitlines() if ln.startswith(FIGURE_LINES[6]))
+    assert "the same answer per province (checked); pkp's cold run " in peer, peer
     # Every goal has a verdict.
     goals, as_ratios = text.split("## Goals", 1)[1].split("##", 1)[0].split("The absolute goals as ratios", 1)
     verdicts = [ln for ln in goals.splitlines() if ln.startswith("| ") and not ln.startswith(("| goal", "|---"))]

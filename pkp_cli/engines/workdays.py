@@ -51,7 +51,7 @@ def _national_holidays(
     if text is not None:
         try:
             return tuple(date.fromisoformat(d) for d in json.loads(text))
-        except (ValueError, TypeError):
+        except (ValueError, TypeError, RecursionError):  # (RecursionError: JSON nested past the limit)
             pass  # damaged: built again below and written anew
     found = _bundled_days(years, categories)
     if found is None:

@@ -17,8 +17,10 @@ Two kinds of entries:
   equal to its parse, an empty column, row numbers) are left out and put back on reading (`_slim`).
 
 Any change makes a new key; stale entries are never read. An entry that cannot be read back completely is
-not trusted: it is removed (when it is pkp's own) and rebuilt, with a note on stderr. The whole cache is
-safe to delete.
+not trusted: it is removed (when it is pkp's own) and rebuilt, with a note on stderr. What pkp did not write
+under an entry's name (a link, a FIFO, a folder, a file without its marker) is never read, removed or written
+over, and is said to be left alone; an entry pkp cannot read (another user's) is said not to be used; a cache it
+cannot write (read-only) is used as it is. The whole cache is safe to delete.
 """
 
 from __future__ import annotations
@@ -41,7 +43,7 @@ from pkp_cli.model.frames import FRAMES  # no pandas at import: its frames are t
 KEEP_ENTRIES = 8
 # pkp deletes only what it created: entries are folders named ENTRY_PREFIX + 32 hex digits holding MARKER with
 # MARKER_TEXT, temporary folders TMP_PREFIX + random holding the same marker. A cache_dir that points at a
-# user's folder (or "" for the current one) never loses anything else.
+# user's folder never loses anything else. (An empty cache_dir is refused by the config, settings.py.)
 ENTRY_PREFIX = "pkp-load-"
 TMP_PREFIX = ".pkp-load-tmp-"
 MARKER = ".pkp-cache-entry"
@@ -61,8 +63,9 @@ FILE_MAGIC = b"pkp-cli file cache entry v1\n"
 # so a build of the same version with another layout never meets this one's entries (it would read them as
 # damaged, note it and rebuild on every run, each build in turn).
 # (4: each entry holds its own key, checked on reading: an entry renamed to another's name, as when two entries'
-# files were swapped, is not trusted.)
-ENTRY_LAYOUT = 4
+# files were swapped, is not trusted. 5: a load entry's crc32.json holds each file's size beside its CRC-32, so a
+# file grown since, by any amount, is refused by its size before a byte of it is read into memory.)
+ENTRY_LAYOUT = 5
 KEY_FIELD = "key"  # an entry's own key, in its header (a file entry) or meta.json (a load entry)
 _FILE_NAME = re.compile(r"^pkp-file-[0-9a-f]{32}\.pkpc$")
 _FILE_TMP_NAME = re.compile(r"^\.pkp-file-tmp-[A-Za-z0-9_]+$")
@@ -131,12 +134,12 @@ def is_ours(path: Path, name_pattern: re.Pattern[str] = _ENTRY_NAME, cut_short: 
         names = set(os.listdir(path))
         if not names <= _ENTRY_FILES:
             return False
-        return not names or (MARKER in names and _cut_short(_read(path / MARKER, len(MARKER_TEXT) + 1), MARKER_TEXT))
+        return not names or (MARKER in names and cut_short_of(_read(path / MARKER, len(MARKER_TEXT) + 1), MARKER_TEXT))
     except (OSError, UnicodeDecodeError):
         return False
 
 
-def _cut_short(head: bytes, magic: str | bytes) -> bool:
+def cut_short_of(head: bytes, magic: str | bytes) -> bool:
     """`head` is the whole of `magic` or a beginning of it (nothing included): what a write stopped early leaves."""
     whole = magic.encode() if isinstance(magic, str) else magic
     return whole.startswith(head[: len(whole)])
@@ -229,13 +232,16 @@ def _save_tables(folder: Path, key: str, tables: dict[str, Any], meta: str) -> N
         folder.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(dir=folder, prefix=TMP_PREFIX))
         (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-        sums = {f"{name}.arrow": _write_table(tmp / f"{name}.arrow", table) for name, table in tables.items()}
+        sums: dict[str, list[int]] = {}
+        for name, table in tables.items():
+            path = tmp / f"{name}.arrow"
+            sums[path.name] = [_write_table(path, table), path.stat().st_size]
         text = meta.encode("utf-8")
-        sums["meta.json"] = crc32(text)
+        sums["meta.json"] = [crc32(text), len(text)]
         (tmp / "meta.json").write_bytes(text)
         (tmp / SUMS).write_text(json.dumps(sums), encoding="utf-8")
         target = folder / (ENTRY_PREFIX + key)
-        if target.exists():
+        if os.path.lexists(target):
             _remove(tmp, _TMP_NAME)
             if not is_ours(target):  # (else another pkp run kept the same load meanwhile)
                 from pkp_cli.ingest.cache_notes import say
@@ -285,12 +291,14 @@ def _write_table(path: Path, table: Any) -> int:
     return summed.crc
 
 
-def _read_frame(path: Path, crc: int) -> Any:
+def _read_frame(path: Path, sum_of: tuple[int, int]) -> Any:
+    """A load entry's frame file, whose CRC-32 and size crc32.json gives (`sum_of`)."""
     import pyarrow as pa
 
+    crc, size = sum_of
     # Read into memory, not mapped: another pkp run may prune the entry while this one uses it. Checked before
     # Arrow parses a byte: a damaged buffer is not always an error to Arrow (bad offsets crashed the process).
-    data = _read(path)
+    data = _read(path, size)
     if crc32(data) != crc:
         raise ValueError(f"{path.name}: checksum")
     table = pa.ipc.open_file(pa.py_buffer(data)).read_all()
@@ -299,7 +307,8 @@ def _read_frame(path: Path, crc: int) -> Any:
     return table.to_pandas(split_blocks=True, self_destruct=True)
 
 
-SUMS = "crc32.json"  # a load entry's CRC-32 of meta.json and of each frame file
+SUMS = "crc32.json"  # a load entry's CRC-32 and size of meta.json and of each frame file
+SUMS_MAX_BYTES = 1 << 16  # (a few hundred bytes)
 _ENTRY_FILES = {MARKER, "meta.json", SUMS, *(f"{name}.arrow" for name in FRAMES)}  # all a load entry holds
 
 
@@ -313,7 +322,7 @@ def _open(path: Path) -> int:
     from pkp_cli.model.regular_file import NotRegularFile, open_regular
 
     try:
-        return open_regular(path)
+        return open_regular(path, follow_links=False)  # pkp writes no link: one here is not its entry
     except NotRegularFile as exc:
         raise NotAnEntry(f"{path.name}: not a regular file ({exc.kind})") from None
 
@@ -323,7 +332,7 @@ def _read(path: Path, limit: int | None = None) -> bytes:
     from pkp_cli.model.regular_file import NotRegularFile, TooLarge, read_regular_file
 
     try:
-        return read_regular_file(path, limit)
+        return read_regular_file(path, limit, follow_links=False)
     except NotRegularFile as exc:
         raise NotAnEntry(f"{path.name}: not a regular file ({exc.kind})") from None
     except TooLarge as exc:
@@ -376,17 +385,18 @@ def load(folder: Path, key: str, rebuild: Callable[[], Any] | None = None) -> An
     from pkp_cli.model.issues import FileReport, SheetReport
 
     entry = folder / (ENTRY_PREFIX + key)
-    if not (entry / "meta.json").is_file():
+    if not _entry_usable(entry):
         return None
     try:
-        if not is_ours(entry):
-            raise ValueError("no pkp marker")
-        sums = json.loads(_read(entry / SUMS, 1 << 16))
-        text = _read(entry / "meta.json")
-        if not isinstance(sums, dict) or crc32(text) != sums.get("meta.json"):
+        sums = _json(_read(entry / SUMS, SUMS_MAX_BYTES))
+        if not isinstance(sums, dict):
+            raise ValueError(f"{SUMS}: not a mapping")
+        crc, size = _sum_of(sums, "meta.json")
+        text = _read(entry / "meta.json", size)  # (bigger than it was written: refused before it is read)
+        if crc32(text) != crc:
             raise ValueError("meta.json: checksum")
-        crcs = {name: int(sums[f"{name}.arrow"]) for name in FRAMES}
-        meta = json.loads(text.decode("utf-8"))
+        crcs = {name: _sum_of(sums, f"{name}.arrow") for name in FRAMES}
+        meta = _json(text)
         _same_key(meta, key)
         # A valid Arrow file holding another table is as broken as an unreadable one.
         required = {"lokasi": shapes.LOKASI, "progres": shapes.PROGRES, "temuan": shapes.TEMUAN}
@@ -399,7 +409,7 @@ def load(folder: Path, key: str, rebuild: Callable[[], Any] | None = None) -> An
                 columns = list(frames[name].columns)
             if columns != meta["columns"][name] or not set(required[name]) <= set(columns):
                 raise ValueError(f"{name}.arrow: unexpected columns")
-        os.utime(entry)  # recently used entries survive pruning
+        _touch(entry)  # recently used entries survive pruning
         result = LazyLoadResult(
             _frame_reader(entry, meta["columns"], crcs, rebuild),
             {name: _issues_later(meta[name]) for name in ("errors", "warnings")},
@@ -417,12 +427,65 @@ def load(folder: Path, key: str, rebuild: Callable[[], Any] | None = None) -> An
         for name, frame in frames.items():  # read already (no rebuild given)
             setattr(result, name, frame)
         return result
+    except PermissionError as exc:  # another user's entry (one `sudo pkp` run): not used, not touched
+        note_unreadable(entry, exc)
+        return None
     except (OSError, ValueError, KeyError, TypeError, AttributeError, IndexError, ArithmeticError,
             UnicodeDecodeError) as exc:  # fmt: skip
-        # pkp's own broken entry is rebuilt by this load; a folder pkp did not write is left alone.
+        # pkp's own broken entry (a file of it missing too: was, meta.json missing, never rebuilt) is rebuilt by
+        # this load; what was put inside it that is not pkp's stays, said where the load would be kept (`_save_tables`).
         note_corrupt(entry, exc)
         _remove(entry)
         return None
+
+
+def _sum_of(sums: dict[str, Any], name: str) -> tuple[int, int]:
+    """The CRC-32 and size crc32.json gives the file `name` of a load entry."""
+    got = sums.get(name)
+    if not (isinstance(got, list) and len(got) == 2 and all(type(v) is int and v >= 0 for v in got)):
+        raise ValueError(f"{SUMS}: {name}")
+    return got[0], got[1]
+
+
+def _entry_usable(entry: Path) -> bool:
+    """Whether the load entry folder `entry` is there to be read: pkp's (its name and marker), readable. Missing:
+    no. Not pkp's (a file, a link, a folder without the marker): no, quietly (said where the load would be kept,
+    `_save_tables`). pkp's, cut short (its marker empty or half written, as a crash leaves it): removed, with a note.
+    Not readable (another user's): no, with a note."""
+    try:
+        entry.lstat()
+        if is_ours(entry):
+            return True
+        if entry.is_dir() and not entry.is_symlink():
+            os.listdir(entry)  # a folder that cannot be read says so here
+            _read(entry / MARKER, len(MARKER_TEXT) + 1)
+    except FileNotFoundError:
+        return False
+    except PermissionError as exc:
+        note_unreadable(entry, exc)
+        return False
+    except OSError:
+        pass  # (the marker missing or not a file: judged below)
+    if is_ours(entry, cut_short=True):
+        note_corrupt(entry, ValueError("marker cut short"))
+        _remove(entry, cut_short=True)
+    return False
+
+
+def _json(data: bytes) -> Any:
+    """JSON from a cache file, as ValueError when it is not (a text nested deeper than Python's recursion limit
+    raises RecursionError in the parser: an entry's damage, not pkp's error)."""
+    try:
+        return json.loads(data)
+    except RecursionError:
+        raise ValueError("JSON nested too deep") from None
+
+
+def _touch(path: Path) -> None:
+    """Mark an entry as just used (pruning keeps the most recently used); a cache pkp can read but not write (a
+    read-only copy, another user's) is used as it is."""
+    with contextlib.suppress(OSError):
+        os.utime(path, follow_symlinks=False)
 
 
 def _issues_later(raw: Any) -> Callable[[], list[Any]]:
@@ -455,7 +518,7 @@ def _frame_columns(path: Path) -> list[str] | None:
         raise ValueError(f"{path.name}: {exc}") from None
 
 
-def _frame_reader(entry: Path, columns: dict[str, list[str]], crcs: dict[str, int],
+def _frame_reader(entry: Path, columns: dict[str, list[str]], crcs: dict[str, tuple[int, int]],
                   rebuild: Callable[[], Any] | None) -> Callable[[str], dict[str, Any]]:  # fmt: skip
     def read(name: str) -> dict[str, Any]:
         import pyarrow as pa
@@ -466,7 +529,9 @@ def _frame_reader(entry: Path, columns: dict[str, list[str]], crcs: dict[str, in
                 raise ValueError(f"{name}.arrow: unexpected columns")
             return {name: frame}
         except (OSError, ValueError, KeyError, TypeError, IndexError, pa.ArrowException) as exc:
-            if isinstance(exc, FileNotFoundError):
+            if isinstance(exc, PermissionError):
+                note_unreadable(entry, exc)
+            elif isinstance(exc, FileNotFoundError):
                 # Pruned by another pkp run (after 8 newer loads) while this one still used it: not damage.
                 from pkp_cli.ingest.cache_notes import say
 
@@ -476,7 +541,8 @@ def _frame_reader(entry: Path, columns: dict[str, list[str]], crcs: dict[str, in
                 )
             else:
                 note_corrupt(entry, exc)
-            _remove(entry)
+            if not isinstance(exc, PermissionError):
+                _remove(entry)
             if rebuild is None:
                 raise
             fresh = rebuild()
@@ -559,7 +625,7 @@ def is_our_file(
             return False
         with path.open("rb") as fh:
             head = fh.read(len(magic))
-        return head == magic or (cut_short and _cut_short(head, magic))
+        return head == magic or (cut_short and cut_short_of(head, magic))
     except OSError:
         return False
 
@@ -603,8 +669,8 @@ def save_file(folder: Path, key: str, header: dict[str, Any], tables: dict[str, 
             write = _stream_entry if stream else _write_entry
             size = write(fh, {**header, KEY_FIELD: key}, slim, codec)
         target = folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}"
-        if target.exists() and not is_our_file(target):
-            remove_our_file(tmp, _FILE_TMP_NAME)  # somebody else's file under pkp's name: left as it is
+        if os.path.lexists(target) and not is_our_file(target):
+            remove_our_file(tmp, _FILE_TMP_NAME)  # somebody else's file (or link) under pkp's name: left as it is
             return 0
         os.replace(tmp, target)
         return size
@@ -797,30 +863,41 @@ def load_file(folder: Path, key: str, check: bool = True) -> tuple[dict[str, Any
 
     entry = folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}"
     try:
-        if entry.is_symlink():
-            raise ValueError("a link, not pkp's entry")
         data = _read(entry, MAX_FILE_BYTES)
-    except (NotAnEntry, ValueError) as exc:  # a link, a FIFO, a device or a folder under its name, or too big
-        note_corrupt(entry, exc)
+    except NotAnEntry as exc:  # a link, a FIFO, a device or a folder under its name, or too big: not pkp's
+        note_foreign(entry, exc)
+        return None
+    except PermissionError as exc:  # another user's entry (one `sudo pkp` run): not used, not touched
+        note_unreadable(entry, exc)
         return None
     except OSError:  # none (or the cache folder is not one): the file is read
+        return None
+    if not data.startswith(FILE_MAGIC):
+        if cut_short_of(data, FILE_MAGIC):  # empty, or its marker half written (a crash): pkp's, made again
+            note_corrupt(entry, ValueError("cut short"))
+            remove_our_file(entry, cut_short=True)
+        else:
+            note_foreign(entry, "no pkp marker")  # somebody's file under pkp's name: read around, left alone
         return None
     try:
         header, at = entry_parts(data)
         _same_key(header, key)
         body = pa.py_buffer(data)[at:]
         tables = {}
-        for name, (start, length, *restore) in header["tables"].items():
+        spans = header.get("tables")
+        if not isinstance(spans, dict):
+            raise ValueError("no tables")
+        for name, (start, length, *restore) in spans.items():
             if start < 0 or length < 0 or start + length > body.size or len(restore) > 1:
                 raise ValueError(f"{name}: outside the entry")
             with pa.ipc.open_stream(body[start : start + length]) as reader:
                 tables[name] = _unslim(reader.read_all(), restore[0] if restore else {})
             if check:
                 _check_dictionaries(tables[name])
-        os.utime(entry)  # recently used entries survive pruning
+        _touch(entry)  # recently used entries survive pruning
         return header, tables
     except (OSError, ValueError, KeyError, TypeError, IndexError, ArithmeticError, UnicodeDecodeError,
-            pa.ArrowException) as exc:  # fmt: skip
+            AttributeError, RecursionError, pa.ArrowException) as exc:  # fmt: skip
         note_corrupt(entry, exc)
         remove_our_file(entry)
         return None
@@ -887,8 +964,26 @@ def note_corrupt(entry: Path, exc: BaseException) -> None:
     """Say on stderr that `entry` is damaged and rebuilt (ingest/cache_notes.py: at most a few named per command)."""
     from pkp_cli.ingest import cache_notes
 
-    why = str(exc) if isinstance(exc, NotAnEntry) else type(exc).__name__  # (what lies there, in English)
-    cache_notes.note_corrupt(entry, why)
+    cache_notes.note(entry, _why(exc), "corrupt")
+
+
+def note_foreign(entry: Path, why: BaseException | str) -> None:
+    """Say on stderr that what lies under `entry`'s name is not pkp's, so it is neither read nor removed."""
+    from pkp_cli.ingest import cache_notes
+
+    cache_notes.note(entry, why if isinstance(why, str) else _why(why), "foreign")
+
+
+def note_unreadable(entry: Path, exc: BaseException) -> None:
+    """Say on stderr that `entry` cannot be read (another user's): not used, left as it is."""
+    from pkp_cli.ingest import cache_notes
+
+    cache_notes.note(entry, _why(exc), "unreadable")
+
+
+def _why(exc: BaseException) -> str:
+    # What lies there (NotAnEntry says it, in English), else the error's kind.
+    return str(exc) if isinstance(exc, NotAnEntry) else type(exc).__name__
 
 
 def prune_files(folder: Path) -> None:

@@ -30,18 +30,33 @@ MAX_ENTRIES = 64
 
 
 def read_kept(entry: Path) -> str | None:
-    """The text kept in `entry`, or None (missing, unreadable, not written by pkp or by an earlier pkp without this
-    checksum line: then rebuilt; damaged, or another entry's under this name: rebuilt with a note, as any cache
-    entry)."""
-    from pkp_cli.ingest.cache import note_corrupt
+    """The text kept in `entry`, or None: missing, or written by an earlier pkp without this checksum line (then
+    rebuilt); damaged, or another entry's under this name (rebuilt with a note, as any cache entry); not pkp's (a
+    link, a FIFO, a folder, a file without the magic: left alone, with a note) or not readable (with a note)."""
+    from pkp_cli.ingest.cache import cut_short_of, note_corrupt, note_foreign, note_unreadable
     from pkp_cli.model.regular_file import NotRegularFile, TooLarge, read_regular_file
 
     try:
-        data = read_regular_file(entry, MAX_BYTES)  # (a FIFO under the name would block a plain read forever)
-    except (OSError, NotRegularFile, TooLarge):
+        # (a FIFO under the name would block a plain read forever; pkp writes no link, so one is not its entry)
+        data = read_regular_file(entry, MAX_BYTES, follow_links=False)
+    except PermissionError as exc:  # another user's (one `sudo pkp` run): not used, not touched
+        note_unreadable(entry, exc)
+        return None
+    except OSError:  # none (or the cache folder is not one)
+        return None
+    except NotRegularFile as exc:
+        note_foreign(entry, f"not a regular file ({exc.kind})")
+        return None
+    except TooLarge as exc:
+        note_foreign(entry, f"more than {exc.limit} bytes")
         return None
     magic = MAGIC.encode()
     if not data.startswith(magic):
+        if cut_short_of(data, magic):  # empty, or its magic half written (a crash): pkp's, made again
+            note_corrupt(entry, ValueError("cut short"))
+            _remove(entry, _NAME, cut_short=True)
+        else:
+            note_foreign(entry, "no pkp marker")  # somebody's file under pkp's name: left alone
         return None
     line_end = data.find(b"\n", len(magic))
     line = data[len(magic) : line_end] if line_end >= 0 else b""
@@ -57,7 +72,7 @@ def read_kept(entry: Path) -> str | None:
         _remove(entry, _NAME)
         return None
     with contextlib.suppress(OSError):
-        os.utime(entry)  # used: the last to go when the folder is over its bound
+        os.utime(entry, follow_symlinks=False)  # used: the last to go when the folder is over its bound
     return text
 
 
@@ -68,8 +83,8 @@ def write_kept(entry: Path, text: str) -> None:
     tmp: Path | None = None
     try:
         folder.mkdir(parents=True, exist_ok=True)
-        if not _NAME.match(entry.name) or (entry.exists() and not _ours(entry, _NAME)):
-            return  # somebody else's file under pkp's name: left as it is
+        if not _NAME.match(entry.name) or (os.path.lexists(entry) and not _ours(entry, _NAME)):
+            return  # somebody else's file (or link) under pkp's name: left as it is
         fd, name = tempfile.mkstemp(dir=folder, prefix=TMP_PREFIX)
         tmp = Path(name)
         with os.fdopen(fd, "wb") as fh:

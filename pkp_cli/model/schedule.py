@@ -167,7 +167,7 @@ def from_json(text: str) -> ScheduleModel | None:
             for st in plain.exact(p["tahapan"], list):
                 st["mulai"], st["selesai"] = day(st["mulai"]), day(st["selesai"])
         model = plain_model(doc)
-    except (ValueError, TypeError, KeyError, NotPlain):
+    except (ValueError, TypeError, KeyError, NotPlain, RecursionError):  # (JSON nested past the recursion limit)
         return None
     return model if model is not None and to_json(model) == text else None
 

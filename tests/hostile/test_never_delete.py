@@ -162,7 +162,7 @@ def test_a_foreign_file_with_a_file_entry_name_is_never_removed_nor_overwritten(
     foreign = folder / f"{cache.FILE_PREFIX}{key}{cache.FILE_SUFFIX}"
     foreign.write_bytes(b"somebody else's data")
     assert cache.load_file(folder, key) is None
-    assert "corrupt" in capsys.readouterr().err
+    assert "not pkp's, left alone (no pkp marker)" in capsys.readouterr().err  # (was "corrupt, rebuilt": never was)
     assert cache.save_file(folder, key, {"x": 1}, {"t": pa.table({"a": [1]})}) == 0
     assert foreign.read_bytes() == b"somebody else's data"
     assert [p.name for p in folder.iterdir()] == [foreign.name]  # no temporary file left behind

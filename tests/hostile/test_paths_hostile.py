@@ -58,11 +58,13 @@ def test_special_files_links_and_loops_inside_a_folder_are_listed(tmp_path: Path
     assert res.returncode == 65, res.stderr  # the location workbook's own rejected row; nothing else
 
 
-def _as_nobody(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def _as_nobody(code: str, cwd: Path, probe: str = "import pkp_cli.ingest.discover") -> subprocess.CompletedProcess[str]:
     """Run python code as an unprivileged user (root reads everything, so the test needs one).
 
     The package is copied next to the data (a folder the user can read), since a checkout in a private folder
-    (a fresh clone under mktemp's 0700 folder, say) is not readable by that user."""
+    (a fresh clone under mktemp's 0700 folder, say) is not readable by that user. `probe`: what the code imports,
+    tried first as that user (a virtual environment in a private folder skips the test: its libraries cannot be
+    read by that user)."""
     setpriv = shutil.which("setpriv")
     if setpriv is None:
         pytest.skip("running as root without setpriv: cannot make a folder unreadable")
@@ -82,9 +84,9 @@ def _as_nobody(code: str, cwd: Path) -> subprocess.CompletedProcess[str]:
             env={**os.environ, "PYTHONPATH": str(lib)},
         )
 
-    probe = run("import pkp_cli.ingest.discover")
-    if probe.returncode != 0:
-        pytest.skip(f"the installed dependencies are not readable by an unprivileged user here: {probe.stderr[-200:]}")
+    tried = run(probe)
+    if tried.returncode != 0:
+        pytest.skip(f"the installed dependencies are not readable by an unprivileged user here: {tried.stderr[-200:]}")
     return run(code)
 
 

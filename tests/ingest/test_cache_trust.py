@@ -262,7 +262,7 @@ def test_another_users_cache_is_not_used_and_no_error(tmp_path: Path) -> None:
             f"kept_json.read_kept(s / '{kept.name}'))\n"
         )
         if os.geteuid() == 0:
-            res = _as_nobody(code, root)
+            res = _as_nobody(code, root, probe="import pyarrow, pkp_cli.ingest.cache")
         else:
             for p in (entry, _file(store), kept):
                 os.chmod(p, 0)

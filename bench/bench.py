@@ -905,9 +905,8 @@ def measure_validate_sst(r: Run, data: dict[str, Any], sched: Path, sizes: dict[
     )
 
 
-def measure_national(
-    r: Run, folder: Path, sched: Path, sizes: dict[str, int], caches: CacheDirs, inputs: list[str] | None = None
-) -> None:
+def measure_national(r: Run, folder: Path, sched: Path, sizes: dict[str, int], caches: CacheDirs, inputs: list[str]
+                     ) -> None:  # fmt: skip
     """National `pkp status` cold and warm, each round after the floor of its inputs (the bare reads of `inputs`,
     the files the national folder holds), which the cold run's goal is also stated against (`Run.as_ratio`), and
     after its peer (bench/peer_status.py: a plain pandas program answering the same question from the same files,
@@ -915,11 +914,10 @@ def measure_national(
     pkp = pkp_command()
     argv = [*pkp, "status", "--data", str(folder), "--schedule", str(sched)]
     label = "floor: bare reads of the national data's two files"
-    floor = Cmd(label, [sys.executable, str(FLOORS_PY), "csv", *inputs], _env) if inputs else None
-    peer = None
-    if inputs:
-        peer_argv = [sys.executable, str(PEER_STATUS_PY), *inputs, str(sched)]
-        peer = Cmd("peer: a plain pandas program's national status (no checks, no cache)", peer_argv, _env)
+    floor = Cmd(label, [sys.executable, str(FLOORS_PY), "csv", *inputs], _env)
+    peer_argv = [sys.executable, str(PEER_STATUS_PY), *inputs, str(sched)]
+    peer_cmd = Cmd("peer: a plain pandas program's national status (no checks, no cache)", peer_argv, _env)
+    peer: Cmd | None = None  # timed once its answer is found to be pkp's
     colds: list[Proc] = []
     warms: list[Proc] = []
     floors: list[Proc] = []
@@ -928,12 +926,11 @@ def measure_national(
         answer = _check(
             Cmd("warm-up", argv, _env, (0,)), run_proc([*argv, "--format", "json"], _env({"PKP_NO_CACHE": "1"}))
         )
-        if peer is not None and not _same_answer(r, answer, _check(peer, run_proc([*peer.argv, "--json"], peer.env()))):
-            peer = None
+        if _same_answer(r, answer, _check(peer_cmd, run_proc([*peer_argv, "--json"], _env()))):
+            peer = peer_cmd
         for _ in range(sizes["pairs"]):
             env = caches.fresh()
-            if floor is not None:
-                floors.append(_check(floor, run_proc(floor.argv, floor.env())))
+            floors.append(_check(floor, run_proc(floor.argv, floor.env())))
             if peer is not None:
                 peers.append(_check(peer, run_proc(peer.argv, peer.env())))
             c = Cmd("pkp status national, cold", argv, lambda env=env: env)
@@ -957,7 +954,7 @@ def measure_national(
             within = f"pkp's cold run {_x(statistics.median(ratios))} its time"
             r.series(ps, f"the same answer per province (checked); {within}, median of the per-pair ratios "
                          f"{_runs(ratios)} (not one of issue 13's goals)")  # fmt: skip
-        if floor is not None and len(floors) == len(runs):
+        if len(floors) == len(runs):
             fl = Series(floor, floors)
             if name == "cold":
                 r.series(fl, "pyarrow.csv + fastexcel, taken before each cold run (the national rows' yardstick)")
@@ -978,13 +975,13 @@ def measure_national(
 def _same_answer(r: Run, pkp: Proc, peer: Proc) -> bool:
     """Whether the peer's rows per province and status (its `--json`) are pkp's (its national JSON report); noted
     when not (then the peer is not run: a peer answering another question is no yardstick)."""
-    from pkp_cli.model.frames import STATUS_CODES as STATUS_NAMES
+    from pkp_cli.model.frames import STATUS_CODES
 
     try:
         rows = json.loads(pkp.stdout)["tables"]["provinsi"]
-        ours = {row["kode_provinsi"]: {k: int(row.get(k) or 0) for k in STATUS_NAMES} for row in rows}
+        ours = {row["kode_provinsi"]: {k: int(row.get(k) or 0) for k in STATUS_CODES} for row in rows}
         theirs = {
-            code: {k: int(counts.get(k, 0)) for k in STATUS_NAMES} for code, counts in json.loads(peer.stdout).items()
+            code: {k: int(counts.get(k, 0)) for k in STATUS_CODES} for code, counts in json.loads(peer.stdout).items()
         }
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         r.note(f"The national peer (bench/peer_status.py) was not run: its answer or pkp's could not be read ({exc}).")

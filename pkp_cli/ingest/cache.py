@@ -134,12 +134,12 @@ def is_ours(path: Path, name_pattern: re.Pattern[str] = _ENTRY_NAME, cut_short: 
         names = set(os.listdir(path))
         if not names <= _ENTRY_FILES:
             return False
-        return not names or (MARKER in names and cut_short_of(_read(path / MARKER, len(MARKER_TEXT) + 1), MARKER_TEXT))
+        return not names or (MARKER in names and _cut_short(_read(path / MARKER, len(MARKER_TEXT) + 1), MARKER_TEXT))
     except (OSError, UnicodeDecodeError):
         return False
 
 
-def cut_short_of(head: bytes, magic: str | bytes) -> bool:
+def _cut_short(head: bytes, magic: str | bytes) -> bool:
     """`head` is the whole of `magic` or a beginning of it (nothing included): what a write stopped early leaves."""
     whole = magic.encode() if isinstance(magic, str) else magic
     return whole.startswith(head[: len(whole)])
@@ -625,7 +625,7 @@ def is_our_file(
             return False
         with path.open("rb") as fh:
             head = fh.read(len(magic))
-        return head == magic or (cut_short and cut_short_of(head, magic))
+        return head == magic or (cut_short and _cut_short(head, magic))
     except OSError:
         return False
 
@@ -862,22 +862,8 @@ def load_file(folder: Path, key: str, check: bool = True) -> tuple[dict[str, Any
     import pyarrow as pa
 
     entry = folder / f"{FILE_PREFIX}{key}{FILE_SUFFIX}"
-    try:
-        data = _read(entry, MAX_FILE_BYTES)
-    except NotAnEntry as exc:  # a link, a FIFO, a device or a folder under its name, or too big: not pkp's
-        note_foreign(entry, exc)
-        return None
-    except PermissionError as exc:  # another user's entry (one `sudo pkp` run): not used, not touched
-        note_unreadable(entry, exc)
-        return None
-    except OSError:  # none (or the cache folder is not one): the file is read
-        return None
-    if not data.startswith(FILE_MAGIC):
-        if cut_short_of(data, FILE_MAGIC):  # empty, or its marker half written (a crash): pkp's, made again
-            note_corrupt(entry, ValueError("cut short"))
-            remove_our_file(entry, cut_short=True)
-        else:
-            note_foreign(entry, "no pkp marker")  # somebody's file under pkp's name: read around, left alone
+    data = read_entry_bytes(entry, MAX_FILE_BYTES, _FILE_NAME, FILE_MAGIC)
+    if data is None:  # none (the file is read), or not pkp's, or not readable
         return None
     try:
         header, at = entry_parts(data)
@@ -901,6 +887,32 @@ def load_file(folder: Path, key: str, check: bool = True) -> tuple[dict[str, Any
         note_corrupt(entry, exc)
         remove_our_file(entry)
         return None
+
+
+def read_entry_bytes(entry: Path, limit: int, name_pattern: re.Pattern[str], magic: bytes) -> bytes | None:
+    """The bytes of the one-file entry `entry` (a file entry, a kept JSON list) when they start with pkp's `magic`,
+    else None, and what was said: nothing when there is none; "cannot be read, not used" for another user's (one
+    `sudo pkp` run); "not pkp's, left alone" for a link, a FIFO, a device, a folder, a file over `limit` bytes or one
+    without the magic; an entry emptied or with its magic half written (what a crash leaves) is pkp's: removed,
+    "corrupt, rebuilt"."""
+    try:
+        data = _read(entry, limit)
+    except NotAnEntry as exc:
+        note_foreign(entry, exc)
+        return None
+    except PermissionError as exc:
+        note_unreadable(entry, exc)
+        return None
+    except OSError:  # none (or the cache folder is not one)
+        return None
+    if data.startswith(magic):
+        return data
+    if _cut_short(data, magic):
+        note_corrupt(entry, ValueError("cut short"))
+        remove_our_file(entry, name_pattern, magic, cut_short=True)
+    else:
+        note_foreign(entry, "no pkp marker")
+    return None
 
 
 def _same_key(header: Any, key: str) -> None:
@@ -964,7 +976,7 @@ def note_corrupt(entry: Path, exc: BaseException) -> None:
     """Say on stderr that `entry` is damaged and rebuilt (ingest/cache_notes.py: at most a few named per command)."""
     from pkp_cli.ingest import cache_notes
 
-    cache_notes.note(entry, _why(exc), "corrupt")
+    cache_notes.note_corrupt(entry, _why(exc))
 
 
 def note_foreign(entry: Path, why: BaseException | str) -> None:

@@ -33,30 +33,11 @@ def read_kept(entry: Path) -> str | None:
     """The text kept in `entry`, or None: missing, or written by an earlier pkp without this checksum line (then
     rebuilt); damaged, or another entry's under this name (rebuilt with a note, as any cache entry); not pkp's (a
     link, a FIFO, a folder, a file without the magic: left alone, with a note) or not readable (with a note)."""
-    from pkp_cli.ingest.cache import cut_short_of, note_corrupt, note_foreign, note_unreadable
-    from pkp_cli.model.regular_file import NotRegularFile, TooLarge, read_regular_file
+    from pkp_cli.ingest.cache import note_corrupt, read_entry_bytes
 
-    try:
-        # (a FIFO under the name would block a plain read forever; pkp writes no link, so one is not its entry)
-        data = read_regular_file(entry, MAX_BYTES, follow_links=False)
-    except PermissionError as exc:  # another user's (one `sudo pkp` run): not used, not touched
-        note_unreadable(entry, exc)
-        return None
-    except OSError:  # none (or the cache folder is not one)
-        return None
-    except NotRegularFile as exc:
-        note_foreign(entry, f"not a regular file ({exc.kind})")
-        return None
-    except TooLarge as exc:
-        note_foreign(entry, f"more than {exc.limit} bytes")
-        return None
     magic = MAGIC.encode()
-    if not data.startswith(magic):
-        if cut_short_of(data, magic):  # empty, or its magic half written (a crash): pkp's, made again
-            note_corrupt(entry, ValueError("cut short"))
-            _remove(entry, _NAME, cut_short=True)
-        else:
-            note_foreign(entry, "no pkp marker")  # somebody's file under pkp's name: left alone
+    data = read_entry_bytes(entry, MAX_BYTES, _NAME, magic)  # (as every one-file entry: no link followed, no FIFO)
+    if data is None:
         return None
     line_end = data.find(b"\n", len(magic))
     line = data[len(magic) : line_end] if line_end >= 0 else b""

@@ -292,16 +292,16 @@ def render(locations: int, weeks: int, seeded: dict[str, Any], size_mb: float, s
     return "\n".join(lines)
 
 
-def write_section(text: str) -> None:
-    """Replace this benchmark's part of bench/results.md, between its markers (or append it); the rest of the file
-    belongs to bench/bench.py and bench/packs.py."""
+def write_section(text: str, start: str = START, end: str = END, section: str = SECTION) -> None:
+    """Replace a benchmark's part of bench/results.md, between its markers (or append it); the rest of the file
+    belongs to bench/bench.py and the other benchmarks (this one's markers by default; bench/export.py's too)."""
     old = RESULTS.read_text(encoding="utf-8") if RESULTS.exists() else ""
-    block = f"{START}\n{text.rstrip()}\n{END}\n"
-    if START in old and END in old:
-        head, rest = old.split(START, 1)
-        new = head + block + rest.split(END, 1)[1].lstrip("\n")
-    elif SECTION in old:  # written before the markers: the section runs to the end of the file
-        new = old.split(SECTION, 1)[0] + block
+    block = f"{start}\n{text.rstrip()}\n{end}\n"
+    if start in old and end in old:
+        head, rest = old.split(start, 1)
+        new = head + block + rest.split(end, 1)[1].lstrip("\n")
+    elif section in old:  # written before the markers: the section runs to the end of the file
+        new = old.split(section, 1)[0] + block
     else:
         new = old.rstrip("\n") + "\n\n" + block
     RESULTS.write_text(new, encoding="utf-8")

@@ -8,6 +8,7 @@ distinct value (Babel is slow per call), never per row.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from datetime import date, datetime
 from typing import Any
 
@@ -64,18 +65,65 @@ def _plain(v: Any) -> str:
 
 
 def texts(column: Column, values: Any, lang: str) -> list[str]:
-    """A whole column as people read it, formatting each distinct value once."""
-    out: list[str] = []
-    seen: dict[Any, str] = {}
+    """A whole column (a Series, or a list) as people read it, formatting each distinct value once."""
+    return per_distinct(values, lambda v: text(column, v, lang))
+
+
+def machines(column: Column, values: Any) -> list[Any]:
+    """A whole column as JSON values (`machine`), each distinct value once."""
+    return per_distinct(values, lambda v: machine(column, v))
+
+
+def column_values(frame: Any, key: str) -> Any:
+    """The column `key` of a frame, or a column of empty cells where the frame has none."""
+    import pandas as pd
+
+    return frame[key] if key in frame else pd.Series([None] * len(frame), index=frame.index, dtype=object)
+
+
+# Object columns whose values are all of one of these kinds (pandas' infer_dtype) are grouped by pandas' hashing.
+# Others are not: it holds 1 == 1.0 == True (one group, three texts) and -0.0 == 0.0, and lists cannot be hashed.
+_ONE_KIND = frozenset({"string", "empty", "boolean", "integer", "date", "datetime"})
+
+
+def per_distinct(values: Any, fn: Callable[[Any], Any]) -> list[Any]:
+    """`[fn(v) for v in values]`, with `fn` called once per distinct value and once for all empty cells (None, NaN,
+    NaT: every formatter gives them the same empty cell). A national `status --detail` holds 1.66 M rows of a few
+    thousand distinct values a column; a per-row formatter call took 100 ns to 10 us a cell."""
+    import numpy as np
+    import pandas as pd
+
+    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+    if not len(series):
+        return []
+    if series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) not in _ONE_KIND:
+        return _per_row(series.tolist(), fn)
+    if series.dtype.kind == "f" and bool(np.signbit(series.to_numpy()[series.to_numpy() == 0]).any()):
+        return _per_row(series.tolist(), fn)  # -0.0 equals 0.0 to the hashing, not to every formatter
+    try:
+        codes, uniques = pd.factorize(series, use_na_sentinel=True)
+    except TypeError:  # an unhashable value in a column of one kind by name only
+        return _per_row(series.tolist(), fn)
+    made = np.empty(len(uniques) + 1, dtype=object)
+    for i, v in enumerate(uniques.tolist()):  # one by one: a value made a list must stay one cell
+        made[i] = fn(v)
+    made[-1] = fn(None)  # the empty cells' code -1 takes the last slot
+    return list(made[codes])
+
+
+def _per_row(values: list[Any], fn: Callable[[Any], Any]) -> list[Any]:
+    """`per_distinct` where values may not be grouped by hashing: each value kept apart by its type too."""
+    out: list[Any] = []
+    seen: dict[Any, Any] = {}
     for v in values:
         try:
-            key: Any = ("", v) if not missing(v) else ("missing",)
+            key: Any = (type(v), v, math.copysign(1.0, v) if isinstance(v, float) else 0) if not missing(v) else ()
             hash(key)
-        except TypeError:  # lists and dicts: format each time
-            out.append(text(column, v, lang))
+        except TypeError:  # lists and dicts: formatted each time
+            out.append(fn(v))
             continue
         if key not in seen:
-            seen[key] = text(column, v, lang)
+            seen[key] = fn(v)
         out.append(seen[key])
     return out
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import sys
 from pathlib import Path
@@ -14,16 +15,27 @@ from pkp_cli.views.model import Report
 SUFFIX = {"table": "txt", "markdown": "md", "md": "md", "json": "json", "csv": "csv"}
 
 
-def rendered(report: Report, fmt: str, table: str | None = None) -> str:
-    """The report as text in `fmt` (csv: the one table `table`, else the report's main table)."""
+def write(report: Report, fmt: str, out: IO[str], table: str | None = None) -> None:
+    """The report in `fmt` written to `out`: CSV and JSON a block of rows at a time (a national table of 1.66 M
+    rows is never held as one text), the others as one text."""
     if fmt == "json":
         from pkp_cli.render import jsondoc
 
-        return jsondoc.render(report)
-    if fmt == "csv":
+        jsondoc.write(report, out)
+    elif fmt == "csv":
         from pkp_cli.render import csvfile
 
-        return csvfile.render(report, pick_table(report, table))
+        csvfile.write(report, pick_table(report, table), out)
+    else:
+        out.write(rendered(report, fmt, table))
+
+
+def rendered(report: Report, fmt: str, table: str | None = None) -> str:
+    """The report as text in `fmt` (csv: the one table `table`, else the report's main table)."""
+    if fmt in ("json", "csv"):
+        buf = io.StringIO()
+        write(report, fmt, buf, table)
+        return buf.getvalue()
     if fmt in ("markdown", "md"):
         from pkp_cli.render import markdown
 
@@ -71,26 +83,35 @@ def emit(report: Report, fmt: str, *, table: str | None = None, out: Path | None
         stream.write(table_list(report))
         return []
     if out is None:
-        stream.write(rendered(report, fmt, table))
+        write(report, fmt, stream, table)
         return []
     return write_folder(report, fmt, out, table)
 
 
 def write_folder(report: Report, fmt: str, out: Path, table: str | None = None) -> list[Path]:
     """Every table as its own CSV (or the whole report as one file in other formats), each written whole."""
-    from pkp_cli.render.safe import atomic_write_text, inside
+    from pkp_cli.render.safe import atomic_write, inside
     from pkp_cli.text.visible import visible
+
+    def write_file(path: Path, table: str | None) -> None:
+        def fill(fh: IO[bytes]) -> None:
+            text = io.TextIOWrapper(fh, encoding="utf-8", newline="")  # "\n" as written, as atomic_write_text
+            write(report, fmt, text, table)
+            text.flush()
+            text.detach()  # atomic_write closes the file itself
+
+        atomic_write(path, fill)
 
     written = []
     if fmt == "csv":
         names = [pick_table(report, table)] if table else report.names()
         for name in names:
             path = inside(out, f"{report.command}-{name}.csv")
-            atomic_write_text(path, rendered(report, "csv", name))
+            write_file(path, name)
             written.append(path)
     else:
         path = inside(out, f"{report.command}.{SUFFIX[fmt]}")
-        atomic_write_text(path, rendered(report, fmt))
+        write_file(path, None)
         written.append(path)
     print(visible(f"{len(written)} {label('files_written', report.lang)} {out}", ""), file=sys.stderr)
     return written

@@ -78,3 +78,18 @@ def test_bench_smoke_runs_and_writes_figures(tmp_path: Path) -> None:
     assert peak_mb < 60, bare
     own = next(ln for ln in text.splitlines() if ln.startswith("- The benchmark's own peak memory: "))
     assert float(own.split(": ", 1)[1].split(" MB", 1)[0]) < 60, own
+
+
+@pytest.mark.slow
+def test_export_bench_smoke(tmp_path: Path) -> None:
+    """bench/export.py (the national `status --detail` written as CSV and JSON) runs end to end at tiny sizes."""
+    proc = subprocess.run(
+        [sys.executable, str(ROOT / "bench" / "export.py"), "--smoke", "--cache", str(tmp_path / "cache")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert proc.returncode == 0, f"export --smoke exited {proc.returncode}:\n{proc.stderr[-4000:]}"
+    lines = proc.stdout.splitlines()
+    assert any(ln.startswith("| CSV | ") for ln in lines) and any(ln.startswith("| JSON | ") for ln in lines)
+    assert "rows of 24 columns" in proc.stdout, proc.stdout

@@ -42,9 +42,13 @@ def not_reported(newest: pd.Series, as_of: date, stale_days: int) -> pd.Series:
     return newest.isna() | (newest < cutoff)
 
 
+# The status columns late_stages reads.
+LATE_STAGE_INPUTS = ["urutan", "program", "tingkat", "tahapan", "nama_tahapan", "status", "hari_terlambat"]
+
+
 def late_stages(status: pd.DataFrame) -> pd.DataFrame:
     """Stages with at least one `terlambat` row: most such rows first, then schedule order."""
-    keys = ["urutan", "program", "tingkat", "tahapan", "nama_tahapan"]
+    keys = LATE_STAGE_INPUTS[:5]
     late = np.flatnonzero(is_in(status["status"], LATE))
     # The groups of the five keys among the late rows, by integer codes in each key's sort order (a categorical's
     # codes are in its categories' order, as grouping by it sorts), combined into one number per row: the same
@@ -85,7 +89,7 @@ def late_stages(status: pd.DataFrame) -> pd.DataFrame:
 
 
 def _late_stages_grouped(late: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
-    work = late[["program", "tingkat", "tahapan", "nama_tahapan", "urutan", "status", "hari_terlambat"]]
+    work = late[LATE_STAGE_INPUTS]
     counts = (
         work.assign(**{c: (work["status"] == c).astype(np.int64) for c in LATE})
         .groupby(keys, sort=True, observed=True)

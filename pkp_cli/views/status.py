@@ -212,7 +212,7 @@ def national_tables(inp: StatusInputs, q: Query) -> Frames:
     # stages and the reporting dates (about 0.2 s).
     with second_thread("pkp-rollups") as pool:
         rolled = pool.submit(inp.rollups, pop, [["kode_provinsi"], None, ["program"]])
-        late = standing.late_stages(q.rows(inp.status))
+        late = standing.late_stages(q.rows(inp.status, standing.LATE_STAGE_INPUTS))
         reporting = inp.reporting()
         by_province, national_row, per_program = rolled.result()
     # The roll-ups' temporaries were the peak: the status frame's cache entry (held until now) is written beside the

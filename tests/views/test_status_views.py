@@ -153,3 +153,15 @@ def test_a_province_the_program_leaves_empty_is_named_by_its_code(inputs) -> Non
     assert rows(report, "ringkasan").empty and rows(report, "kabupaten").empty
     assert report.tables[0].title == "51 (51) — KOTAKU"
     assert report.tables[1].title.startswith("51 — ")
+
+
+def test_filtered_rows_can_be_only_the_columns_a_table_reads() -> None:
+    """The national late-stages table reads 7 of the status frame's columns: a national --late-only keeps about
+    1.2 M rows, and copying every column of them set the cold run's peak memory (1,010 MB against 930)."""
+    status = pd.DataFrame({"status": ["terlambat", "selesai", "selesai_terlambat", "berjalan"], "tahapan": list("ABCD"),
+                           "program": ["P", "P", "Q", "Q"], "other": [1, 2, 3, 4]})  # fmt: skip
+    late = Query(late_only=True).rows(status, ["tahapan", "status"])
+    assert list(late.columns) == ["tahapan", "status"]
+    assert late["tahapan"].tolist() == ["A", "C"]  # terlambat and selesai_terlambat, nothing else
+    assert Query(program="Q", late_only=True).rows(status, ["tahapan"])["tahapan"].tolist() == ["C"]
+    assert Query().rows(status).equals(status)  # no filter, no columns named: every row and column

@@ -4,11 +4,12 @@ table the legend: each column's description."""
 from __future__ import annotations
 
 import re
+from functools import partial
 from typing import Any
 
 from pkp_cli.render import cells
 from pkp_cli.text.labels import label
-from pkp_cli.views.model import Report, Table
+from pkp_cli.views.model import Column, Report, Table
 
 # A "<" that could open an HTML tag, comment or autolink (a letter, "/", "!" or "?" after it): a markdown viewer
 # would run it as HTML, so it is written &lt;. "rencana < 70 %" keeps its "<", readable when pasted into a chat.
@@ -26,9 +27,11 @@ def bold(text: str) -> str:
     return f"**{text}**" if text else ""
 
 
-def table_lines(headers: list[str], rows: list[list[str]]) -> list[str]:
+def table_lines(headers: list[str], columns: list[list[str]]) -> list[str]:
+    """The table's lines from its headers and its cells column by column, each cell escaped already (once per
+    distinct value: a national `status --detail` is 1.66 M rows)."""
     out = ["| " + " | ".join(escape(h) for h in headers) + " |", "|" + "|".join("---" for _ in headers) + "|"]
-    out += ["| " + " | ".join(escape(v) for v in r) + " |" for r in rows]
+    out += ["| " + " | ".join(r) + " |" for r in zip(*columns, strict=True)]
     return out
 
 
@@ -51,6 +54,10 @@ def legend(t: Table, lang: str) -> list[str]:
     return [f"*{label('legend', lang)}*", "", *items] if items else []
 
 
+def _cell(column: Column, lang: str, value: Any) -> str:
+    return escape(cells.text(column, value, lang))
+
+
 def _table(t: Table, lang: str) -> list[str]:
     out = [f"## {escape(t.title)}", ""]
     cols = t.screen_columns
@@ -60,11 +67,11 @@ def _table(t: Table, lang: str) -> list[str]:
     elif t.rows.empty and t.total is None:
         out.append(escape(t.empty or label("none", lang)))
     else:
-        body = [cells.texts(c, t.rows[c.key].tolist() if c.key in t.rows else [None] * len(t.rows), lang) for c in cols]
-        rows = [list(r) for r in zip(*body, strict=True)] if body else []
+        body = [cells.per_distinct(cells.column_values(t.rows, c.key), partial(_cell, c, lang)) for c in cols]
         if t.total is not None:
-            rows.append([bold(cells.text(c, t.total.get(c.key), lang)) for c in cols])
-        out += table_lines([c.header(lang) for c in cols], rows)
+            for column, c in zip(body, cols, strict=True):
+                column.append(escape(bold(cells.text(c, t.total.get(c.key), lang))))
+        out += table_lines([c.header(lang) for c in cols], body)
     if t.notes:
         out += ["", *_notes(t.notes)]
     lines = legend(t, lang)

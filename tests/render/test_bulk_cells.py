@@ -208,3 +208,23 @@ def test_meta_that_looks_like_the_placeholder_is_kept() -> None:
     report.meta["trap"] = '"0:0"'
     assert jsondoc.render(report) == reference_json(report)
     assert json.loads(jsondoc.render(report))["trap"] == '"0:0"'
+
+
+def test_markdown_cells_escaped_once_per_distinct_value(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Markdown too: 30,000 rows of 2 distinct values are 2 escapes a column (plus headers and the total), and the
+    cells read as before: "|" escaped, the total in bold."""
+    from pkp_cli.render import markdown
+
+    calls = []
+    real = markdown.escape
+
+    def counted(v: Any) -> str:
+        calls.append(v)
+        return real(v)
+
+    monkeypatch.setattr(markdown, "escape", counted)
+    rows = pd.DataFrame({"a": ["x|y", "z"] * 15_000})
+    text = markdown.render(Report("t", "id", tables=[Table("t", "T", [col("a")], rows, total={"a": "semua"})]))
+    lines = text.splitlines()
+    assert lines.count("| x\\|y |") == 15_000 and lines.count("| z |") == 15_000 and "| **semua** |" in lines
+    assert len(calls) < 20

@@ -12,16 +12,19 @@ from __future__ import annotations
 import csv
 import io
 from functools import partial
-from typing import IO, Any
+from typing import TYPE_CHECKING, Any
 
 from pkp_cli.render import cells
 from pkp_cli.render.safe import neutralise
 from pkp_cli.views.model import Column, Report
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
 BLOCK_ROWS = 200_000
 
 
-def _writer(out: IO[str]) -> Any:
+def _writer(out: SupportsWrite[str]) -> Any:
     return csv.writer(out, lineterminator="\n")
 
 
@@ -37,7 +40,7 @@ def _cell(column: Column, value: Any) -> str:
     return _field(neutralise(cells.csv_text(column, value)))
 
 
-def write(report: Report, name: str, out: IO[str]) -> None:
+def write(report: Report, name: str, out: SupportsWrite[str]) -> None:
     columns, rows, totals = report.combined(name)
     w = _writer(out)
     w.writerow([c.key for c in columns])

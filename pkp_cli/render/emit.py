@@ -6,16 +6,19 @@ import io
 import re
 import sys
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
 from pkp_cli.errors import Exit, PkpError, UnknownValue
 from pkp_cli.text.labels import label
 from pkp_cli.views.model import Report
 
+if TYPE_CHECKING:
+    from _typeshed import SupportsWrite
+
 SUFFIX = {"table": "txt", "markdown": "md", "md": "md", "json": "json", "csv": "csv"}
 
 
-def write(report: Report, fmt: str, out: IO[str], table: str | None = None) -> None:
+def write(report: Report, fmt: str, out: SupportsWrite[str], table: str | None = None) -> None:
     """The report in `fmt` written to `out`: CSV and JSON a block of rows at a time (a national table of 1.66 M
     rows is never held as one text), the others as one text."""
     if fmt == "json":
@@ -88,19 +91,25 @@ def emit(report: Report, fmt: str, *, table: str | None = None, out: Path | None
     return write_folder(report, fmt, out, table)
 
 
+class _Utf8:
+    """Text written to a binary file as UTF-8, "\n" as it is (as atomic_write_text writes): no TextIOWrapper,
+    which a failed write (a full disk) would leave holding the file, to flush it again when collected."""
+
+    def __init__(self, fh: IO[bytes]):
+        self.fh = fh
+
+    def write(self, text: str) -> int:
+        self.fh.write(text.encode("utf-8"))
+        return len(text)
+
+
 def write_folder(report: Report, fmt: str, out: Path, table: str | None = None) -> list[Path]:
     """Every table as its own CSV (or the whole report as one file in other formats), each written whole."""
     from pkp_cli.render.safe import atomic_write, inside
     from pkp_cli.text.visible import visible
 
     def write_file(path: Path, table: str | None) -> None:
-        def fill(fh: IO[bytes]) -> None:
-            text = io.TextIOWrapper(fh, encoding="utf-8", newline="")  # "\n" as written, as atomic_write_text
-            write(report, fmt, text, table)
-            text.flush()
-            text.detach()  # atomic_write closes the file itself
-
-        atomic_write(path, fill)
+        atomic_write(path, lambda fh: write(report, fmt, _Utf8(fh), table))
 
     written = []
     if fmt == "csv":

@@ -11,13 +11,14 @@ import io
 import json
 import secrets
 from functools import partial
-from typing import IO, TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any
 
 from pkp_cli.render import cells
 from pkp_cli.views.model import Column, Report
 
 if TYPE_CHECKING:
     import pandas as pd
+    from _typeshed import SupportsWrite
 
 BLOCK_ROWS = 100_000
 # Where json.dumps(indent=2) puts a table's rows in the envelope: "tables" -> name -> [ rows -> keys.
@@ -34,7 +35,7 @@ def _line(column: Column, head: str, tail: str, value: Any) -> str:
     return head + _value_text(cells.machine(column, value)) + tail
 
 
-def _rows(columns: list[Column], rows: pd.DataFrame, out: IO[str]) -> None:
+def _rows(columns: list[Column], rows: pd.DataFrame, out: SupportsWrite[str]) -> None:
     """A table's rows as the envelope's indented JSON array, written to `out`."""
     if not columns or not len(rows):
         out.write("[]")
@@ -58,7 +59,7 @@ def _rows(columns: list[Column], rows: pd.DataFrame, out: IO[str]) -> None:
     out.write("\n    ]")
 
 
-def write(report: Report, out: IO[str]) -> None:
+def write(report: Report, out: SupportsWrite[str]) -> None:
     tables: dict[str, str] = {}
     totals: dict[str, list[dict[str, Any]]] = {}
     mark = secrets.token_hex(16)  # stands in for each table's rows in the envelope (no data can hold it)

@@ -56,17 +56,6 @@ def child_pandas(a: dict[str, Any]) -> dict[str, Any]:
             "pandas": pd.__version__}  # fmt: skip
 
 
-def run_child(name: str, args: dict[str, Any]) -> dict[str, Any]:
-    proc = subprocess.run([sys.executable, str(Path(__file__).resolve()), "--child", name, json.dumps(args)],
-                          capture_output=True, text=True, timeout=3600, cwd=bench.REPO)  # fmt: skip
-    if proc.returncode != 0:
-        raise bench.BenchError(f"child {name} failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
-    for line in proc.stdout.splitlines():
-        if line.startswith(RESULT_TAG):
-            return dict(json.loads(line[len(RESULT_TAG) :]))
-    raise bench.BenchError(f"child {name} printed no result:\n{proc.stderr[-2000:]}")
-
-
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--smoke", action="store_true", help="small sizes, printed only")
@@ -101,7 +90,9 @@ def main(argv: list[str] | None = None) -> int:
         with (Path(tmp) / "csv" / "status-rincian.csv").open(encoding="utf-8") as fh:
             rows = sum(1 for _ in fh) - 1  # one line a row: no cell of the generated data holds a line break
         bench.log("pandas writing the same table")
-        peer = run_child("pandas", {"csv": str(Path(tmp) / "csv" / "status-rincian.csv"), "out": tmp})
+        peer = weekly.run_child(
+            "pandas", {"csv": str(Path(tmp) / "csv" / "status-rincian.csv"), "out": tmp}, __file__, RESULT_TAG
+        )
     text = render(sizes["locations"], rows, figures, peer, load, args.smoke)
     if not args.smoke:
         weekly.write_section(text, START, END, SECTION)

@@ -161,16 +161,18 @@ def child_phases(a: dict[str, Any]) -> dict[str, Any]:
 CHILDREN = {"seed": child_seed, "phases": child_phases}
 
 
-def run_child(name: str, args: dict[str, Any]) -> dict[str, Any]:
+def run_child(name: str, args: dict[str, Any], script: str = __file__, tag: str = RESULT_TAG) -> dict[str, Any]:
+    """`script --child NAME ARGS` in a fresh process (this script's by default; bench/export.py's too): its result,
+    the line it prints after `tag`."""
     proc = subprocess.run(
-        [sys.executable, str(Path(__file__).resolve()), "--child", name, json.dumps(args)],
+        [sys.executable, str(Path(script).resolve()), "--child", name, json.dumps(args)],
         capture_output=True, text=True, timeout=3600, cwd=bench.REPO, env=args.get("env"),
     )  # fmt: skip
     if proc.returncode != 0:
         raise bench.BenchError(f"child {name} failed (exit {proc.returncode}):\n{proc.stderr[-3000:]}")
     for line in proc.stdout.splitlines():
-        if line.startswith(RESULT_TAG):
-            return dict(json.loads(line[len(RESULT_TAG) :]))
+        if line.startswith(tag):
+            return dict(json.loads(line[len(tag) :]))
     raise bench.BenchError(f"child {name} printed no result:\n{proc.stderr[-2000:]}")
 
 

@@ -17,6 +17,7 @@ import re
 import zipfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from functools import partial
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -268,7 +269,14 @@ def _value(col: Column, v: Any, lang: str) -> tuple[Any, str | None, str | None]
 
 
 def _cell(ws: Any, st: _Styles, col: Column, v: Any, *, bold: bool = False) -> Any:
-    value, fmt, hexa = _value(col, v, st.lang)
+    return _made_cell(ws, st, col, _value(col, v, st.lang), bold=bold)
+
+
+def _made_cell(ws: Any, st: _Styles, col: Column, made: tuple[Any, str | None, str | None], *, bold: bool = False
+               ) -> Any:  # fmt: skip
+    """The cell of a value `_value` made: a province's late locations are tens of thousands of rows of a few
+    thousand distinct values, each made once (`cells.per_distinct`)."""
+    value, fmt, hexa = made
     cell = text_cell(ws, value)
     if fmt:
         cell.number_format = fmt
@@ -359,8 +367,9 @@ def _rows_sheet(ws: Any, st: _Styles, t: Table, banner: str, footer: str) -> int
     _print_setup(ws, footer)
     _title_row(ws, st, t.title, banner)
     _header_row(ws, st, heads)
-    for rec in zip(*values, strict=True):
-        ws.append([_cell(ws, st, c, v) for c, v in zip(cols, rec, strict=True)])
+    made = [cells.per_distinct(vals, partial(_value, c, lang=lang)) for c, vals in zip(cols, values, strict=True)]
+    for rec in zip(*made, strict=True):
+        ws.append([_made_cell(ws, st, c, m) for c, m in zip(cols, rec, strict=True)])
     last = HEADER_ROW + len(t.rows)
     if t.total is not None:
         ws.append([_cell(ws, st, c, t.total.get(c.key), bold=True) for c in cols])

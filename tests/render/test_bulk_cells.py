@@ -228,3 +228,28 @@ def test_markdown_cells_escaped_once_per_distinct_value(monkeypatch: pytest.Monk
     lines = text.splitlines()
     assert lines.count("| x\\|y |") == 15_000 and lines.count("| z |") == 15_000 and "| **semua** |" in lines
     assert len(calls) < 20
+
+
+def test_xlsx_values_made_once_per_distinct_value(monkeypatch: pytest.MonkeyPatch, tmp_path: Any) -> None:
+    """xlsx too (a province pack's late locations are tens of thousands of rows): 6,000 rows of 2 distinct dates
+    and an empty cell make 3 values a column, and every row's cell reads back as the value it holds."""
+    import openpyxl
+
+    from pkp_cli.render import xlsx
+
+    calls = []
+    real = xlsx._value
+
+    def counted(col: Column, v: Any, lang: str) -> Any:
+        calls.append(v)
+        return real(col, v, lang)
+
+    monkeypatch.setattr(xlsx, "_value", counted)
+    days = pd.to_datetime(["2022-05-20", "2022-06-03", None] * 2_000)
+    report = Report("t", "id", tables=[Table("t", "T", [col("tgl", "date")], pd.DataFrame({"tgl": days}))])
+    xlsx.write_xlsx([report], tmp_path / "t.xlsx")
+    assert len(calls) <= 4
+    ws = openpyxl.load_workbook(tmp_path / "t.xlsx").worksheets[0]
+    got = [r[0] for r in ws.iter_rows(min_row=xlsx.HEADER_ROW + 1, max_row=xlsx.HEADER_ROW + 6_000, values_only=True)]
+    assert [g.date() if g else None for g in got[:3]] == [date(2022, 5, 20), date(2022, 6, 3), None]
+    assert got[:3] * 2_000 == got

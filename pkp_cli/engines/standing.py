@@ -42,13 +42,14 @@ def not_reported(newest: pd.Series, as_of: date, stale_days: int) -> pd.Series:
     return newest.isna() | (newest < cutoff)
 
 
-# The status columns late_stages reads.
-LATE_STAGE_INPUTS = ["urutan", "program", "tingkat", "tahapan", "nama_tahapan", "status", "hari_terlambat"]
+# The keys late_stages groups by, and every status column it reads.
+_LATE_STAGE_KEYS = ["urutan", "program", "tingkat", "tahapan", "nama_tahapan"]
+LATE_STAGE_INPUTS = [*_LATE_STAGE_KEYS, "status", "hari_terlambat"]
 
 
 def late_stages(status: pd.DataFrame) -> pd.DataFrame:
     """Stages with at least one `terlambat` row: most such rows first, then schedule order."""
-    keys = LATE_STAGE_INPUTS[:5]
+    keys = _LATE_STAGE_KEYS
     late = np.flatnonzero(is_in(status["status"], LATE))
     # The groups of the five keys among the late rows, by integer codes in each key's sort order (a categorical's
     # codes are in its categories' order, as grouping by it sorts), combined into one number per row: the same

@@ -69,11 +69,6 @@ def texts(column: Column, values: Any, lang: str) -> list[str]:
     return per_distinct(values, lambda v: text(column, v, lang))
 
 
-def machines(column: Column, values: Any) -> list[Any]:
-    """A whole column as JSON values (`machine`), each distinct value once."""
-    return per_distinct(values, lambda v: machine(column, v))
-
-
 def column_values(frame: Any, key: str) -> Any:
     """The column `key` of a frame, or a column of empty cells where the frame has none."""
     import pandas as pd
@@ -98,8 +93,10 @@ def per_distinct(values: Any, fn: Callable[[Any], Any]) -> list[Any]:
         return []
     if series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) not in _ONE_KIND:
         return _per_row(series.tolist(), fn)
-    if series.dtype.kind == "f" and bool(np.signbit(series.to_numpy()[series.to_numpy() == 0]).any()):
-        return _per_row(series.tolist(), fn)  # -0.0 equals 0.0 to the hashing, not to every formatter
+    if series.dtype.kind == "f":
+        floats = series.to_numpy()
+        if np.signbit(floats[floats == 0]).any():
+            return _per_row(series.tolist(), fn)  # -0.0 equals 0.0 to the hashing, not to every formatter
     try:
         codes, uniques = pd.factorize(series, use_na_sentinel=True)
     except TypeError:  # an unhashable value in a column of one kind by name only

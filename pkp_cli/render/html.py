@@ -125,7 +125,7 @@ def _table_section(t: Table, ident: str, lang: str) -> dict[str, Any]:
         return section
     columns = []
     for c in cols:
-        values = t.rows[c.key].tolist() if c.key in t.rows else [None] * len(t.rows)
+        values = cells.column_values(t.rows, c.key).tolist()
         columns.append([_cell(c, shown, v) for shown, v in zip(cells.texts(c, values, lang), values, strict=True)])
     section["rows"] = [list(r) for r in zip(*columns, strict=True)] if columns else []
     if t.total is not None:

@@ -164,7 +164,7 @@ def index_markdown(index: Report, links: list[list[tuple[str, str]]],
     heads = [label("pack.files", lang), *(c.header(lang) for c in cols)]
     lines.append("| " + " | ".join(escape(h) for h in heads) + " |")
     lines.append("|" + "|".join("---" for _ in heads) + "|")
-    body = [cells.texts(c, t.rows[c.key].tolist() if c.key in t.rows else [None] * len(t.rows), lang) for c in cols]
+    body = [cells.texts(c, cells.column_values(t.rows, c.key), lang) for c in cols]
     for row_links, rec in zip(links, zip(*body, strict=True), strict=True):
         lines.append("| " + " | ".join([_md_links(row_links), *(escape(v) for v in rec)]) + " |")
     if t.total is not None:

@@ -68,7 +68,7 @@ def fit_columns(cols: list[Column], heads: list[str], body: list[list[str]], wid
 
 def _body(t: Table, cols: list[Column], lang: str, limit: int | None) -> list[list[str]]:
     frame = t.rows if limit is None else t.rows.head(limit)
-    columns = [cells.texts(c, frame[c.key].tolist() if c.key in frame else [None] * len(frame), lang) for c in cols]
+    columns = [cells.texts(c, cells.column_values(frame, c.key), lang) for c in cols]
     rows = [list(r) for r in zip(*columns, strict=True)] if columns else []
     if t.total is not None:
         rows.append([cells.text(c, t.total.get(c.key), lang) for c in cols])

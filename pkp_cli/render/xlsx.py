@@ -343,10 +343,6 @@ def _print_setup(ws: Any, footer: str) -> None:
     ws.freeze_panes = f"A{HEADER_ROW + 1}"
 
 
-def _column_values(t: Table, key: str) -> list[Any]:
-    return t.rows[key].tolist() if key in t.rows else [None] * len(t.rows)
-
-
 def _rows_sheet(ws: Any, st: _Styles, t: Table, banner: str, footer: str) -> int:
     """A table as rows; returns the number of the last data row (the header row when empty)."""
     from openpyxl.utils import get_column_letter
@@ -354,7 +350,7 @@ def _rows_sheet(ws: Any, st: _Styles, t: Table, banner: str, footer: str) -> int
     lang = st.lang
     cols = t.columns
     heads = [c.header(lang) for c in cols]
-    values = [_column_values(t, c.key) for c in cols]
+    values = [cells.column_values(t.rows, c.key) for c in cols]
     lines = 1
     for i, (c, vals) in enumerate(zip(cols, values, strict=True)):
         shown = cells.texts(c, vals, lang)

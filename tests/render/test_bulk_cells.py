@@ -8,6 +8,7 @@ import csv
 import io
 import json
 from datetime import date
+from functools import partial
 from typing import Any
 
 import numpy as np
@@ -116,7 +117,8 @@ def test_each_distinct_value_formatted_as_each_cell_would_be(values: pd.Series, 
     each = values.tolist()
     same_outcome(lambda: cells.texts(c, values, "id"), lambda: [cells.text(c, v, "id") for v in each])
     same_outcome(lambda: cells.texts(c, each, "en"), lambda: [cells.text(c, v, "en") for v in each])  # a list too
-    same_outcome(lambda: cells.machines(c, values), lambda: [cells.machine(c, v) for v in each])
+    machine = partial(cells.machine, c)
+    same_outcome(lambda: cells.per_distinct(values, machine), lambda: [machine(v) for v in each])
     table = report_of([c], [pd.DataFrame({"x": values})])
     same_outcome(lambda: (csvfile.render(table, "t"), jsondoc.render(table)),
                  lambda: (reference_csv(table, "t"), reference_json(table)))  # fmt: skip

@@ -10,7 +10,7 @@ from the one palette. Ids are derived from table names, so the same reports alwa
 from __future__ import annotations
 
 from datetime import date
-from functools import cache
+from functools import cache, partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -92,11 +92,34 @@ def _cell(col: Column, shown: str, value: Any) -> dict[str, Any]:
     return {"text": shown, "cls": " ".join(classes), "v": sort_value}
 
 
+def cell_html(c: dict[str, Any], tag: str = "td") -> str:
+    """A cell `_cell` made, as the template's `cell` macro writes it (autoescaped the same way): a big table's body
+    is joined from its distinct cells (`_body`), not written cell by cell through the template."""
+    from markupsafe import escape
+
+    attrs = (f' class="{escape(c["cls"])}"' if c["cls"] else "") + (
+        f' data-v="{escape(c["v"])}"' if c["v"] is not None else ""
+    )
+    if "links" in c:
+        inner = " ".join(f'<a href="{escape(href)}">{escape(fmt)}</a>' for fmt, href in c["links"])
+    else:
+        inner = str(escape(c["text"]))
+    return f"<{tag}{attrs}>{inner}</{tag}>"
+
+
+def _body(columns: list[list[str]]) -> Any:
+    """The table body from its columns' cells: one line per row, as the template's row loop wrote it."""
+    from markupsafe import Markup
+
+    return Markup("".join(f"<tr>{''.join(r)}</tr>\n" for r in zip(*columns, strict=True)))
+
+
 def _head(col: Column, lang: str) -> dict[str, Any]:
     return {"text": col.header(lang), "desc": col.description(lang), "cls": "num" if col.kind in NUMERIC_KINDS else ""}
 
 
-def _table_section(t: Table, ident: str, lang: str) -> dict[str, Any]:
+def _table_section(t: Table, ident: str, lang: str, lead: list[dict[str, Any]] | None = None) -> dict[str, Any]:
+    """A table's section for the template; `lead`: a first cell for each row (the index's links)."""
     cols = t.screen_columns
     section: dict[str, Any] = {
         "id": ident,
@@ -106,7 +129,7 @@ def _table_section(t: Table, ident: str, lang: str) -> dict[str, Any]:
         "legend": [_head(c, lang) for c in cols],
         "kind": "rows",
         "empty": "",
-        "rows": [],
+        "body": "",
         "total": None,
         "heads": [_head(c, lang) for c in cols],
         "count": len(t.rows),
@@ -123,14 +146,18 @@ def _table_section(t: Table, ident: str, lang: str) -> dict[str, Any]:
     if t.rows.empty and t.total is None:
         section["empty"] = t.empty or label("none", lang)
         return section
-    columns = []
+    columns = [] if lead is None else [[cell_html(c) for c in lead]]
     for c in cols:
-        values = cells.column_values(t.rows, c.key).tolist()
-        columns.append([_cell(c, shown, v) for shown, v in zip(cells.texts(c, values, lang), values, strict=True)])
-    section["rows"] = [list(r) for r in zip(*columns, strict=True)] if columns else []
+        made = partial(_distinct_cell, c, lang)
+        columns.append(cells.per_distinct(cells.column_values(t.rows, c.key), made))
+    section["body"] = _body(columns) if cols else ""
     if t.total is not None:
         section["total"] = [_cell(c, cells.text(c, t.total.get(c.key), lang), t.total.get(c.key)) for c in cols]
     return section
+
+
+def _distinct_cell(col: Column, lang: str, value: Any) -> str:
+    return cell_html(_cell(col, cells.text(col, value, lang), value))
 
 
 def _chart_section(t: Table, ident: str, lang: str, as_of: date | None) -> dict[str, Any] | None:
@@ -207,12 +234,12 @@ def render_index(index: Report, links: list[list[tuple[str, str]]], title: str,
     relative to the index)."""
     lang = index.lang
     ids = _Ids()
-    tables = [_table_section(t, ids(t.name), lang) for t in index.tables if t.screen]
+    screen = [t for t in index.tables if t.screen]
+    lead = [{"links": row_links, "cls": "links", "v": None, "text": ""} for row_links in links]
+    tables = [_table_section(t, ids(t.name), lang, lead if i == 0 else None) for i, t in enumerate(screen)]
     main = tables[0] if tables else None
     if main is not None and main["kind"] == "rows":
         main["heads"].insert(0, {"text": label("pack.files", lang), "desc": "", "cls": "links"})
-        for row, row_links in zip(main["rows"], links, strict=True):
-            row.insert(0, {"links": row_links, "cls": "links", "v": None, "text": ""})
         if main["total"] is not None:
             main["total"].insert(0, {"links": total_links or [], "cls": "links", "v": None, "text": ""})
     return (

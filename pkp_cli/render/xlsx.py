@@ -90,11 +90,12 @@ def clip(value: Any) -> tuple[Any, bool]:
 
 def _excel_writer() -> Any:
     """openpyxl's ExcelWriter, each sheet serialised in memory instead of through a temporary file (creating and
-    removing a file per sheet was a third of the time of writing a pack)."""
+    removing a file per sheet was a third of the time of writing a pack), its rows as text (render/xlsx_rows.py)."""
     import io
 
-    from openpyxl.worksheet._writer import WorksheetWriter
     from openpyxl.writer.excel import ExcelWriter
+
+    from pkp_cli.render.xlsx_rows import RowsWriter
 
     class _InMemory(ExcelWriter):
         def write_worksheet(self, ws: Any) -> None:
@@ -115,7 +116,7 @@ def _excel_writer() -> Any:
             ws._drawing.charts = ws._charts
             ws._drawing.images = ws._images
             buf = io.BytesIO()
-            writer = WorksheetWriter(ws, out=buf)
+            writer = RowsWriter(ws, out=buf)
             writer.write()
             ws._rels = writer._rels
             self._archive.writestr(ws.path[1:], buf.getvalue())
@@ -289,6 +290,26 @@ def _made_cell(ws: Any, st: _Styles, col: Column, made: tuple[Any, str | None, s
     return cell
 
 
+def _data_rows(ws: Any, st: _Styles, cols: list[Column], made: list[list[Any]]) -> None:
+    """The table's rows: a distinct value's cell made once (its value, type and styles, registered with the
+    workbook where it first appears, as cell by cell), each further row's cell a copy of it. Made cell by cell,
+    openpyxl's style setters were most of a big sheet's making (each hashes the style objects it is given)."""
+    from openpyxl.cell import Cell
+
+    firsts: list[dict[int, Any]] = [{} for _ in cols]  # per column: id of a made value (kept alive in `made`)
+    for rec in zip(*made, strict=True):
+        row = []
+        for c, m, first in zip(cols, rec, firsts, strict=True):
+            proto = first.get(id(m))
+            if proto is None:
+                cell = first[id(m)] = _made_cell(ws, st, c, m)
+            else:
+                cell = Cell(ws, style_array=proto._style)
+                cell._value, cell.data_type = proto._value, proto.data_type
+            row.append(cell)
+        ws.append(row)
+
+
 def _width(col: Column, header: str, shown: list[str]) -> float:
     """A column as wide as its widest value (free text capped, wrapping), its header wrapping at spaces."""
     longest = max([len(s) for s in shown] + [0])
@@ -364,8 +385,7 @@ def _rows_sheet(ws: Any, st: _Styles, t: Table, banner: str, footer: str) -> int
     _title_row(ws, st, t.title, banner)
     _header_row(ws, st, heads)
     made = [cells.per_distinct(vals, partial(_value, c, lang=lang)) for c, vals in zip(cols, values, strict=True)]
-    for rec in zip(*made, strict=True):
-        ws.append([_made_cell(ws, st, c, m) for c, m in zip(cols, rec, strict=True)])
+    _data_rows(ws, st, cols, made)
     last = HEADER_ROW + len(t.rows)
     if t.total is not None:
         ws.append([_cell(ws, st, c, t.total.get(c.key), bold=True) for c in cols])

@@ -120,6 +120,7 @@ def write_packs(ps: PackSet, out: Path, formats: Sequence[str] = DEFAULT_FORMATS
                 pdf_jobs.append((html, pdf))
                 row_links.append(("pdf", pdf.name))
             links.append(row_links)
+            del report  # before the next pack is built: one pack's tables in memory at a time
         if pdf_jobs:
             from pkp_cli.render.pdf import print_pdfs
 

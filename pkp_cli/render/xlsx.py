@@ -291,23 +291,23 @@ def _made_cell(ws: Any, st: _Styles, col: Column, made: tuple[Any, str | None, s
 
 
 def _data_rows(ws: Any, st: _Styles, cols: list[Column], made: list[list[Any]]) -> None:
-    """The table's rows: a distinct value's cell made once (its value, type and styles, registered with the
-    workbook where it first appears, as cell by cell), each further row's cell a copy of it. Made cell by cell,
-    openpyxl's style setters were most of a big sheet's making (each hashes the style objects it is given)."""
-    from openpyxl.cell import Cell
+    """The table's rows as a block (render/xlsx_rows.py): a distinct value's cell made once, where it first appears
+    (its value, type and styles registered with the workbook in the order cell by cell would), and each row the
+    index of its cell. Made cell by cell, openpyxl's cell objects and style setters were most of a big sheet's
+    making, and its memory."""
+    from pkp_cli.render.xlsx_rows import Block, attach
 
-    firsts: list[dict[int, Any]] = [{} for _ in cols]  # per column: id of a made value (kept alive in `made`)
+    protos: list[list[Any]] = [[] for _ in cols]
+    codes: list[list[int]] = [[] for _ in cols]
+    firsts: list[dict[int, int]] = [{} for _ in cols]  # per column: id of a made value (kept alive in `made`)
     for rec in zip(*made, strict=True):
-        row = []
-        for c, m, first in zip(cols, rec, firsts, strict=True):
-            proto = first.get(id(m))
-            if proto is None:
-                cell = first[id(m)] = _made_cell(ws, st, c, m)
-            else:
-                cell = Cell(ws, style_array=proto._style)
-                cell._value, cell.data_type = proto._value, proto.data_type
-            row.append(cell)
-        ws.append(row)
+        for c, m, first, cells_, row_codes in zip(cols, rec, firsts, protos, codes, strict=True):
+            k = first.get(id(m))
+            if k is None:
+                k = first[id(m)] = len(cells_)
+                cells_.append(_made_cell(ws, st, c, m))
+            row_codes.append(k)
+    attach(ws, Block(ws._current_row + 1, protos, codes))
 
 
 def _width(col: Column, header: str, shown: list[str]) -> float:

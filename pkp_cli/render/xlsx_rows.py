@@ -12,6 +12,7 @@ generated sheets.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from openpyxl.cell._writer import _set_attributes
@@ -61,17 +62,19 @@ def _own(cell: Any) -> bool:
     )
 
 
-def cell_xml(cell: Any, styled: bool) -> str:
-    """The `<c>` element openpyxl writes for `cell` (openpyxl.cell._writer.etree_write_cell); not for a cell
-    `_own` names. Its attributes (a coordinate, a style number, a type) never need escaping."""
+def _rest(cell: Any, styled: bool) -> str:
+    """What openpyxl writes of `cell` after its coordinate (`<c r="A1"` + this), `cell` placed where it is written
+    (its row and column); not for a cell `_own` names. Its other attributes (a style number, a type) never need
+    escaping."""
     kind = cell.data_type
     if kind == "d":  # a date: openpyxl's conversion (a serial number, or ISO text in an iso_dates workbook)
         value, attrs = _set_attributes(cell, styled)
-        head = "<c" + _attrs(attrs)
+        attrs.pop("r")
+        head = _attrs(attrs)
     else:
         value = cell._value
         style = f' s="{cell.style_id}"' if styled else ""
-        head = f'<c r="{get_column_letter(cell.column)}{cell.row}"{style} t="{"inlineStr" if kind == "s" else kind}"'
+        head = f'{style} t="{"inlineStr" if kind == "s" else kind}"'
     if value is None or value == "":
         return head + " />"
     if kind == "s":
@@ -82,8 +85,146 @@ def cell_xml(cell: Any, styled: bool) -> str:
     return f"{head}><v>{_cdata(text)}</v></c>" if text else f"{head}><v /></c>"
 
 
+def cell_xml(cell: Any, styled: bool) -> str:
+    """The `<c>` element openpyxl writes for `cell` (openpyxl.cell._writer.etree_write_cell)."""
+    return f'<c r="{get_column_letter(cell.column)}{cell.row}"{_rest(cell, styled)}'
+
+
+def _styled(cell: Any) -> bool:
+    style = cell._style
+    return style is not None and any(style)  # (Cell.has_style, without its property call)
+
+
+@dataclass
+class Block:
+    """A table's rows kept as their distinct cells instead of a cell object each: per column the distinct cells
+    (openpyxl Cells, not on the sheet) and for each row the one it takes. RowsWriter writes them where they
+    belong, as openpyxl would have written the cells (a national province's late locations: 67,628 rows x 17
+    columns, a million cell objects before)."""
+
+    first: int  # the sheet row of the block's first row
+    cells: list[list[Any]]  # per column: its distinct cells
+    codes: list[list[int]]  # per column: for each row, the index of its cell in `cells`
+
+    @property
+    def rows(self) -> int:
+        return len(self.codes[0]) if self.codes else 0
+
+    def last(self) -> int:
+        return self.first + self.rows - 1
+
+
+_BLOCK = "_pkp_block"
+
+
+def attach(ws: Any, block: Block) -> None:
+    """Put `block` on `ws` at its next row (the sheet's next appended row comes after it)."""
+    if not block.rows or not block.cells:
+        return
+    if getattr(ws, _BLOCK, None) is not None:
+        raise ValueError("a sheet holds one block of rows")
+    setattr(ws, _BLOCK, block)
+    ws._current_row = block.last()
+
+
+def materialise(ws: Any) -> None:
+    """The block's rows made cells on the sheet (what writing them through openpyxl needs); a cell already placed
+    on one of its rows stays (placed later, as a cell put there after the row was appended would replace it)."""
+    from openpyxl.cell import Cell
+
+    block = getattr(ws, _BLOCK, None)
+    if block is None:
+        return
+    setattr(ws, _BLOCK, None)
+    for j, (cells, codes) in enumerate(zip(block.cells, block.codes, strict=True), 1):
+        for i, k in enumerate(codes):
+            if (block.first + i, j) in ws._cells:
+                continue
+            proto = cells[k]
+            cell = Cell(ws, row=block.first + i, column=j, style_array=proto._style)
+            cell._value, cell.data_type = proto._value, proto.data_type
+            ws._cells[(block.first + i, j)] = cell
+
+
 class RowsWriter(WorksheetWriter):
-    """openpyxl's worksheet writer with its rows written by `cell_xml`."""
+    """openpyxl's worksheet writer with its rows written as text (`cell_xml`), a block of rows among them."""
+
+    def _block(self) -> Block | None:
+        block: Block | None = getattr(self.ws, _BLOCK, None)
+        if block is None:
+            return None
+        clash = any(block.first <= row <= block.last() for row, _ in self.ws._cells)
+        if clash or any(_own(cell) for cells in block.cells for cell in cells):
+            materialise(self.ws)  # cells of its rows on the sheet too, or a cell only openpyxl writes
+            return None
+        return block
+
+    def write_dimensions(self) -> None:
+        block = self._block()
+        if block is None:
+            super().write_dimensions()
+            return
+        from openpyxl.worksheet.dimensions import SheetDimension
+
+        rows = {row for row, _ in self.ws._cells} | {block.first, block.last()}
+        cols = {col for _, col in self.ws._cells} | {1, len(block.cells)}
+        ref = f"{get_column_letter(min(cols))}{min(rows)}:{get_column_letter(max(cols))}{max(rows)}"
+        self.xf.send(SheetDimension(ref).to_tree())  # (Worksheet.calculate_dimension, the block's cells counted)
+
+    def write_rows(self) -> None:
+        block = self._block()
+        if block is None:
+            super().write_rows()
+            return
+        xf = self.xf.send(True)
+        raw = getattr(xf, "_file", None)
+        if not callable(raw):
+            materialise(self.ws)
+            with xf.element("sheetData"):
+                for row_idx, row in self.rows():
+                    self.write_row(xf, row, row_idx)
+            self.xf.send(None)
+            return
+        with xf.element("sheetData"):
+            pending = True
+            for row_idx, row in self.rows():
+                if block.first <= row_idx <= block.last():
+                    continue  # a row dimension alone (openpyxl lists it as an empty row): the block writes it
+                if pending and row_idx > block.last():
+                    self._write_block(raw, block)
+                    pending = False
+                self.write_row(xf, row, row_idx)
+            if pending:
+                self._write_block(raw, block)
+        self.xf.send(None)
+
+    def _write_block(self, raw: Any, block: Block) -> None:
+        dims = self.ws.row_dimensions
+        letters = [get_column_letter(j) for j in range(1, len(block.cells) + 1)]
+        # per column, per distinct cell: what follows its coordinate, "" when it is not written (no value, no
+        # style), made where it is first written (its style number is then given in the order openpyxl gives it)
+        rests: list[list[str | None]] = [[None] * len(cells) for cells in block.cells]
+        for i in range(block.rows):
+            r = block.first + i
+            attrs = {"r": f"{r}"}
+            attrs.update(dims.get(r, {}))
+            parts = [f"<row{_attrs(attrs)}>"]
+            for j, letter in enumerate(letters):
+                k = block.codes[j][i]
+                rest = rests[j][k]
+                if rest is None:
+                    cell = block.cells[j][k]
+                    styled = _styled(cell)
+                    if cell._value is None and not styled:
+                        rest = ""
+                    else:
+                        cell.row, cell.column = r, j + 1
+                        rest = _rest(cell, styled)
+                    rests[j][k] = rest
+                if rest:
+                    parts.append(f'<c r="{letter}{r}"{rest}')
+            parts.append("</row>")
+            raw("".join(parts))
 
     def write_row(self, xf: Any, row: list[Any], row_idx: int) -> None:
         raw = getattr(xf, "_file", None)  # et_xmlfile's text writer, what xf.write itself writes through
@@ -94,8 +235,7 @@ class RowsWriter(WorksheetWriter):
         attrs.update(self.ws.row_dimensions.get(row_idx, {}))
         parts = [f"<row{_attrs(attrs)}>"]
         for cell in row:
-            style = cell._style
-            styled = style is not None and any(style)  # (Cell.has_style)
+            styled = _styled(cell)
             if cell._value is None and not styled:
                 continue
             parts.append(cell_xml(cell, styled))

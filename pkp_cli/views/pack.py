@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
+from functools import partial
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
@@ -100,7 +101,13 @@ def _renamed(command: str, t: Table) -> Table:
 class Pack:
     stem: str  # what the file names derive from: the province's name, or the national label
     code: str | None  # province code; None for the national pack
-    report: Report
+    make: Callable[[], Report] = field(repr=False)
+
+    @property
+    def report(self) -> Report:
+        """The pack's report, built when asked for and not kept: a run over every province of the national data
+        holds one pack at a time (its 35 packs built before any was written held 1.3 GB)."""
+        return self.make()
 
 
 @dataclass
@@ -141,17 +148,22 @@ def _pack_report(inp: status_view.StatusInputs, title: str, tables: list[Table],
 
 def province_pack(inp: status_view.StatusInputs, code: str, rejected: int = 0,
                   extras: list[Extra] | None = None) -> Pack:  # fmt: skip
-    """One province's pack: its status tables, then the tables of `extras` for that province."""
+    """One province's pack: its status tables, then the tables of `extras` for that province (built when its
+    report is asked for)."""
+    names = inp.status.loc[inp.status["kode_provinsi"] == code, "provinsi"]
+    name = str(names.iloc[0]) if len(names) else code
+    return Pack(name, code, partial(_province_report, inp, code, name, rejected, extras))
+
+
+def _province_report(inp: status_view.StatusInputs, code: str, name: str, rejected: int,
+                     extras: list[Extra] | None) -> Report:  # fmt: skip
     lang = inp.facts.lang
     status = status_view.provinces(inp, Query(provinces=(code,)))
     tables = [_show_in_pack(t) for t in status.tables]
     for extra in extras or []:
         tables += extra(code)
     tables.sort(key=lambda t: _ORDER.get(t.name, len(_ORDER)))  # stable: instances keep their order
-    names = inp.status.loc[inp.status["kode_provinsi"] == code, "provinsi"]
-    name = str(names.iloc[0]) if len(names) else code
-    report = _pack_report(inp, f"{label('pack.title', lang)} — {name} ({code})", tables, rejected, provinsi=code)
-    return Pack(name, code, report)
+    return _pack_report(inp, f"{label('pack.title', lang)} — {name} ({code})", tables, rejected, provinsi=code)
 
 
 def national_pack(inp: status_view.StatusInputs, rejected: int = 0) -> Pack:
@@ -164,7 +176,8 @@ def national_pack(inp: status_view.StatusInputs, rejected: int = 0) -> Pack:
         if t.name == "provinsi":
             tables.append(_not_reported(t, lang))
     name = label("pack.national", lang)
-    return Pack(name, None, _pack_report(inp, f"{label('pack.title', lang)} — {name}", tables, rejected))
+    report = _pack_report(inp, f"{label('pack.title', lang)} — {name}", tables, rejected)
+    return Pack(name, None, lambda: report)  # built at once: the index ranks the provinces by its table
 
 
 def _not_reported(provinces: Table, lang: str) -> Table:

@@ -31,3 +31,14 @@ def test_the_packs_section_is_added_then_replaced_in_place(tmp_path: Path) -> No
     second = results.read_text(encoding="utf-8")
     assert second.count("<!-- packs:start -->") == 1 and "cache warm" not in second
     assert second.startswith("# pkp benchmark results") and second.endswith("## Later section\n")
+
+
+def test_the_national_run_is_reported_under_the_bundled_rows() -> None:
+    packs = _module()
+    national = {"seconds": 181.74, "runs": [181.74], "cpu": 170.2, "peak_mb": 1527.6, "packs": 35, "files": 107,
+                "mb": 512.4, "locations": 83_000}  # fmt: skip
+    text = packs.section([("cache warm", [5.0], [4.0], 0, 72)], 0.1, national)
+    assert "83,000 locations x 20 stages, every province: 35 packs, 107 files, 512 MB" in text
+    assert "| pkp report, national data, cache warm | 181.7 s | 181.7 | 170.2 s | 1528 MB |" in text
+    assert text.index("cache warm | 5.00 s") < text.index("national data, cache warm") < text.index("packs:end")
+    assert "national data" not in packs.section([("cache warm", [5.0], [4.0], 0, 72)], 0.1)

@@ -255,3 +255,93 @@ def test_html_each_distinct_cell_is_made_once(monkeypatch: pytest.MonkeyPatch) -
     page = html.render_html([_report(3000)])
     assert page.count("<tr>") == 3002
     assert len(made) <= 7 * 7 + len(COLUMNS)  # distinct values a column, + the total row's cells
+
+
+# --- a block of rows: distinct cells and codes, written where they belong -----------------------------------------
+
+
+def _block_sheet(with_block: bool, extra: Any = None) -> Any:
+    """A sheet of a title row, a header, five data rows (a block, or the same cells made one by one) and a total."""
+    from pkp_cli.render.xlsx_rows import Block, attach
+
+    ws = openpyxl.Workbook().active
+    ws.append(["title"])
+    ws.append(["a", "b", "c"])
+    protos = [[openpyxl.cell.Cell(ws, value=v) for v in values] for values in (["x", "y"], [1.5, None], [None])]
+    protos[0][1].font = Font(bold=True)
+    protos[2][0].alignment = Alignment(wrap_text=True)  # an empty cell with a style is written
+    protos[0][0].data_type = "s"
+    codes = [[0, 1, 0, 0, 1], [0, 0, 1, 1, 0], [0, 0, 0, 0, 0]]
+    if with_block:
+        attach(ws, Block(3, protos, codes))
+    else:
+        for i in range(5):
+            ws.append([openpyxl.cell.Cell(ws, value=protos[j][codes[j][i]].value,
+                                          style_array=protos[j][codes[j][i]]._style) for j in range(3)])  # fmt: skip
+    ws.append(["total", 3.0])
+    if extra:
+        extra(ws)
+    return ws
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        None,
+        lambda ws: setattr(ws.row_dimensions[4], "height", 30.0),  # a row dimension inside the block
+        lambda ws: (ws._cells.pop((5, 2), None), ws.cell(5, 2, "clash")),  # a cell put on a block row replaces
+        # the block's there: the block is made cells first
+        lambda ws: ws.cell(12, 5, "far"),  # the dimension reaches past the block
+    ],
+)
+def test_a_block_is_written_as_its_cells_would_be(extra: Any) -> None:
+    want = _sheet_bytes(_block_sheet(False, extra), WorksheetWriter)
+    assert _sheet_bytes(_block_sheet(True, extra), xlsx_rows.RowsWriter) == want
+    assert b'<dimension ref="A1:C8" />' in want if extra is None else True
+
+
+def test_a_block_without_the_text_writer_is_made_cells() -> None:
+    class Opaque(xlsx_rows.RowsWriter):
+        def write_rows(self) -> None:
+            real = self.xf
+
+            def send(value: Any) -> Any:
+                got = real.send(value)
+                return type("Bare", (), {"element": got.element, "write": got.write})() if value is True else got
+
+            self.xf = type("Gen", (), {"send": staticmethod(send), "close": real.close})()
+            try:
+                super().write_rows()
+            finally:
+                self.xf = real
+
+    assert _sheet_bytes(_block_sheet(True), Opaque) == _sheet_bytes(_block_sheet(False), WorksheetWriter)
+
+
+def test_packs_are_built_and_written_one_at_a_time(tmp_path: Path) -> None:
+    """Every province of the national data: its packs were all built before any was written (1.3 GB of tables held
+    at once). Now a pack's report is built when it is written and let go before the next is built."""
+    import gc
+    import weakref
+
+    from pkp_cli.render.pack import write_packs
+    from pkp_cli.views.pack import Pack, PackSet
+
+    alive: list[weakref.ref[Report]] = []
+
+    def make(n: int) -> Report:
+        gc.collect()
+        assert [r() for r in alive if r() is not None] == []  # the packs before this one are gone
+        report = _report(n)
+        alive.append(weakref.ref(report))
+        return report
+
+    packs = [Pack(f"Provinsi {n}", f"{n:02d}", lambda n=n: make(n)) for n in (3, 5, 7)]
+    codes = pd.DataFrame({"kode_provinsi": ["03", "05", "07"]})
+    index = Report(
+        "report", "id", title="Indeks", tables=[Table("paket", "Paket", [col("kode_provinsi", "code")], codes)]
+    )
+    written = write_packs(PackSet(packs, index), tmp_path / "out", ["xlsx", "html", "md"])
+    assert sorted(p.name for p in written.files)[:3] == ["provinsi-3.html", "provinsi-3.md", "provinsi-3.xlsx"]
+    assert len(written.files) == 9 and len(alive) == 3
+    assert "provinsi-7.xlsx" in (tmp_path / "out" / "index.html").read_text(encoding="utf-8")

@@ -95,5 +95,6 @@ def test_more_tables_join_a_province_pack(inputs) -> None:
         return [extra]
 
     ps = pack.build(inputs(), extras=[add])
-    assert seen == ["51"] and ps.packs[1].report.names()[-1] == "tambahan"
+    assert seen == []  # a province's pack is built when it is written, not with the others before any is written
+    assert ps.packs[1].report.names()[-1] == "tambahan" and seen == ["51"]
     assert "tambahan" not in ps.packs[0].report.names()

@@ -5,9 +5,13 @@ through et_xmlfile's namespace-aware writer: about 30 microseconds a cell, most 
 pack on the national data (a late-locations sheet of 67,628 rows x 17 columns took 24 s). Here each row is one
 string: the cell's attributes and value come from openpyxl's own `_set_attributes` and `safe_string`, escaped as
 ElementTree escapes, and written through the same text writer (so the same encoding). A cell this does not
-know how to write exactly as openpyxl does (a formula, rich text, a comment) makes its row openpyxl's own; so does
-a writer without the text writer this relies on. tests/render/test_xlsx_rows.py holds the bytes equal on
-generated sheets.
+know how to write exactly as openpyxl does (a formula, rich text, a comment, a hyperlink) makes its row openpyxl's
+own; so does a writer without the text writer this relies on.
+
+A big table's rows need no cell objects at all: a `Block` keeps each column's distinct cells and, per row, the one
+it takes (render/xlsx.py makes them), and the writer writes them in their place as the cells would have been
+written, style numbers given in the same order. tests/render/test_big_packs.py holds the bytes equal to openpyxl's
+on generated sheets.
 """
 
 from __future__ import annotations

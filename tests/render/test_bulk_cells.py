@@ -111,8 +111,22 @@ def same_outcome(whole: Any, each: Any) -> None:
     assert json.dumps(whole(), default=repr) == json.dumps(want, default=repr)
 
 
-@given(values=st.one_of(mixed.map(lambda v: pd.Series(v, dtype=object)), typed()), kind=st.sampled_from(KINDS))
-def test_each_distinct_value_formatted_as_each_cell_would_be(values: pd.Series, kind: Any) -> None:
+@given(
+    values=st.one_of(mixed.map(lambda v: pd.Series(v, dtype=object)), typed()),
+    kind=st.sampled_from(KINDS),
+    short=st.sampled_from([0, cells.SHORT_COLUMN]),
+)
+def test_each_distinct_value_formatted_as_each_cell_would_be(values: pd.Series, kind: Any, short: int) -> None:
+    """Short columns are grouped by a dict (`short` at its value) or, as long ones, by pandas (`short` 0)."""
+    kept = cells.SHORT_COLUMN
+    cells.SHORT_COLUMN = short
+    try:
+        _formatted_as_each_cell(values, kind)
+    finally:
+        cells.SHORT_COLUMN = kept
+
+
+def _formatted_as_each_cell(values: pd.Series, kind: Any) -> None:
     c = col("x", kind)
     each = values.tolist()
     same_outcome(lambda: cells.texts(c, values, "id"), lambda: [cells.text(c, v, "id") for v in each])
@@ -124,12 +138,31 @@ def test_each_distinct_value_formatted_as_each_cell_would_be(values: pd.Series, 
                  lambda: (reference_csv(table, "t"), reference_json(table)))  # fmt: skip
 
 
-def test_values_equal_to_hashing_stay_apart() -> None:
+@pytest.mark.parametrize("short", [0, 64])
+def test_values_equal_to_hashing_stay_apart(monkeypatch: pytest.MonkeyPatch, short: int) -> None:
     """1, 1.0 and True are one key to a dict and to pandas' hashing, but three different cells; -0.0 and 0.0 are one
-    to hashing and may be two to a formatter."""
+    to hashing and may be two to a formatter (grouped by pandas, `short` 0, and by a dict)."""
+    monkeypatch.setattr(cells, "SHORT_COLUMN", short)
     c = col("x", "text")
     assert cells.texts(c, pd.Series([1, 1.0, True, "1"], dtype=object), "id") == ["1", "1.0", "True", "1"]
     assert cells.texts(c, pd.Series([0.0, -0.0]), "id") == ["0.0", "-0.0"]
+
+
+def test_short_columns_skip_pandas(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pack of the bundled data formats thousands of columns of a few rows: pandas' factorising costs about 0.1 ms
+    a call whatever the length, a dict next to nothing. Long columns still go through it."""
+    calls: list[int] = []
+    real = pd.factorize
+
+    def counted(values: Any, **kw: Any) -> Any:
+        calls.append(len(values))
+        return real(values, **kw)
+
+    monkeypatch.setattr(pd, "factorize", counted)
+    c = col("x", "number")
+    short = pd.Series([1.5, 2.0, np.nan, 1.5] * 10)
+    assert cells.texts(c, short, "id")[:4] == ["1,5", "2", "", "1,5"] and calls == []
+    assert len(cells.texts(c, pd.Series([1.5] * 200), "id")) == 200 and calls == [200]
 
 
 def test_each_distinct_value_is_formatted_once(monkeypatch: pytest.MonkeyPatch) -> None:

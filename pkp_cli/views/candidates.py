@@ -49,6 +49,8 @@ class CandidateInputs:
     rules: Rules
     facts: Facts
     _scored: pd.DataFrame | None = field(default=None, repr=False)
+    _waiting_asked: int = field(default=0, repr=False)
+    _waiting_all: pd.DataFrame | None = field(default=None, repr=False)
 
     @property
     def scored(self) -> pd.DataFrame:
@@ -62,6 +64,20 @@ class CandidateInputs:
     @property
     def lang(self) -> str:
         return self.facts.lang
+
+    def waiting(self, codes: Any) -> pd.DataFrame:
+        """engine.waiting_stages for the locations `codes`. Asked a second time (a pack run asks once a province),
+        it is computed for every location once and each set taken from that: a location's rows do not depend on
+        the others asked with it, and each call costs about the same whatever it is given (on the national data
+        0.2-0.4 s a province, 1.6 s for all 83,000 locations)."""
+        if self._waiting_all is None:
+            self._waiting_asked += 1
+            if self._waiting_asked == 1:
+                lok = self.lokasi[self.lokasi["kode_lokasi"].isin(list(codes))]
+                return engine.waiting_stages(lok, self.status, self.schedule)
+            self._waiting_all = engine.waiting_stages(self.lokasi, self.status, self.schedule)
+        held = self._waiting_all
+        return held[held["kode_lokasi"].isin(list(codes))].reset_index(drop=True)
 
 
 # --- words, per distinct value ----------------------------------------------------------------------------
@@ -227,8 +243,7 @@ def _scope(inp: CandidateInputs, q: Query) -> pd.DataFrame:
 def waiting_table(inp: CandidateInputs, codes: pd.Series, title: str) -> Table:
     """The stages the locations `codes` could start but cannot yet, with what they wait for, counted."""
     lang = inp.lang
-    lok = inp.lokasi[inp.lokasi["kode_lokasi"].isin(list(codes))]
-    held = engine.waiting_stages(lok, inp.status, inp.schedule)
+    held = inp.waiting(codes)
     keys = ["urutan", "program", "tahapan", "nama_tahapan", "menunggu", "menunggu_dipa"]
     counted = held.groupby(keys, sort=True, dropna=False)["kode_lokasi"].nunique().rename("jumlah_lokasi")
     rows = counted.reset_index()

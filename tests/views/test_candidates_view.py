@@ -238,3 +238,40 @@ def test_a_raw_score_below_zero_is_said() -> None:
     )
     report = view.score_card(inp, "51.01.01")
     assert report.tables[0].notes == ["Skor sebelum dibatasi ke 0..100: -15"]
+
+
+def test_waiting_stages_shared_across_provinces_are_each_provinces_own(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A pack run asks for the waiting stages once a province. From the second set on they are computed for every
+    location once and each set taken from that (22 calls cost 1.9 s on the sample, one 0.07 s): the same rows as
+    computing each province's on its own, on the bundled sample's 22 provinces."""
+    from pkp_cli.cli.workspace import open_workspace
+    from pkp_cli.engines import candidates as engine
+    from tests.factories import ROOT
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "no-config"))
+    monkeypatch.chdir(ROOT)
+    ws = open_workspace(data=None, schedule=None, as_of=None, lang=None)
+    status, lokasi = ws.status(), ws.loaded.lokasi
+    inp = view.CandidateInputs(lokasi, status, ws.schedule, ws.rules(None), ws.facts())
+    calls: list[int] = []
+    real = engine.waiting_stages
+
+    def counted(lok: pd.DataFrame, *a: Any) -> pd.DataFrame:
+        calls.append(len(lok))
+        return real(lok, *a)
+
+    monkeypatch.setattr(engine, "waiting_stages", counted)
+    provinces = sorted(set(lokasi["kode_provinsi"]))
+    assert len(provinces) == 22
+    held = 0
+    for code in provinces:
+        codes = lokasi.loc[lokasi["kode_provinsi"] == code, "kode_lokasi"]
+        got = inp.waiting(codes)
+        own = real(lokasi[lokasi["kode_lokasi"].isin(list(codes))], status, ws.schedule)
+        pd.testing.assert_frame_equal(got, own)
+        held += len(got)
+    assert calls == [len(lokasi[lokasi["kode_provinsi"] == provinces[0]]), len(lokasi)]  # one province, then all
+    assert held == len(real(lokasi, status, ws.schedule)) > 0

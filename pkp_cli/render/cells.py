@@ -93,9 +93,11 @@ def per_distinct(values: Any, fn: Callable[[Any], Any]) -> list[Any]:
     import numpy as np
     import pandas as pd
 
+    if not isinstance(values, pd.Series):
+        values = list(values)  # any iterable
     if len(values) < SHORT_COLUMN:
-        return _per_row(values.tolist() if isinstance(values, pd.Series) else list(values), fn)
-    series = values if isinstance(values, pd.Series) else pd.Series(list(values), dtype=object)
+        return _per_row(values.tolist() if isinstance(values, pd.Series) else values, fn)
+    series = values if isinstance(values, pd.Series) else pd.Series(values, dtype=object)
     if not len(series):
         return []
     if series.dtype == object and pd.api.types.infer_dtype(series, skipna=True) not in _ONE_KIND:

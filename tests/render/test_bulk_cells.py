@@ -163,6 +163,8 @@ def test_short_columns_skip_pandas(monkeypatch: pytest.MonkeyPatch) -> None:
     short = pd.Series([1.5, 2.0, np.nan, 1.5] * 10)
     assert cells.texts(c, short, "id")[:4] == ["1,5", "2", "", "1,5"] and calls == []
     assert len(cells.texts(c, pd.Series([1.5] * 200), "id")) == 200 and calls == [200]
+    assert cells.per_distinct((v for v in [1, 2, 1]), str) == ["1", "2", "1"]  # any iterable, as before
+    assert cells.per_distinct((v for v in [1, 2] * 50), str) == ["1", "2"] * 50
 
 
 def test_each_distinct_value_is_formatted_once(monkeypatch: pytest.MonkeyPatch) -> None:

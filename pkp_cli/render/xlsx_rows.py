@@ -24,34 +24,24 @@ from openpyxl.compat import safe_string
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet._writer import WorksheetWriter
 
+# ElementTree's escaping (xml.etree.ElementTree._escape_cdata, _escape_attrib), what et_xmlfile writes with
+_TEXT = (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"))
+_ATTRIBUTE = (*_TEXT, ('"', "&quot;"), ("\r", "&#13;"), ("\n", "&#10;"), ("\t", "&#09;"))
+
+
+def _escaped(text: str, pairs: tuple[tuple[str, str], ...]) -> str:
+    for char, entity in pairs:
+        if char in text:
+            text = text.replace(char, entity)
+    return text
+
 
 def _cdata(text: str) -> str:
-    # ElementTree's text escaping (xml.etree.ElementTree._escape_cdata)
-    if "&" in text:
-        text = text.replace("&", "&amp;")
-    if "<" in text:
-        text = text.replace("<", "&lt;")
-    if ">" in text:
-        text = text.replace(">", "&gt;")
-    return text
-
-
-def _attrib(text: str) -> str:
-    # ElementTree's attribute escaping (xml.etree.ElementTree._escape_attrib)
-    text = _cdata(text)
-    if '"' in text:
-        text = text.replace('"', "&quot;")
-    if "\r" in text:
-        text = text.replace("\r", "&#13;")
-    if "\n" in text:
-        text = text.replace("\n", "&#10;")
-    if "\t" in text:
-        text = text.replace("\t", "&#09;")
-    return text
+    return _escaped(text, _TEXT)
 
 
 def _attrs(attrs: Any) -> str:
-    return "".join(f' {k}="{_attrib(str(v))}"' for k, v in attrs.items())
+    return "".join(f' {k}="{_escaped(str(v), _ATTRIBUTE)}"' for k, v in attrs.items())
 
 
 def _own(cell: Any) -> bool:

@@ -66,6 +66,14 @@ def _same_both_ways(make: Any) -> bytes:
     return got
 
 
+@given(text=st.text(alphabet=st.sampled_from([*"a&<>\"'\r\n\t ;#"]), max_size=12))
+def test_escaping_is_elementtrees(text: str) -> None:
+    import xml.etree.ElementTree as ET
+
+    assert xlsx_rows._cdata(text) == ET._escape_cdata(text)  # type: ignore[attr-defined]
+    assert xlsx_rows._escaped(text, xlsx_rows._ATTRIBUTE) == ET._escape_attrib(text)  # type: ignore[attr-defined]
+
+
 @given(rows=st.lists(st.lists(st.tuples(values, styles), max_size=5), max_size=6), height=st.booleans())
 def test_rows_written_as_text_are_openpyxls_bytes(rows: list[list[tuple[Any, str]]], height: bool) -> None:
     def make() -> Any:

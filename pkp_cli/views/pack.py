@@ -106,7 +106,7 @@ class Pack:
     @property
     def report(self) -> Report:
         """The pack's report, built when asked for and not kept: a run over every province of the national data
-        holds one pack at a time (its 35 packs built before any was written held 1.3 GB)."""
+        holds one pack at a time (its 39 packs built before any was written held 1.3 GB)."""
         return self.make()
 
 

@@ -164,3 +164,46 @@ def test_audit_without_a_previous_report_says_so() -> None:
         "Tidak ada tanggal laporan sebelum tanggal posisi; perubahan tidak dihitung."
     ]
     assert report.meta["laporan_sebelumnya"] is None
+
+
+def _same_tables(got: list, want: list) -> None:
+    assert [(t.name, t.title, t.notes, t.total) for t in got] == [(t.name, t.title, t.notes, t.total) for t in want]
+    for g, w in zip(got, want, strict=True):
+        if w.rows.empty:
+            assert g.rows.empty, w.name  # (an empty table shows the same whatever its dtypes)
+        else:
+            pd.testing.assert_frame_equal(g.rows, w.rows)
+
+
+def test_audit_tables_shared_across_provinces_are_each_provinces_own(monkeypatch) -> None:
+    """A pack asks for one province's audit tables at a time; from the second province on, the findings are worked
+    out for every province once and each province's part taken from that (each working out costs a fixed 70 ms
+    on the sample): the same tables as each province's own, at dates with and without changes, with findings
+    only a later file holds, and without a previous report."""
+    calls: list[int] = []
+    real = audit_view._findings
+
+    def counted(temuan, *a):
+        calls.append(len(temuan))
+        return real(temuan, *a)
+
+    later = pd.concat([au.temuan_frame(), au._frame(au.JUNE_10, "2022-06-20")], ignore_index=True)
+    june = au.temuan_frame()
+    cases = [(june, date(2022, 6, 10), REPORTS), (june, date(2022, 6, 1), REPORTS), (later, date(2022, 6, 10), REPORTS),
+             (june, date(2022, 6, 10), [date(2022, 6, 10)])]  # fmt: skip
+    for temuan, day, reports in cases:
+        shared = audit_view.AuditInputs(temuan, reports, facts("id", day))
+        monkeypatch.setattr(audit_view, "_findings", counted)
+        calls.clear()
+        got = {code: audit_view.audit_tables(shared, Query(provinces=(code,))) for code in ("51", "73", "99")}
+        monkeypatch.setattr(audit_view, "_findings", real)
+        assert calls == [len(temuan[temuan["kode_provinsi"] == "51"]), len(temuan)]  # one province, then all
+        for code, tables in got.items():
+            own = audit_view.AuditInputs(temuan, reports, facts("id", day))
+            _same_tables(tables, audit_view.audit_tables(own, Query(provinces=(code,))))
+    bali = got["51"]
+    # 10 June, no previous report: Bali's one overdue finding (T1, due 31 May); no changes, said so
+    assert bali[0].rows["kode_provinsi"].tolist() == ["51"] and bali[1].title.endswith("(1)")
+    assert bali[2].rows.empty and bali[2].notes == [
+        "Tidak ada tanggal laporan sebelum tanggal posisi; perubahan tidak dihitung."
+    ]

@@ -144,14 +144,17 @@ class RowsWriter(WorksheetWriter):
     """openpyxl's worksheet writer with its rows written as text (`cell_xml`), a block of rows among them."""
 
     def _block(self) -> Block | None:
-        block: Block | None = getattr(self.ws, _BLOCK, None)
-        if block is None:
-            return None
-        clash = any(block.first <= row <= block.last() for row, _ in self.ws._cells)
-        if clash or any(_own(cell) for cells in block.cells for cell in cells):
-            materialise(self.ws)  # cells of its rows on the sheet too, or a cell only openpyxl writes
-            return None
-        return block
+        """The sheet's block, checked once (the dimension and the rows both ask): made cells when cells of its
+        rows are on the sheet too, or it holds a cell only openpyxl writes."""
+        if not hasattr(self, "_checked"):
+            block: Block | None = getattr(self.ws, _BLOCK, None)
+            if block is not None:
+                clash = any(block.first <= row <= block.last() for row, _ in self.ws._cells)
+                if clash or any(_own(cell) for cells in block.cells for cell in cells):
+                    materialise(self.ws)
+                    block = None
+            self._checked = block
+        return self._checked
 
     def write_dimensions(self) -> None:
         block = self._block()
@@ -173,16 +176,11 @@ class RowsWriter(WorksheetWriter):
         xf = self.xf.send(True)
         raw = getattr(xf, "_file", None)
         if not callable(raw):
-            materialise(self.ws)
-            with xf.element("sheetData"):
-                for row_idx, row in self.rows():
-                    self.write_row(xf, row, row_idx)
-            self.xf.send(None)
-            return
+            materialise(self.ws)  # written through openpyxl's writer, as its own cells
+        pending = callable(raw)
         with xf.element("sheetData"):
-            pending = True
             for row_idx, row in self.rows():
-                if block.first <= row_idx <= block.last():
+                if pending and block.first <= row_idx <= block.last():
                     continue  # a row dimension alone (openpyxl lists it as an empty row): the block writes it
                 if pending and row_idx > block.last():
                     self._write_block(raw, block)

@@ -217,6 +217,7 @@ def load_uncached(
     clock.lap("merge")
 
     lok = kinds[KIND_LOKASI]
+    text_codes: dict[str, dict[str, tuple[np.ndarray, Any]]] = {}  # for the load's cache entry (see `_frame`)
     lokasi_ref = None
     lokasi_rejected: dict[str, str] = {}
     if not lok.members and lokasi_paths:
@@ -225,7 +226,7 @@ def load_uncached(
     # Locations first: progress rows are checked against them.
     if lok.members:
         dedupe(lok, ["kode_lokasi"], [c for c in LOKASI if not c.startswith("_")], warn_frames)
-        lokasi = _frame(lok, LOKASI)
+        lokasi = _frame(lok, LOKASI, text_codes.setdefault("lokasi", {}))
         lokasi_rejected = rejected_locations(lok)
     else:
         lokasi = lokasi_ref if lokasi_ref is not None else _frame(lok, LOKASI)
@@ -263,8 +264,8 @@ def load_uncached(
     errors, errors_total = _issues(combined_sets, "errors", max_errors, lang)
     warns, warnings_total = _issues_from_frames(combined_sets, warn_frames, max_errors)
     clock.lap("issues")
-    progres = _frame(prog, PROGRES)
-    temuan = _frame(tem, TEMUAN)
+    progres = _frame(prog, PROGRES, text_codes.setdefault("progres", {}))
+    temuan = _frame(tem, TEMUAN, text_codes.setdefault("temuan", {}))
     clock.lap("frames")
     superseded_keys = _loaded_keys(prog, ["kode_lokasi", "program", "tahapan"])
     if not collect_rejects:  # the rejected rows' file reads every cell of the records
@@ -313,6 +314,7 @@ def load_uncached(
         rejected=rejected_rows(combined_sets, lang) if collect_rejects else {},
         timings=clock.timings,
         parsed=[u.shown for u in units if not u.from_cache],
+        text_codes={name: codes for name, codes in text_codes.items() if codes},
     )
 
 
@@ -724,8 +726,10 @@ def _parse_fresh(
     if cache_dir is not None:
         _write_entries(cache_dir, fresh, batches, written)
         clock.lap("cache_write")
-    for batch in batches.values():
-        batch.dictionaries = []  # an entry's table holds the codes it took; without the cache none were wanted
+    for kind, batch in batches.items():
+        # The files' entries took the codes they hold. The load's own entry takes those of the text its frames hold
+        # (`_frame`), when this batch is the load's set (`whole`); without the cache none are wanted.
+        batch.dictionaries = _held_by(batch, _FRAME_OF[kind]) if cache_dir is not None and whole else []
     for u in fresh:
         u.fresh = None  # the grids are no longer needed
     out: dict[str, SheetRecords] = {}
@@ -739,6 +743,19 @@ def _parse_fresh(
         for u in fresh:
             u.sets = {}
     return out
+
+
+_FRAME_OF = {KIND_LOKASI: LOKASI, KIND_PROGRES: PROGRES, KIND_TEMUAN: TEMUAN}
+
+
+def _held_by(batch: SheetRecords, columns: list[str]) -> list[tuple[Any, np.ndarray, Any]]:
+    """The factorisations of `batch` whose text one of `columns` holds (the cells as written alone are not kept)."""
+    held = {id(a) for c in columns if c in batch.records.columns if (a := _arrow_of(batch.records[c])) is not None}
+    return [d for d in batch.dictionaries if id(d[0]) in held]
+
+
+def _arrow_of(column: pd.Series) -> Any | None:
+    return getattr(column.array, "_pa_array", None)
 
 
 def _keep_sets(units: list[FileUnit], kind: str, batch: SheetRecords) -> None:
@@ -849,11 +866,25 @@ def _loaded_keys(sr: SheetRecords, key: list[str]) -> list[np.ndarray] | None:
     return [sr.records[KEY_PREFIX + c].to_numpy()[ok] for c in key]
 
 
-def _frame(sr: SheetRecords, columns: list[str]) -> pd.DataFrame:
-    """The loaded rows: no error, not a duplicate copy; exactly `columns`."""
+def _frame(sr: SheetRecords, columns: list[str], text_codes: dict[str, tuple[np.ndarray, Any]] | None = None
+           ) -> pd.DataFrame:  # fmt: skip
+    """The loaded rows: no error, not a duplicate copy; exactly `columns`.
+
+    With `text_codes`, each of `columns` that still holds the very text the parse factorised (the Arrow array of
+    one of `sr.dictionaries`: no check since has replaced it) gets that factorisation of its loaded rows there, for
+    the load's cache entry (`LoadResult.text_codes`): the national CSV's codes, programs, stages and notes are 110 MB
+    of text to compress again, 27 MB as codes. The factorisations are let go either way."""
     if not sr.members:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     ok = _loaded(sr)
+    if text_codes is not None and sr.dictionaries:
+        every = bool(ok.all())
+        by_array = {id(arrow): (codes, uniques) for arrow, codes, uniques in sr.dictionaries}
+        for c in columns:
+            made = by_array.get(id(_arrow_of(sr.records[c]))) if c in sr.records.columns else None
+            if made is not None:
+                text_codes[c] = (made[0] if every else made[0][ok], made[1])
+    sr.dictionaries = []
     # When every record loads (clean data), the columns as they are: pandas shares them (copy on write) instead of
     # a filtered copy of every column, which on 1.66 M rows held about 180 MB more at the load's peak.
     picked = sr.records if ok.all() else sr.records.loc[ok]

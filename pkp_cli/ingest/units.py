@@ -173,7 +173,7 @@ def _as_dictionaries(records: pd.DataFrame, table: Any, dictionaries: list[tuple
     exactly the Arrow array its factorisation was made from (the identity `sheets.factorized` trusts); its
     cell-as-written twin (`_raw_X`, the same array when the text parsed to itself) gets the same dictionary, so
     `cache._slim` still leaves it out. The reader turns dictionaries back into text (`merge`)."""
-    import pyarrow as pa
+    from pkp_cli.ingest import cache
 
     holding: dict[int, list[int]] = {}  # id of a column's Arrow array -> the table's columns holding it
     for i, name in enumerate(table.column_names):
@@ -183,19 +183,11 @@ def _as_dictionaries(records: pd.DataFrame, table: Any, dictionaries: list[tuple
             holding.setdefault(id(arrow), []).append(i)
     for arrow, codes, uniques in dictionaries:
         targets = holding.get(id(arrow), [])
-        values = getattr(getattr(uniques, "array", None), "_pa_array", None)
-        if not targets or values is None or len(codes) != table.num_rows:
+        if not targets or len(codes) != table.num_rows:
             continue
-        dictionary = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
-        if dictionary.type != table.schema.field(targets[0]).type:
+        encoded = cache.dictionary_array(codes, uniques, table.schema.field(targets[0]).type, bool(arrow.null_count))
+        if encoded is None:
             continue
-        indices = np.asarray(codes, dtype=np.int32)
-        # use_na_sentinel: -1 is a missing value, which only a column with missing values has (no scan of the codes
-        # on the main thread without them). The codes are Arrow's own dictionary_encode's, within the values: not
-        # checked here (`safe=False`, 1.5 ms a column of 1.66 M rows); an entry's reader checks them (cache.load_file).
-        missing = indices < 0 if arrow.null_count else None
-        indices_array = pa.array(indices, type=pa.int32(), mask=missing)
-        encoded = pa.DictionaryArray.from_arrays(indices_array, dictionary, safe=False)
         for i in targets:
             table = table.set_column(i, table.schema.field(i).name, encoded)
     return table

@@ -133,6 +133,10 @@ class LoadResult:
     # years of all report dates, so the status date and the newest report need not read the progress frame.
     dated_reports: list[str] | None = None
     report_years: list[int] | None = None
+    # For the load cache only (empty otherwise, and once the load's entry is made): by frame, its text columns that
+    # still hold the text the parse factorised, as that factorisation (codes, distinct values), so the entry keeps
+    # them as Arrow dictionaries (cache._table) instead of compressing the text again.
+    text_codes: dict[str, dict[str, tuple[Any, Any]]] = field(default_factory=dict, repr=False, compare=False)
 
     def total(self, attr: str) -> int:
         return sum(f.total(attr) for f in self.files)

@@ -324,8 +324,9 @@ def _text_again(table: Any) -> Any:
     _check_dictionaries(table)
     for name in names:
         i = table.schema.get_field_index(name) if isinstance(name, str) else -1
-        if i < 0 or not pa.types.is_dictionary(table.schema.field(i).type):
-            raise ValueError(f"{TEXT_DICTIONARIES.decode()}: {name!r} is no dictionary column")
+        kind = table.schema.field(i).type if i >= 0 else None
+        if kind is None or not pa.types.is_dictionary(kind) or not _is_text(kind.value_type):
+            raise ValueError(f"{TEXT_DICTIONARIES.decode()}: {name!r} is no dictionary of text")
         text = table.schema.field(i).type.value_type
         table = table.set_column(i, pa.field(name, text), table.column(i).cast(text))
     return table

@@ -136,7 +136,9 @@ def test_codes_of_another_length_or_type_leave_the_column_as_text() -> None:
     assert _listed(table) == [] and table.schema.field("kode_lokasi").type == pa.large_string()
 
 
-@pytest.mark.parametrize("damage", ["codes outside", "listed column is text", "listing not a list"])
+@pytest.mark.parametrize(
+    "damage", ["codes outside", "listed column is text", "listing not a list", "dictionary of numbers"]
+)
 def test_a_damaged_dictionary_column_is_a_damaged_entry(
     tmp_path: Path, mini_schedule, capsys: pytest.CaptureFixture[str], damage: str
 ) -> None:
@@ -158,6 +160,9 @@ def test_a_damaged_dictionary_column_is_a_damaged_entry(
         table = table.set_column(i, table.schema.field(i), bad)
     elif damage == "listed column is text":
         meta[cache.TEXT_DICTIONARIES] = json.dumps(["progres_persen"]).encode()
+    elif damage == "dictionary of numbers":  # made "text" again, it would be a column of numbers under a text name
+        numbers = pa.DictionaryArray.from_arrays(pa.array(np.zeros(table.num_rows, np.int32)), pa.array([1.5]))
+        table = table.set_column(i, pa.field("kode_lokasi", numbers.type), numbers)
     else:
         meta[cache.TEXT_DICTIONARIES] = b'{"kode_lokasi": 1}'
     table = table.replace_schema_metadata(meta)

@@ -877,8 +877,8 @@ def _frame(sr: SheetRecords, columns: list[str], text_codes: dict[str, tuple[np.
     if not sr.members:
         return pd.DataFrame({c: pd.Series(dtype=object) for c in columns})
     ok = _loaded(sr)
+    every = bool(ok.all())
     if text_codes is not None and sr.dictionaries:
-        every = bool(ok.all())
         by_array = {id(arrow): (codes, uniques) for arrow, codes, uniques in sr.dictionaries}
         for c in columns:
             made = by_array.get(id(_arrow_of(sr.records[c]))) if c in sr.records.columns else None
@@ -887,7 +887,7 @@ def _frame(sr: SheetRecords, columns: list[str], text_codes: dict[str, tuple[np.
     sr.dictionaries = []
     # When every record loads (clean data), the columns as they are: pandas shares them (copy on write) instead of
     # a filtered copy of every column, which on 1.66 M rows held about 180 MB more at the load's peak.
-    picked = sr.records if ok.all() else sr.records.loc[ok]
+    picked = sr.records if every else sr.records.loc[ok]
     out = picked.reindex(columns=columns).reset_index(drop=True)
     for c in columns:
         if c.startswith(("tanggal", "batas")):

@@ -262,8 +262,9 @@ def _save_tables(folder: Path, key: str, tables: dict[str, Any], meta: str) -> N
 def _table(frame: Any, codes: dict[str, tuple[Any, Any]] | None = None) -> Any:
     """A frame as an Arrow table with its pandas dtypes (read back with next to no decoding). `codes`: the
     factorisation of text columns by name (LoadResult.text_codes), each written as an Arrow dictionary of that
-    text, named in the schema's metadata (TEXT_DICTIONARIES) and made text again when read (`_text_again`): a cold
-    national load's entry compressed 176 MB in 0.13-0.15 s of the command's end, 70 MB in 0.07-0.08 s so."""
+    text, named in the schema's metadata (TEXT_DICTIONARIES) and made text again when read (`_text_again`). The
+    national CSV's progress frame, written at a cold command's end while it waits: 42 MB in 0.13-0.15 s as text,
+    22 MB in 0.07-0.08 s so."""
     import pyarrow as pa
 
     try:
@@ -327,8 +328,7 @@ def _text_again(table: Any) -> Any:
         kind = table.schema.field(i).type if i >= 0 else None
         if kind is None or not pa.types.is_dictionary(kind) or not _is_text(kind.value_type):
             raise ValueError(f"{TEXT_DICTIONARIES.decode()}: {name!r} is no dictionary of text")
-        text = table.schema.field(i).type.value_type
-        table = table.set_column(i, pa.field(name, text), table.column(i).cast(text))
+        table = table.set_column(i, pa.field(name, kind.value_type), table.column(i).cast(kind.value_type))
     return table
 
 

@@ -51,6 +51,18 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory):
         os.environ["XDG_CACHE_HOME"] = old
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _one_day():
+    """Every in-process load of the session on the day it started: the load cache's key holds today's date, so a test
+    whose runs straddle midnight would miss what its earlier runs kept (CI failed so once, at 00:00 UTC)."""
+    from pkp_cli.ingest import cached
+    from tests.factories import one_day
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(cached, "date", one_day())
+        yield
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line("markers", "slow: runs a subprocess or a larger workload")
 

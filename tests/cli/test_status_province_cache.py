@@ -7,30 +7,20 @@ with a note; and every output format is the same with the entries, without them,
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from pkp_cli.cli.app import app
-from pkp_cli.ingest import cache, cached
+from pkp_cli.ingest import cache
 from pkp_cli.views import status as view
-from tests.factories import ROOT, one_day
+from tests.factories import ROOT
 
 runner = CliRunner()
 KIND = "status-province"
 NAMES = "status-provinces"
 FORMATS = ["json", "csv", "markdown", "table"]
-
-
-@pytest.fixture(scope="module", autouse=True)
-def _one_day() -> Iterator[None]:
-    """Every run of this module on one day: the load cache's key holds today's date, and a run after midnight would
-    miss the entries the earlier runs kept (CI once failed so at 00:00 UTC)."""
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(cached, "date", one_day())
-        yield
 
 
 @pytest.fixture(scope="module")

@@ -53,13 +53,13 @@ def _private_cache(tmp_path_factory: pytest.TempPathFactory):
 
 @pytest.fixture(autouse=True, scope="session")
 def _one_day():
-    """Every in-process load of the session on the day it started: the load cache's key holds today's date, so a test
-    whose runs straddle midnight would miss what its earlier runs kept (CI failed so once, at 00:00 UTC)."""
-    from pkp_cli.ingest import cached
-    from tests.factories import one_day
+    """Every load of the session, in process or in a pkp it starts, on the day the session started (ingest/cached.py,
+    `_today`): the load cache's key holds the day, so a test whose runs straddle midnight missed what its earlier
+    runs kept (CI failed so once, at 00:00 UTC)."""
+    import datetime as dt
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(cached, "date", one_day())
+        mp.setenv("PKP_TEST_TODAY", dt.date.today().isoformat())
         yield
 
 

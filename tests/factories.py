@@ -22,19 +22,6 @@ ROOT = Path(__file__).resolve().parents[1]
 GOLDEN = ROOT / "tests" / "golden"
 
 
-def one_day() -> type[date]:
-    """`datetime.date` whose `today()` stays the day this was called: for tests whose runs must share a day (the
-    load cache's key holds today's date, so a run after midnight misses what the runs before it kept)."""
-    day = date.today()
-
-    class Day(date):
-        @classmethod
-        def today(cls) -> Day:
-            return cls(day.year, day.month, day.day)
-
-    return Day
-
-
 def write_lokasi(path: Path) -> None:
     wb = openpyxl.Workbook()
     ws = wb.active

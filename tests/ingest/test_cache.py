@@ -280,3 +280,21 @@ def test_a_deferred_load_entry_holds_the_load_as_it_was_saved(
     assert "cache" in hit.timings
     same(fresh, hit)
     assert 999.0 not in set(hit.progres["progres_persen"]) and "changed" not in set(hit.lokasi["nama_lokasi"])
+
+
+def test_the_day_in_the_key_is_the_sessions_under_the_tests(
+    data_dir: Path, tmp_path: Path, mini_schedule, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load without a given day takes today, which is part of its cache key; the tests hold one day for their whole
+    session (PKP_TEST_TODAY, tests/conftest.py), so runs that straddle midnight still share their entries."""
+    from pkp_cli.ingest import cached
+
+    store = tmp_path / "cache"
+    monkeypatch.setenv("PKP_TEST_TODAY", "2022-06-01")
+    load_data([data_dir], mini_schedule, cache_dir=store)
+    assert "cache" in load_data([data_dir], mini_schedule, cache_dir=store).timings  # the same day: the entry
+    monkeypatch.setenv("PKP_TEST_TODAY", "2022-06-02")
+    assert "cache" not in load_data([data_dir], mini_schedule, cache_dir=store).timings  # the next day: another key
+    assert cached._today() == dt.date(2022, 6, 2)
+    monkeypatch.setenv("PKP_TEST_TODAY", "2 Juni 2022")  # no ISO date: the real day
+    assert cached._today() == dt.date.today()

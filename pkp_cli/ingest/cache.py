@@ -480,7 +480,6 @@ def load(folder: Path, key: str, rebuild: Callable[[], Any] | None = None) -> An
         meta = _json(text)
         _same_key(meta, key)
         # A valid Arrow file holding another table is as broken as an unreadable one.
-        required = {"lokasi": shapes.LOKASI, "progres": shapes.PROGRES, "temuan": shapes.TEMUAN}
         frames: dict[str, Any] = {}
         for name in FRAMES:
             path = entry / f"{name}.arrow"
@@ -488,7 +487,7 @@ def load(folder: Path, key: str, rebuild: Callable[[], Any] | None = None) -> An
             if columns is None:
                 frames[name] = _read_frame(path, crcs[name])
                 columns = list(frames[name].columns)
-            if columns != meta["columns"][name] or not set(required[name]) <= set(columns):
+            if columns != meta["columns"][name] or not set(shapes.FRAME_COLUMNS[name]) <= set(columns):
                 raise ValueError(f"{name}.arrow: unexpected columns")
         _touch(entry)  # recently used entries survive pruning
         result = LazyLoadResult(

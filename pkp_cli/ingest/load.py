@@ -61,7 +61,7 @@ from pkp_cli.ingest.sheets import (
     read_sheets,
 )
 from pkp_cli.ingest.units import NOT_WHOLE, FileUnit, merge, normalise, unit_of
-from pkp_cli.model.frames import LOKASI, PROGRES, TEMUAN, LoadResult
+from pkp_cli.model.frames import FRAME_COLUMNS, LOKASI, PROGRES, TEMUAN, LoadResult
 from pkp_cli.model.issues import FileReport, Issue
 from pkp_cli.model.regular_file import NotRegularFile, sha256_of
 from pkp_cli.model.schedule import Schedule
@@ -729,7 +729,7 @@ def _parse_fresh(
     for kind, batch in batches.items():
         # The files' entries took the codes they hold. The load's own entry takes those of the text its frames hold
         # (`_frame`), when this batch is the load's set (`whole`); without the cache none are wanted.
-        batch.dictionaries = _held_by(batch, _FRAME_OF[kind]) if cache_dir is not None and whole else []
+        batch.dictionaries = _held_by(batch, FRAME_COLUMNS[kind]) if cache_dir is not None and whole else []
     for u in fresh:
         u.fresh = None  # the grids are no longer needed
     out: dict[str, SheetRecords] = {}
@@ -743,9 +743,6 @@ def _parse_fresh(
         for u in fresh:
             u.sets = {}
     return out
-
-
-_FRAME_OF = {KIND_LOKASI: LOKASI, KIND_PROGRES: PROGRES, KIND_TEMUAN: TEMUAN}
 
 
 def _held_by(batch: SheetRecords, columns: list[str]) -> list[tuple[Any, np.ndarray, Any]]:

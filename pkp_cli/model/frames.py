@@ -165,6 +165,7 @@ class LoadResult:
 
 
 FRAMES = ("lokasi", "progres", "temuan")
+FRAME_COLUMNS = {"lokasi": LOKASI, "progres": PROGRES, "temuan": TEMUAN}  # each frame's columns, by its name
 
 
 class LazyLoadResult(LoadResult):

@@ -154,7 +154,7 @@ def audit_tables(inp: AuditInputs, q: Query = Query()) -> list[Table]:
             limit=SCREEN_LIMIT,
         ),
     ]
-    if previous is None or found.changes is None:
+    if found.changes is None:  # no previous report date
         changes = pd.DataFrame(columns=AUDIT_CHANGE_KEYS)
         title = label("t.audit_changes_none", lang)
         change_notes = [label("audit.tanpa_sebelumnya", lang)]

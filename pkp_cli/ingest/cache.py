@@ -26,8 +26,10 @@ cannot write (read-only) is used as it is. The whole cache is safe to delete.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
+import operator
 import os
 import re
 import stat
@@ -164,10 +166,20 @@ def _remove(path: Path, name_pattern: re.Pattern[str] = _ENTRY_NAME, cut_short: 
 
 def issue_to_json(issue: Any) -> dict[str, Any]:
     # the fields as they are (text, numbers, None), in their order: `asdict` would copy each one deeply, and
-    # params (tuples of tuples) are made anew just below; a cold national load writes some 20,000 issues
-    d = {f.name: getattr(issue, f.name) for f in fields(issue)}
+    # params (tuples of tuples) are made anew just below; a cold national load writes some 20,000 issues (the
+    # field names looked up once per class: `fields` per issue was half of the 30 ms the national CSV's 3,080
+    # warnings took, on the thread that writes the load entry while the command prints)
+    names, values = _issue_fields(issue.__class__)
+    d = dict(zip(names, values(issue), strict=True))
     d["params"] = [[k, v if isinstance(v, (str, int, float, bool)) or v is None else str(v)] for k, v in issue.params]
     return d
+
+
+@functools.cache
+def _issue_fields(kind: Any) -> tuple[tuple[str, ...], Callable[[Any], tuple[Any, ...]]]:
+    names = tuple(f.name for f in fields(kind))
+    get = operator.attrgetter(*names)
+    return names, (get if len(names) > 1 else lambda issue: (get(issue),))
 
 
 def issue_from_json(d: dict[str, Any]) -> Any:
@@ -298,13 +310,18 @@ def dictionary_array(codes: Any, uniques: Any, value_type: Any, has_missing: boo
     dictionary = values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
     if dictionary.type != value_type:
         return None
-    indices = np.asarray(codes, dtype=np.int32)
+    # The codes in the narrowest integer that holds them all (a program or stage: one byte a row, not four): less
+    # for the entry's compression to go through, and for its reader to check.
+    width = next((t for t in (np.int8, np.int16, np.int32) if len(dictionary) <= np.iinfo(t).max), None)
+    if width is None:
+        return None
+    indices: np.ndarray = np.asarray(codes, dtype=width)
     # use_na_sentinel: -1 is a missing value, which only a column with missing values has (no scan of the codes
     # on the main thread without them). The codes are Arrow's own dictionary_encode's, within the values: not
     # checked here (`safe=False`, 1.5 ms a column of 1.66 M rows); an entry's reader checks them (cache.load_file,
     # cache.load).
     missing = indices < 0 if has_missing else None
-    return pa.DictionaryArray.from_arrays(pa.array(indices, type=pa.int32(), mask=missing), dictionary, safe=False)
+    return pa.DictionaryArray.from_arrays(pa.array(indices, mask=missing), dictionary, safe=False)
 
 
 # A frame file's schema metadata key: the text columns written as Arrow dictionaries (`_table`), a JSON list.

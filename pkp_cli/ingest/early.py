@@ -13,8 +13,9 @@ order), are those of a direct read: the same function runs, only earlier and on 
 
 Only files that certainly will be read are started: not a file whose per-file cache entry exists (the cache may
 hold it: the loader decides), not a file that shares its size with another (it may be a copy, which the loader
-reads once, after hashing). Nothing starts unless a CSV among them is big enough for a reading thread to pay
-(THREADS_MIN_FILE_BYTES, CSV_SUFFIXES): a folder of small workbooks, or of workbooks only, is read as before.
+reads once, after hashing). The biggest workbook among them, when big (THREADS_MIN_FILE_BYTES), is read by a forked
+child where one may be forked (ingest/forked.py: no GIL shared with the import); reading threads start only when
+a CSV among the rest is big enough for them to pay (CSV_SUFFIXES): a folder of small workbooks is read as before.
 
 No pandas here, nor in what the threads import (read.py, workbook.py, zipguard.py import it where grids are made).
 """
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from pkp_cli.ingest.discover import Discovery
+    from pkp_cli.ingest.forked import ForkedRead
     from pkp_cli.ingest.read import RawSheet
     from pkp_cli.model.schedule import Schedule
 
@@ -41,8 +43,9 @@ THREADS_MIN_FILE_BYTES = 2_000_000
 # Early reads start only when a big CSV is among the files. pyarrow's parse holds no GIL, so the import goes on
 # beside it (cold CSV validate: -0.73 s wall, -0.20 s CPU, median of 6 pairs). A big workbook's read starts with
 # the sheet scan, regular expressions that hold the GIL for milliseconds at a time, against the import's own work:
-# on the bench's XLSX validate early reads cost +0.44 s wall and +0.20 s CPU (median of 5 pairs), so a folder of
-# workbooks only is read as before. (Beside a big CSV the location workbook is read early too: as measured.)
+# on the bench's XLSX validate early reads on a thread cost +0.44 s wall and +0.20 s CPU (median of 5 pairs). In a
+# forked child (its own GIL) the biggest workbook's read gains instead: XLSX validate 0.92x, CSV validate (the location
+# workbook beside the CSV) 0.95x, first runs, 7 pairs each (bench/analysis.md, round twenty-seven).
 CSV_SUFFIXES = (".csv", ".txt")
 # The GIL's switch interval while the early reads run beside the imports (seconds; Python's default is 0.005).
 # An import reads hundreds of small files, and each read lets the GIL go: with the default interval the main thread
@@ -77,11 +80,13 @@ def reading_parts(schedule: Schedule | None, max_mb: int) -> dict[str, Any]:
 class EarlyReads:
     """The discovery, and the early reads started for some of its files (keyed by (path, shown))."""
 
-    def __init__(self, found: Discovery, files: list[tuple[Path, str]], max_mb: int):
+    def __init__(self, found: Discovery, files: list[tuple[Path, str]], max_mb: int,
+                 forked: dict[tuple[Path, str], ForkedRead] | None = None) -> None:  # fmt: skip
         from pkp_cli.ingest.read import read_stage
 
         self.found: Discovery | None = found
         self.max_mb = max_mb
+        self._forked = forked or {}
         self._futures: dict[tuple[Path, str], Future[Finish]] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._interval: float | None = None
@@ -105,10 +110,16 @@ class EarlyReads:
             self._interval = None
 
     def started(self) -> list[tuple[Path, str]]:
-        return list(self._futures)
+        return [*self._futures, *self._forked]
 
     def take(self, path: Path, shown: str, max_mb: int) -> Finish | None:
         """The file's early read: what makes its sheets, or its FileProblem raised (None: not started early)."""
+        forked = self._forked.pop((path, shown), None)
+        if forked is not None:
+            if max_mb != self.max_mb:
+                forked.stop()
+                return None
+            return forked.take()
         future = self._futures.pop((path, shown), None)
         if future is None or max_mb != self.max_mb:
             return None
@@ -118,6 +129,9 @@ class EarlyReads:
         """Drop what was not taken; wait for reads under way (as the loader's reading threads are waited for:
         calamine cannot be stopped, and it has file descriptor 2 pointed aside while it runs)."""
         self._restore()
+        for forked in self._forked.values():
+            forked.stop()
+        self._forked.clear()
         for future in self._futures.values():
             future.cancel()
         self._futures.clear()
@@ -159,6 +173,17 @@ def start(
             if not cache.has_file(cache_dir, key):
                 kept.append((path, shown))
         chosen = kept
+    # The biggest workbook, when big, is read by a forked child (ingest/forked.py) from now on.
+    from pkp_cli.ingest import forked
+
+    books = [f for f in chosen if f[0].suffix.lower() in forked.WORKBOOK_SUFFIXES]
+    biggest = max(books, key=lambda f: sizes[f[0]], default=None)
+    children = {}
+    if biggest is not None and sizes[biggest[0]] >= THREADS_MIN_FILE_BYTES:
+        child = forked.start(biggest[0], sizes[biggest[0]], max_mb)
+        if child is not None:
+            children[biggest] = child
+            chosen = [f for f in chosen if f != biggest]
     if not any(sizes[path] >= THREADS_MIN_FILE_BYTES and path.suffix.lower() in CSV_SUFFIXES for path, _ in chosen):
         chosen = []
-    return EarlyReads(found, chosen, max_mb)
+    return EarlyReads(found, chosen, max_mb, children)

@@ -73,11 +73,16 @@ def allowed() -> Iterator[None]:
 
 def worth(sizes: list[int]) -> bool:
     """Whether the files to read (their sizes) are a share worth a child, here and now."""
+    if not MIN_FILES <= len(sizes) <= MAX_FILES or max(sizes, default=0) >= MAX_FILE_BYTES:
+        return False
+    return may_fork()
+
+
+def may_fork() -> bool:
+    """Whether a child may be forked here and now (see the module: where it is safe and pays)."""
     if not _allowed or not hasattr(os, "fork") or not sys.platform.startswith("linux"):
         return False
     if os.environ.get("PKP_NO_HELPER"):
-        return False
-    if not MIN_FILES <= len(sizes) <= MAX_FILES or max(sizes, default=0) >= MAX_FILE_BYTES:
         return False
     if _busy_threads():
         return False
@@ -137,10 +142,12 @@ class Child:
         self.queue = queue
         self.started = started
 
-    def take(self) -> dict[str, tuple[dict[str, Any], dict[str, Any]]]:
+    def take(self, limit: float | None = None) -> dict[str, Any]:
         """Each file's entry the child read, by its shown name; empty if it failed or took too long (then it is
-        stopped). Files it could not read are absent: the parent reads them, and says why they fail."""
-        limit = max(MIN_WAIT_S, GRACE * (time.perf_counter() - self.started))
+        stopped). Files it could not read are absent: the parent reads them, and says why they fail. `limit`: the
+        seconds to wait from now (by default GRACE times the child's time so far, at least MIN_WAIT_S)."""
+        if limit is None:
+            limit = max(MIN_WAIT_S, GRACE * (time.perf_counter() - self.started))
         deadline = time.perf_counter() + limit
         chunks: list[bytes] = []
         ok = False
@@ -268,3 +275,20 @@ def table_of(data: bytes) -> Any:
     import pyarrow as pa
 
     return pa.ipc.open_stream(pa.py_buffer(data)).read_all()
+
+
+def batch_bytes(batch: Any) -> bytes:
+    """An Arrow record batch as IPC stream bytes."""
+    import pyarrow as pa
+
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, batch.schema) as writer:
+        writer.write_batch(batch)
+    return sink.getvalue().to_pybytes()
+
+
+def batch_of(data: bytes) -> Any:
+    """The record batch `batch_bytes` made (its buffers over `data`, not copied)."""
+    import pyarrow as pa
+
+    return pa.ipc.open_stream(pa.py_buffer(data)).read_next_batch()

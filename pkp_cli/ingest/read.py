@@ -122,6 +122,17 @@ def read_stage(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_M
     """`read_file` in two parts: this call does what needs no pandas (the checks of the file, its bytes, the zip
     guard and sheet scan, calamine's or pyarrow's read into Arrow), in the same order, raising the same
     FileProblem; the function it returns makes the sheets' grids from that (pandas)."""
+    if check_file(path, max_uncompressed_mb) == "xlsx":
+        from pkp_cli.ingest.workbook import xlsx_stage
+
+        return xlsx_stage(path, max_uncompressed_mb)
+    sheet = csv_stage(path)
+    return lambda: [sheet()]
+
+
+def check_file(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB) -> str:
+    """What `path` is read as, "xlsx" or "csv", from its name and first bytes; raises FileProblem when it cannot be
+    read at all (not a regular file, unreadable, another format, encrypted, a CSV too large)."""
     from pkp_cli.model.regular_file import NotRegularFile, open_regular
 
     suffix = path.suffix.lower()
@@ -139,13 +150,10 @@ def read_stage(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_M
         # An encrypted xlsx is an OLE container; so is the old .xls format.
         raise FileProblem("file-encrypted" if suffix in (".xlsx", ".xlsm") else "file-ole")
     if head.startswith(ZIP_MAGIC) or suffix in (".xlsx", ".xlsm"):
-        from pkp_cli.ingest.workbook import xlsx_stage
-
-        return xlsx_stage(path, max_uncompressed_mb)
+        return "xlsx"
     if size > max_uncompressed_mb * 1e6:
         raise FileProblem("file-too-large", size=round(size / 1e6), limit=max_uncompressed_mb)
-    sheet = csv_stage(path)
-    return lambda: [sheet()]
+    return "csv"
 
 
 # Cells up to which a sheet's columns go through the kernels chained as one array (see arrow_text_grid).

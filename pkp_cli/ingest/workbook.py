@@ -535,6 +535,17 @@ def xlsx_stage(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_M
     """A workbook's read in two parts (see read.read_stage): the zip guard, the sheet scan and calamine's read of every
     sheet into Arrow now, in that order (calamine sees only what the guard approved), with every refusal they
     make; the function returned makes the grids from the sheets' Arrow batches (pandas)."""
+    return grids_of(*xlsx_batches(path, max_uncompressed_mb))
+
+
+# What `_sheet_of` takes from a sheet's scan: plain values (a forked read sends them to its parent, ingest/forked.py).
+_FOUND = ("first", "merges", "pct", "bad_dates", "error_cells")
+Batches = list[tuple[str, Any]]  # each sheet's name and calamine's Arrow batch, in the workbook's order
+Found = dict[str, dict[str, Any] | None]  # by sheet name: what its scan found (`_FOUND`), None for no scan
+
+
+def xlsx_batches(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_MB) -> tuple[Batches, Found]:
+    """The part of `xlsx_stage` that needs no pandas: every sheet's Arrow batch and what its scan found."""
     import fastexcel
 
     vz = VerifiedZip(path, max_uncompressed_mb)
@@ -612,19 +623,27 @@ def xlsx_stage(path: Path, max_uncompressed_mb: int = DEFAULT_MAX_UNCOMPRESSED_M
     finally:
         _stderr_back()
     del reader, source
-    sheet_of = {name: scans.get(member) for name, member in paths.items()}
+    scanned: Found = {}
+    for name, member in paths.items():
+        done = scans.get(member)
+        scanned[name] = {k: getattr(done, k) for k in _FOUND} if done is not None else None
+    return batches, scanned
+
+
+def grids_of(batches: Batches, found: Found) -> Callable[[], list[RawSheet]]:
+    """The function that makes the sheets' grids (pandas) from `xlsx_batches`' answer."""
 
     def grids() -> list[RawSheet]:
         sheets: list[RawSheet] = []
         while batches:
             name, batch = batches.pop(0)  # each batch let go once its grid is made
-            sheets.append(_sheet_of(name, batch, sheet_of.get(name)))
+            sheets.append(_sheet_of(name, batch, found.get(name)))
         return sheets
 
     return grids
 
 
-def _sheet_of(name: str, batch: Any, found: _SheetScan | None) -> RawSheet:
+def _sheet_of(name: str, batch: Any, found: dict[str, Any] | None) -> RawSheet:
     """One sheet's grid from calamine's batch, with what the scan found: origin, merges, percent cells, problems."""
     import pandas as pd
 
@@ -632,26 +651,26 @@ def _sheet_of(name: str, batch: Any, found: _SheetScan | None) -> RawSheet:
     raw_sheet = RawSheet(name=name, grid=grid, row_numbers=np.zeros(0, dtype=np.int64))
     raw_sheet.known_columns(arrays)
     origin_row, origin_col = 1, 0
-    first = found.first if found else None
+    first = found["first"] if found else None
     if first is not None and len(grid):
         origin_row = first[0]
         # The first cell of the grid's first row that holds a value (from the column arrays the later steps
         # read too: the frame's own row 0 as a Series cost about 0.3 ms a sheet).
         nonnull = [j for j, values in enumerate(raw_sheet.columns()) if not pd.isna(values[0])]
         origin_col = first[1] - (nonnull[0] if nonnull else 0)
-    if found is not None and (found.bad_dates or found.error_cells):
-        raw = [*found.bad_dates.values(), *found.error_cells.values()]
+    if found is not None and (found["bad_dates"] or found["error_cells"]):
+        raw = [*found["bad_dates"].values(), *found["error_cells"].values()]
         _raw_values(grid, raw, origin_row, max(origin_col, 0))
         raw_sheet.forget_columns()
     problems: list[tuple[int, int, str, dict[str, Any], bool]] = (
-        [(r, c, "date-invalid", {}, False) for r, c, _ in found.bad_dates.values()]
-        + [(r, c, "cell-error", {"value": v}, False) for r, c, v in found.error_cells.values()]
+        [(r, c, "date-invalid", {}, False) for r, c, _ in found["bad_dates"].values()]
+        + [(r, c, "cell-error", {"value": v}, False) for r, c, v in found["error_cells"].values()]
         if found
         else []
     )
     raw_sheet.row_numbers = np.arange(origin_row, origin_row + len(grid), dtype=np.int64)
     raw_sheet.origin_col = max(origin_col, 0)
-    raw_sheet.merges = list(found.merges) if found else []
-    raw_sheet.percent_cells = found.pct if found else set()
+    raw_sheet.merges = list(found["merges"]) if found else []
+    raw_sheet.percent_cells = found["pct"] if found else set()
     raw_sheet.problems = problems
     return raw_sheet

@@ -303,7 +303,9 @@ def test_workbooks_alone_are_read_by_the_loader(
     tmp_path: Path, mini_schedule: Any, monkeypatch: pytest.MonkeyPatch, every_file_early: None
 ) -> None:
     """A big workbook's read starts with the sheet scan, which holds the GIL against the imports: without a big
-    CSV among the files (CSV_SUFFIXES) nothing is read early, as measured on the bench's XLSX validate."""
+    CSV among the files (CSV_SUFFIXES) nothing is read early on a thread, as measured on the bench's XLSX validate
+    (a forked child reads the biggest workbook where one may be forked, within `helper.allowed()`:
+    tests/ingest/test_forked_read.py; not here)."""
     data = tmp_path / "data"
     data.mkdir()
     write_lokasi(data / "lokasi.xlsx")

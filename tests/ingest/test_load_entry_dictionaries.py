@@ -56,9 +56,11 @@ def _listed(table: pa.Table) -> list[str]:
 @pytest.mark.parametrize(
     "stages, encoded",
     [
-        (["L1", "L2", "P1"], ["kode_lokasi", "program", "tahapan", "keterangan"]),
+        # the province code: the checks' own factorisation (each distinct location code's province, by the row's
+        # code), the others the parse's
+        (["L1", "L2", "P1"], ["kode_lokasi", "kode_provinsi", "program", "tahapan", "keterangan"]),
         # stage names: the checks put the stages' codes in the column, which the parse's factorisation is not of
-        (["Sosialisasi", "Survei Pendahuluan"], ["kode_lokasi", "program", "keterangan"]),
+        (["Sosialisasi", "Survei Pendahuluan"], ["kode_lokasi", "kode_provinsi", "program", "keterangan"]),
     ],
 )
 def test_the_entry_keeps_the_parsed_text_as_dictionaries_and_reads_back_the_frames(
@@ -73,6 +75,10 @@ def test_the_entry_keeps_the_parsed_text_as_dictionaries_and_reads_back_the_fram
     table = _entry_frame(store, "progres")
     assert _listed(table) == encoded
     assert {f.name for f in table.schema if pa.types.is_dictionary(f.type)} == {*encoded, "_file", "_sheet"}
+    # Codes in the narrowest integer their dictionary needs: a few programs, stages, notes or codes: one byte a row
+    # (the fixture's 3 locations' codes and provinces too: the province dictionary is one value per distinct code).
+    assert {table.schema.field(n).type.index_type for n in encoded} == {pa.int8()}
+    assert table.column("kode_provinsi").cast(pa.large_string()).unique().to_pylist() == ["51"]
     assert _listed(_entry_frame(store, "lokasi")) == ["program"]
     warm = load_data([data], mini_schedule, today=TODAY, cache_dir=store)
     assert "cache" in warm.timings  # from the entry
@@ -155,7 +161,9 @@ def test_a_damaged_dictionary_column_is_a_damaged_entry(
     if damage == "codes outside":
         column = table.column(i).combine_chunks()
         bad = pa.DictionaryArray.from_arrays(
-            pa.array(np.full(len(column), len(column.dictionary), dtype=np.int32)), column.dictionary, safe=False
+            pa.array(np.full(len(column), len(column.dictionary)), type=column.indices.type),
+            column.dictionary,
+            safe=False,
         )
         table = table.set_column(i, table.schema.field(i), bad)
     elif damage == "listed column is text":
@@ -175,3 +183,31 @@ def test_a_damaged_dictionary_column_is_a_damaged_entry(
     warm = load_data([data], mini_schedule, today=TODAY, cache_dir=store)
     same(fresh, warm)  # (the frame read on first use: then the entry is found damaged and the load made again)
     assert "corrupt, rebuilt" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    "distinct, width", [(1, pa.int8()), (127, pa.int8()), (128, pa.int16()), (32767, pa.int16()), (32768, pa.int32())]
+)
+def test_the_codes_take_the_narrowest_integer_their_dictionary_needs(distinct: int, width: pa.DataType) -> None:
+    """At each boundary: a dictionary of 127 values has codes up to 126 (one byte), of 128 up to 127 (two); the
+    missing value (-1) stays missing and the text is the same."""
+    values = pd.Index(pd.array([f"v{i}" for i in range(distinct)], dtype="str"))
+    codes = np.array([distinct - 1, -1, 0], dtype=np.int32)
+    column = cache.dictionary_array(codes, values, pa.large_string(), has_missing=True)
+    assert column is not None and column.type.index_type == width
+    assert column.cast(pa.large_string()).to_pylist() == [f"v{distinct - 1}", None, "v0"]
+
+
+def test_issues_as_json_and_back_are_the_same_issues() -> None:
+    """The load entry keeps its issues as JSON (`issue_to_json`, the field names looked up once per class)."""
+    from pkp_cli.model.issues import Issue
+
+    issues = [
+        Issue("a.xlsx", "Progres", 7, "F7", "Progres (%)", "10.3", "progress-early", (("pct", 10.3), ("n", 2))),
+        Issue("b.csv", None, None, None, None, None, "file-duplicate", (("other", "a.csv"),), kode_provinsi="51"),
+        Issue("c.csv", "x", 1, "A1", "Kode", None, "date-invalid"),
+    ]
+    assert [cache.issue_from_json(json.loads(json.dumps(cache.issue_to_json(i)))) for i in issues] == issues
+    assert list(cache.issue_to_json(issues[1])) == [
+        "file", "sheet", "row", "cell", "column", "value", "code", "params", "kode_provinsi"
+    ]  # fmt: skip

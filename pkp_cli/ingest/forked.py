@@ -1,0 +1,129 @@
+"""A big workbook read by a forked child from the load's start, while the parent imports pandas and the loader.
+
+A workbook's read (the zip guard's inflation, the sheet scan, calamine) needs no pandas, yet started on a thread
+beside `import pandas` it was no sooner done: the scan's Python between its RE2 passes and the import take turns
+with the GIL (early.py). A forked child has its own: it reads the biggest workbook of the load exactly as the loader
+would (`read.check_file`, `workbook.xlsx_batches`) and sends back each sheet's Arrow batch and what its scan found,
+or the FileProblem that refused the file; the parent makes the grids (`workbook.grids_of`). Forked before the
+loader is imported and before any reading thread starts, only where `helper.may_fork` allows (Linux, two cores, a
+command of the CLI, no thread of pkp's alive). Whatever goes wrong in the child, or a child that does not answer
+in time, only costs time: the loader reads the file itself, as it would have without a child.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from pkp_cli.ingest import helper
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
+
+    from pkp_cli.ingest.read import RawSheet
+
+WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
+# The parent waits for the child's answer at most this long from when it asks (its own read would take about
+# as long: a second or two per 10 MB of workbook on the bench's machine), then reads the file itself.
+WAIT_S = 5.0
+WAIT_S_PER_MB = 1.0
+
+
+class ForkedRead:
+    """One workbook's read in a child (`start`); `take` is its outcome as `read.read_stage` gives it."""
+
+    def __init__(self, child: helper.Child, fd: int, size: int) -> None:
+        self.child = child
+        self.fd = fd  # the shared memory the child writes the sheets' Arrow batches into
+        self.size = size
+
+    def take(self) -> Callable[[], list[RawSheet]] | None:
+        """What makes the sheets' grids, or the FileProblem the file was refused with (raised); None: no answer
+        (the loader reads the file itself)."""
+        from pkp_cli.ingest.read import FileProblem
+        from pkp_cli.ingest.workbook import grids_of
+
+        try:
+            got = self.child.take(WAIT_S + WAIT_S_PER_MB * self.size / 1e6)
+            self.child.wait()
+            problem = got.get("problem")
+            if isinstance(problem, tuple) and len(problem) == 2:
+                code, params = problem
+                raise FileProblem(str(code), **dict(params))
+            spans, found = got.get("sheets"), got.get("found")
+            if not isinstance(spans, list) or not isinstance(found, dict):
+                return None
+            batches = _batches(self.fd, spans)
+        finally:
+            self.close()
+        return grids_of(batches, found) if batches is not None else None
+
+    def close(self) -> None:
+        if self.fd >= 0:
+            with contextlib.suppress(OSError):
+                os.close(self.fd)
+            self.fd = -1
+
+    def stop(self) -> None:
+        self.child.stop()
+        self.close()
+
+
+def start(path: Path, size: int, max_mb: int) -> ForkedRead | None:
+    """Fork a child reading the workbook `path` (`size` bytes); None where no child may be forked."""
+    if not helper.may_fork() or not hasattr(os, "memfd_create"):
+        return None
+    try:
+        fd = os.memfd_create("pkp-forked-read", os.MFD_CLOEXEC)
+    except OSError:
+        return None
+    child = helper.start([], lambda _queue: (_answer(path, max_mb, fd), None))
+    if child is None:
+        os.close(fd)
+        return None
+    return ForkedRead(child, fd, size)
+
+
+def _answer(path: Path, max_mb: int, fd: int) -> dict[str, Any]:
+    """In the child: the workbook's sheets written into the shared memory `fd` as Arrow IPC streams (their places
+    in the answer) and what their scans found, or its FileProblem."""
+    import pyarrow as pa
+
+    from pkp_cli.ingest.read import FileProblem, check_file
+    from pkp_cli.ingest.workbook import xlsx_batches
+
+    try:
+        if check_file(path, max_mb) != "xlsx":
+            return {}  # (a CSV under a workbook's name: the parent reads it)
+        batches, found = xlsx_batches(path, max_mb)
+    except FileProblem as exc:
+        return {"problem": (exc.code, tuple(exc.params.items()))}
+    spans = []
+    with pa.OSFile(f"/proc/self/fd/{fd}", mode="w") as sink:
+        for name, batch in batches:
+            start = sink.tell()
+            with pa.ipc.new_stream(sink, batch.schema) as writer:
+                writer.write_batch(batch)
+            spans.append((name, start, sink.tell() - start))
+    return {"sheets": spans, "found": found}
+
+
+def _batches(fd: int, spans: list[Any]) -> list[tuple[str, Any]] | None:
+    """The sheets' batches the child wrote, over the shared memory (mapped, not copied); None when they cannot be
+    read as written (the loader reads the file itself)."""
+    import pyarrow as pa
+
+    try:
+        mapped = pa.memory_map(f"/proc/self/fd/{fd}")
+        out = []
+        for name, start, length in spans:
+            whole = isinstance(start, int) and isinstance(length, int) and 0 <= start <= start + length <= mapped.size()
+            if not whole:
+                return None
+            mapped.seek(start)
+            out.append((str(name), pa.ipc.open_stream(mapped.read_buffer(length)).read_next_batch()))
+        return out
+    except (OSError, ValueError, TypeError, pa.ArrowException):
+        return None

@@ -71,6 +71,11 @@ def later(fn: Callable[..., Any], *args: Any, hold: bool = False, size: int | No
         _start(fn, args)
 
 
+def deferring_now() -> bool:
+    """Whether writes are deferred here (a command's `deferring()` block): `later` runs them on a thread."""
+    return _pending is not None
+
+
 def _start(fn: Callable[..., Any], args: tuple[Any, ...]) -> None:
     assert _pending is not None
     thread = threading.Thread(target=_on_thread, args=(fn, args), name="pkp-cache-write", daemon=True)

@@ -199,23 +199,131 @@ def save(folder: Path, key: str, result: Any) -> None:
     try:
         frames = {name: getattr(result, name).copy(deep=False) for name in FRAMES}
         codes, result.text_codes = dict(result.text_codes), {}  # (the result no longer holds them: the write does)
-        meta = {
-            "files": [{"path": f.path, "sheets": [asdict(s) for s in f.sheets]} for f in result.files],
-            "errors": list(result.errors),
-            "warnings": list(result.warnings),
-            "unreadable": list(result.unreadable),
-            "errors_total": result.errors_total,
-            "warnings_total": result.warnings_total,
-            "ignored": [list(x) for x in result.ignored],
-            "lokasi_missing_columns": sorted(result.lokasi_missing_columns),
-            "lokasi_rejected": result.lokasi_rejected,
-        }
-        meta["columns"] = {n: list(frame.columns) for n, frame in frames.items()}
-        meta[KEY_FIELD] = key
-        meta["dated_reports"], meta["report_years"] = report_dates(result.progres)
+        meta = _meta(result, key, {n: list(frame.columns) for n, frame in frames.items()})
     except (ValueError, TypeError, KeyError, AttributeError):
         return
     background.later(_save_entry, folder, key, frames, meta, codes, size=sum(map(_frame_bytes, frames.values())))
+
+
+def _meta(result: Any, key: str, columns: dict[str, list[str]]) -> dict[str, Any]:
+    """A load entry's meta.json (before its issues are made JSON, `_issues_json`): all of the load but its frames."""
+    meta = {
+        "files": [{"path": f.path, "sheets": [asdict(s) for s in f.sheets]} for f in result.files],
+        "errors": list(result.errors),
+        "warnings": list(result.warnings),
+        "unreadable": list(result.unreadable),
+        "errors_total": result.errors_total,
+        "warnings_total": result.warnings_total,
+        "ignored": [list(x) for x in result.ignored],
+        "lokasi_missing_columns": sorted(result.lokasi_missing_columns),
+        "lokasi_rejected": result.lokasi_rejected,
+        "columns": columns,
+        KEY_FIELD: key,
+    }
+    meta["dated_reports"], meta["report_years"] = report_dates(result.progres)
+    return meta
+
+
+def _issues_json(meta: dict[str, Any]) -> str:
+    for part in ("errors", "warnings", "unreadable"):
+        meta[part] = [issue_to_json(i) for i in meta[part]]
+    return json.dumps(meta, ensure_ascii=False)
+
+
+class EntryWriter:
+    """The load's own entry written while the load goes on (a cold command's end waited for all of it: 0.1-0.2 s of
+    the national CSV's first `pkp validate`): each frame as soon as the load has made it (`frame`: the location
+    frame before the progress rows are checked, the progress frame before the superseded check and the issues),
+    on one thread beside the load; the meta when the load is done (`seal`), and only then is the entry renamed into
+    place. `abort`, or any failure in the writing, leaves no entry (its temporary folder removed).
+
+    Only where the command defers its writes (ingest/background.py) and the frames are worth a thread: else every
+    frame is held and written at `seal` exactly as `save` writes a load (library use and tests; a folder of small
+    workbooks, whose frames are written on the command's thread at its end)."""
+
+    def __init__(self, folder: Path, key: str) -> None:
+        self.folder = folder
+        self.key = key
+        self._held: dict[str, tuple[Any, dict[str, Any]]] = {}
+        self._queue: Any = None  # queue.Queue of frames, then the meta (or None: abort), once the thread runs
+
+    def frame(self, name: str, frame: Any, codes: dict[str, Any] | None) -> None:
+        """`frame` (the load's, as it stays: a shallow copy crosses) and its text columns' codes (let go here)."""
+        from pkp_cli.ingest import background
+
+        item = (frame.copy(deep=False), dict(codes or {}))
+        if self._queue is not None:
+            self._queue.put((name, *item))
+            return
+        self._held[name] = item
+        if background.deferring_now() and tables_size(self._held) >= background.SMALL_WRITE_BYTES:
+            import queue
+
+            self._queue = queue.Queue()
+            for held in self._held.items():
+                self._queue.put((held[0], *held[1]))
+            self._held.clear()
+            background.later(_write_queued, self.folder, self.key, self._queue)
+
+    def seal(self, result: Any) -> None:
+        """The load is done: its meta, and the entry is whole (else, no thread: `save` writes it all now)."""
+        if self._queue is None:
+            result.text_codes = {name: codes for name, (_, codes) in self._held.items() if codes}
+            self._held.clear()
+            save(self.folder, self.key, result)
+            return
+        result.text_codes = {}
+        try:
+            meta = _meta(result, self.key, {n: list(getattr(result, n).columns) for n in FRAMES})
+        except (ValueError, TypeError, KeyError, AttributeError):
+            meta = None
+        self._queue.put(("meta", meta))
+        self._queue = None
+
+    def abort(self) -> None:
+        """The load failed: no entry (the frames written so far removed)."""
+        self._held.clear()
+        if self._queue is not None:
+            self._queue.put(None)
+            self._queue = None
+
+
+def tables_size(held: dict[str, tuple[Any, Any]]) -> int:
+    return sum(_frame_bytes(frame) for frame, _ in held.values())
+
+
+def _write_queued(folder: Path, key: str, items: Any) -> None:
+    """`EntryWriter`'s thread: each frame as it comes, then the meta (None: abort); the folder renamed into place
+    only when every frame file and the meta are written."""
+    tmp: Path | None = None
+    sums: dict[str, list[int]] = {}
+    failed = False
+    while True:
+        item = items.get()
+        if item is None or item[0] == "meta":
+            break
+        if failed:
+            continue  # (the rest is drained: the load goes on putting its frames)
+        name, frame, codes = item
+        try:
+            if tmp is None:
+                folder.mkdir(parents=True, exist_ok=True)
+                tmp = Path(tempfile.mkdtemp(dir=folder, prefix=TMP_PREFIX))
+                (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+            path = tmp / f"{name}.arrow"
+            sums[path.name] = [_write_table(path, _table(frame, codes)), path.stat().st_size]
+        except (OSError, ValueError, TypeError, KeyError, ImportError):
+            failed = True
+        del frame, codes, item
+    meta = item[1] if item is not None else None
+    if failed or meta is None or tmp is None or set(sums) != {f"{n}.arrow" for n in FRAMES}:
+        if tmp is not None:
+            _remove(tmp, _TMP_NAME, cut_short=True)
+        return
+    try:
+        _seal(folder, key, tmp, sums, _issues_json(meta))
+    except (ValueError, TypeError, KeyError):
+        _remove(tmp, _TMP_NAME, cut_short=True)
 
 
 def _frame_bytes(frame: Any) -> int:
@@ -233,9 +341,7 @@ def _save_entry(folder: Path, key: str, frames: dict[str, Any], meta: dict[str, 
                 codes: dict[str, dict[str, tuple[Any, Any]]]) -> None:  # fmt: skip
     try:
         tables = {name: _table(frames.pop(name), codes.pop(name, None)) for name in list(frames)}
-        for part in ("errors", "warnings", "unreadable"):
-            meta[part] = [issue_to_json(i) for i in meta[part]]
-        text = json.dumps(meta, ensure_ascii=False)
+        text = _issues_json(meta)
     except (ValueError, TypeError, KeyError, ImportError):
         return
     _save_tables(folder, key, tables, text)
@@ -251,6 +357,16 @@ def _save_tables(folder: Path, key: str, tables: dict[str, Any], meta: str) -> N
         for name, table in tables.items():
             path = tmp / f"{name}.arrow"
             sums[path.name] = [_write_table(path, table), path.stat().st_size]
+        _seal(folder, key, tmp, sums, meta)
+    except (OSError, ValueError, TypeError, ImportError):
+        if tmp is not None:
+            _remove(tmp, _TMP_NAME, cut_short=True)  # (a full disk stops it anywhere, the marker included)
+
+
+def _seal(folder: Path, key: str, tmp: Path, sums: dict[str, list[int]], meta: str) -> None:
+    """A load entry's temporary folder, its frame files written (`sums`), made whole: meta.json and crc32.json
+    written, then renamed into place (or removed when another pkp run kept the same load meanwhile)."""
+    try:
         text = meta.encode("utf-8")
         sums["meta.json"] = [crc32(text), len(text)]
         (tmp / "meta.json").write_bytes(text)
@@ -266,9 +382,8 @@ def _save_tables(folder: Path, key: str, tables: dict[str, Any], meta: str) -> N
             return
         os.replace(tmp, target)
         _prune(folder)
-    except (OSError, ValueError, TypeError, ImportError):
-        if tmp is not None:
-            _remove(tmp, _TMP_NAME, cut_short=True)  # (a full disk stops it anywhere, the marker included)
+    except OSError:
+        _remove(tmp, _TMP_NAME, cut_short=True)  # (a full disk stops it anywhere, the marker included)
 
 
 def _table(frame: Any, codes: dict[str, tuple[Any, Any]] | None = None) -> Any:

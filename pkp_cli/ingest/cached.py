@@ -80,6 +80,8 @@ def load_data(
         max_mb=max_uncompressed_mb,
         cache_dir=cache_dir if use_cache else None,
     )
+    # The load's own entry is written as its frames are made (cache.EntryWriter), sealed once the load is done.
+    entry = cache.EntryWriter(cache_dir, key) if key is not None and cache_dir is not None else None
     try:
         from pkp_cli.ingest.load import load_uncached
 
@@ -95,12 +97,16 @@ def load_data(
             display_root=display_root,
             cache_dir=cache_dir if use_cache else None,
             early=reads,
+            writer=entry,
         )
+        reads.close()
+        if entry is not None:
+            entry.seal(result)
+            result.cache_key = key
     finally:
         reads.close()
-    if key is not None and cache_dir is not None:
-        cache.save(cache_dir, key, result)
-        result.cache_key = key
+        if entry is not None:
+            entry.abort()  # (after a seal, nothing: else the frames written so far are dropped)
     return result
 
 

@@ -25,6 +25,7 @@ from pkp_cli.ingest import helper
 
 # The public entry, with the load cache in front (ingest/cached.py imports this module only on a miss).
 from pkp_cli.ingest.arrow_pool import give_back_freed, use_load_pool
+from pkp_cli.ingest.cache import EntryWriter
 from pkp_cli.ingest.cached import load_data as load_data
 from pkp_cli.ingest.cell_problems import apply_reader_problems, unread_column_index
 from pkp_cli.ingest.checks import (
@@ -96,9 +97,11 @@ def load_uncached(
     display_root: Path | None,
     cache_dir: Path | None,
     early: EarlyReads | None = None,
+    writer: EntryWriter | None = None,
 ) -> LoadResult:
     """The load itself. `early`: reads `load_data` started before this module was imported (ingest/early.py),
-    with the discovery they come from."""
+    with the discovery they come from. `writer`: the load's cache entry, handed each frame (and its text columns'
+    codes) as soon as it is made."""
     clock = _Clock()
     use_load_pool()  # before the readers allocate (ingest/arrow_pool.py says why)
     found = early.discovery() if early is not None else None
@@ -230,6 +233,8 @@ def load_uncached(
         lokasi_rejected = rejected_locations(lok)
     else:
         lokasi = lokasi_ref if lokasi_ref is not None else _frame(lok, LOKASI)
+    if writer is not None:
+        writer.frame("lokasi", lokasi, text_codes.pop("lokasi", None))
     clock.lap("lokasi_checks")
     prog = kinds[KIND_PROGRES]
     if prog.members:
@@ -266,6 +271,9 @@ def load_uncached(
     clock.lap("issues")
     progres = _frame(prog, PROGRES, text_codes.setdefault("progres", {}))
     temuan = _frame(tem, TEMUAN, text_codes.setdefault("temuan", {}))
+    if writer is not None:
+        writer.frame("progres", progres, text_codes.pop("progres", None))
+        writer.frame("temuan", temuan, text_codes.pop("temuan", None))
     clock.lap("frames")
     superseded_keys = _loaded_keys(prog, ["kode_lokasi", "program", "tahapan"])
     if not collect_rejects:  # the rejected rows' file reads every cell of the records

@@ -25,10 +25,11 @@ if TYPE_CHECKING:
     from pkp_cli.ingest.read import RawSheet
 
 WORKBOOK_SUFFIXES = (".xlsx", ".xlsm")
-# The parent waits for the child's answer at most this long from when it asks (its own read would take about
-# as long: a second or two per 10 MB of workbook on the bench's machine), then reads the file itself.
-WAIT_S = 5.0
-WAIT_S_PER_MB = 1.0
+# The parent waits for the child's answer at most this long from when it asks, then reads the file itself: a bound
+# for a child that hangs (no thread of pkp's runs at the fork: not seen), far above a slow read (a second or two
+# per 10 MB of workbook on the bench's machine; a machine at load 8 takes three to four times longer).
+WAIT_S = 30.0
+WAIT_S_PER_MB = 5.0
 
 
 class ForkedRead:
@@ -101,29 +102,33 @@ def _answer(path: Path, max_mb: int, fd: int) -> dict[str, Any]:
     except FileProblem as exc:
         return {"problem": (exc.code, tuple(exc.params.items()))}
     spans = []
-    with pa.OSFile(f"/proc/self/fd/{fd}", mode="w") as sink:
+    with os.fdopen(os.dup(fd), "wb") as fh:  # (the child is alone with its GIL: a Python file costs nothing here)
         for name, batch in batches:
-            start = sink.tell()
-            with pa.ipc.new_stream(sink, batch.schema) as writer:
+            start = fh.tell()
+            with pa.ipc.new_stream(pa.PythonFile(fh, mode="w"), batch.schema) as writer:
                 writer.write_batch(batch)
-            spans.append((name, start, sink.tell() - start))
+            spans.append((name, start, fh.tell() - start))
     return {"sheets": spans, "found": found}
 
 
 def _batches(fd: int, spans: list[Any]) -> list[tuple[str, Any]] | None:
     """The sheets' batches the child wrote, over the shared memory (mapped, not copied); None when they cannot be
     read as written (the loader reads the file itself)."""
+    import mmap
+
     import pyarrow as pa
 
     try:
-        mapped = pa.memory_map(f"/proc/self/fd/{fd}")
+        size = os.fstat(fd).st_size
+        if not size:
+            return [] if not spans else None
+        mapped = pa.py_buffer(mmap.mmap(fd, size, prot=mmap.PROT_READ))  # (the batches' buffers keep it mapped)
         out = []
         for name, start, length in spans:
-            whole = isinstance(start, int) and isinstance(length, int) and 0 <= start <= start + length <= mapped.size()
+            whole = isinstance(start, int) and isinstance(length, int) and 0 <= start <= start + length <= size
             if not whole:
                 return None
-            mapped.seek(start)
-            out.append((str(name), pa.ipc.open_stream(mapped.read_buffer(length)).read_next_batch()))
+            out.append((str(name), pa.ipc.open_stream(mapped.slice(start, length)).read_next_batch()))
         return out
     except (OSError, ValueError, TypeError, pa.ArrowException):
         return None

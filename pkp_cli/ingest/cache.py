@@ -256,7 +256,7 @@ class EntryWriter:
             self._queue.put((name, *item))
             return
         self._held[name] = item
-        if background.deferring_now() and tables_size(self._held) >= background.SMALL_WRITE_BYTES:
+        if background.deferring_now() and _held_bytes(self._held) >= background.SMALL_WRITE_BYTES:
             import queue
 
             self._queue = queue.Queue()
@@ -288,7 +288,7 @@ class EntryWriter:
             self._queue = None
 
 
-def tables_size(held: dict[str, tuple[Any, Any]]) -> int:
+def _held_bytes(held: dict[str, tuple[Any, Any]]) -> int:
     return sum(_frame_bytes(frame) for frame, _ in held.values())
 
 

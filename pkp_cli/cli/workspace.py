@@ -337,30 +337,52 @@ def open_workspace(
         shown = Resolved(paths[0] if len(paths) == 1 else Path("."), "PATH")
     else:
         shown = src
-    # the year from the names of the files given, not of the folder pkp runs in (`shown` is "." for several)
-    sched_src, sched = open_schedule(schedule, shown if paths else src, cfg, code, list(paths) if paths else None)
-    en = code == "en"
-    if paths:
-        inform(("Files" if en else "Berkas") + ": " + ", ".join(str(p) for p in paths))
-    else:
-        inform(f"Data: {src.path} ({why_text(src.why, code)})")
-    inform(f"{'Schedule' if en else 'Jadwal'}: {sched_src.path} ({why_text(sched_src.why, code)})")
-    with paused():  # the console script's collector sits out the load (cli/collector.py)
-        loaded = load_data(
-            paths or [src.path],
-            sched,
-            lokasi_paths=[src.path] if paths else None,
-            max_errors=max_errors,
-            lang=code,
-            max_uncompressed_mb=int(cfg.get("max_uncompressed_mb")),
-            collect_rejects=collect_rejects,
-            display_root=src.path.parent if src.is_sample and not paths else None,
-            cache_dir=cache_dir(cfg),
-        )
+    read = paths or [src.path]
+    root = src.path.parent if src.is_sample and not paths else None
+    max_mb = int(cfg.get("max_uncompressed_mb"))
+    _start_preread(read, root, max_mb, cfg, collect_rejects)
+    try:
+        # the year from the names of the files given, not of the folder pkp runs in (`shown` is "." for several)
+        sched_src, sched = open_schedule(schedule, shown if paths else src, cfg, code, list(paths) if paths else None)
+        en = code == "en"
+        if paths:
+            inform(("Files" if en else "Berkas") + ": " + ", ".join(str(p) for p in paths))
+        else:
+            inform(f"Data: {src.path} ({why_text(src.why, code)})")
+        inform(f"{'Schedule' if en else 'Jadwal'}: {sched_src.path} ({why_text(sched_src.why, code)})")
+        with paused():  # the console script's collector sits out the load (cli/collector.py)
+            loaded = load_data(
+                read,
+                sched,
+                lokasi_paths=[src.path] if paths else None,
+                max_errors=max_errors,
+                lang=code,
+                max_uncompressed_mb=max_mb,
+                collect_rejects=collect_rejects,
+                display_root=root,
+                cache_dir=cache_dir(cfg),
+            )
+    finally:
+        from pkp_cli.ingest import preread
+
+        preread.discard()  # (not taken: the load came from its cache entry, or stopped before it read)
     if wanted_day is not None:
         _check_as_of_year(wanted_day, sched.year, loaded, code)
     day = wanted_day or _newest_dated(loaded) or _fallback_day(sched.year)
     return Workspace(code, cfg, shown, sched_src, sched, loaded, day, wanted_day is not None)
+
+
+def _start_preread(read: list[Path], root: Path | None, max_mb: int, cfg: Config, collect_rejects: bool) -> None:
+    """The folder's small workbooks read by a forked child from now, while the schedule's opening imports pandas,
+    where that pays (ingest/preread.py: a load likely cold)."""
+    from pkp_cli.ingest import preread
+    from pkp_cli.ingest.locate import cache_dir
+
+    try:
+        store = None if collect_rejects else cache_dir(cfg)  # (a load that lists its rejects reads every file)
+    except PkpError:
+        return  # the load says what is wrong with the cache folder
+    preread.start(read, display_root=root, max_mb=max_mb, cache_dir=store)
 
 
 def _check_as_of_year(day: date, year: int, loaded: LoadResult, lang: str) -> None:

@@ -17,6 +17,9 @@ reads once, after hashing). The biggest workbook among them, when big (THREADS_M
 child where one may be forked (ingest/forked.py: no GIL shared with the import); reading threads start only when
 a CSV among the rest is big enough for them to pay (CSV_SUFFIXES): a folder of small workbooks is read as before.
 
+A folder of small workbooks may be under way since before the schedule was opened (ingest/preread.py, started
+by the CLI): `start` claims that read, with the discovery it was started from, and nothing else starts early.
+
 No pandas here, nor in what the threads import (read.py, workbook.py, zipguard.py import it where grids are made).
 """
 
@@ -32,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from pkp_cli.ingest.discover import Discovery
     from pkp_cli.ingest.forked import ForkedRead
+    from pkp_cli.ingest.preread import PreRead
     from pkp_cli.ingest.read import RawSheet
     from pkp_cli.model.schedule import Schedule
 
@@ -80,13 +84,20 @@ def reading_parts(schedule: Schedule | None, max_mb: int) -> dict[str, Any]:
 class EarlyReads:
     """The discovery, and the early reads started for some of its files (keyed by (path, shown))."""
 
-    def __init__(self, found: Discovery, files: list[tuple[Path, str]], max_mb: int,
-                 forked: dict[tuple[Path, str], ForkedRead] | None = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        found: Discovery,
+        files: list[tuple[Path, str]],
+        max_mb: int,
+        forked: dict[tuple[Path, str], ForkedRead] | None = None,
+        pre: PreRead | None = None,
+    ) -> None:
         from pkp_cli.ingest.read import read_stage
 
         self.found: Discovery | None = found
         self.max_mb = max_mb
         self._forked = forked or {}
+        self.pre = pre  # the small workbooks' reads begun before the schedule was opened (ingest/preread.py)
         self._futures: dict[tuple[Path, str], Future[Finish]] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._interval: float | None = None
@@ -110,7 +121,13 @@ class EarlyReads:
             self._interval = None
 
     def started(self) -> list[tuple[Path, str]]:
+        """The files read on threads or by a child of their own (not the pre-read's: see `settle`)."""
         return [*self._futures, *self._forked]
+
+    def settle(self) -> None:
+        """Wait for the pre-read's answer: a process forked after this takes its reads from it too."""
+        if self.pre is not None:
+            self.pre.settle()
 
     def take(self, path: Path, shown: str, max_mb: int) -> Finish | None:
         """The file's early read: what makes its sheets, or its FileProblem raised (None: not started early)."""
@@ -120,6 +137,10 @@ class EarlyReads:
                 forked.stop()
                 return None
             return forked.take()
+        if self.pre is not None and max_mb == self.max_mb:
+            got = self.pre.take(path, shown)
+            if got is not None:
+                return got
         future = self._futures.pop((path, shown), None)
         if future is None or max_mb != self.max_mb:
             return None
@@ -129,6 +150,8 @@ class EarlyReads:
         """Drop what was not taken; wait for reads under way (as the loader's reading threads are waited for:
         calamine cannot be stopped, and it has file descriptor 2 pointed aside while it runs)."""
         self._restore()
+        if self.pre is not None:
+            self.pre.stop()
         for forked in self._forked.values():
             forked.stop()
         self._forked.clear()
@@ -149,11 +172,16 @@ def start(
     cache_dir: Path | None,
 ) -> EarlyReads:
     """Find the files and start the early reads of those the loader will certainly read (see the module)."""
+    from pkp_cli.ingest import preread
     from pkp_cli.ingest.arrow_pool import use_load_pool
     from pkp_cli.ingest.cores import usable_cpus
     from pkp_cli.ingest.discover import scan
 
     use_load_pool()  # before the readers allocate (ingest/arrow_pool.py says why)
+    pre = preread.claim(paths, display_root, max_mb)
+    if pre is not None and pre.found is not None:
+        found, pre.found = pre.found, None  # (the files it reads are those found then)
+        return EarlyReads(found, [], max_mb, pre=pre)  # (its files are all small: nothing else starts early)
     found = scan(paths, display_root)
     if READ_THREADS < 2 or usable_cpus() < 2:
         return EarlyReads(found, [], max_mb)

@@ -43,23 +43,12 @@ class ForkedRead:
     def take(self) -> Callable[[], list[RawSheet]] | None:
         """What makes the sheets' grids, or the FileProblem the file was refused with (raised); None: no answer
         (the loader reads the file itself)."""
-        from pkp_cli.ingest.read import FileProblem
-        from pkp_cli.ingest.workbook import grids_of
-
         try:
             got = self.child.take(WAIT_S + WAIT_S_PER_MB * self.size / 1e6)
             self.child.wait()
-            problem = got.get("problem")
-            if isinstance(problem, tuple) and len(problem) == 2:
-                code, params = problem
-                raise FileProblem(str(code), **dict(params))
-            spans, found = got.get("sheets"), got.get("found")
-            if not isinstance(spans, list) or not isinstance(found, dict):
-                return None
-            batches = _batches(self.fd, spans)
+            return outcome(got, *mapped(self.fd))
         finally:
             self.close()
-        return grids_of(batches, found) if batches is not None else None
 
     def close(self) -> None:
         if self.fd >= 0:
@@ -88,8 +77,14 @@ def start(path: Path, size: int, max_mb: int) -> ForkedRead | None:
 
 
 def _answer(path: Path, max_mb: int, fd: int) -> dict[str, Any]:
-    """In the child: the workbook's sheets written into the shared memory `fd` as Arrow IPC streams (their places
-    in the answer) and what their scans found, or its FileProblem."""
+    """In the child: the workbook's read written into the shared memory `fd` (`write_sheets`)."""
+    with os.fdopen(os.dup(fd), "wb") as fh:  # (the child is alone with its GIL: a Python file costs nothing here)
+        return write_sheets(fh, path, max_mb)
+
+
+def write_sheets(fh: Any, path: Path, max_mb: int) -> dict[str, Any]:
+    """In a child: the workbook's sheets written at the end of the file `fh` as Arrow IPC streams (their places in
+    the answer) and what their scans found, or its FileProblem; {} for a file the parent reads itself."""
     import pyarrow as pa
 
     from pkp_cli.ingest.read import FileProblem, check_file
@@ -102,18 +97,34 @@ def _answer(path: Path, max_mb: int, fd: int) -> dict[str, Any]:
     except FileProblem as exc:
         return {"problem": (exc.code, tuple(exc.params.items()))}
     spans = []
-    with os.fdopen(os.dup(fd), "wb") as fh:  # (the child is alone with its GIL: a Python file costs nothing here)
-        for name, batch in batches:
-            start = fh.tell()
-            with pa.ipc.new_stream(pa.PythonFile(fh, mode="w"), batch.schema) as writer:
-                writer.write_batch(batch)
-            spans.append((name, start, fh.tell() - start))
+    for name, batch in batches:
+        start = fh.tell()
+        with pa.ipc.new_stream(pa.PythonFile(fh, mode="w"), batch.schema) as writer:
+            writer.write_batch(batch)
+        spans.append((name, start, fh.tell() - start))
     return {"sheets": spans, "found": found}
 
 
-def _batches(fd: int, spans: list[Any]) -> list[tuple[str, Any]] | None:
-    """The sheets' batches the child wrote, over the shared memory (mapped, not copied); None when they cannot be
-    read as written (the loader reads the file itself)."""
+def outcome(got: dict[str, Any], mapped: Any, size: int) -> Callable[[], list[RawSheet]] | None:
+    """What makes a workbook's grids from its answer (`write_sheets`) over the mapped memory, or its FileProblem
+    (raised); None when the answer is not one (the loader reads the file itself)."""
+    from pkp_cli.ingest.read import FileProblem
+    from pkp_cli.ingest.workbook import grids_of
+
+    problem = got.get("problem")
+    if isinstance(problem, tuple) and len(problem) == 2:
+        code, params = problem
+        raise FileProblem(str(code), **dict(params))
+    spans, found = got.get("sheets"), got.get("found")
+    if not isinstance(spans, list) or not isinstance(found, dict):
+        return None
+    batches = batches_in(mapped, size, spans)
+    return grids_of(batches, found) if batches is not None else None
+
+
+def mapped(fd: int) -> tuple[Any, int]:
+    """The shared memory `fd` mapped (an Arrow buffer over it, not a copy) and its size; (None, 0) when empty
+    or not mappable."""
     import mmap
 
     import pyarrow as pa
@@ -121,8 +132,20 @@ def _batches(fd: int, spans: list[Any]) -> list[tuple[str, Any]] | None:
     try:
         size = os.fstat(fd).st_size
         if not size:
-            return [] if not spans else None
-        mapped = pa.py_buffer(mmap.mmap(fd, size, prot=mmap.PROT_READ))  # (the batches' buffers keep it mapped)
+            return None, 0
+        return pa.py_buffer(mmap.mmap(fd, size, prot=mmap.PROT_READ)), size  # (the batches' buffers keep it mapped)
+    except (OSError, ValueError):
+        return None, 0
+
+
+def batches_in(mapped: Any, size: int, spans: list[Any]) -> list[tuple[str, Any]] | None:
+    """The sheets' batches a child wrote, over the mapped memory; None when they cannot be read as written (the
+    loader reads the file itself)."""
+    import pyarrow as pa
+
+    if mapped is None:
+        return [] if not spans else None
+    try:
         out = []
         for name, start, length in spans:
             whole = isinstance(start, int) and isinstance(length, int) and 0 <= start <= start + length <= size
@@ -130,5 +153,5 @@ def _batches(fd: int, spans: list[Any]) -> list[tuple[str, Any]] | None:
                 return None
             out.append((str(name), pa.ipc.open_stream(mapped.slice(start, length)).read_next_batch()))
         return out
-    except (OSError, ValueError, TypeError, pa.ArrowException):
+    except (ValueError, TypeError, pa.ArrowException):
         return None

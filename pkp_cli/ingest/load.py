@@ -177,7 +177,7 @@ def load_uncached(
     else:
         ahead = None
         made = _share_with(child, results, slots, to_read, schedule, max_uncompressed_mb, cache_dir, clock,
-                           keep_grids=collect_rejects)  # fmt: skip
+                           keep_grids=collect_rejects, early=early)  # fmt: skip
     for slot in slots:
         shown, unit = slot.shown, slot.unit
         if slot.problem is not None:
@@ -349,16 +349,18 @@ def _start_child(
     of = {(s.path, s.shown): s for s in slots}
 
     def work(queue: helper.Queue) -> tuple[dict[str, Any], Callable[[], None] | None]:
-        return read_share(queue, [of[f] for f in to_read], schedule, max_mb, cache_dir)
+        return read_share(queue, [of[f] for f in to_read], schedule, max_mb, cache_dir, early)
 
     # The biggest first: the last files taken, when one side may wait for the other, are the quickest. The first
     # is read before the fork: what a first read loads (the readers' modules, compiled patterns) is then loaded
     # once, for both. So are the month and weekday names of title dates, which that first file (the location
     # workbook, as a rule) does not need: without them the child loaded them again (about 30 ms of its share).
     order = sorted(range(len(to_read)), key=lambda i: -sizes[i])
-    first = _read_all([to_read[order[0]]], schedule, max_mb)
+    first = _read_all([to_read[order[0]]], schedule, max_mb, early)
     with suppress(Exception):  # only a head start: whatever fails here fails again where a date needs a name
         warm_names()
+    if early is not None:
+        early.settle()  # the child takes its reads from the pre-read's answer too (ingest/preread.py)
     return helper.start(order[1:], work), first
 
 
@@ -372,6 +374,7 @@ def _share_with(
     cache_dir: Path | None,
     clock: _Clock,
     keep_grids: bool,
+    early: EarlyReads | None = None,
 ) -> dict[tuple[Path, str], FileUnit]:
     """The files read and parsed here while `child` reads and parses the others: the units to parse or parsed (by
     file); the child's are set on their slots (`_take_child`). `results` (the file read before the fork) gets what
@@ -381,7 +384,7 @@ def _share_with(
         # The file read before the fork is parsed while the child starts on the queue: its kind's parse (the
         # location workbook's, with the region checks, as a rule: the biggest file) is then shared out too.
         _parse_fresh(list(made.values()), cache_dir, clock, keep_grids=keep_grids, keep_sets=True)
-        more = _read_taken(child.queue, to_read, schedule, max_mb)
+        more = _read_taken(child.queue, to_read, schedule, max_mb, early)
         results.update(more)
         mine = _fresh_units(slots, more)
         _parse_fresh(list(mine.values()), cache_dir, clock, keep_grids=keep_grids, keep_sets=True)
@@ -392,19 +395,24 @@ def _share_with(
         raise
     missing = [f for f in to_read if f not in results and f[1] not in helped]
     if missing:  # what the child took and did not read (it failed, or the file cannot be read: said here)
-        more = _read_all(missing, schedule, max_mb)
+        more = _read_all(missing, schedule, max_mb, early)  # (a refusal the pre-read saw is not read again)
         results.update(more)
         made.update(_fresh_units(slots, more))  # parsed with the rest (`_parse_fresh` of every unit)
     return made
 
 
 def _read_taken(
-    queue: helper.Queue, files: list[tuple[Path, str]], schedule: Schedule, max_mb: int
+    queue: helper.Queue,
+    files: list[tuple[Path, str]],
+    schedule: Schedule,
+    max_mb: int,
+    early: EarlyReads | None = None,
 ) -> dict[tuple[Path, str], ReadOutcome]:
-    """The files this process takes from `queue` (the others are the child's), read one at a time."""
+    """The files this process takes from `queue` (the others are the child's), read one at a time (or taken from
+    the pre-read, ingest/preread.py)."""
     results: dict[tuple[Path, str], ReadOutcome] = {}
     while (i := queue.next()) is not None:
-        results.update(_read_all([files[i]], schedule, max_mb))
+        results.update(_read_all([files[i]], schedule, max_mb, early))
     return results
 
 
@@ -446,7 +454,12 @@ def _take_child(child: helper.Child, slots: list[_Slot]) -> set[str]:
 
 
 def read_share(
-    queue: helper.Queue, files: list[_Slot], schedule: Schedule, max_mb: int, cache_dir: Path | None
+    queue: helper.Queue,
+    files: list[_Slot],
+    schedule: Schedule,
+    max_mb: int,
+    cache_dir: Path | None,
+    early: EarlyReads | None = None,
 ) -> tuple[dict[str, Any], Callable[[], None] | None]:
     """What a helper child does (ingest/helper.py): read the files it takes from `queue` and parse them as the
     loader does; its answer is each file as the per-file cache entry it would be (`entry_of`, its tables as Arrow
@@ -454,7 +467,7 @@ def read_share(
     that cannot be read is left out (the parent reads it and reports it)."""
     from pkp_cli.ingest.units import entry_of
 
-    results = _read_taken(queue, [(s.path, s.shown) for s in files], schedule, max_mb)
+    results = _read_taken(queue, [(s.path, s.shown) for s in files], schedule, max_mb, early)
     units = list(_fresh_units(files, results).values())
     _parse_fresh(units, None, _Clock(), keep_grids=False, keep_sets=True)
     answer: dict[str, Any] = {}

@@ -279,8 +279,8 @@ def test_a_child_killed_while_writing_its_entries_leaves_them_to_the_next_run(
     real = load.read_share
     child_files: list[str] = []
 
-    def killed_after_answering(queue: helper.Queue, files: Any, schedule: Any, max_mb: int, cache_dir: Any) -> Any:
-        answer, _write = real(queue, files, schedule, max_mb, cache_dir)
+    def killed_after_answering(queue: helper.Queue, files: Any, schedule: Any, max_mb: int, *rest: Any) -> Any:
+        answer, _write = real(queue, files, schedule, max_mb, *rest)
         return answer, lambda: os.kill(os.getpid(), 9)
 
     monkeypatch.setattr(load, "read_share", killed_after_answering)

@@ -275,20 +275,3 @@ def table_of(data: bytes) -> Any:
     import pyarrow as pa
 
     return pa.ipc.open_stream(pa.py_buffer(data)).read_all()
-
-
-def batch_bytes(batch: Any) -> bytes:
-    """An Arrow record batch as IPC stream bytes."""
-    import pyarrow as pa
-
-    sink = pa.BufferOutputStream()
-    with pa.ipc.new_stream(sink, batch.schema) as writer:
-        writer.write_batch(batch)
-    return sink.getvalue().to_pybytes()
-
-
-def batch_of(data: bytes) -> Any:
-    """The record batch `batch_bytes` made (its buffers over `data`, not copied)."""
-    import pyarrow as pa
-
-    return pa.ipc.open_stream(pa.py_buffer(data)).read_next_batch()

@@ -95,18 +95,26 @@ def cache_key(parts: dict[str, Any], files: list[tuple[Path, str]]) -> str:
     for path, shown in files:
         try:
             st = path.stat()
-            h.update(f"\n{shown}\0{_identity(st)}".encode())
+            h.update(f"\n{shown}\0{identity(st)}".encode())
         except OSError:
             h.update(f"\n{shown}\0unreadable".encode())
     return h.hexdigest()[:32]
 
 
-def _identity(st: os.stat_result) -> str:
+def identity(st: os.stat_result) -> str:
     """A file as it is now, for a cache key: size, modification time, inode, and the inode's change time, which
     every write sets and no user command can set back (`touch -r` restores the modification time only: an edit of
     the same size with its time put back kept the old key, and a cached answer from before the edit was shown).
     The change time also moves on chmod, chown or rename: then the file is only read again."""
     return f"{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0{st.st_ctime_ns}"
+
+
+def identity_of(path: Path) -> str | None:
+    """`identity` of the file at `path` now; None when it cannot be looked at."""
+    try:
+        return identity(path.stat())
+    except OSError:
+        return None
 
 
 def files_under(paths: list[Path]) -> list[tuple[Path, str]]:
@@ -822,7 +830,7 @@ def file_key(path: Path, shown: str, parts: dict[str, Any]) -> str:
     head = {"version": __version__, "layout": ENTRY_LAYOUT, "reference": REFERENCE_EDITION, **parts}
     h.update(json.dumps(head, sort_keys=True).encode())
     # The path too: report dates are read from file and folder names.
-    h.update(f"\n{path.resolve()}\0{shown}\0{_identity(st)}".encode())
+    h.update(f"\n{path.resolve()}\0{shown}\0{identity(st)}".encode())
     return h.hexdigest()[:32]
 
 

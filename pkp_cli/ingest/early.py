@@ -91,13 +91,18 @@ class EarlyReads:
         max_mb: int,
         forked: dict[tuple[Path, str], ForkedRead] | None = None,
         pre: PreRead | None = None,
+        ids: dict[tuple[Path, str], str | None] | None = None,
     ) -> None:
+        from pkp_cli.ingest.cache import identity_of
         from pkp_cli.ingest.read import read_stage
 
         self.found: Discovery | None = found
         self.max_mb = max_mb
         self._forked = forked or {}
         self.pre = pre  # the small workbooks' reads begun before the schedule was opened (ingest/preread.py)
+        # Each early read's file as it was before the read began (cache.identity): a file changed since is read
+        # again by the loader (its cache entries are keyed by what it is when the loader looks, after this read).
+        self._ids = dict(ids or {})
         self._futures: dict[tuple[Path, str], Future[Finish]] = {}
         self._pool: ThreadPoolExecutor | None = None
         self._interval: float | None = None
@@ -106,6 +111,7 @@ class EarlyReads:
             sys.setswitchinterval(min(SWITCH_INTERVAL, self._interval))
             self._pool = ThreadPoolExecutor(max_workers=min(READ_THREADS, len(files)), thread_name_prefix="pkp-read")
             for path, shown in files:  # in discovery order: the loader wants them in that order
+                self._ids[(path, shown)] = identity_of(path)
                 self._futures[(path, shown)] = self._pool.submit(read_stage, path, max_mb)
 
     def discovery(self) -> Discovery | None:
@@ -136,7 +142,7 @@ class EarlyReads:
             if max_mb != self.max_mb:
                 forked.stop()
                 return None
-            return forked.take()
+            return self._unchanged(path, shown, forked.take)
         if self.pre is not None and max_mb == self.max_mb:
             got = self.pre.take(path, shown)
             if got is not None:
@@ -144,7 +150,20 @@ class EarlyReads:
         future = self._futures.pop((path, shown), None)
         if future is None or max_mb != self.max_mb:
             return None
-        return future.result()
+        return self._unchanged(path, shown, future.result)
+
+    def _unchanged(self, path: Path, shown: str, result: Callable[[], Finish | None]) -> Finish | None:
+        """The read's `result` (its FileProblem raised), or None when the file changed since it began."""
+        from pkp_cli.ingest.cache import identity_of
+        from pkp_cli.ingest.read import FileProblem
+
+        try:
+            got = result()
+        except FileProblem:
+            if identity_of(path) != self._ids.get((path, shown)):
+                return None
+            raise
+        return got if identity_of(path) == self._ids.get((path, shown)) else None
 
     def close(self) -> None:
         """Drop what was not taken; wait for reads under way (as the loader's reading threads are waited for:
@@ -203,15 +222,18 @@ def start(
         chosen = kept
     # The biggest workbook, when big, is read by a forked child (ingest/forked.py) from now on.
     from pkp_cli.ingest import forked
+    from pkp_cli.ingest.cache import identity_of
 
     books = [f for f in chosen if f[0].suffix.lower() in forked.WORKBOOK_SUFFIXES]
     biggest = max(books, key=lambda f: sizes[f[0]], default=None)
     children = {}
+    ids = {}
     if biggest is not None and sizes[biggest[0]] >= THREADS_MIN_FILE_BYTES:
+        ids[biggest] = identity_of(biggest[0])  # (before the child reads it)
         child = forked.start(biggest[0], sizes[biggest[0]], max_mb)
         if child is not None:
             children[biggest] = child
             chosen = [f for f in chosen if f != biggest]
     if not any(sizes[path] >= THREADS_MIN_FILE_BYTES and path.suffix.lower() in CSV_SUFFIXES for path, _ in chosen):
         chosen = []
-    return EarlyReads(found, chosen, max_mb, children)
+    return EarlyReads(found, chosen, max_mb, children, ids=ids)

@@ -14,7 +14,8 @@ from it too.
 Only where it pays: where `helper.may_fork` allows, for MIN_FILES to MAX_FILES workbooks all under
 `early.THREADS_MIN_FILE_BYTES` (a big one is early.py's), and a load that is likely cold (`likely_cold`: no load
 entry in the cache newer than the newest file: a warm run loads from its entry and reads nothing). A child that
-fails, answers garbage or does not answer in time only costs time: the loader reads those files itself. One
+fails, answers garbage or does not answer in time only costs time: the loader reads those files itself; so does a
+file changed since the child looked at it (its identity, as the cache keys it, taken before the fork). One
 pending at a time; a pending read the load does not claim is stopped (`discard`, `claim` of other paths).
 """
 
@@ -26,6 +27,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pkp_cli.ingest import forked, helper
+from pkp_cli.ingest.cache import identity, identity_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -45,11 +47,12 @@ WAIT_S_PER_FILE = 0.05
 class PreRead:
     """The child reading `files` (`start`); `take` gives each file's read once it has answered."""
 
-    def __init__(self, key: tuple[Any, ...], found: Discovery, files: list[tuple[Path, str]],
+    def __init__(self, key: tuple[Any, ...], found: Discovery, files: list[tuple[Path, str]], ids: list[str],
                  child: helper.Child, fd: int) -> None:  # fmt: skip
         self.key = key
         self.found: Discovery | None = found
         self.files = {f: i for i, f in enumerate(files)}
+        self.ids = ids  # each file's identity (cache.identity) from before the child read it
         self.child: helper.Child | None = child
         self.fd = fd
         self.answers: dict[int, Any] = {}
@@ -79,6 +82,10 @@ class PreRead:
         if i is None:
             return None
         self.settle()
+        # A file changed since the child looked at it (saved again, or copied in, while pkp started) is read again:
+        # its cache entries are keyed by what the file is now, and must hold what it holds now.
+        if identity_of(path) != self.ids[i]:
+            return None
         got = self.answers.pop(i, None)
         if not isinstance(got, dict):
             return None
@@ -139,7 +146,8 @@ def start(paths: list[Path], *, display_root: Path | None, max_mb: int, cache_di
     if child is None:
         os.close(fd)
         return
-    _pending = PreRead(_key(paths, display_root, max_mb), found, books, child, fd)
+    ids = [identity(st) for st in stats]
+    _pending = PreRead(_key(paths, display_root, max_mb), found, books, ids, child, fd)
 
 
 def _answer(paths: list[Path], max_mb: int, fd: int) -> dict[int, Any]:

@@ -1,4 +1,4 @@
-"""A cache key holds each file's size, modification time, inode and change time (ingest/cache.py, `_identity`): an
+"""A cache key holds each file's size, modification time, inode and change time (ingest/cache.py, `identity`): an
 edit that keeps the size and the inode, with its modification time put back as `touch -r` or a copying tool does,
 still makes another key (the change time moves on every write and no user command sets it back). Before, such an
 edit kept the old key and a warm run showed the answer from before the edit."""

@@ -12,8 +12,9 @@ child's answer, before the loader forks its helper child, which inherits the map
 from it too.
 
 Only where it pays: where `helper.may_fork` allows, for MIN_FILES to MAX_FILES workbooks all under
-`early.THREADS_MIN_FILE_BYTES` (a big one is early.py's), and a load that is likely cold (`likely_cold`: no load
-entry in the cache newer than the newest file: a warm run loads from its entry and reads nothing). A child that
+`early.THREADS_MIN_FILE_BYTES` (a big one is early.py's) and MAX_TOTAL_BYTES together, and a load that is likely
+cold (`likely_cold`: no load entry in the cache newer than the newest file: a warm run loads from its entry and
+reads nothing); what the child holds is bounded (MAX_HELD_BYTES). A child that
 fails, answers garbage or does not answer in time only costs time: the loader reads those files itself; so does a
 file changed since the child looked at it (its identity, as the cache keys it, taken before the fork). One
 pending at a time; a pending read the load does not claim is stopped (`discard`, `claim` of other paths).
@@ -37,6 +38,11 @@ if TYPE_CHECKING:
 
 MIN_FILES = helper.MIN_FILES  # fewer: read before the child would be ready
 MAX_FILES = 400  # more: the first take would wait for all of them (a year of weekly folders goes to the helper)
+MAX_TOTAL_BYTES = 32_000_000  # the workbooks' own sizes together: a folder of small ones (the sample: 0.7 MB)
+# The memfd holds every sheet read until the loader takes it; a folder of workbooks that inflate a lot (each within
+# the zip guard's limit) would hold them all at once: past this the child reads no further (the loader reads the
+# rest itself, one at a time).
+MAX_HELD_BYTES = 512_000_000
 WORKBOOK_SUFFIXES = forked.WORKBOOK_SUFFIXES
 # The wait for the child's answer (from the first take): far above the reads' time (about 2 ms a small workbook on
 # the bench's machine), a bound for a child that hangs.
@@ -133,7 +139,7 @@ def start(paths: list[Path], *, display_root: Path | None, max_mb: int, cache_di
         stats = [os.stat(path) for path, _ in books]
     except OSError:
         return  # the loader says what is wrong with it
-    if max(st.st_size for st in stats) >= THREADS_MIN_FILE_BYTES:
+    if max(st.st_size for st in stats) >= THREADS_MIN_FILE_BYTES or sum(st.st_size for st in stats) > MAX_TOTAL_BYTES:
         return
     if not likely_cold(cache_dir, max(st.st_mtime for st in stats)):
         return
@@ -151,11 +157,14 @@ def start(paths: list[Path], *, display_root: Path | None, max_mb: int, cache_di
 
 
 def _answer(paths: list[Path], max_mb: int, fd: int) -> dict[int, Any]:
-    """In the child: each workbook's read written into the shared memory `fd`, by its place in `paths`; a file
-    whose read fails otherwise than by a FileProblem is left out (the loader reads it, and fails as it fails)."""
+    """In the child: each workbook's read written into the shared memory `fd`, by its place in `paths`, until it
+    holds MAX_HELD_BYTES; a file whose read fails otherwise than by a FileProblem is left out (the loader reads it,
+    and fails as it fails), and so are the files after the limit."""
     out: dict[int, Any] = {}
     with os.fdopen(os.dup(fd), "wb") as fh:
         for i, path in enumerate(paths):
+            if fh.tell() > MAX_HELD_BYTES:
+                break
             with contextlib.suppress(Exception):
                 out[i] = forked.write_sheets(fh, path, max_mb)
     return out

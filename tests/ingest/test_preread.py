@@ -181,6 +181,13 @@ def test_only_where_it_pays(tmp_path: Path, schedule: Any, two_cores: None, monk
         monkeypatch.setattr(early, "THREADS_MIN_FILE_BYTES", (SAMPLE / "lokasi" / "lokasi-ta2022.xlsx").stat().st_size)
         assert _start(folder) is None  # a big workbook among them: early.py's
         monkeypatch.setattr(early, "THREADS_MIN_FILE_BYTES", 2_000_000)
+        total = sum(p.stat().st_size for p in folder.rglob("*.xlsx"))
+        monkeypatch.setattr(preread, "MAX_TOTAL_BYTES", total - 1)
+        assert _start(folder) is None  # more than MAX_TOTAL_BYTES together
+        monkeypatch.setattr(preread, "MAX_TOTAL_BYTES", total)
+        assert _start(folder) is not None  # the boundary
+        preread.discard()
+        monkeypatch.setattr(preread, "MAX_TOTAL_BYTES", 32_000_000)
         monkeypatch.setenv("PKP_NO_HELPER", "1")
         assert _start(folder) is None
         monkeypatch.delenv("PKP_NO_HELPER")
@@ -257,3 +264,20 @@ def test_when_the_load_is_one_of_many(tmp_path: Path, schedule: Any, two_cores: 
         assert pre.served > 0 and preread._pending is None
         again = load_data([SAMPLE], schedule, today=TODAY)
     _same(first, again)
+
+
+def test_what_the_child_holds_is_bounded(
+    tmp_path: Path, schedule: Any, two_cores: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Past MAX_HELD_BYTES in its memory the child reads no further: the loader reads the rest itself."""
+    without = load_data([SAMPLE], schedule, today=TODAY)
+    monkeypatch.setattr(preread, "MAX_HELD_BYTES", 1)  # (the fork copies it)
+    with helper.allowed():
+        pre = _start(SAMPLE)
+        assert pre is not None
+        pre.settle()
+        assert len(pre.answers) == 1  # the first workbook, then no more
+        read_here = _log_reads(monkeypatch, tmp_path / "reads.log")
+        with_pre = load_data([SAMPLE], schedule, today=TODAY)
+    assert len(set(read_here())) == 63  # the other 63 workbooks read by the loader (or its helper child)
+    _same(with_pre, without)

@@ -315,11 +315,8 @@ def _write_queued(folder: Path, key: str, items: Any) -> None:
         name, frame, codes = item
         try:
             if tmp is None:
-                folder.mkdir(parents=True, exist_ok=True)
-                tmp = Path(tempfile.mkdtemp(dir=folder, prefix=TMP_PREFIX))
-                (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
-            path = tmp / f"{name}.arrow"
-            sums[path.name] = [_write_table(path, _table(frame, codes)), path.stat().st_size]
+                tmp = _entry_tmp(folder)
+            _frame_file(tmp, name, _table(frame, codes), sums)
         except (OSError, ValueError, TypeError, KeyError, ImportError):
             failed = True
         del frame, codes, item
@@ -358,17 +355,33 @@ def _save_entry(folder: Path, key: str, frames: dict[str, Any], meta: dict[str, 
 def _save_tables(folder: Path, key: str, tables: dict[str, Any], meta: str) -> None:
     tmp: Path | None = None
     try:
-        folder.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(dir=folder, prefix=TMP_PREFIX))
-        (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+        tmp = _entry_tmp(folder)
         sums: dict[str, list[int]] = {}
         for name, table in tables.items():
-            path = tmp / f"{name}.arrow"
-            sums[path.name] = [_write_table(path, table), path.stat().st_size]
+            _frame_file(tmp, name, table, sums)
         _seal(folder, key, tmp, sums, meta)
     except (OSError, ValueError, TypeError, ImportError):
         if tmp is not None:
             _remove(tmp, _TMP_NAME, cut_short=True)  # (a full disk stops it anywhere, the marker included)
+
+
+def _entry_tmp(folder: Path) -> Path:
+    """A new load entry's temporary folder in `folder`, marked as pkp's (so that pruning may remove it if left);
+    removed again when the marker cannot be written (a full disk cuts it short)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(dir=folder, prefix=TMP_PREFIX))
+    try:
+        (tmp / MARKER).write_text(MARKER_TEXT, encoding="utf-8")
+    except OSError:
+        _remove(tmp, _TMP_NAME, cut_short=True)
+        raise
+    return tmp
+
+
+def _frame_file(tmp: Path, name: str, table: Any, sums: dict[str, list[int]]) -> None:
+    """One frame's file in an entry's temporary folder; its CRC-32 and size into `sums`."""
+    path = tmp / f"{name}.arrow"
+    sums[path.name] = [_write_table(path, table), path.stat().st_size]
 
 
 def _seal(folder: Path, key: str, tmp: Path, sums: dict[str, list[int]], meta: str) -> None:

@@ -51,14 +51,19 @@ class ForkedRead:
             self.close()
 
     def close(self) -> None:
-        if self.fd >= 0:
-            with contextlib.suppress(OSError):
-                os.close(self.fd)
-            self.fd = -1
+        self.fd = close_fd(self.fd)
 
     def stop(self) -> None:
         self.child.stop()
         self.close()
+
+
+def close_fd(fd: int) -> int:
+    """Close `fd` if open (>= 0); -1, to keep in its place."""
+    if fd >= 0:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    return -1
 
 
 def start(path: Path, size: int, max_mb: int) -> ForkedRead | None:

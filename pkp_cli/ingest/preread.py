@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from pkp_cli.ingest import forked, helper
-from pkp_cli.ingest.cache import identity, identity_of
+from pkp_cli.ingest.cache import ENTRY_PREFIX, identity, identity_of
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -108,10 +108,7 @@ class PreRead:
         self.answers.clear()
 
     def _close_fd(self) -> None:
-        if self.fd >= 0:
-            with contextlib.suppress(OSError):
-                os.close(self.fd)
-            self.fd = -1
+        self.fd = forked.close_fd(self.fd)
 
 
 _pending: PreRead | None = None
@@ -175,8 +172,6 @@ def likely_cold(cache_dir: Path | None, newest: float) -> bool:
     load entry in `cache_dir` was written (or used) since. Only a guess, for a head start: the load cache decides."""
     if cache_dir is None:
         return True
-    from pkp_cli.ingest.cache import ENTRY_PREFIX
-
     try:
         with os.scandir(cache_dir) as entries:
             for entry in entries:

@@ -19,6 +19,7 @@ import pandas as pd
 
 from pkp_cli.engines.beside import second_thread
 from pkp_cli.engines.codes import is_in
+from pkp_cli.engines.days import as_days, as_ns
 from pkp_cli.engines.workdays import WorkCalendar, working_days_after
 from pkp_cli.model.frames import FINISHED, STATUS, STATUS_CODES
 from pkp_cli.model.schedule import Schedule
@@ -48,7 +49,7 @@ def to_days(values: Any) -> DayArray:
     arr = np.asarray(values)
     if arr.dtype.kind != "M":
         arr = pd.to_datetime(pd.Series(values)).to_numpy(dtype="datetime64[ns]")
-    return arr.astype("datetime64[D]")
+    return as_days(arr)
 
 
 def day(d: date) -> np.datetime64:
@@ -501,7 +502,7 @@ def compute_status_work(
         n = len(src)
         cols: dict[str, Any] = {}
         laporan = to_days(_take(progres["tanggal_laporan"], src)) if len(progres) else np.full(n, NAT)
-        cols["tanggal_laporan"] = laporan.astype("datetime64[ns]")
+        cols["tanggal_laporan"] = as_ns(laporan)
         cols["tanpa_laporan"] = np.isnat(laporan)
         cols["laporan_basi"] = ~cols["tanpa_laporan"] & (laporan < d - np.timedelta64(stale_days, "D"))
         del laporan
@@ -522,13 +523,13 @@ def compute_status_work(
         # started (or, with no start, finished) before a predecessor finished: beside the columns below
         violated = pool.submit(_order_violated, grid, np.where(np.isnat(s), e, s), e)
         mulai = stages["jadwal_mulai"].to_numpy(dtype="datetime64[D]")[row_stage]
-        cols["jadwal_mulai"] = mulai.astype("datetime64[ns]")
+        cols["jadwal_mulai"] = as_ns(mulai)
         selesai = stages["jadwal_selesai"].to_numpy(dtype="datetime64[D]")[row_stage]
-        cols["jadwal_selesai"] = selesai.astype("datetime64[ns]")
+        cols["jadwal_selesai"] = as_ns(selesai)
 
         code = _status_codes(s, e, mulai, selesai, d)
         del mulai
-        cols["tanggal_mulai"] = s.astype("datetime64[ns]")
+        cols["tanggal_mulai"] = as_ns(s)
         del s
         # A categorical in the catalogue's order: the roll-ups count statuses by these codes without hashing text.
         cols["status"] = pd.Categorical.from_codes(code, dtype=pd.CategoricalDtype(pd.Index(STATUS_CODES, dtype="str")))
@@ -539,7 +540,7 @@ def compute_status_work(
         cols["hari_kerja_terlambat"] = working_days_after(selesai, late_end, calendar)
         del late_end, selesai
         cols["tertunda_dipa"] = _waiting_for_dipa(grid, schedule, e)
-        cols["tanggal_selesai"] = e.astype("datetime64[ns]")
+        cols["tanggal_selesai"] = as_ns(e)
         del e
         cols["urutan_dilanggar"] = violated.result()
         cols.update(named.result())

@@ -206,12 +206,14 @@ def national_tables(inp: StatusInputs, q: Query) -> Frames:
     rows = work.progres_rows if work is not None else None
     del work
     inp.drop_work()  # its grid (about 45 MB) served the forecast: let go before the S-curve's temporaries
-    curve = s_curve(pop, inp.schedule, inp.as_of, by=["program"], progres=inp.progres, progres_rows=rows)
-    del rows
-    # The roll-ups (about 0.45 s on the national data) run on a second thread (engines/beside.py) beside the late
-    # stages and the reporting dates (about 0.2 s).
+    # The roll-ups (about 0.4 s on the national data) run on a second thread (engines/beside.py) beside the S-curve,
+    # the late stages and the reporting dates (about 0.35 s): after the S-curve, the main thread waited 0.2 s for
+    # them. The S-curve's temporaries beside the roll-ups' left the cold run's peak where it was (the highest of 18
+    # runs 976 MB before, 970 MB after; bench/analysis.md, round twenty-nine).
     with second_thread("pkp-rollups") as pool:
         rolled = pool.submit(inp.rollups, pop, [["kode_provinsi"], None, ["program"]])
+        curve = s_curve(pop, inp.schedule, inp.as_of, by=["program"], progres=inp.progres, progres_rows=rows)
+        del rows
         late = standing.late_stages(q.rows(inp.status, standing.LATE_STAGE_INPUTS))
         reporting = inp.reporting()
         by_province, national_row, per_program = rolled.result()

@@ -199,8 +199,9 @@ def national_tables(inp: StatusInputs, q: Query) -> Frames:
     national row, the construction totals, the late stages, per program, the S-curve."""
     assert inp.as_of is not None
     pop = q.program_rows(inp.status)
-    # First what the status engine's work serves (the forecast's grid, the S-curve's progress rows), then that
-    # work is let go before the roll-ups make their 1.66 M-row temporaries: a cold run's peak is there.
+    # First what the status engine's work serves: the forecast takes its grid, which is let go before the roll-ups
+    # make their 1.66 M-row temporaries (a cold run's peak is there); its progress rows (13 MB) serve the S-curve,
+    # made beside the roll-ups below.
     fc = inp.forecast if q.program is None else inp.forecast[inp.forecast["program"] == q.program]
     work = inp.work() if pop is inp.status else None  # each progress row's status row: valid for the whole frame
     rows = work.progres_rows if work is not None else None
